@@ -1,0 +1,20 @@
+# cmake -DSQL_DIR=... -DOUT=... -P EmbedSql.cmake
+# Writes a C++ source with every migration of SQL_DIR as a string, so that kabinetd knows the newest
+# schema version it understands and can apply migrations without the source tree.
+file(GLOB files RELATIVE ${SQL_DIR} ${SQL_DIR}/*.sql)
+list(SORT files)
+set(body "")
+foreach(f ${files})
+  file(READ ${SQL_DIR}/${f} text)
+  string(REGEX MATCH "^([0-9]+)_([A-Za-z0-9_]+)(\\.(sqlite|postgresql))?\\.sql$" m ${f})
+  if(NOT m)
+    message(FATAL_ERROR "migration file name ${f} must be NNNN_name.sql or NNNN_name.(sqlite|postgresql).sql")
+  endif()
+  set(ver ${CMAKE_MATCH_1})
+  math(EXPR ver "${ver} + 0")
+  set(name ${CMAKE_MATCH_2})
+  set(dialect "${CMAKE_MATCH_4}")
+  string(APPEND body "    {${ver}, \"${name}\", \"${dialect}\", R\"KABINETSQL(${text})KABINETSQL\"},\n")
+endforeach()
+file(WRITE ${OUT}.tmp "// Generated from sql/ by cmake/EmbedSql.cmake. Do not edit.\n#include \"storage/Migrations.h\"\nnamespace kabinet {\nconst std::vector<MigrationFile>& embeddedMigrations() {\n  static const std::vector<MigrationFile> m = {\n${body}  };\n  return m;\n}\n}\n")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

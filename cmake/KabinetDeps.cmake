@@ -1,0 +1,25 @@
+# Third-party dependencies, all from Debian packages.
+find_package(Threads REQUIRED)
+find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Util JSON Crypto)
+find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
+find_package(OpenSSL REQUIRED)
+
+# SOCI 4.0 ships no CMake config on Debian.
+find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
+find_library(SOCI_CORE_LIB soci_core REQUIRED)
+find_library(SOCI_SQLITE3_LIB soci_sqlite3 REQUIRED)
+find_library(SOCI_POSTGRESQL_LIB soci_postgresql REQUIRED)
+find_path(PQ_INCLUDE_DIR libpq-fe.h PATH_SUFFIXES postgresql REQUIRED)
+find_library(PQ_LIB pq REQUIRED)
+find_library(SQLITE3_LIB sqlite3 REQUIRED)
+add_library(kabinet_soci INTERFACE)
+target_include_directories(kabinet_soci INTERFACE ${SOCI_INCLUDE_DIR} ${PQ_INCLUDE_DIR})
+target_link_libraries(kabinet_soci INTERFACE ${SOCI_POSTGRESQL_LIB} ${SOCI_SQLITE3_LIB} ${SOCI_CORE_LIB} ${PQ_LIB} ${SQLITE3_LIB} ${CMAKE_DL_LIBS})
+
+find_path(LUA_INCLUDE_DIR lua.h PATH_SUFFIXES lua5.4 REQUIRED)
+find_library(LUA_LIB lua5.4 REQUIRED)
+add_library(kabinet_lua INTERFACE)
+target_include_directories(kabinet_lua INTERFACE ${LUA_INCLUDE_DIR})
+target_link_libraries(kabinet_lua INTERFACE ${LUA_LIB} m)
+
+find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)

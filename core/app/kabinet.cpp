@@ -1,0 +1,113 @@
+/// kabinet — the administration command line: migrations, tenant validation, plugin listing, version.
+/// Errors go to stderr with a non-zero exit code.
+#include "config/Config.h"
+#include "plugins/PluginHost.h"
+#include "storage/Database.h"
+#include "storage/Migrations.h"
+#include "tenants/TenantRegistry.h"
+#include "util/Error.h"
+#include "util/Log.h"
+
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace kabinet;
+
+namespace {
+
+int usage(std::ostream& out, int code) {
+    out << "usage: kabinet [--OPTION VALUE ...] COMMAND\n"
+           "commands:\n"
+           "  migrate            apply database migrations (--database URL)\n"
+           "  tenants check [DIR] validate tenant folders without starting the server\n"
+           "  plugins list [DIR]  load the plugins of DIR (--plugins) and show what loaded\n"
+           "  version            print the version, schema and plugin ABI\n"
+           "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
+    return code;
+}
+
+int cmdMigrate(const Config& cfg) {
+    Database db(cfg.databaseUrl(), 1);
+    Migrator m(db);
+    int before = m.current();
+    int applied = m.migrate();
+    std::cout << "database " << db.backendName() << ": schema version " << before << " -> " << m.current() << " ("
+              << applied << " applied)\n";
+    return 0;
+}
+
+int cmdTenantsCheck(const Config& cfg, const std::string& dir) {
+    TenantRegistry reg(dir.empty() ? cfg.tenantsDir : dir, cfg.scriptsDir,
+                       LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
+    for (const auto& id : reg.ids()) std::cout << "ok      " << id << "  " << reg.find(id)->name() << "\n";
+    for (const auto& f : reg.failures()) std::cerr << "FAILED  " << f.id << "  " << f.error << "\n";
+    if (!reg.failures().empty()) return 1;
+    if (reg.ids().empty()) {
+        std::cerr << "no tenants found\n";
+        return 1;
+    }
+    return 0;
+}
+
+int cmdPluginsList(const Config& cfg, const std::string& dir) {
+    PluginHost host(dir.empty() ? cfg.pluginsDir : dir);
+    for (const auto& p : host.plugins())
+        std::cout << p->manifest.name << "\t" << p->manifest.kind << "\t" << p->manifest.version << "\tabi "
+                  << p->manifest.abi << "\t" << p->manifest.status << "\n";
+    for (const auto& f : host.failures()) std::cerr << "refused " << f.folder << ": " << f.error << "\n";
+    return host.failures().empty() ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::map<std::string, std::string> options;
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--help" || a == "-h") return usage(std::cout, 0);
+        if (a.rfind("--", 0) == 0) {
+            std::string name = a.substr(2), value;
+            auto eq = name.find('=');
+            if (eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+            } else if (i + 1 < argc) {
+                value = argv[++i];
+            } else {
+                std::cerr << "kabinet: option --" << name << " needs a value\n";
+                return 2;
+            }
+            options[name] = value;
+        } else {
+            args.push_back(a);
+        }
+    }
+    if (args.empty()) return usage(std::cerr, 2);
+    try {
+        if (!options.count("log-level")) options["log-level"] = "warn";
+        Config cfg = Config::resolve(options);
+        log::setLevel(cfg.logLevel);
+        const std::string& cmd = args[0];
+        if (cmd == "migrate" && args.size() == 1) return cmdMigrate(cfg);
+        if (cmd == "tenants" && args.size() >= 2 && args[1] == "check" && args.size() <= 3)
+            return cmdTenantsCheck(cfg, args.size() == 3 ? args[2] : "");
+        if (cmd == "plugins" && args.size() >= 2 && args[1] == "list" && args.size() <= 3)
+            return cmdPluginsList(cfg, args.size() == 3 ? args[2] : "");
+        if (cmd == "version" && args.size() == 1) {
+            std::cout << "kabinet " << KABINET_VERSION << "\nschema " << Migrator::latestKnown() << "\nplugin ABI "
+                      << KABINET_ABI_MAJOR << "." << KABINET_ABI_MINOR << "\n";
+            return 0;
+        }
+        std::cerr << "kabinet: unknown command '" << cmd << "'\n";
+        return usage(std::cerr, 2);
+    } catch (const ConfigError& e) {
+        std::cerr << "kabinet: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "kabinet: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,94 @@
+/// kabinetd — the Kabinet server. Configuration: defaults < --config file < KABINET_* variables < options.
+#include "config/Config.h"
+#include "http/HttpServer.h"
+#include "server/Services.h"
+#include "util/Error.h"
+#include "util/Log.h"
+
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <iostream>
+#include <map>
+
+using namespace kabinet;
+
+class Kabinetd : public Poco::Util::ServerApplication {
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override {
+        ServerApplication::defineOptions(options);
+        options.addOption(Poco::Util::Option("help", "h", "show the options and exit").required(false).repeatable(false));
+        static const std::map<std::string, std::string> help = {
+            {"listen", "HOST:PORT to listen on (KABINET_LISTEN, default 127.0.0.1:8080)"},
+            {"database", "database URL: sqlite:///path.db or postgresql://user:pw@host:port/db (KABINET_DATABASE)"},
+            {"tenants", "directory of tenant folders (KABINET_TENANTS)"},
+            {"scripts", "directory of the shared Lua library (KABINET_SCRIPTS)"},
+            {"plugins", "directory of plugin folders (KABINET_PLUGINS)"},
+            {"data-dir", "data directory; holds the default SQLite file (KABINET_DATA_DIR)"},
+            {"portal", "directory of the web portal (KABINET_PORTAL)"},
+            {"log-level", "debug, info, warn or error (KABINET_LOG_LEVEL)"},
+            {"max-body", "largest accepted request body in bytes (KABINET_MAX_BODY)"},
+            {"threads", "HTTP worker threads (KABINET_THREADS)"},
+            {"db-pool", "database connections (KABINET_DB_POOL)"},
+            {"lua-memory", "memory limit of one Lua state in bytes (KABINET_LUA_MEMORY)"},
+            {"lua-budget", "instruction budget of one Lua call (KABINET_LUA_BUDGET)"},
+        };
+        for (const auto& n : Config::names())
+            options.addOption(Poco::Util::Option(n, "", help.at(n)).required(false).repeatable(false).argument("VALUE"));
+        options.addOption(Poco::Util::Option("config", "", "configuration file (KABINET_CONFIG)").required(false).argument("FILE"));
+    }
+
+    void handleOption(const std::string& name, const std::string& value) override {
+        ServerApplication::handleOption(name, value);
+        if (name == "help") {
+            help_ = true;
+            stopOptionsProcessing();
+            return;
+        }
+        for (const auto& n : Config::names())
+            if (n == name) options_[name] = value;
+        if (name == "config") options_[name] = value;
+    }
+
+    int main(const std::vector<std::string>&) override {
+        if (help_) {
+            Poco::Util::HelpFormatter f(options());
+            f.setCommand(commandName());
+            f.setHeader("Kabinet server: multi-tenant consumer portal and integration server.");
+            f.format(std::cout);
+            return EXIT_OK;
+        }
+        std::unique_ptr<Services> services;
+        std::unique_ptr<HttpServer> http;
+        try {
+            Config cfg = Config::resolve(options_);
+            log::setLevel(cfg.logLevel);
+            services = Services::start(cfg);
+            http = std::make_unique<HttpServer>(*services);
+            http->start();
+        } catch (const ConfigError& e) {
+            log::error("cannot start", {{"error", e.what()}});
+            return EXIT_CONFIG;
+        } catch (const std::exception& e) {
+            log::error("cannot start", {{"error", e.what()}});
+            return EXIT_SOFTWARE;
+        }
+        log::info("listening", {{"address", services->config.listenHost + ":" + std::to_string(http->port())},
+                                {"database", services->db->backendName()},
+                                {"tenants", std::to_string(services->tenants->ids().size())},
+                                {"plugins", std::to_string(services->plugins->plugins().size())}});
+        waitForTerminationRequest();
+        log::info("shutting down; finishing requests in flight");
+        http->stop(10);
+        log::info("stopped");
+        return EXIT_OK;
+    }
+
+private:
+    bool help_ = false;
+    std::map<std::string, std::string> options_;
+};
+
+POCO_SERVER_MAIN(Kabinetd)

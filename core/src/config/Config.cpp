@@ -1,0 +1,144 @@
+#include "config/Config.h"
+
+#include "util/Error.h"
+
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/Path.h>
+#include <Poco/File.h>
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+
+#ifndef KABINET_SHARE_DIR
+#define KABINET_SHARE_DIR "/usr/share/kabinet"
+#endif
+#ifndef KABINET_PLUGIN_DIR
+#define KABINET_PLUGIN_DIR "/usr/lib/kabinet/plugins"
+#endif
+
+namespace kabinet {
+
+std::string defaultShareDir() { return KABINET_SHARE_DIR; }
+std::string defaultPluginDir() { return KABINET_PLUGIN_DIR; }
+
+namespace {
+unsigned long long parseNumber(const std::string& name, const std::string& value, const std::string& source,
+                               unsigned long long min, unsigned long long max) {
+    std::size_t pos = 0;
+    unsigned long long n = 0;
+    try {
+        if (value.empty() || value[0] == '-') throw std::invalid_argument("negative");
+        n = std::stoull(value, &pos);
+    } catch (const std::exception&) {
+        throw ConfigError(source + ": " + name + " must be a whole number, got '" + value + "'");
+    }
+    if (pos != value.size() || n < min || n > max)
+        throw ConfigError(source + ": " + name + " must be between " + std::to_string(min) + " and " +
+                          std::to_string(max) + ", got '" + value + "'");
+    return n;
+}
+
+std::string envName(const std::string& name) {
+    std::string e = "KABINET_";
+    for (char c : name) e += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return e;
+}
+} // namespace
+
+const std::vector<std::string>& Config::names() {
+    static const std::vector<std::string> n = {"listen",  "database", "tenants",   "scripts",   "plugins",
+                                               "data-dir", "portal",  "log-level", "max-body",  "threads",
+                                               "db-pool", "lua-memory", "lua-budget"};
+    return n;
+}
+
+void Config::set(const std::string& name, const std::string& value, const std::string& source) {
+    if (name == "listen") {
+        auto colon = value.rfind(':');
+        if (colon == std::string::npos || colon == 0)
+            throw ConfigError(source + ": listen must be HOST:PORT, got '" + value + "'");
+        std::string host = value.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        listenHost = host;
+        listenPort = static_cast<unsigned short>(parseNumber("listen port", value.substr(colon + 1), source, 0, 65535));
+    } else if (name == "database") database = value;
+    else if (name == "tenants") tenantsDir = value;
+    else if (name == "scripts") scriptsDir = value;
+    else if (name == "plugins") pluginsDir = value;
+    else if (name == "data-dir") dataDir = value;
+    else if (name == "portal") portalDir = value;
+    else if (name == "config") configFile = value;
+    else if (name == "log-level") {
+        static const char* ok[] = {"debug", "info", "warn", "warning", "error"};
+        if (std::none_of(std::begin(ok), std::end(ok), [&](const char* l) { return value == l; }))
+            throw ConfigError(source + ": log-level must be debug, info, warn or error, got '" + value + "'");
+        logLevel = value;
+    } else if (name == "max-body") maxBodyBytes = parseNumber(name, value, source, 1024, 1ull << 31);
+    else if (name == "threads") threads = static_cast<unsigned>(parseNumber(name, value, source, 1, 1024));
+    else if (name == "db-pool") dbPoolSize = static_cast<unsigned>(parseNumber(name, value, source, 1, 256));
+    else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
+    else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
+    else if (name.rfind("plugin.", 0) == 0) plugin[name.substr(7)] = value;
+    else throw ConfigError(source + ": unknown setting '" + name + "'");
+}
+
+Config Config::resolve(const std::map<std::string, std::string>& options, char** env) {
+    Config c;
+    const std::string share = defaultShareDir();
+    c.tenantsDir = share + "/tenants";
+    c.scriptsDir = share + "/scripts";
+    c.portalDir = share + "/portal";
+    c.pluginsDir = defaultPluginDir();
+    c.dataDir = "./kabinet-data";
+
+    // Which config file: option, then environment.
+    std::string file;
+    if (auto it = options.find("config"); it != options.end()) file = it->second;
+    else if (const char* e = std::getenv("KABINET_CONFIG")) file = e;
+    if (!file.empty()) {
+        if (!Poco::File(file).exists()) throw ConfigError("config file '" + file + "' does not exist");
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> props;
+        try {
+            props = new Poco::Util::PropertyFileConfiguration(file);
+        } catch (const Poco::Exception& e) {
+            throw ConfigError("config file '" + file + "': " + e.displayText());
+        }
+        Poco::Util::AbstractConfiguration::Keys keys;
+        props->keys(keys);
+        for (const auto& k : keys) {
+            if (k == "plugin") {
+                Poco::Util::AbstractConfiguration::Keys names;
+                props->keys("plugin", names);
+                for (const auto& n : names) {
+                    Poco::Util::AbstractConfiguration::Keys sub;
+                    props->keys("plugin." + n, sub);
+                    for (const auto& s : sub) c.plugin[n + "." + s] = props->getString("plugin." + n + "." + s);
+                }
+                continue;
+            }
+            c.set(k, props->getString(k), "config file '" + file + "'");
+        }
+        c.configFile = file;
+    }
+    (void)env;
+    for (const auto& n : names()) {
+        const std::string e = envName(n);
+        if (const char* v = std::getenv(e.c_str()); v && *v) c.set(n, v, "environment " + e);
+    }
+    for (const auto& [k, v] : options) {
+        if (k == "config") continue;
+        c.set(k, v, "option --" + k);
+    }
+    return c;
+}
+
+std::string Config::databaseUrl() const {
+    if (!database.empty()) return database;
+    Poco::Path p(dataDir);
+    p.makeAbsolute();
+    p.makeDirectory();
+    p.setFileName("kabinet.db");
+    return "sqlite://" + p.toString();
+}
+
+} // namespace kabinet

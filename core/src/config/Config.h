@@ -1,0 +1,50 @@
+#pragma once
+/// Server configuration, resolved in layers: built-in defaults, then a config file, then environment
+/// variables, then command-line options (each later layer wins). The option and variable names are a
+/// public interface: operators' scripts and the tests depend on them.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kabinet {
+
+struct Config {
+    std::string listenHost = "127.0.0.1"; ///< --listen HOST:PORT / KABINET_LISTEN
+    unsigned short listenPort = 8080;
+    std::string database;                 ///< --database URL / KABINET_DATABASE (empty: SQLite file in dataDir)
+    std::string tenantsDir;               ///< --tenants DIR / KABINET_TENANTS
+    std::string scriptsDir;               ///< --scripts DIR / KABINET_SCRIPTS (shared Lua library)
+    std::string pluginsDir;               ///< --plugins DIR / KABINET_PLUGINS
+    std::string dataDir;                  ///< --data-dir DIR / KABINET_DATA_DIR
+    std::string portalDir;                ///< --portal DIR / KABINET_PORTAL
+    std::string configFile;               ///< --config FILE / KABINET_CONFIG
+    std::string logLevel = "info";        ///< --log-level LEVEL / KABINET_LOG_LEVEL
+    std::size_t maxBodyBytes = 1 << 20;   ///< --max-body BYTES / KABINET_MAX_BODY
+    unsigned threads = 16;                ///< --threads N / KABINET_THREADS (HTTP worker threads)
+    unsigned dbPoolSize = 8;              ///< --db-pool N / KABINET_DB_POOL
+    std::size_t luaMemoryBytes = 32u << 20;       ///< --lua-memory BYTES / KABINET_LUA_MEMORY (per Lua state)
+    unsigned long long luaInstructionBudget = 50'000'000ull; ///< --lua-budget N / KABINET_LUA_BUDGET (per call)
+    std::map<std::string, std::string> plugin; ///< plugin.<name>.<key> settings from the config file
+
+    /// Resolves the configuration from the file, the environment and the options given as key → value
+    /// (keys are the long option names without dashes: "listen", "database", ...). Throws ConfigError
+    /// naming the setting and its source when a value is invalid.
+    static Config resolve(const std::map<std::string, std::string>& options, char** environ = nullptr);
+
+    /// Applies one setting by its long option name; throws ConfigError for an unknown name or bad value.
+    void set(const std::string& name, const std::string& value, const std::string& source);
+
+    /// The database URL in force (the SQLite default inside dataDir when none was given).
+    std::string databaseUrl() const;
+
+    /// Names of all settings, as long option names; each has the variable KABINET_<NAME upper, '-'→'_'>.
+    static const std::vector<std::string>& names();
+};
+
+/// Directory of the project's shared files (tenants/, scripts/, portal/, sql/) baked in at build time.
+std::string defaultShareDir();
+/// Directory where the build stages plugins, baked in at build time.
+std::string defaultPluginDir();
+
+} // namespace kabinet

@@ -1,0 +1,223 @@
+#include "http/HttpServer.h"
+
+#include "http/Portal.h"
+#include "lua/LuaState.h"
+#include "server/Services.h"
+#include "util/Error.h"
+#include "util/Log.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Random.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+namespace kabinet {
+
+void registerSystemRoutes(Router& r, Services& s);
+void registerTenantRoutes(Router& r, Services& s);
+
+namespace {
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit Handler(HttpServer& s) : s_(s) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
+        s_.handle(req, resp);
+    }
+private:
+    HttpServer& s_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit Factory(HttpServer& s) : s_(s) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+        return new Handler(s_);
+    }
+private:
+    HttpServer& s_;
+};
+
+std::string newRequestId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    return buf;
+}
+
+bool saneRequestId(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+    return true;
+}
+
+/// Reads at most limit+1 bytes of the body.
+std::string readBody(std::istream& in, std::size_t limit, bool& tooLarge) {
+    std::string body;
+    char buf[8192];
+    while (in) {
+        in.read(buf, sizeof buf);
+        body.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (body.size() > limit) {
+            tooLarge = true;
+            break;
+        }
+    }
+    return body;
+}
+
+Response errorResponse(const Error& e) { return Response::json(e.status(), e.toJson()); }
+
+} // namespace
+
+HttpServer::HttpServer(Services& services) : s_(services), pool_(2, static_cast<int>(services.config.threads)) {
+    registerSystemRoutes(router_, s_);
+    registerTenantRoutes(router_, s_);
+    Poco::Net::SocketAddress addr(s_.config.listenHost, s_.config.listenPort);
+    Poco::Net::ServerSocket socket;
+    socket.bind(addr, true);
+    socket.listen(256);
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(static_cast<int>(s_.config.threads));
+    params->setMaxQueued(512);
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(5, 0));
+    params->setTimeout(Poco::Timespan(30, 0));
+    params->setServerName("kabinetd");
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), pool_, socket, params);
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() { server_->start(); }
+
+unsigned short HttpServer::port() const { return server_->port(); }
+
+void HttpServer::stop(int graceSeconds) {
+    server_->stopAll(false);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(graceSeconds);
+    while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (server_->currentConnections() > 0) server_->stopAll(true);
+    pool_.joinAll();
+}
+
+void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Request r;
+    r.raw = &req;
+    r.method = req.getMethod();
+    r.requestId = req.has("X-Request-Id") && saneRequestId(req.get("X-Request-Id")) ? req.get("X-Request-Id") : newRequestId();
+    r.clientAddress = req.clientAddress().host().toString();
+    r.contentType = req.getContentType();
+    std::string routeName = "unmatched";
+    std::string tenantId;
+    Response out;
+    bool closeConnection = false;
+    try {
+        Poco::URI uri;
+        try {
+            uri = Poco::URI(req.getURI());
+        } catch (const Poco::Exception&) {
+            throw BadRequest("malformed_uri", "Некорректный адрес запроса");
+        }
+        const std::string fullPath = uri.getPath().empty() ? "/" : uri.getPath();
+        r.query = uri.getRawQuery();
+        // Body, bounded.
+        const std::size_t limit = s_.config.maxBodyBytes;
+        if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+            closeConnection = true;
+            throw Error(413, "body_too_large", "Тело запроса больше допустимых " + std::to_string(limit) + " байт");
+        }
+        if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH" || req.hasContentLength() || req.getChunkedTransferEncoding()) {
+            bool tooLarge = false;
+            r.body = readBody(req.stream(), limit, tooLarge);
+            if (tooLarge) {
+                closeConnection = true;
+                throw Error(413, "body_too_large", "Тело запроса больше допустимых " + std::to_string(limit) + " байт");
+            }
+        }
+        // Tenant resolution.
+        bool scoped = false;
+        std::string path = fullPath;
+        if (fullPath.rfind("/t/", 0) == 0) {
+            auto segs = splitPath(fullPath);
+            tenantId = segs.size() > 1 ? segs[1] : "";
+            r.tenant = s_.tenants->find(tenantId);
+            if (!r.tenant) {
+                routeName = "/t/{tenant}";
+                throw NotFound("tenant_not_found", "Организация «" + tenantId.substr(0, 64) + "» не найдена");
+            }
+            path = fullPath.substr(3 + tenantId.size());
+            if (path.empty()) path = "/";
+            scoped = true;
+        } else if (req.has("Host")) {
+            if ((r.tenant = s_.tenants->findByHost(req.getHost()))) {
+                tenantId = r.tenant->id();
+                scoped = fullPath != "/healthz" && fullPath != "/metrics";
+            }
+        }
+        if (scoped && path.rfind("/api/", 0) != 0 && path != "/api") {
+            routeName = "portal";
+            out = servePortal(s_.config.portalDir, *r.tenant, path, fullPath.rfind("/t/", 0) == 0, r.method);
+        } else {
+            r.path = path;
+            bool pathMatched = false;
+            const Route* route = router_.match(r.method, path, scoped, r.params, pathMatched);
+            if (!route) {
+                if (pathMatched) throw Error(405, "method_not_allowed", "Метод " + r.method + " не поддерживается для этого адреса");
+                if (!scoped && path == "/") {
+                    routeName = "index";
+                    out = serveIndex(*s_.tenants);
+                } else {
+                    throw NotFound("route_not_found", "Адрес не найден");
+                }
+            } else {
+                routeName = route->pattern;
+                if (scoped) routeName = "/t/{tenant}" + routeName;
+                out = route->handler(r);
+            }
+        }
+    } catch (const Error& e) {
+        out = errorResponse(e);
+    } catch (const LuaError& e) {
+        log::error("tenant script failed", {{"request_id", r.requestId}, {"tenant", tenantId}, {"error", e.what()}});
+        out = errorResponse(Error(500, "tenant_script_failed", "Ошибка в настройках организации; обратитесь в поддержку"));
+    } catch (const std::exception& e) {
+        log::error("request failed", {{"request_id", r.requestId}, {"route", routeName}, {"error", e.what()}});
+        out = errorResponse(Error(500, "internal_error", "Внутренняя ошибка сервера"));
+    } catch (...) {
+        log::error("request failed", {{"request_id", r.requestId}, {"route", routeName}});
+        out = errorResponse(Error(500, "internal_error", "Внутренняя ошибка сервера"));
+    }
+    try {
+        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+        resp.setContentType(out.contentType);
+        resp.set("X-Request-Id", r.requestId);
+        resp.set("X-Content-Type-Options", "nosniff");
+        for (const auto& [k, v] : out.headers) resp.set(k, v);
+        if (closeConnection) resp.setKeepAlive(false);
+        resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
+        if (r.method == "HEAD") resp.send();
+        else resp.sendBuffer(out.body.data(), out.body.size());
+    } catch (const std::exception& e) {
+        log::warn("response not delivered", {{"request_id", r.requestId}, {"error", e.what()}});
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    s_.metrics.observe(r.method, routeName, out.status, secs);
+    if (log::enabled(log::Level::Info))
+        log::info("request", {{"request_id", r.requestId}, {"method", r.method}, {"route", routeName},
+                              {"tenant", tenantId}, {"status", std::to_string(out.status)},
+                              {"ms", std::to_string(static_cast<long long>(secs * 1000.0 * 1000.0) / 1000.0)}});
+}
+
+} // namespace kabinet

@@ -1,0 +1,41 @@
+#pragma once
+/// kabinetd's HTTP front: a POCO HTTPServer whose one handler runs every request through the same
+/// middleware — request id, body limit, tenant resolution (path prefix /t/{tenant} or Host header),
+/// routing, the error model, access log and metrics. No request can crash the server: every exception is
+/// answered as a JSON error.
+#include "http/Router.h"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+
+namespace kabinet {
+
+struct Services;
+
+class HttpServer {
+public:
+    /// Binds the listen address of the configuration and registers all routes.
+    explicit HttpServer(Services& services);
+    ~HttpServer();
+    /// Starts accepting connections.
+    void start();
+    /// Stops accepting, lets requests in flight finish (bounded by `graceSeconds`), then returns.
+    void stop(int graceSeconds = 10);
+    /// The bound port (useful with port 0).
+    unsigned short port() const;
+    /// The router, for registering more routes before start().
+    Router& router() noexcept { return router_; }
+
+    /// Handles one request end to end (public for the handler class).
+    void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
+
+private:
+    Services& s_;
+    Router router_;
+    Poco::ThreadPool pool_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+} // namespace kabinet

@@ -1,0 +1,81 @@
+#pragma once
+/// Request/response types and the router that maps (method, path pattern) to handlers. Patterns are
+/// literal segments and {name} parameters, e.g. "/api/v1/dictionaries/{name}". Tenant-scoped routes are
+/// reached as /t/{tenant}<pattern> or as <pattern> on a host that a tenant lists.
+#include <Poco/Dynamic/Var.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+}
+
+namespace kabinet {
+
+class Tenant;
+
+/// One request as a handler sees it.
+struct Request {
+    std::string method;
+    std::string path;        ///< path after the tenant prefix, without the query
+    std::string query;       ///< raw query string
+    std::string body;
+    std::string contentType;
+    std::string requestId;
+    std::string clientAddress;
+    std::map<std::string, std::string> params; ///< route parameters
+    std::shared_ptr<Tenant> tenant;            ///< set for tenant-scoped routes
+    const Poco::Net::HTTPServerRequest* raw = nullptr;
+    /// The body parsed as a JSON object. Throws 415 unless the content type is application/json and 400
+    /// (malformed_json / expected_object) when it is not a JSON object.
+    Poco::Dynamic::Var jsonObject() const;
+};
+
+/// What a handler answers.
+struct Response {
+    int status = 200;
+    std::string body;
+    std::string contentType = "application/json; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
+    /// A JSON response with this status and body text.
+    static Response json(int status, std::string body) {
+        Response r;
+        r.status = status;
+        r.body = std::move(body);
+        return r;
+    }
+};
+
+using Handler = std::function<Response(Request&)>;
+
+/// A registered route.
+struct Route {
+    std::string method;
+    std::string pattern;
+    bool tenantScoped;
+    Handler handler;
+    std::vector<std::string> segments;
+};
+
+class Router {
+public:
+    /// Adds a route; `pattern` starts with '/'. Later routes never shadow earlier ones with the same shape.
+    void add(const std::string& method, const std::string& pattern, bool tenantScoped, Handler handler);
+    /// Finds the route for a path. Returns nullptr when none matches; sets `pathMatched` when some route
+    /// matched the path but not the method (→ 405).
+    const Route* match(const std::string& method, const std::string& path, bool tenantScoped,
+                       std::map<std::string, std::string>& params, bool& pathMatched) const;
+
+private:
+    std::vector<Route> routes_;
+};
+
+/// Splits a path on '/', dropping empty segments.
+std::vector<std::string> splitPath(const std::string& path);
+
+} // namespace kabinet

@@ -1,0 +1,238 @@
+#include "lua/LuaState.h"
+
+#include "util/Log.h"
+
+#include <Poco/File.h>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace kabinet {
+
+const char* const kLuaArrayMeta = "kabinet.array";
+
+namespace {
+constexpr int kHookEvery = 1000; // instructions between budget checks
+
+LuaState* self(lua_State* L) {
+    void* ud = nullptr;
+    lua_getallocf(L, &ud);
+    return static_cast<LuaState*>(ud);
+}
+
+bool readFile(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
+}
+} // namespace
+
+LuaState::LuaState(std::string owner, std::size_t memoryLimit, unsigned long long instructionBudget,
+                   std::vector<std::string> requireRoots)
+    : owner_(std::move(owner)), limit_(memoryLimit), budget_(instructionBudget), roots_(std::move(requireRoots)) {
+    L_ = lua_newstate(&LuaState::alloc, this);
+    if (!L_) throw LuaError(owner_ + ": cannot create a Lua state");
+    onLog = [this](const std::string& m) { log::debug("lua log", {{"owner", owner_}, {"text", m}}); };
+    try {
+        openSandbox();
+    } catch (...) {
+        lua_close(L_);
+        throw;
+    }
+}
+
+LuaState::~LuaState() {
+    if (L_) lua_close(L_);
+}
+
+void* LuaState::alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
+    auto* st = static_cast<LuaState*>(ud);
+    const std::size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        st->used_ -= old;
+        std::free(ptr);
+        return nullptr;
+    }
+    if (nsize > old && st->used_ - old + nsize > st->limit_) {
+        st->memoryExceeded_ = true;
+        return nullptr; // Lua raises "not enough memory"
+    }
+    void* p = std::realloc(ptr, nsize);
+    if (p) st->used_ = st->used_ - old + nsize;
+    return p;
+}
+
+void LuaState::hook(lua_State* L, lua_Debug*) {
+    LuaState* st = self(L);
+    st->spent_ += kHookEvery;
+    if (st->spent_ > st->budget_) {
+        st->budgetExceeded_ = true;
+        luaL_error(L, "instruction budget of %llu exceeded", st->budget_);
+    }
+}
+
+void LuaState::openSandbox() {
+    static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},        {LUA_TABLIBNAME, luaopen_table},
+                                    {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},
+                                    {LUA_UTF8LIBNAME, luaopen_utf8},  {LUA_COLIBNAME, luaopen_coroutine},
+                                    {LUA_OSLIBNAME, luaopen_os}};
+    for (const auto& lib : libs) {
+        luaL_requiref(L_, lib.name, lib.func, 1);
+        lua_pop(L_, 1);
+    }
+    // Base library: no file access, text-only load.
+    for (const char* name : {"dofile", "loadfile"}) {
+        lua_pushnil(L_);
+        lua_setglobal(L_, name);
+    }
+    lua_pushcfunction(L_, &LuaState::luaLoadText);
+    lua_setglobal(L_, "load");
+    // os: only the clock functions.
+    lua_getglobal(L_, "os");
+    lua_newtable(L_);
+    for (const char* name : {"time", "date", "clock"}) {
+        lua_getfield(L_, -2, name);
+        lua_setfield(L_, -2, name);
+    }
+    lua_setglobal(L_, "os");
+    lua_pop(L_, 1);
+    // require from the given roots.
+    lua_newtable(L_);
+    lua_setfield(L_, LUA_REGISTRYINDEX, "kabinet.loaded");
+    lua_pushcfunction(L_, &LuaState::luaRequire);
+    lua_setglobal(L_, "require");
+    // The kabinet table.
+    luaL_newmetatable(L_, kLuaArrayMeta);
+    lua_pop(L_, 1);
+    lua_newtable(L_);
+    lua_pushcfunction(L_, &LuaState::luaArray);
+    lua_setfield(L_, -2, "array");
+    lua_pushcfunction(L_, &LuaState::luaLog);
+    lua_setfield(L_, -2, "log");
+    lua_setglobal(L_, "kabinet");
+}
+
+int LuaState::luaLoadText(lua_State* L) {
+    std::size_t len = 0;
+    const char* s = luaL_checklstring(L, 1, &len);
+    const char* chunkname = luaL_optstring(L, 2, "=(load)");
+    int env = !lua_isnone(L, 4) ? 4 : 0;
+    if (luaL_loadbufferx(L, s, len, chunkname, "t") != LUA_OK) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (env) {
+        lua_pushvalue(L, env);
+        if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+    }
+    return 1;
+}
+
+int LuaState::luaRequire(lua_State* L) {
+    const char* name = luaL_checkstring(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "kabinet.loaded");
+    lua_getfield(L, -1, name);
+    if (!lua_isnil(L, -1)) return 1;
+    lua_pop(L, 1);
+    std::string rel = name;
+    for (char& c : rel) {
+        if (c == '.') c = '/';
+        else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+            return luaL_error(L, "module '%s': invalid module name", name);
+    }
+    LuaState* st = self(L);
+    std::string path, text;
+    for (const auto& root : st->roots_) {
+        std::string candidate = root + "/" + rel + ".lua";
+        if (readFile(candidate, text)) {
+            path = candidate;
+            break;
+        }
+    }
+    if (path.empty()) return luaL_error(L, "module '%s' not found", name);
+    // Chunk names are relative to their root, so messages read "kabinet/validators.lua:12: ...".
+    std::string chunk = "@" + rel + ".lua";
+    if (luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+    return 1;
+}
+
+int LuaState::luaArray(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    luaL_setmetatable(L, kLuaArrayMeta);
+    return 1;
+}
+
+int LuaState::luaLog(lua_State* L) {
+    const char* msg = luaL_checkstring(L, 1);
+    LuaState* st = self(L);
+    if (st->onLog) st->onLog(msg);
+    return 0;
+}
+
+void LuaState::fail(const std::string& what) {
+    std::string msg = what;
+    if (budgetExceeded_) msg = "instruction budget of " + std::to_string(budget_) + " exceeded (" + what + ")";
+    else if (memoryExceeded_) msg = "memory limit of " + std::to_string(limit_ / 1024) + " KiB exceeded (" + what + ")";
+    budgetExceeded_ = memoryExceeded_ = false;
+    throw LuaError(owner_ + ": " + msg);
+}
+
+void LuaState::runFile(const std::string& path, int nresults) {
+    std::string text;
+    if (!readFile(path, text)) throw LuaError(owner_ + ": cannot read " + path);
+    std::string chunk = "@" + path;
+    auto slash = path.find_last_of('/');
+    if (slash != std::string::npos) {
+        auto prev = path.find_last_of('/', slash - 1);
+        chunk = "@" + path.substr(prev == std::string::npos ? 0 : prev + 1);
+    }
+    if (luaL_loadbufferx(L_, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) {
+        std::string err = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "syntax error";
+        lua_pop(L_, 1);
+        fail(err);
+    }
+    call(0, nresults);
+}
+
+void LuaState::call(int nargs, int nresults) {
+    spent_ = 0;
+    budgetExceeded_ = memoryExceeded_ = false;
+    lua_sethook(L_, &LuaState::hook, LUA_MASKCOUNT, kHookEvery);
+    int base = lua_gettop(L_) - nargs;
+    lua_pushcfunction(L_, [](lua_State* L) -> int {
+        const char* m = lua_tostring(L, 1);
+        luaL_traceback(L, L, m ? m : "(error object is not a string)", 1);
+        return 1;
+    });
+    lua_insert(L_, base);
+    int rc = lua_pcall(L_, nargs, nresults, base);
+    lua_sethook(L_, nullptr, 0, 0);
+    lua_remove(L_, base);
+    if (rc != LUA_OK) {
+        std::string err = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";
+        lua_pop(L_, 1);
+        // Keep the first line (script:line: message); the traceback goes to debug logs only.
+        auto nl = err.find('\n');
+        if (nl != std::string::npos) {
+            log::debug("lua traceback", {{"owner", owner_}, {"trace", err}});
+            err = err.substr(0, nl);
+        }
+        if (rc == LUA_ERRMEM) memoryExceeded_ = true;
+        fail(err);
+    }
+}
+
+} // namespace kabinet

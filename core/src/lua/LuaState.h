@@ -1,0 +1,75 @@
+#pragma once
+/// A sandboxed Lua 5.4 state with a memory cap and a per-call instruction budget.
+///
+/// Sandbox: base library without dofile/loadfile and with `load` limited to text chunks; string, table,
+/// math, utf8, coroutine; `os` reduced to time/date/clock; no io, debug or package. `require(name)` loads
+/// text modules only, from the search roots given (first match wins), once per state.
+/// A global table `kabinet` offers `kabinet.array(t)` (emit t as a JSON array) and `kabinet.log(msg)`.
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+}
+
+namespace kabinet {
+
+/// A failure inside Lua (syntax error, runtime error, budget or memory exhausted). The message names the
+/// owner (e.g. "tenant 'voek'") and the script with its line where Lua reports one.
+class LuaError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class LuaState {
+public:
+    /// Creates a state for `owner` (used in error messages) with the given limits and require roots.
+    LuaState(std::string owner, std::size_t memoryLimit, unsigned long long instructionBudget,
+             std::vector<std::string> requireRoots);
+    ~LuaState();
+    LuaState(const LuaState&) = delete;
+    LuaState& operator=(const LuaState&) = delete;
+
+    lua_State* L() const noexcept { return L_; }                 /// the raw state, for pushing arguments
+    const std::string& owner() const noexcept { return owner_; } /// who this state belongs to
+    std::size_t memoryUsed() const noexcept { return used_; }    /// bytes currently allocated
+
+    /// Loads and runs a file as a text chunk; leaves its `nresults` results on the stack. Throws LuaError.
+    void runFile(const std::string& path, int nresults);
+    /// Calls the function below `nargs` arguments on the stack under the instruction budget and the memory
+    /// cap, leaving `nresults` results. Throws LuaError with the owner, script and line on failure.
+    void call(int nargs, int nresults);
+
+    /// Called by kabinet.log; default writes a debug log line with the owner.
+    std::function<void(const std::string&)> onLog;
+
+private:
+    static void* alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
+    static void hook(lua_State* L, lua_Debug* ar);
+    static int luaRequire(lua_State* L);
+    static int luaLoadText(lua_State* L);
+    static int luaArray(lua_State* L);
+    static int luaLog(lua_State* L);
+    void openSandbox();
+    [[noreturn]] void fail(const std::string& what);
+
+    std::string owner_;
+    std::size_t limit_;
+    std::size_t used_ = 0;
+    unsigned long long budget_;
+    unsigned long long spent_ = 0;
+    bool budgetExceeded_ = false;
+    bool memoryExceeded_ = false;
+    std::vector<std::string> roots_;
+    lua_State* L_ = nullptr;
+};
+
+/// Registry key of the metatable that marks tables as JSON arrays.
+extern const char* const kLuaArrayMeta;
+
+} // namespace kabinet

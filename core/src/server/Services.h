@@ -1,0 +1,27 @@
+#pragma once
+/// Everything a running kabinetd owns, built in order at start-up: configuration, database (migrated),
+/// tenants (loaded from Lua and recorded), plugins, metrics. The HTTP layer and the CLI work on this.
+#include "config/Config.h"
+#include "http/Metrics.h"
+#include "plugins/PluginHost.h"
+#include "storage/Database.h"
+#include "tenants/TenantRegistry.h"
+
+#include <memory>
+
+namespace kabinet {
+
+struct Services {
+    Config config;
+    std::unique_ptr<Database> db;
+    std::unique_ptr<TenantRegistry> tenants;
+    std::unique_ptr<PluginHost> plugins;
+    Metrics metrics;
+
+    /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
+    /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
+    /// and left out instead.
+    static std::unique_ptr<Services> start(const Config& config);
+};
+
+} // namespace kabinet

@@ -1,0 +1,189 @@
+#include "storage/Database.h"
+
+#include "util/Error.h"
+#include "util/Log.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <Poco/URI.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+namespace kabinet {
+
+namespace {
+std::string pgQuote(const std::string& v) {
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+} // namespace
+
+DatabaseUrl DatabaseUrl::parse(const std::string& url) {
+    DatabaseUrl u;
+    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+        u.backend = Backend::PostgreSQL;
+        u.sociBackend = "postgresql";
+        Poco::URI uri;
+        try {
+            uri = Poco::URI(url);
+        } catch (const Poco::Exception&) {
+            throw ConfigError("database URL is not a valid postgresql:// URL");
+        }
+        std::string db = uri.getPath();
+        if (!db.empty() && db[0] == '/') db = db.substr(1);
+        if (db.empty()) throw ConfigError("database URL names no database (postgresql://user:pw@host:port/DB)");
+        std::string cs = "dbname=" + pgQuote(db);
+        if (!uri.getHost().empty()) cs += " host=" + pgQuote(uri.getHost());
+        if (uri.getPort() != 0) cs += " port=" + std::to_string(uri.getPort());
+        const std::string& ui = uri.getUserInfo();
+        if (!ui.empty()) {
+            auto colon = ui.find(':');
+            std::string user, pw;
+            Poco::URI::decode(ui.substr(0, colon), user);
+            if (colon != std::string::npos) Poco::URI::decode(ui.substr(colon + 1), pw);
+            cs += " user=" + pgQuote(user);
+            if (!pw.empty()) cs += " password=" + pgQuote(pw);
+        }
+        for (const auto& [k, v] : uri.getQueryParameters()) cs += " " + k + "=" + pgQuote(v);
+        if (cs.find("connect_timeout") == std::string::npos) cs += " connect_timeout=5";
+        u.connectString = cs;
+        return u;
+    }
+    std::string path = url;
+    if (path.rfind("sqlite://", 0) == 0) path = path.substr(9);
+    else if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+    else if (path.find("://") != std::string::npos)
+        throw ConfigError("database URL scheme is not supported (use sqlite:// or postgresql://)");
+    if (path.empty()) throw ConfigError("database URL names no SQLite file");
+    u.backend = Backend::SQLite;
+    u.sociBackend = "sqlite3";
+    u.sqlitePath = path;
+    u.connectString = "db=" + path + " timeout=10";
+    return u;
+}
+
+Database::Database(const std::string& url, unsigned poolSize) : url_(DatabaseUrl::parse(url)), size_(poolSize) {
+    if (url_.backend == Backend::SQLite) {
+        Poco::Path p(url_.sqlitePath);
+        Poco::Path parent = p.parent();
+        if (!parent.toString().empty()) Poco::File(parent).createDirectories();
+    }
+    pool_ = std::make_unique<soci::connection_pool>(size_);
+    for (unsigned i = 0; i < size_; ++i) {
+        soci::session& s = pool_->at(i);
+        try {
+            if (url_.backend == Backend::PostgreSQL) s.open(*soci::factory_postgresql(), url_.connectString);
+            else s.open(*soci::factory_sqlite3(), url_.connectString);
+            configureSession(s);
+        } catch (const soci::soci_error& e) {
+            // Do not echo the connect string (it may carry a password).
+            throw ConfigError(std::string("cannot open the ") + backendName() + " database: " +
+                              e.get_error_message());
+        }
+    }
+}
+
+Database::~Database() = default;
+
+const char* Database::backendName() const noexcept {
+    return url_.backend == Backend::PostgreSQL ? "postgresql" : "sqlite";
+}
+
+void Database::configureSession(soci::session& s) {
+    if (url_.backend == Backend::SQLite) {
+        s << "PRAGMA journal_mode=WAL";
+        s << "PRAGMA foreign_keys=ON";
+        s << "PRAGMA synchronous=NORMAL";
+        s << "PRAGMA busy_timeout=10000";
+    } else {
+        s << "SET client_min_messages TO WARNING";
+        s << "SET TIME ZONE 'UTC'";
+    }
+}
+
+Database::Lease::~Lease() {
+    if (db_) db_->pool_->give_back(pos_);
+}
+
+soci::session& Database::Lease::operator*() const { return db_->pool_->at(pos_); }
+
+Database::Lease Database::lease(std::chrono::milliseconds wait) {
+    std::size_t pos = 0;
+    if (!pool_->try_lease(pos, static_cast<int>(wait.count())))
+        throw Unavailable("database_busy", "База данных перегружена, повторите попытку позже");
+    return Lease(*this, pos);
+}
+
+void Database::rethrowMapped(const std::exception& e) {
+    if (auto* err = dynamic_cast<const Error*>(&e)) throw *err;
+    if (auto* se = dynamic_cast<const soci::soci_error*>(&e)) {
+        switch (se->get_error_category()) {
+        case soci::soci_error::constraint_violation:
+            throw Conflict("conflict", "Запись противоречит уже сохранённым данным");
+        case soci::soci_error::connection_error:
+            throw Unavailable("database_unavailable", "База данных недоступна, повторите попытку позже");
+        default: break;
+        }
+        const std::string msg = se->get_error_message();
+        if (msg.find("UNIQUE constraint") != std::string::npos || msg.find("duplicate key") != std::string::npos)
+            throw Conflict("conflict", "Запись противоречит уже сохранённым данным");
+        if (msg.find("server closed the connection") != std::string::npos ||
+            msg.find("no connection") != std::string::npos || msg.find("terminating connection") != std::string::npos)
+            throw Unavailable("database_unavailable", "База данных недоступна, повторите попытку позже");
+    }
+    throw;
+}
+
+void Database::transaction(const std::function<void(soci::session&)>& fn) {
+    Lease l = lease();
+    try {
+        soci::transaction tr(*l);
+        fn(*l);
+        tr.commit();
+    } catch (const std::exception& e) {
+        rethrowMapped(e);
+    }
+}
+
+void Database::read(const std::function<void(soci::session&)>& fn) {
+    Lease l = lease();
+    try {
+        fn(*l);
+    } catch (const std::exception& e) {
+        rethrowMapped(e);
+    }
+}
+
+bool Database::ping(std::string& reason) {
+    std::size_t pos = 0;
+    if (!pool_->try_lease(pos, 2000)) {
+        reason = "no free database connection";
+        return false;
+    }
+    Lease l(*this, pos);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        try {
+            int one = 0;
+            *l << "SELECT 1", soci::into(one);
+            if (one == 1) return true;
+        } catch (const std::exception& e) {
+            reason = "database unreachable";
+            if (attempt == 0) {
+                try {
+                    l->reconnect();
+                    configureSession(*l);
+                } catch (const std::exception&) {
+                    return false;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+} // namespace kabinet

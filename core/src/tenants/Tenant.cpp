@@ -1,0 +1,160 @@
+#include "tenants/Tenant.h"
+
+#include "lua/LuaJson.h"
+#include "util/Log.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/SHA2Engine.h>
+#include <fstream>
+#include <sstream>
+
+namespace kabinet {
+
+namespace {
+constexpr std::size_t kMaxIdleStates = 8;
+
+/// Hash of every .lua file in the tenant folder, to notice changed declarations.
+std::string hashFolder(const std::string& dir) {
+    Poco::SHA2Engine sha;
+    std::vector<std::string> files;
+    for (Poco::DirectoryIterator it(dir), end; it != end; ++it)
+        if (it->isFile() && it.path().getExtension() == "lua") files.push_back(it.path().toString());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        sha.update(f.substr(f.find_last_of('/') + 1));
+        sha.update(ss.str());
+    }
+    return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
+}
+
+std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+    return o && o->has(key) && !o->get(key).isEmpty() ? o->get(key).convert<std::string>() : std::string();
+}
+} // namespace
+
+Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits)
+    : id_(std::move(id)), dir_(std::move(dir)), scriptsDir_(std::move(scriptsDir)), limits_(limits) {
+    hash_ = hashFolder(dir_);
+    auto state = newState();
+    lua_State* L = state->L();
+    // check(T): problems are load errors.
+    lua_getfield(L, 2, "check");
+    lua_pushvalue(L, 1);
+    state->call(1, 1);
+    if (!lua_isnil(L, -1)) {
+        auto problems = luajson::toJson(L, -1);
+        std::string text;
+        if (problems.type() == typeid(Poco::JSON::Array::Ptr)) {
+            for (const auto& p : *problems.extract<Poco::JSON::Array::Ptr>())
+                text += (text.empty() ? "" : "; ") + p.convert<std::string>();
+        } else {
+            text = luajson::stringify(problems);
+        }
+        if (!text.empty()) throw LuaError("tenant '" + id_ + "': tenant.lua: " + text);
+    }
+    lua_pop(L, 1);
+    auto call = [&](const char* fn) {
+        lua_getfield(L, 2, fn);
+        if (!lua_isfunction(L, -1)) throw LuaError("tenant '" + id_ + "': kabinet.tenant has no function " + fn);
+        lua_pushvalue(L, 1);
+        state->call(1, 1);
+        auto v = luajson::toJson(L, -1);
+        lua_pop(L, 1);
+        return v;
+    };
+    profile_ = call("profile");
+    formJson_ = luajson::stringify(call("registration_form"));
+    profileJson_ = luajson::stringify(profile_);
+    if (profile_.type() != typeid(Poco::JSON::Object::Ptr))
+        throw LuaError("tenant '" + id_ + "': profile() did not return a table");
+    auto p = profile_.extract<Poco::JSON::Object::Ptr>();
+    if (str(p, "id") != id_)
+        throw LuaError("tenant '" + id_ + "': tenant.lua declares id '" + str(p, "id") + "', but its folder is '" + id_ + "'");
+    name_ = str(p, "name");
+    shortName_ = str(p, "short_name");
+    if (auto h = p->getArray("hosts"))
+        for (const auto& v : *h) hosts_.push_back(Poco::toLower(v.convert<std::string>()));
+    lua_settop(L, 2);
+    idle_.push_back(std::move(state));
+}
+
+Tenant::~Tenant() = default;
+
+std::unique_ptr<LuaState> Tenant::newState() {
+    auto st = std::make_unique<LuaState>("tenant '" + id_ + "'", limits_.memoryBytes, limits_.instructionBudget,
+                                         std::vector<std::string>{dir_, scriptsDir_});
+    st->onLog = [id = id_](const std::string& m) { log::info("tenant script", {{"tenant", id}, {"text", m}}); };
+    st->runFile(dir_ + "/tenant.lua", 1);
+    if (!lua_istable(st->L(), -1)) throw LuaError("tenant '" + id_ + "': tenant.lua must return a table");
+    lua_getglobal(st->L(), "require");
+    lua_pushstring(st->L(), "kabinet.tenant");
+    st->call(1, 1);
+    if (!lua_istable(st->L(), -1)) throw LuaError("tenant '" + id_ + "': module kabinet.tenant did not return a table");
+    return st;
+}
+
+void Tenant::withState(const std::function<void(LuaState&)>& fn) {
+    std::unique_ptr<LuaState> st;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_.empty()) {
+            st = std::move(idle_.back());
+            idle_.pop_back();
+        }
+    }
+    if (!st) st = newState();
+    try {
+        fn(*st);
+    } catch (...) {
+        // A state that failed (budget, memory, runtime error) may be half-way; drop it.
+        throw;
+    }
+    lua_settop(st->L(), 2);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_.size() < kMaxIdleStates) idle_.push_back(std::move(st));
+}
+
+Poco::Dynamic::Var Tenant::callModule(const std::string& function, int nargs,
+                                      const std::function<void(lua_State*)>& pushArgs) {
+    Poco::Dynamic::Var result;
+    withState([&](LuaState& st) {
+        lua_State* L = st.L();
+        lua_getfield(L, 2, function.c_str());
+        if (!lua_isfunction(L, -1)) throw LuaError(st.owner() + ": kabinet.tenant has no function " + function);
+        lua_pushvalue(L, 1);
+        pushArgs(L);
+        st.call(1 + nargs, 1);
+        result = luajson::toJson(L, -1);
+    });
+    return result;
+}
+
+std::string Tenant::dictionaryJson(const std::string& name) {
+    auto v = callModule("dictionary", 1, [&](lua_State* L) { lua_pushstring(L, name.c_str()); });
+    if (v.isEmpty()) return {};
+    return luajson::stringify(v);
+}
+
+std::map<std::string, std::string> Tenant::validateRegistration(const std::string& kind, const Poco::Dynamic::Var& fields) {
+    auto v = callModule("validate_registration", 2, [&](lua_State* L) {
+        lua_pushstring(L, kind.c_str());
+        luajson::push(L, fields);
+    });
+    std::map<std::string, std::string> errors;
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
+        for (const auto& [k, reason] : *v.extract<Poco::JSON::Object::Ptr>())
+            errors[k] = reason.isEmpty() ? std::string("Неверное значение") : reason.convert<std::string>();
+    } else if (!v.isEmpty()) {
+        throw LuaError("tenant '" + id_ + "': validate_registration must return nil or a table");
+    }
+    return errors;
+}
+
+} // namespace kabinet

@@ -1,0 +1,67 @@
+#pragma once
+/// One utility as loaded from tenants/<id>/: its declaration (tenant.lua) evaluated in sandboxed Lua
+/// states, and the answers the core needs from it. Static answers (profile, registration form) are
+/// computed once at load; calls that depend on input (validation) run on a pooled Lua state.
+#include "lua/LuaState.h"
+
+#include <Poco/Dynamic/Var.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kabinet {
+
+/// Limits and locations every tenant state is created with.
+struct LuaLimits {
+    std::size_t memoryBytes = 32u << 20;
+    unsigned long long instructionBudget = 50'000'000ull;
+};
+
+class Tenant {
+public:
+    /// Loads tenants/<id>/tenant.lua with the shared library in scriptsDir; throws LuaError with the file
+    /// and line when the declaration fails to load or its check() reports problems.
+    Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits);
+    ~Tenant();
+
+    const std::string& id() const noexcept { return id_; }
+    const std::string& name() const noexcept { return name_; }
+    const std::string& shortName() const noexcept { return shortName_; }
+    const std::vector<std::string>& hosts() const noexcept { return hosts_; }
+    const std::string& configHash() const noexcept { return hash_; }
+    const Poco::Dynamic::Var& profile() const noexcept { return profile_; }            /// public profile JSON
+    const std::string& profileJson() const noexcept { return profileJson_; }            /// …as text
+    const std::string& registrationFormJson() const noexcept { return formJson_; }      /// registration form
+    /// The dictionary as JSON text, or empty when the tenant has none of that name.
+    std::string dictionaryJson(const std::string& name);
+
+    /// Validates a registration: returns field → Russian reason (empty when valid). Throws LuaError when
+    /// the tenant's script fails (budget, memory, runtime error).
+    std::map<std::string, std::string> validateRegistration(const std::string& kind, const Poco::Dynamic::Var& fields);
+
+    /// Runs fn with a pooled state whose stack has, at indexes 1 and 2, the declaration T and the
+    /// kabinet.tenant module. The stack is reset afterwards; a state that failed is discarded.
+    void withState(const std::function<void(LuaState&)>& fn);
+
+    /// Calls kabinet.tenant.<function>(T, args...) where args are pushed by `pushArgs`; returns its one
+    /// result as JSON.
+    Poco::Dynamic::Var callModule(const std::string& function, int nargs, const std::function<void(lua_State*)>& pushArgs);
+
+private:
+    std::unique_ptr<LuaState> newState();
+
+    std::string id_, dir_, scriptsDir_;
+    LuaLimits limits_;
+    std::string name_, shortName_, hash_;
+    std::vector<std::string> hosts_;
+    Poco::Dynamic::Var profile_;
+    std::string profileJson_, formJson_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<LuaState>> idle_;
+};
+
+} // namespace kabinet
