@@ -341,10 +341,11 @@ inline bool acceptHost(const kb_host_api* host, const char* pluginName) noexcept
 	if (!KABINET_SDK_HAS_FIELD(host, kb_host_api, abi_version)) return false;
 	const std::uint32_t hostMajor = host->abi_version >> 16;
 	const std::uint32_t hostMinor = host->abi_version & 0xFFFFu;
+	const auto olderThan = [](std::uint32_t a, std::uint32_t b) { return a < b; }; // no -Wtype-limits for minor 0
 	const char* problem = nullptr;
 	if (hostMajor != KABINET_ABI_MAJOR)
 		problem = "the ABI major versions differ";
-	else if (hostMinor < KABINET_ABI_MINOR)
+	else if (olderThan(hostMinor, KABINET_ABI_MINOR))
 		problem = "the host's ABI minor version is older than the plugin's";
 	else if (!KABINET_SDK_HAS_FIELD(host, kb_host_api, log) || host->log == nullptr)
 		problem = "the host API has no log callback";

@@ -42,6 +42,9 @@ struct Unprocessable : Error {
     explicit Unprocessable(std::map<std::string, std::string> fields,
                            std::string message = "Проверьте правильность заполнения полей")
         : Error(422, "validation_failed", std::move(message), std::move(fields)) {}
+    /// Field → reason pairs, e.g. Unprocessable({{"ogrn", "Неверное контрольное число ОГРН"}}).
+    Unprocessable(std::initializer_list<std::pair<const std::string, std::string>> fields)
+        : Unprocessable(std::map<std::string, std::string>(fields)) {}
 };
 /// 503: a dependency (database) is unavailable.
 struct Unavailable : Error {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds Kabinet and runs every test: unit tests (also under AddressSanitizer/UBSan), integration tests
+# and browser tests, once on SQLite and once on PostgreSQL (a private server the suite starts itself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash packaging/deps.sh test
+jobs=$(nproc)
+# 1. The sanitizer build of the unit tests.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKABINET_SANITIZE=ON -DKABINET_UNIT_ONLY=ON >/dev/null
+cmake --build build-asan -j"$jobs" --target unit_tests
+# 2. The main build, with the sanitizer unit tests registered.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKABINET_ASAN_UNIT_TESTS="$PWD/build-asan/tests/unit_tests" >/dev/null
+cmake --build build -j"$jobs"
+# 3. The browser tests' driver (playwright-core; the browser is Debian's chromium).
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# 4. Everything, through CTest.
+cd build
+ctest --output-on-failure -j"$jobs" --timeout 900

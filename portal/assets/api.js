@@ -1,0 +1,195 @@
+// JSON client of the Kabinet API.
+//
+// The base address comes from <meta name="kabinet-api"> that the server puts
+// into index.html ("/t/<tenant>/api/v1", or "/api/v1" when the tenant is
+// taken from the Host header). Every error of the server has the shape
+//   {"error": CODE, "message": "<текст>", "fields": {"<поле>": "<причина>"}}
+// and is turned into an ApiError carrying the same data.
+
+const DEFAULT_TIMEOUT_MS = 30000;
+
+export class ApiError extends Error {
+  /**
+   * @param {object} o
+   * @param {number} o.status   HTTP status, 0 when the server was not reached
+   * @param {string} o.code     the server's error code (or a client code: network_error, timeout, bad_response)
+   * @param {string} o.message  a message for a person, in Russian
+   * @param {object} [o.fields] field name → reason
+   * @param {any}    [o.body]   the parsed response body, if any
+   */
+  constructor({ status, code, message, fields, body }) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields && typeof fields === 'object' ? fields : {};
+    this.body = body;
+  }
+
+  /** True when the server rejected the submitted data (HTTP 422). */
+  get isValidation() {
+    return this.status === 422 || this.code === 'validation_failed';
+  }
+
+  get isNetwork() {
+    return this.status === 0;
+  }
+}
+
+function metaContent(name) {
+  const el = document.querySelector(`meta[name="${name}"]`);
+  return el ? el.getAttribute('content') : null;
+}
+
+/** The API base path without a trailing slash, e.g. "/t/voek/api/v1". */
+export function apiBase() {
+  const base = metaContent('kabinet-api') || '/api/v1';
+  return base.replace(/\/+$/, '');
+}
+
+/** The tenant id from <meta name="kabinet-tenant">, or null. */
+export function tenantId() {
+  return metaContent('kabinet-tenant');
+}
+
+/** Builds the full URL of an API path ("forms/registration") with an optional query object. */
+export function apiUrl(path, query) {
+  const url = new URL(`${apiBase()}/${String(path).replace(/^\/+/, '')}`, document.baseURI);
+  if (query) {
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null || v === '') continue;
+      if (Array.isArray(v)) v.forEach((item) => url.searchParams.append(k, String(item)));
+      else url.searchParams.set(k, String(v));
+    }
+  }
+  return url.toString();
+}
+
+function statusMessage(status) {
+  if (status === 401) return 'Требуется вход в личный кабинет.';
+  if (status === 403) return 'Недостаточно прав для этого действия.';
+  if (status === 404) return 'Запрошенные сведения не найдены.';
+  if (status === 413) return 'Слишком большой объём данных.';
+  if (status === 429) return 'Слишком много запросов. Повторите попытку немного позже.';
+  if (status >= 500) return 'Сервис временно недоступен. Повторите попытку позже.';
+  return `Не удалось выполнить запрос (код ${status}).`;
+}
+
+function combineSignals(signals) {
+  const list = signals.filter(Boolean);
+  if (list.length <= 1) return list[0];
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(list);
+  const ctrl = new AbortController();
+  for (const s of list) {
+    if (s.aborted) { ctrl.abort(s.reason); break; }
+    s.addEventListener('abort', () => ctrl.abort(s.reason), { once: true });
+  }
+  return ctrl.signal;
+}
+
+/**
+ * Sends a request and returns the parsed JSON (null for an empty body).
+ * Throws ApiError for an HTTP error, a network failure or a timeout; a request
+ * aborted through options.signal rejects with the usual AbortError.
+ *
+ * @param {string} method
+ * @param {string} path     relative to the API base: "tenant", "forms/registration"
+ * @param {object} [options]
+ * @param {any}    [options.body]     sent as JSON (FormData is sent as is, for uploads)
+ * @param {object} [options.query]
+ * @param {AbortSignal} [options.signal]
+ * @param {object} [options.headers]
+ * @param {number} [options.timeout]  milliseconds
+ */
+export async function request(method, path, options = {}) {
+  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS } = options;
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', ...headers },
+  };
+  if (body !== undefined) {
+    if (typeof FormData !== 'undefined' && body instanceof FormData) {
+      init.body = body;
+    } else {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+  }
+  const timeoutSignal = timeout > 0 && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeout) : null;
+  init.signal = combineSignals([signal, timeoutSignal]);
+
+  let response;
+  try {
+    response = await fetch(apiUrl(path, query), init);
+  } catch (err) {
+    if (signal && signal.aborted) throw err;
+    if (timeoutSignal && timeoutSignal.aborted) {
+      throw new ApiError({ status: 0, code: 'timeout', message: 'Сервер не ответил вовремя. Повторите попытку.' });
+    }
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      message: 'Нет связи с сервером. Проверьте подключение к интернету и повторите попытку.',
+    });
+  }
+
+  const text = await response.text();
+  let data = null;
+  let parsed = true;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      parsed = false;
+    }
+  }
+
+  if (!response.ok) {
+    const isErrorModel = parsed && data && typeof data === 'object';
+    throw new ApiError({
+      status: response.status,
+      code: (isErrorModel && data.error) || `http_${response.status}`,
+      message: (isErrorModel && data.message) || statusMessage(response.status),
+      fields: isErrorModel ? data.fields : undefined,
+      body: isErrorModel ? data : text,
+    });
+  }
+  if (!parsed) {
+    throw new ApiError({ status: response.status, code: 'bad_response', message: 'Сервер прислал ответ в неожиданном формате.', body: text });
+  }
+  return data;
+}
+
+export const api = {
+  get: (path, options) => request('GET', path, options),
+  post: (path, body, options) => request('POST', path, { ...options, body }),
+  put: (path, body, options) => request('PUT', path, { ...options, body }),
+  patch: (path, body, options) => request('PATCH', path, { ...options, body }),
+  del: (path, options) => request('DELETE', path, options),
+};
+
+// Data that does not change while the page is open is fetched once.
+const cache = new Map();
+
+/** Returns the cached promise for key, calling load() the first time; a failed load is forgotten. */
+export function cached(key, load) {
+  if (!cache.has(key)) {
+    const p = load();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return cache.get(key);
+}
+
+/** GET {api}/tenant — name, branding, modules and applicant kinds of the current tenant. */
+export function getTenant() {
+  return cached('tenant', () => api.get('tenant'));
+}
+
+/** GET {api}/dictionaries/<name> — the items [{value, label}] of a dictionary. */
+export function getDictionary(name) {
+  return cached(`dictionary:${name}`, () =>
+    api.get(`dictionaries/${encodeURIComponent(name)}`).then((d) => (Array.isArray(d && d.items) ? d.items : [])),
+  );
+}

@@ -1,0 +1,103 @@
+// Entry point of the consumer portal: loads the tenant, applies its branding,
+// builds the frame and starts the router.
+//
+// Adding a page: create assets/pages/<name>.js exporting `title` and
+// `render(ctx)`, add a line to ROUTES below and, if it belongs in the menu,
+// an entry to NAV in layout.js.
+
+import { getTenant } from './api.js';
+import { createRouter } from './router.js';
+import { applyBranding, renderShell } from './layout.js';
+import { h, mount, notice, spinner } from './ui.js';
+
+export const ROUTES = [
+  { path: '', name: 'home', load: () => import('./pages/home.js') },
+  { path: 'register', name: 'register', load: () => import('./pages/register.js') },
+  { path: 'login', name: 'login', load: () => import('./pages/login.js') },
+];
+
+const NOT_FOUND = { path: '*', name: 'not-found', load: () => import('./pages/not-found.js') };
+
+const SPINNER_DELAY_MS = 200;
+
+function pageTitle(mod, ctx) {
+  const t = typeof mod.title === 'function' ? mod.title(ctx) : mod.title;
+  return t || '';
+}
+
+function errorView(err) {
+  const message = (err && err.message) || 'Неизвестная ошибка';
+  return h('section', { class: 'page page--error' },
+    h('h1', { class: 'page__title', tabindex: '-1' }, 'Не удалось открыть страницу'),
+    notice('error', message),
+    h('p', null, h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => location.reload() }, 'Обновить страницу')),
+  );
+}
+
+async function boot() {
+  const root = document.getElementById('app');
+  let tenant = null;
+  let tenantError = null;
+  try {
+    tenant = await getTenant();
+  } catch (err) {
+    tenantError = err;
+  }
+  applyBranding(tenant && tenant.branding);
+  const shell = renderShell(root, tenant);
+  const siteName = (tenant && (tenant.short_name || tenant.name)) || 'Личный кабинет';
+
+  if (tenantError) {
+    document.title = `Ошибка — ${siteName}`;
+    mount(shell.main, h('div', { class: 'container' },
+      h('section', { class: 'page page--error' },
+        h('h1', { class: 'page__title' }, 'Личный кабинет временно недоступен'),
+        notice('error', 'Не удалось загрузить сведения о сетевой организации. ', tenantError.message || ''),
+        h('p', null, h('button', { type: 'button', class: 'btn btn--primary', onClick: () => location.reload() }, 'Повторить')),
+      )));
+    document.body.dataset.page = 'error';
+    return;
+  }
+
+  let firstRender = true;
+  const router = createRouter({
+    routes: ROUTES,
+    notFound: NOT_FOUND,
+    async show(route, ctx, isCurrent) {
+      ctx.tenant = tenant;
+      shell.setActive(ctx.path);
+      const slow = setTimeout(() => {
+        if (isCurrent()) mount(shell.main, h('div', { class: 'container' }, spinner()));
+      }, SPINNER_DELAY_MS);
+      let node;
+      let title;
+      try {
+        const mod = await route.load();
+        if (!isCurrent()) return;
+        node = await mod.render(ctx);
+        title = pageTitle(mod, ctx);
+      } catch (err) {
+        if (ctx.signal.aborted || !isCurrent()) return;
+        console.error(err);
+        node = errorView(err);
+        title = 'Ошибка';
+      } finally {
+        clearTimeout(slow);
+      }
+      if (!isCurrent()) return;
+      mount(shell.main, h('div', { class: 'container' }, node));
+      document.title = title ? `${title} — ${siteName}` : `${siteName} — личный кабинет`;
+      document.body.dataset.page = route.name;
+      if (!firstRender) {
+        window.scrollTo(0, 0);
+        const heading = shell.main.querySelector('h1');
+        if (heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+        (heading || shell.main).focus({ preventScroll: true });
+      }
+      firstRender = false;
+    },
+  });
+  router.start();
+}
+
+boot();

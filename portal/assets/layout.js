@@ -1,0 +1,128 @@
+// The frame around every page: header with the tenant's name and logo,
+// navigation, main area, footer; and the tenant's colours.
+
+import { h, mount } from './ui.js';
+import { hrefOf, basePath } from './router.js';
+
+const HEX = /^#[0-9a-fA-F]{6}$/;
+const DEFAULT_PRIMARY = '#1f5fa8';
+const DEFAULT_ACCENT = '#f2a900';
+
+function channels(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function luminance(hex) {
+  const [r, g, b] = channels(hex).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Text colour readable on the given background: white or near-black. */
+export function readableOn(hex) {
+  const l = luminance(hex);
+  const contrastWhite = 1.05 / (l + 0.05);
+  const contrastDark = (l + 0.05) / 0.05;
+  return contrastWhite >= Math.min(4.5, contrastDark) ? '#ffffff' : '#111827';
+}
+
+/** Mixes a colour with black (amount < 0) or white (amount > 0). */
+function shade(hex, amount) {
+  const target = amount < 0 ? 0 : 255;
+  const a = Math.abs(amount);
+  const out = channels(hex).map((c) => Math.round(c + (target - c) * a));
+  return `#${out.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Sets --primary, --accent and derived colours from the tenant's branding. */
+export function applyBranding(branding) {
+  const primary = branding && HEX.test(branding.primary || '') ? branding.primary : DEFAULT_PRIMARY;
+  const accent = branding && HEX.test(branding.accent || '') ? branding.accent : DEFAULT_ACCENT;
+  const root = document.documentElement.style;
+  root.setProperty('--primary', primary);
+  root.setProperty('--primary-strong', shade(primary, -0.18));
+  root.setProperty('--primary-soft', shade(primary, 0.9));
+  root.setProperty('--on-primary', readableOn(primary));
+  root.setProperty('--accent', accent);
+  root.setProperty('--accent-soft', shade(accent, 0.85));
+  root.setProperty('--on-accent', readableOn(accent));
+  const theme = document.querySelector('meta[name="theme-color"]');
+  if (theme) theme.setAttribute('content', primary);
+}
+
+/** The URL of the tenant's logo file; a bare file name is served from "branding/" under the base. */
+export function logoUrl(logo) {
+  if (!logo || typeof logo !== 'string') return null;
+  if (/^(https?:)?\/\//.test(logo) || logo.startsWith('/') || logo.startsWith('data:image/')) return logo;
+  return new URL(`branding/${logo.replace(/^\.?\/+/, '')}`, new URL(basePath(), location.origin)).toString();
+}
+
+function monogram(tenant) {
+  const src = (tenant && (tenant.short_name || tenant.name)) || 'ЛК';
+  const letters = src.replace(/[«»"'()]/g, '').split(/\s+/).filter(Boolean);
+  const text = (letters.length > 1 && letters[0].length <= 3 ? letters[1] : letters[0] || 'ЛК').slice(0, 2).toUpperCase();
+  return h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, text);
+}
+
+/** Navigation entries; later pages add theirs here. `when` decides by tenant and session. */
+export const NAV = [
+  { path: '', label: 'Главная' },
+  { path: 'login', label: 'Вход' },
+  { path: 'register', label: 'Регистрация' },
+];
+
+/**
+ * Builds the frame inside #app and returns {main, setActive(path)}.
+ * @param {object|null} tenant  GET {api}/tenant, or null when it could not be loaded
+ */
+export function renderShell(root, tenant) {
+  const logo = tenant && tenant.branding ? logoUrl(tenant.branding.logo) : null;
+  let mark = monogram(tenant);
+  if (logo) {
+    const img = h('img', { class: 'brand__logo', src: logo, alt: '', width: 40, height: 40 });
+    img.addEventListener('error', () => img.replaceWith(monogram(tenant)), { once: true });
+    mark = img;
+  }
+  const shortName = (tenant && (tenant.short_name || tenant.name)) || 'Личный кабинет';
+  const fullName = tenant && tenant.name && tenant.name !== shortName ? tenant.name : null;
+
+  const links = NAV.filter((n) => !n.when || n.when(tenant)).map((n) =>
+    h('li', null, h('a', { href: hrefOf(n.path), class: 'nav__link', dataset: { route: n.path } }, n.label)));
+  const nav = h('nav', { class: 'nav', 'aria-label': 'Основное меню' }, h('ul', { class: 'nav__list' }, links));
+
+  const header = h('header', { class: 'site-header' },
+    h('div', { class: 'container site-header__inner' },
+      h('a', { class: 'brand', href: hrefOf(''), 'aria-label': `${shortName} — личный кабинет, на главную` },
+        mark,
+        h('span', { class: 'brand__text' },
+          h('span', { class: 'brand__short' }, shortName),
+          fullName ? h('span', { class: 'brand__name' }, fullName) : null,
+        ),
+      ),
+      h('span', { class: 'site-header__title' }, 'Личный кабинет потребителя'),
+      nav,
+    ),
+  );
+  const main = h('main', { id: 'main', class: 'site-main', tabindex: '-1' });
+  const footer = h('footer', { class: 'site-footer' },
+    h('div', { class: 'container site-footer__inner' },
+      h('span', null, `© ${new Date().getFullYear()} ${(tenant && tenant.name) || ''}`.trim()),
+      h('span', { class: 'site-footer__muted' }, 'Личный кабинет потребителя электрической энергии'),
+    ),
+  );
+  mount(root, header, main, footer);
+
+  return {
+    main,
+    setActive(path) {
+      for (const a of nav.querySelectorAll('a[data-route]')) {
+        const route = a.dataset.route;
+        const active = route === '' ? path === '' : path === route || path.startsWith(`${route}/`);
+        if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+      }
+    },
+  };
+}

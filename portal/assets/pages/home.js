@@ -1,0 +1,58 @@
+// The home page for a visitor: what the cabinet offers and the way in.
+
+import { h } from '../ui.js';
+
+export const title = 'Главная';
+
+// What each module of a tenant means for a consumer. Modules not listed here
+// are not shown on the home page.
+const MODULES = {
+  accounts: ['Лицевые счета', 'Добавляйте лицевые счета и смотрите сведения по ним.'],
+  contracts: ['Договоры', 'Все договоры организации и точки учёта по каждому договору.'],
+  meters: ['Приборы учёта', 'Показания, расход по периодам и характеристики приборов учёта.'],
+  readings: ['Передача показаний', 'Передавайте показания приборов учёта без визита в офис.'],
+  smart_metering: ['Интеллектуальный учёт', 'Данные интеллектуальных приборов учёта (ПП РФ № 890).'],
+  events: ['Журналы событий', 'События приборов учёта: вскрытие, магнитное поле, отключения питания.'],
+  archive: ['Архив данных', 'Выгрузка архива показаний за период до трёх лет.'],
+  reports: ['Отчёты', 'Показания и потребление за выбранный период.'],
+  appeals: ['Обращения', 'Задайте вопрос или сообщите о проблеме и следите за ответом.'],
+  tech_connection: ['Технологическое присоединение', 'Заявки на подключение к электрическим сетям и их статус.'],
+  services: ['Дополнительные услуги', 'Заявки на установку, замену и опломбирование приборов учёта.'],
+  outages: ['Отключения', 'Плановые и аварийные отключения по вашему адресу.'],
+  notifications: ['Уведомления', 'Сообщения сетевой организации и поставщика.'],
+  survey: ['Опрос потребителей', 'Оцените качество обслуживания.'],
+  feedback: ['Обратная связь', 'Напишите сообщение в сетевую организацию.'],
+};
+
+export function render(ctx) {
+  const t = ctx.tenant;
+  const modules = (Array.isArray(t.modules) ? t.modules : [])
+    .map((m) => (typeof m === 'string' ? m : m && m.id))
+    .filter((id) => MODULES[id]);
+
+  return h('section', { class: 'page page--home' },
+    h('div', { class: 'hero' },
+      h('div', { class: 'hero__text' },
+        h('p', { class: 'hero__eyebrow' }, t.name || t.short_name),
+        h('h1', { class: 'page__title hero__title' }, 'Личный кабинет потребителя'),
+        h('p', { class: 'lead' },
+          'Договоры, приборы учёта, показания и заявки — в одном месте, в любое время и без визита в офис.'),
+        h('p', { class: 'actions' },
+          h('a', { class: 'btn btn--primary btn--lg', href: ctx.router.href('login') }, 'Войти'),
+          h('a', { class: 'btn btn--secondary btn--lg', href: ctx.router.href('register') }, 'Зарегистрироваться'),
+        ),
+      ),
+    ),
+    modules.length
+      ? h('section', { class: 'features', 'aria-labelledby': 'features-title' },
+        h('h2', { id: 'features-title', class: 'section-title' }, 'Что можно сделать в личном кабинете'),
+        h('ul', { class: 'features__list' },
+          modules.map((id) => h('li', { class: 'feature card', dataset: { module: id } },
+            h('h3', { class: 'feature__title' }, MODULES[id][0]),
+            h('p', { class: 'feature__text' }, MODULES[id][1]),
+          )),
+        ),
+      )
+      : null,
+  );
+}

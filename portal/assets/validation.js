@@ -1,0 +1,108 @@
+// Client-side hints for form fields. They only help a person fill the form
+// before it is sent: the server checks everything again (check digits of
+// СНИЛС/ИНН/ОГРН/ОГРНИП, uniqueness, password policy) and its answer wins.
+
+import { plural } from './ui.js';
+
+const CHARS = ['символ', 'символа', 'символов'];
+
+/** Types whose value is a string of digits; spaces and hyphens are allowed while typing. */
+export const DIGIT_TYPES = {
+  snils: { lengths: [11], message: 'СНИЛС состоит из 11 цифр' },
+  inn: { lengths: [10, 12], message: 'ИНН состоит из 10 цифр (организация) или 12 цифр (физическое лицо, ИП)' },
+  inn10: { lengths: [10], message: 'ИНН организации состоит из 10 цифр' },
+  inn12: { lengths: [12], message: 'ИНН состоит из 12 цифр' },
+  ogrn: { lengths: [13], message: 'ОГРН состоит из 13 цифр' },
+  ogrnip: { lengths: [15], message: 'ОГРНИП состоит из 15 цифр' },
+  postcode: { lengths: [6], message: 'Почтовый индекс состоит из 6 цифр' },
+};
+
+const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** Removes the separators people type inside numbers. */
+export function stripSeparators(value) {
+  return String(value ?? '').replace(/[\s\-‐-―]/g, '');
+}
+
+/** True when the value counts as "not filled in". */
+export function isEmpty(value) {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'boolean') return false;
+  if (Array.isArray(value)) return value.length === 0;
+  return String(value).trim() === '';
+}
+
+function checkPhone(value) {
+  const raw = String(value).trim();
+  if (/[^\d\s()+\-.]/.test(raw)) return 'Номер телефона может содержать только цифры, пробелы, скобки, дефисы и знак +';
+  const digits = raw.replace(/\D/g, '');
+  const ok = (digits.length === 10 && /^[3-9]/.test(digits)) || (digits.length === 11 && /^[78]/.test(digits));
+  return ok ? null : 'Введите номер телефона полностью, например +7 900 123-45-67';
+}
+
+function checkDate(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value));
+  if (!m) return 'Введите дату в формате ДД.ММ.ГГГГ';
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return 'Такой даты не существует';
+  return null;
+}
+
+/**
+ * Checks one field. Returns a Russian message or null.
+ * @param {object} field   the field definition from the server
+ * @param {any}    value   the field's current value (already normalised)
+ * @param {(name: string) => any} valueOf  reads another field's value (for same_as)
+ * @param {(name: string) => object|undefined} [fieldOf]  another field's definition (for labels)
+ */
+export function validateField(field, value, valueOf, fieldOf) {
+  const type = field.type || 'text';
+  if (type === 'boolean') {
+    if (field.required && field.must_be_true && value !== true) return 'Необходимо подтвердить';
+    return null;
+  }
+  if (isEmpty(value)) {
+    if (!field.required) return null;
+    if (type === 'select' || type === 'street') return 'Выберите значение из списка';
+    if (type === 'password_confirm') return 'Повторите пароль';
+    return 'Заполните это поле';
+  }
+  const str = String(value);
+
+  const digitRule = DIGIT_TYPES[type];
+  if (digitRule) {
+    if (!/^\d+$/.test(str)) return `${digitRule.message}: допускаются только цифры`;
+    if (!digitRule.lengths.includes(str.length)) return digitRule.message;
+  }
+  if (type === 'email' && !EMAIL_RE.test(str)) return 'Введите адрес электронной почты, например ivanov@mail.ru';
+  if (type === 'phone') {
+    const msg = checkPhone(str);
+    if (msg) return msg;
+  }
+  if (type === 'date') {
+    const msg = checkDate(str);
+    if (msg) return msg;
+  }
+  if ((type === 'select' || type === 'street') && Array.isArray(field.options) && field.options.length) {
+    if (!field.options.some((o) => String(o.value) === str)) return 'Выберите значение из списка';
+  }
+
+  const len = [...str].length;
+  if (Number.isFinite(field.min_length) && len < field.min_length) {
+    return `Не менее ${field.min_length} ${plural(field.min_length, CHARS)}`;
+  }
+  if (Number.isFinite(field.max_length) && len > field.max_length) {
+    return `Не более ${field.max_length} ${plural(field.max_length, CHARS)} (сейчас ${len})`;
+  }
+
+  const sameAs = field.same_as || (type === 'password_confirm' ? 'password' : null);
+  if (sameAs && valueOf) {
+    const other = valueOf(sameAs);
+    if (other !== undefined && String(other) !== str) {
+      if (type === 'password_confirm' || (fieldOf && fieldOf(sameAs)?.type === 'password')) return 'Пароли не совпадают';
+      const label = fieldOf && fieldOf(sameAs)?.label;
+      return label ? `Значение не совпадает с полем «${label}»` : 'Значения не совпадают';
+    }
+  }
+  return null;
+}

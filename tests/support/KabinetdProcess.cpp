@@ -1,0 +1,164 @@
+#include "KabinetdProcess.h"
+
+#include "TestContext.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace kabinet::test {
+
+HttpResult http(unsigned short port, const std::string& method, const std::string& path, const std::string& body,
+                const std::map<std::string, std::string>& headers) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [k, v] : headers) req.set(k, v);
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+        if (!req.has("Content-Type")) req.setContentType("application/json");
+        req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    }
+    auto& out = session.sendRequest(req);
+    out << body;
+    Poco::Net::HTTPResponse resp;
+    auto& in = session.receiveResponse(resp);
+    HttpResult r;
+    r.status = resp.getStatus();
+    Poco::StreamCopier::copyToString(in, r.body);
+    for (const auto& [k, v] : resp) r.headers[k] = v;
+    return r;
+}
+
+namespace {
+int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, int outFd) {
+    std::vector<std::string> envStrings;
+    for (char** e = environ; *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq != std::string::npos && env.count(kv.substr(0, eq))) continue;
+        envStrings.push_back(kv);
+    }
+    for (const auto& [k, v] : env) envStrings.push_back(k + "=" + v);
+    std::vector<char*> cargv, cenv;
+    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    for (const auto& e : envStrings) cenv.push_back(const_cast<char*>(e.c_str()));
+    cenv.push_back(nullptr);
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        if (outFd >= 0) {
+            dup2(outFd, STDOUT_FILENO);
+            dup2(outFd, STDERR_FILENO);
+        }
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+        execve(cargv[0], cargv.data(), cenv.data());
+        _exit(127);
+    }
+    return pid;
+}
+} // namespace
+
+int runProgram(const std::vector<std::string>& argv, std::string& output, const std::map<std::string, std::string>& env) {
+    const std::string file = tempDir("out") + "/out.txt";
+    int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int pid = spawn(argv, env, fd);
+    close(fd);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    std::ifstream in(file);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    output = ss.str();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+KabinetdProcess::KabinetdProcess(const std::string& databaseUrl, std::vector<std::string> extraArgs,
+                                 std::map<std::string, std::string> env) {
+    port_ = freePort();
+    const std::string dataDir = tempDir("data");
+    logFile_ = dataDir + "/kabinetd.log";
+    std::vector<std::string> argv = {binaryDir() + "/core/kabinetd",
+                                     "--listen", "127.0.0.1:" + std::to_string(port_),
+                                     "--database", databaseUrl,
+                                     "--data-dir", dataDir,
+                                     "--log-level", "debug"};
+    auto has = [&](const std::string& opt) {
+        for (const auto& a : extraArgs) if (a == opt) return true;
+        return false;
+    };
+    if (!has("--tenants")) argv.insert(argv.end(), {"--tenants", sourceDir() + "/tenants"});
+    if (!has("--scripts")) argv.insert(argv.end(), {"--scripts", sourceDir() + "/scripts"});
+    if (!has("--portal")) argv.insert(argv.end(), {"--portal", sourceDir() + "/portal"});
+    if (!has("--plugins")) argv.insert(argv.end(), {"--plugins", binaryDir() + "/plugins-out"});
+    argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+    int fd = open(logFile_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_ = spawn(argv, env, fd);
+    close(fd);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!running()) return; // exited: the test inspects logs()
+        try {
+            auto r = http(port_, "GET", "/healthz");
+            if (r.status == 200 || r.status == 503) return;
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw std::runtime_error("kabinetd did not answer within 20 s; log:\n" + logs());
+}
+
+KabinetdProcess::~KabinetdProcess() {
+    if (running()) {
+        kill(pid_, SIGKILL);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+    }
+}
+
+bool KabinetdProcess::running() {
+    if (exited_) return false;
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+        exited_ = true;
+        exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return false;
+    }
+    return true;
+}
+
+int KabinetdProcess::terminate(int seconds) {
+    if (!running()) return exitCode_;
+    kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!running()) return exitCode_;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+}
+
+std::string KabinetdProcess::logs() const {
+    std::ifstream in(logFile_);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+} // namespace kabinet::test

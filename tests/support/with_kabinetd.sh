@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs a command against a real kabinetd: with_kabinetd.sh sqlite|postgresql COMMAND...
+# Starts kabinetd on a free port with a fresh database of that backend, waits for /healthz, exports
+# KABINET_URL, runs the command, stops kabinetd (SIGTERM) and drops the database.
+set -euo pipefail
+backend=${1:?sqlite|postgresql}; shift
+src=${KABINET_SOURCE_DIR:?}; bin=${KABINET_BINARY_DIR:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/kabinet-with-XXXXXX")
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+db_name=""
+pg=${KABINET_TEST_PG:-postgresql://kabinet:kabinet@127.0.0.1:55439}
+pg_port=${pg##*:}
+pg_sql() { PGPASSWORD=kabinet psql -h 127.0.0.1 -p "$pg_port" -U kabinet -d kabinet_test -q -v ON_ERROR_STOP=1 -c "$1"; }
+case "$backend" in
+  sqlite) db_url="sqlite://$work/kabinet.db" ;;
+  postgresql) db_name="kb_with_$$"; pg_sql "CREATE DATABASE $db_name"; db_url="$pg/$db_name" ;;
+  *) echo "with_kabinetd.sh: unknown backend $backend" >&2; exit 2 ;;
+esac
+"$bin/core/kabinetd" --listen "127.0.0.1:$port" --database "$db_url" --data-dir "$work" \
+  --tenants "$src/tenants" --scripts "$src/scripts" --portal "$src/portal" --plugins "$bin/plugins-out" \
+  >"$work/kabinetd.log" 2>&1 &
+pid=$!
+cleanup() {
+  kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [ -n "$db_name" ] && pg_sql "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 1 200); do
+  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then echo "kabinetd exited:" >&2; cat "$work/kabinetd.log" >&2; exit 1; fi
+  sleep 0.1
+done
+export KABINET_URL="http://127.0.0.1:$port"
+set +e
+"$@"
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then echo "--- kabinetd log (last 40 lines) ---" >&2; tail -n 40 "$work/kabinetd.log" >&2; fi
+exit $rc

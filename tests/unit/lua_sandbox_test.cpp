@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+
+#include "TestContext.h"
+#include "lua/LuaJson.h"
+#include "lua/LuaState.h"
+
+#include <fstream>
+
+using namespace kabinet;
+
+namespace {
+/// Runs a chunk of Lua text in a fresh sandboxed state and returns its one result as JSON text.
+std::string eval(const std::string& code, std::size_t memory = 8u << 20, unsigned long long budget = 5'000'000) {
+    const std::string dir = test::tempDir("lua");
+    std::ofstream(dir + "/chunk.lua") << code;
+    LuaState st("test", memory, budget, {dir, test::sourceDir() + "/scripts"});
+    st.runFile(dir + "/chunk.lua", 1);
+    return luajson::stringify(luajson::toJson(st.L(), -1));
+}
+} // namespace
+
+TEST_CASE("a hostile endless loop is stopped by the instruction budget", "[lua]") {
+    try {
+        eval("while true do end");
+        FAIL("the loop was not stopped");
+    } catch (const LuaError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("test") && Catch::Contains("instruction budget"));
+        CHECK_THAT(e.what(), Catch::Contains("chunk.lua:1"));
+    }
+    // A loop inside a coroutine is stopped too.
+    CHECK_THROWS_WITH(eval("return coroutine.wrap(function() while true do end end)()"),
+                      Catch::Contains("instruction budget"));
+}
+
+TEST_CASE("a memory-eating script hits the memory limit", "[lua]") {
+    CHECK_THROWS_WITH(eval("local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end"),
+                      Catch::Contains("memory limit"));
+    CHECK_THROWS_WITH(eval("return string.rep('x', 64 * 1024 * 1024)"), Catch::Contains("memory limit"));
+}
+
+TEST_CASE("the sandbox offers no file, process or debug access", "[lua]") {
+    CHECK(eval("return io == nil and debug == nil and package == nil and dofile == nil and loadfile == nil") == "true");
+    CHECK(eval("return os.execute == nil and os.getenv == nil and os.remove == nil and type(os.time()) == 'number'") == "true");
+    CHECK(eval("return type(string.format('%d', 1)) == 'string' and utf8.len('Привет') == 6") == "true");
+    // Binary chunks are refused.
+    CHECK(eval("local f, err = load(string.dump and 'x' or '\\27Lua') return f == nil") == "true");
+    CHECK(eval("return string.dump == nil or select(2, pcall(function() return load(string.dump(function() end)) end)) == nil") == "true");
+    // require only reaches the roots, and only with plain module names.
+    CHECK_THROWS_WITH(eval("return require('../../etc/passwd')"), Catch::Contains("invalid module name"));
+    CHECK_THROWS_WITH(eval("return require('nonexistent.module')"), Catch::Contains("not found"));
+}
+
+TEST_CASE("Lua values convert to JSON and back", "[lua]") {
+    CHECK(eval("return {1, 2, 3}") == "[1,2,3]");
+    CHECK(eval("return kabinet.array({})") == "[]");
+    CHECK(eval("return {a = 'б', n = 1.5, t = true}") == R"({"a":"б","n":1.5,"t":true})");
+    CHECK(eval("return {f = function() end, x = 1}") == R"({"x":1})");
+    CHECK_THROWS_WITH(eval("local t = {} t.self = t return t"), Catch::Contains("nested deeper"));
+}
+
+TEST_CASE("runtime errors name the script and line", "[lua]") {
+    CHECK_THROWS_WITH(eval("local x = nil\nreturn x.y"), Catch::Contains("chunk.lua:2"));
+    CHECK_THROWS_WITH(eval("return (("), Catch::Contains("chunk.lua:1"));
+}

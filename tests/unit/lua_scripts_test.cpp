@@ -1,0 +1,52 @@
+// Runs the Lua test scripts of tests/lua/ inside the server's own sandbox (the same LuaState the tenants
+// run in), so the shared library and the tenants are tested exactly as kabinetd executes them.
+#include <catch2/catch.hpp>
+
+#include "TestContext.h"
+#include "lua/LuaState.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace kabinet;
+
+namespace {
+int loadTenant(lua_State* L) {
+    const char* id = luaL_checkstring(L, 1);
+    for (const char* p = id; *p; ++p)
+        if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '-')) return luaL_error(L, "bad tenant id");
+    const std::string path = test::sourceDir() + "/tenants/" + id + "/tenant.lua";
+    std::ifstream in(path);
+    if (!in) return luaL_error(L, "no tenant %s", id);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str(), chunk = std::string("@") + id + "/tenant.lua";
+    if (luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
+    lua_call(L, 0, 1);
+    return 1;
+}
+} // namespace
+
+TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenants]") {
+    namespace fs = std::filesystem;
+    std::vector<std::string> scripts;
+    for (const auto& e : fs::directory_iterator(test::sourceDir() + "/tests/lua"))
+        if (e.path().filename().string().size() > 9 && e.path().string().ends_with("_test.lua")) scripts.push_back(e.path().string());
+    std::sort(scripts.begin(), scripts.end());
+    REQUIRE(scripts.size() >= 2);
+    std::vector<std::string> roots = {test::sourceDir() + "/scripts"};
+    for (const auto& e : fs::directory_iterator(test::sourceDir() + "/tenants")) roots.push_back(e.path().string());
+    for (const auto& script : scripts) {
+        SECTION(fs::path(script).filename().string()) {
+            LuaState st("test " + fs::path(script).filename().string(), 256u << 20, 20'000'000'000ull, roots);
+            lua_pushcfunction(st.L(), &loadTenant);
+            lua_setglobal(st.L(), "load_tenant");
+            try {
+                st.runFile(script, 0);
+            } catch (const LuaError& e) {
+                FAIL(e.what());
+            }
+        }
+    }
+}
