@@ -10,6 +10,7 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <csignal>
 #include <iostream>
 #include <map>
 
@@ -60,6 +61,7 @@ protected:
             f.format(std::cout);
             return EXIT_OK;
         }
+        std::signal(SIGPIPE, SIG_IGN); // a peer closing early is a socket error, never a signal
         std::unique_ptr<Services> services;
         std::unique_ptr<HttpServer> http;
         try {

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <chrono>
@@ -41,6 +42,23 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
     Poco::StreamCopier::copyToString(in, r.body);
     for (const auto& [k, v] : resp) r.headers[k] = v;
     return r;
+}
+
+std::string rawRequest(unsigned short port, const std::string& bytes) {
+    Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", port));
+    sock.setReceiveTimeout(Poco::Timespan(5, 0));
+    try {
+        sock.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    } catch (const std::exception&) {
+    }
+    std::string answer;
+    char buf[4096];
+    try {
+        int n;
+        while ((n = sock.receiveBytes(buf, sizeof buf)) > 0) answer.append(buf, static_cast<std::size_t>(n));
+    } catch (const std::exception&) {
+    }
+    return answer;
 }
 
 namespace {

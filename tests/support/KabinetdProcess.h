@@ -17,6 +17,10 @@ struct HttpResult {
 HttpResult http(unsigned short port, const std::string& method, const std::string& path, const std::string& body = "",
                 const std::map<std::string, std::string>& headers = {});
 
+/// Writes raw bytes to 127.0.0.1:port and returns everything the server answers until it closes the
+/// connection or 5 s pass. Write errors (the server may close early) are ignored.
+std::string rawRequest(unsigned short port, const std::string& bytes);
+
 class KabinetdProcess {
 public:
     /// Starts kabinetd with these extra options on a free port with a fresh data dir; waits until /healthz

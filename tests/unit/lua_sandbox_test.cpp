@@ -27,6 +27,17 @@ TEST_CASE("a hostile endless loop is stopped by the instruction budget", "[lua]"
         CHECK_THAT(e.what(), Catch::Contains("test") && Catch::Contains("instruction budget"));
         CHECK_THAT(e.what(), Catch::Contains("chunk.lua:1"));
     }
+    // Catching the error does not help: pcall, xpcall and coroutine.resume pass it on.
+    CHECK_THROWS_WITH(eval("while true do pcall(function() while true do end end) end"), Catch::Contains("instruction budget"));
+    CHECK_THROWS_WITH(eval("while true do xpcall(function() while true do end end, function(e) return e end) end"),
+                      Catch::Contains("instruction budget"));
+    CHECK_THROWS_WITH(eval("while true do coroutine.resume(coroutine.create(function() while true do end end)) end"),
+                      Catch::Contains("instruction budget"));
+    // Ordinary errors are still caught as usual.
+    CHECK(eval("local ok, err = pcall(error, 'x') return {ok, err}") == "[false,\"x\"]");
+    CHECK(eval("local ok, v = pcall(function(a) return a + 1 end, 41) return {ok, v}") == "[true,42]");
+    CHECK(eval("return {xpcall(function() error({code = 1}) end, function(e) return e.code end)}") == "[false,1]");
+    CHECK(eval("return {coroutine.resume(coroutine.create(function(a) return a * 2 end), 21)}") == "[true,42]");
     // A loop inside a coroutine is stopped too.
     CHECK_THROWS_WITH(eval("return coroutine.wrap(function() while true do end end)()"),
                       Catch::Contains("instruction budget"));
@@ -36,6 +47,8 @@ TEST_CASE("a memory-eating script hits the memory limit", "[lua]") {
     CHECK_THROWS_WITH(eval("local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end"),
                       Catch::Contains("memory limit"));
     CHECK_THROWS_WITH(eval("return string.rep('x', 64 * 1024 * 1024)"), Catch::Contains("memory limit"));
+    CHECK_THROWS_WITH(eval("local ok = pcall(function() local t = {} for i = 1, 1e9 do t[i] = string.rep('y', 1024) .. i end end) return ok"),
+                      Catch::Contains("memory limit"));
 }
 
 TEST_CASE("the sandbox offers no file, process or debug access", "[lua]") {

@@ -20,7 +20,10 @@
 //         explicit MyChannel(std::string_view configJson);   // throws ConfigError on bad config
 //         kb_status send(const kabinet::sdk::Message& message, kabinet::sdk::SendResult& result) override;
 //     };
-//     KABINET_CHANNEL_PLUGIN(MyChannel, "my-channel", "1.0.0", kMyConfigSchemaJson)
+//     KABINET_CHANNEL_PLUGIN(MyChannel, "my-channel", "1.0.0", kMyConfigSchemaJson);
+//
+// Inside send() and the constructor, report failures by throwing (ConfigError, TransportError, ...);
+// log through kabinet::sdk::log(). Never put personal data or secrets into texts or log lines.
 //
 // The library must be built with hidden default visibility (kabinet_add_plugin does this), so that
 // the SDK's per-library state (the host pointer) stays private to each plugin.

@@ -21,18 +21,6 @@ std::string toText(const Poco::JSON::Object& o) {
     return out.str();
 }
 
-/// Ids of the consents the tenant's registration form marks as required.
-std::vector<std::string> requiredConsents(const Tenant& t) {
-    std::vector<std::string> ids;
-    auto form = luajson::parse(t.registrationFormJson());
-    auto obj = form.extract<Poco::JSON::Object::Ptr>();
-    if (auto consents = obj->getArray("consents"))
-        for (const auto& c : *consents) {
-            auto co = c.extract<Poco::JSON::Object::Ptr>();
-            if (co->optValue<bool>("required", false)) ids.push_back(co->optValue<std::string>("id", ""));
-        }
-    return ids;
-}
 } // namespace
 
 void registerTenantRoutes(Router& r, Services& s) {
@@ -59,18 +47,19 @@ void registerTenantRoutes(Router& r, Services& s) {
         if (fields.isEmpty()) fields = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
         if (fields.type() != typeid(Poco::JSON::Object::Ptr))
             throw Unprocessable(FieldErrors{{"fields", "Поле fields должно быть объектом"}});
-        errors = q.tenant->validateRegistration(kind.convert<std::string>(), fields);
-        // Consents the tenant requires (152-ФЗ).
-        std::set<std::string> given;
+        // Consents (152-ФЗ) come as a list of ids; the tenant's rules see each given one as fields[id] = true
+        // and report a missing one under its id, which the API names "consents.<id>".
         auto consents = body->get("consents");
-        if (!consents.isEmpty()) {
-            if (consents.type() != typeid(Poco::JSON::Array::Ptr))
-                throw Unprocessable(FieldErrors{{"consents", "Поле consents должно быть списком"}});
+        if (!consents.isEmpty() && consents.type() != typeid(Poco::JSON::Array::Ptr))
+            throw Unprocessable(FieldErrors{{"consents", "Поле consents должно быть списком"}});
+        Poco::JSON::Object::Ptr withConsents = new Poco::JSON::Object(*fields.extract<Poco::JSON::Object::Ptr>());
+        for (const auto& id : q.tenant->consentIds()) withConsents->remove(id);
+        if (!consents.isEmpty())
             for (const auto& c : *consents.extract<Poco::JSON::Array::Ptr>())
-                if (c.isString()) given.insert(c.convert<std::string>());
-        }
-        for (const auto& id : requiredConsents(*q.tenant))
-            if (!given.count(id)) errors["consents." + id] = "Необходимо дать согласие";
+                if (c.isString() && q.tenant->consentIds().count(c.convert<std::string>()))
+                    withConsents->set(c.convert<std::string>(), true);
+        for (auto& [field, reason] : q.tenant->validateRegistration(kind.convert<std::string>(), withConsents))
+            errors[q.tenant->consentIds().count(field) ? "consents." + field : field] = reason;
         if (!errors.empty()) throw Unprocessable(errors);
         return Response::json(200, "{\"ok\":true}");
     });

@@ -90,6 +90,17 @@ void LuaState::openSandbox() {
     }
     lua_pushcfunction(L_, &LuaState::luaLoadText);
     lua_setglobal(L_, "load");
+    // pcall, xpcall and coroutine.resume must not swallow an exhausted budget or memory: a script could
+    // otherwise catch the error and loop on.
+    lua_pushcfunction(L_, &LuaState::luaGuardedPcall);
+    lua_setglobal(L_, "pcall");
+    lua_pushcfunction(L_, &LuaState::luaGuardedXpcall);
+    lua_setglobal(L_, "xpcall");
+    lua_getglobal(L_, "coroutine");
+    lua_getfield(L_, -1, "resume");
+    lua_pushcclosure(L_, &LuaState::luaGuardedResume, 1);
+    lua_setfield(L_, -2, "resume");
+    lua_pop(L_, 1);
     // os: only the clock functions.
     lua_getglobal(L_, "os");
     lua_newtable(L_);
@@ -166,6 +177,46 @@ int LuaState::luaRequire(lua_State* L) {
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, name);
     return 1;
+}
+
+int LuaState::luaGuardedPcall(lua_State* L) {
+    luaL_checkany(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    LuaState* st = self(L);
+    if (status != LUA_OK && (st->budgetExceeded_ || status == LUA_ERRMEM)) return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+int LuaState::luaGuardedXpcall(lua_State* L) {
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1); // function
+    lua_copy(L, 2, 1);   // handler to index 1
+    lua_replace(L, 2);   // function to index 2
+    int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    LuaState* st = self(L);
+    if (status != LUA_OK && (st->budgetExceeded_ || status == LUA_ERRMEM)) return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+int LuaState::luaGuardedResume(lua_State* L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    LuaState* st = self(L);
+    if (lua_toboolean(L, 1) == 0 && lua_gettop(L) >= 2) {
+        const char* err = lua_tostring(L, 2);
+        if (st->budgetExceeded_ || (err && std::string(err) == "not enough memory")) {
+            lua_pushvalue(L, 2);
+            return lua_error(L);
+        }
+    }
+    return lua_gettop(L);
 }
 
 int LuaState::luaArray(lua_State* L) {

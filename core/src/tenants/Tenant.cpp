@@ -70,7 +70,13 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
         return v;
     };
     profile_ = call("profile");
-    formJson_ = luajson::stringify(call("registration_form"));
+    auto form = call("registration_form");
+    formJson_ = luajson::stringify(form);
+    if (form.type() == typeid(Poco::JSON::Object::Ptr))
+        if (auto consents = form.extract<Poco::JSON::Object::Ptr>()->getArray("consents"))
+            for (const auto& c : *consents)
+                if (c.type() == typeid(Poco::JSON::Object::Ptr))
+                    consentIds_.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
     profileJson_ = luajson::stringify(profile_);
     if (profile_.type() != typeid(Poco::JSON::Object::Ptr))
         throw LuaError("tenant '" + id_ + "': profile() did not return a table");

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,8 @@ public:
     const Poco::Dynamic::Var& profile() const noexcept { return profile_; }            /// public profile JSON
     const std::string& profileJson() const noexcept { return profileJson_; }            /// …as text
     const std::string& registrationFormJson() const noexcept { return formJson_; }      /// registration form
+    /// Ids of the consents of the registration form (152-ФЗ), sent by clients in "consents".
+    const std::set<std::string>& consentIds() const noexcept { return consentIds_; }
     /// The dictionary as JSON text, or empty when the tenant has none of that name.
     std::string dictionaryJson(const std::string& name);
 
@@ -60,6 +63,7 @@ private:
     std::vector<std::string> hosts_;
     Poco::Dynamic::Var profile_;
     std::string profileJson_, formJson_;
+    std::set<std::string> consentIds_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<LuaState>> idle_;
 };

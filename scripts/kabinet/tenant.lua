@@ -1,0 +1,1097 @@
+--- kabinet.tenant — what the C++ core asks of a tenant's declaration.
+--
+-- `tenants/<id>/tenant.lua` returns a table T (the declaration: names,
+-- hosts, branding, modules, applicant kinds with their registration fields,
+-- dictionaries, consents, password policy ...). The core hands T to the
+-- functions below:
+--
+--   check(T)                                → nil | {"<path>: <problem>", ...}
+--   profile(T)                              → public profile
+--   registration_form(T)                    → form description for the portal
+--   dictionary(T, name)                     → {name, items = {{value, label}...}} | nil
+--   validate_registration(T, kind, fields)  → nil | {<field> = "<reason>"}
+--   normalize_registration(T, kind, fields) → registration record | nil, errors
+--   normalize_login(T, kind, value)         → login identifier | nil, reason
+--   message(T, key)                         → user-visible message text
+--
+-- Everything but `check` first prepares T once (the result is cached per T)
+-- and raises an error if T does not pass `check`. Tables meant as JSON
+-- arrays are marked with `kabinet.array` (when the host provides it).
+-- All user-visible text is Russian.
+
+local V = require("kabinet.validators")
+
+local M = {}
+
+local array = kabinet and kabinet.array or function(t) return t end
+local log = kabinet and kabinet.log or function() end
+
+---------------------------------------------------------------------------
+-- Vocabulary
+---------------------------------------------------------------------------
+
+-- Turns a list into a set.
+local function set_of(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+
+--- Field types a form may use.
+M.FIELD_TYPES = set_of {
+  "text", "email", "phone", "password", "password_confirm", "snils", "inn",
+  "inn10", "inn12", "ogrn", "ogrnip", "postcode", "date", "select", "street",
+  "boolean", "textarea",
+}
+
+--- Modules a tenant may switch on.
+M.MODULES = set_of {
+  "identity", "meters", "readings", "manual_readings", "archive", "reports",
+  "appeals", "techconnect", "services", "outages", "notifications",
+  "contracts", "feedback", "survey",
+}
+
+--- Ways a consumer gets access to metering points (SPEC §2.2).
+M.ACCESS_WAYS = set_of { "account_number", "ogrn_contract", "supplier_login", "operator_grant" }
+
+--- Confirmations a tenant may demand before the first login.
+M.CONFIRMATIONS = set_of { "email", "phone" }
+
+--- Second factors a tenant may offer.
+M.SECOND_FACTORS = set_of { "sms", "totp" }
+
+--- Time zones of the Russian Federation (IANA names).
+M.TIMEZONES = set_of {
+  "Europe/Kaliningrad", "Europe/Moscow", "Europe/Simferopol", "Europe/Kirov",
+  "Europe/Volgograd", "Europe/Astrakhan", "Europe/Saratov", "Europe/Ulyanovsk",
+  "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk",
+  "Asia/Barnaul", "Asia/Tomsk", "Asia/Novokuznetsk", "Asia/Krasnoyarsk",
+  "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk", "Asia/Khandyga",
+  "Asia/Vladivostok", "Asia/Ust-Nera", "Asia/Magadan", "Asia/Sakhalin",
+  "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
+}
+
+-- Field types that can serve as the login identifier.
+local LOGIN_TYPES = set_of { "text", "email", "phone", "snils", "inn", "inn10", "inn12", "ogrn", "ogrnip" }
+
+-- Field types whose length may be limited with min_length / max_length.
+local LENGTH_TYPES = set_of { "text", "textarea", "password", "email" }
+
+-- Length caps applied when a field declares none (protects storage).
+local DEFAULT_MAX_LENGTH = { text = 255, textarea = 4000, email = 254 }
+
+local TOP_KEYS = set_of {
+  "id", "name", "short_name", "hosts", "timezone", "branding", "modules",
+  "access_ways", "confirmations", "second_factor", "password_policy",
+  "dictionaries", "appeal_kinds", "consents", "applicant_kinds", "validate",
+  "settings", "messages",
+}
+local REQUIRED_TOP_KEYS = {
+  "id", "name", "short_name", "hosts", "timezone", "branding", "modules",
+  "access_ways", "confirmations", "password_policy", "applicant_kinds",
+}
+local KIND_KEYS = set_of { "id", "label", "fields", "login", "access_ways", "validate" }
+local FIELD_KEYS = set_of {
+  "name", "label", "type", "required", "login", "dictionary", "options",
+  "visible_if", "hint", "min_length", "max_length", "same_as", "placeholder",
+  "default", "mobile", "pattern", "pattern_message",
+}
+local POLICY_KEYS = set_of {
+  "min_length", "max_length", "require_letter", "require_upper",
+  "require_lower", "require_digit", "require_special", "latin_only",
+}
+local CONSENT_KEYS = set_of { "id", "title", "label", "version", "text", "required", "implicit", "error" }
+local BRANDING_KEYS = set_of { "primary", "accent", "logo" }
+local LOGO_EXTENSIONS = set_of { "png", "svg", "jpg", "jpeg", "webp" }
+
+--- Messages a tenant may reword in `T.messages`, with their defaults.
+M.DEFAULT_MESSAGES = {
+  required = "Поле обязательно для заполнения",
+  login_taken = "Пользователь с такими данными уже зарегистрирован",
+  registration_failed = "Не удалось зарегистрироваться. Исправьте отмеченные поля и повторите попытку.",
+}
+
+local BAD_VALUE = "Некорректное значение"
+local NOT_IN_LIST = "Выберите значение из списка"
+local HOOK_FAILED = "Не удалось проверить данные формы. Повторите попытку позже или обратитесь в службу поддержки"
+
+---------------------------------------------------------------------------
+-- Small helpers
+---------------------------------------------------------------------------
+
+-- True when t is a table whose keys are exactly 1..#t.
+local function is_list(t)
+  if type(t) ~= "table" then return false end
+  local n = 0
+  for _ in pairs(t) do n = n + 1 end
+  return n == #t
+end
+
+local function non_empty_string(v)
+  return type(v) == "string" and v:find("%S") ~= nil
+end
+
+-- Sorted keys of a table (problems are reported in a stable order).
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  return keys
+end
+
+-- Copy of plain data; sequences are marked as JSON arrays.
+local function plain_copy(v)
+  if type(v) ~= "table" then return v end
+  local out = {}
+  for k, x in pairs(v) do out[k] = plain_copy(x) end
+  if #v > 0 and is_list(v) then array(out) end
+  return out
+end
+
+-- Copy of a list of strings, as a JSON array.
+local function list_copy(list)
+  local out = {}
+  for i, v in ipairs(list or {}) do out[i] = v end
+  return array(out)
+end
+
+--- Reads a yes/no value as a browser sends it: true/false, 1/0, or the
+-- strings "true", "false", "1", "0", "on", "off", "yes", "no", "да", "нет".
+-- @return boolean, or nil when the value is not a yes/no
+function M.parse_boolean(v)
+  if type(v) == "boolean" then return v end
+  if v == 1 then return true elseif v == 0 then return false end
+  if type(v) ~= "string" then return nil end
+  local s = V.trim(v):lower()
+  if s == "true" or s == "1" or s == "on" or s == "yes" or s == "да" then return true end
+  if s == "false" or s == "0" or s == "off" or s == "no" or s == "нет" then return false end
+  return nil
+end
+
+-- Dictionary items normalised to {value, label, <extra scalars>}.
+local function normalise_items(items)
+  local out = {}
+  for i, item in ipairs(items) do
+    if type(item) == "table" then
+      local copy = {}
+      for k, v in pairs(item) do copy[k] = v end
+      out[i] = copy
+    else
+      out[i] = { value = item, label = tostring(item) }
+    end
+  end
+  return out
+end
+
+---------------------------------------------------------------------------
+-- check(T)
+---------------------------------------------------------------------------
+
+-- A problem collector: add(path, message).
+local function collector()
+  local problems = {}
+  local function add(path, msg) problems[#problems + 1] = path .. ": " .. msg end
+  return problems, add
+end
+
+-- Reports keys of `t` that are not in `allowed`.
+local function check_keys(add, path, t, allowed)
+  for _, k in ipairs(sorted_keys(t)) do
+    if not allowed[k] then add(path .. "." .. tostring(k), "неизвестный ключ") end
+  end
+end
+
+-- Checks an optional boolean.
+local function check_bool(add, path, v)
+  if v ~= nil and type(v) ~= "boolean" then add(path, "ожидается true или false") end
+end
+
+-- Checks an optional non-negative integer.
+local function check_count(add, path, v)
+  if v ~= nil and (math.type(v) ~= "integer" or v < 0) then
+    add(path, "ожидается целое неотрицательное число")
+  end
+end
+
+-- Checks a required (or optional) non-empty string.
+local function check_string(add, path, v, optional)
+  if v == nil then
+    if not optional then add(path, "обязательный ключ отсутствует") end
+  elseif not non_empty_string(v) then
+    add(path, "ожидается непустая строка")
+  end
+end
+
+-- Checks a list of strings, each from `allowed` (a set) when given, no repeats.
+local function check_string_list(add, path, v, allowed, what)
+  if not is_list(v) then add(path, "ожидается список строк"); return end
+  local seen = {}
+  for i, s in ipairs(v) do
+    local p = string.format("%s[%d]", path, i)
+    if type(s) ~= "string" then
+      add(p, "ожидается строка")
+    elseif allowed and not allowed[s] then
+      add(p, string.format("неизвестное значение %s '%s'", what, s))
+    elseif seen[s] then
+      add(p, string.format("значение '%s' повторяется", s))
+    end
+    if type(s) == "string" then seen[s] = true end
+  end
+end
+
+-- Checks a list of {value, label} items (or plain strings); returns the set
+-- of their values as strings.
+local function check_items(add, path, items)
+  local values = {}
+  if not is_list(items) or #items == 0 then
+    add(path, "ожидается непустой список значений")
+    return values
+  end
+  for i, item in ipairs(items) do
+    local p = string.format("%s[%d]", path, i)
+    local value
+    if type(item) == "string" then
+      value = item
+    elseif type(item) == "table" then
+      value = item.value
+      if type(value) ~= "string" and math.type(value) ~= "integer" then
+        add(p .. ".value", "ожидается строка или целое число")
+      end
+      check_string(add, p .. ".label", item.label)
+      for k, x in pairs(item) do
+        if type(k) ~= "string" or (type(x) == "table" or type(x) == "function") then
+          add(p .. "." .. tostring(k), "допустимы только строки, числа и логические значения")
+        end
+      end
+    else
+      add(p, "ожидается строка или таблица {value, label}")
+    end
+    if value ~= nil then
+      local key = tostring(value)
+      if values[key] then add(p, string.format("значение '%s' повторяется", key)) end
+      values[key] = true
+    end
+  end
+  return values
+end
+
+local function check_policy(add, policy)
+  if type(policy) ~= "table" then add("password_policy", "ожидается таблица"); return end
+  check_keys(add, "password_policy", policy, POLICY_KEYS)
+  for _, k in ipairs { "min_length", "max_length" } do
+    local v = policy[k]
+    if v ~= nil and (math.type(v) ~= "integer" or v < 1) then
+      add("password_policy." .. k, "ожидается целое положительное число")
+    end
+  end
+  if math.type(policy.min_length) == "integer" and math.type(policy.max_length) == "integer"
+      and policy.min_length > policy.max_length then
+    add("password_policy", "min_length больше max_length")
+  end
+  for k in pairs(POLICY_KEYS) do
+    if k ~= "min_length" and k ~= "max_length" then check_bool(add, "password_policy." .. k, policy[k]) end
+  end
+end
+
+local function check_branding(add, b)
+  if type(b) ~= "table" then add("branding", "ожидается таблица"); return end
+  check_keys(add, "branding", b, BRANDING_KEYS)
+  for _, k in ipairs { "primary", "accent" } do
+    if type(b[k]) ~= "string" or not b[k]:match("^#%x%x%x%x%x%x$") then
+      add("branding." .. k, "ожидается цвет в формате #rrggbb")
+    end
+  end
+  if b.logo ~= nil then
+    local ext = type(b.logo) == "string" and b.logo:match("^[%w_%-%.]+%.(%w+)$")
+    if not ext or not LOGO_EXTENSIONS[ext:lower()] or b.logo:find("..", 1, true) then
+      add("branding.logo", "ожидается имя файла изображения (png, svg, jpg, webp) без пути")
+    end
+  end
+end
+
+-- Checks one field of a kind. `names` maps field names of the kind to fields;
+-- `dicts` is the set of dictionary names.
+local function check_field(add, path, f, names, dicts)
+  if type(f) ~= "table" then add(path, "ожидается таблица"); return end
+  check_keys(add, path, f, FIELD_KEYS)
+  check_string(add, path .. ".name", f.name)
+  if type(f.name) == "string" and not f.name:match("^[a-z][a-z0-9_]*$") then
+    add(path .. ".name", "имя поля: латинские строчные буквы, цифры и '_'")
+  end
+  check_string(add, path .. ".label", f.label)
+  local t = f.type
+  if t == nil then
+    add(path .. ".type", "обязательный ключ отсутствует")
+  elseif not M.FIELD_TYPES[t] then
+    add(path .. ".type", string.format("неизвестный тип '%s'", tostring(t)))
+  end
+  check_bool(add, path .. ".required", f.required)
+  check_bool(add, path .. ".login", f.login)
+  check_bool(add, path .. ".mobile", f.mobile)
+  for _, k in ipairs { "hint", "placeholder", "pattern_message" } do
+    check_string(add, path .. "." .. k, f[k], true)
+  end
+  check_count(add, path .. ".min_length", f.min_length)
+  check_count(add, path .. ".max_length", f.max_length)
+  if (f.min_length or f.max_length) and t and not LENGTH_TYPES[t] then
+    add(path, string.format("min_length/max_length неприменимы к типу '%s'", t))
+  end
+  if math.type(f.min_length) == "integer" and math.type(f.max_length) == "integer"
+      and f.min_length > f.max_length then
+    add(path, "min_length больше max_length")
+  end
+  if f.mobile ~= nil and t ~= "phone" then add(path .. ".mobile", "применимо только к типу 'phone'") end
+  if f.pattern ~= nil then
+    if t ~= "text" then
+      add(path .. ".pattern", "применимо только к типу 'text'")
+    elseif type(f.pattern) ~= "string" or not pcall(string.find, "", f.pattern) then
+      add(path .. ".pattern", "ожидается шаблон Lua (string.find)")
+    end
+  end
+  -- Lists of values.
+  if f.options ~= nil then
+    if t ~= "select" then add(path .. ".options", "применимо только к типу 'select'") end
+    check_items(add, path .. ".options", f.options)
+  end
+  if f.dictionary ~= nil then
+    if t ~= "select" and t ~= "street" and t ~= "text" then
+      add(path .. ".dictionary", string.format("неприменимо к типу '%s'", tostring(t)))
+    elseif type(f.dictionary) ~= "string" then
+      add(path .. ".dictionary", "ожидается имя справочника")
+    elseif not dicts[f.dictionary] then
+      add(path .. ".dictionary", string.format("справочник '%s' не объявлен в dictionaries", f.dictionary))
+    end
+  end
+  if t == "select" and (f.options == nil) == (f.dictionary == nil) then
+    add(path, "поле типа 'select' требует ровно одно из: options, dictionary")
+  end
+  if t == "street" and f.dictionary == nil then
+    add(path .. ".dictionary", "поле типа 'street' требует справочник улиц")
+  end
+  -- Default value.
+  if f.default ~= nil then
+    local want = t == "boolean" and "boolean" or "string"
+    if type(f.default) ~= want then add(path .. ".default", "тип значения по умолчанию не подходит к типу поля") end
+  end
+  -- References to other fields.
+  if f.same_as ~= nil then
+    local other = type(f.same_as) == "string" and names[f.same_as]
+    if not other or f.same_as == f.name then
+      add(path .. ".same_as", string.format("поле '%s' не найдено в форме", tostring(f.same_as)))
+    elseif t == "password_confirm" and other.type ~= "password" then
+      add(path .. ".same_as", "подтверждение пароля должно ссылаться на поле типа 'password'")
+    end
+  elseif t == "password_confirm" then
+    add(path .. ".same_as", "подтверждение пароля требует same_as")
+  end
+  if f.visible_if ~= nil then
+    local cond = f.visible_if
+    if type(cond) ~= "table" then
+      add(path .. ".visible_if", "ожидается таблица {field = ..., equals = ...}")
+    else
+      check_keys(add, path .. ".visible_if", cond, set_of { "field", "equals" })
+      local ctrl = type(cond.field) == "string" and names[cond.field]
+      if not ctrl or cond.field == f.name then
+        add(path .. ".visible_if.field", string.format("поле '%s' не найдено в форме", tostring(cond.field)))
+      elseif ctrl.type == "boolean" and type(cond.equals) ~= "boolean" then
+        add(path .. ".visible_if.equals", "для логического поля ожидается true или false")
+      end
+      local et = type(cond.equals)
+      if et ~= "string" and et ~= "number" and et ~= "boolean" then
+        add(path .. ".visible_if.equals", "ожидается строка, число или логическое значение")
+      end
+    end
+  end
+end
+
+-- Checks one applicant kind; `field_names` collects every field name of
+-- every kind (consent ids must not collide with them).
+local function check_kind(add, T, path, kind, dicts, field_names)
+  if type(kind) ~= "table" then add(path, "ожидается таблица"); return end
+  check_keys(add, path, kind, KIND_KEYS)
+  check_string(add, path .. ".id", kind.id)
+  if type(kind.id) == "string" and not kind.id:match("^[a-z][a-z0-9_]*$") then
+    add(path .. ".id", "идентификатор: латинские строчные буквы, цифры и '_'")
+  end
+  check_string(add, path .. ".label", kind.label)
+  if kind.validate ~= nil and type(kind.validate) ~= "function" then
+    add(path .. ".validate", "ожидается функция")
+  end
+  if kind.access_ways ~= nil then
+    check_string_list(add, path .. ".access_ways", kind.access_ways, M.ACCESS_WAYS, "способа доступа")
+    if is_list(kind.access_ways) and is_list(T.access_ways) then
+      local tenant_ways = set_of(T.access_ways)
+      for i, w in ipairs(kind.access_ways) do
+        if type(w) == "string" and M.ACCESS_WAYS[w] and not tenant_ways[w] then
+          add(string.format("%s.access_ways[%d]", path, i), string.format("способ '%s' не указан в access_ways арендатора", w))
+        end
+      end
+    end
+  end
+  local fields = kind.fields
+  if not is_list(fields) or #fields == 0 then
+    add(path .. ".fields", "ожидается непустой список полей")
+    return
+  end
+  -- Names first, so that references may point forward.
+  local names = {}
+  for i, f in ipairs(fields) do
+    if type(f) == "table" and type(f.name) == "string" then
+      if names[f.name] then
+        add(string.format("%s.fields[%d].name", path, i), string.format("повторяющееся имя поля '%s'", f.name))
+      else
+        names[f.name] = f
+      end
+      field_names[f.name] = true
+    end
+  end
+  local logins, passwords, types = {}, 0, {}
+  for i, f in ipairs(fields) do
+    local fpath = string.format("%s.fields[%d]", path, i)
+    check_field(add, fpath, f, names, dicts)
+    if type(f) == "table" then
+      if f.login == true then logins[#logins + 1] = f end
+      if f.type == "password" then passwords = passwords + 1 end
+      if f.type then types[f.type] = true end
+    end
+  end
+  -- visible_if must not go round in a circle.
+  for i, f in ipairs(fields) do
+    local seen, cur = {}, f
+    while type(cur) == "table" and type(cur.visible_if) == "table" and not seen[cur] do
+      seen[cur] = true
+      cur = names[cur.visible_if.field]
+    end
+    if type(cur) == "table" and seen[cur] then
+      add(string.format("%s.fields[%d].visible_if", path, i), "циклическая зависимость видимости полей")
+    end
+  end
+  -- The login identifier: one field flagged login = true, or kind.login naming it.
+  if kind.login ~= nil then
+    local named = type(kind.login) == "string" and names[kind.login]
+    if not named then
+      add(path .. ".login", string.format("поле '%s' не найдено в форме", tostring(kind.login)))
+    elseif #logins > 0 and (#logins > 1 or logins[1] ~= named) then
+      add(path .. ".login", "противоречит полям с login = true")
+    else
+      logins = { named }
+    end
+  end
+  if #logins ~= 1 then
+    add(path, string.format("должно быть ровно одно поле для входа (login = true), найдено %d", #logins))
+  else
+    local lf = logins[1]
+    if lf.type and not LOGIN_TYPES[lf.type] then
+      add(path, string.format("поле '%s' типа '%s' не может служить логином", tostring(lf.name), lf.type))
+    end
+    if lf.required == false or lf.visible_if ~= nil then
+      add(path, string.format("поле для входа '%s' должно быть обязательным и всегда видимым", tostring(lf.name)))
+    end
+  end
+  if passwords ~= 1 then
+    add(path, string.format("должно быть ровно одно поле типа 'password', найдено %d", passwords))
+  end
+  -- What the tenant's confirmations and second factor need.
+  local confirmations = is_list(T.confirmations) and set_of(T.confirmations) or {}
+  if confirmations.email and not types.email then
+    add(path, "подтверждение e-mail требует поля типа 'email'")
+  end
+  if (confirmations.phone or T.second_factor == "sms") and not types.phone then
+    add(path, "подтверждение телефона и SMS-коды требуют поля типа 'phone'")
+  end
+end
+
+local function check_consents(add, consents, field_names)
+  if not is_list(consents) then add("consents", "ожидается список"); return end
+  local ids = {}
+  for i, c in ipairs(consents) do
+    local p = string.format("consents[%d]", i)
+    if type(c) ~= "table" then
+      add(p, "ожидается таблица")
+    else
+      check_keys(add, p, c, CONSENT_KEYS)
+      check_string(add, p .. ".id", c.id)
+      check_string(add, p .. ".label", c.label)
+      check_string(add, p .. ".version", c.version)
+      check_string(add, p .. ".text", c.text)
+      check_string(add, p .. ".title", c.title, true)
+      check_string(add, p .. ".error", c.error, true)
+      check_bool(add, p .. ".required", c.required)
+      check_bool(add, p .. ".implicit", c.implicit)
+      if type(c.id) == "string" then
+        if ids[c.id] then add(p .. ".id", string.format("повторяющийся идентификатор '%s'", c.id)) end
+        if field_names[c.id] then add(p .. ".id", string.format("совпадает с именем поля '%s'", c.id)) end
+        ids[c.id] = true
+      end
+    end
+  end
+end
+
+--- Checks a tenant declaration.
+-- @param T the table returned by tenants/<id>/tenant.lua
+-- @return nil when T is well-formed, else an array of strings
+--   "<path>: <problem>" (paths such as "applicant_kinds[2].fields[3].type")
+function M.check(T)
+  if type(T) ~= "table" then
+    return array { "декларация: tenant.lua должен вернуть таблицу" }
+  end
+  local problems, add = collector()
+  check_keys(add, "декларация", T, TOP_KEYS)
+  for _, k in ipairs(REQUIRED_TOP_KEYS) do
+    if T[k] == nil then add(k, "обязательный ключ отсутствует") end
+  end
+  if T.id ~= nil and (type(T.id) ~= "string" or not T.id:match("^[a-z0-9][a-z0-9%-]*$")) then
+    add("id", "ожидается идентификатор из латинских строчных букв, цифр и '-'")
+  end
+  check_string(add, "name", T.name, true)
+  check_string(add, "short_name", T.short_name, true)
+  if T.timezone ~= nil and not M.TIMEZONES[T.timezone] then
+    add("timezone", string.format("неизвестный часовой пояс '%s'", tostring(T.timezone)))
+  end
+  if T.hosts ~= nil then
+    check_string_list(add, "hosts", T.hosts)
+    if is_list(T.hosts) and #T.hosts == 0 then add("hosts", "ожидается хотя бы одно имя хоста") end
+    for i, h in ipairs(is_list(T.hosts) and T.hosts or {}) do
+      if type(h) == "string" and not h:match("^[a-z0-9][a-z0-9%.%-]*[a-z0-9]$") and not h:match("^[a-z0-9][a-z0-9%.%-]*[a-z0-9]:%d+$") then
+        add(string.format("hosts[%d]", i), string.format("некорректное имя хоста '%s'", h))
+      end
+    end
+  end
+  if T.branding ~= nil then check_branding(add, T.branding) end
+  local modules = {}
+  if T.modules ~= nil then
+    check_string_list(add, "modules", T.modules, M.MODULES, "модуля")
+    if is_list(T.modules) then
+      modules = set_of(T.modules)
+      if not modules.identity then add("modules", "модуль 'identity' обязателен") end
+    end
+  end
+  if T.access_ways ~= nil then
+    check_string_list(add, "access_ways", T.access_ways, M.ACCESS_WAYS, "способа доступа")
+  end
+  if T.confirmations ~= nil then
+    check_string_list(add, "confirmations", T.confirmations, M.CONFIRMATIONS, "подтверждения")
+  end
+  if T.second_factor ~= nil and not M.SECOND_FACTORS[T.second_factor] then
+    add("second_factor", string.format("неизвестный второй фактор '%s' (допустимо: sms, totp)", tostring(T.second_factor)))
+  end
+  if T.password_policy ~= nil then check_policy(add, T.password_policy) end
+  if T.validate ~= nil and type(T.validate) ~= "function" then add("validate", "ожидается функция") end
+  if T.messages ~= nil then
+    if type(T.messages) ~= "table" then
+      add("messages", "ожидается таблица")
+    else
+      check_keys(add, "messages", T.messages, M.DEFAULT_MESSAGES)
+      for k, v in pairs(T.messages) do
+        if M.DEFAULT_MESSAGES[k] and not non_empty_string(v) then add("messages." .. k, "ожидается непустая строка") end
+      end
+    end
+  end
+  if T.settings ~= nil then
+    if type(T.settings) ~= "table" then
+      add("settings", "ожидается таблица")
+    else
+      for _, k in ipairs(sorted_keys(T.settings)) do
+        if type(T.settings[k]) ~= "table" then
+          add("settings." .. tostring(k), "ожидается таблица")
+        elseif not modules[k] then
+          add("settings." .. tostring(k), string.format("модуль '%s' не включён в modules", tostring(k)))
+        end
+      end
+    end
+  end
+  -- Dictionaries (and appeal kinds, which are one too).
+  local dicts = {}
+  if T.dictionaries ~= nil then
+    if type(T.dictionaries) ~= "table" then
+      add("dictionaries", "ожидается таблица {имя = список значений}")
+    else
+      for _, name in ipairs(sorted_keys(T.dictionaries)) do
+        local p = "dictionaries." .. tostring(name)
+        if type(name) ~= "string" or not name:match("^[a-z][a-z0-9_]*$") then
+          add(p, "имя справочника: латинские строчные буквы, цифры и '_'")
+        end
+        check_items(add, p, T.dictionaries[name])
+        dicts[name] = true
+      end
+    end
+  end
+  if T.appeal_kinds ~= nil then
+    check_items(add, "appeal_kinds", T.appeal_kinds)
+    if dicts.appeal_kinds then add("dictionaries.appeal_kinds", "уже объявлено как appeal_kinds") end
+    if not modules.appeals then add("appeal_kinds", "модуль 'appeals' не включён в modules") end
+    dicts.appeal_kinds = true
+  end
+  -- Applicant kinds and their forms.
+  local field_names = {}
+  if T.applicant_kinds ~= nil then
+    if not is_list(T.applicant_kinds) or #T.applicant_kinds == 0 then
+      add("applicant_kinds", "ожидается непустой список видов заявителя")
+    else
+      local ids = {}
+      for i, kind in ipairs(T.applicant_kinds) do
+        local p = string.format("applicant_kinds[%d]", i)
+        check_kind(add, T, p, kind, dicts, field_names)
+        if type(kind) == "table" and type(kind.id) == "string" then
+          if ids[kind.id] then add(p .. ".id", string.format("повторяющийся вид заявителя '%s'", kind.id)) end
+          ids[kind.id] = true
+        end
+      end
+    end
+  end
+  if T.consents ~= nil then check_consents(add, T.consents, field_names) end
+  if #problems == 0 then return nil end
+  return array(problems)
+end
+
+---------------------------------------------------------------------------
+-- The prepared model of a declaration
+---------------------------------------------------------------------------
+
+-- Prepared models, cached per declaration table.
+local prepared = setmetatable({}, { __mode = "k" })
+
+-- Builds (once per T) the normalised model: kinds with fields whose
+-- required/login flags are explicit, dictionaries as {value, label} items.
+local function prepare(T)
+  local model = prepared[T]
+  if model then return model end
+  local problems = M.check(T)
+  if problems then
+    error("декларация арендатора некорректна:\n" .. table.concat(problems, "\n"), 0)
+  end
+  model = {
+    T = T,
+    policy = T.password_policy,
+    dictionaries = {},
+    consents = {},
+    kinds = {},
+    kind_by_id = {},
+  }
+  for name, items in pairs(T.dictionaries or {}) do
+    model.dictionaries[name] = normalise_items(items)
+  end
+  if T.appeal_kinds then model.dictionaries.appeal_kinds = normalise_items(T.appeal_kinds) end
+  for i, c in ipairs(T.consents or {}) do
+    model.consents[i] = {
+      id = c.id, title = c.title, label = c.label, version = c.version, text = c.text,
+      required = c.required ~= false, implicit = c.implicit == true,
+      error = c.error or "Необходимо дать согласие",
+    }
+  end
+  for i, decl in ipairs(T.applicant_kinds) do
+    local kind = { id = decl.id, label = decl.label, decl = decl, fields = {}, by_name = {},
+      access_ways = decl.access_ways or T.access_ways }
+    for j, f in ipairs(decl.fields) do
+      local field = {}
+      for k, v in pairs(f) do field[k] = v end
+      field.required = f.required ~= false
+      field.login = f.login == true or decl.login == f.name
+      if field.options then field.options = normalise_items(field.options) end
+      kind.fields[j] = field
+      kind.by_name[field.name] = field
+      if field.login then kind.login_field = field end
+    end
+    model.kinds[i] = kind
+    model.kind_by_id[kind.id] = kind
+  end
+  prepared[T] = model
+  return model
+end
+
+-- The items a field's value must come from, or nil.
+local function choices(model, field)
+  if field.options then return field.options end
+  if field.dictionary then return model.dictionaries[field.dictionary] end
+  return nil
+end
+
+---------------------------------------------------------------------------
+-- profile, registration_form, dictionary, message
+---------------------------------------------------------------------------
+
+--- The public profile of a tenant.
+-- @return {id, name, short_name, timezone, hosts = [...], branding = {primary,
+--   accent, logo?}, modules = [...], access_ways = [...], confirmations = [...],
+--   second_factor?, settings?, applicant_kinds = [{id, label, login = {name,
+--   label, type}, access_ways = [...]}]}
+function M.profile(T)
+  local model = prepare(T)
+  local kinds = {}
+  for i, kind in ipairs(model.kinds) do
+    local lf = kind.login_field
+    kinds[i] = {
+      id = kind.id, label = kind.label,
+      login = { name = lf.name, label = lf.label, type = lf.type },
+      access_ways = list_copy(kind.access_ways),
+    }
+  end
+  return {
+    id = T.id,
+    name = T.name,
+    short_name = T.short_name,
+    timezone = T.timezone,
+    hosts = list_copy(T.hosts),
+    branding = { primary = T.branding.primary, accent = T.branding.accent, logo = T.branding.logo },
+    modules = list_copy(T.modules),
+    access_ways = list_copy(T.access_ways),
+    confirmations = list_copy(T.confirmations),
+    second_factor = T.second_factor,
+    settings = T.settings and plain_copy(T.settings) or nil,
+    applicant_kinds = array(kinds),
+  }
+end
+
+-- The portal's view of one field.
+local function field_view(model, f)
+  local out = {
+    name = f.name, label = f.label, type = f.type, required = f.required, login = f.login,
+    dictionary = f.dictionary, hint = f.hint, placeholder = f.placeholder,
+    min_length = f.min_length, max_length = f.max_length, same_as = f.same_as,
+    default = f.default,
+  }
+  if f.type == "password" then
+    out.min_length = out.min_length or model.policy.min_length
+    out.max_length = out.max_length or model.policy.max_length
+  end
+  if f.options then
+    local opts = {}
+    for i, o in ipairs(f.options) do opts[i] = { value = o.value, label = o.label } end
+    out.options = array(opts)
+  end
+  if f.visible_if then
+    out.visible_if = { field = f.visible_if.field, equals = f.visible_if.equals }
+  end
+  return out
+end
+
+--- The registration form: kinds with their fields, and the consents.
+-- Every field carries name, label, type, required, login (explicit
+-- booleans) and, when declared, dictionary, options = [{value, label}],
+-- visible_if = {field, equals}, hint, placeholder, min_length, max_length,
+-- same_as, default. Password fields carry the policy's length limits.
+-- @return {kinds = [{id, label, fields = [...]}], consents = [{id, title?,
+--   label, version, text, required, implicit}], password_policy = {...},
+--   messages = {required, login_taken, registration_failed}}
+function M.registration_form(T)
+  local model = prepare(T)
+  local kinds = {}
+  for i, kind in ipairs(model.kinds) do
+    local fields = {}
+    for j, f in ipairs(kind.fields) do fields[j] = field_view(model, f) end
+    kinds[i] = { id = kind.id, label = kind.label, fields = array(fields) }
+  end
+  local consents = {}
+  for i, c in ipairs(model.consents) do
+    consents[i] = { id = c.id, title = c.title, label = c.label, version = c.version,
+      text = c.text, required = c.required, implicit = c.implicit }
+  end
+  local messages = {}
+  for k in pairs(M.DEFAULT_MESSAGES) do messages[k] = M.message(T, k) end
+  return {
+    kinds = array(kinds),
+    consents = array(consents),
+    password_policy = plain_copy(model.policy),
+    messages = messages,
+  }
+end
+
+--- A dictionary of the tenant (T.dictionaries[name], or T.appeal_kinds for
+-- "appeal_kinds").
+-- @return {name, items = [{value, label, ...}]} or nil when there is none
+function M.dictionary(T, name)
+  local model = prepare(T)
+  local items = type(name) == "string" and model.dictionaries[name]
+  if not items then return nil end
+  local out = {}
+  for i, item in ipairs(items) do
+    local copy = {}
+    for k, v in pairs(item) do copy[k] = v end
+    out[i] = copy
+  end
+  return { name = name, items = array(out) }
+end
+
+--- A user-visible message, as the tenant words it in T.messages or by default.
+-- @param key one of the keys of M.DEFAULT_MESSAGES
+-- @return string (nil for an unknown key)
+function M.message(T, key)
+  local own = type(T) == "table" and type(T.messages) == "table" and T.messages[key]
+  return own or M.DEFAULT_MESSAGES[key]
+end
+
+---------------------------------------------------------------------------
+-- Field values
+---------------------------------------------------------------------------
+
+-- Free text: trimmed, valid UTF-8, no control characters (textarea keeps
+-- line breaks and tabs), within length limits, matching the field's pattern.
+local function text_value(raw, f)
+  local s = V.to_text(raw)
+  if not s then return nil, BAD_VALUE end
+  s = V.trim(s)
+  local len = utf8.len(s)
+  if not len then return nil, "Недопустимые символы" end
+  local bad = f.type == "textarea" and "[%z\1-\8\11\12\14-\31\127]" or "[%z\1-\31\127]"
+  if s:find(bad) then return nil, "Недопустимые символы" end
+  if f.min_length and len < f.min_length then
+    return nil, "Должно быть не менее " .. V.chars_genitive(f.min_length)
+  end
+  local max = f.max_length or DEFAULT_MAX_LENGTH[f.type]
+  if max and len > max then
+    return nil, "Должно быть не более " .. V.chars_genitive(max)
+  end
+  if f.pattern and not s:find(f.pattern) then
+    return nil, f.pattern_message or "Неверный формат"
+  end
+  return s
+end
+
+-- A password as typed; the tenant policy, narrowed by the field's own limits.
+local function password_value(raw, f, model)
+  if type(raw) ~= "string" then return nil, BAD_VALUE end
+  local policy = model.policy
+  if f.min_length or f.max_length then
+    local merged = {}
+    for k, v in pairs(policy) do merged[k] = v end
+    merged.min_length = math.max(f.min_length or 0, policy.min_length or 0)
+    merged.max_length = math.min(f.max_length or math.maxinteger, policy.max_length or math.maxinteger)
+    policy = merged
+  end
+  local ok, err = V.password(raw, policy)
+  if not ok then return nil, err end
+  return raw
+end
+
+-- Normalisers by field type: (raw, field, model) → value | nil, reason.
+local NORMALIZE = {
+  text = text_value,
+  textarea = text_value,
+  password = password_value,
+  password_confirm = function(raw)
+    if type(raw) ~= "string" then return nil, BAD_VALUE end
+    return raw
+  end,
+  email = function(raw, f)
+    local v, err = V.normalize_email(raw)
+    if v and f.max_length and utf8.len(v) > f.max_length then
+      return nil, "Должно быть не более " .. V.chars_genitive(f.max_length)
+    end
+    return v, err
+  end,
+  phone = function(raw, f) return V.normalize_phone(raw, { mobile = f.mobile }) end,
+  snils = V.normalize_snils,
+  inn = function(raw) return V.normalize_inn(raw) end,
+  inn10 = function(raw) return V.normalize_inn(raw, 10) end,
+  inn12 = function(raw) return V.normalize_inn(raw, 12) end,
+  ogrn = V.normalize_ogrn,
+  ogrnip = V.normalize_ogrnip,
+  postcode = V.normalize_postcode,
+  date = function(raw) return V.normalize_date(raw) end,
+  select = function(raw)
+    local s = V.to_text(raw)
+    if not s then return nil, BAD_VALUE end
+    return V.trim(s)
+  end,
+  boolean = function(raw)
+    local b = M.parse_boolean(raw)
+    if b == nil then return nil, "Выберите «Да» или «Нет»" end
+    return b
+  end,
+}
+NORMALIZE.street = NORMALIZE.select
+
+-- Normalises the value of one field, including list membership.
+local function field_value(model, f, raw)
+  local v, err = NORMALIZE[f.type](raw, f, model)
+  if v == nil then return nil, err end
+  local items = choices(model, f)
+  if items then
+    for _, item in ipairs(items) do
+      if tostring(item.value) == v then return item.value end
+    end
+    return nil, NOT_IN_LIST
+  end
+  return v
+end
+
+-- True when a value counts as "not filled in".
+local function is_empty(f, v)
+  if v == nil then return true end
+  if type(v) == "string" then
+    if f.type == "password" or f.type == "password_confirm" then return v == "" end
+    return v:find("%S") == nil
+  end
+  return false
+end
+
+-- True when the field is shown, given the values sent (visible_if chains
+-- are followed; check() has ruled out cycles).
+local function is_visible(kind, f, fields)
+  local cond = f.visible_if
+  if not cond then return true end
+  local ctrl = kind.by_name[cond.field]
+  if not is_visible(kind, ctrl, fields) then return false end
+  local raw = fields[ctrl.name]
+  if ctrl.type == "boolean" then
+    local b = M.parse_boolean(raw)
+    if b == nil then b = ctrl.default == true end
+    return b == cond.equals
+  end
+  local s = V.to_text(raw)
+  return s ~= nil and V.trim(s) == tostring(cond.equals)
+end
+
+-- Calls a tenant's validate function; a failure in it is logged and shown
+-- as a form-level error instead of letting a broken form pass.
+local function run_hook(fn, kind_id, fields, errors, values)
+  if type(fn) ~= "function" then return end
+  local input, copy = {}, {}
+  for k, v in pairs(fields) do input[k] = v end
+  for k, v in pairs(values) do copy[k] = v end
+  local ok, err = pcall(fn, kind_id, input, errors, copy)
+  if not ok then
+    log("kabinet.tenant: ошибка в функции validate для вида '" .. tostring(kind_id) .. "': " .. tostring(err))
+    errors._form = HOOK_FAILED
+  end
+end
+
+-- Applies every rule of a kind to the values sent.
+-- @return errors (possibly empty), values (normalised, of visible fields)
+local function run_rules(model, kind, fields)
+  local errors, values = {}, {}
+  local required_msg = M.message(model.T, "required")
+  for _, f in ipairs(kind.fields) do
+    if is_visible(kind, f, fields) then
+      local raw = fields[f.name]
+      local t = type(raw)
+      if raw ~= nil and t ~= "string" and t ~= "number" and t ~= "boolean" then
+        errors[f.name] = BAD_VALUE
+      elseif is_empty(f, raw) then
+        if f.default ~= nil then
+          values[f.name] = f.default
+        elseif f.required then
+          errors[f.name] = required_msg
+        end
+      else
+        local v, err = field_value(model, f, raw)
+        if v == nil then errors[f.name] = err else values[f.name] = v end
+      end
+    end
+  end
+  -- Fields that must repeat another one (password confirmation and the like).
+  for _, f in ipairs(kind.fields) do
+    if f.same_as and values[f.name] ~= nil and not errors[f.name] then
+      if f.type == "password_confirm" then
+        if fields[f.same_as] ~= values[f.name] then errors[f.name] = "Пароли не совпадают" end
+      else
+        local other = values[f.same_as]
+        if other ~= nil and other ~= values[f.name] then errors[f.name] = "Значения не совпадают" end
+      end
+    end
+  end
+  -- Consents with a check box must be ticked.
+  for _, c in ipairs(model.consents) do
+    if c.required and not c.implicit and M.parse_boolean(fields[c.id]) ~= true then
+      errors[c.id] = c.error
+    end
+  end
+  run_hook(kind.decl.validate, kind.id, fields, errors, values)
+  run_hook(model.T.validate, kind.id, fields, errors, values)
+  -- Keep the answer to the contract whatever a hook put in it.
+  for k, v in pairs(errors) do
+    if type(k) ~= "string" then errors[k] = nil
+    elseif type(v) ~= "string" then errors[k] = BAD_VALUE end
+  end
+  return errors, values
+end
+
+---------------------------------------------------------------------------
+-- validate_registration, normalize_registration, normalize_login
+---------------------------------------------------------------------------
+
+--- Validates a registration as the browser sent it.
+-- Rules: required fields (fields hidden by visible_if are skipped and their
+-- values ignored), type validators, same_as ("Пароли не совпадают"),
+-- min/max length, options and dictionary membership, the password policy,
+-- required consents (sent as `fields[<consent id>] = true`), then the
+-- kind's and the tenant's `validate(kind_id, fields, errors, values)`.
+-- Values not in the form are ignored; a form value that is not a string,
+-- number or boolean is an error.
+-- @param T declaration
+-- @param kind_id applicant kind id
+-- @param fields table {<field name> = value}
+-- @return nil when valid; else {<field name> = "<reason>"}; an unknown kind
+--   gives {kind = "Неизвестный вид заявителя"}; a failing tenant hook gives
+--   `_form`
+function M.validate_registration(T, kind_id, fields)
+  local model = prepare(T)
+  local kind = model.kind_by_id[kind_id]
+  if not kind then return { kind = "Неизвестный вид заявителя" } end
+  local errors = run_rules(model, kind, type(fields) == "table" and fields or {})
+  if next(errors) then return errors end
+  return nil
+end
+
+--- Validates a registration and, when it is valid, returns what the core
+-- stores: normalised values (E.164 phones, digit-only identifiers, ISO
+-- dates, lower-case e-mail, booleans) of the visible fields except the
+-- password and its confirmation; the password as typed (to be hashed); the
+-- login identifier; the consents given, with their versions.
+-- @return {kind, login = {field, value}, password, values = {...},
+--   consents = [{id, version}]} or nil, errors (as validate_registration)
+function M.normalize_registration(T, kind_id, fields)
+  local model = prepare(T)
+  local kind = model.kind_by_id[kind_id]
+  if not kind then return nil, { kind = "Неизвестный вид заявителя" } end
+  fields = type(fields) == "table" and fields or {}
+  local errors, values = run_rules(model, kind, fields)
+  if next(errors) then return nil, errors end
+  local out = {
+    kind = kind.id,
+    login = { field = kind.login_field.name, value = values[kind.login_field.name] },
+    values = {},
+    consents = {},
+  }
+  for _, f in ipairs(kind.fields) do
+    local v = values[f.name]
+    if f.type == "password" then
+      out.password = v
+    elseif f.type ~= "password_confirm" and v ~= nil then
+      out.values[f.name] = v
+    end
+  end
+  for _, c in ipairs(model.consents) do
+    if c.implicit or M.parse_boolean(fields[c.id]) == true then
+      out.consents[#out.consents + 1] = { id = c.id, version = c.version }
+    end
+  end
+  array(out.consents)
+  return out
+end
+
+--- Normalises what a user typed as the login identifier, the same way the
+-- registration stored it ("151-018-832 24" → "15101883224", e-mail
+-- lower-cased ...). Without kind_id the login fields of all kinds are tried
+-- in order and the first that accepts the value wins.
+-- @return normalised identifier or nil, reason
+function M.normalize_login(T, kind_id, value)
+  local model = prepare(T)
+  local kinds = model.kinds
+  if kind_id ~= nil then
+    local kind = model.kind_by_id[kind_id]
+    if not kind then return nil, "Неизвестный вид заявителя" end
+    kinds = { kind }
+  end
+  local first_err
+  for _, kind in ipairs(kinds) do
+    local f = kind.login_field
+    if is_empty(f, value) then return nil, "Заполните поле «" .. f.label .. "»" end
+    local v, err = field_value(model, f, value)
+    if v ~= nil then return v end
+    first_err = first_err or err
+  end
+  return nil, first_err
+end
+
+return M

@@ -1,0 +1,80 @@
+--- ООО «СИГМА» — subscriber cabinet of ПК «Энергосфера».
+-- Seed: shared/seeds/001_energosfera_sigma.txt.
+--
+-- Registration: full name, organisation, contract number, phone, e-mail (the
+-- login) and password twice; the licence agreement and the consent to the
+-- processing of personal data are accepted with check boxes and recorded;
+-- the e-mail is confirmed by a link. Access to meters is granted by the
+-- company's technical specialist. Manual readings wait for operator approval.
+
+local F = require("kabinet.fields")
+local C = require("kabinet.consents")
+
+return {
+  id = "sigma",
+  name = "Общество с ограниченной ответственностью «СИГМА»",
+  short_name = "ООО «СИГМА»",
+  hosts = { "sigma.kabinet.localhost" },
+  timezone = "Europe/Moscow",
+  branding = { primary = "#1f4e79", accent = "#e67e22", logo = nil },
+
+  modules = { "identity", "meters", "readings", "manual_readings", "reports", "notifications", "contracts" },
+  access_ways = { "operator_grant" },
+  confirmations = { "email" },
+  password_policy = { min_length = 8, max_length = 128, require_letter = true, require_upper = true, require_digit = true },
+
+  consents = {
+    {
+      id = "licence",
+      title = "Лицензионное соглашение",
+      label = "Я принимаю условия лицензионного соглашения",
+      version = "2024-01",
+      required = true,
+      error = "Необходимо принять условия лицензионного соглашения",
+      text = table.concat({
+        "Настоящее Соглашение регулирует отношения между ООО «СИГМА» (далее — Правообладатель) и ",
+        "пользователем Кабинета абонента ПК «Энергосфера» (далее — Пользователь) по поводу передачи, ",
+        "использования и хранения конфиденциальной информации.\n",
+        "1. Правообладатель предоставляет Пользователю право использовать Кабинет абонента для просмотра ",
+        "сведений о приборах учёта, показаниях и потреблении электрической энергии по договорам Пользователя.\n",
+        "2. Пользователь не передаёт третьим лицам свои учётные данные и сведения, полученные в Кабинете ",
+        "абонента, и отвечает за действия, совершённые с использованием его учётной записи.\n",
+        "3. Правообладатель не раскрывает сведения Пользователя третьим лицам, кроме случаев, ",
+        "предусмотренных законодательством Российской Федерации.\n",
+        "4. Сведения в Кабинете абонента носят информационный характер; расчёты за электрическую энергию ",
+        "ведутся по условиям договора энергоснабжения.\n",
+        "5. Соглашение вступает в силу с момента его принятия Пользователем и действует до удаления учётной записи.",
+      }),
+    },
+    C.personal_data { operator = "ООО «СИГМА»", version = "2024-01" },
+  },
+
+  applicant_kinds = {
+    {
+      id = "consumer",
+      label = "Абонент",
+      fields = {
+        F.full_name { label = "Полное имя" },
+        F.text { name = "organization", label = "Название организации", max_length = 255 },
+        F.text { name = "contract_number", label = "Номер договора", max_length = 50 },
+        F.phone { label = "Номер телефона" },
+        F.email { label = "Электронная почта", login = true },
+        F.password {},
+        F.password_confirm { label = "Подтверждение пароля" },
+      },
+    },
+  },
+
+  messages = {
+    registration_failed = "Не удалось создать учетную запись. Откорректируйте введенные данные и повторите попытку.",
+  },
+
+  settings = {
+    meters = {
+      access_help = "Для получения доступа к вашим приборам учёта свяжитесь с техническим специалистом "
+        .. "ООО «СИГМА» по телефону +7 978 997-31-92.",
+    },
+    readings = { compare_previous_year = true, forecast_to_period_end = true },
+    manual_readings = { approval = "operator" },
+  },
+}

@@ -1,0 +1,216 @@
+--- АО «Воронежская горэлектросеть» (ВГЭС, formerly МУП).
+-- Seed: shared/seeds/003_vges_voronezh.txt.
+--
+-- Login by a user name chosen at registration ("Имя пользователя (login)")
+-- for every applicant kind. Registration forms differ by kind (pictures 4
+-- and 5 of the seed): a Voronezh resident ("Я из Воронежа" = Да) picks the
+-- street from the dictionary and types house, flat and postcode; anyone else
+-- types the whole address. The user is logged in right after registration
+-- (no confirmations). Appeals of five kinds (text up to 1000 characters, an
+-- attachment, a registration number), tech-connection applications,
+-- additional services, outage statistics, virtual meters with manual readings.
+-- Cross-field rules live in hooks.lua, the street list in streets.lua.
+
+local F = require("kabinet.fields")
+local hooks = require("hooks")
+local streets = require("streets")
+
+-- Fields of the address block shown to Voronezh residents, and the free
+-- address shown to everyone else.
+local IN_VORONEZH = { field = "from_voronezh", equals = true }
+local ELSEWHERE = { field = "from_voronezh", equals = false }
+
+local function login_name()
+  return F.text { name = "username", label = "Имя пользователя (login)", login = true,
+    min_length = 3, max_length = 32, pattern = "^[%w_%.%-]+$",
+    pattern_message = "Допустимы латинские буквы, цифры и символы _ . -",
+    hint = "Латинские буквы и цифры; изменить имя пользователя потом нельзя" }
+end
+
+local function from_voronezh()
+  return F.boolean { name = "from_voronezh", label = "Я из Воронежа", required = false, default = true }
+end
+
+local function address()
+  return F.text { name = "address", label = "Домашний адрес", visible_if = ELSEWHERE,
+    hint = "Населённый пункт, улица, дом, квартира" }
+end
+
+local function street() return F.street { visible_if = IN_VORONEZH } end
+
+local function house()
+  return F.text { name = "house", label = "Номер дома", max_length = 25, visible_if = IN_VORONEZH }
+end
+
+local function flat()
+  return F.text { name = "flat", label = "Номер квартиры", required = false, max_length = 20, visible_if = IN_VORONEZH }
+end
+
+-- Sole proprietors and legal entities fill in one form (picture 5); only
+-- the state registration number and the ИНН differ.
+local function business_fields(state_number, inn)
+  return {
+    login_name(),
+    F.email { label = "E-mail" },
+    F.password {},
+    F.password_confirm { label = "Подтвердите пароль" },
+    F.text { name = "org_short_name", label = "Короткое наименование организации", max_length = 255 },
+    F.text { name = "org_full_name", label = "Полное наименование организации", max_length = 500 },
+    from_voronezh(), address(), street(), house(), flat(),
+    F.full_name { name = "head_full_name", label = "ФИО руководителя" },
+    F.postcode {},
+    F.phone { label = "Телефон" },
+    state_number,
+    inn,
+  }
+end
+
+local consent_text = table.concat({
+  "1. Регистрационные данные указаны мной добровольно.\n",
+  "2. Передача регистрационных данных выполняется через открытые каналы связи сети Интернет, ",
+  "защита которых не является компетенцией АО «ВГЭС»\n",
+  "3. На обработку и передачу своих персональных данных любым, не запрещенным законом способом. ",
+  "В соответствии с Федеральным законом № 152-ФЗ от 27 июля 2006 г. «О персональных данных» ",
+  "АО «Воронежская горэлектросеть» является оператором и осуществляет обработку и передачу ",
+  "персональных данных Заявителей.",
+})
+
+return {
+  id = "vges",
+  name = "Акционерное общество «Воронежская горэлектросеть»",
+  short_name = "АО «ВГЭС»",
+  hosts = { "vges.kabinet.localhost" },
+  timezone = "Europe/Moscow",
+  branding = { primary = "#0b5fa5", accent = "#f2b705", logo = nil },
+
+  modules = { "identity", "appeals", "techconnect", "services", "outages", "manual_readings" },
+  access_ways = { "account_number" },
+  confirmations = {},
+  -- "заполняются латинскими буквами и цифрами поля email, пароля"
+  password_policy = { min_length = 6, max_length = 64, require_letter = true, require_digit = true, latin_only = true },
+
+  consents = {
+    {
+      id = "personal_data",
+      title = "Согласие на обработку персональных данных",
+      label = "Передавая при помощи данной формы регистрационные данные, соглашаюсь со следующим:",
+      version = "2020-01",
+      required = true,
+      implicit = true,   -- sending the form is the acceptance; no check box
+      text = consent_text,
+    },
+  },
+
+  applicant_kinds = {
+    {
+      id = "individual",
+      label = "Физическое лицо",
+      fields = {
+        login_name(),
+        F.email { label = "E-mail" },
+        F.password {},
+        F.password_confirm { label = "Подтвердите пароль" },
+        F.full_name { label = "ФИО" },
+        from_voronezh(), address(), street(), house(), flat(),
+        F.postcode {},
+        F.phone { label = "Телефон" },
+        F.snils {},
+      },
+    },
+    {
+      id = "sole_proprietor",
+      label = "Индивидуальный предприниматель",
+      -- The seed labels the field "ОГРН"; for a sole proprietor it is the ОГРНИП.
+      fields = business_fields(F.ogrnip { label = "ОГРН", hint = "ОГРНИП индивидуального предпринимателя, 15 цифр" },
+        F.inn12 {}),
+    },
+    {
+      id = "legal_entity",
+      label = "Юридическое лицо",
+      fields = business_fields(F.ogrn {}, F.inn10 {}),
+    },
+  },
+
+  appeal_kinds = {
+    { value = "info", label = "Запрос справочной информации" },
+    { value = "complaint", label = "Жалоба" },
+    { value = "unmetered", label = "Сообщение о бездоговорном / безучётном потреблении электроэнергии" },
+    { value = "theft", label = "Сообщение о хищении объектов электросетевого комплекса" },
+    { value = "consultation", label = "Запрос консультации" },
+  },
+
+  dictionaries = {
+    streets = streets,
+    -- Additional services (picture 14).
+    service_kinds = {
+      { value = "meter_reading", label = "Снятие показаний существующего прибора учёта (ПУ)" },
+      { value = "meter_commissioning", label = "Осуществление допуска в эксплуатацию ПУ" },
+      { value = "supply_point_metering", label = "Оборудование точки поставки приборами учёта" },
+      { value = "meter_installation", label = "Установка, замена и (или) эксплуатация приборов учёта (ПУ)" },
+    },
+    -- Tech-connection application (picture 12, PP RF 861).
+    tc_application_types = {
+      { value = "new", label = "Новая заявка на ТП" },
+      { value = "power_increase", label = "ТП в связи с увеличением мощности" },
+      { value = "reliability_change", label = "ТП в связи с изменением категории надежности электроснабжения" },
+      { value = "point_change", label = "ТП в связи с изменением точки присоединения" },
+    },
+    tc_service_kinds = {
+      { value = "individual_15", max_power_kw = 15, label = "ФЛ до 15 кВт включительно" },
+      { value = "business_150", max_power_kw = 150, label = "ЮЛ или ИП до 150 кВт включительно" },
+      { value = "temporary_150", max_power_kw = 150,
+        label = "Временное технологическое присоединение до 150 кВт включительно" },
+      { value = "point_change", max_power_kw = 150,
+        label = "Изменение точки присоединения существующего ТП (ФЛ до 15 кВт или ЮЛ / ИП до 150 кВт)" },
+    },
+    tc_contract_kinds = {
+      { value = "supply", label = "На энергоснабжение" },
+      { value = "purchase", label = "На поставку электроэнергии" },
+    },
+    retail_suppliers = {
+      { value = "tns_voronezh", label = "ПАО «ТНС энерго Воронеж»" },
+    },
+    tc_object_types = {
+      { value = "house", label = "Индивидуальный жилой дом" },
+      { value = "garden_house", label = "Садовый дом" },
+      { value = "garage", label = "Гараж" },
+      { value = "non_residential", label = "Нежилое помещение" },
+      { value = "construction_site", label = "Строительная площадка" },
+      { value = "other", label = "Иной объект" },
+    },
+    tc_voltage_classes = {
+      { value = "0.23", label = "0.23 кВ" },
+      { value = "0.4", label = "0.4 кВ" },
+      { value = "6", label = "6 кВ" },
+      { value = "10", label = "10 кВ" },
+    },
+    tc_reliability_categories = {
+      { value = "3", label = "III категория (по умолчанию)" },
+      { value = "2", label = "II категория" },
+      { value = "1", label = "I категория" },
+    },
+    tc_documents = {
+      { value = "site_plan", required = true, label = "План расположения энергопринимающих устройств" },
+      { value = "single_line_diagram", label = "Однолинейная схема электрических сетей заявителя" },
+      { value = "devices_list", label = "Перечень и мощность энергопринимающих устройств" },
+      { value = "ownership", required = true,
+        label = "Копия документа, подтверждающего право собственности или иное" },
+      { value = "extract", label = "Выписка" },
+      { value = "consent", label = "Согласие" },
+      { value = "land_plots_note", label = "Справка о количестве земельных участков" },
+      { value = "garages_note", label = "Справка о количестве гаражей либо иных объектов" },
+      { value = "supply_contract_draft",
+        label = "Проект договора энергоснабжения (купли-продажи (поставки) электрической энергии (мощности) или протокол разногласий к проекту договора" },
+      { value = "power_scheme", label = "Схема выдачи мощности или схема внешнего электроснабжения" },
+    },
+  },
+
+  settings = {
+    appeals = { text_max_length = 1000, attachments = true },
+    services = { text_max_length = 1000, attachments = true },
+    techconnect = { max_power_kw = 150 },
+    manual_readings = { approval = "auto", virtual_meters = true },
+  },
+
+  validate = hooks.validate,
+}
