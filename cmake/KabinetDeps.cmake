@@ -17,7 +17,9 @@ target_include_directories(kabinet_soci INTERFACE ${SOCI_INCLUDE_DIR} ${PQ_INCLU
 target_link_libraries(kabinet_soci INTERFACE ${SOCI_POSTGRESQL_LIB} ${SOCI_SQLITE3_LIB} ${SOCI_CORE_LIB} ${PQ_LIB} ${SQLITE3_LIB} ${CMAKE_DL_LIBS})
 
 find_path(LUA_INCLUDE_DIR lua.h PATH_SUFFIXES lua5.4 REQUIRED)
-find_library(LUA_LIB lua5.4 REQUIRED)
+# Lua built as C++ (Debian's liblua5.4-c++): a Lua error unwinds as a C++ exception, so destructors of
+# C++ objects in frames between lua_error and the protected call run (no leaks, no skipped cleanup).
+find_library(LUA_LIB lua5.4-c++ REQUIRED)
 add_library(kabinet_lua INTERFACE)
 target_include_directories(kabinet_lua INTERFACE ${LUA_INCLUDE_DIR})
 target_link_libraries(kabinet_lua INTERFACE ${LUA_LIB} m)

@@ -184,6 +184,15 @@ TEST_CASE("registration validation runs the tenant's rules and names each bad fi
     CHECK(obj(r.body)->getObject("fields")->getValue<std::string>("kind") == "Неизвестный вид заявителя");
     r = s.request("POST", path, R"({"kind":"legal_entity","fields":"x"})");
     CHECK(obj(r.body)->getObject("fields")->has("fields"));
+    // Values that are not scalars never reach the tenant's scripts.
+    std::string wide = R"({"kind":"legal_entity","fields":{"inn":"7707083893","x":[)";
+    for (int i = 0; i < 300000; ++i) wide += i ? ",[]" : "[]";
+    wide += "]}}";
+    r = s.request("POST", path, wide);
+    requireErrorModel(r, 422, "validation_failed");
+    CHECK_THAT(obj(r.body)->getObject("fields")->getValue<std::string>("x"), Catch::Contains("строкой"));
+    r = s.request("POST", path, R"({"kind":"legal_entity","fields":{"inn":")" + std::string(70000, '1') + "\"}}");
+    CHECK(obj(r.body)->getObject("fields")->getValue<std::string>("inn") == "Слишком длинное значение");
     // СИГМА requires its licence agreement and personal-data consent.
     auto sigmaForm = obj(s.request("GET", "/t/sigma/api/v1/forms/registration").body);
     int required = 0;

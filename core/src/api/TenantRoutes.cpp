@@ -14,6 +14,9 @@ namespace kabinet {
 
 using FieldErrors = std::map<std::string, std::string>;
 
+constexpr std::size_t kMaxFormFields = 200;       ///< more fields than any form has
+constexpr std::size_t kMaxFieldBytes = 64 * 1024; ///< the longest text a form field may carry
+
 namespace {
 std::string toText(const Poco::JSON::Object& o) {
     std::ostringstream out;
@@ -52,14 +55,26 @@ void registerTenantRoutes(Router& r, Services& s) {
         auto consents = body->get("consents");
         if (!consents.isEmpty() && consents.type() != typeid(Poco::JSON::Array::Ptr))
             throw Unprocessable(FieldErrors{{"consents", "Поле consents должно быть списком"}});
-        Poco::JSON::Object::Ptr withConsents = new Poco::JSON::Object(*fields.extract<Poco::JSON::Object::Ptr>());
+        // Form values are scalars; anything else is refused here, before it reaches the tenant's scripts.
+        auto given = fields.extract<Poco::JSON::Object::Ptr>();
+        if (given->size() > kMaxFormFields)
+            throw Unprocessable(FieldErrors{{"fields", "Слишком много полей в форме"}});
+        Poco::JSON::Object::Ptr withConsents = new Poco::JSON::Object;
+        for (const auto& [name, value] : *given) {
+            if (value.type() == typeid(Poco::JSON::Object::Ptr) || value.type() == typeid(Poco::JSON::Array::Ptr))
+                errors[name.substr(0, 64)] = "Значение должно быть строкой, числом или логическим значением";
+            else if (value.isString() && value.extract<std::string>().size() > kMaxFieldBytes)
+                errors[name.substr(0, 64)] = "Слишком длинное значение";
+            else
+                withConsents->set(name, value);
+        }
         for (const auto& id : q.tenant->consentIds()) withConsents->remove(id);
         if (!consents.isEmpty())
             for (const auto& c : *consents.extract<Poco::JSON::Array::Ptr>())
                 if (c.isString() && q.tenant->consentIds().count(c.convert<std::string>()))
                     withConsents->set(c.convert<std::string>(), true);
         for (auto& [field, reason] : q.tenant->validateRegistration(kind.convert<std::string>(), withConsents))
-            errors[q.tenant->consentIds().count(field) ? "consents." + field : field] = reason;
+            errors.emplace(q.tenant->consentIds().count(field) ? "consents." + field : field, reason);
         if (!errors.empty()) throw Unprocessable(errors);
         return Response::json(200, "{\"ok\":true}");
     });

@@ -241,6 +241,23 @@ void LuaState::fail(const std::string& what) {
     throw LuaError(owner_ + ": " + msg);
 }
 
+void LuaState::protect(int nargs, int nresults, const std::function<void(lua_State*)>& fn) {
+    lua_pushlightuserdata(L_, const_cast<std::function<void(lua_State*)>*>(&fn));
+    lua_pushcclosure(L_, [](lua_State* L) -> int {
+        auto* f = static_cast<const std::function<void(lua_State*)>*>(lua_touserdata(L, lua_upvalueindex(1)));
+        int before = lua_gettop(L);
+        try {
+            (*f)(L);
+        } catch (const std::exception& e) {
+            // A Lua error (thrown by the C++ build of Lua) is not a std::exception and passes through.
+            return luaL_error(L, "%s", e.what());
+        }
+        return lua_gettop(L) - before;
+    }, 1);
+    for (int i = 1; i <= nargs; ++i) lua_pushvalue(L_, i);
+    call(nargs, nresults);
+}
+
 void LuaState::runFile(const std::string& path, int nresults) {
     std::string text;
     if (!readFile(path, text)) throw LuaError(owner_ + ": cannot read " + path);

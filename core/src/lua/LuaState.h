@@ -45,6 +45,11 @@ public:
     /// cap, leaving `nresults` results. Throws LuaError with the owner, script and line on failure.
     void call(int nargs, int nresults);
 
+    /// Runs fn inside a protected call under the budget and the memory cap, with the values at stack
+    /// indexes 1..nargs of the current stack passed as its arguments (so fn sees them at 1..nargs), and
+    /// leaves `nresults` results that fn left on top. Lua errors and C++ exceptions from fn become LuaError.
+    void protect(int nargs, int nresults, const std::function<void(lua_State*)>& fn);
+
     /// Called by kabinet.log; default writes a debug log line with the owner.
     std::function<void(const std::string&)> onLog;
 

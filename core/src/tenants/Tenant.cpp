@@ -9,6 +9,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/SHA2Engine.h>
+#include <Poco/String.h>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -42,14 +44,10 @@ std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
 Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits)
     : id_(std::move(id)), dir_(std::move(dir)), scriptsDir_(std::move(scriptsDir)), limits_(limits) {
     hash_ = hashFolder(dir_);
-    auto state = newState();
-    lua_State* L = state->L();
-    // check(T): problems are load errors.
-    lua_getfield(L, 2, "check");
-    lua_pushvalue(L, 1);
-    state->call(1, 1);
-    if (!lua_isnil(L, -1)) {
-        auto problems = luajson::toJson(L, -1);
+    idle_.push_back(newState());
+    // check(T): any problem refuses the tenant.
+    auto problems = callModule("check", 0, [](lua_State*) {});
+    if (!problems.isEmpty()) {
         std::string text;
         if (problems.type() == typeid(Poco::JSON::Array::Ptr)) {
             for (const auto& p : *problems.extract<Poco::JSON::Array::Ptr>())
@@ -59,18 +57,8 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
         }
         if (!text.empty()) throw LuaError("tenant '" + id_ + "': tenant.lua: " + text);
     }
-    lua_pop(L, 1);
-    auto call = [&](const char* fn) {
-        lua_getfield(L, 2, fn);
-        if (!lua_isfunction(L, -1)) throw LuaError("tenant '" + id_ + "': kabinet.tenant has no function " + fn);
-        lua_pushvalue(L, 1);
-        state->call(1, 1);
-        auto v = luajson::toJson(L, -1);
-        lua_pop(L, 1);
-        return v;
-    };
-    profile_ = call("profile");
-    auto form = call("registration_form");
+    profile_ = callModule("profile", 0, [](lua_State*) {});
+    auto form = callModule("registration_form", 0, [](lua_State*) {});
     formJson_ = luajson::stringify(form);
     if (form.type() == typeid(Poco::JSON::Object::Ptr))
         if (auto consents = form.extract<Poco::JSON::Object::Ptr>()->getArray("consents"))
@@ -87,8 +75,6 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
     shortName_ = str(p, "short_name");
     if (auto h = p->getArray("hosts"))
         for (const auto& v : *h) hosts_.push_back(Poco::toLower(v.convert<std::string>()));
-    lua_settop(L, 2);
-    idle_.push_back(std::move(state));
 }
 
 Tenant::~Tenant() = default;
@@ -99,9 +85,11 @@ std::unique_ptr<LuaState> Tenant::newState() {
     st->onLog = [id = id_](const std::string& m) { log::info("tenant script", {{"tenant", id}, {"text", m}}); };
     st->runFile(dir_ + "/tenant.lua", 1);
     if (!lua_istable(st->L(), -1)) throw LuaError("tenant '" + id_ + "': tenant.lua must return a table");
-    lua_getglobal(st->L(), "require");
-    lua_pushstring(st->L(), "kabinet.tenant");
-    st->call(1, 1);
+    st->protect(0, 1, [](lua_State* L) {
+        lua_getglobal(L, "require");
+        lua_pushstring(L, "kabinet.tenant");
+        lua_call(L, 1, 1);
+    });
     if (!lua_istable(st->L(), -1)) throw LuaError("tenant '" + id_ + "': module kabinet.tenant did not return a table");
     return st;
 }
@@ -116,12 +104,7 @@ void Tenant::withState(const std::function<void(LuaState&)>& fn) {
         }
     }
     if (!st) st = newState();
-    try {
-        fn(*st);
-    } catch (...) {
-        // A state that failed (budget, memory, runtime error) may be half-way; drop it.
-        throw;
-    }
+    fn(*st); // on an exception the state (budget, memory or runtime error, maybe half-way) is dropped
     lua_settop(st->L(), 2);
     std::lock_guard<std::mutex> lock(mutex_);
     if (idle_.size() < kMaxIdleStates) idle_.push_back(std::move(st));
@@ -131,13 +114,17 @@ Poco::Dynamic::Var Tenant::callModule(const std::string& function, int nargs,
                                       const std::function<void(lua_State*)>& pushArgs) {
     Poco::Dynamic::Var result;
     withState([&](LuaState& st) {
-        lua_State* L = st.L();
-        lua_getfield(L, 2, function.c_str());
-        if (!lua_isfunction(L, -1)) throw LuaError(st.owner() + ": kabinet.tenant has no function " + function);
-        lua_pushvalue(L, 1);
-        pushArgs(L);
-        st.call(1 + nargs, 1);
-        result = luajson::toJson(L, -1);
+        // Everything that touches the Lua stack runs protected: an argument too large for the memory cap
+        // is an error of this call, never a panic of the process.
+        st.protect(2, 0, [&](lua_State* L) {
+            lua_getfield(L, 2, function.c_str());
+            if (!lua_isfunction(L, -1)) throw LuaError(st.owner() + ": kabinet.tenant has no function " + function);
+            lua_pushvalue(L, 1);
+            pushArgs(L);
+            lua_call(L, 1 + nargs, 1);
+            result = luajson::toJson(L, -1);
+            lua_pop(L, 1);
+        });
     });
     return result;
 }
