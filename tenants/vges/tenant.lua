@@ -81,7 +81,7 @@ return {
   short_name = "АО «ВГЭС»",
   hosts = { "vges.kabinet.localhost" },
   timezone = "Europe/Moscow",
-  branding = { primary = "#0b5fa5", accent = "#f2b705", logo = nil },
+  branding = { primary = "#0b5fa5", accent = "#f2b705", logo = "logo.svg" }, -- tenants/vges/branding/logo.svg
 
   modules = { "identity", "appeals", "techconnect", "services", "outages", "manual_readings" },
   access_ways = { "account_number" },

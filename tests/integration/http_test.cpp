@@ -237,6 +237,12 @@ TEST_CASE("the portal is served per tenant with its base path injected", "[http]
     auto byHost = s.request("GET", "/register", "", {{"Host", "voek.kabinet.localhost"}});
     CHECK(byHost.body.find("<base href=\"/\">") != std::string::npos);
     CHECK(s.request("GET", "/t/voek/assets/nosuch.js").status == 404);
+    // A tenant's own logo, from tenants/<id>/branding/.
+    auto vges = obj(s.request("GET", "/t/vges/api/v1/tenant").body);
+    auto logo = s.request("GET", "/t/vges/branding/" + vges->getObject("branding")->getValue<std::string>("logo"));
+    CHECK(logo.status == 200);
+    CHECK(logo.headers.at("Content-Type") == "image/svg+xml");
+    CHECK(s.request("GET", "/t/voek/branding/logo.svg").status == 404);
     auto traversal = s.request("GET", "/t/voek/assets/..%2F..%2F..%2Fetc%2Fpasswd.txt");
     CHECK(traversal.status == 404);
     CHECK(traversal.body.find("root:") == std::string::npos);

@@ -5,19 +5,8 @@
 
 local tenant = require("kabinet.tenant")
 
-local failures, count = {}, 0
-local function case(name, fn)
-  count = count + 1
-  local ok, err = pcall(fn)
-  if not ok then failures[#failures + 1] = name .. ": " .. tostring(err) end
-end
-
-local function eq(actual, expected, what)
-  if actual ~= expected then
-    error(string.format("%s: ожидалось %q, получено %q", what or "значение",
-      tostring(expected), tostring(actual)), 2)
-  end
-end
+local testing = require("testing")
+local case, eq = testing.case, testing.eq
 
 -- Asserts that `errors` has exactly the keys of `expected`, each message
 -- containing the expected fragment.
@@ -45,16 +34,7 @@ local function errors_like(errors, expected, what)
   end
 end
 
--- Copy of a table with some keys changed (use `false` sentinel via NIL to remove).
-local NIL = {}
-local function with(base, changes)
-  local t = {}
-  for k, v in pairs(base) do t[k] = v end
-  for k, v in pairs(changes or {}) do
-    if v == NIL then t[k] = nil else t[k] = v end
-  end
-  return t
-end
+local NIL, with = testing.NIL, testing.with
 
 ---------------------------------------------------------------------------
 -- Expected forms. Each row: name, label, type, required, login.
@@ -519,6 +499,4 @@ case("КЭС Оренбуржья: отчество необязательно, 
     { name = "не более 100 символов" })
 end)
 
-if #failures > 0 then
-  error(string.format("%d из %d проверок не прошли:\n%s", #failures, count, table.concat(failures, "\n")), 0)
-end
+testing.finish()

@@ -6,19 +6,8 @@
 local tenant = require("kabinet.tenant")
 local F = require("kabinet.fields")
 
-local failures, count = {}, 0
-local function case(name, fn)
-  count = count + 1
-  local ok, err = pcall(fn)
-  if not ok then failures[#failures + 1] = name .. ": " .. tostring(err) end
-end
-
-local function eq(actual, expected, what)
-  if actual ~= expected then
-    error(string.format("%s: ожидалось %q, получено %q", what or "значение",
-      tostring(expected), tostring(actual)), 2)
-  end
-end
+local testing = require("testing")
+local case, eq = testing.case, testing.eq
 
 -- A small valid declaration; every call gives a new one to spoil.
 local function sample()
@@ -62,12 +51,7 @@ end
 local VALID = { email = "User@Example.RU", password = "secret123", password_confirm = "secret123",
   tariff = "one", pd = true }
 
-local function with(base, changes)
-  local t = {}
-  for k, v in pairs(base) do t[k] = v end
-  for k, v in pairs(changes) do t[k] = v end
-  return t
-end
+local with = testing.with
 
 -- Asserts that check(T) reports a problem starting with `prefix`.
 local function reports(T, prefix)
@@ -407,6 +391,4 @@ case("сбой в функции validate не пропускает форму",
   assert(e._form:find("Не удалось проверить", 1, true))
 end)
 
-if #failures > 0 then
-  error(string.format("%d из %d проверок не прошли:\n%s", #failures, count, table.concat(failures, "\n")), 0)
-end
+testing.finish()

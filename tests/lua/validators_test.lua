@@ -4,19 +4,8 @@
 
 local V = require("kabinet.validators")
 
-local failures, count = {}, 0
-local function case(name, fn)
-  count = count + 1
-  local ok, err = pcall(fn)
-  if not ok then failures[#failures + 1] = name .. ": " .. tostring(err) end
-end
-
-local function eq(actual, expected, what)
-  if actual ~= expected then
-    error(string.format("%s: ожидалось %q, получено %q", what or "значение",
-      tostring(expected), tostring(actual)), 2)
-  end
-end
+local testing = require("testing")
+local case, eq = testing.case, testing.eq
 
 -- Asserts that validator(value) fails and that its reason contains `fragment`.
 local function rejects(validator, value, fragment)
@@ -296,6 +285,4 @@ case("русские формы числительных", function()
   eq(V.plural(15, "цифра", "цифры", "цифр"), "цифр")
 end)
 
-if #failures > 0 then
-  error(string.format("%d из %d проверок не прошли:\n%s", #failures, count, table.concat(failures, "\n")), 0)
-end
+testing.finish()

@@ -35,7 +35,7 @@ TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenant
         if (e.path().filename().string().size() > 9 && e.path().string().ends_with("_test.lua")) scripts.push_back(e.path().string());
     std::sort(scripts.begin(), scripts.end());
     REQUIRE(scripts.size() >= 2);
-    std::vector<std::string> roots = {test::sourceDir() + "/scripts"};
+    std::vector<std::string> roots = {test::sourceDir() + "/scripts", test::sourceDir() + "/tests/lua/support"};
     for (const auto& e : fs::directory_iterator(test::sourceDir() + "/tenants")) roots.push_back(e.path().string());
     for (const auto& script : scripts) {
         SECTION(fs::path(script).filename().string()) {

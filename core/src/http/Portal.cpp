@@ -2,6 +2,7 @@
 
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
+#include "util/Files.h"
 
 #include <Poco/File.h>
 #include <fstream>
@@ -21,15 +22,6 @@ std::string contentTypeFor(const std::string& path) {
     if (dot == std::string::npos) return "application/octet-stream";
     auto it = types.find(path.substr(dot + 1));
     return it == types.end() ? "application/octet-stream" : it->second;
-}
-
-bool readFile(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
 }
 
 std::string htmlEscape(const std::string& s) {
@@ -59,7 +51,8 @@ Response servePortal(const std::string& portalDir, const Tenant& tenant, const s
     Response r;
     const bool isAsset = !segs.empty() && segs.back().find('.') != std::string::npos;
     if (isAsset) {
-        std::string file = portalDir + rel;
+        // A tenant's own branding files (logo) live in tenants/<id>/branding/.
+        std::string file = segs.size() == 2 && segs[0] == "branding" ? tenant.dir() + rel : portalDir + rel;
         Poco::File f(file);
         if (!f.exists() || !f.isFile() || !readFile(file, r.body)) throw NotFound("not_found", "Файл не найден");
         r.contentType = contentTypeFor(file);

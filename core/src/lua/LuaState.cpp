@@ -1,5 +1,6 @@
 #include "lua/LuaState.h"
 
+#include "util/Files.h"
 #include "util/Log.h"
 
 #include <Poco/File.h>
@@ -18,15 +19,6 @@ LuaState* self(lua_State* L) {
     void* ud = nullptr;
     lua_getallocf(L, &ud);
     return static_cast<LuaState*>(ud);
-}
-
-bool readFile(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
 }
 } // namespace
 

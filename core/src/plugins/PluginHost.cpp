@@ -1,6 +1,7 @@
 #include "plugins/PluginHost.h"
 
 #include "util/Error.h"
+#include "util/Files.h"
 #include "util/Log.h"
 
 #include <Poco/DirectoryIterator.h>
@@ -42,13 +43,6 @@ const kb_host_api* hostApiFor(const std::string& name) {
     return slot.second.get();
 }
 
-std::string readText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::string abiText(uint32_t v) { return std::to_string(v >> 16) + "." + std::to_string(v & 0xFFFF); }
 } // namespace
 
@@ -66,8 +60,10 @@ std::shared_ptr<const LoadedPlugin> PluginHost::loadFolder(const std::string& fo
     PluginManifest& m = p->manifest;
     m.folder = folder;
     try {
+        std::string text;
+        readFile(folder + "/manifest.json", text);
         Poco::JSON::Parser parser;
-        auto obj = parser.parse(readText(folder + "/manifest.json")).extract<Poco::JSON::Object::Ptr>();
+        auto obj = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
         m.name = obj->optValue<std::string>("name", "");
         m.kind = obj->optValue<std::string>("kind", "");
         m.version = obj->optValue<std::string>("version", "");

@@ -1,6 +1,7 @@
 #include "tenants/Tenant.h"
 
 #include "lua/LuaJson.h"
+#include "util/Files.h"
 #include "util/Log.h"
 
 #include <Poco/DigestEngine.h>
@@ -27,11 +28,10 @@ std::string hashFolder(const std::string& dir) {
         if (it->isFile() && it.path().getExtension() == "lua") files.push_back(it.path().toString());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
+        std::string text;
+        readFile(f, text);
         sha.update(f.substr(f.find_last_of('/') + 1));
-        sha.update(ss.str());
+        sha.update(text);
     }
     return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
 }

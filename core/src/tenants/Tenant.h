@@ -31,6 +31,7 @@ public:
 
     const std::string& id() const noexcept { return id_; }
     const std::string& name() const noexcept { return name_; }
+    const std::string& dir() const noexcept { return dir_; } /// the tenant's folder
     const std::string& shortName() const noexcept { return shortName_; }
     const std::vector<std::string>& hosts() const noexcept { return hosts_; }
     const std::string& configHash() const noexcept { return hash_; }

@@ -44,6 +44,8 @@ local function sandbox_require(name)
     path = root .. "/tenants/" .. current_tenant .. "/" .. rel
   elseif file_exists(root .. "/scripts/" .. rel) then
     path = root .. "/scripts/" .. rel
+  elseif file_exists(root .. "/tests/lua/support/" .. rel) then
+    path = root .. "/tests/lua/support/" .. rel
   else
     error("require: модуль '" .. name .. "' не найден", 2)
   end
