@@ -24,4 +24,11 @@ add_library(kabinet_lua INTERFACE)
 target_include_directories(kabinet_lua INTERFACE ${LUA_INCLUDE_DIR})
 target_link_libraries(kabinet_lua INTERFACE ${LUA_LIB} m)
 
+# Argon2 reference implementation (libargon2) for password hashing.
+find_path(ARGON2_INCLUDE_DIR argon2.h REQUIRED)
+find_library(ARGON2_LIB argon2 REQUIRED)
+add_library(kabinet_argon2 INTERFACE)
+target_include_directories(kabinet_argon2 INTERFACE ${ARGON2_INCLUDE_DIR})
+target_link_libraries(kabinet_argon2 INTERFACE ${ARGON2_LIB})
+
 find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)
