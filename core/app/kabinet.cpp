@@ -1,6 +1,9 @@
 /// kabinet — the administration command line: migrations, tenant validation, plugin listing, version.
 /// Errors go to stderr with a non-zero exit code.
 #include "config/Config.h"
+#include "identity/IdentityService.h"
+#include "identity/PasswordHasher.h"
+#include "util/Crypto.h"
 #include "plugins/PluginHost.h"
 #include "storage/Database.h"
 #include "storage/Migrations.h"
@@ -8,6 +11,7 @@
 #include "util/Error.h"
 #include "util/Log.h"
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
@@ -23,6 +27,9 @@ int usage(std::ostream& out, int code) {
            "  migrate            apply database migrations (--database URL)\n"
            "  tenants check [DIR] validate tenant folders without starting the server\n"
            "  plugins list [DIR]  load the plugins of DIR (--plugins) and show what loaded\n"
+           "  users create-admin --tenant ID --email EMAIL [--full-name NAME]\n"
+           "                     create the first tenant administrator; the password comes from\n"
+           "                     KABINET_ADMIN_PASSWORD or is generated and printed once\n"
            "  version            print the version, schema and plugin ABI\n"
            "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
     return code;
@@ -46,6 +53,46 @@ int cmdTenantsCheck(const Config& cfg, const std::string& dir) {
     if (!reg.failures().empty()) return 1;
     if (reg.ids().empty()) {
         std::cerr << "no tenants found\n";
+        return 1;
+    }
+    return 0;
+}
+
+int cmdCreateAdmin(const Config& cfg, const std::map<std::string, std::string>& opts) {
+    auto get = [&](const std::string& k) { auto it = opts.find(k); return it == opts.end() ? std::string() : it->second; };
+    const std::string tenantId = get("tenant"), email = get("email");
+    std::string fullName = get("full-name");
+    if (tenantId.empty() || email.empty()) {
+        std::cerr << "kabinet: users create-admin needs --tenant and --email\n";
+        return 2;
+    }
+    if (fullName.empty()) fullName = "Администратор";
+    Database db(cfg.databaseUrl(), 1);
+    Migrator(db).migrate();
+    TenantRegistry reg(cfg.tenantsDir, cfg.scriptsDir, LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
+    auto tenant = reg.find(tenantId);
+    if (!tenant) {
+        std::cerr << "kabinet: tenant '" << tenantId << "' is not loaded\n";
+        return 1;
+    }
+    reg.persist(db);
+    std::string password;
+    bool generated = false;
+    if (const char* p = std::getenv("KABINET_ADMIN_PASSWORD"); p && *p) password = p;
+    else {
+        password = crypto::randomToken(15);
+        generated = true;
+    }
+    PasswordHasher hasher;
+    IdentityService identity(db, hasher, cfg, [] {});
+    try {
+        const std::string id = identity.createStaff(*tenant, "tenant-admin", email, fullName, password);
+        std::cout << "tenant-admin " << id << " created for " << tenantId << "\n";
+        if (generated) std::cout << "password: " << password << "\n";
+    } catch (const Error& e) {
+        std::cerr << "kabinet: " << e.what();
+        for (const auto& [k, v] : e.fields()) std::cerr << "; " << k << ": " << v;
+        std::cerr << "\n";
         return 1;
     }
     return 0;
@@ -88,7 +135,10 @@ int main(int argc, char** argv) {
     if (args.empty()) return usage(std::cerr, 2);
     try {
         if (!options.count("log-level")) options["log-level"] = "warn";
-        Config cfg = Config::resolve(options);
+        std::map<std::string, std::string> settings;
+        for (const auto& [k, v] : options)
+            if (k != "tenant" && k != "email" && k != "full-name") settings[k] = v;
+        Config cfg = Config::resolve(settings);
         log::setLevel(cfg.logLevel);
         const std::string& cmd = args[0];
         if (cmd == "migrate" && args.size() == 1) return cmdMigrate(cfg);
@@ -96,6 +146,7 @@ int main(int argc, char** argv) {
             return cmdTenantsCheck(cfg, args.size() == 3 ? args[2] : "");
         if (cmd == "plugins" && args.size() >= 2 && args[1] == "list" && args.size() <= 3)
             return cmdPluginsList(cfg, args.size() == 3 ? args[2] : "");
+        if (cmd == "users" && args.size() == 2 && args[1] == "create-admin") return cmdCreateAdmin(cfg, options);
         if (cmd == "version" && args.size() == 1) {
             std::cout << "kabinet " << KABINET_VERSION << "\nschema " << Migrator::latestKnown() << "\nplugin ABI "
                       << KABINET_ABI_MAJOR << "." << KABINET_ABI_MINOR << "\n";

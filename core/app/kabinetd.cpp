@@ -35,6 +35,12 @@ protected:
             {"db-pool", "database connections (KABINET_DB_POOL)"},
             {"lua-memory", "memory limit of one Lua state in bytes (KABINET_LUA_MEMORY)"},
             {"lua-budget", "instruction budget of one Lua call (KABINET_LUA_BUDGET)"},
+            {"smtp", "mail server smtp://[user:pass@]host:port[?starttls=1] (KABINET_SMTP); none: <data-dir>/mail/"},
+            {"mail-from", "sender of mails (KABINET_MAIL_FROM)"},
+            {"sms-gateway", "JSON config of the SMS channel plugin (KABINET_SMS_GATEWAY); none: <data-dir>/sms/"},
+            {"sms-plugin", "channel plugin for text messages (KABINET_SMS_PLUGIN, default sms-http)"},
+            {"public-url", "base URL of links in mails (KABINET_PUBLIC_URL)"},
+            {"hash-threads", "password hashes at once (KABINET_HASH_THREADS, 0 = cores)"},
         };
         for (const auto& n : Config::names())
             options.addOption(Poco::Util::Option(n, "", help.at(n)).required(false).repeatable(false).argument("VALUE"));
@@ -70,6 +76,7 @@ protected:
             services = Services::start(cfg);
             http = std::make_unique<HttpServer>(*services);
             http->start();
+            services->outbox->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
             return EXIT_CONFIG;
@@ -84,6 +91,7 @@ protected:
         waitForTerminationRequest();
         log::info("shutting down; finishing requests in flight");
         http->stop(10);
+        services->outbox->stop();
         log::info("stopped");
         return EXIT_OK;
     }

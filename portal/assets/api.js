@@ -5,6 +5,12 @@
 // taken from the Host header). Every error of the server has the shape
 //   {"error": CODE, "message": "<текст>", "fields": {"<поле>": "<причина>"}}
 // and is turned into an ApiError carrying the same data.
+//
+// Writes made with the session cookie carry the header X-CSRF-Token. Its value
+// comes from the answers of POST session, POST session/second-factor and
+// GET me (session.js hands it over with setCsrfToken) and lives only in memory;
+// after a reload GET me fetches it again. A write refused with 403
+// csrf_failed fetches a fresh value once and is repeated.
 
 const DEFAULT_TIMEOUT_MS = 30000;
 
@@ -16,14 +22,21 @@ export class ApiError extends Error {
    * @param {string} o.message  a message for a person, in Russian
    * @param {object} [o.fields] field name → reason
    * @param {any}    [o.body]   the parsed response body, if any
+   * @param {number|null} [o.retryAfter]  seconds to wait (HTTP 429: "retry_after" or Retry-After)
    */
-  constructor({ status, code, message, fields, body }) {
+  constructor({ status, code, message, fields, body, retryAfter = null }) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields && typeof fields === 'object' ? fields : {};
     this.body = body;
+    this.retryAfter = retryAfter;
+  }
+
+  /** True when the server asks to wait before trying again (HTTP 429). */
+  get isThrottled() {
+    return this.status === 429;
   }
 
   /** True when the server rejected the submitted data (HTTP 422). */
@@ -65,6 +78,29 @@ export function apiUrl(path, query) {
   return url.toString();
 }
 
+// The CSRF token of the current session (null when there is none).
+let csrfToken = null;
+
+/** Remembers the "csrf" value of the last session answer; null forgets it. */
+export function setCsrfToken(token) {
+  csrfToken = typeof token === 'string' && token ? token : null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Seconds to wait from a 429 answer: the body's "retry_after", else the Retry-After header. */
+function retryAfterOf(data, response) {
+  const fromBody = data && typeof data === 'object' ? Number(data.retry_after) : NaN;
+  if (Number.isFinite(fromBody) && fromBody >= 0) return Math.ceil(fromBody);
+  const header = response.headers.get('Retry-After');
+  if (header && /^\d+$/.test(header.trim())) return Number(header.trim());
+  if (header) {
+    const at = Date.parse(header);
+    if (Number.isFinite(at)) return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+  return null;
+}
+
 function statusMessage(status) {
   if (status === 401) return 'Требуется вход в личный кабинет.';
   if (status === 403) return 'Недостаточно прав для этого действия.';
@@ -102,12 +138,14 @@ function combineSignals(signals) {
  * @param {number} [options.timeout]  milliseconds
  */
 export async function request(method, path, options = {}) {
-  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS } = options;
+  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS, csrfRetried = false } = options;
   const init = {
     method,
     credentials: 'same-origin',
     headers: { Accept: 'application/json', ...headers },
   };
+  const isWrite = !SAFE_METHODS.has(method);
+  if (isWrite && csrfToken && !init.headers['X-CSRF-Token']) init.headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) {
     if (typeof FormData !== 'undefined' && body instanceof FormData) {
       init.body = body;
@@ -147,12 +185,20 @@ export async function request(method, path, options = {}) {
 
   if (!response.ok) {
     const isErrorModel = parsed && data && typeof data === 'object';
+    const code = (isErrorModel && data.error) || `http_${response.status}`;
+    if (response.status === 403 && code === 'csrf_failed' && isWrite && !csrfRetried) {
+      // The token in memory is stale (another tab logged in again): take the current one and repeat.
+      const me = await request('GET', 'me', { signal });
+      setCsrfToken(me && me.csrf);
+      return request(method, path, { ...options, csrfRetried: true });
+    }
     throw new ApiError({
       status: response.status,
-      code: (isErrorModel && data.error) || `http_${response.status}`,
+      code,
       message: (isErrorModel && data.message) || statusMessage(response.status),
       fields: isErrorModel ? data.fields : undefined,
       body: isErrorModel ? data : text,
+      retryAfter: response.status === 429 ? retryAfterOf(isErrorModel ? data : null, response) : null,
     });
   }
   if (!parsed) {

@@ -3,17 +3,23 @@
 //
 // Adding a page: create assets/pages/<name>.js exporting `title` and
 // `render(ctx)`, add a line to ROUTES below and, if it belongs in the menu,
-// an entry to NAV in layout.js.
+// an entry to NAV in layout.js. A route with `auth: true` needs a session:
+// a visitor is sent to "login?next=<this page>" and comes back after login.
 
 import { getTenant } from './api.js';
 import { createRouter } from './router.js';
 import { applyBranding, renderShell } from './layout.js';
 import { h, mount, notice, spinner } from './ui.js';
+import { loadSession, currentUser, onSessionChange, logout, setFlash } from './session.js';
 
 export const ROUTES = [
   { path: '', name: 'home', load: () => import('./pages/home.js') },
   { path: 'register', name: 'register', load: () => import('./pages/register.js') },
   { path: 'login', name: 'login', load: () => import('./pages/login.js') },
+  { path: 'login/second-factor', name: 'second-factor', load: () => import('./pages/second-factor.js') },
+  { path: 'confirm/email', name: 'confirm-email', load: () => import('./pages/confirm-email.js') },
+  { path: 'password/reset', name: 'password-reset', load: () => import('./pages/password-reset.js') },
+  { path: 'profile', name: 'profile', auth: true, load: () => import('./pages/profile.js') },
 ];
 
 const NOT_FOUND = { path: '*', name: 'not-found', load: () => import('./pages/not-found.js') };
@@ -38,13 +44,33 @@ async function boot() {
   const root = document.getElementById('app');
   let tenant = null;
   let tenantError = null;
+  // Who is logged in is asked together with the tenant; a failure here only
+  // means the header shows the visitor's menu until a page asks again.
+  const sessionKnown = loadSession().catch(() => null);
   try {
     tenant = await getTenant();
   } catch (err) {
     tenantError = err;
   }
+  await sessionKnown;
   applyBranding(tenant && tenant.branding);
-  const shell = renderShell(root, tenant);
+  let router = null;
+  const shell = renderShell(root, tenant, {
+    user: currentUser(),
+    async onLogout() {
+      try {
+        await logout();
+      } catch (err) {
+        console.error(err);
+        shell.main.prepend(h('div', { class: 'container' },
+          notice('error', `Не удалось выйти из личного кабинета: ${err.message || 'ошибка сети'} Повторите попытку.`)));
+        return;
+      }
+      setFlash('success', 'Вы вышли из личного кабинета.');
+      if (router) router.navigate('login');
+    },
+  });
+  onSessionChange((user) => shell.setUser(user));
   const siteName = (tenant && (tenant.short_name || tenant.name)) || 'Личный кабинет';
 
   if (tenantError) {
@@ -60,7 +86,7 @@ async function boot() {
   }
 
   let firstRender = true;
-  const router = createRouter({
+  router = createRouter({
     routes: ROUTES,
     notFound: NOT_FOUND,
     async show(route, ctx, isCurrent) {
@@ -72,6 +98,17 @@ async function boot() {
       let node;
       let title;
       try {
+        if (route.auth) {
+          const user = await loadSession();
+          if (!isCurrent()) return;
+          if (!user) {
+            clearTimeout(slow);
+            const back = ctx.path + location.search;
+            ctx.router.navigate(`login?next=${encodeURIComponent(back)}`, { replace: true });
+            return;
+          }
+        }
+        ctx.user = currentUser();
         const mod = await route.load();
         if (!isCurrent()) return;
         node = await mod.render(ctx);

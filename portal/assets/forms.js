@@ -5,8 +5,13 @@
 //    visible_if?: {field, equals}, hint?, min_length?, max_length?, same_as?,
 //    placeholder?, default?, autocomplete?}
 // Types: text, email, phone, password, password_confirm, snils, inn, inn10,
-// inn12, ogrn, ogrnip, postcode, date, select, street, boolean, textarea.
-// More types can be added with registerFieldType().
+// inn12, ogrn, ogrnip, postcode, date, select, street, boolean, textarea, and
+// code (a one-time code of 6 digits). More types can be added with
+// registerFieldType().
+// Extra keys the portal itself sets: `editable: false` (the profile's login:
+// shown read-only and never sent), `policy` on a password field (the
+// tenant's password_policy: a hint and client-side checks), `current: true`
+// on a password field asking for the password in use.
 //
 // Markup of one field (what the rest of the portal and the tests rely on):
 //   <div class="field" data-field="<name>" data-type="<type>">
@@ -16,7 +21,7 @@
 //   </div>
 
 import { h, idPart, classNames, paragraphs } from './ui.js';
-import { validateField, DIGIT_TYPES, stripSeparators, isEmpty } from './validation.js';
+import { validateField, DIGIT_TYPES, stripSeparators, isEmpty, passwordPolicyHint } from './validation.js';
 
 // ---------------------------------------------------------------------------
 // Field types
@@ -42,6 +47,7 @@ function defaultAutocomplete(field) {
     case 'password':
     case 'password_confirm': return field.current ? 'current-password' : 'new-password';
     case 'postcode': return 'postal-code';
+    case 'code': return 'one-time-code';
     default: break;
   }
   const byName = {
@@ -277,7 +283,12 @@ export function createForm(definition, options = {}) {
     const id = base;
     const hintId = `${base}-hint`;
     const errorId = `${base}-error`;
-    const hintText = [field.hint, field.login ? 'Используется как логин для входа в личный кабинет.' : null]
+    const readOnly = field.editable === false;
+    const policyHint = field.type === 'password' && field.policy && !field.hint ? passwordPolicyHint(field.policy) : null;
+    const loginHint = field.login
+      ? (readOnly ? 'Используется как логин для входа в личный кабинет; изменить его нельзя.' : 'Используется как логин для входа в личный кабинет.')
+      : (readOnly ? 'Изменить нельзя.' : null);
+    const hintText = [field.hint, policyHint, loginHint]
       .filter(Boolean)
       .map((t) => (/[.!?…]$/.test(String(t).trim()) ? String(t).trim() : `${String(t).trim()}.`))
       .join(' ');
@@ -295,6 +306,15 @@ export function createForm(definition, options = {}) {
     const impl = render(field, { id, name: field.name, describedBy, emit: (kind) => onFieldEvent(inst, kind) });
     inst.impl = impl;
     inst.control = impl.control;
+    inst.readOnly = readOnly;
+    if (readOnly) {
+      if ('readOnly' in impl.control && impl.control.type !== 'checkbox' && impl.control.tagName !== 'SELECT') {
+        impl.control.readOnly = true;
+        impl.control.setAttribute('aria-readonly', 'true');
+      } else {
+        impl.control.disabled = true;
+      }
+    }
 
     const label = h('label', { class: 'field-label', for: id },
       field.label || field.name,
@@ -303,7 +323,7 @@ export function createForm(definition, options = {}) {
     );
     inst.errorEl = h('p', { class: 'field-error', id: errorId, 'aria-live': 'polite' });
     inst.wrapper = h('div', {
-      class: classNames('field', `field--${field.type}`),
+      class: classNames('field', `field--${field.type}`, { 'field--readonly': readOnly }),
       dataset: { field: field.name, type: field.type },
     },
     label,
@@ -369,7 +389,7 @@ export function createForm(definition, options = {}) {
       inst.visible = visible;
       inst.wrapper.hidden = !visible;
       inst.control.dataset.hiddenByRule = visible ? '' : '1';
-      inst.control.disabled = !visible;
+      inst.control.disabled = !visible || (inst.readOnly && inst.control.readOnly !== true);
       if (!visible) showError(inst, null);
     }
   }
@@ -426,11 +446,11 @@ export function createForm(definition, options = {}) {
     ready: Promise.allSettled(pending),
     fields: byName,
     field: (name) => byName.get(name),
-    /** Values of the visible fields as sent to the server; empty ones are left out. */
+    /** Values of the visible, editable fields as sent to the server; empty ones are left out. */
     values() {
       const out = {};
       for (const inst of byName.values()) {
-        if (!inst.visible) continue;
+        if (!inst.visible || inst.readOnly) continue;
         const v = normalizeValue(inst.field, inst.impl.get());
         if (v !== undefined) out[inst.field.name] = v;
       }
@@ -440,7 +460,7 @@ export function createForm(definition, options = {}) {
     validate() {
       const errors = {};
       for (const inst of byName.values()) {
-        if (!inst.visible) continue;
+        if (!inst.visible || inst.readOnly) continue;
         const msg = check(inst);
         showError(inst, msg, 'client');
         if (msg) errors[inst.field.name] = msg;
@@ -472,12 +492,27 @@ export function createForm(definition, options = {}) {
     },
     rawValue,
     isEmpty: (name) => isEmpty(rawValue(name)),
+    /** Puts a value into a field (as the server stores it). */
+    setValue(name, value) {
+      const inst = byName.get(name);
+      if (!inst) return;
+      inst.impl.set(value);
+      store[name] = inst.impl.get();
+      updateVisibility();
+    },
+    /** Shows one message beside a field (source 'server' or 'client'). */
+    setError(name, message, source = 'server') {
+      const inst = byName.get(name);
+      if (inst) showError(inst, message, source);
+    },
   };
   return controller;
 }
 
 // ---------------------------------------------------------------------------
 // Consents (152-ФЗ): a checkbox each, with the full text behind a disclosure.
+// An implicit consent has no checkbox: sending the form gives it, so it is
+// shown as a statement and always listed among the checked ones.
 
 /**
  * @param {{id, label, version, text, required}[]} consents
@@ -496,6 +531,30 @@ export function createConsents(consents, options = {}) {
   for (const c of list) {
     const id = `${idPrefix}-${idPart(c.id)}`;
     const errorId = `${id}-error`;
+    const details = c.text
+      ? h('details', { class: 'consent__details' },
+        h('summary', null, 'Текст согласия', c.version ? ` (редакция ${c.version})` : ''),
+        h('div', { class: 'consent__text', tabindex: '0' }, paragraphs(c.text)))
+      : null;
+    if (c.implicit) {
+      const item = {
+        consent: c,
+        box: null,
+        error: null,
+        errorEl: h('p', { class: 'field-error', id: errorId, 'aria-live': 'polite' }),
+        wrapper: null,
+      };
+      item.wrapper = h('div', { class: 'consent consent--implicit field', dataset: { consent: c.id, field: `consents.${c.id}` } },
+        c.title ? h('p', { class: 'consent__title' }, c.title) : null,
+        h('p', { class: 'consent__statement' }, c.label),
+        h('p', { class: 'field-hint' }, 'Согласие даётся отправкой формы.'),
+        details,
+        item.errorEl,
+      );
+      element.appendChild(item.wrapper);
+      items.set(c.id, item);
+      continue;
+    }
     const box = h('input', {
       type: 'checkbox',
       id,
@@ -517,11 +576,7 @@ export function createConsents(consents, options = {}) {
       errorEl: h('p', { class: 'field-error', id: errorId, 'aria-live': 'polite' }),
       wrapper: null,
     };
-    const text = c.text
-      ? h('details', { class: 'consent__details' },
-        h('summary', null, 'Текст согласия', c.version ? ` (редакция ${c.version})` : ''),
-        h('div', { class: 'consent__text', tabindex: '0' }, paragraphs(c.text)))
-      : null;
+    const text = details;
     item.wrapper = h('div', { class: 'consent field', dataset: { consent: c.id, field: `consents.${c.id}` } },
       h('div', { class: 'consent__row' },
         box,
@@ -538,6 +593,7 @@ export function createConsents(consents, options = {}) {
     item.error = message || null;
     item.errorEl.textContent = message || '';
     item.wrapper.classList.toggle('has-error', Boolean(message));
+    if (!item.box) return;
     if (message) item.box.setAttribute('aria-invalid', 'true');
     else item.box.removeAttribute('aria-invalid');
   }
@@ -545,11 +601,11 @@ export function createConsents(consents, options = {}) {
   return {
     element,
     /** Ids of the consents that are checked. */
-    checked: () => list.filter((c) => items.get(c.id).box.checked).map((c) => c.id),
+    checked: () => list.filter((c) => c.implicit || items.get(c.id).box.checked).map((c) => c.id),
     validate() {
       const errors = {};
       for (const item of items.values()) {
-        const msg = item.consent.required && !item.box.checked ? 'Без этого согласия регистрация невозможна' : null;
+        const msg = item.box && item.consent.required && !item.box.checked ? 'Без этого согласия регистрация невозможна' : null;
         showError(item, msg);
         if (msg) errors[`consents.${item.consent.id}`] = msg;
       }
@@ -568,7 +624,7 @@ export function createConsents(consents, options = {}) {
         if (items.has(id)) {
           showError(items.get(id), String(message));
         } else if (key === 'consents' || key === 'consent') {
-          const target = [...items.values()].find((i) => i.consent.required && !i.box.checked) || [...items.values()][0];
+          const target = [...items.values()].find((i) => i.box && i.consent.required && !i.box.checked) || [...items.values()][0];
           if (target) showError(target, String(message)); else rest[key] = message;
         } else {
           rest[key] = message;
@@ -581,7 +637,7 @@ export function createConsents(consents, options = {}) {
     },
     focusFirstError() {
       for (const item of items.values()) {
-        if (item.error) { item.box.focus(); return true; }
+        if (item.error && item.box) { item.box.focus(); return true; }
       }
       return false;
     },

@@ -1,8 +1,10 @@
 // The frame around every page: header with the tenant's name and logo,
-// navigation, main area, footer; and the tenant's colours.
+// navigation, the logged-in user with «Выйти», main area, footer; and the
+// tenant's colours.
 
-import { h, mount } from './ui.js';
+import { h, mount, classNames } from './ui.js';
 import { hrefOf, basePath } from './router.js';
+import { displayName } from './session.js';
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
 const DEFAULT_PRIMARY = '#1f5fa8';
@@ -67,18 +69,25 @@ function monogram(tenant) {
   return h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, text);
 }
 
-/** Navigation entries; later pages add theirs here. `when` decides by tenant and session. */
+/**
+ * Navigation entries; later pages add theirs here. `when(tenant, user)` decides
+ * by tenant and session (user is null for a visitor).
+ */
 export const NAV = [
   { path: '', label: 'Главная' },
-  { path: 'login', label: 'Вход' },
-  { path: 'register', label: 'Регистрация' },
+  { path: 'login', label: 'Вход', when: (tenant, user) => !user },
+  { path: 'register', label: 'Регистрация', when: (tenant, user) => !user },
+  { path: 'profile', label: 'Профиль', when: (tenant, user) => Boolean(user) },
 ];
 
 /**
- * Builds the frame inside #app and returns {main, setActive(path)}.
+ * Builds the frame inside #app and returns {main, setActive(path), setUser(user)}.
  * @param {object|null} tenant  GET {api}/tenant, or null when it could not be loaded
+ * @param {object} [options]
+ * @param {object|null} [options.user]       the logged-in user, if known
+ * @param {() => void} [options.onLogout]    called by the «Выйти» button
  */
-export function renderShell(root, tenant) {
+export function renderShell(root, tenant, options = {}) {
   const logo = tenant && tenant.branding ? logoUrl(tenant.branding.logo) : null;
   let mark = monogram(tenant);
   if (logo) {
@@ -89,11 +98,52 @@ export function renderShell(root, tenant) {
   const shortName = (tenant && (tenant.short_name || tenant.name)) || 'Личный кабинет';
   const fullName = tenant && tenant.name && tenant.name !== shortName ? tenant.name : null;
 
-  const links = NAV.filter((n) => !n.when || n.when(tenant)).map((n) =>
-    h('li', null, h('a', { href: hrefOf(n.path), class: 'nav__link', dataset: { route: n.path } }, n.label)));
-  const nav = h('nav', { class: 'nav', 'aria-label': 'Основное меню' }, h('ul', { class: 'nav__list' }, links));
+  let user = options.user || null;
+  let activePath = null;
+  const navList = h('ul', { class: 'nav__list' });
+  const nav = h('nav', { class: 'nav', 'aria-label': 'Основное меню' }, navList);
+  const userBox = h('div', { class: 'user-menu' });
 
-  const header = h('header', { class: 'site-header' },
+  function renderNav() {
+    mount(navList, NAV.filter((n) => !n.when || n.when(tenant, user)).map((n) =>
+      h('li', null, h('a', { href: hrefOf(n.path), class: 'nav__link', dataset: { route: n.path } }, n.label))));
+    if (activePath !== null) markActive(activePath);
+  }
+
+  function renderUser() {
+    userBox.hidden = !user;
+    if (header) header.classList.toggle('site-header--user', Boolean(user));
+    if (!user) { userBox.replaceChildren(); return; }
+    const logoutButton = h('button', {
+      type: 'button',
+      class: 'btn btn--header user-menu__logout',
+      onClick: async () => {
+        if (!options.onLogout || logoutButton.disabled) return;
+        logoutButton.disabled = true;
+        try { await options.onLogout(); } finally { logoutButton.disabled = false; }
+      },
+    }, 'Выйти');
+    mount(userBox,
+      h('a', { class: 'user-menu__name', href: hrefOf('profile'), title: 'Профиль' },
+        h('span', { class: 'visually-hidden' }, 'Вы вошли как '),
+        displayName(user)),
+      logoutButton,
+    );
+  }
+
+  function markActive(path) {
+    for (const a of nav.querySelectorAll('a[data-route]')) {
+      const route = a.dataset.route;
+      const active = route === '' ? path === '' : path === route || path.startsWith(`${route}/`);
+      if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
+  }
+
+  let header = null;
+  renderNav();
+  renderUser();
+
+  header = h('header', { class: classNames('site-header', { 'site-header--user': Boolean(user) }) },
     h('div', { class: 'container site-header__inner' },
       h('a', { class: 'brand', href: hrefOf(''), 'aria-label': `${shortName} — личный кабинет, на главную` },
         mark,
@@ -103,7 +153,7 @@ export function renderShell(root, tenant) {
         ),
       ),
       h('span', { class: 'site-header__title' }, 'Личный кабинет потребителя'),
-      nav,
+      h('div', { class: 'site-header__end' }, nav, userBox),
     ),
   );
   const main = h('main', { id: 'main', class: 'site-main', tabindex: '-1' });
@@ -118,11 +168,14 @@ export function renderShell(root, tenant) {
   return {
     main,
     setActive(path) {
-      for (const a of nav.querySelectorAll('a[data-route]')) {
-        const route = a.dataset.route;
-        const active = route === '' ? path === '' : path === route || path.startsWith(`${route}/`);
-        if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
-      }
+      activePath = path;
+      markActive(path);
+    },
+    /** Shows the menu of a visitor (null) or of a logged-in user. */
+    setUser(next) {
+      user = next || null;
+      renderNav();
+      renderUser();
     },
   };
 }

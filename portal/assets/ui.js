@@ -141,3 +141,42 @@ export function notice(kind, ...children) {
 export function spinner(text = 'Загрузка…') {
   return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'loading__dot', 'aria-hidden': 'true' }), text);
 }
+
+/**
+ * Counts seconds down: onTick(left) now and then every second, onDone() at
+ * zero. Returns a function that stops it; an aborted signal stops it too.
+ * The end is fixed in wall time, so a tab in the background stays right.
+ */
+export function countdown(seconds, { onTick, onDone, signal } = {}) {
+  const end = Date.now() + Math.max(0, Number(seconds) || 0) * 1000;
+  let timer = null;
+  let stopped = false;
+  function stop() {
+    stopped = true;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  }
+  function tick() {
+    if (stopped) return;
+    const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+    if (left <= 0) {
+      stop();
+      if (onDone) onDone();
+      return;
+    }
+    if (onTick) onTick(left);
+    const wait = ((end - Date.now()) % 1000) || 1000;
+    timer = setTimeout(tick, wait + 15);
+  }
+  if (signal) {
+    if (signal.aborted) return stop;
+    signal.addEventListener('abort', stop, { once: true });
+  }
+  tick();
+  return stop;
+}
+
+/** "N секунд" with the right Russian form. */
+export function secondsText(n) {
+  return `${n} ${plural(n, ['секунду', 'секунды', 'секунд'])}`;
+}

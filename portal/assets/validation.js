@@ -15,6 +15,7 @@ export const DIGIT_TYPES = {
   ogrn: { lengths: [13], message: 'ОГРН состоит из 13 цифр' },
   ogrnip: { lengths: [15], message: 'ОГРНИП состоит из 15 цифр' },
   postcode: { lengths: [6], message: 'Почтовый индекс состоит из 6 цифр' },
+  code: { lengths: [6], message: 'Код состоит из 6 цифр' },
 };
 
 const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
@@ -45,6 +46,51 @@ function checkDate(value) {
   if (!m) return 'Введите дату в формате ДД.ММ.ГГГГ';
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
   if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return 'Такой даты не существует';
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Password policy of the tenant (forms/registration → password_policy):
+// {min_length, max_length, require_letter, require_upper, require_lower,
+//  require_digit, require_special, latin_only}.
+
+const POLICY_RULES = [
+  { key: 'latin_only', hint: 'только латинские буквы, цифры и специальные символы, без пробелов',
+    error: 'Пароль может содержать только латинские буквы, цифры и специальные символы', test: (v) => /^[\x21-\x7e]*$/.test(v) },
+  { key: 'require_letter', hint: 'хотя бы одна буква', error: 'Пароль должен содержать хотя бы одну букву', test: (v) => /\p{L}/u.test(v) },
+  { key: 'require_upper', hint: 'хотя бы одна заглавная буква', error: 'Пароль должен содержать хотя бы одну заглавную букву', test: (v) => /\p{Lu}/u.test(v) },
+  { key: 'require_lower', hint: 'хотя бы одна строчная буква', error: 'Пароль должен содержать хотя бы одну строчную букву', test: (v) => /\p{Ll}/u.test(v) },
+  { key: 'require_digit', hint: 'хотя бы одна цифра', error: 'Пароль должен содержать хотя бы одну цифру', test: (v) => /\d/.test(v) },
+  { key: 'require_special', hint: 'хотя бы один специальный символ, например ! ? # %', error: 'Пароль должен содержать хотя бы один специальный символ', test: (v) => /[^\p{L}\p{N}\s]/u.test(v) },
+];
+
+/** The policy as a short Russian sentence for a field hint, or null without rules. */
+export function passwordPolicyHint(policy) {
+  if (!policy || typeof policy !== 'object') return null;
+  const parts = [];
+  const min = Number.isFinite(policy.min_length) ? policy.min_length : null;
+  const max = Number.isFinite(policy.max_length) ? policy.max_length : null;
+  if (min && max) parts.push(`от ${min} до ${max} ${plural(max, CHARS)}`);
+  else if (min) parts.push(`не менее ${min} ${plural(min, CHARS)}`);
+  else if (max) parts.push(`не более ${max} ${plural(max, CHARS)}`);
+  for (const r of POLICY_RULES) if (policy[r.key]) parts.push(r.hint);
+  if (!parts.length) return null;
+  const text = `Пароль: ${parts.join('; ')}`;
+  return text;
+}
+
+/** The first rule of the policy the password breaks, as a message, or null. */
+export function checkPasswordPolicy(policy, value) {
+  if (!policy || typeof policy !== 'object') return null;
+  const str = String(value ?? '');
+  const len = [...str].length;
+  if (Number.isFinite(policy.min_length) && len < policy.min_length) {
+    return `Пароль должен быть не короче ${policy.min_length} ${plural(policy.min_length, ['символа', 'символов', 'символов'])}`;
+  }
+  if (Number.isFinite(policy.max_length) && len > policy.max_length) {
+    return `Пароль должен быть не длиннее ${policy.max_length} ${plural(policy.max_length, ['символа', 'символов', 'символов'])}`;
+  }
+  for (const r of POLICY_RULES) if (policy[r.key] && !r.test(str)) return r.error;
   return null;
 }
 
@@ -93,6 +139,11 @@ export function validateField(field, value, valueOf, fieldOf) {
   }
   if (Number.isFinite(field.max_length) && len > field.max_length) {
     return `Не более ${field.max_length} ${plural(field.max_length, CHARS)} (сейчас ${len})`;
+  }
+
+  if (type === 'password' && field.policy) {
+    const msg = checkPasswordPolicy(field.policy, str);
+    if (msg) return msg;
   }
 
   const sameAs = field.same_as || (type === 'password_confirm' ? 'password' : null);

@@ -1,4 +1,5 @@
---- kabinet.fields — constructors for registration form fields, so that a
+--- kabinet.fields — constructors for the fields of registration forms (and
+-- of the profile-only fields a kind declares in `profile_fields`), so that a
 -- tenant's declaration reads as a list of what it asks for:
 --
 --   local F = require("kabinet.fields")
@@ -76,6 +77,16 @@ define("ogrnip", { type = "ogrnip", name = "ogrnip", label = "ОГРНИП", pla
 
 --- F.postcode{}: Russian postcode (6 digits).
 define("postcode", { type = "postcode", name = "postcode", label = "Почтовый индекс" })
+
+--- F.passport{}: series and number of a Russian passport, stored as
+-- "SSSS NNNNNN" ("2011№ 405454" → "2011 405454").
+define("passport", { type = "passport", name = "passport", label = "Серия и номер паспорта",
+  placeholder = "0000 000000" })
+
+--- F.egr_record{}: number of the record in ЕГРЮЛ (13 digits) or ЕГРИП
+-- (15 digits), stored as digits.
+define("egr_record", { type = "egr_record", name = "egr_record",
+  label = "Номер записи в едином государственном реестре" })
 
 --- F.date{name=, label=}: a date, DD.MM.YYYY or YYYY-MM-DD, stored as YYYY-MM-DD.
 define("date", { type = "date", placeholder = "ДД.ММ.ГГГГ" })

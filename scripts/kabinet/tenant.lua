@@ -1,9 +1,10 @@
 --- kabinet.tenant — what the C++ core asks of a tenant's declaration.
 --
 -- `tenants/<id>/tenant.lua` returns a table T (the declaration: names,
--- hosts, branding, modules, applicant kinds with their registration fields,
--- dictionaries, consents, password policy ...). The core hands T to the
--- functions below:
+-- hosts, branding, modules, applicant kinds with their registration and
+-- profile fields, dictionaries, consents, password policy, identity
+-- settings, mail and SMS texts ...). The core hands T to the functions
+-- below (the default mail and SMS texts are in kabinet.messages):
 --
 --   check(T)                                → nil | {"<path>: <problem>", ...}
 --   profile(T)                              → public profile
@@ -13,6 +14,13 @@
 --   normalize_registration(T, kind, fields) → registration record | nil, errors
 --   normalize_login(T, kind, value)         → login identifier | nil, reason
 --   message(T, key)                         → user-visible message text
+--   profile_form(T)                         → profile form description for the portal
+--   validate_profile(T, kind, fields)       → nil | {<field> = "<reason>"} (a PATCH)
+--   normalize_profile(T, kind, fields)      → {<field> = value} | nil, errors
+--   identity(T)                             → identity settings with defaults
+--   validate_password(T, password, confirm) → nil | {password?, confirm?}
+--   mail(T, template, vars)                 → {subject, text, html?}
+--   sms(T, template, vars)                  → SMS text
 --
 -- Everything but `check` first prepares T once (the result is cached per T)
 -- and raises an error if T does not pass `check`. Tables meant as JSON
@@ -20,6 +28,7 @@
 -- All user-visible text is Russian.
 
 local V = require("kabinet.validators")
+local messages = require("kabinet.messages")
 
 local M = {}
 
@@ -41,7 +50,7 @@ end
 M.FIELD_TYPES = set_of {
   "text", "email", "phone", "password", "password_confirm", "snils", "inn",
   "inn10", "inn12", "ogrn", "ogrnip", "postcode", "date", "select", "street",
-  "boolean", "textarea",
+  "boolean", "textarea", "passport", "egr_record",
 }
 
 --- Modules a tenant may switch on.
@@ -59,6 +68,10 @@ M.CONFIRMATIONS = set_of { "email", "phone" }
 
 --- Second factors a tenant may offer.
 M.SECOND_FACTORS = set_of { "sms", "totp" }
+
+--- Roles of a tenant's users (the core's fixed roles; `platform-admin`
+-- belongs to no tenant) — for `identity.force_second_factor`.
+M.ROLES = set_of { "consumer", "operator", "tenant-admin" }
 
 --- Time zones of the Russian Federation (IANA names).
 M.TIMEZONES = set_of {
@@ -84,13 +97,14 @@ local TOP_KEYS = set_of {
   "id", "name", "short_name", "hosts", "timezone", "branding", "modules",
   "access_ways", "confirmations", "second_factor", "password_policy",
   "dictionaries", "appeal_kinds", "consents", "applicant_kinds", "validate",
-  "settings", "messages",
+  "settings", "messages", "identity", "notification_switches", "mail_templates",
+  "sms_templates",
 }
 local REQUIRED_TOP_KEYS = {
   "id", "name", "short_name", "hosts", "timezone", "branding", "modules",
   "access_ways", "confirmations", "password_policy", "applicant_kinds",
 }
-local KIND_KEYS = set_of { "id", "label", "fields", "login", "access_ways", "validate" }
+local KIND_KEYS = set_of { "id", "label", "fields", "login", "access_ways", "validate", "profile_fields" }
 local FIELD_KEYS = set_of {
   "name", "label", "type", "required", "login", "dictionary", "options",
   "visible_if", "hint", "min_length", "max_length", "same_as", "placeholder",
@@ -102,6 +116,26 @@ local POLICY_KEYS = set_of {
 }
 local CONSENT_KEYS = set_of { "id", "title", "label", "version", "text", "required", "implicit", "error" }
 local BRANDING_KEYS = set_of { "primary", "accent", "logo" }
+local IDENTITY_KEYS = set_of {
+  "email_field", "phone_field", "lockout", "session", "registration_message",
+  "post_registration", "force_second_factor",
+}
+local SWITCH_KEYS = set_of { "id", "label", "default" }
+local MAIL_TEMPLATE_KEYS = set_of { "subject", "text", "html" }
+
+--- Limits of login throttling and sessions: defaults, and the range a
+-- tenant may set in `identity.lockout` / `identity.session`.
+M.IDENTITY_LIMITS = {
+  lockout = {
+    max_failures = { default = 5, min = 1, max = 100 },     -- failed logins ...
+    window_minutes = { default = 15, min = 1, max = 1440 }, -- ... within this window
+    lock_minutes = { default = 15, min = 1, max = 10080 },  -- lock the login for this long
+  },
+  session = {
+    hours = { default = 12, min = 1, max = 720 },           -- a session without "remember me"
+    remember_days = { default = 30, min = 0, max = 365 },   -- with "remember me"; 0 switches it off
+  },
+}
 local LOGO_EXTENSIONS = set_of { "png", "svg", "jpg", "jpeg", "webp" }
 
 --- Messages a tenant may reword in `T.messages`, with their defaults.
@@ -109,11 +143,29 @@ M.DEFAULT_MESSAGES = {
   required = "Поле обязательно для заполнения",
   login_taken = "Пользователь с такими данными уже зарегистрирован",
   registration_failed = "Не удалось зарегистрироваться. Исправьте отмеченные поля и повторите попытку.",
+  login_readonly = "Имя для входа изменить нельзя",
+}
+
+-- The messages each form carries for the portal.
+local REGISTRATION_MESSAGES = { "required", "login_taken", "registration_failed" }
+local PROFILE_MESSAGES = { "required", "login_readonly" }
+
+-- What is shown after registration when the tenant says nothing, by the
+-- confirmations it demands.
+local REGISTRATION_DONE = {
+  none = "Регистрация прошла успешно.",
+  email = "Для подтверждения регистрации перейдите по ссылке из письма, отправленного на указанный "
+    .. "адрес электронной почты.",
+  phone = "Для подтверждения регистрации введите код из SMS, отправленного на указанный номер телефона.",
+  both = "Для завершения регистрации подтвердите адрес электронной почты (перейдите по ссылке из письма) "
+    .. "и номер телефона (введите код из SMS).",
 }
 
 local BAD_VALUE = "Некорректное значение"
 local NOT_IN_LIST = "Выберите значение из списка"
 local HOOK_FAILED = "Не удалось проверить данные формы. Повторите попытку позже или обратитесь в службу поддержки"
+local UNKNOWN_FIELD = "Неизвестное поле"
+local PASSWORD_ELSEWHERE = "Пароль меняется отдельно: кнопкой «Сменить пароль»"
 
 ---------------------------------------------------------------------------
 -- Small helpers
@@ -404,6 +456,63 @@ local function check_field(add, path, f, names, dicts)
   end
 end
 
+-- The name of the e-mail (key "email_field") or phone field as the tenant's
+-- `identity` declares it, or the default.
+local function identity_field(T, key, default)
+  local v = type(T.identity) == "table" and T.identity[key] or nil
+  if type(v) == "string" then return v end
+  return default
+end
+
+-- Reports a visible_if chain that goes round in a circle; `names` maps
+-- field names to fields, `path_of(i)` gives the path of fields[i].
+local function check_visibility_cycles(add, fields, names, path_of)
+  for i, f in ipairs(fields) do
+    local seen, cur = {}, f
+    while type(cur) == "table" and type(cur.visible_if) == "table" and not seen[cur] do
+      seen[cur] = true
+      cur = names[cur.visible_if.field]
+    end
+    if type(cur) == "table" and seen[cur] then
+      add(path_of(i) .. ".visible_if", "циклическая зависимость видимости полей")
+    end
+  end
+end
+
+-- Checks the profile-only fields of a kind (`profile_fields`): fields as in
+-- the registration form, never the login nor a password, with names of their
+-- own; visible_if and same_as may refer to registration fields.
+-- `names` maps the kind's registration field names to their fields.
+local function check_profile_fields(add, path, list, names, dicts, field_names)
+  if not is_list(list) then add(path, "ожидается список полей"); return end
+  local all = {}
+  for k, f in pairs(names) do all[k] = f end
+  for i, f in ipairs(list) do
+    if type(f) == "table" and type(f.name) == "string" then
+      local p = string.format("%s[%d].name", path, i)
+      if names[f.name] then
+        add(p, string.format("поле '%s' уже есть в форме регистрации", f.name))
+      elseif all[f.name] then
+        add(p, string.format("повторяющееся имя поля '%s'", f.name))
+      else
+        all[f.name] = f
+      end
+      field_names[f.name] = true
+    end
+  end
+  for i, f in ipairs(list) do
+    local p = string.format("%s[%d]", path, i)
+    check_field(add, p, f, all, dicts)
+    if type(f) == "table" then
+      if f.login == true then add(p .. ".login", "поле профиля не может быть полем для входа") end
+      if f.type == "password" or f.type == "password_confirm" then
+        add(p .. ".type", "пароль не может быть полем профиля: он меняется отдельно")
+      end
+    end
+  end
+  check_visibility_cycles(add, list, all, function(i) return string.format("%s[%d]", path, i) end)
+end
+
 -- Checks one applicant kind; `field_names` collects every field name of
 -- every kind (consent ids must not collide with them).
 local function check_kind(add, T, path, kind, dicts, field_names)
@@ -456,16 +565,7 @@ local function check_kind(add, T, path, kind, dicts, field_names)
     end
   end
   -- visible_if must not go round in a circle.
-  for i, f in ipairs(fields) do
-    local seen, cur = {}, f
-    while type(cur) == "table" and type(cur.visible_if) == "table" and not seen[cur] do
-      seen[cur] = true
-      cur = names[cur.visible_if.field]
-    end
-    if type(cur) == "table" and seen[cur] then
-      add(string.format("%s.fields[%d].visible_if", path, i), "циклическая зависимость видимости полей")
-    end
-  end
+  check_visibility_cycles(add, fields, names, function(i) return string.format("%s.fields[%d]", path, i) end)
   -- The login identifier: one field flagged login = true, or kind.login naming it.
   if kind.login ~= nil then
     local named = type(kind.login) == "string" and names[kind.login]
@@ -499,6 +599,23 @@ local function check_kind(add, T, path, kind, dicts, field_names)
   if (confirmations.phone or T.second_factor == "sms") and not types.phone then
     add(path, "подтверждение телефона и SMS-коды требуют поля типа 'phone'")
   end
+  -- The e-mail and phone fields the core reads (identity.email_field /
+  -- phone_field): of the right type wherever they are, present where needed.
+  local wanted = {
+    { name = identity_field(T, "email_field", "email"), type = "email", key = "identity.email_field",
+      needed = confirmations.email and types.email },
+    { name = identity_field(T, "phone_field", "phone"), type = "phone", key = "identity.phone_field",
+      needed = (confirmations.phone or T.second_factor == "sms") and types.phone },
+  }
+  for _, w in ipairs(wanted) do
+    local f = names[w.name]
+    if (f and f.type ~= w.type) or (not f and w.needed) then
+      add(path, string.format("поле '%s' (%s) должно быть в форме и иметь тип '%s'", w.name, w.key, w.type))
+    end
+  end
+  if kind.profile_fields ~= nil then
+    check_profile_fields(add, path .. ".profile_fields", kind.profile_fields, names, dicts, field_names)
+  end
 end
 
 local function check_consents(add, consents, field_names)
@@ -522,6 +639,111 @@ local function check_consents(add, consents, field_names)
         if ids[c.id] then add(p .. ".id", string.format("повторяющийся идентификатор '%s'", c.id)) end
         if field_names[c.id] then add(p .. ".id", string.format("совпадает с именем поля '%s'", c.id)) end
         ids[c.id] = true
+      end
+    end
+  end
+end
+
+-- Checks `identity`; `kind_ids` is the set of the applicant kinds' ids.
+local function check_identity(add, id, kind_ids)
+  if type(id) ~= "table" then add("identity", "ожидается таблица"); return end
+  check_keys(add, "identity", id, IDENTITY_KEYS)
+  for _, k in ipairs { "email_field", "phone_field" } do
+    local v = id[k]
+    if v ~= nil and (type(v) ~= "string" or not v:match("^[a-z][a-z0-9_]*$")) then
+      add("identity." .. k, "ожидается имя поля")
+    end
+  end
+  for _, group in ipairs { "lockout", "session" } do
+    local t, limits = id[group], M.IDENTITY_LIMITS[group]
+    if t ~= nil then
+      if type(t) ~= "table" then
+        add("identity." .. group, "ожидается таблица")
+      else
+        check_keys(add, "identity." .. group, t, limits)
+        for _, k in ipairs(sorted_keys(limits)) do
+          local v, lim = t[k], limits[k]
+          if v ~= nil and (math.type(v) ~= "integer" or v < lim.min or v > lim.max) then
+            add(string.format("identity.%s.%s", group, k),
+              string.format("ожидается целое число от %d до %d", lim.min, lim.max))
+          end
+        end
+      end
+    end
+  end
+  check_string(add, "identity.registration_message", id.registration_message, true)
+  local post = id.post_registration
+  if type(post) == "table" then
+    for _, k in ipairs(sorted_keys(post)) do
+      local p = "identity.post_registration." .. tostring(k)
+      if not kind_ids[k] then add(p, string.format("вид заявителя '%s' не объявлен", tostring(k))) end
+      check_string(add, p, post[k])
+    end
+  elseif post ~= nil then
+    check_string(add, "identity.post_registration", post)
+  end
+  if id.force_second_factor ~= nil then
+    check_string_list(add, "identity.force_second_factor", id.force_second_factor, M.ROLES, "роли")
+  end
+end
+
+-- Checks `notification_switches`: a list of {id, label, default?}.
+local function check_switches(add, list)
+  if not is_list(list) then add("notification_switches", "ожидается список"); return end
+  local ids = {}
+  for i, sw in ipairs(list) do
+    local p = string.format("notification_switches[%d]", i)
+    if type(sw) ~= "table" then
+      add(p, "ожидается таблица {id, label, default}")
+    else
+      check_keys(add, p, sw, SWITCH_KEYS)
+      check_string(add, p .. ".id", sw.id)
+      if type(sw.id) == "string" then
+        if not sw.id:match("^[a-z][a-z0-9_]*$") then
+          add(p .. ".id", "идентификатор: латинские строчные буквы, цифры и '_'")
+        elseif ids[sw.id] then
+          add(p .. ".id", string.format("повторяющийся идентификатор '%s'", sw.id))
+        end
+        ids[sw.id] = true
+      end
+      check_string(add, p .. ".label", sw.label)
+      check_bool(add, p .. ".default", sw.default)
+    end
+  end
+end
+
+-- Reports placeholders of a template text that the template does not know.
+local function check_placeholders(add, path, text, known)
+  for _, name in ipairs(messages.placeholders(text)) do
+    if not known[name] then add(path, string.format("неизвестная переменная {%s}", name)) end
+  end
+end
+
+-- Checks `mail_templates` or `sms_templates` (`kind` "mail" or "sms"):
+-- template names of that kind, texts with known placeholders.
+local function check_templates(add, key, templates, kind)
+  if type(templates) ~= "table" then add(key, "ожидается таблица {шаблон = текст}"); return end
+  for _, name in ipairs(sorted_keys(templates)) do
+    local p = key .. "." .. tostring(name)
+    local spec = messages.TEMPLATES[name]
+    local v = templates[name]
+    if not spec or spec.kind ~= kind then
+      add(p, "неизвестный шаблон")
+    elseif kind == "sms" then
+      check_string(add, p, v)
+      if non_empty_string(v) then check_placeholders(add, p, v, messages.variables(name)) end
+    elseif type(v) ~= "table" then
+      add(p, "ожидается таблица {subject, text, html}")
+    else
+      check_keys(add, p, v, MAIL_TEMPLATE_KEYS)
+      local known = messages.variables(name)
+      for _, k in ipairs { "subject", "text", "html" } do
+        if k == "html" and v.html == false then
+          -- text only
+        elseif v[k] ~= nil then
+          check_string(add, p .. "." .. k, v[k])
+          if non_empty_string(v[k]) then check_placeholders(add, p .. "." .. k, v[k], known) end
+        end
       end
     end
   end
@@ -624,11 +846,11 @@ function M.check(T)
   end
   -- Applicant kinds and their forms.
   local field_names = {}
+  local ids = {}
   if T.applicant_kinds ~= nil then
     if not is_list(T.applicant_kinds) or #T.applicant_kinds == 0 then
       add("applicant_kinds", "ожидается непустой список видов заявителя")
     else
-      local ids = {}
       for i, kind in ipairs(T.applicant_kinds) do
         local p = string.format("applicant_kinds[%d]", i)
         check_kind(add, T, p, kind, dicts, field_names)
@@ -640,6 +862,11 @@ function M.check(T)
     end
   end
   if T.consents ~= nil then check_consents(add, T.consents, field_names) end
+  -- Identity settings, profile switches and message texts (all optional).
+  if T.identity ~= nil then check_identity(add, T.identity, ids) end
+  if T.notification_switches ~= nil then check_switches(add, T.notification_switches) end
+  if T.mail_templates ~= nil then check_templates(add, "mail_templates", T.mail_templates, "mail") end
+  if T.sms_templates ~= nil then check_templates(add, "sms_templates", T.sms_templates, "sms") end
   if #problems == 0 then return nil end
   return array(problems)
 end
@@ -651,8 +878,22 @@ end
 -- Prepared models, cached per declaration table.
 local prepared = setmetatable({}, { __mode = "k" })
 
+-- Copy of a declared field with explicit required/login flags and options
+-- as {value, label} items.
+local function prepare_field(f, login)
+  local field = {}
+  for k, v in pairs(f) do field[k] = v end
+  field.required = f.required ~= false
+  field.login = login
+  if field.options then field.options = normalise_items(field.options) end
+  return field
+end
+
 -- Builds (once per T) the normalised model: kinds with fields whose
 -- required/login flags are explicit, dictionaries as {value, label} items.
+-- A kind also has `profile`: the fields of its profile form in order (the
+-- registration fields but the password ones, then `profile_fields`), and
+-- `by_name` finds any of its fields, registration or profile-only.
 local function prepare(T)
   local model = prepared[T]
   if model then return model end
@@ -681,16 +922,21 @@ local function prepare(T)
   end
   for i, decl in ipairs(T.applicant_kinds) do
     local kind = { id = decl.id, label = decl.label, decl = decl, fields = {}, by_name = {},
-      access_ways = decl.access_ways or T.access_ways }
+      profile = {}, access_ways = decl.access_ways or T.access_ways }
     for j, f in ipairs(decl.fields) do
-      local field = {}
-      for k, v in pairs(f) do field[k] = v end
-      field.required = f.required ~= false
-      field.login = f.login == true or decl.login == f.name
-      if field.options then field.options = normalise_items(field.options) end
+      local field = prepare_field(f, f.login == true or decl.login == f.name)
       kind.fields[j] = field
       kind.by_name[field.name] = field
       if field.login then kind.login_field = field end
+      if field.type ~= "password" and field.type ~= "password_confirm" then
+        kind.profile[#kind.profile + 1] = field
+      end
+    end
+    for _, f in ipairs(decl.profile_fields or {}) do
+      local field = prepare_field(f, false)
+      field.profile_only = true
+      kind.profile[#kind.profile + 1] = field
+      kind.by_name[field.name] = field
     end
     model.kinds[i] = kind
     model.kind_by_id[kind.id] = kind
@@ -786,13 +1032,13 @@ function M.registration_form(T)
     consents[i] = { id = c.id, title = c.title, label = c.label, version = c.version,
       text = c.text, required = c.required, implicit = c.implicit }
   end
-  local messages = {}
-  for k in pairs(M.DEFAULT_MESSAGES) do messages[k] = M.message(T, k) end
+  local texts = {}
+  for _, k in ipairs(REGISTRATION_MESSAGES) do texts[k] = M.message(T, k) end
   return {
     kinds = array(kinds),
     consents = array(consents),
     password_policy = plain_copy(model.policy),
-    messages = messages,
+    messages = texts,
   }
 end
 
@@ -886,6 +1132,8 @@ local NORMALIZE = {
   inn12 = function(raw) return V.normalize_inn(raw, 12) end,
   ogrn = V.normalize_ogrn,
   ogrnip = V.normalize_ogrnip,
+  egr_record = V.normalize_egr_record,
+  passport = V.normalize_passport,
   postcode = V.normalize_postcode,
   date = function(raw) return V.normalize_date(raw) end,
   select = function(raw)
@@ -943,16 +1191,26 @@ local function is_visible(kind, f, fields)
 end
 
 -- Calls a tenant's validate function; a failure in it is logged and shown
--- as a form-level error instead of letting a broken form pass.
-local function run_hook(fn, kind_id, fields, errors, values)
+-- as a form-level error instead of letting a broken form pass. `context` is
+-- "registration" or "profile" (the hook's fifth argument).
+local function run_hook(fn, kind_id, fields, errors, values, context)
   if type(fn) ~= "function" then return end
   local input, copy = {}, {}
   for k, v in pairs(fields) do input[k] = v end
   for k, v in pairs(values) do copy[k] = v end
-  local ok, err = pcall(fn, kind_id, input, errors, copy)
+  local ok, err = pcall(fn, kind_id, input, errors, copy, context)
   if not ok then
     log("kabinet.tenant: ошибка в функции validate для вида '" .. tostring(kind_id) .. "': " .. tostring(err))
     errors._form = HOOK_FAILED
+  end
+end
+
+-- Keeps an error table to the contract whatever a hook put in it: string
+-- keys, string reasons.
+local function sanitize_errors(errors)
+  for k, v in pairs(errors) do
+    if type(k) ~= "string" then errors[k] = nil
+    elseif type(v) ~= "string" then errors[k] = BAD_VALUE end
   end
 end
 
@@ -996,13 +1254,9 @@ local function run_rules(model, kind, fields)
       errors[c.id] = c.error
     end
   end
-  run_hook(kind.decl.validate, kind.id, fields, errors, values)
-  run_hook(model.T.validate, kind.id, fields, errors, values)
-  -- Keep the answer to the contract whatever a hook put in it.
-  for k, v in pairs(errors) do
-    if type(k) ~= "string" then errors[k] = nil
-    elseif type(v) ~= "string" then errors[k] = BAD_VALUE end
-  end
+  run_hook(kind.decl.validate, kind.id, fields, errors, values, "registration")
+  run_hook(model.T.validate, kind.id, fields, errors, values, "registration")
+  sanitize_errors(errors)
   return errors, values
 end
 
@@ -1015,7 +1269,8 @@ end
 -- values ignored), type validators, same_as ("Пароли не совпадают"),
 -- min/max length, options and dictionary membership, the password policy,
 -- required consents (sent as `fields[<consent id>] = true`), then the
--- kind's and the tenant's `validate(kind_id, fields, errors, values)`.
+-- kind's and the tenant's `validate(kind_id, fields, errors, values,
+-- "registration")`.
 -- Values not in the form are ignored; a form value that is not a string,
 -- number or boolean is an error.
 -- @param T declaration
@@ -1092,6 +1347,276 @@ function M.normalize_login(T, kind_id, value)
     first_err = first_err or err
   end
   return nil, first_err
+end
+
+---------------------------------------------------------------------------
+-- profile_form, validate_profile, normalize_profile
+---------------------------------------------------------------------------
+
+--- The profile form: per kind, the registration fields without the password
+-- fields, then the kind's profile-only fields (`profile_fields`); every
+-- field as in registration_form plus `editable` (false only for the login
+-- identifier) and `profile_only` (true for the profile-only fields). The
+-- tenant's notification switches come with their defaults.
+-- @return {kinds = [{id, label, fields = [...]}], notifications = [{id,
+--   label, default}], messages = {required, login_readonly}}
+function M.profile_form(T)
+  local model = prepare(T)
+  local kinds = {}
+  for i, kind in ipairs(model.kinds) do
+    local fields = {}
+    for j, f in ipairs(kind.profile) do
+      local view = field_view(model, f)
+      view.editable = not f.login
+      view.profile_only = f.profile_only == true
+      fields[j] = view
+    end
+    kinds[i] = { id = kind.id, label = kind.label, fields = array(fields) }
+  end
+  local switches = {}
+  for i, sw in ipairs(T.notification_switches or {}) do
+    switches[i] = { id = sw.id, label = sw.label, default = sw.default ~= false }
+  end
+  local texts = {}
+  for _, k in ipairs(PROFILE_MESSAGES) do texts[k] = M.message(T, k) end
+  return { kinds = array(kinds), notifications = array(switches), messages = texts }
+end
+
+-- Whether a field counts as shown in a profile change. The stored values
+-- are the core's: when the field that controls visibility is not in the
+-- change, the field counts as shown and what was sent is checked.
+local function shown_in_patch(kind, f, fields)
+  local cond = f.visible_if
+  if not cond then return true end
+  local ctrl = kind.by_name[cond.field]
+  local raw = fields[ctrl.name]
+  if raw == nil then return true end
+  if not shown_in_patch(kind, ctrl, fields) then return false end
+  if ctrl.type == "boolean" then
+    local b = M.parse_boolean(raw)
+    if b == nil then b = ctrl.default == true end
+    return b == cond.equals
+  end
+  local s = V.to_text(raw)
+  return s ~= nil and V.trim(s) == tostring(cond.equals)
+end
+
+-- Applies the rules of a kind's profile to a change (PATCH semantics).
+-- @return errors (possibly empty), values (normalised, of the fields sent)
+local function run_profile_rules(model, kind, fields)
+  local errors, values = {}, {}
+  -- Names that are not editable fields of this profile.
+  for name in pairs(fields) do
+    local key = tostring(name)
+    local f = type(name) == "string" and kind.by_name[name] or nil
+    if not f then
+      errors[key] = UNKNOWN_FIELD
+    elseif f.type == "password" or f.type == "password_confirm" then
+      errors[key] = PASSWORD_ELSEWHERE
+    elseif f.login then
+      errors[key] = M.message(model.T, "login_readonly")
+    end
+  end
+  -- The fields sent: as in registration, but an absent field is left alone,
+  -- and an optional one sent empty is cleared ("").
+  local required_msg = M.message(model.T, "required")
+  for _, f in ipairs(kind.profile) do
+    local raw = fields[f.name]
+    if raw ~= nil and not errors[f.name] and shown_in_patch(kind, f, fields) then
+      local t = type(raw)
+      if t ~= "string" and t ~= "number" and t ~= "boolean" then
+        errors[f.name] = BAD_VALUE
+      elseif is_empty(f, raw) then
+        if f.default ~= nil then
+          values[f.name] = f.default
+        elseif f.required then
+          errors[f.name] = required_msg
+        else
+          values[f.name] = ""
+        end
+      else
+        local v, err = field_value(model, f, raw)
+        if v == nil then errors[f.name] = err else values[f.name] = v end
+      end
+    end
+  end
+  -- Fields that repeat another one, when both are in the change.
+  for _, f in ipairs(kind.profile) do
+    local other = f.same_as and values[f.same_as]
+    if other ~= nil and values[f.name] ~= nil and not errors[f.name] and other ~= values[f.name] then
+      errors[f.name] = "Значения не совпадают"
+    end
+  end
+  run_hook(kind.decl.validate, kind.id, fields, errors, values, "profile")
+  run_hook(model.T.validate, kind.id, fields, errors, values, "profile")
+  sanitize_errors(errors)
+  return errors, values
+end
+
+--- Validates a change of the profile as the browser sent it (PATCH
+-- semantics): only the fields present are checked, by the rules of
+-- registration (required, type validators, lengths, lists, same_as), then
+-- the kind's and the tenant's `validate(kind_id, fields, errors, values,
+-- "profile")` hooks, which see only the fields sent. A required field sent
+-- empty is an error; an optional one sent empty is cleared. A field hidden by
+-- visible_if is ignored when its controlling field is in the change and hides
+-- it; otherwise it is checked.
+-- @param T declaration
+-- @param kind_id the user's applicant kind
+-- @param fields {<field name> = value}
+-- @return nil when valid; else {<field name> = "<reason>"}: the login field
+--   gives message(T, "login_readonly") ("Имя для входа изменить нельзя"), a
+--   password field "Пароль меняется отдельно …", any other name that is not
+--   a field of the profile "Неизвестное поле"; an unknown kind gives
+--   {kind = "Неизвестный вид заявителя"}; a failing hook gives `_form`
+function M.validate_profile(T, kind_id, fields)
+  local model = prepare(T)
+  local kind = model.kind_by_id[kind_id]
+  if not kind then return { kind = "Неизвестный вид заявителя" } end
+  local errors = run_profile_rules(model, kind, type(fields) == "table" and fields or {})
+  if next(errors) then return errors end
+  return nil
+end
+
+--- Validates a change of the profile and, when it is valid, returns the
+-- normalised values of the fields sent (as normalize_registration: E.164
+-- phones, digit-only identifiers, "SSSS NNNNNN" passports, ISO dates,
+-- lower-case e-mail, booleans). An optional field sent empty comes back as
+-- "" (the core clears it); fields not sent are not in the result.
+-- @return {<field name> = value} or nil, errors (as validate_profile)
+function M.normalize_profile(T, kind_id, fields)
+  local model = prepare(T)
+  local kind = model.kind_by_id[kind_id]
+  if not kind then return nil, { kind = "Неизвестный вид заявителя" } end
+  local errors, values = run_profile_rules(model, kind, type(fields) == "table" and fields or {})
+  if next(errors) then return nil, errors end
+  return values
+end
+
+---------------------------------------------------------------------------
+-- identity, validate_password
+---------------------------------------------------------------------------
+
+-- Integer settings of one group (lockout, session): the tenant's or defaults.
+local function limits_of(decl, group)
+  local own = type(decl[group]) == "table" and decl[group] or {}
+  local out = {}
+  for k, lim in pairs(M.IDENTITY_LIMITS[group]) do
+    out[k] = own[k] or lim.default
+  end
+  return out
+end
+
+--- The identity settings the core needs, with the defaults filled in.
+-- `confirmations` come from T.confirmations; the second factors offered are
+-- TOTP for every tenant, with SMS before it where T.second_factor = "sms";
+-- the rest comes from T.identity.
+-- @return {
+--   confirmations = ["email", "phone"],        -- before the first login
+--   second_factor = {offered = ["sms", "totp"], forced_roles = ["operator", ...]},
+--   email_field = "email", phone_field = "phone",
+--   login = {<kind id> = <login field name>},
+--   lockout = {max_failures, window_minutes, lock_minutes},
+--   session = {hours, remember_days},
+--   registration_message = "<shown in the answer to the registration>",
+--   post_registration = {<kind id> = "<what to do next>"},  -- kinds with one
+-- }
+function M.identity(T)
+  local model = prepare(T)
+  local decl = type(T.identity) == "table" and T.identity or {}
+  local login, post = {}, {}
+  for _, kind in ipairs(model.kinds) do
+    login[kind.id] = kind.login_field.name
+    local p = decl.post_registration
+    if type(p) == "table" then p = p[kind.id] end
+    post[kind.id] = p
+  end
+  local offered = {}
+  if T.second_factor and T.second_factor ~= "totp" then offered[1] = T.second_factor end
+  offered[#offered + 1] = "totp"
+  local confirmations = set_of(T.confirmations)
+  local done = decl.registration_message
+  if not done then
+    if confirmations.email and confirmations.phone then done = REGISTRATION_DONE.both
+    elseif confirmations.email then done = REGISTRATION_DONE.email
+    elseif confirmations.phone then done = REGISTRATION_DONE.phone
+    else done = REGISTRATION_DONE.none end
+  end
+  return {
+    confirmations = list_copy(T.confirmations),
+    second_factor = { offered = array(offered), forced_roles = list_copy(decl.force_second_factor) },
+    email_field = identity_field(T, "email_field", "email"),
+    phone_field = identity_field(T, "phone_field", "phone"),
+    login = login,
+    lockout = limits_of(decl, "lockout"),
+    session = limits_of(decl, "session"),
+    registration_message = done,
+    post_registration = post,
+  }
+end
+
+--- Checks a new password (password change, reset) against the tenant's
+-- password policy, and its repetition when given.
+-- @param password the new password as typed
+-- @param confirm optional repetition
+-- @return nil when acceptable; else {password = "<reason>"} and/or
+--   {confirm = "Пароли не совпадают"}
+function M.validate_password(T, password, confirm)
+  local model = prepare(T)
+  local errors = {}
+  if type(password) ~= "string" or password == "" then
+    errors.password = M.message(T, "required")
+  else
+    local ok, err = V.password(password, model.policy)
+    if not ok then errors.password = err end
+  end
+  if confirm ~= nil and confirm ~= password then errors.confirm = "Пароли не совпадают" end
+  if next(errors) then return errors end
+  return nil
+end
+
+---------------------------------------------------------------------------
+-- mail, sms
+---------------------------------------------------------------------------
+
+-- The values of a message: the tenant's names, then what the core passes.
+local function message_vars(T, vars)
+  local out = { tenant_name = T.short_name, tenant_full_name = T.name }
+  if type(vars) == "table" then
+    for k, v in pairs(vars) do out[k] = v end
+  end
+  return out
+end
+
+--- A mail of the tenant: its own template (T.mail_templates[template]) over
+-- the default of kabinet.messages, with the values put in. `tenant_name`
+-- (the short name) and `tenant_full_name` are filled in from T unless vars
+-- give them.
+-- @param template "confirm_email" (vars: link, expires_hours),
+--   "email_change" (link, expires_hours), "password_reset" (link,
+--   expires_minutes), "password_changed" (none)
+-- @param vars table of values (strings or numbers)
+-- @return {subject, text, html?}; raises for an unknown template or a
+--   missing variable
+function M.mail(T, template, vars)
+  prepare(T)
+  local own = type(T.mail_templates) == "table" and T.mail_templates[template] or nil
+  return messages.mail(template, message_vars(T, vars), own)
+end
+
+--- An SMS of the tenant: T.sms_templates[template] or the default, with the
+-- values put in. A text longer than one Cyrillic SMS (70 characters) is
+-- sent all the same, in several parts, and logged.
+-- @param template "phone_code" or "login_code" (vars: code, minutes)
+-- @return text; raises for an unknown template or a missing variable
+function M.sms(T, template, vars)
+  prepare(T)
+  local own = type(T.sms_templates) == "table" and T.sms_templates[template] or nil
+  local text, length = messages.sms(template, message_vars(T, vars), own)
+  if length > messages.SMS_LIMIT then
+    log(string.format("kabinet.tenant: SMS '%s' длиннее %d символов (%d)", template, messages.SMS_LIMIT, length))
+  end
+  return text
 end
 
 return M

@@ -1,6 +1,6 @@
 --- kabinet.validators — check-digit validators and normalisers for Russian
--- identifiers and contact data (СНИЛС, ИНН, ОГРН, ОГРНИП, phone, e-mail,
--- password policy, postcode, date).
+-- identifiers and contact data (СНИЛС, ИНН, ОГРН, ОГРНИП, ЕГРЮЛ/ЕГРИП record
+-- number, passport, phone, e-mail, password policy, postcode, date).
 --
 -- Pure Lua 5.4, no I/O; runs in the tenant sandbox and in a plain interpreter.
 --
@@ -276,6 +276,75 @@ end
 -- @return true or false, reason
 function V.ogrnip(v)
   local ok, err = V.normalize_ogrnip(v)
+  if ok then return true end
+  return false, err
+end
+
+---------------------------------------------------------------------------
+-- Record number of the state registers (ЕГРЮЛ / ЕГРИП)
+---------------------------------------------------------------------------
+
+--- Normalises the number of a record in the Unified State Register of
+-- Legal Entities (ЕГРЮЛ, 13 digits) or of Sole Proprietors (ЕГРИП, 15
+-- digits) — the state registration number (ГРН) of the record, built like
+-- an ОГРН / ОГРНИП. Spaces are ignored. Only the digits and the length are
+-- checked: the first digit of a ГРН varies with the kind of record, and
+-- the utility's form (seed 003, picture 8) checks nothing more.
+-- @param v string or number
+-- @return "ddddddddddddd" or 15 digits, or nil, reason
+function V.normalize_egr_record(v)
+  local text = V.to_text(v)
+  if text and V.trim(text) == "" then return nil, "Укажите номер записи" end
+  local s, err = digits_of(v, "%s", "Номер записи")
+  if not s then return nil, err end
+  if #s ~= 13 and #s ~= 15 then
+    return nil, "Номер записи должен содержать 13 цифр (ЕГРЮЛ) или 15 цифр (ЕГРИП)"
+  end
+  if not s:find("[1-9]") then return nil, "Некорректный номер записи" end
+  return s
+end
+
+--- Checks a ЕГРЮЛ / ЕГРИП record number (see `normalize_egr_record`).
+-- @return true or false, reason
+function V.egr_record(v)
+  local ok, err = V.normalize_egr_record(v)
+  if ok then return true end
+  return false, err
+end
+
+---------------------------------------------------------------------------
+-- Passport of a citizen of the Russian Federation
+---------------------------------------------------------------------------
+
+local PASSPORT_FORMAT = "Укажите серию (4 цифры) и номер (6 цифр) паспорта, например 2011 405454"
+
+--- Normalises the series and number of a Russian internal passport to
+-- "SSSS NNNNNN": "2011№ 405454", "20 11 405454", "2011-405454",
+-- "2011405454" → "2011 405454". Separators allowed: white space, hyphens
+-- and the sign "№"; anything else (such as the issuing office typed after
+-- the number) is refused rather than cut off. An all-zero series or number
+-- is refused.
+-- @param v string or number
+-- @return "dddd dddddd" or nil, reason
+function V.normalize_passport(v)
+  local s = V.to_text(v)
+  if not s then return nil, BAD_VALUE end
+  s = V.trim(s)
+  if s == "" then return nil, "Укажите серию и номер паспорта" end
+  -- "№" is three bytes in UTF-8, so it is replaced on its own, not in a class.
+  s = s:gsub("№", " "):gsub("[%s%-]", "")
+  if not s:match("^%d%d%d%d%d%d%d%d%d%d$") then return nil, PASSPORT_FORMAT end
+  local series, number = s:sub(1, 4), s:sub(5)
+  if series == "0000" or number == "000000" then
+    return nil, "Некорректные серия или номер паспорта"
+  end
+  return series .. " " .. number
+end
+
+--- Checks the series and number of a passport (see `normalize_passport`).
+-- @return true or false, reason
+function V.passport(v)
+  local ok, err = V.normalize_passport(v)
   if ok then return true end
   return false, err
 end

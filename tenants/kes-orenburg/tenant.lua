@@ -5,8 +5,10 @@
 -- surname, name, patronymic (if any) and a mobile phone; both the e-mail and
 -- the phone must be confirmed. Meters become visible when the consumer has
 -- told the grid company the e-mail they registered with and an operator has
--- granted access. Tamper events of the meters (cover, terminal cover,
--- magnetic field) are reported to the operator.
+-- granted access — what the consumer is told after registration. Tamper
+-- events of the meters (cover, terminal cover, magnetic field) are reported
+-- to the operator. The utility's staff (operators, tenant admins) must use a
+-- second factor: an example of `identity.force_second_factor`.
 
 local F = require("kabinet.fields")
 local C = require("kabinet.consents")
@@ -23,6 +25,14 @@ return {
   access_ways = { "operator_grant" },
   confirmations = { "email", "phone" },
   password_policy = { min_length = 8, max_length = 128, require_letter = true, require_digit = true },
+
+  identity = {
+    -- Seed, step 2: the consumer tells the grid company the e-mail of the account.
+    post_registration = "Доступ к приборам учёта предоставляет сетевая организация: сообщите "
+      .. "ООО «КЭС Оренбуржья» адрес электронной почты, с которым вы зарегистрировались, "
+      .. "по телефону 38-78-38 или по эл. почте balans.kes@yandex.ru.",
+    force_second_factor = { "operator", "tenant-admin" },
+  },
 
   consents = {
     C.personal_data { operator = "ООО «КЭС Оренбуржья»", version = "2024-01", implicit = true },

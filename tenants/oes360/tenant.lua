@@ -3,7 +3,9 @@
 --
 -- Registration: e-mail (the login), full name, phone, password of at least
 -- 8 characters typed twice; the e-mail is confirmed by a link; codes of the
--- optional second factor go to the phone by SMS. Contracts are linked by
+-- optional second factor go to the phone by SMS (TOTP is offered as well).
+-- The profile has switches for notifications from the supplier and from the
+-- meters. Contracts are linked by
 -- choosing a supplier and entering the login and password the supplier
 -- issued; a contract can be renamed. Metering points with readings, power
 -- profile, event journals and instrument transformers; readings of
@@ -27,6 +29,27 @@ return {
   -- "Пароль должен быть не менее 8 символов и может содержать заглавные и
   -- строчные буквы, цифры и специальные символы."
   password_policy = { min_length = 8, max_length = 128 },
+
+  identity = {
+    -- "Для подтверждения регистрации необходимо перейти по ссылке из письма,
+    -- которое будет отправлено на указанный E-mail."
+    registration_message = "Для подтверждения регистрации перейдите по ссылке из письма, "
+      .. "отправленного на указанный E-mail.",
+    -- "После входа в ОЭС 360 ЛК потребителя необходимо добавить договор."
+    post_registration = "После входа добавьте договор: нажмите «Добавить договор», выберите поставщика "
+      .. "и введите логин и пароль, полученные от поставщика.",
+  },
+
+  -- Profile, 3.4: "включить или выключить уведомления от поставщика или приборов учета".
+  notification_switches = {
+    { id = "supplier", label = "Уведомления от поставщика", default = true },
+    { id = "meters", label = "Уведомления от приборов учёта", default = true },
+  },
+
+  -- The login code names the cabinet (67 characters with a 6-digit code).
+  sms_templates = {
+    login_code = "{tenant_name}: код входа {code}, действует {minutes_text}. Никому не сообщайте.",
+  },
 
   consents = {
     C.personal_data { operator = "ОЭС 360", version = "2024-01", implicit = true },
@@ -64,6 +87,5 @@ return {
     meters = { profile_intervals_min = { 30, 60 } },
     readings = { periods = { "month", "week", "day" } },
     manual_readings = { approval = "auto", non_smart_only = true },
-    notifications = { switches = { "supplier", "meters" } },
   },
 }

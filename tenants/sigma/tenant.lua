@@ -23,6 +23,16 @@ return {
   confirmations = { "email" },
   password_policy = { min_length = 8, max_length = 128, require_letter = true, require_upper = true, require_digit = true },
 
+  identity = {
+    -- "Далее необходимо подтвердить регистрацию, перейдя по ссылке письма,
+    -- полученного на указанный при регистрации электронный адрес."
+    registration_message = "Для подтверждения регистрации перейдите по ссылке из письма, "
+      .. "отправленного на указанный при регистрации электронный адрес.",
+    -- "2. Настройка доступа": the company's technical specialist grants access.
+    post_registration = "Доступ к приборам учёта предоставляет сетевая организация: свяжитесь "
+      .. "с техническим специалистом ООО «СИГМА» по телефону +7 978 997-31-92.",
+  },
+
   consents = {
     {
       id = "licence",

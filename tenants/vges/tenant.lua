@@ -9,6 +9,9 @@
 -- (no confirmations). Appeals of five kinds (text up to 1000 characters, an
 -- attachment, a registration number), tech-connection applications,
 -- additional services, outage statistics, virtual meters with manual readings.
+-- The profile (pictures 7 and 8) adds the passport of an individual and the
+-- state register record (number and date) of a business: optional there,
+-- but the tech-connection application will demand them.
 -- Cross-field rules live in hooks.lua, the street list in streets.lua.
 
 local F = require("kabinet.fields")
@@ -44,6 +47,30 @@ end
 
 local function flat()
   return F.text { name = "flat", label = "Номер квартиры", required = false, max_length = 20, visible_if = IN_VORONEZH }
+end
+
+-- Profile-only fields: "Эта информация понадобится при подаче заявки на
+-- технологическое присоединение" — optional in the profile (the seed marks
+-- them with *, but only the tech-connection application needs them, and
+-- that application will require them).
+local TC_HINT = "Понадобится при подаче заявки на технологическое присоединение"
+
+local function passport()
+  return F.passport { required = false, hint = TC_HINT }
+end
+
+-- Record of the state register. Picture 8 serves sole proprietors and legal
+-- entities alike and says ЕГРЮЛ; a sole proprietor's record is in ЕГРИП
+-- (the register of sole proprietors under 129-ФЗ), and the text of the seed speaks of "единый
+-- государственный реестр для ЮЛ или ИП", so the proprietor's label names
+-- his register. hooks.lua checks the length per kind (13 / 15 digits).
+local function register_fields(register, digits)
+  return {
+    F.egr_record { label = "Номер записи в " .. register, required = false,
+      placeholder = digits .. " цифр", hint = TC_HINT },
+    F.date { name = "egr_record_date", label = "Дата внесения записи в единый государственный реестр",
+      required = false, hint = TC_HINT },
+  }
 end
 
 -- Sole proprietors and legal entities fill in one form (picture 5); only
@@ -85,7 +112,7 @@ return {
 
   modules = { "identity", "appeals", "techconnect", "services", "outages", "manual_readings" },
   access_ways = { "account_number" },
-  confirmations = {},
+  confirmations = {},   -- "Если регистрация прошла успешно, то Вы попадёте внутрь своего личного кабинета"
   -- "заполняются латинскими буквами и цифрами поля email, пароля"
   password_policy = { min_length = 6, max_length = 64, require_letter = true, require_digit = true, latin_only = true },
 
@@ -116,6 +143,7 @@ return {
         F.phone { label = "Телефон" },
         F.snils {},
       },
+      profile_fields = { passport() },
     },
     {
       id = "sole_proprietor",
@@ -123,11 +151,14 @@ return {
       -- The seed labels the field "ОГРН"; for a sole proprietor it is the ОГРНИП.
       fields = business_fields(F.ogrnip { label = "ОГРН", hint = "ОГРНИП индивидуального предпринимателя, 15 цифр" },
         F.inn12 {}),
+      profile_fields = register_fields(
+        "едином государственном реестре индивидуальных предпринимателей (ЕГРИП)", 15),
     },
     {
       id = "legal_entity",
       label = "Юридическое лицо",
       fields = business_fields(F.ogrn {}, F.inn10 {}),
+      profile_fields = register_fields("едином государственном реестре юридических лиц (ЕГРЮЛ)", 13),
     },
   },
 

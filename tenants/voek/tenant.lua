@@ -14,6 +14,12 @@
 local F = require("kabinet.fields")
 local C = require("kabinet.consents")
 
+-- Sole proprietors and legal entities are found by ОГРН(ИП) and confirm
+-- with the number of any of their contracts.
+local ENTITY_NEXT = "Чтобы видеть сведения о приборах учёта, после входа откройте «Информация по приборам учёта» "
+  .. "и подтвердите данные организации номером любого договора электроснабжения или купли-продажи "
+  .. "электрической энергии со сбытовой организацией."
+
 return {
   id = "voek",
   name = "Акционерное общество «Владимирская областная электросетевая компания»",
@@ -26,6 +32,35 @@ return {
   access_ways = { "account_number", "ogrn_contract" },
   confirmations = { "email" },
   password_policy = { min_length = 8, max_length = 128, require_letter = true, require_digit = true },
+
+  identity = {
+    -- "...необходимо зайти в указанную при регистрации электронную почту для
+    -- активации учетной записи в системе ВОЭК."
+    registration_message = "Для активации учётной записи перейдите по ссылке из письма, "
+      .. "отправленного на указанный при регистрации адрес электронной почты.",
+    -- What each kind does next to see its meters (sections III and V of the seed).
+    post_registration = {
+      individual = "Чтобы видеть сведения о приборах учёта, после входа добавьте номер лицевого счёта: "
+        .. "он указан сбытовой организацией в квитанции на оплату электрической энергии.",
+      sole_proprietor = ENTITY_NEXT,
+      legal_entity = ENTITY_NEXT,
+    },
+  },
+
+  -- The activation mail in the company's words.
+  mail_templates = {
+    confirm_email = {
+      subject = "Активация учётной записи в личном кабинете {tenant_name}",
+      text = table.concat({
+        "Здравствуйте!",
+        "Вы зарегистрировались в личном кабинете потребителя {tenant_name}. Для активации учётной "
+          .. "записи перейдите по ссылке:",
+        "{link}",
+        "Ссылка действует {expires_hours_text}. Если вы не регистрировались, просто удалите это письмо.",
+        "Письмо отправлено автоматически, отвечать на него не нужно.",
+      }, "\n\n"),
+    },
+  },
 
   consents = {
     C.personal_data { operator = "АО «ВОЭК»", version = "2024-01", implicit = true },

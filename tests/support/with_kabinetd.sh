@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs a command against a real kabinetd: with_kabinetd.sh sqlite|postgresql COMMAND...
-# Starts kabinetd on a free port with a fresh database of that backend, waits for /healthz, exports
-# KABINET_URL, runs the command, stops kabinetd (SIGTERM) and drops the database.
+# Starts a real SMTP server (tests/simulators/smtp_server.py) and the SMS gateway simulator, then kabinetd on a
+# free port with a fresh database of that backend, mail to that SMTP server and text messages through the
+# sms-http plugin to the gateway; waits for /healthz; exports KABINET_URL, KABINET_MAIL_DIR (each mail as
+# <n>.eml) and KABINET_SMS_URL (GET $KABINET_SMS_URL/_messages); runs the command; stops everything and
+# drops the database.
 set -euo pipefail
 backend=${1:?sqlite|postgresql}; shift
 src=${KABINET_SOURCE_DIR:?}; bin=${KABINET_BINARY_DIR:?}
@@ -16,12 +19,26 @@ case "$backend" in
   postgresql) db_name="kb_with_$$"; pg_sql "CREATE DATABASE $db_name"; db_url="$pg/$db_name" ;;
   *) echo "with_kabinetd.sh: unknown backend $backend" >&2; exit 2 ;;
 esac
-"$bin/core/kabinetd" --listen "127.0.0.1:$port" --database "$db_url" --data-dir "$work" \
+mkdir -p "$work/mail-in"
+start_sim() { # script args... → prints the port
+  local fifo="$work/$1.port"
+  /usr/bin/python3 "$src/tests/simulators/$1" --port 0 "${@:2}" >"$fifo" 2>"$work/$1.log" &
+  sims+=($!)
+  for _ in $(seq 1 100); do grep -q '^PORT ' "$fifo" 2>/dev/null && break; sleep 0.05; done
+  awk '/^PORT / {print $2; exit}' "$fifo"
+}
+sims=()
+smtp_port=$(start_sim smtp_server.py --dir "$work/mail-in")
+sms_port=$(start_sim sms_gateway.py --token sms-token)
+[ -n "$smtp_port" ] && [ -n "$sms_port" ] || { echo "with_kabinetd.sh: simulators did not start" >&2; cat "$work"/*.log >&2; exit 1; }
+export KABINET_SMS_GATEWAY="{\"url\":\"http://127.0.0.1:$sms_port/send\",\"token\":\"sms-token\",\"timeout_ms\":3000,\"retries\":2,\"backoff_ms\":50}"
+"$bin/core/kabinetd" --smtp "smtp://127.0.0.1:$smtp_port" --public-url "http://127.0.0.1:$port" --listen "127.0.0.1:$port" --database "$db_url" --data-dir "$work" \
   --tenants "$src/tenants" --scripts "$src/scripts" --portal "$src/portal" --plugins "$bin/plugins-out" \
   >"$work/kabinetd.log" 2>&1 &
 pid=$!
 cleanup() {
   kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  for p in "${sims[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   [ -n "$db_name" ] && pg_sql "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
   rm -rf "$work"
 }
@@ -31,7 +48,7 @@ for _ in $(seq 1 200); do
   if ! kill -0 "$pid" 2>/dev/null; then echo "kabinetd exited:" >&2; cat "$work/kabinetd.log" >&2; exit 1; fi
   sleep 0.1
 done
-export KABINET_URL="http://127.0.0.1:$port"
+export KABINET_URL="http://127.0.0.1:$port" KABINET_MAIL_DIR="$work/mail-in" KABINET_SMS_URL="http://127.0.0.1:$sms_port"
 set +e
 "$@"
 rc=$?

@@ -16,7 +16,11 @@ int loadTenant(lua_State* L) {
     const char* id = luaL_checkstring(L, 1);
     for (const char* p = id; *p; ++p)
         if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '-')) return luaL_error(L, "bad tenant id");
-    const std::string path = test::sourceDir() + "/tenants/" + id + "/tenant.lua";
+    const char* folder = luaL_optstring(L, 2, "tenants");
+    for (const char* p = folder; *p; ++p)
+        if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '-' || *p == '_' || *p == '/') || (p[0] == '.' && p[1] == '.'))
+            return luaL_error(L, "bad folder");
+    const std::string path = test::sourceDir() + "/" + folder + "/" + id + "/tenant.lua";
     std::ifstream in(path);
     if (!in) return luaL_error(L, "no tenant %s", id);
     std::ostringstream ss;
@@ -37,6 +41,7 @@ TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenant
     REQUIRE(scripts.size() >= 2);
     std::vector<std::string> roots = {test::sourceDir() + "/scripts", test::sourceDir() + "/tests/lua/support"};
     for (const auto& e : fs::directory_iterator(test::sourceDir() + "/tenants")) roots.push_back(e.path().string());
+    for (const auto& e : fs::directory_iterator(test::sourceDir() + "/tests/fixtures/tenants-hostile")) roots.push_back(e.path().string());
     for (const auto& script : scripts) {
         SECTION(fs::path(script).filename().string()) {
             LuaState st("test " + fs::path(script).filename().string(), 256u << 20, 20'000'000'000ull, roots);

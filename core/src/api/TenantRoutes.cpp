@@ -1,5 +1,6 @@
 /// Tenant-scoped public routes: the tenant profile, its registration form and dictionaries, registration
 /// validation, and the loaded plugins.
+#include "api/FormInput.h"
 #include "http/Router.h"
 #include "lua/LuaJson.h"
 #include "server/Services.h"
@@ -11,11 +12,6 @@
 #include <sstream>
 
 namespace kabinet {
-
-using FieldErrors = std::map<std::string, std::string>;
-
-constexpr std::size_t kMaxFormFields = 200;       ///< more fields than any form has
-constexpr std::size_t kMaxFieldBytes = 64 * 1024; ///< the longest text a form field may carry
 
 namespace {
 std::string toText(const Poco::JSON::Object& o) {
@@ -41,43 +37,13 @@ void registerTenantRoutes(Router& r, Services& s) {
     });
 
     r.add("POST", "/api/v1/forms/registration/validate", true, [](Request& q) {
-        auto body = q.jsonObject().extract<Poco::JSON::Object::Ptr>();
-        std::map<std::string, std::string> errors;
-        auto kind = body->get("kind");
-        if (kind.isEmpty() || !kind.isString() || kind.convert<std::string>().empty())
-            throw Unprocessable(FieldErrors{{"kind", "Укажите вид заявителя"}});
-        auto fields = body->get("fields");
-        if (fields.isEmpty()) fields = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-        if (fields.type() != typeid(Poco::JSON::Object::Ptr))
-            throw Unprocessable(FieldErrors{{"fields", "Поле fields должно быть объектом"}});
-        // Consents (152-ФЗ) come as a list of ids; the tenant's rules see each given one as fields[id] = true
-        // and report a missing one under its id, which the API names "consents.<id>".
-        auto consents = body->get("consents");
-        if (!consents.isEmpty() && consents.type() != typeid(Poco::JSON::Array::Ptr))
-            throw Unprocessable(FieldErrors{{"consents", "Поле consents должно быть списком"}});
-        // Form values are scalars; anything else is refused here, before it reaches the tenant's scripts.
-        auto given = fields.extract<Poco::JSON::Object::Ptr>();
-        if (given->size() > kMaxFormFields)
-            throw Unprocessable(FieldErrors{{"fields", "Слишком много полей в форме"}});
-        Poco::JSON::Object::Ptr withConsents = new Poco::JSON::Object;
-        for (const auto& [name, value] : *given) {
-            if (value.type() == typeid(Poco::JSON::Object::Ptr) || value.type() == typeid(Poco::JSON::Array::Ptr))
-                errors[name.substr(0, 64)] = "Значение должно быть строкой, числом или логическим значением";
-            else if (value.isString() && value.extract<std::string>().size() > kMaxFieldBytes)
-                errors[name.substr(0, 64)] = "Слишком длинное значение";
-            else
-                withConsents->set(name, value);
-        }
-        for (const auto& id : q.tenant->consentIds()) withConsents->remove(id);
-        if (!consents.isEmpty())
-            for (const auto& c : *consents.extract<Poco::JSON::Array::Ptr>())
-                if (c.isString() && q.tenant->consentIds().count(c.convert<std::string>()))
-                    withConsents->set(c.convert<std::string>(), true);
-        for (auto& [field, reason] : q.tenant->validateRegistration(kind.convert<std::string>(), withConsents))
-            errors.emplace(q.tenant->consentIds().count(field) ? "consents." + field : field, reason);
-        if (!errors.empty()) throw Unprocessable(errors);
+        FormInput in = readForm(*q.tenant, q.jsonObject().extract<Poco::JSON::Object::Ptr>());
+        mergeTenantErrors(*q.tenant, q.tenant->validateRegistration(in.kind, in.fields), in.errors);
+        if (!in.errors.empty()) throw Unprocessable(in.errors);
         return Response::json(200, "{\"ok\":true}");
     });
+
+    r.add("GET", "/api/v1/forms/profile", true, [](Request& q) { return Response::json(200, q.tenant->profileFormJson()); });
 
     r.add("GET", "/api/v1/plugins", true, [&s](Request&) {
         Poco::JSON::Object o;

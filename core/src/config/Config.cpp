@@ -48,7 +48,8 @@ std::string envName(const std::string& name) {
 const std::vector<std::string>& Config::names() {
     static const std::vector<std::string> n = {"listen",  "database", "tenants",   "scripts",   "plugins",
                                                "data-dir", "portal",  "log-level", "max-body",  "threads",
-                                               "db-pool", "lua-memory", "lua-budget"};
+                                               "db-pool", "lua-memory", "lua-budget", "smtp", "mail-from",
+                                               "sms-gateway", "sms-plugin", "public-url", "hash-threads"};
     return n;
 }
 
@@ -78,6 +79,16 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "db-pool") dbPoolSize = static_cast<unsigned>(parseNumber(name, value, source, 1, 256));
     else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
+    else if (name == "smtp") smtp = value;
+    else if (name == "mail-from") mailFrom = value;
+    else if (name == "sms-gateway") smsGateway = value;
+    else if (name == "sms-plugin") smsPlugin = value;
+    else if (name == "public-url") {
+        if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+            throw ConfigError(source + ": public-url must start with http:// or https://, got '" + value + "'");
+        publicUrl = value;
+        while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
+    } else if (name == "hash-threads") hashThreads = static_cast<unsigned>(parseNumber(name, value, source, 0, 256));
     else if (name.rfind("plugin.", 0) == 0) plugin[name.substr(7)] = value;
     else throw ConfigError(source + ": unknown setting '" + name + "'");
 }
@@ -130,6 +141,13 @@ Config Config::resolve(const std::map<std::string, std::string>& options, char**
         c.set(k, v, "option --" + k);
     }
     return c;
+}
+
+std::string Config::publicBaseUrl() const {
+    if (!publicUrl.empty()) return publicUrl;
+    std::string host = listenHost == "0.0.0.0" || listenHost == "::" ? "localhost" : listenHost;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(listenPort);
 }
 
 std::string Config::databaseUrl() const {

@@ -25,6 +25,12 @@ struct Config {
     unsigned dbPoolSize = 8;              ///< --db-pool N / KABINET_DB_POOL
     std::size_t luaMemoryBytes = 32u << 20;       ///< --lua-memory BYTES / KABINET_LUA_MEMORY (per Lua state)
     unsigned long long luaInstructionBudget = 50'000'000ull; ///< --lua-budget N / KABINET_LUA_BUDGET (per call)
+    std::string smtp;                     ///< --smtp URL / KABINET_SMTP: smtp://[user:pass@]host:port[?starttls=1]; empty → <data-dir>/mail/*.eml
+    std::string mailFrom = "Личный кабинет <no-reply@kabinet.localhost>"; ///< --mail-from / KABINET_MAIL_FROM
+    std::string smsGateway;               ///< --sms-gateway JSON / KABINET_SMS_GATEWAY: config of the SMS channel plugin; empty → <data-dir>/sms/*.txt
+    std::string smsPlugin = "sms-http";   ///< --sms-plugin NAME / KABINET_SMS_PLUGIN
+    std::string publicUrl;                ///< --public-url URL / KABINET_PUBLIC_URL: base of links in mails (default http://<listen>)
+    unsigned hashThreads = 0;             ///< --hash-threads N / KABINET_HASH_THREADS: concurrent password hashes (0 = cores)
     std::map<std::string, std::string> plugin; ///< plugin.<name>.<key> settings from the config file
 
     /// Resolves the configuration from the file, the environment and the options given as key → value
@@ -34,6 +40,9 @@ struct Config {
 
     /// Applies one setting by its long option name; throws ConfigError for an unknown name or bad value.
     void set(const std::string& name, const std::string& value, const std::string& source);
+
+    /// The base URL of links in mails, without a trailing slash.
+    std::string publicBaseUrl() const;
 
     /// The database URL in force (the SQLite default inside dataDir when none was given).
     std::string databaseUrl() const;

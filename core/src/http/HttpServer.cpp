@@ -3,6 +3,9 @@
 #include "http/Portal.h"
 #include "lua/LuaState.h"
 #include "server/Services.h"
+#include "identity/IdentityService.h"
+#include "identity/PasswordHasher.h"
+#include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Log.h"
 
@@ -13,6 +16,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Random.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <chrono>
@@ -23,6 +27,7 @@ namespace kabinet {
 
 void registerSystemRoutes(Router& r, Services& s);
 void registerTenantRoutes(Router& r, Services& s);
+void registerIdentityRoutes(Router& r, Services& s);
 
 namespace {
 
@@ -75,13 +80,37 @@ std::string readBody(std::istream& in, std::size_t limit, bool& tooLarge) {
     return body;
 }
 
-Response errorResponse(const Error& e) { return Response::json(e.status(), e.toJson()); }
+Response errorResponse(const Error& e) {
+    Response r = Response::json(e.status(), e.toJson());
+    if (e.retryAfterSeconds() > 0) r.headers.push_back({"Retry-After", std::to_string(e.retryAfterSeconds())});
+    return r;
+}
+
+int roleLevel(const std::string& role) {
+    if (role == "platform-admin") return 4;
+    if (role == "tenant-admin") return 3;
+    if (role == "operator") return 2;
+    if (role == "consumer") return 1;
+    return 0;
+}
+
+int accessLevel(Access a) {
+    switch (a) {
+    case Access::Public: return 0;
+    case Access::User: return 1;
+    case Access::Operator: return 2;
+    case Access::TenantAdmin: return 3;
+    case Access::PlatformAdmin: return 4;
+    }
+    return 5;
+}
 
 } // namespace
 
 HttpServer::HttpServer(Services& services) : s_(services), pool_(2, static_cast<int>(services.config.threads)) {
     registerSystemRoutes(router_, s_);
     registerTenantRoutes(router_, s_);
+    registerIdentityRoutes(router_, s_);
     Poco::Net::SocketAddress addr(s_.config.listenHost, s_.config.listenPort);
     Poco::Net::ServerSocket socket;
     socket.bind(addr, true);
@@ -109,6 +138,19 @@ void HttpServer::stop(int graceSeconds) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (server_->currentConnections() > 0) server_->stopAll(true);
     pool_.joinAll();
+}
+
+void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, Access access) {
+    Poco::Net::NameValueCollection cookies;
+    req.getCookies(cookies);
+    const std::string token = cookies.get("kabinet_session", "");
+    if (r.tenant) r.session = s_.identity->resolveSession(*r.tenant, token);
+    if (!r.session) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
+    if (roleLevel(r.session->role) < accessLevel(access)) throw Error(403, "forbidden", "Недостаточно прав для этого действия");
+    // Writes made with the cookie must prove they come from our own pages.
+    if (r.method != "GET" && r.method != "HEAD" &&
+        !crypto::constantTimeEquals(req.get("X-CSRF-Token", ""), r.session->csrf))
+        throw Error(403, "csrf_failed", "Не удалось подтвердить источник запроса; обновите страницу");
 }
 
 void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
@@ -184,11 +226,17 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
             } else {
                 routeName = route->pattern;
                 if (scoped) routeName = "/t/{tenant}" + routeName;
+                r.basePath = fullPath.rfind("/t/", 0) == 0 ? "/t/" + tenantId + "/" : "/";
+                r.secure = s_.config.publicBaseUrl().rfind("https://", 0) == 0 ||
+                           Poco::icompare(req.get("X-Forwarded-Proto", ""), "https") == 0;
+                if (route->access != Access::Public) authorize(req, r, route->access);
                 out = route->handler(r);
             }
         }
     } catch (const Error& e) {
         out = errorResponse(e);
+    } catch (const PasswordHasher::Busy&) {
+        out = errorResponse(Error(503, "busy", "Сервер перегружен, повторите попытку через несколько секунд").retryAfter(5));
     } catch (const LuaError& e) {
         log::error("tenant script failed", {{"request_id", r.requestId}, {"tenant", tenantId}, {"error", e.what()}});
         out = errorResponse(Error(500, "tenant_script_failed", "Ошибка в настройках организации; обратитесь в поддержку"));

@@ -32,6 +32,9 @@ public:
     void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
 
 private:
+    /// Resolves the session of a request to a route that needs one, checks the role and, for writes, the
+    /// CSRF token. Throws 401/403.
+    void authorize(Poco::Net::HTTPServerRequest& req, Request& r, Access access);
     Services& s_;
     Router router_;
     Poco::ThreadPool pool_;

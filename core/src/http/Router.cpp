@@ -30,8 +30,8 @@ Poco::Dynamic::Var Request::jsonObject() const {
     return v;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, bool tenantScoped, Handler handler) {
-    routes_.push_back({method, pattern, tenantScoped, std::move(handler), splitPath(pattern)});
+void Router::add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler) {
+    routes_.push_back({method, pattern, tenantScoped, access, std::move(handler), splitPath(pattern)});
 }
 
 const Route* Router::match(const std::string& method, const std::string& path, bool tenantScoped,

@@ -19,6 +19,24 @@ namespace kabinet {
 
 class Tenant;
 
+/// Who may call a route. Every route declares one; the HTTP layer enforces it before the handler runs.
+enum class Access {
+    Public,       ///< anybody, no session needed
+    User,         ///< any logged-in user of the tenant
+    Operator,     ///< operator, tenant-admin or platform-admin of the tenant
+    TenantAdmin,  ///< tenant-admin or platform-admin
+    PlatformAdmin ///< platform-admin only
+};
+
+/// The session of a request, when it carries a valid one for its tenant.
+struct SessionInfo {
+    std::string userId;
+    std::string role; ///< consumer, operator, tenant-admin, platform-admin
+    std::string kind;
+    std::string tokenHash;
+    std::string csrf; ///< the value writes must carry in X-CSRF-Token
+};
+
 /// One request as a handler sees it.
 struct Request {
     std::string method;
@@ -30,6 +48,9 @@ struct Request {
     std::string clientAddress;
     std::map<std::string, std::string> params; ///< route parameters
     std::shared_ptr<Tenant> tenant;            ///< set for tenant-scoped routes
+    std::string basePath = "/";                ///< "/t/{tenant}/" or "/" (tenant from the Host header)
+    bool secure = false;                       ///< the client reached us over TLS (directly or via a proxy)
+    std::shared_ptr<SessionInfo> session;      ///< set when the route needs a user and the cookie is valid
     const Poco::Net::HTTPServerRequest* raw = nullptr;
     /// The body parsed as a JSON object. Throws 415 unless the content type is application/json and 400
     /// (malformed_json / expected_object) when it is not a JSON object.
@@ -58,6 +79,7 @@ struct Route {
     std::string method;
     std::string pattern;
     bool tenantScoped;
+    Access access;
     Handler handler;
     std::vector<std::string> segments;
 };
@@ -65,7 +87,11 @@ struct Route {
 class Router {
 public:
     /// Adds a route; `pattern` starts with '/'. Later routes never shadow earlier ones with the same shape.
-    void add(const std::string& method, const std::string& pattern, bool tenantScoped, Handler handler);
+    void add(const std::string& method, const std::string& pattern, bool tenantScoped, Handler handler) {
+        add(method, pattern, tenantScoped, Access::Public, std::move(handler));
+    }
+    /// Adds a route that needs the given access.
+    void add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler);
     /// Finds the route for a path. Returns nullptr when none matches; sets `pathMatched` when some route
     /// matched the path but not the method (→ 405).
     const Route* match(const std::string& method, const std::string& path, bool tenantScoped,

@@ -1,9 +1,19 @@
 #include "server/Services.h"
 
+#include "notify/MailTransport.h"
+#include "notify/SmsSender.h"
 #include "storage/Migrations.h"
+
+#include <Poco/Path.h>
+#include <algorithm>
+#include <thread>
 #include "util/Log.h"
 
 namespace kabinet {
+
+Services::~Services() {
+    if (outbox) outbox->stop();
+}
 
 std::unique_ptr<Services> Services::start(const Config& config) {
     auto s = std::make_unique<Services>();
@@ -19,6 +29,15 @@ std::unique_ptr<Services> Services::start(const Config& config) {
                                                   LuaLimits{config.luaMemoryBytes, config.luaInstructionBudget});
     s->tenants->persist(*s->db);
     s->plugins = std::make_unique<PluginHost>(config.pluginsDir);
+    const unsigned hashThreads = config.hashThreads ? config.hashThreads : std::max(1u, std::thread::hardware_concurrency());
+    s->hasher = std::make_unique<PasswordHasher>(Argon2Params{}, hashThreads);
+    Poco::Path mailDir(config.dataDir);
+    mailDir.makeAbsolute();
+    mailDir.pushDirectory("mail");
+    s->outbox = std::make_unique<OutboxWorker>(*s->db, *s->tenants, makeMailTransport(config.smtp, mailDir.toString()),
+                                               makeSmsSender(config, *s->plugins), config.mailFrom);
+    OutboxWorker* outbox = s->outbox.get();
+    s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
     return s;
 }
 

@@ -3,6 +3,9 @@
 /// tenants (loaded from Lua and recorded), plugins, metrics. The HTTP layer and the CLI work on this.
 #include "config/Config.h"
 #include "http/Metrics.h"
+#include "identity/IdentityService.h"
+#include "identity/PasswordHasher.h"
+#include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
@@ -17,11 +20,16 @@ struct Services {
     std::unique_ptr<TenantRegistry> tenants;
     std::unique_ptr<PluginHost> plugins;
     Metrics metrics;
+    std::unique_ptr<PasswordHasher> hasher;
+    std::unique_ptr<OutboxWorker> outbox;
+    std::unique_ptr<IdentityService> identity;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
     /// and left out instead.
     static std::unique_ptr<Services> start(const Config& config);
+    /// Stops background work (the outbox) before the rest is destroyed.
+    ~Services();
 };
 
 } // namespace kabinet

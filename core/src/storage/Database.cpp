@@ -142,6 +142,22 @@ void Database::rethrowMapped(const std::exception& e) {
 void Database::transaction(const std::function<void(soci::session&)>& fn) {
     Lease l = lease();
     try {
+        if (url_.backend == Backend::SQLite) {
+            // Take the write lock at the start: a deferred transaction that reads and then writes can fail at
+            // once with SQLITE_BUSY when another connection writes meanwhile (the busy timeout cannot help).
+            *l << "BEGIN IMMEDIATE";
+            try {
+                fn(*l);
+                *l << "COMMIT";
+            } catch (...) {
+                try {
+                    *l << "ROLLBACK";
+                } catch (...) {
+                }
+                throw;
+            }
+            return;
+        }
         soci::transaction tr(*l);
         fn(*l);
         tr.commit();

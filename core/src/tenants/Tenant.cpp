@@ -66,6 +66,10 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
                 if (c.type() == typeid(Poco::JSON::Object::Ptr))
                     consentIds_.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
     profileJson_ = luajson::stringify(profile_);
+    identity_ = callModule("identity", 0, [](lua_State*) {});
+    if (identity_.type() != typeid(Poco::JSON::Object::Ptr))
+        throw LuaError("tenant '" + id_ + "': identity() did not return a table");
+    profileFormJson_ = luajson::stringify(callModule("profile_form", 0, [](lua_State*) {}));
     if (profile_.type() != typeid(Poco::JSON::Object::Ptr))
         throw LuaError("tenant '" + id_ + "': profile() did not return a table");
     auto p = profile_.extract<Poco::JSON::Object::Ptr>();
@@ -127,6 +131,87 @@ Poco::Dynamic::Var Tenant::callModule(const std::string& function, int nargs,
         });
     });
     return result;
+}
+
+namespace {
+/// Splits a (result, errors) pair returned as {result, errors} by the Lua wrappers below.
+std::map<std::string, std::string> errorMap(const Poco::Dynamic::Var& v) {
+    std::map<std::string, std::string> out;
+    if (v.type() == typeid(Poco::JSON::Object::Ptr))
+        for (const auto& [k, reason] : *v.extract<Poco::JSON::Object::Ptr>())
+            out[k] = reason.isEmpty() ? std::string("Неверное значение") : reason.convert<std::string>();
+    return out;
+}
+} // namespace
+
+Poco::Dynamic::Var Tenant::normalizeRegistration(const std::string& kind, const Poco::Dynamic::Var& fields,
+                                                 std::map<std::string, std::string>& errors) {
+    return callPair("normalize_registration", kind, fields, errors);
+}
+
+Poco::Dynamic::Var Tenant::normalizeProfile(const std::string& kind, const Poco::Dynamic::Var& fields,
+                                            std::map<std::string, std::string>& errors) {
+    return callPair("normalize_profile", kind, fields, errors);
+}
+
+Poco::Dynamic::Var Tenant::callPair(const std::string& function, const std::string& kind, const Poco::Dynamic::Var& fields,
+                                    std::map<std::string, std::string>& errors) {
+    Poco::Dynamic::Var result, errs;
+    withState([&](LuaState& st) {
+        st.protect(2, 0, [&](lua_State* L) {
+            lua_getfield(L, 2, function.c_str());
+            lua_pushvalue(L, 1);
+            lua_pushstring(L, kind.c_str());
+            luajson::push(L, fields);
+            lua_call(L, 3, 2);
+            result = luajson::toJson(L, -2);
+            errs = luajson::toJson(L, -1);
+            lua_pop(L, 2);
+        });
+    });
+    errors = errorMap(errs);
+    if (result.isEmpty() && errors.empty()) errors["_form"] = "Не удалось проверить данные формы";
+    return errors.empty() ? result : Poco::Dynamic::Var();
+}
+
+std::string Tenant::normalizeLogin(const std::string& kind, const std::string& raw) {
+    auto v = callModule("normalize_login", 2, [&](lua_State* L) {
+        if (kind.empty()) lua_pushnil(L);
+        else lua_pushstring(L, kind.c_str());
+        lua_pushlstring(L, raw.data(), raw.size());
+    });
+    return v.isString() ? v.convert<std::string>() : std::string();
+}
+
+std::string Tenant::validatePassword(const std::string& kind, const std::string& password) {
+    (void)kind; // the policy is the tenant's, for every kind
+    auto v = callModule("validate_password", 1, [&](lua_State* L) { lua_pushlstring(L, password.data(), password.size()); });
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) return {};
+    auto o = v.extract<Poco::JSON::Object::Ptr>();
+    return o->has("password") ? o->getValue<std::string>("password") : std::string("Пароль не соответствует требованиям");
+}
+
+Poco::Dynamic::Var Tenant::mail(const std::string& templ, const Poco::Dynamic::Var& vars) {
+    auto v = callModule("mail", 2, [&](lua_State* L) {
+        lua_pushstring(L, templ.c_str());
+        luajson::push(L, vars);
+    });
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw LuaError("tenant '" + id_ + "': mail('" + templ + "') returned no table");
+    return v;
+}
+
+std::string Tenant::sms(const std::string& templ, const Poco::Dynamic::Var& vars) {
+    auto v = callModule("sms", 2, [&](lua_State* L) {
+        lua_pushstring(L, templ.c_str());
+        luajson::push(L, vars);
+    });
+    if (!v.isString()) throw LuaError("tenant '" + id_ + "': sms('" + templ + "') returned no text");
+    return v.convert<std::string>();
+}
+
+std::string Tenant::message(const std::string& key, const std::string& fallback) {
+    auto v = callModule("message", 1, [&](lua_State* L) { lua_pushstring(L, key.c_str()); });
+    return v.isString() && !v.convert<std::string>().empty() ? v.convert<std::string>() : fallback;
 }
 
 std::string Tenant::dictionaryJson(const std::string& name) {

@@ -47,6 +47,29 @@ public:
     /// the tenant's script fails (budget, memory, runtime error).
     std::map<std::string, std::string> validateRegistration(const std::string& kind, const Poco::Dynamic::Var& fields);
 
+    /// The registration as the core stores it (kabinet.tenant.normalize_registration): on success an object
+    /// {kind, login{field,value}, password, values{}, consents[{id,version}]}; on failure empty with
+    /// `errors` filled (field → Russian reason).
+    Poco::Dynamic::Var normalizeRegistration(const std::string& kind, const Poco::Dynamic::Var& fields,
+                                             std::map<std::string, std::string>& errors);
+    /// The login identifier as stored, from what a person typed (kind may be empty); empty when invalid.
+    std::string normalizeLogin(const std::string& kind, const std::string& raw);
+    /// Normalised profile values for a PATCH, or empty with `errors` filled.
+    Poco::Dynamic::Var normalizeProfile(const std::string& kind, const Poco::Dynamic::Var& fields,
+                                        std::map<std::string, std::string>& errors);
+    /// The tenant's password policy on one password: empty when acceptable, else the Russian reason.
+    std::string validatePassword(const std::string& kind, const std::string& password);
+    /// A mail of the tenant: {subject, text, html?} for a template with variables.
+    Poco::Dynamic::Var mail(const std::string& templ, const Poco::Dynamic::Var& vars);
+    /// A text message of the tenant for a template with variables.
+    std::string sms(const std::string& templ, const Poco::Dynamic::Var& vars);
+    /// The tenant's wording for a message key (kabinet.tenant.message), or `fallback`.
+    std::string message(const std::string& key, const std::string& fallback);
+    /// Identity settings (kabinet.tenant.identity), computed at load.
+    const Poco::Dynamic::Var& identity() const noexcept { return identity_; }
+    /// The profile form (kabinet.tenant.profile_form) as JSON text, computed at load.
+    const std::string& profileFormJson() const noexcept { return profileFormJson_; }
+
     /// Runs fn with a pooled state whose stack has, at indexes 1 and 2, the declaration T and the
     /// kabinet.tenant module. The stack is reset afterwards; a state that failed is discarded.
     void withState(const std::function<void(LuaState&)>& fn);
@@ -57,6 +80,8 @@ public:
 
 private:
     std::unique_ptr<LuaState> newState();
+    Poco::Dynamic::Var callPair(const std::string& function, const std::string& kind, const Poco::Dynamic::Var& fields,
+                                std::map<std::string, std::string>& errors);
 
     std::string id_, dir_, scriptsDir_;
     LuaLimits limits_;
@@ -65,6 +90,8 @@ private:
     Poco::Dynamic::Var profile_;
     std::string profileJson_, formJson_;
     std::set<std::string> consentIds_;
+    Poco::Dynamic::Var identity_;
+    std::string profileFormJson_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<LuaState>> idle_;
 };

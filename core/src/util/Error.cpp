@@ -15,6 +15,7 @@ std::string Error::toJson() const {
     Poco::JSON::Object::Ptr f = new Poco::JSON::Object;
     for (const auto& [k, v] : fields_) f->set(k, v);
     obj.set("fields", f);
+    if (retryAfter_ > 0) obj.set("retry_after", retryAfter_);
     std::ostringstream out;
     obj.stringify(out);
     return out.str();

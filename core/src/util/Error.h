@@ -16,11 +16,15 @@ public:
     const std::string& code() const noexcept { return code_; }                   /// stable machine code
     const std::map<std::string, std::string>& fields() const noexcept { return fields_; } /// field → reason
     std::string toJson() const;                                                  /// the error model as JSON text
+    /// Seconds a client should wait (429); sent as Retry-After and "retry_after". Returns *this.
+    Error& retryAfter(long long seconds) { retryAfter_ = seconds; return *this; }
+    long long retryAfterSeconds() const noexcept { return retryAfter_; }
 
 private:
     int status_;
     std::string code_;
     std::map<std::string, std::string> fields_;
+    long long retryAfter_ = 0;
 };
 
 /// 400: the request is malformed (bad JSON, wrong types).

@@ -1,6 +1,7 @@
 // The home page for a visitor: what the cabinet offers and the way in.
 
 import { h } from '../ui.js';
+import { currentUser, displayName } from '../session.js';
 
 export const title = 'Главная';
 
@@ -24,6 +25,7 @@ const MODULES = {
 
 export function render(ctx) {
   const t = ctx.tenant;
+  const user = currentUser();
   const modules = (Array.isArray(t.modules) ? t.modules : [])
     .map((m) => (typeof m === 'string' ? m : m && m.id))
     .filter((id) => MODULES[id]);
@@ -35,10 +37,14 @@ export function render(ctx) {
         h('h1', { class: 'page__title hero__title' }, 'Личный кабинет потребителя'),
         h('p', { class: 'lead' },
           'Договоры, приборы учёта, показания и заявки — в одном месте, в любое время и без визита в офис.'),
-        h('p', { class: 'actions' },
-          h('a', { class: 'btn btn--primary btn--lg', href: ctx.router.href('login') }, 'Войти'),
-          h('a', { class: 'btn btn--secondary btn--lg', href: ctx.router.href('register') }, 'Зарегистрироваться'),
-        ),
+        user
+          ? h('p', { class: 'actions' },
+            h('span', { class: 'hero__user' }, `Вы вошли как ${displayName(user)}.`),
+            h('a', { class: 'btn btn--primary btn--lg', href: ctx.router.href('profile') }, 'Профиль'))
+          : h('p', { class: 'actions' },
+            h('a', { class: 'btn btn--primary btn--lg', href: ctx.router.href('login') }, 'Войти'),
+            h('a', { class: 'btn btn--secondary btn--lg', href: ctx.router.href('register') }, 'Зарегистрироваться'),
+          ),
       ),
     ),
     modules.length

@@ -1,21 +1,304 @@
-// Sign-in. The form arrives together with the server's login endpoint; until
-// then the page explains where to go.
+// Sign-in: the tenant's login identifier (per applicant kind) and password.
+//   POST {api}/session {login, password, remember, kind?}
+//     → {user, csrf}                      logged in
+//     → {second_factor, challenge}        a code is needed: login/second-factor
+//     401 invalid_credentials, 403 not_confirmed {remaining}, 429 too_many_attempts {retry_after}
+//   POST {api}/confirm/email/resend {email} → 202 (offered for an unconfirmed account)
 
-import { h } from '../ui.js';
+import { api, ApiError, tenantId } from '../api.js';
+import { createForm, createChoice, setBusy } from '../forms.js';
+import { h, mount, notice, countdown } from '../ui.js';
+import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext } from '../session.js';
 
 export const title = 'Вход';
 
-export function render(ctx) {
-  const name = ctx.tenant.short_name || ctx.tenant.name;
-  return h('section', { class: 'page page--narrow' },
-    h('h1', { class: 'page__title' }, 'Вход в личный кабинет'),
-    h('div', { class: 'card' },
-      h('p', null, `Вход в личный кабинет ${name} скоро станет доступен на этой странице.`),
-      h('p', { class: 'muted' }, 'Если у вас ещё нет учётной записи, зарегистрируйтесь — это займёт несколько минут.'),
-      h('p', { class: 'actions' },
-        h('a', { class: 'btn btn--primary', href: ctx.router.href('register') }, 'Зарегистрироваться'),
-        h('a', { class: 'btn btn--ghost', href: ctx.router.href('') }, 'На главную'),
-      ),
+const CONFIRMATION_NAMES = {
+  email: 'адрес электронной почты (по ссылке из письма)',
+  phone: 'номер телефона (кодом из SMS)',
+};
+
+/** Login field types the form knows; anything else is typed as free text. */
+const LOGIN_TYPES = new Set(['text', 'email', 'phone', 'snils', 'inn', 'inn10', 'inn12', 'ogrn', 'ogrnip']);
+
+/**
+ * The applicant kinds to choose between at login: several only when their
+ * login fields differ (ВОЭК: СНИЛС / ОГРНИП / ОГРН); one login field for all
+ * (ВГЭС: «Имя пользователя») needs no choice.
+ */
+export function loginKinds(tenant) {
+  const kinds = (Array.isArray(tenant.applicant_kinds) ? tenant.applicant_kinds : [])
+    .filter((k) => k && k.id && k.login && k.login.name);
+  const distinct = new Set(kinds.map((k) => `${k.login.name}|${k.login.type}|${k.login.label}`));
+  return { kinds, choose: kinds.length > 1 && distinct.size > 1 };
+}
+
+function loginField(kind) {
+  const login = (kind && kind.login) || {};
+  return {
+    name: 'login',
+    label: login.label || 'Логин',
+    type: LOGIN_TYPES.has(login.type) ? login.type : 'text',
+    required: true,
+    autocomplete: 'username',
+    placeholder: login.type === 'email' ? 'name@example.ru' : null,
+  };
+}
+
+// The applicant kind chosen at the last login in this browser (not a secret: ВОЭК asks it every time).
+const KIND_KEY = () => `kabinet.loginKind.${tenantId() || 'default'}`;
+
+function rememberedKind() {
+  try { return localStorage.getItem(KIND_KEY()); } catch { return null; }
+}
+
+function rememberKind(id) {
+  try { localStorage.setItem(KIND_KEY(), id); } catch { /* storage is off */ }
+}
+
+const PASSWORD_FIELD = { name: 'password', label: 'Пароль', type: 'password', required: true, current: true };
+
+/** Sends the login; shared with the second-factor page (it asks for a new SMS code the same way). */
+export function postSession(payload, options) {
+  return api.post('session', payload, options);
+}
+
+export async function render(ctx) {
+  const { kinds, choose } = loginKinds(ctx.tenant);
+  const next = safeNext(ctx.query.get('next'));
+  const flash = takeFlash();
+
+  const heading = h('h1', { class: 'page__title', id: 'login-title', tabindex: '-1' }, 'Вход в личный кабинет');
+  const user = currentUser();
+  if (user) {
+    return h('section', { class: 'page page--narrow page--login' }, heading,
+      h('div', { class: 'card' },
+        notice('info', `Вы уже вошли в личный кабинет как ${displayName(user)}.`),
+        h('p', { class: 'actions' },
+          h('a', { class: 'btn btn--primary', href: ctx.router.href(next) }, 'Продолжить'),
+          h('a', { class: 'btn btn--ghost', href: ctx.router.href('profile') }, 'Профиль'),
+        ),
+      ));
+  }
+
+  const requested = ctx.query.get('kind') || (choose ? rememberedKind() : null);
+  let kind = kinds.find((k) => k.id === requested) || kinds[0] || null;
+  const values = {};
+  let form = null;
+  let stopCountdown = null;
+
+  const fieldsHost = h('div', { class: 'login-form__fields' });
+  const statusHost = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const asideHost = h('div', { class: 'login-aside' });
+  const remember = h('input', {
+    type: 'checkbox', id: 'login-remember', name: 'remember', class: 'checkbox', 'aria-describedby': 'login-remember-hint',
+  });
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--lg' }, 'Войти');
+
+  function showKind(next) {
+    kind = next;
+    if (values.login !== undefined && form && form.field('login') && next) {
+      // A СНИЛС typed for one kind is no ОГРН for another: keep the password only.
+      const before = form.field('login').field.type;
+      if (before !== loginField(next).type) delete values.login;
+    }
+    form = createForm({ fields: [loginField(kind), PASSWORD_FIELD] }, { idPrefix: 'login', values });
+    mount(fieldsHost, form.element);
+  }
+
+  function clearStatus() {
+    if (stopCountdown) { stopCountdown(); stopCountdown = null; }
+    statusHost.replaceChildren();
+    asideHost.replaceChildren();
+    submit.disabled = false;
+  }
+
+  function showStatus(kindOfMessage, ...content) {
+    mount(statusHost, notice(kindOfMessage, ...content));
+  }
+
+  function throttled(err) {
+    const seconds = err.retryAfter ?? 60;
+    const strong = h('strong', null);
+    showStatus('error', strong, h('p', null, 'Вход временно заблокирован после нескольких неудачных попыток.'));
+    submit.disabled = true;
+    stopCountdown = countdown(seconds, {
+      signal: ctx.signal,
+      onTick: (left) => { strong.textContent = `Слишком много попыток. Повторите через ${left} с`; },
+      onDone: () => {
+        stopCountdown = null;
+        submit.disabled = false;
+        showStatus('info', h('strong', null, 'Можно снова попробовать войти.'));
+      },
+    });
+  }
+
+  function notConfirmed(err) {
+    const remaining = Array.isArray(err.body && err.body.remaining) ? err.body.remaining : [];
+    const list = remaining.length
+      ? h('ul', { class: 'notice__list' }, remaining.map((r) => h('li', null, CONFIRMATION_NAMES[r] || r)))
+      : null;
+    const loginIsEmail = kind && kind.login && kind.login.type === 'email';
+    showStatus('error',
+      h('strong', null, err.message || 'Учётная запись ещё не подтверждена'),
+      h('p', null, remaining.length ? 'Чтобы войти, подтвердите:' : 'Чтобы войти, завершите подтверждение регистрации.'),
+      list);
+    if (!remaining.length || remaining.includes('email')) {
+      mount(asideHost, h('section', { class: 'card card--aside', 'aria-labelledby': 'resend-title' },
+        h('h2', { class: 'section-title', id: 'resend-title' }, 'Не пришло письмо?'),
+        h('p', { class: 'muted' }, 'Ссылка для подтверждения действует ограниченное время. Укажите адрес — мы отправим новое письмо.'),
+        resendForm(ctx, loginIsEmail ? form.rawValue('login') : '')));
+    }
+  }
+
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (submit.disabled) return;
+    clearStatus();
+    const clientErrors = form.validate();
+    if (Object.keys(clientErrors).length) {
+      showStatus('error', h('strong', null, 'Заполните поля для входа'));
+      form.focusFirstError();
+      return;
+    }
+    const fields = form.values();
+    const payload = { login: fields.login, password: fields.password, remember: remember.checked };
+    if (choose && kind) payload.kind = kind.id;
+    setBusy(submit, true, 'Вход…');
+    try {
+      const answer = await postSession(payload, { signal: ctx.signal });
+      if (answer && answer.second_factor) {
+        if (choose && kind) rememberKind(kind.id);
+        setPendingLogin({
+          challenge: answer.challenge,
+          method: answer.second_factor,
+          next,
+          resend: (options) => postSession(payload, options),
+        });
+        ctx.router.navigate(`login/second-factor${next !== 'profile' ? `?next=${encodeURIComponent(next)}` : ''}`);
+        return;
+      }
+      if (choose && kind) rememberKind(kind.id);
+      setSession(answer);
+      ctx.router.navigate(next);
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (!(err instanceof ApiError)) throw err;
+      if (err.isThrottled) {
+        throttled(err);
+      } else if (err.status === 403 && err.code === 'not_confirmed') {
+        notConfirmed(err);
+      } else if (err.status === 401) {
+        showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
+          h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
+        form.field('password').control.select();
+        form.field('password').control.focus();
+      } else if (Object.keys(err.fields).length) {
+        const rest = form.setErrors(err.fields, 'server');
+        const restText = Object.values(rest).map(String);
+        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+          restText.length ? h('ul', { class: 'notice__list' }, restText.map((t) => h('li', null, t))) : null);
+        form.focusFirstError();
+      } else {
+        showStatus('error', h('strong', null, err.message || 'Не удалось войти. Повторите попытку.'));
+      }
+    } finally {
+      if (!ctx.signal.aborted) setBusy(submit, false);
+      if (stopCountdown) submit.disabled = true;
+    }
+  }
+
+  const choice = choose
+    ? createChoice({
+      legend: 'Вы входите как',
+      name: 'kind',
+      idPrefix: 'login-kind',
+      options: kinds.map((k) => ({ value: k.id, label: k.label, description: `Вход по: ${k.login.label}` })),
+      value: kind.id,
+      onChange: (id) => {
+        const nextKind = kinds.find((k) => k.id === id);
+        if (!nextKind) return;
+        ctx.router.setQuery({ kind: id });
+        clearStatus();
+        showKind(nextKind);
+      },
+    })
+    : null;
+
+  showKind(kind);
+
+  const formEl = h('form', { class: 'card login-form', novalidate: true, 'aria-labelledby': 'login-title', onSubmit },
+    choice,
+    fieldsHost,
+    h('div', { class: 'field field--checkbox', dataset: { field: 'remember' } },
+      h('div', { class: 'checkbox-row' },
+        remember,
+        h('label', { for: 'login-remember' }, 'Запомнить меня')),
+      h('p', { class: 'field-hint', id: 'login-remember-hint' }, 'Не выходить из личного кабинета после закрытия браузера. Не отмечайте на чужом компьютере.'),
+    ),
+    statusHost,
+    h('div', { class: 'form-actions' },
+      submit,
+      h('a', { class: 'link', href: ctx.router.href('password/reset') }, 'Забыли пароль?'),
     ),
   );
+
+  return h('section', { class: 'page page--narrow page--login' },
+    heading,
+    flash ? notice(flash.kind, flash.text) : null,
+    formEl,
+    asideHost,
+    h('p', { class: 'aside-link' }, 'Ещё не зарегистрированы? ',
+      h('a', { href: ctx.router.href('register') }, 'Регистрация')),
+  );
+}
+
+/**
+ * A small form «Отправить письмо повторно» by e-mail: POST confirm/email/resend {email}.
+ * The answer never says whether the address is known.
+ */
+export function resendForm(ctx, email = '') {
+  const form = createForm({
+    fields: [{ name: 'email', label: 'Адрес электронной почты, указанный при регистрации', type: 'email', required: true }],
+  }, { idPrefix: 'resend', values: { email } });
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
+  let stop = null;
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (button.disabled) return;
+    status.replaceChildren();
+    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
+    setBusy(button, true);
+    let wait = null;
+    try {
+      await api.post('confirm/email/resend', { email: form.values().email }, { signal: ctx.signal });
+      mount(status, notice('success', h('strong', null, 'Письмо отправлено'),
+        h('p', null, 'Если учётная запись с этим адресом ожидает подтверждения, на него придёт новое письмо со ссылкой. Проверьте и папку «Спам».')));
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (err instanceof ApiError && err.isThrottled) {
+        wait = err.retryAfter ?? 60;
+      } else if (err instanceof ApiError && Object.keys(err.fields).length) {
+        form.setErrors(err.fields);
+        form.focusFirstError();
+      } else {
+        mount(status, notice('error', err.message || 'Не удалось отправить письмо.'));
+      }
+    } finally {
+      if (!ctx.signal.aborted) setBusy(button, false);
+    }
+    if (wait !== null) {
+      const text = h('span', null);
+      mount(status, notice('info', text));
+      button.disabled = true;
+      if (stop) stop();
+      stop = countdown(wait, {
+        signal: ctx.signal,
+        onTick: (left) => { text.textContent = `Письмо уже отправлено недавно. Повторная отправка будет доступна через ${left} с.`; },
+        onDone: () => { button.disabled = false; status.replaceChildren(); },
+      });
+    }
+  }
+  return h('form', { class: 'inline-form resend-form', novalidate: true, onSubmit },
+    form.element, status, h('div', { class: 'form-actions' }, button));
 }

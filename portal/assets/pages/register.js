@@ -1,11 +1,20 @@
 // Registration of a consumer. The form (applicant kinds, their fields,
-// consents) comes from the tenant's rules on the server:
+// consents, password policy) comes from the tenant's rules on the server:
 //   GET  {api}/forms/registration
-//   POST {api}/forms/registration/validate  {kind, fields, consents}
+//   POST {api}/registration  {kind, fields, consents}
+//     → 201 {user, confirmations, pending_token, message}; 422 / 409 with fields
+// What follows depends on the tenant's confirmations:
+//   "email" — a link in the mail (POST {api}/confirm/email/resend {pending_token} sends it again);
+//   "phone" — a 6-digit SMS code: POST {api}/confirm/phone {pending_token, code},
+//             POST {api}/confirm/phone/resend {pending_token} (429 with retry_after in the cool-down).
+// The pending registration is kept in sessionStorage of this tab, so a
+// reload while waiting for the SMS does not lose the code entry.
 
-import { api, getDictionary, ApiError } from '../api.js';
+import { api, getDictionary, ApiError, tenantId } from '../api.js';
 import { createForm, createConsents, createChoice, setBusy } from '../forms.js';
-import { h, mount, notice } from '../ui.js';
+import { createCodeEntry } from '../code-entry.js';
+import { h, mount, notice, countdown } from '../ui.js';
+import { loadSession, displayName } from '../session.js';
 
 export const title = 'Регистрация';
 
@@ -14,15 +23,30 @@ export function validateRegistration(payload, options) {
   return api.post('forms/registration/validate', payload, options);
 }
 
-// Creating the account itself is the next step of the server API. Until it is
-// there, a successful check ends the submission with a "data is correct"
-// message; when it arrives, switch REGISTRATION_AVAILABLE on and point
-// registerAccount() at the endpoint.
-export const REGISTRATION_AVAILABLE = false;
-
-/** Creates the account from a payload that passed validation. */
+/** Creates the account: 201 {user, confirmations, pending_token, message}. */
 export function registerAccount(payload, options) {
   return api.post('registration', payload, options);
+}
+
+const STORE_KEY = () => `kabinet.registration.${tenantId() || 'default'}`;
+
+function loadPending() {
+  try {
+    const raw = sessionStorage.getItem(STORE_KEY());
+    const p = raw ? JSON.parse(raw) : null;
+    return p && typeof p === 'object' && p.pending_token ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+function savePending(p) {
+  try {
+    if (p) sessionStorage.setItem(STORE_KEY(), JSON.stringify(p));
+    else sessionStorage.removeItem(STORE_KEY());
+  } catch {
+    // Storage is off: the result stays on screen until the page is left.
+  }
 }
 
 function loginHint(kind) {
@@ -39,7 +63,11 @@ function listRest(rest, labelOf) {
 
 export async function render(ctx) {
   const definition = await api.get('forms/registration', { signal: ctx.signal });
-  const kinds = Array.isArray(definition.kinds) ? definition.kinds : [];
+  const policy = definition.password_policy && typeof definition.password_policy === 'object' ? definition.password_policy : null;
+  const kinds = (Array.isArray(definition.kinds) ? definition.kinds : []).map((k) => ({
+    ...k,
+    fields: (k.fields || []).map((f) => (f.type === 'password' && policy ? { ...f, policy } : f)),
+  }));
 
   const heading = h('h1', { class: 'page__title', id: 'register-title', tabindex: '-1' }, 'Регистрация');
   if (!kinds.length) {
@@ -56,7 +84,7 @@ export async function render(ctx) {
   const fieldsHost = h('div', { class: 'reg-form__fields' });
   const statusHost = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const consents = createConsents(definition.consents, { idPrefix: 'reg-consent', checked: checkedConsents });
-  const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--lg' }, 'Отправить');
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--lg' }, 'Зарегистрироваться');
 
   function showKind(next) {
     kind = next;
@@ -105,16 +133,23 @@ export async function render(ctx) {
       fields: form.values(),
       consents: consents.element ? consents.checked() : [],
     };
-    setBusy(submit, true, 'Проверка…');
+    setBusy(submit, true, 'Регистрация…');
     try {
-      await validateRegistration(payload, { signal: ctx.signal });
-      if (REGISTRATION_AVAILABLE) {
-        await registerAccount(payload, { signal: ctx.signal });
-      }
-      form.clearErrors();
-      if (consents.element) consents.clearErrors();
-      showStatus('success', h('strong', null, 'Данные заполнены верно'),
-        h('p', null, 'Сервер проверил введённые сведения, ошибок не найдено.'));
+      const answer = await registerAccount(payload, { signal: ctx.signal });
+      const pending = {
+        pending_token: answer && answer.pending_token,
+        confirmations: Array.isArray(answer && answer.confirmations) ? answer.confirmations : [],
+        state: answer && answer.user ? answer.user.state : null,
+        message: (answer && answer.message) || '',
+        kind: kind.id,
+        email: payload.fields.email || null,
+        phone: payload.fields.phone || null,
+      };
+      if (pending.pending_token && pending.state !== 'active') savePending(pending);
+      mount(page, resultView(ctx, pending, () => { savePending(null); ctx.router.navigate('register', { replace: true }); }));
+      const focusTarget = page.querySelector('.registration-result__title');
+      if (focusTarget) focusTarget.focus();
+      return;
     } catch (err) {
       if (ctx.signal.aborted) return;
       if (err instanceof ApiError && Object.keys(err.fields).length) {
@@ -122,13 +157,18 @@ export async function render(ctx) {
         if (consents.element) consents.clearErrors();
         let rest = form.setErrors(err.fields, 'server');
         if (consents.element) rest = consents.setErrors(rest);
-        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'), listRest(rest, labelOf));
+        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'), listRest(rest, labelOf),
+          err.status === 409
+            ? h('p', null, 'Если это ваша учётная запись, ',
+              h('a', { href: ctx.router.href(`login?kind=${encodeURIComponent(kind.id)}`) }, 'войдите'), ' или ',
+              h('a', { href: ctx.router.href('password/reset') }, 'восстановите пароль'), '.')
+            : null);
         if (!form.focusFirstError()) consents.focusFirstError();
       } else {
         showStatus('error', h('strong', null, err.message || 'Не удалось отправить данные. Повторите попытку.'));
       }
     } finally {
-      setBusy(submit, false);
+      if (!ctx.signal.aborted) setBusy(submit, false);
     }
   }
 
@@ -167,11 +207,156 @@ export async function render(ctx) {
   ),
   );
 
-  return h('section', { class: 'page page--form' },
+  const page = h('section', { class: 'page page--form page--register' });
+  const waiting = loadPending();
+  if (waiting) {
+    mount(page, resultView(ctx, waiting, () => { savePending(null); ctx.router.navigate('register', { replace: true }); }));
+    return page;
+  }
+  mount(page,
     heading,
     h('p', { class: 'lead' },
       `Создайте учётную запись в личном кабинете ${ctx.tenant.short_name || ctx.tenant.name}. `,
       'Поля, отмеченные звёздочкой (*), обязательны для заполнения.'),
     formEl,
+  );
+  return page;
+}
+
+function loginHref(ctx, p) {
+  return ctx.router.href(p.kind ? `login?kind=${encodeURIComponent(p.kind)}` : 'login');
+}
+
+/**
+ * What comes after a successful registration: the server's message and the
+ * next step — the mail, the SMS code, or the way in.
+ * @param {object} p  {pending_token, confirmations, state, message, kind, email, phone}
+ * @param {() => void} restart  forgets this registration and shows the empty form
+ */
+function resultView(ctx, p, restart) {
+  const confirmations = p.confirmations || [];
+  // After a reload: what is still to confirm (known once the phone was confirmed here).
+  const left = Array.isArray(p.remaining) ? p.remaining : confirmations;
+  const needsEmail = confirmations.includes('email');
+  const needsPhone = confirmations.includes('phone');
+  const steps = [];
+  const outcome = h('div', { class: 'registration-result__outcome', 'aria-live': 'polite' });
+  if (needsPhone && !left.includes('phone')) {
+    mount(outcome, notice('info', h('strong', null, 'Номер телефона подтверждён'),
+      h('p', null, 'Осталось подтвердить адрес электронной почты: откройте письмо и перейдите по ссылке из него.')));
+  }
+
+  if (needsEmail) steps.push(emailStep(ctx, p));
+  if (needsPhone && left.includes('phone')) {
+    steps.push(phoneStep(ctx, p, (answer) => {
+      p.state = answer && answer.state;
+      p.remaining = Array.isArray(answer && answer.remaining) ? answer.remaining : [];
+      if (p.state === 'active' || !p.remaining.length) {
+        savePending(null);
+        mount(outcome, notice('success', h('strong', null, 'Регистрация завершена'),
+          h('p', null, 'Учётная запись подтверждена. Теперь вы можете войти в личный кабинет.'),
+          h('p', null, h('a', { class: 'btn btn--primary', href: loginHref(ctx, p) }, 'Войти'))));
+      } else {
+        savePending(p);
+        mount(outcome, notice('info', h('strong', null, 'Номер телефона подтверждён'),
+          p.remaining.includes('email')
+            ? h('p', null, 'Осталось подтвердить адрес электронной почты: откройте письмо и перейдите по ссылке из него.')
+            : h('p', null, 'Осталось завершить подтверждение учётной записи.')));
+      }
+    }));
+  }
+
+  const nothingToConfirm = !needsEmail && !needsPhone;
+  if (nothingToConfirm) {
+    // No confirmations: the account is active. The server may have logged the person in already.
+    loadSession({ force: true }).then((user) => {
+      if (ctx.signal.aborted) return;
+      mount(outcome, user
+        ? notice('success', h('p', null, `Вы вошли в личный кабинет как ${displayName(user)}.`),
+          h('p', null, h('a', { class: 'btn btn--primary', href: ctx.router.href('profile') }, 'Перейти в профиль')))
+        : notice('info', h('p', null, 'Теперь вы можете войти в личный кабинет с указанными логином и паролем.'),
+          h('p', null, h('a', { class: 'btn btn--primary', href: loginHref(ctx, p) }, 'Войти'))));
+    }, () => {
+      if (ctx.signal.aborted) return;
+      mount(outcome, h('p', null, h('a', { class: 'btn btn--primary', href: loginHref(ctx, p) }, 'Войти')));
+    });
+  }
+
+  return h('div', { class: 'registration-result' },
+    h('h1', { class: 'page__title registration-result__title', tabindex: '-1' },
+      nothingToConfirm ? 'Регистрация выполнена' : 'Регистрация почти завершена'),
+    notice('success', p.message
+      ? h('p', { class: 'registration-result__message' }, p.message)
+      : h('strong', null, 'Учётная запись создана')),
+    steps,
+    outcome,
+    h('div', { class: 'form-actions registration-result__actions' },
+      nothingToConfirm ? null : h('a', { class: 'link', href: loginHref(ctx, p) }, 'Уже подтвердили? Войти'),
+      h('button', { type: 'button', class: 'btn btn--ghost', onClick: restart }, 'Зарегистрировать другую учётную запись'),
+    ),
+  );
+}
+
+function emailStep(ctx, p) {
+  const status = h('p', { class: 'field-hint resend-status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
+  button.addEventListener('click', async () => {
+    if (button.disabled) return;
+    status.textContent = '';
+    setBusy(button, true, 'Отправка…');
+    let wait = null;
+    try {
+      await api.post('confirm/email/resend', { pending_token: p.pending_token }, { signal: ctx.signal });
+      status.textContent = 'Письмо отправлено ещё раз.';
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (err instanceof ApiError && err.isThrottled) wait = err.retryAfter ?? 60;
+      else status.textContent = err.message || 'Не удалось отправить письмо.';
+    } finally {
+      if (!ctx.signal.aborted) setBusy(button, false);
+    }
+    if (wait !== null) {
+      button.disabled = true;
+      countdown(wait, {
+        signal: ctx.signal,
+        onTick: (left) => { status.textContent = `Отправить письмо повторно можно через ${left} с`; },
+        onDone: () => { button.disabled = false; status.textContent = ''; },
+      });
+    }
+  });
+  return h('section', { class: 'card step', dataset: { step: 'email' }, 'aria-labelledby': 'step-email-title' },
+    h('h2', { class: 'section-title', id: 'step-email-title' }, 'Подтвердите адрес электронной почты'),
+    h('p', null, p.email
+      ? ['Мы отправили письмо на адрес ', h('strong', { class: 'nowrap' }, p.email), '. Откройте его и перейдите по ссылке, чтобы активировать учётную запись.']
+      : 'Мы отправили письмо на адрес, указанный при регистрации. Откройте его и перейдите по ссылке, чтобы активировать учётную запись.'),
+    h('p', { class: 'muted' }, 'Письма нет несколько минут? Проверьте папку «Спам» или отправьте письмо ещё раз.'),
+    h('div', { class: 'form-actions' }, button),
+    status,
+  );
+}
+
+function phoneStep(ctx, p, onConfirmed) {
+  const body = h('div');
+  const entry = createCodeEntry({
+    idPrefix: 'confirm-phone',
+    label: 'Код из SMS',
+    hint: 'Шесть цифр; код действует 10 минут',
+    submitText: 'Подтвердить номер',
+    signal: ctx.signal,
+    submit: (code, options) => api.post('confirm/phone', { pending_token: p.pending_token, code }, options),
+    resend: (options) => api.post('confirm/phone/resend', { pending_token: p.pending_token }, options),
+    onSuccess: (answer) => {
+      mount(body, notice('success', h('strong', null, 'Номер телефона подтверждён')));
+      onConfirmed(answer);
+    },
+  });
+  mount(body,
+    h('p', null, p.phone
+      ? ['Мы отправили SMS с кодом на номер ', h('strong', { class: 'nowrap' }, p.phone), '. Введите код, чтобы подтвердить номер.']
+      : 'Мы отправили SMS с кодом на номер, указанный при регистрации. Введите код, чтобы подтвердить номер.'),
+    entry.element);
+  return h('section', { class: 'card step', dataset: { step: 'phone' }, 'aria-labelledby': 'step-phone-title' },
+    h('h2', { class: 'section-title', id: 'step-phone-title' }, 'Подтвердите номер телефона'),
+    body,
   );
 }

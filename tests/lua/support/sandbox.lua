@@ -8,14 +8,16 @@
 -- package. `require(name)` maps dots to slashes and looks in the folder of
 -- the tenant being loaded, then in scripts/; modules are cached by file, so
 -- tenant-local modules of different tenants never collide. Globals `kabinet`
--- (array, log) and `load_tenant(id)` are provided as the host provides them.
+-- (array, log) and `load_tenant(id [, folder])` are provided as the host
+-- provides them (`folder`, relative to the repository, holds tenant folders
+-- other than tenants/, e.g. the test fixtures).
 -- This file itself runs with the full standard library.
 
 local root, test_path = arg[1], arg[2]
 assert(root and test_path, "usage: sandbox.lua <repo root> <test file>")
 
 local env
-local current_tenant
+local current_dir                               -- folder of the tenant being loaded
 local modules = {}                              -- file path → module value
 local arrays = setmetatable({}, { __mode = "k" }) -- tables marked by kabinet.array
 
@@ -40,8 +42,8 @@ local function sandbox_require(name)
   end
   local rel = name:gsub("%.", "/") .. ".lua"
   local path
-  if current_tenant and file_exists(root .. "/tenants/" .. current_tenant .. "/" .. rel) then
-    path = root .. "/tenants/" .. current_tenant .. "/" .. rel
+  if current_dir and file_exists(current_dir .. "/" .. rel) then
+    path = current_dir .. "/" .. rel
   elseif file_exists(root .. "/scripts/" .. rel) then
     path = root .. "/scripts/" .. rel
   elseif file_exists(root .. "/tests/lua/support/" .. rel) then
@@ -85,17 +87,22 @@ env = {
 }
 env._G = env
 
---- Loads tenants/<id>/tenant.lua and returns its declaration (a new table
--- on every call).
-env.load_tenant = function(id)
+--- Loads <folder>/<id>/tenant.lua (folder "tenants" unless given, relative
+-- to the repository) and returns its declaration (a new table on every call).
+env.load_tenant = function(id, folder)
   if type(id) ~= "string" or not id:match("^[a-z0-9][a-z0-9%-]*$") then
     error("load_tenant: недопустимый идентификатор '" .. tostring(id) .. "'", 2)
   end
-  local chunk = load_file(root .. "/tenants/" .. id .. "/tenant.lua")
-  local previous = current_tenant
-  current_tenant = id
+  folder = folder or "tenants"
+  if type(folder) ~= "string" or not folder:match("^[%w_%-/]+$") or folder:find("..", 1, true) then
+    error("load_tenant: недопустимая папка '" .. tostring(folder) .. "'", 2)
+  end
+  local dir = root .. "/" .. folder .. "/" .. id
+  local chunk = load_file(dir .. "/tenant.lua")
+  local previous = current_dir
+  current_dir = dir
   local ok, T = pcall(chunk)
-  current_tenant = previous
+  current_dir = previous
   if not ok then error(T, 0) end
   return T
 end

@@ -1,0 +1,171 @@
+#include "notify/Outbox.h"
+
+#include "notify/MailTransport.h"
+#include "notify/SmsSender.h"
+#include "storage/Database.h"
+#include "tenants/TenantRegistry.h"
+#include "util/Crypto.h"
+#include "util/Log.h"
+
+#include <algorithm>
+#include <csignal>
+#include <pthread.h>
+#include <chrono>
+#include <ctime>
+#include <vector>
+
+namespace kabinet {
+
+namespace {
+constexpr int kMaxAttempts = 8;
+constexpr long long kLeaseSeconds = 120;
+
+long long now() { return static_cast<long long>(std::time(nullptr)); }
+
+/// 10 s, 20 s, 40 s … capped at one hour.
+long long backoff(int attempts) { return std::min<long long>(3600, 10LL << std::min(attempts, 12)); }
+} // namespace
+
+std::string enqueueMessage(soci::session& s, const std::string& tenantId, const OutgoingMessage& m) {
+    const std::string id = crypto::randomToken(12);
+    const long long t = now();
+    s << "INSERT INTO outbox (tenant_id, message_id, channel, recipient, subject, body, html, state, attempts, "
+         "next_attempt_at, lease_until, last_error, created_at) VALUES (:t, :id, :ch, :rc, :sub, :body, :html, 'queued', 0, "
+         ":next, 0, '', :created)",
+        soci::use(tenantId), soci::use(id), soci::use(m.channel), soci::use(m.recipient), soci::use(m.subject),
+        soci::use(m.body), soci::use(m.html), soci::use(t), soci::use(t);
+    return id;
+}
+
+OutboxWorker::OutboxWorker(Database& db, const TenantRegistry& tenants, std::unique_ptr<MailTransport> mail,
+                           std::unique_ptr<SmsSender> sms, std::string mailFrom)
+    : db_(db), tenants_(tenants), mail_(std::move(mail)), sms_(std::move(sms)), mailFrom_(std::move(mailFrom)) {}
+
+OutboxWorker::~OutboxWorker() { stop(); }
+
+void OutboxWorker::start() {
+    log::info("outbox worker started", {{"mail", mail_->describe()}, {"sms", sms_->describe()}});
+    thread_ = std::thread([this] { loop(); });
+}
+
+void OutboxWorker::stop() {
+    stop_ = true;
+    poke();
+    if (thread_.joinable()) thread_.join();
+}
+
+void OutboxWorker::poke() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        poked_ = true;
+    }
+    wake_.notify_one();
+}
+
+void OutboxWorker::loop() {
+    // Termination signals belong to the main thread (it waits for them); never to this one.
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGQUIT);
+    sigaddset(&blocked, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+    while (!stop_) {
+        try {
+            runOnce();
+        } catch (const std::exception& e) {
+            log::warn("outbox pass failed", {{"error", e.what()}});
+        }
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait_for(lock, std::chrono::seconds(2), [this] { return poked_ || stop_.load(); });
+        poked_ = false;
+    }
+}
+
+int OutboxWorker::runOnce() {
+    int handed = 0;
+    for (const auto& tenant : tenants_.ids()) {
+        std::vector<std::string> due;
+        const long long t = now();
+        db_.read([&](soci::session& s) {
+            soci::rowset<std::string> rs = (s.prepare << "SELECT message_id FROM outbox WHERE tenant_id = :t AND state = 'queued' "
+                                                         "AND next_attempt_at <= :now AND lease_until < :now2 ORDER BY next_attempt_at LIMIT 50",
+                                            soci::use(tenant), soci::use(t), soci::use(t));
+            for (const auto& id : rs) due.push_back(id);
+        });
+        for (const auto& id : due) {
+            if (stop_) return handed;
+            if (deliver(tenant, id)) ++handed;
+        }
+    }
+    return handed;
+}
+
+bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
+    // Claim the message with a lease, so that another instance (or pass) leaves it alone meanwhile.
+    bool claimed = false;
+    std::string channel, recipient, subject, body, html;
+    int attempts = 0;
+    const long long t = now(), lease = t + kLeaseSeconds;
+    db_.transaction([&](soci::session& s) {
+        soci::statement st = (s.prepare << "UPDATE outbox SET lease_until = :lease, attempts = attempts + 1 WHERE tenant_id = :t "
+                                           "AND message_id = :id AND state = 'queued' AND lease_until < :now",
+                              soci::use(lease), soci::use(tenant), soci::use(id), soci::use(t));
+        st.execute(true);
+        claimed = st.get_affected_rows() == 1;
+        if (claimed)
+            s << "SELECT channel, recipient, subject, body, html, attempts FROM outbox WHERE tenant_id = :t AND message_id = :id",
+                soci::use(tenant), soci::use(id), soci::into(channel), soci::into(recipient), soci::into(subject),
+                soci::into(body), soci::into(html), soci::into(attempts);
+    });
+    if (!claimed) return false;
+    std::string error;
+    bool retryable = true;
+    try {
+        if (channel == "email") {
+            MailMessage m;
+            m.from = mailFrom_;
+            m.to = recipient;
+            m.subject = subject;
+            m.text = body;
+            m.html = html;
+            m.messageId = tenant + "." + id;
+            mail_->send(m);
+        } else {
+            sms_->send(recipient, body, id);
+        }
+    } catch (const MailError& e) {
+        error = e.what();
+        retryable = e.retryable;
+    } catch (const SmsError& e) {
+        error = e.what();
+        retryable = e.retryable;
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    const long long done = now();
+    if (error.empty()) {
+        db_.transaction([&](soci::session& s) {
+            s << "UPDATE outbox SET state = 'sent', sent_at = :t, lease_until = 0, last_error = '' WHERE tenant_id = :tn AND message_id = :id",
+                soci::use(done), soci::use(tenant), soci::use(id);
+        });
+        log::info("message delivered", {{"tenant", tenant}, {"message_id", id}, {"channel", channel},
+                                        {"attempt", std::to_string(attempts)}});
+        return true;
+    }
+    const bool giveUp = !retryable || attempts >= kMaxAttempts;
+    const long long next = done + backoff(attempts);
+    const std::string state = giveUp ? "failed" : "queued";
+    error = error.substr(0, 500);
+    db_.transaction([&](soci::session& s) {
+        s << "UPDATE outbox SET state = :st, next_attempt_at = :next, lease_until = 0, last_error = :err WHERE tenant_id = :tn AND message_id = :id",
+            soci::use(state), soci::use(next), soci::use(error), soci::use(tenant), soci::use(id);
+    });
+    log::warn(giveUp ? "message given up" : "message delivery failed; will retry",
+              {{"tenant", tenant}, {"message_id", id}, {"channel", channel}, {"attempt", std::to_string(attempts)},
+               {"error", error}});
+    return false;
+}
+
+} // namespace kabinet

@@ -1,0 +1,64 @@
+#pragma once
+/// The outbox: mails and text messages are written in the same transaction as the change that causes
+/// them, and a worker delivers them afterwards, with retries and backoff. Queued messages survive a
+/// restart; a delivered message is marked sent and never picked again (delivery is at least once: a crash
+/// between the hand-over and the mark may repeat it, with the same Message-ID / reference).
+#include <soci/soci.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace kabinet {
+
+class Database;
+class MailTransport;
+class SmsSender;
+class TenantRegistry;
+
+/// One message to queue.
+struct OutgoingMessage {
+    std::string channel;   ///< "email" or "sms"
+    std::string recipient; ///< address or E.164 number
+    std::string subject;   ///< mails only
+    std::string body;      ///< plain text
+    std::string html;      ///< optional (mails)
+};
+
+/// Queues a message inside the caller's transaction; returns its id.
+std::string enqueueMessage(soci::session& s, const std::string& tenantId, const OutgoingMessage& m);
+
+/// Delivers queued messages in the background.
+class OutboxWorker {
+public:
+    OutboxWorker(Database& db, const TenantRegistry& tenants, std::unique_ptr<MailTransport> mail,
+                 std::unique_ptr<SmsSender> sms, std::string mailFrom);
+    ~OutboxWorker();
+    /// Starts the delivery thread.
+    void start();
+    /// Stops it (finishes the message in hand).
+    void stop();
+    /// Wakes the worker now (after a commit that queued something).
+    void poke();
+    /// Delivers every due message once, in this thread; returns how many were handed over. For tests/CLI.
+    int runOnce();
+
+private:
+    void loop();
+    bool deliver(const std::string& tenant, const std::string& id);
+    Database& db_;
+    const TenantRegistry& tenants_;
+    std::unique_ptr<MailTransport> mail_;
+    std::unique_ptr<SmsSender> sms_;
+    std::string mailFrom_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool poked_ = false;
+    std::atomic<bool> stop_{false};
+};
+
+} // namespace kabinet

@@ -1,0 +1,515 @@
+// The profile of the logged-in consumer (needs a session).
+//   GET   {api}/me, GET {api}/forms/profile (fields per applicant kind, the login read-only,
+//         notification switches where the tenant has them)
+//   PATCH {api}/me {fields, notifications} → as GET me (+ email_change_pending)
+//   POST  {api}/me/password {old, new, confirm}
+//   POST  {api}/me/second-factor {method: "totp" | "sms"} → {secret, otpauth_uri} | a code by SMS
+//   POST  {api}/me/second-factor/confirm {code} → {recovery_codes}
+//   DELETE {api}/me/second-factor {password}
+// Only changed fields are sent; every write carries X-CSRF-Token (api.js).
+
+import { api, getDictionary, ApiError } from '../api.js';
+import { createForm, setBusy } from '../forms.js';
+import { createCodeEntry } from '../code-entry.js';
+import { h, mount, notice } from '../ui.js';
+import { setSession, clearSession, setFlash, currentUser } from '../session.js';
+
+export const title = 'Профиль';
+
+const FACTOR_NAMES = { sms: 'код из SMS', totp: 'код из приложения-аутентификатора' };
+
+/** A 401 that means "the session is over" rather than "wrong password". */
+function sessionEnded(err) {
+  return err instanceof ApiError && err.status === 401 && !Object.keys(err.fields).length
+    && !['invalid_credentials', 'invalid_password', 'invalid_code'].includes(err.code);
+}
+
+function toLogin(ctx) {
+  clearSession();
+  setFlash('info', 'Сессия завершена. Войдите снова, чтобы продолжить.');
+  ctx.router.navigate('login?next=profile', { replace: true });
+}
+
+/** The values the form starts with: the profile's fields, e-mail and phone, the login. */
+function initialValues(user, fields) {
+  const own = user.fields && typeof user.fields === 'object' ? user.fields : {};
+  const out = {};
+  for (const f of fields) {
+    let v = own[f.name];
+    if (v === undefined && f.name === 'email') v = user.email;
+    if (v === undefined && f.name === 'phone') v = user.phone;
+    if (v === undefined && user.login && user.login.field === f.name) v = user.login.value;
+    if (v !== undefined && v !== null) out[f.name] = v;
+  }
+  return out;
+}
+
+function sameValue(a, b) {
+  if (typeof a === 'boolean' || typeof b === 'boolean') return Boolean(a) === Boolean(b);
+  return String(a ?? '') === String(b ?? '');
+}
+
+export async function render(ctx) {
+  let me;
+  let definition;
+  let registration = null;
+  try {
+    [me, definition, registration] = await Promise.all([
+      api.get('me', { signal: ctx.signal }),
+      api.get('forms/profile', { signal: ctx.signal }),
+      api.get('forms/registration', { signal: ctx.signal }).catch((err) => { if (ctx.signal.aborted) throw err; return null; }),
+    ]);
+  } catch (err) {
+    if (sessionEnded(err)) {
+      toLogin(ctx);
+      return h('div');
+    }
+    throw err;
+  }
+  setSession(me);
+  const policy = registration && registration.password_policy && typeof registration.password_policy === 'object'
+    ? registration.password_policy : null;
+
+  const page = h('section', { class: 'page page--profile' });
+  const detailsHost = h('div');
+  mount(page,
+    h('h1', { class: 'page__title', id: 'profile-title', tabindex: '-1' }, 'Профиль'),
+    h('p', { class: 'lead' }, 'Ваши данные в личном кабинете. Логин для входа изменить нельзя; остальные сведения можно исправить и сохранить.'),
+    detailsHost,
+    passwordSection(ctx, policy),
+    secondFactorSection(ctx),
+  );
+  showDetails(ctx, detailsHost, me.user, definition, null);
+  return page;
+}
+
+// ---------------------------------------------------------------------------
+// Personal data and notification switches
+
+function showDetails(ctx, host, user, definition, after) {
+  const kinds = Array.isArray(definition && definition.kinds) ? definition.kinds : [];
+  const kindDef = kinds.find((k) => k.id === user.kind) || (kinds.length === 1 ? kinds[0] : null);
+  let fields = kindDef && Array.isArray(kindDef.fields) ? kindDef.fields : [];
+  if (!fields.length) {
+    // No form for this kind: show what the server keeps, the login read-only.
+    fields = Object.keys(user.fields || {}).map((name) => ({ name, label: name, type: 'text', required: false,
+      editable: !(user.login && user.login.field === name) }));
+  }
+  const notificationDefs = (kindDef && Array.isArray(kindDef.notifications) && kindDef.notifications)
+    || (Array.isArray(definition && definition.notifications) ? definition.notifications : []);
+
+  const form = createForm({ fields }, {
+    idPrefix: 'profile',
+    values: initialValues(user, fields),
+    loadDictionary: getDictionary,
+    onChange: () => { if (status.dataset.kind === 'success') clearStatus(); },
+  });
+  const notifications = notificationSwitches(notificationDefs, user.notifications || {});
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary' }, 'Сохранить');
+  const cancel = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost',
+    onClick: () => showDetails(ctx, host, currentUser() || user, definition, null),
+  }, 'Отменить изменения');
+
+  // What the server has, to send only what changed (dictionary fields get their value once loaded).
+  let baseline = form.values();
+  form.ready.then(() => { baseline = form.values(); });
+  const baselineNotifications = notifications ? notifications.values() : {};
+
+  function clearStatus() {
+    status.replaceChildren();
+    delete status.dataset.kind;
+  }
+  function showStatus(kind, ...content) {
+    status.dataset.kind = kind;
+    mount(status, notice(kind, ...content));
+  }
+
+  function changes() {
+    const now = form.values();
+    const base = baseline || {};
+    const changed = {};
+    for (const [name, value] of Object.entries(now)) {
+      if (!sameValue(value, base[name])) changed[name] = value;
+    }
+    for (const name of Object.keys(base)) {
+      const inst = form.field(name);
+      if (!(name in now) && inst && inst.visible && !inst.readOnly) changed[name] = '';
+    }
+    const notif = {};
+    if (notifications) {
+      for (const [id, on] of Object.entries(notifications.values())) {
+        if (on !== baselineNotifications[id]) notif[id] = on;
+      }
+    }
+    return { fields: changed, notifications: notif };
+  }
+
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (submit.disabled) return;
+    clearStatus();
+    if (Object.keys(form.validate()).length) {
+      showStatus('error', h('strong', null, 'Проверьте правильность заполнения полей'), h('p', null, 'Исправьте ошибки, указанные у полей.'));
+      form.focusFirstError();
+      return;
+    }
+    const diff = changes();
+    if (!Object.keys(diff.fields).length && !Object.keys(diff.notifications).length) {
+      showStatus('info', 'Изменений нет: сохранять нечего.');
+      return;
+    }
+    const body = {};
+    if (Object.keys(diff.fields).length) body.fields = diff.fields;
+    if (Object.keys(diff.notifications).length) body.notifications = { ...(notifications ? notifications.values() : {}) };
+    setBusy(submit, true, 'Сохранение…');
+    try {
+      const answer = await api.patch('me', body, { signal: ctx.signal });
+      setSession(answer);
+      const emailAsked = diff.fields.email;
+      showDetails(ctx, host, answer.user, definition, {
+        emailPending: Boolean(answer.email_change_pending),
+        email: emailAsked,
+      });
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (sessionEnded(err)) { toLogin(ctx); return; }
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        const rest = form.setErrors(err.fields, 'server');
+        const restList = Object.entries(rest).filter(([k]) => !(notifications && notifications.has(k)));
+        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+          restList.length ? h('ul', { class: 'notice__list' }, restList.map(([, m]) => h('li', null, String(m)))) : null);
+        form.focusFirstError();
+      } else {
+        showStatus('error', h('strong', null, err.message || 'Не удалось сохранить изменения. Повторите попытку.'));
+      }
+    } finally {
+      if (!ctx.signal.aborted) setBusy(submit, false);
+    }
+  }
+
+  // The login is shown read-only among the fields; when the form has no such field, above them.
+  const loginInForm = user.login && fields.some((f) => f.name === user.login.field);
+  const loginText = user.login && user.login.value && !loginInForm
+    ? h('p', { class: 'profile-login' },
+      h('span', { class: 'muted' }, 'Логин: '),
+      h('strong', { class: 'profile-login__value' }, String(user.login.value)))
+    : null;
+
+  mount(host, h('section', { class: 'card profile-section profile-details', 'aria-labelledby': 'profile-details-title' },
+    h('h2', { class: 'section-title', id: 'profile-details-title' }, 'Личные данные'),
+    kindDef && kindDef.label ? h('p', { class: 'profile-kind' }, kindDef.label) : null,
+    loginText,
+    h('form', { class: 'profile-form', novalidate: true, 'aria-labelledby': 'profile-details-title', onSubmit },
+      form.element,
+      notifications ? notifications.element : null,
+      status,
+      h('div', { class: 'form-actions' }, submit, cancel),
+    ),
+  ));
+
+  if (after) {
+    showStatus('success', h('strong', { class: 'profile-saved', tabindex: '-1' }, 'Изменения сохранены'),
+      after.emailPending
+        ? h('p', { class: 'profile-email-pending' }, 'На новый адрес отправлено письмо для подтверждения',
+          after.email ? [' (', h('span', { class: 'nowrap' }, after.email), ')'] : null,
+          '. Пока адрес не подтверждён по ссылке из письма, действует прежний.')
+        : null);
+    const saved = status.querySelector('.profile-saved');
+    if (saved) saved.focus();
+  }
+}
+
+/** Switches of the notifications a tenant offers ({id, label}) — or null when it offers none. */
+function notificationSwitches(defs, current) {
+  if (!defs.length) return null;
+  const boxes = new Map();
+  const element = h('fieldset', { class: 'notifications', dataset: { field: 'notifications' } },
+    h('legend', { class: 'consents__legend' }, 'Уведомления'),
+    defs.map((d) => {
+      const id = `profile-notification-${String(d.id).replace(/[^A-Za-z0-9_-]/g, '_')}`;
+      const box = h('input', { type: 'checkbox', role: 'switch', id, name: `notifications.${d.id}`, class: 'switch__input', checked: current[d.id] === true });
+      const state = h('span', { class: 'switch__state', 'aria-hidden': 'true' });
+      const sync = () => { state.textContent = box.checked ? 'Да' : 'Нет'; };
+      box.addEventListener('change', sync);
+      sync();
+      boxes.set(String(d.id), box);
+      return h('div', { class: 'field field--boolean notification', dataset: { notification: d.id } },
+        h('span', { class: 'field-label', id: `${id}-label` }, d.label || d.id),
+        h('label', { class: 'switch', for: id },
+          box,
+          h('span', { class: 'switch__track', 'aria-hidden': 'true' }, h('span', { class: 'switch__thumb' })),
+          state),
+      );
+    }),
+  );
+  for (const [, box] of boxes) box.setAttribute('aria-labelledby', `${box.id}-label`);
+  return {
+    element,
+    has: (id) => boxes.has(String(id)),
+    values: () => Object.fromEntries([...boxes].map(([id, box]) => [id, box.checked])),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Password change
+
+function passwordSection(ctx, policy) {
+  const toggle = h('button', {
+    type: 'button',
+    class: 'btn btn--secondary password-change__toggle',
+    'aria-expanded': 'false',
+    'aria-controls': 'password-change-form',
+  }, 'Сменить пароль');
+  const host = h('div', { id: 'password-change-form', hidden: true });
+  const result = h('div', { 'aria-live': 'polite' });
+
+  function close() {
+    host.hidden = true;
+    host.replaceChildren();
+    toggle.hidden = false;
+    toggle.setAttribute('aria-expanded', 'false');
+  }
+
+  function open() {
+    result.replaceChildren();
+    const form = createForm({
+      fields: [
+        { name: 'old', label: 'Текущий пароль', type: 'password', required: true, current: true },
+        { name: 'new', label: 'Новый пароль', type: 'password', required: true, policy,
+          min_length: policy && policy.min_length, max_length: policy && policy.max_length },
+        { name: 'confirm', label: 'Повторите новый пароль', type: 'password_confirm', required: true, same_as: 'new' },
+      ],
+    }, { idPrefix: 'password-change' });
+    const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+    const submit = h('button', { type: 'submit', class: 'btn btn--primary' }, 'Сохранить пароль');
+    const cancel = h('button', { type: 'button', class: 'btn btn--ghost', onClick: () => { close(); toggle.focus(); } }, 'Отмена');
+
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (submit.disabled) return;
+      status.replaceChildren();
+      if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
+      const v = form.values();
+      setBusy(submit, true, 'Сохранение…');
+      try {
+        await api.post('me/password', { old: v.old, new: v.new, confirm: v.confirm }, { signal: ctx.signal });
+        close();
+        mount(result, notice('success', h('strong', { class: 'password-changed', tabindex: '-1' }, 'Пароль изменён'),
+          h('p', null, 'На других устройствах потребуется войти с новым паролем.')));
+        result.querySelector('.password-changed').focus();
+        return;
+      } catch (err) {
+        if (ctx.signal.aborted) return;
+        if (sessionEnded(err)) { toLogin(ctx); return; }
+        if (err instanceof ApiError && Object.keys(err.fields).length) {
+          const rest = form.setErrors(err.fields, 'server');
+          mount(status, notice('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+            Object.keys(rest).length ? h('ul', { class: 'notice__list' }, Object.values(rest).map((m) => h('li', null, String(m)))) : null));
+          form.focusFirstError();
+        } else if (err instanceof ApiError && err.status === 401) {
+          form.setError('old', err.message || 'Неверный текущий пароль');
+          form.focusFirstError();
+        } else {
+          mount(status, notice('error', err.message || 'Не удалось сменить пароль. Повторите попытку.'));
+        }
+      } finally {
+        if (!ctx.signal.aborted) setBusy(submit, false);
+      }
+    }
+
+    mount(host, h('form', { class: 'password-change', novalidate: true, 'aria-labelledby': 'password-title', onSubmit },
+      form.element,
+      status,
+      h('div', { class: 'form-actions' }, submit, cancel),
+    ));
+    host.hidden = false;
+    toggle.hidden = true;
+    toggle.setAttribute('aria-expanded', 'true');
+    form.field('old').control.focus();
+  }
+
+  toggle.addEventListener('click', open);
+
+  return h('section', { class: 'card profile-section profile-password', 'aria-labelledby': 'password-title' },
+    h('h2', { class: 'section-title', id: 'password-title' }, 'Пароль'),
+    h('p', { class: 'muted' }, 'Для смены пароля понадобится текущий пароль. После смены на других устройствах нужно будет войти заново.'),
+    result,
+    toggle,
+    host,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Second factor
+
+function secondFactorSection(ctx) {
+  const tenant = ctx.tenant;
+  const offersSms = tenant.second_factor === 'sms';
+  const body = h('div', { class: 'second-factor', 'aria-live': 'polite' });
+  const section = h('section', { class: 'card profile-section profile-second-factor', 'aria-labelledby': 'second-factor-title' },
+    h('h2', { class: 'section-title', id: 'second-factor-title' }, 'Двухфакторная аутентификация'),
+    body,
+  );
+
+  function factor() {
+    const u = currentUser();
+    return u && u.second_factor ? u.second_factor : null;
+  }
+
+  function markFactor(method) {
+    const u = currentUser();
+    if (u) setSession({ user: { ...u, second_factor: method } });
+  }
+
+  function failure(err, status) {
+    if (sessionEnded(err)) { toLogin(ctx); return; }
+    mount(status, notice('error', err.message || 'Не удалось выполнить действие. Повторите попытку.'));
+  }
+
+  function showOff(message) {
+    const status = h('div', { class: 'form-status' });
+    const start = (method) => async (e) => {
+      const button = e.currentTarget;
+      status.replaceChildren();
+      setBusy(button, true, 'Подождите…');
+      try {
+        const answer = await api.post('me/second-factor', { method }, { signal: ctx.signal });
+        if (method === 'totp') showTotpSetup(answer || {});
+        else showSmsSetup();
+      } catch (err) {
+        if (ctx.signal.aborted) return;
+        setBusy(button, false);
+        if (err instanceof ApiError && err.fields && err.fields.phone) {
+          mount(status, notice('error', h('strong', null, err.message || 'Не удалось отправить код'), h('p', null, String(err.fields.phone))));
+        } else {
+          failure(err, status);
+        }
+      }
+    };
+    mount(body,
+      message || null,
+      h('p', { class: 'second-factor__state' }, 'Сейчас выключена: для входа достаточно логина и пароля.'),
+      h('p', { class: 'muted' }, 'Включите, чтобы при входе, кроме пароля, вводить одноразовый код. Так посторонний не войдёт в личный кабинет, даже узнав пароль.'),
+      status,
+      h('div', { class: 'form-actions' },
+        offersSms ? h('button', { type: 'button', class: 'btn btn--primary second-factor__enable-sms', onClick: start('sms') }, 'Включить вход с кодом из SMS') : null,
+        h('button', { type: 'button', class: offersSms ? 'btn btn--secondary second-factor__enable-totp' : 'btn btn--primary second-factor__enable-totp', onClick: start('totp') },
+          'Включить вход с кодом из приложения'),
+      ),
+    );
+  }
+
+  function confirmStep(method, intro, extra) {
+    const entry = createCodeEntry({
+      idPrefix: `second-factor-${method}`,
+      label: method === 'sms' ? 'Код из SMS' : 'Код из приложения',
+      hint: method === 'sms' ? 'Шесть цифр из сообщения' : 'Шесть цифр, которые показывает приложение',
+      submitText: 'Включить',
+      signal: ctx.signal,
+      submit: (code, options) => api.post('me/second-factor/confirm', { code }, options),
+      resend: method === 'sms' ? (options) => api.post('me/second-factor', { method: 'sms' }, options) : null,
+      onSuccess: (answer) => {
+        markFactor(method);
+        showRecoveryCodes(method, Array.isArray(answer && answer.recovery_codes) ? answer.recovery_codes : []);
+      },
+    });
+    const cancel = h('button', { type: 'button', class: 'btn btn--ghost', onClick: () => showOff() }, 'Отмена');
+    mount(body, intro, extra || null, entry.element, h('div', { class: 'form-actions' }, cancel));
+    entry.focus();
+  }
+
+  function showTotpSetup(answer) {
+    const secret = String(answer.secret || '');
+    const uri = String(answer.otpauth_uri || '');
+    const grouped = secret.replace(/(.{4})(?=.)/g, '$1 ');
+    confirmStep('totp',
+      h('ol', { class: 'steps-list' },
+        h('li', null, 'Установите на телефон приложение-аутентификатор (например, Яндекс Ключ или Google Authenticator).'),
+        h('li', null, 'Добавьте в нём новую учётную запись и введите ключ вручную (или вставьте ссылку целиком, если приложение это умеет).'),
+        h('li', null, 'Введите ниже шестизначный код, который покажет приложение.')),
+      h('dl', { class: 'totp-setup' },
+        h('dt', null, 'Ключ'),
+        h('dd', null, h('code', { class: 'totp-setup__secret', dataset: { secret } }, grouped)),
+        uri ? h('dt', null, 'Ссылка для приложения') : null,
+        uri ? h('dd', null, h('code', { class: 'totp-setup__uri' }, uri)) : null,
+      ));
+  }
+
+  function showSmsSetup() {
+    const u = currentUser();
+    const phone = u && u.phone;
+    confirmStep('sms',
+      h('p', null, 'Мы отправили код в SMS на номер ', phone ? h('strong', { class: 'nowrap' }, phone) : 'из вашего профиля',
+        '. Введите его, чтобы включить вход с кодом из SMS.'));
+  }
+
+  function showRecoveryCodes(method, codes) {
+    const done = h('button', { type: 'button', class: 'btn btn--primary', onClick: () => showOn() }, 'Я сохранил коды');
+    mount(body,
+      notice('success', h('strong', { class: 'second-factor__enabled', tabindex: '-1' }, 'Двухфакторная аутентификация включена'),
+        h('p', null, `При входе, кроме пароля, понадобится ${FACTOR_NAMES[method] || 'одноразовый код'}.`)),
+      codes.length
+        ? h('div', { class: 'recovery' },
+          h('h3', { class: 'recovery__title' }, 'Резервные коды'),
+          h('p', null, 'Каждый код можно один раз ввести вместо кода при входе — например, если телефон потерян. ',
+            h('strong', null, 'Сохраните их сейчас в надёжном месте: больше они показаны не будут.')),
+          h('ol', { class: 'recovery-codes' }, codes.map((c) => h('li', null, h('code', null, String(c))))))
+        : null,
+      h('div', { class: 'form-actions' }, done),
+    );
+    const title = body.querySelector('.second-factor__enabled');
+    if (title) title.focus();
+  }
+
+  function showOn(message) {
+    const method = factor();
+    const form = createForm({
+      fields: [{ name: 'password', label: 'Пароль', type: 'password', required: true, current: true,
+        hint: 'Чтобы выключить двухфакторную аутентификацию, подтвердите её паролем' }],
+    }, { idPrefix: 'second-factor-off' });
+    const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+    const submit = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Выключить');
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (submit.disabled) return;
+      status.replaceChildren();
+      if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
+      setBusy(submit, true, 'Выключение…');
+      try {
+        await api.del('me/second-factor', { body: { password: form.values().password }, signal: ctx.signal });
+        markFactor(null);
+        showOff(notice('success', 'Двухфакторная аутентификация выключена.'));
+        return;
+      } catch (err) {
+        if (ctx.signal.aborted) return;
+        if (err instanceof ApiError && err.fields && err.fields.password) {
+          form.setErrors({ password: err.fields.password });
+          form.focusFirstError();
+        } else if (err instanceof ApiError && err.status === 401 && !sessionEnded(err)) {
+          form.setError('password', err.message || 'Неверный пароль');
+          form.focusFirstError();
+        } else if (err instanceof ApiError && err.status === 403 && err.code !== 'csrf_failed') {
+          mount(status, notice('error', err.message || 'Для вашей учётной записи двухфакторная аутентификация обязательна.'));
+        } else {
+          failure(err, status);
+        }
+      } finally {
+        if (!ctx.signal.aborted) setBusy(submit, false);
+      }
+    }
+    mount(body,
+      message || null,
+      h('p', { class: 'second-factor__state' }, 'Включена: при входе, кроме пароля, нужен ',
+        h('strong', null, FACTOR_NAMES[method] || 'одноразовый код'), '.'),
+      h('form', { class: 'second-factor-off', novalidate: true, onSubmit },
+        form.element, status, h('div', { class: 'form-actions' }, submit)),
+    );
+  }
+
+  if (factor()) showOn(); else showOff();
+  return section;
+}

@@ -1,0 +1,137 @@
+// Who is logged in. The session itself is an HttpOnly cookie the page never
+// sees; what the page knows is the user from the last session answer
+// (POST session, POST session/second-factor, GET me) and its CSRF token,
+// both kept in memory only. After a reload GET me asks again.
+
+import { api, ApiError, setCsrfToken } from './api.js';
+
+let user = null;
+let known = false;        // true once the server said who (or that nobody) is logged in
+let loading = null;
+const listeners = new Set();
+
+function emit() {
+  for (const fn of listeners) {
+    try { fn(user); } catch (err) { console.error(err); }
+  }
+}
+
+/** The logged-in user ({id, kind, role, state, login, fields, email, phone, ...}) or null. */
+export function currentUser() {
+  return user;
+}
+
+/** Calls fn(user) whenever someone logs in or out; returns a function that stops it. */
+export function onSessionChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Takes the answer of POST session / session/second-factor / GET me / PATCH me: {user, csrf}. */
+export function setSession(answer) {
+  user = answer && answer.user ? answer.user : null;
+  known = true;
+  if (answer && answer.csrf) setCsrfToken(answer.csrf);
+  emit();
+}
+
+/** Forgets the user (after logout, or when the server says the session is over). */
+export function clearSession() {
+  user = null;
+  known = true;
+  setCsrfToken(null);
+  emit();
+}
+
+/**
+ * Asks GET me once per page load (or again with force) and resolves with the user or null.
+ * A 401 means "nobody is logged in"; other failures reject.
+ */
+export function loadSession({ force = false, signal } = {}) {
+  if (known && !force) return Promise.resolve(user);
+  if (loading && !force) return loading;
+  const p = api.get('me', { signal }).then(
+    (answer) => { setSession(answer); return user; },
+    (err) => {
+      if (err instanceof ApiError && err.status === 401) {
+        clearSession();
+        return null;
+      }
+      throw err;
+    },
+  );
+  loading = p;
+  p.finally(() => { if (loading === p) loading = null; }).catch(() => {});
+  return p;
+}
+
+/** DELETE session; the user is forgotten even if the server already ended it. */
+export async function logout() {
+  try {
+    await api.del('session');
+  } catch (err) {
+    if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) throw err;
+  }
+  clearSession();
+}
+
+/** «Иванов Иван Иванович» → «Иванов И. И.»; anything else stays as it is. */
+function shortPersonName(full) {
+  const words = full.trim().split(/\s+/);
+  if (words.length < 2 || words.length > 3 || !words.every((w) => /^[\p{L}-]+$/u.test(w))) return full.trim();
+  return `${words[0]} ${words.slice(1).map((w) => `${w[0].toUpperCase()}.`).join(' ')}`;
+}
+
+/** The name to show in the header: Ф.И.О. (surname and initials) or organisation, else the login. */
+export function displayName(u) {
+  if (!u) return '';
+  const f = u.fields || {};
+  const person = [f.full_name, f.fio].find((v) => typeof v === 'string' && v.trim() !== '');
+  if (person) return shortPersonName(person);
+  const candidates = [f.org_short_name, f.organization, f.head_full_name, u.login && u.login.value, u.email];
+  const name = candidates.find((v) => typeof v === 'string' && v.trim() !== '');
+  return name ? name.trim() : 'Личный кабинет';
+}
+
+// ---------------------------------------------------------------------------
+// Between pages, in memory only.
+
+let pendingLogin = null;
+
+/**
+ * A login waiting for its second factor: {challenge, method, next, resend()}.
+ * resend() logs in again with the same credentials (a new SMS code); the
+ * credentials stay inside that closure and vanish with the page.
+ */
+export function setPendingLogin(p) {
+  pendingLogin = p;
+}
+
+export function getPendingLogin() {
+  return pendingLogin;
+}
+
+let flash = null;
+
+/** A message for the next page (e.g. «Вы вышли из личного кабинета»): {kind, text}. */
+export function setFlash(kind, text) {
+  flash = { kind, text };
+}
+
+/** Returns the waiting message once, or null. */
+export function takeFlash() {
+  const f = flash;
+  flash = null;
+  return f;
+}
+
+/**
+ * The page to go to after login, from "?next=": a route of this portal only
+ * ("profile", "meters/5?x=1"), never an address elsewhere.
+ */
+export function safeNext(value, fallback = 'profile') {
+  if (typeof value !== 'string' || value === '') return fallback;
+  if (!/^[A-Za-z0-9][A-Za-z0-9/_.~%-]*(\?[^#\s]*)?$/.test(value) || value.includes('//') || value.includes('..')) return fallback;
+  if (/^(login|register)(\/|\?|$)/.test(value)) return fallback;
+  return value;
+}
