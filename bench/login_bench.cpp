@@ -13,6 +13,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -61,10 +62,15 @@ int main() {
         services->identity->createStaff(*tenant, "operator", "bench" + std::to_string(i) + "@vges.example", "Бенч",
                                         "Bench-Password-1");
     const unsigned short port = http.port();
-    auto login = [port](int i) {
-        Poco::Net::HTTPClientSession s("127.0.0.1", port);
+    // Each client keeps its connection open, as a browser does.
+    std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> sessions;
+    for (int i = 0; i < threads; ++i) sessions.push_back(std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port));
+    auto login = [&sessions](int i) {
+        Poco::Net::HTTPClientSession& s = *sessions[static_cast<std::size_t>(i)];
+        s.setKeepAlive(true);
         const std::string body = R"({"login":"bench)" + std::to_string(i) + R"(@vges.example","password":"Bench-Password-1"})";
         Poco::Net::HTTPRequest req("POST", "/t/vges/api/v1/session", Poco::Net::HTTPMessage::HTTP_1_1);
+        req.setKeepAlive(true);
         req.setContentType("application/json");
         req.setContentLength(static_cast<std::streamsize>(body.size()));
         s.sendRequest(req) << body;

@@ -286,11 +286,12 @@ bool checkCode(soci::session& s, const std::string& tenant, const std::string& h
 
 // ---- throttling -----------------------------------------------------------------------------------
 
-/// Seconds an account or address must still wait, 0 when free.
-long long lockedFor(soci::session& s, const std::string& tenant, const std::string& key) {
+/// Seconds an account or address must still wait, 0 when free; `known` tells whether failures are on record.
+long long lockedFor(soci::session& s, const std::string& tenant, const std::string& key, bool* known = nullptr) {
     long long until = 0;
     s << "SELECT locked_until FROM login_throttle WHERE tenant_id = :t AND throttle_key = :k", soci::use(tenant),
         soci::use(key), soci::into(until);
+    if (known) *known = s.got_data();
     if (!s.got_data()) return 0;
     return std::max(0LL, until - now());
 }
@@ -589,9 +590,10 @@ LoginResult IdentityService::login(Tenant& t, const JsonObject& body, const std:
     const std::string accountKey = "account:" + crypto::sha256Hex(normalized).substr(0, 32);
     const std::string addressKey = "address:" + client;
     long long wait = 0;
+    bool failuresOnRecord = false;
     std::optional<User> u;
     db_.read([&](soci::session& s) {
-        wait = std::max(lockedFor(s, t.id(), accountKey), lockedFor(s, t.id(), addressKey));
+        wait = std::max(lockedFor(s, t.id(), accountKey, &failuresOnRecord), lockedFor(s, t.id(), addressKey));
         if (!wait) {
             u = loadUser(s, t.id(), "login", normalized);
             if (!u) u = loadUser(s, t.id(), "login", Poco::toLower(Poco::trim(rawLogin)));
@@ -607,7 +609,7 @@ LoginResult IdentityService::login(Tenant& t, const JsonObject& body, const std:
         log::info("login failed", {{"tenant", t.id()}, {"reason", u ? "password" : "unknown account"}});
         throw Error(401, "invalid_credentials", "Неверный логин или пароль");
     }
-    db_.transaction([&](soci::session& s) { clearFailures(s, t.id(), accountKey); });
+    if (failuresOnRecord) db_.transaction([&](soci::session& s) { clearFailures(s, t.id(), accountKey); });
     if (u->state == "disabled") throw Error(403, "account_disabled", "Учётная запись заблокирована; обратитесь в организацию");
     if (u->state == "pending") {
         Error e(403, "not_confirmed", "Учётная запись ещё не подтверждена: перейдите по ссылке из письма");
