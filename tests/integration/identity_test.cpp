@@ -6,6 +6,7 @@
 #include "KabinetdProcess.h"
 #include "Simulators.h"
 #include "TestContext.h"
+#include "identity/PasswordHasher.h"
 #include "identity/Totp.h"
 #include "storage/Database.h"
 
@@ -484,4 +485,146 @@ TEST_CASE("the outbox survives a restart: queued mail is delivered once the mail
     CHECK(total == 1); // delivered once
     check.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM outbox WHERE state = 'sent'", soci::into(queued); });
     CHECK(queued == 1);
+}
+
+TEST_CASE("ВОЭК: an individual logs in by СНИЛС, a sole proprietor by ОГРНИП; СИГМА by e-mail", "[identity]") {
+    auto& w = world();
+    struct Case {
+        std::string tenant, kind, fields, login, email;
+    };
+    const std::string e1 = unique("fl-") + "@example.ru", e2 = unique("ip-") + "@example.ru", e3 = unique("sigma-") + "@example.ru";
+    const std::vector<Case> cases = {
+        {"voek", "individual", R"({"snils":"112-233-445 95","email":")" + e1 + R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112233"})",
+         "112-233-445 95", e1},
+        {"voek", "sole_proprietor", R"({"inn":"500100732259","email":")" + e2 + R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112233","ogrnip":"304500116000157"})",
+         "304500116000157", e2},
+        {"sigma", "consumer", R"({"full_name":"Сидоров Сидор","organization":"ООО «Ромашка»","contract_number":"Д-17/2024","phone":"+79781234567","email":")" + e3 +
+                                  R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test"})",
+         e3, e3},
+    };
+    for (const auto& c : cases) {
+        INFO(c.tenant << " " << c.kind);
+        Client cl{w.server, c.tenant};
+        auto r = cl.call("POST", "registration", R"({"kind":")" + c.kind + R"(","fields":)" + c.fields + R"(,"consents":["personal_data","licence"]})");
+        INFO(r.body);
+        REQUIRE(r.status == 201);
+        CHECK(cl.call("POST", "confirm/email", R"({"token":")" + tokenFromMail(w.smtp.waitFor(c.email), "confirm/email") + R"("})").status == 200);
+        r = cl.login(c.login, "Kabinet2024!Test");
+        INFO(r.body);
+        CHECK(r.status == 200);
+        CHECK(obj(cl.call("GET", "me").body)->getObject("user")->getValue<std::string>("kind") == c.kind);
+    }
+    // СИГМА without its licence agreement: refused, naming the consent.
+    Client cl{w.server, "sigma"};
+    auto r = cl.call("POST", "registration", R"({"kind":"consumer","fields":)" + cases[2].fields + R"(,"consents":["personal_data"]})");
+    CHECK(r.status == 422);
+    CHECK_FALSE(field(r, "consents.licence").empty());
+}
+
+TEST_CASE("profile: a new e-mail counts only once confirmed; ВГЭС passport; ОЭС 360 notification switches", "[identity]") {
+    auto& w = world();
+    // ВОЭК: the e-mail is not the login, so it can change — by a link to the new address.
+    Client c{w.server, "voek"};
+    const std::string email = unique("mail-") + "@example.ru", next = unique("new-") + "@example.ru";
+    REQUIRE(c.call("POST", "registration", R"({"kind":"individual","fields":{"snils":"151-018-832 24","email":")" + email +
+                                           R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112233"}})")
+                .status == 201);
+    REQUIRE(c.call("POST", "confirm/email", R"({"token":")" + tokenFromMail(w.smtp.waitFor(email), "confirm/email") + R"("})").status == 200);
+    REQUIRE(c.login("15101883224", "Kabinet2024!Test").status == 200);
+    auto r = c.call("PATCH", "me", R"({"fields":{"email":")" + next + R"("}})");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getValue<bool>("email_change_pending"));
+    CHECK(obj(r.body)->getObject("user")->getValue<std::string>("email") == email); // not yet
+    CHECK(c.call("POST", "confirm/email", R"({"token":")" + tokenFromMail(w.smtp.waitFor(next), "confirm/email") + R"("})").status == 200);
+    CHECK(obj(c.call("GET", "me").body)->getObject("user")->getValue<std::string>("email") == next);
+
+    // ВГЭС: passport series and number in the profile, normalised.
+    Client v{w.server, "vges"};
+    const std::string username = "pass" + std::to_string(std::rand() % 100000);
+    REQUIRE(v.call("POST", "registration",
+                   R"({"kind":"individual","fields":{"username":")" + username + R"(","email":")" + username + R"(@example.ru",)"
+                       R"("password":"Secret123","password_confirm":"Secret123","full_name":"Паспортов","from_voronezh":false,)"
+                       R"("address":"Москва","postcode":"125009","phone":"+79601153767","snils":"112-233-445 95"},)"
+                       R"("consents":["personal_data"]})")
+                .status == 201);
+    REQUIRE(v.login(username, "Secret123").status == 200);
+    auto form = obj(v.call("GET", "forms/profile").body);
+    bool passport = false;
+    for (const auto& k : *form->getArray("kinds"))
+        for (const auto& f : *k.extract<Poco::JSON::Object::Ptr>()->getArray("fields"))
+            passport |= f.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("name") == "passport";
+    CHECK(passport);
+    r = v.call("PATCH", "me", R"({"fields":{"passport":"2011№ 405454"}})");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getObject("user")->getObject("fields")->getValue<std::string>("passport") == "2011 405454");
+    r = v.call("PATCH", "me", R"({"fields":{"username":"someone-else"}})");
+    CHECK(r.status == 422);
+    CHECK_FALSE(field(r, "username").empty());
+
+    // ОЭС 360: notification switches from the supplier and from meters.
+    Client o{w.server, "oes360"};
+    const std::string oe = unique("notif-") + "@example.ru";
+    REQUIRE(o.call("POST", "registration", R"({"kind":"consumer","fields":{"email":")" + oe + R"(","full_name":"Уведомлёнов",)"
+                                           R"("phone":"+79031112233","password":"longpass1","password_confirm":"longpass1"}})")
+                .status == 201);
+    REQUIRE(o.call("POST", "confirm/email", R"({"token":")" + tokenFromMail(w.smtp.waitFor(oe), "confirm/email") + R"("})").status == 200);
+    REQUIRE(o.login(oe, "longpass1").status == 200);
+    r = o.call("PATCH", "me", R"({"notifications":{"supplier":false,"meters":true}})");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    auto n = obj(r.body)->getObject("user")->getObject("notifications");
+    CHECK_FALSE(n->getValue<bool>("supplier"));
+    CHECK(n->getValue<bool>("meters"));
+    CHECK(o.call("PATCH", "me", R"({"notifications":{"spam":true}})").status == 422);
+    CHECK(o.call("PATCH", "me", R"({"notifications":{"meters":"yes"}})").status == 422);
+}
+
+TEST_CASE("a stored hash of weaker parameters is upgraded at the next login", "[identity]") {
+    auto& w = world();
+    Client v{w.server, "vges"};
+    const std::string username = "old" + std::to_string(std::rand() % 100000);
+    REQUIRE(v.call("POST", "registration",
+                   R"({"kind":"individual","fields":{"username":")" + username + R"(","email":")" + username + R"(@example.ru",)"
+                       R"("password":"Secret123","password_confirm":"Secret123","full_name":"Старый","from_voronezh":false,)"
+                       R"("address":"Москва","postcode":"125009","phone":"+79601153767","snils":"112-233-445 95"},)"
+                       R"("consents":["personal_data"]})")
+                .status == 201);
+    Database db(w.db.url(), 1);
+    PasswordHasher weak(Argon2Params{1024, 1, 1}, 1);
+    const std::string old = weak.hash("Secret123");
+    db.transaction([&](soci::session& s) {
+        s << "UPDATE users SET password_hash = :h WHERE tenant_id = 'vges' AND login = :l", soci::use(old), soci::use(username);
+    });
+    REQUIRE(v.login(username, "Secret123").status == 200);
+    std::string now;
+    db.read([&](soci::session& s) {
+        s << "SELECT password_hash FROM users WHERE tenant_id = 'vges' AND login = :l", soci::use(username), soci::into(now);
+    });
+    CHECK(now != old);
+    CHECK(now.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+    CHECK(v.login(username, "Secret123").status == 200);
+}
+
+TEST_CASE("a tenant that forces a second factor for staff lets them do nothing else until it is on", "[identity][roles]") {
+    auto& w = world();
+    std::string out;
+    REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", "kes-orenburg", "--email",
+                              "admin@kes.example", "--database", w.db.url(), "--tenants", test::sourceDir() + "/tenants",
+                              "--scripts", test::sourceDir() + "/scripts"},
+                             out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-2"}}) == 0);
+    Client a{w.server, "kes-orenburg"};
+    auto r = a.login("admin@kes.example", "Admin-Password-2");
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getObject("user")->getValue<bool>("second_factor_required"));
+    r = a.call("GET", "operators");
+    CHECK(r.status == 403);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "second_factor_required");
+    r = a.call("POST", "me/second-factor", R"({"method":"totp"})");
+    REQUIRE(r.status == 200);
+    const std::string key = *totp::base32Decode(obj(r.body)->getValue<std::string>("secret"));
+    REQUIRE(a.call("POST", "me/second-factor/confirm", R"({"code":")" + totp::code(key, std::time(nullptr)) + R"("})").status == 200);
+    CHECK(a.call("GET", "operators").status == 200);
+    CHECK(a.call("DELETE", "me/second-factor", R"({"password":"Admin-Password-2"})").status == 403); // forced: cannot turn it off
 }

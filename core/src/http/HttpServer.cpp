@@ -20,6 +20,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -140,7 +141,8 @@ void HttpServer::stop(int graceSeconds) {
     pool_.joinAll();
 }
 
-void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, Access access) {
+void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, const Route& route) {
+    const Access access = route.access;
     Poco::Net::NameValueCollection cookies;
     req.getCookies(cookies);
     const std::string token = cookies.get("kabinet_session", "");
@@ -151,6 +153,13 @@ void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, Access
     if (r.method != "GET" && r.method != "HEAD" &&
         !crypto::constantTimeEquals(req.get("X-CSRF-Token", ""), r.session->csrf))
         throw Error(403, "csrf_failed", "Не удалось подтвердить источник запроса; обновите страницу");
+    // A role the tenant protects with a second factor can do nothing else until one is set up.
+    if (r.session->secondFactorRequired) {
+        static const std::set<std::string> setup = {"GET /api/v1/me", "DELETE /api/v1/session", "POST /api/v1/me/second-factor",
+                                                    "POST /api/v1/me/second-factor/confirm"};
+        if (!setup.count(route.method + " " + route.pattern))
+            throw Error(403, "second_factor_required", "Для вашей роли нужно включить подтверждение входа в профиле");
+    }
 }
 
 void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
@@ -229,7 +238,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
                 r.basePath = fullPath.rfind("/t/", 0) == 0 ? "/t/" + tenantId + "/" : "/";
                 r.secure = s_.config.publicBaseUrl().rfind("https://", 0) == 0 ||
                            Poco::icompare(req.get("X-Forwarded-Proto", ""), "https") == 0;
-                if (route->access != Access::Public) authorize(req, r, route->access);
+                if (route->access != Access::Public) authorize(req, r, *route);
                 out = route->handler(r);
             }
         }

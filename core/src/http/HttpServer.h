@@ -34,7 +34,7 @@ public:
 private:
     /// Resolves the session of a request to a route that needs one, checks the role and, for writes, the
     /// CSRF token. Throws 401/403.
-    void authorize(Poco::Net::HTTPServerRequest& req, Request& r, Access access);
+    void authorize(Poco::Net::HTTPServerRequest& req, Request& r, const Route& route);
     Services& s_;
     Router router_;
     Poco::ThreadPool pool_;

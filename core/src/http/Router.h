@@ -35,6 +35,7 @@ struct SessionInfo {
     std::string kind;
     std::string tokenHash;
     std::string csrf; ///< the value writes must carry in X-CSRF-Token
+    bool secondFactorRequired = false; ///< the tenant forces a second factor for the role and none is set yet
 };
 
 /// One request as a handler sees it.

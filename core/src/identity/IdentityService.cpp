@@ -570,7 +570,9 @@ LoginResult newSession(Database& db, const Tenant& t, const Settings& st, const 
             soci::use(t.id()), soci::use(h), soci::use(u.id), soci::use(rem), soci::use(n), soci::use(exp), soci::use(client);
     });
     r.body = new Poco::JSON::Object;
-    r.body->set("user", userJson(u));
+    auto user = userJson(u);
+    user->set("second_factor_required", u.secondFactor.empty() && contains(st.forcedRoles, u.role));
+    r.body->set("user", user);
     r.body->set("csrf", IdentityService::csrfFor(h));
     return r;
 }
@@ -700,13 +702,17 @@ std::shared_ptr<SessionInfo> IdentityService::resolveSession(Tenant& t, const st
     si->tokenHash = hashToken(token);
     const long long n = now();
     bool found = false;
+    std::string factor;
+    soci::indicator factorInd = soci::i_null;
     db_.read([&](soci::session& s) {
-        s << "SELECT u.user_id, u.role, u.kind FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id "
-             "WHERE s.tenant_id = :t AND s.token_hash = :h AND s.expires_at > :n AND u.state = 'active'",
-            soci::use(t.id()), soci::use(si->tokenHash), soci::use(n), soci::into(si->userId), soci::into(si->role), soci::into(si->kind);
+        s << "SELECT u.user_id, u.role, u.kind, u.second_factor FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id "
+             "AND u.user_id = s.user_id WHERE s.tenant_id = :t AND s.token_hash = :h AND s.expires_at > :n AND u.state = 'active'",
+            soci::use(t.id()), soci::use(si->tokenHash), soci::use(n), soci::into(si->userId), soci::into(si->role), soci::into(si->kind),
+            soci::into(factor, factorInd);
         found = s.got_data();
     });
     if (!found) return nullptr;
+    si->secondFactorRequired = (factorInd == soci::i_null || factor.empty()) && contains(Settings(t).forcedRoles, si->role);
     si->csrf = csrfFor(si->tokenHash);
     return si;
 }
@@ -718,7 +724,9 @@ JsonObject IdentityService::me(Tenant& t, const SessionInfo& si) {
     db_.read([&](soci::session& s) { u = loadUser(s, t.id(), "user_id", si.userId); });
     if (!u) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
     JsonObject out = new Poco::JSON::Object;
-    out->set("user", userJson(*u));
+    auto user = userJson(*u);
+    user->set("second_factor_required", si.secondFactorRequired);
+    out->set("user", user);
     out->set("csrf", si.csrf);
     return out;
 }
