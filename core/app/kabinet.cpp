@@ -1,6 +1,8 @@
 /// kabinet — the administration command line: migrations, tenant validation, plugin listing, version.
 /// Errors go to stderr with a non-zero exit code.
+#include "api/Routes.h"
 #include "config/Config.h"
+#include "server/Services.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "util/Crypto.h"
@@ -30,6 +32,7 @@ int usage(std::ostream& out, int code) {
            "  users create-admin --tenant ID --email EMAIL [--full-name NAME]\n"
            "                     create the first tenant administrator; the password comes from\n"
            "                     KABINET_ADMIN_PASSWORD or is generated and printed once\n"
+           "  routes             list every API route with the access it needs\n"
            "  version            print the version, schema and plugin ABI\n"
            "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
     return code;
@@ -147,6 +150,14 @@ int main(int argc, char** argv) {
         if (cmd == "plugins" && args.size() >= 2 && args[1] == "list" && args.size() <= 3)
             return cmdPluginsList(cfg, args.size() == 3 ? args[2] : "");
         if (cmd == "users" && args.size() == 2 && args[1] == "create-admin") return cmdCreateAdmin(cfg, options);
+        if (cmd == "routes" && args.size() == 1) {
+            Services none;
+            Router router;
+            registerAllRoutes(router, none);
+            for (const auto& r : router.routes())
+                std::cout << r.method << "\t" << (r.tenantScoped ? "/t/{tenant}" : "") << r.pattern << "\t" << accessName(r.access) << "\n";
+            return 0;
+        }
         if (cmd == "version" && args.size() == 1) {
             std::cout << "kabinet " << KABINET_VERSION << "\nschema " << Migrator::latestKnown() << "\nplugin ABI "
                       << KABINET_ABI_MAJOR << "." << KABINET_ABI_MINOR << "\n";

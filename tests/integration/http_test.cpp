@@ -24,10 +24,28 @@ Poco::JSON::Object::Ptr obj(const std::string& text) {
     return p.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
+/// Creates a tenant admin with the CLI and returns a session cookie header for it.
+std::map<std::string, std::string> adminSession(KabinetdProcess& s, const std::string& dbUrl, const std::string& tenant) {
+    static int n = 0;
+    const std::string email = "admin" + std::to_string(++n) + "@" + tenant + ".example";
+    std::string out;
+    if (test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", tenant, "--email", email,
+                          "--database", dbUrl, "--tenants", test::sourceDir() + "/tenants", "--scripts", test::sourceDir() + "/scripts"},
+                         out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-9"}}) != 0)
+        throw std::runtime_error("create-admin failed: " + out);
+    auto r = s.request("POST", "/t/" + tenant + "/api/v1/session", R"({"login":")" + email + R"(","password":"Admin-Password-9"})");
+    const std::string cookie = r.headers["Set-Cookie"];
+    return {{"Cookie", cookie.substr(0, cookie.find(';'))}};
+}
+
 /// The server most tests share: the five seed tenants and the build's plugins.
-KabinetdProcess& shared() {
+test::FreshDatabase& sharedDb() {
     static test::FreshDatabase db;
-    static KabinetdProcess server(db.url());
+    return db;
+}
+
+KabinetdProcess& shared() {
+    static KabinetdProcess server(sharedDb().url());
     return server;
 }
 
@@ -213,7 +231,8 @@ TEST_CASE("dictionaries and plugins are served per tenant", "[http][tenants]") {
     REQUIRE(r.status == 200);
     CHECK(obj(r.body)->getArray("items")->size() >= 30);
     requireErrorModel(s.request("GET", "/t/vges/api/v1/dictionaries/nosuch"), 404, "dictionary_not_found");
-    auto p = obj(s.request("GET", "/t/voek/api/v1/plugins").body);
+    CHECK(s.request("GET", "/t/voek/api/v1/plugins").status == 401); // tenant admins only
+    auto p = obj(s.request("GET", "/t/voek/api/v1/plugins", "", adminSession(s, sharedDb().url(), "voek")).body);
     REQUIRE(p->getArray("plugins")->size() >= 1);
     auto first = p->getArray("plugins")->getObject(0);
     CHECK(first->getValue<std::string>("name") == "sms-http");
@@ -295,7 +314,7 @@ TEST_CASE("incompatible and broken plugins are refused with a clear reason; the 
     auto health = obj(s.request("GET", "/healthz").body);
     REQUIRE(health->getArray("plugins")->size() == 1);
     CHECK(health->getArray("plugins")->getElement<std::string>(0) == "good");
-    auto list = obj(s.request("GET", "/t/voek/api/v1/plugins").body);
+    auto list = obj(s.request("GET", "/t/voek/api/v1/plugins", "", adminSession(s, db.url(), "voek")).body);
     std::map<std::string, std::string> failed;
     for (const auto& f : *list->getArray("failed")) {
         auto o = f.extract<Poco::JSON::Object::Ptr>();

@@ -45,7 +45,7 @@ void registerTenantRoutes(Router& r, Services& s) {
 
     r.add("GET", "/api/v1/forms/profile", true, [](Request& q) { return Response::json(200, q.tenant->profileFormJson()); });
 
-    r.add("GET", "/api/v1/plugins", true, [&s](Request&) {
+    r.add("GET", "/api/v1/plugins", true, Access::TenantAdmin, [&s](Request&) {
         Poco::JSON::Object o;
         Poco::JSON::Array::Ptr loaded = new Poco::JSON::Array;
         for (const auto& p : s.plugins->plugins()) {

@@ -1,5 +1,6 @@
 #include "http/HttpServer.h"
 
+#include "api/Routes.h"
 #include "http/Portal.h"
 #include "lua/LuaState.h"
 #include "server/Services.h"
@@ -26,9 +27,6 @@
 
 namespace kabinet {
 
-void registerSystemRoutes(Router& r, Services& s);
-void registerTenantRoutes(Router& r, Services& s);
-void registerIdentityRoutes(Router& r, Services& s);
 
 namespace {
 
@@ -109,9 +107,7 @@ int accessLevel(Access a) {
 } // namespace
 
 HttpServer::HttpServer(Services& services) : s_(services), pool_(2, static_cast<int>(services.config.threads)) {
-    registerSystemRoutes(router_, s_);
-    registerTenantRoutes(router_, s_);
-    registerIdentityRoutes(router_, s_);
+    registerAllRoutes(router_, s_);
     Poco::Net::SocketAddress addr(s_.config.listenHost, s_.config.listenPort);
     Poco::Net::ServerSocket socket;
     socket.bind(addr, true);

@@ -1,5 +1,7 @@
 #include "http/Router.h"
 
+#include "api/Routes.h"
+
 #include "lua/LuaJson.h"
 #include "util/Error.h"
 
@@ -28,6 +30,17 @@ Poco::Dynamic::Var Request::jsonObject() const {
     if (v.type() != typeid(Poco::JSON::Object::Ptr))
         throw BadRequest("expected_object", "Тело запроса должно быть JSON-объектом");
     return v;
+}
+
+const char* accessName(Access a) {
+    switch (a) {
+    case Access::Public: return "public";
+    case Access::User: return "user";
+    case Access::Operator: return "operator";
+    case Access::TenantAdmin: return "tenant-admin";
+    case Access::PlatformAdmin: return "platform-admin";
+    }
+    return "unknown";
 }
 
 void Router::add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler) {

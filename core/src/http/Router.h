@@ -98,6 +98,9 @@ public:
     const Route* match(const std::string& method, const std::string& path, bool tenantScoped,
                        std::map<std::string, std::string>& params, bool& pathMatched) const;
 
+    /// Every route, in registration order.
+    const std::vector<Route>& routes() const noexcept { return routes_; }
+
 private:
     std::vector<Route> routes_;
 };

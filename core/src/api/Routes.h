@@ -1,0 +1,25 @@
+#pragma once
+/// Every route of the API, registered by area. Registration only records handlers; the services they use
+/// are reached when a request comes, so the route table can also be listed without a running server
+/// (`kabinet routes`).
+#include "http/Router.h"
+
+namespace kabinet {
+
+struct Services;
+
+void registerSystemRoutes(Router& r, Services& s);   ///< /healthz, /metrics
+void registerTenantRoutes(Router& r, Services& s);   ///< tenant profile, forms, dictionaries, plugins
+void registerIdentityRoutes(Router& r, Services& s); ///< registration, sessions, profile, staff (docs/API.md)
+
+/// All of the above.
+inline void registerAllRoutes(Router& r, Services& s) {
+    registerSystemRoutes(r, s);
+    registerTenantRoutes(r, s);
+    registerIdentityRoutes(r, s);
+}
+
+/// "public", "user", "operator", "tenant-admin" or "platform-admin".
+const char* accessName(Access a);
+
+} // namespace kabinet
