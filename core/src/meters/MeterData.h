@@ -1,0 +1,77 @@
+#pragma once
+/// Meter data as plain rows, and the sink every producer (drivers, connectors, the demo generator, the ingest
+/// route, manual readings) writes through. Writes are idempotent: the same interval, moment or event twice
+/// is stored once (the later value wins), in batches, one transaction per batch.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kabinet {
+
+class Database;
+
+/// Cumulative energy registers at a moment (kWh / kvarh).
+struct ReadingRow {
+    std::string meterId;
+    long long ts = 0;               ///< Unix seconds, UTC
+    std::string kind = "latest";    ///< "billing" or "latest"
+    std::string energy = "A+";      ///< "A+", "A-", "R+", "R-"
+    std::optional<double> total, t1, t2, t3, t4;
+    std::string source = "driver";  ///< driver, connector, consumer, operator, demo
+};
+
+/// One power-profile interval: average power (kW / kvar) from ts for intervalMin minutes.
+struct ProfileRow {
+    std::string meterId;
+    long long ts = 0;
+    int intervalMin = 30;
+    std::optional<double> pPlus, pMinus, qPlus, qMinus;
+};
+
+/// Instantaneous values of one phase ("A", "B", "C") or of the whole ("S").
+struct ParamRow {
+    std::string meterId;
+    long long ts = 0;
+    std::string phase = "S";
+    std::optional<double> voltage, current, p, q, s, pf, frequency, angle;
+};
+
+/// A meter journal entry.
+struct EventRow {
+    std::string meterId;
+    long long tsStart = 0;
+    std::string code;            ///< e.g. "cover_open", "magnet", "power_off"
+    std::string category;        ///< e.g. "tamper", "power", "clock", "voltage", "config", "firmware"
+    std::string severity = "info"; ///< info, warning, alarm
+    std::string text;            ///< Russian description
+    std::optional<long long> tsEnd;
+    bool tamper = false;         ///< raises an operator notification
+};
+
+struct MeterDataBatch {
+    std::vector<ReadingRow> readings;
+    std::vector<ProfileRow> profile;
+    std::vector<ParamRow> params;
+    std::vector<EventRow> events;
+    bool empty() const { return readings.empty() && profile.empty() && params.empty() && events.empty(); }
+};
+
+/// What a write stored.
+struct IngestResult {
+    std::size_t readings = 0, profile = 0, params = 0, events = 0, tamperEvents = 0;
+};
+
+class MeterDataSink {
+public:
+    explicit MeterDataSink(Database& db);
+    /// Writes a batch for a tenant in one transaction; rows for meters the tenant does not have are refused
+    /// (std::invalid_argument naming the meter id) before anything is written.
+    IngestResult write(const std::string& tenantId, const MeterDataBatch& batch);
+
+private:
+    void ensurePartitions(const std::string& table, long long fromTs, long long toTs);
+    Database& db_;
+};
+
+} // namespace kabinet
