@@ -11,12 +11,14 @@ struct Services;
 void registerSystemRoutes(Router& r, Services& s);   ///< /healthz, /metrics
 void registerTenantRoutes(Router& r, Services& s);   ///< tenant profile, forms, dictionaries, plugins
 void registerIdentityRoutes(Router& r, Services& s); ///< registration, sessions, profile, staff (docs/API.md)
+void registerMeterRoutes(Router& r, Services& s);    ///< access to metering points, meter data, operator grants
 
 /// All of the above.
 inline void registerAllRoutes(Router& r, Services& s) {
     registerSystemRoutes(r, s);
     registerTenantRoutes(r, s);
     registerIdentityRoutes(r, s);
+    registerMeterRoutes(r, s);
 }
 
 /// "public", "user", "operator", "tenant-admin" or "platform-admin".

@@ -38,6 +38,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
                                                makeSmsSender(config, *s->plugins), config.mailFrom);
     OutboxWorker* outbox = s->outbox.get();
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
+    s->meters = std::make_unique<MeterService>(*s->db);
     return s;
 }
 

@@ -5,6 +5,7 @@
 #include "http/Metrics.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
+#include "meters/MeterService.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
 #include "storage/Database.h"
@@ -23,6 +24,7 @@ struct Services {
     std::unique_ptr<PasswordHasher> hasher;
     std::unique_ptr<OutboxWorker> outbox;
     std::unique_ptr<IdentityService> identity;
+    std::unique_ptr<MeterService> meters;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged

@@ -1,0 +1,720 @@
+#include "meters/MeterService.h"
+
+#include "lua/LuaJson.h"
+#include "storage/Database.h"
+#include "tenants/Tenant.h"
+#include "util/Error.h"
+#include "util/TimeZones.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace kabinet {
+
+namespace {
+
+using JsonObject = Poco::JSON::Object::Ptr;
+using JsonArray = Poco::JSON::Array::Ptr;
+using FieldErrors = std::map<std::string, std::string>;
+
+constexpr long long kDay = 86400;
+constexpr long long kMaxRangeDays = 3 * 366 + 31; ///< three years and a bit: the archive depth of the seeds
+
+long long now() { return static_cast<long long>(std::time(nullptr)); }
+
+JsonObject object() { return new Poco::JSON::Object; }
+JsonArray array() { return new Poco::JSON::Array; }
+
+Error pointNotFound() { return NotFound("point_not_found", "Точка учёта не найдена"); }
+
+/// Reads a column of a row as text, integer or double whatever the backend's type; empty when NULL.
+std::string text(const soci::row& r, std::size_t i) {
+    if (r.get_indicator(i) == soci::i_null) return {};
+    switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_string: return r.get<std::string>(i);
+    case soci::dt_integer: return std::to_string(r.get<int>(i));
+    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
+    case soci::dt_unsigned_long_long: return std::to_string(r.get<unsigned long long>(i));
+    case soci::dt_double: return std::to_string(r.get<double>(i));
+    default: return {};
+    }
+}
+
+std::optional<double> real(const soci::row& r, std::size_t i) {
+    if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+    switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_double: return r.get<double>(i);
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return static_cast<double>(r.get<long long>(i));
+    case soci::dt_unsigned_long_long: return static_cast<double>(r.get<unsigned long long>(i));
+    case soci::dt_string: return std::stod(r.get<std::string>(i));
+    default: return std::nullopt;
+    }
+}
+
+long long integer(const soci::row& r, std::size_t i) {
+    auto v = real(r, i);
+    return v ? static_cast<long long>(std::llround(*v)) : 0;
+}
+
+Poco::Dynamic::Var json(const std::optional<double>& v) {
+    if (!v) return Poco::Dynamic::Var();
+    return std::round(*v * 1000.0) / 1000.0;
+}
+
+Poco::Dynamic::Var jsonText(const std::string& v) { return v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v); }
+
+/// The rows of a query as JSON objects with the given column names.
+JsonArray rows(soci::session& s, const std::string& sql, const std::vector<std::string>& names, const std::vector<std::string>& numeric,
+               const std::vector<std::string>& params) {
+    JsonArray out = array();
+    soci::rowset<soci::row> rs = [&]() -> soci::rowset<soci::row> {
+        switch (params.size()) {
+        case 1: return s.prepare << sql, soci::use(params[0]);
+        case 2: return s.prepare << sql, soci::use(params[0]), soci::use(params[1]);
+        case 3: return s.prepare << sql, soci::use(params[0]), soci::use(params[1]), soci::use(params[2]);
+        default: return s.prepare << sql;
+        }
+    }();
+    for (const auto& r : rs) {
+        JsonObject o = object();
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (std::find(numeric.begin(), numeric.end(), names[i]) != numeric.end()) o->set(names[i], json(real(r, i)));
+            else o->set(names[i], jsonText(text(r, i)));
+        }
+        out->add(o);
+    }
+    return out;
+}
+
+std::string param(const Query& q, const std::string& key, const std::string& fallback = "") {
+    auto it = q.find(key);
+    return it == q.end() || it->second.empty() ? fallback : it->second;
+}
+
+/// [from, to) in UTC from the query's dates in the tenant's zone; defaults to the `defaultDays` days ending today.
+std::pair<long long, long long> range(const Query& q, int offset, int defaultDays) {
+    const std::string today = tz::localDate(now(), offset);
+    long long from, to;
+    try {
+        to = tz::localMidnight(param(q, "to", today), offset) + kDay;
+        from = q.count("from") && !q.at("from").empty() ? tz::localMidnight(q.at("from"), offset) : to - defaultDays * kDay;
+    } catch (const std::invalid_argument&) {
+        throw Unprocessable(FieldErrors{{q.count("from") ? "from" : "to", "Укажите дату в формате ГГГГ-ММ-ДД"}});
+    }
+    if (from >= to) throw Unprocessable(FieldErrors{{"from", "Начало периода должно быть раньше его конца"}});
+    if (to - from > kMaxRangeDays * kDay) throw Unprocessable(FieldErrors{{"from", "Период не может быть длиннее трёх лет"}});
+    return {from, to};
+}
+
+std::string energyParam(const Query& q) {
+    const std::string e = param(q, "energy", "A+");
+    if (e != "A+" && e != "A-" && e != "R+" && e != "R-") throw Unprocessable(FieldErrors{{"energy", "Допустимо A+, A-, R+ или R-"}});
+    return e;
+}
+
+/// Access ways of the user's applicant kind (or the tenant's).
+std::vector<std::string> waysFor(const Tenant& t, const std::string& kind) {
+    std::vector<std::string> out;
+    auto profile = t.profile().extract<Poco::JSON::Object::Ptr>();
+    if (auto kinds = profile->getArray("applicant_kinds"))
+        for (const auto& k : *kinds) {
+            auto ko = k.extract<Poco::JSON::Object::Ptr>();
+            if (ko->optValue<std::string>("id", "") == kind && ko->has("access_ways"))
+                for (const auto& w : *ko->getArray("access_ways")) out.push_back(w.convert<std::string>());
+        }
+    if (out.empty() && profile->has("access_ways"))
+        for (const auto& w : *profile->getArray("access_ways")) out.push_back(w.convert<std::string>());
+    return out;
+}
+
+void requireWay(const Tenant& t, const SessionInfo& s, const std::string& way) {
+    auto ways = waysFor(t, s.kind);
+    if (std::find(ways.begin(), ways.end(), way) == ways.end())
+        throw Error(403, "access_way_unavailable", "Этот способ получения доступа к приборам учёта не используется");
+}
+
+const char* kVisiblePoints =
+    "SELECT p.point_id FROM metering_points p WHERE p.tenant_id = :vt AND EXISTS (SELECT 1 FROM access_grants g WHERE "
+    "g.tenant_id = p.tenant_id AND g.user_id = :vu AND ((g.scope = 'point' AND g.ref_id = p.point_id) OR (g.scope = 'account' AND "
+    "g.ref_id = p.account_id) OR (g.scope = 'contract' AND (g.ref_id = p.contract_id OR g.ref_id = (SELECT a.contract_id FROM accounts a "
+    "WHERE a.tenant_id = p.tenant_id AND a.account_id = p.account_id)))))";
+
+bool isStaff(const SessionInfo& s) { return s.role != "consumer"; }
+
+} // namespace
+
+// ---- access ----------------------------------------------------------------------------------------------------
+
+JsonObject MeterService::access(Tenant& t, const SessionInfo& s) {
+    JsonObject out = object();
+    JsonArray ways = array();
+    for (const auto& w : waysFor(t, s.kind)) ways->add(w);
+    out->set("ways", ways);
+    db_.read([&](soci::session& se) {
+        out->set("accounts", rows(se, "SELECT a.account_id, a.number, a.address, a.holder_name FROM access_grants g JOIN accounts a ON "
+                                      "a.tenant_id = g.tenant_id AND a.account_id = g.ref_id WHERE g.tenant_id = :t AND g.user_id = :u AND "
+                                      "g.scope = 'account' ORDER BY a.number",
+                                  {"id", "number", "address", "holder_name"}, {}, {t.id(), s.userId}));
+        out->set("contracts", rows(se, "SELECT c.contract_id, c.number, COALESCE(g.title, c.number), c.consumer_name, c.kind, c.valid_from, "
+                                       "c.valid_to, c.legal_address, c.actual_address, c.supplier FROM access_grants g JOIN contracts c ON "
+                                       "c.tenant_id = g.tenant_id AND c.contract_id = g.ref_id WHERE g.tenant_id = :t AND g.user_id = :u AND "
+                                       "g.scope = 'contract' ORDER BY c.number",
+                                   {"id", "number", "title", "consumer_name", "kind", "valid_from", "valid_to", "legal_address",
+                                    "actual_address", "supplier"},
+                                   {}, {t.id(), s.userId}));
+        int n = 0;
+        se << "SELECT COUNT(*) FROM (" + std::string(kVisiblePoints) + ") v", soci::use(t.id()), soci::use(s.userId), soci::into(n);
+        out->set("points", n);
+    });
+    return out;
+}
+
+JsonObject MeterService::addAccount(Tenant& t, const SessionInfo& s, const std::string& raw) {
+    requireWay(t, s, "account_number");
+    std::string number;
+    for (char c : raw)
+        if (!std::isspace(static_cast<unsigned char>(c)) && c != '-') number += c;
+    if (number.empty() || number.size() > 32) throw Unprocessable(FieldErrors{{"number", "Укажите номер лицевого счёта"}});
+    JsonObject out = object();
+    db_.transaction([&](soci::session& se) {
+        std::string id, address, holder;
+        se << "SELECT account_id, address, holder_name FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(number),
+            soci::into(id), soci::into(address), soci::into(holder);
+        if (!se.got_data())
+            throw Error(404, "account_not_found", "Лицевой счёт не найден в базе данных сетевой организации",
+                        FieldErrors{{"number", "Лицевой счёт не найден в базе данных сетевой организации"}});
+        int has = 0;
+        se << "SELECT COUNT(*) FROM access_grants WHERE tenant_id = :t AND user_id = :u AND scope = 'account' AND ref_id = :r",
+            soci::use(t.id()), soci::use(s.userId), soci::use(id), soci::into(has);
+        if (has) throw Conflict("already_added", "Этот лицевой счёт уже добавлен", FieldErrors{{"number", "Этот лицевой счёт уже добавлен"}});
+        const long long n = now();
+        se << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, granted_at) VALUES (:t, :u, 'account', :r, "
+              "'account_number', :n)",
+            soci::use(t.id()), soci::use(s.userId), soci::use(id), soci::use(n);
+        JsonObject a = object();
+        a->set("id", id);
+        a->set("number", number);
+        a->set("address", address);
+        out->set("account", a);
+    });
+    out->set("message", "Номер лицевого счета успешно добавлен");
+    return out;
+}
+
+void MeterService::removeAccount(Tenant& t, const SessionInfo& s, const std::string& accountId) {
+    db_.transaction([&](soci::session& se) {
+        soci::statement st = (se.prepare << "DELETE FROM access_grants WHERE tenant_id = :t AND user_id = :u AND scope = 'account' AND "
+                                            "ref_id = :r",
+                              soci::use(t.id()), soci::use(s.userId), soci::use(accountId));
+        st.execute(true);
+        if (st.get_affected_rows() == 0) throw NotFound("account_not_found", "Лицевой счёт не найден");
+    });
+}
+
+namespace {
+/// The ОГРН (or ОГРНИП) of the user's profile.
+std::string userOgrn(soci::session& se, const std::string& tenant, const std::string& userId) {
+    std::string fields;
+    se << "SELECT fields_json FROM users WHERE tenant_id = :t AND user_id = :u", soci::use(tenant), soci::use(userId), soci::into(fields);
+    auto o = luajson::parse(fields.empty() ? "{}" : fields).extract<Poco::JSON::Object::Ptr>();
+    for (const char* k : {"ogrn", "ogrnip"})
+        if (o->has(k) && o->get(k).isString()) return o->getValue<std::string>(k);
+    return {};
+}
+} // namespace
+
+JsonObject MeterService::checkOgrn(Tenant& t, const SessionInfo& s) {
+    requireWay(t, s, "ogrn_contract");
+    JsonObject out = object();
+    db_.read([&](soci::session& se) {
+        const std::string ogrn = userOgrn(se, t.id(), s.userId);
+        int n = 0;
+        if (!ogrn.empty()) se << "SELECT COUNT(*) FROM contracts WHERE tenant_id = :t AND ogrn = :o", soci::use(t.id()), soci::use(ogrn), soci::into(n);
+        if (!n)
+            throw NotFound("ogrn_not_found", "Сведения об ОГРН (ОГРНИП) не найдены в базе данных сетевой организации. "
+                                             "Обратитесь в техническую поддержку");
+    });
+    out->set("found", true);
+    return out;
+}
+
+JsonObject MeterService::confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber) {
+    requireWay(t, s, "ogrn_contract");
+    const std::string number = Poco::trim(contractNumber);
+    if (number.empty() || number.size() > 64) throw Unprocessable(FieldErrors{{"contract_number", "Укажите номер договора"}});
+    db_.transaction([&](soci::session& se) {
+        const std::string ogrn = userOgrn(se, t.id(), s.userId);
+        int match = 0;
+        if (!ogrn.empty())
+            se << "SELECT COUNT(*) FROM contracts WHERE tenant_id = :t AND ogrn = :o AND number = :n", soci::use(t.id()), soci::use(ogrn),
+                soci::use(number), soci::into(match);
+        if (!match) throw Unprocessable(FieldErrors{{"contract_number", "Договор с таким номером не найден для вашего ОГРН (ОГРНИП)"}});
+        std::vector<std::string> ids;
+        soci::rowset<std::string> rs = (se.prepare << "SELECT contract_id FROM contracts WHERE tenant_id = :t AND ogrn = :o",
+                                        soci::use(t.id()), soci::use(ogrn));
+        for (const auto& id : rs) ids.push_back(id);
+        const long long n = now();
+        for (const auto& id : ids)
+            se << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, granted_at) VALUES (:t, :u, 'contract', :r, "
+                  "'ogrn_contract', :n) ON CONFLICT (tenant_id, user_id, scope, ref_id) DO NOTHING",
+                soci::use(t.id()), soci::use(s.userId), soci::use(id), soci::use(n);
+    });
+    JsonObject out = object();
+    out->set("contracts", access(t, s)->get("contracts"));
+    return out;
+}
+
+void MeterService::renameContract(Tenant& t, const SessionInfo& s, const std::string& contractId, const std::string& rawTitle) {
+    const std::string title = Poco::trim(rawTitle);
+    if (title.empty() || title.size() > 200) throw Unprocessable(FieldErrors{{"title", "Название — от 1 до 200 символов"}});
+    db_.transaction([&](soci::session& se) {
+        soci::statement st = (se.prepare << "UPDATE access_grants SET title = :title WHERE tenant_id = :t AND user_id = :u AND "
+                                            "scope = 'contract' AND ref_id = :r",
+                              soci::use(title), soci::use(t.id()), soci::use(s.userId), soci::use(contractId));
+        st.execute(true);
+        if (st.get_affected_rows() == 0) throw NotFound("contract_not_found", "Договор не найден");
+    });
+}
+
+// ---- points ------------------------------------------------------------------------------------------------------
+
+std::string MeterService::visibleMeter(Tenant& t, const SessionInfo& s, const std::string& pointId) {
+    if (pointId.empty() || pointId.size() > 64) throw pointNotFound();
+    std::string meter;
+    db_.read([&](soci::session& se) {
+        int visible = 0;
+        if (isStaff(s)) {
+            se << "SELECT COUNT(*) FROM metering_points WHERE tenant_id = :t AND point_id = :p", soci::use(t.id()), soci::use(pointId),
+                soci::into(visible);
+        } else {
+            se << "SELECT COUNT(*) FROM (" + std::string(kVisiblePoints) + ") v WHERE v.point_id = :p", soci::use(t.id()),
+                soci::use(s.userId), soci::use(pointId), soci::into(visible);
+        }
+        if (!visible) throw pointNotFound();
+        se << "SELECT meter_id FROM meters WHERE tenant_id = :t AND point_id = :p ORDER BY installed_on DESC", soci::use(t.id()),
+            soci::use(pointId), soci::into(meter);
+    });
+    return meter;
+}
+
+JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
+    JsonArray list = array();
+    db_.read([&](soci::session& se) {
+        // Staff see every point of the tenant; a consumer the points granted to them.
+        const std::string select =
+            "SELECT p.point_id, p.name, p.number, p.address, a.number, c.number, m.meter_id, m.model, m.serial, m.smart, "
+            "m.phases, m.tariff_zones FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+            "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
+            "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id WHERE p.tenant_id = :t";
+        soci::rowset<soci::row> rs = isStaff(s)
+            ? (se.prepare << select + " ORDER BY p.name LIMIT 500", soci::use(t.id()))
+            : (se.prepare << select + " AND p.point_id IN (" + std::string(kVisiblePoints) + ") ORDER BY p.name LIMIT 500",
+               soci::use(t.id()), soci::use(t.id()), soci::use(s.userId));
+        std::vector<JsonObject> found;
+        for (const auto& r : rs) {
+            JsonObject p = object();
+            p->set("id", text(r, 0));
+            p->set("name", text(r, 1));
+            p->set("number", text(r, 2));
+            p->set("address", text(r, 3));
+            p->set("account", jsonText(text(r, 4)));
+            p->set("contract", jsonText(text(r, 5)));
+            JsonObject m = object();
+            m->set("id", text(r, 6));
+            m->set("model", text(r, 7));
+            m->set("serial", text(r, 8));
+            m->set("smart", integer(r, 9) != 0);
+            m->set("phases", integer(r, 10));
+            m->set("tariff_zones", integer(r, 11));
+            p->set("meter", m);
+            found.push_back(p);
+        }
+        for (auto& p : found) {
+            const std::string meter = p->getObject("meter")->getValue<std::string>("id");
+            soci::row r;
+            se << "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = :t AND meter_id = :m AND energy = 'A+' AND "
+                  "kind = 'latest' ORDER BY ts DESC LIMIT 1",
+                soci::use(t.id()), soci::use(meter), soci::into(r);
+            if (se.got_data()) {
+                JsonObject l = object();
+                l->set("ts", integer(r, 0));
+                l->set("total", json(real(r, 1)));
+                l->set("t1", json(real(r, 2)));
+                l->set("t2", json(real(r, 3)));
+                l->set("t3", json(real(r, 4)));
+                l->set("t4", json(real(r, 5)));
+                p->set("latest", l);
+            } else {
+                p->set("latest", Poco::Dynamic::Var());
+            }
+            list->add(p);
+        }
+    });
+    JsonObject out = object();
+    out->set("points", list);
+    return out;
+}
+
+JsonObject MeterService::point(Tenant& t, const SessionInfo& s, const std::string& pointId) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    JsonObject out = object();
+    db_.read([&](soci::session& se) {
+        auto p = rows(se, "SELECT p.point_id, p.name, p.number, p.resource, p.address, p.installation_place, p.commissioned_on, p.tariff, "
+                          "p.power_limit_kw, a.number, c.number FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+                          "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
+                          "WHERE p.tenant_id = :t AND p.point_id = :p",
+                      {"id", "name", "number", "resource", "address", "installation_place", "commissioned_on", "tariff", "power_limit_kw",
+                       "account", "contract"},
+                      {"power_limit_kw"}, {t.id(), pointId});
+        out->set("point", p->size() ? p->get(0) : Poco::Dynamic::Var());
+        auto m = rows(se, "SELECT meter_id, model, modification, serial, register_number, accuracy_class, nominal_voltage, current_range, "
+                          "phases, tariff_zones, smart, virtual, installed_on, verified_on, verification_years, next_verification_on FROM meters "
+                          "WHERE tenant_id = :t AND meter_id = :m",
+                      {"id", "model", "modification", "serial", "register_number", "accuracy_class", "nominal_voltage", "current_range",
+                       "phases", "tariff_zones", "smart", "virtual", "installed_on", "verified_on", "verification_years", "next_verification_on"},
+                      {"phases", "tariff_zones", "smart", "virtual", "verification_years"}, {t.id(), meter});
+        if (m->size()) {
+            auto mo = m->getObject(0);
+            mo->set("smart", mo->getValue<double>("smart") != 0);
+            mo->set("virtual", mo->getValue<double>("virtual") != 0);
+        }
+        out->set("meter", m->size() ? m->get(0) : Poco::Dynamic::Var());
+        out->set("transformers", rows(se, "SELECT kind, phase, model, serial, ratio, accuracy_class, verified_on FROM transformers WHERE "
+                                          "tenant_id = :t AND meter_id = :m ORDER BY kind, phase",
+                                      {"kind", "phase", "model", "serial", "ratio", "accuracy_class", "verified_on"}, {}, {t.id(), meter}));
+    });
+    return out;
+}
+
+JsonObject MeterService::readings(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const auto [from, to] = range(q, off, 31);
+    const std::string energy = energyParam(q), kind = param(q, "kind", "latest");
+    if (kind != "latest" && kind != "billing") throw Unprocessable(FieldErrors{{"kind", "Допустимо latest или billing"}});
+    JsonArray list = array();
+    db_.read([&](soci::session& se) {
+        soci::rowset<soci::row> rs = (se.prepare << "SELECT ts, total, t1, t2, t3, t4, source, kind FROM readings WHERE tenant_id = :t AND "
+                                                    "meter_id = :m AND energy = :e AND kind = :k AND ts >= :f AND ts < :to ORDER BY ts",
+                                      soci::use(t.id()), soci::use(meter), soci::use(energy), soci::use(kind), soci::use(from), soci::use(to));
+        for (const auto& r : rs) {
+            JsonObject o = object();
+            o->set("ts", integer(r, 0));
+            o->set("date", tz::localDate(integer(r, 0), off));
+            o->set("total", json(real(r, 1)));
+            o->set("t1", json(real(r, 2)));
+            o->set("t2", json(real(r, 3)));
+            o->set("t3", json(real(r, 4)));
+            o->set("t4", json(real(r, 5)));
+            o->set("source", text(r, 6));
+            o->set("kind", text(r, 7));
+            list->add(o);
+        }
+    });
+    JsonObject out = object();
+    out->set("energy", energy);
+    out->set("rows", list);
+    return out;
+}
+
+namespace {
+struct Register {
+    long long ts;
+    std::optional<double> v[5]; // total, t1..t4
+};
+
+/// Cumulative registers of a meter from `from - 2 days` to `to`, oldest first.
+std::vector<Register> registers(Database& db, const std::string& tenant, const std::string& meter, const std::string& energy, long long from,
+                                long long to) {
+    std::vector<Register> out;
+    const long long f = from - 2 * kDay;
+    db.read([&](soci::session& se) {
+        soci::rowset<soci::row> rs = (se.prepare << "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = :t AND meter_id = :m "
+                                                    "AND energy = :e AND kind = 'latest' AND ts >= :f AND ts <= :to ORDER BY ts",
+                                      soci::use(tenant), soci::use(meter), soci::use(energy), soci::use(f), soci::use(to));
+        for (const auto& r : rs) {
+            Register g{integer(r, 0), {}};
+            for (int i = 0; i < 5; ++i) g.v[i] = real(r, static_cast<std::size_t>(i + 1));
+            out.push_back(g);
+        }
+    });
+    return out;
+}
+
+/// The latest register at or before ts (within two days), or null.
+const Register* at(const std::vector<Register>& regs, long long ts) {
+    auto it = std::upper_bound(regs.begin(), regs.end(), ts, [](long long v, const Register& r) { return v < r.ts; });
+    if (it == regs.begin()) return nullptr;
+    --it;
+    return ts - it->ts <= 2 * kDay ? &*it : nullptr;
+}
+
+/// Consumption between two moments per register (total, t1..t4).
+std::optional<double> diff(const Register* a, const Register* b, int i) {
+    if (!a || !b || !a->v[i] || !b->v[i]) return std::nullopt;
+    return std::max(0.0, *b->v[i] - *a->v[i]);
+}
+
+/// Start of the local month containing ts, and of the month `delta` months later.
+long long monthStart(long long ts, int off, int delta = 0) {
+    std::time_t t = static_cast<std::time_t>(ts + off);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    tm.tm_mday = 1;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_mon += delta;
+    return static_cast<long long>(timegm(&tm)) - off;
+}
+} // namespace
+
+JsonObject MeterService::consumption(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const std::string group = param(q, "group", "day");
+    if (group != "day" && group != "week" && group != "month") throw Unprocessable(FieldErrors{{"group", "Допустимо day, week или month"}});
+    auto [from, to] = range(q, off, group == "month" ? 365 : group == "week" ? 91 : 31);
+    if (group == "month") from = monthStart(from, off);
+    if (group == "week") {
+        std::time_t tt = static_cast<std::time_t>(from + off);
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        from -= ((tm.tm_wday + 6) % 7) * kDay; // back to Monday
+    }
+    const std::string energy = energyParam(q);
+    const auto regs = registers(db_, t.id(), meter, energy, from, to + kDay);
+    JsonArray list = array();
+    for (long long start = from; start < to;) {
+        const long long end = group == "month" ? monthStart(start, off, 1) : start + (group == "week" ? 7 : 1) * kDay;
+        const Register* a = at(regs, start);
+        const Register* b = at(regs, std::min(end, now()));
+        JsonObject o = object();
+        o->set("period", group == "month" ? tz::localDate(start, off).substr(0, 7) : tz::localDate(start, off));
+        o->set("start_ts", start);
+        static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
+        for (int i = 0; i < 5; ++i) o->set(names[i], json(diff(a, b, i)));
+        list->add(o);
+        start = end;
+    }
+    JsonObject out = object();
+    out->set("group", group);
+    out->set("energy", energy);
+    out->set("rows", list);
+    return out;
+}
+
+JsonObject MeterService::profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const auto [from, to] = range(q, off, 1);
+    JsonArray list = array();
+    int interval = 30;
+    db_.read([&](soci::session& se) {
+        soci::rowset<soci::row> rs = (se.prepare << "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE "
+                                                    "tenant_id = :t AND meter_id = :m AND ts >= :f AND ts < :to ORDER BY ts",
+                                      soci::use(t.id()), soci::use(meter), soci::use(from), soci::use(to));
+        for (const auto& r : rs) {
+            interval = static_cast<int>(integer(r, 1));
+            JsonObject o = object();
+            o->set("ts", integer(r, 0));
+            o->set("p_plus", json(real(r, 2)));
+            o->set("p_minus", json(real(r, 3)));
+            o->set("q_plus", json(real(r, 4)));
+            o->set("q_minus", json(real(r, 5)));
+            list->add(o);
+        }
+    });
+    JsonObject out = object();
+    out->set("interval_min", interval);
+    out->set("rows", list);
+    return out;
+}
+
+JsonObject MeterService::events(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const auto [from, to] = range(q, off, 365);
+    const std::string category = param(q, "category"), severity = param(q, "severity");
+    if (!severity.empty() && severity != "info" && severity != "warning" && severity != "alarm")
+        throw Unprocessable(FieldErrors{{"severity", "Допустимо info, warning или alarm"}});
+    if (category.size() > 32) throw Unprocessable(FieldErrors{{"category", "Неизвестная категория"}});
+    JsonArray list = array();
+    JsonObject byCategory = object(), bySeverity = object();
+    db_.read([&](soci::session& se) {
+        soci::rowset<soci::row> rs = (se.prepare << "SELECT ts_start, ts_end, code, category, severity, text, tamper FROM meter_events WHERE "
+                                                    "tenant_id = :t AND meter_id = :m AND ts_start >= :f AND ts_start < :to ORDER BY ts_start DESC",
+                                      soci::use(t.id()), soci::use(meter), soci::use(from), soci::use(to));
+        for (const auto& r : rs) {
+            const std::string cat = text(r, 3), sev = text(r, 4);
+            byCategory->set(cat, (byCategory->has(cat) ? byCategory->getValue<int>(cat) : 0) + 1);
+            bySeverity->set(sev, (bySeverity->has(sev) ? bySeverity->getValue<int>(sev) : 0) + 1);
+            if ((!category.empty() && cat != category) || (!severity.empty() && sev != severity)) continue;
+            JsonObject o = object();
+            o->set("ts_start", integer(r, 0));
+            o->set("ts_end", r.get_indicator(1) == soci::i_null ? Poco::Dynamic::Var() : Poco::Dynamic::Var(integer(r, 1)));
+            o->set("code", text(r, 2));
+            o->set("category", cat);
+            o->set("severity", sev);
+            o->set("text", text(r, 5));
+            o->set("tamper", integer(r, 6) != 0);
+            list->add(o);
+        }
+    });
+    JsonObject stats = object();
+    stats->set("by_category", byCategory);
+    stats->set("by_severity", bySeverity);
+    JsonObject out = object();
+    out->set("rows", list);
+    out->set("stats", stats);
+    return out;
+}
+
+JsonObject MeterService::network(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    long long atTs = now();
+    if (q.count("at")) {
+        try {
+            atTs = std::stoll(q.at("at"));
+        } catch (const std::exception&) {
+            throw Unprocessable(FieldErrors{{"at", "Ожидается момент времени в секундах"}});
+        }
+    }
+    JsonObject out = object();
+    db_.read([&](soci::session& se) {
+        long long ts = 0;
+        soci::indicator ind;
+        se << "SELECT MAX(ts) FROM network_params WHERE tenant_id = :t AND meter_id = :m AND ts <= :a", soci::use(t.id()), soci::use(meter),
+            soci::use(atTs), soci::into(ts, ind);
+        if (ind == soci::i_null) {
+            out->set("ts", Poco::Dynamic::Var());
+            out->set("phases", array());
+            return;
+        }
+        const std::string tsText = std::to_string(ts);
+        auto phases = rows(se, "SELECT phase, voltage, current, p, q, s, pf, frequency, angle FROM network_params WHERE tenant_id = :t AND "
+                               "meter_id = :m AND ts = " + tsText + " ORDER BY phase",
+                           {"phase", "voltage", "current", "p", "q", "s", "pf", "frequency", "angle"},
+                           {"voltage", "current", "p", "q", "s", "pf", "frequency", "angle"}, {t.id(), meter});
+        out->set("ts", ts);
+        Poco::Dynamic::Var frequency;
+        for (const auto& p : *phases) {
+            auto po = p.extract<Poco::JSON::Object::Ptr>();
+            if (frequency.isEmpty() && !po->get("frequency").isEmpty()) frequency = po->get("frequency");
+        }
+        out->set("frequency", frequency);
+        out->set("phases", phases);
+    });
+    return out;
+}
+
+JsonObject MeterService::history(Tenant& t, const SessionInfo& s, const std::string& pointId, long long nowTs) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const long long current = monthStart(nowTs, off);
+    const long long first = monthStart(nowTs, off, -24);
+    const auto regs = registers(db_, t.id(), meter, "A+", first, nowTs + kDay);
+    auto monthUse = [&](long long start) { return diff(at(regs, start), at(regs, std::min(monthStart(start, off, 1), nowTs)), 0); };
+    JsonArray periods = array();
+    for (int back = 12; back >= 1; --back) {
+        const long long start = monthStart(nowTs, off, -back);
+        const auto use = monthUse(start);
+        const auto lastYear = monthUse(monthStart(start, off, -12));
+        JsonObject o = object();
+        o->set("period", tz::localDate(start, off).substr(0, 7));
+        o->set("consumption", json(use));
+        o->set("last_year", json(lastYear));
+        o->set("change_pct", use && lastYear && *lastYear > 0 ? json((*use - *lastYear) / *lastYear * 100.0) : Poco::Dynamic::Var());
+        periods->add(o);
+    }
+    // Forecast to the end of the current billing period: the average daily consumption so far times the days.
+    const long long next = monthStart(nowTs, off, 1);
+    const double daysTotal = static_cast<double>(next - current) / kDay;
+    const double daysPassed = static_cast<double>(nowTs - current) / kDay;
+    const Register* startReg = at(regs, current);
+    const Register* nowReg = at(regs, nowTs);
+    JsonObject f = object();
+    f->set("period", tz::localDate(current, off).substr(0, 7));
+    const auto consumed = diff(startReg, nowReg, 0);
+    f->set("consumed", json(consumed));
+    f->set("days_passed", std::round(daysPassed * 10) / 10);
+    f->set("days_total", daysTotal);
+    const double elapsed = nowReg && startReg ? static_cast<double>(nowReg->ts - current) / kDay : 0;
+    f->set("forecast", consumed && elapsed >= 1 ? json(*consumed / elapsed * daysTotal) : Poco::Dynamic::Var());
+    f->set("last_year", json(monthUse(monthStart(current, off, -12))));
+    f->set("method", "Среднесуточное потребление с начала расчётного периода, умноженное на число дней периода");
+    JsonObject out = object();
+    out->set("periods", periods);
+    out->set("forecast", f);
+    return out;
+}
+
+// ---- operators ---------------------------------------------------------------------------------------------------
+
+JsonObject MeterService::consumers(Tenant& t, const std::string& rawQ) {
+    const std::string q = Poco::toLower(Poco::trim(rawQ));
+    if (q.size() > 100) throw Unprocessable(FieldErrors{{"q", "Слишком длинный запрос"}});
+    JsonArray list = array();
+    db_.read([&](soci::session& se) {
+        const std::string like = "%" + q + "%";
+        soci::rowset<soci::row> rs = (se.prepare << "SELECT user_id, kind, login, email, phone, fields_json FROM users WHERE tenant_id = :t "
+                                                    "AND role = 'consumer' AND (login LIKE :q OR email LIKE :q2) ORDER BY login LIMIT 50",
+                                      soci::use(t.id()), soci::use(like), soci::use(like));
+        for (const auto& r : rs) {
+            JsonObject o = object();
+            o->set("id", text(r, 0));
+            o->set("kind", text(r, 1));
+            o->set("login", text(r, 2));
+            o->set("email", jsonText(text(r, 3)));
+            o->set("phone", jsonText(text(r, 4)));
+            o->set("fields", luajson::parse(text(r, 5).empty() ? "{}" : text(r, 5)));
+            list->add(o);
+        }
+        for (auto& u : *list) {
+            auto uo = u.extract<Poco::JSON::Object::Ptr>();
+            uo->set("grants", rows(se, "SELECT scope, ref_id, way FROM access_grants WHERE tenant_id = :t AND user_id = :u ORDER BY scope, ref_id",
+                                   {"scope", "ref", "way"}, {}, {t.id(), uo->getValue<std::string>("id")}));
+        }
+    });
+    JsonObject out = object();
+    out->set("consumers", list);
+    return out;
+}
+
+void MeterService::grant(Tenant& t, const SessionInfo& op, const JsonObject& body, bool revoke) {
+    auto str = [&](const char* k) { return body->has(k) && body->get(k).isString() ? body->getValue<std::string>(k) : std::string(); };
+    const std::string userId = str("user_id"), scope = str("scope"), ref = Poco::trim(str("ref"));
+    FieldErrors errors;
+    if (userId.empty()) errors["user_id"] = "Укажите потребителя";
+    if (scope != "account" && scope != "contract" && scope != "point") errors["scope"] = "Допустимо account, contract или point";
+    if (ref.empty() || ref.size() > 64) errors["ref"] = "Укажите номер лицевого счёта, договора или точку учёта";
+    if (!errors.empty()) throw Unprocessable(errors);
+    db_.transaction([&](soci::session& se) {
+        int user = 0;
+        se << "SELECT COUNT(*) FROM users WHERE tenant_id = :t AND user_id = :u AND role = 'consumer'", soci::use(t.id()), soci::use(userId),
+            soci::into(user);
+        if (!user) throw Unprocessable(FieldErrors{{"user_id", "Потребитель не найден"}});
+        std::string refId;
+        if (scope == "account") se << "SELECT account_id FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(ref), soci::into(refId);
+        else if (scope == "contract") se << "SELECT contract_id FROM contracts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(ref), soci::into(refId);
+        else se << "SELECT point_id FROM metering_points WHERE tenant_id = :t AND point_id = :n", soci::use(t.id()), soci::use(ref), soci::into(refId);
+        if (!se.got_data()) throw Unprocessable(FieldErrors{{"ref", "Не найдено в данных сетевой организации"}});
+        if (revoke) {
+            se << "DELETE FROM access_grants WHERE tenant_id = :t AND user_id = :u AND scope = :s AND ref_id = :r", soci::use(t.id()),
+                soci::use(userId), soci::use(scope), soci::use(refId);
+        } else {
+            const long long n = now();
+            se << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, granted_by, granted_at) VALUES (:t, :u, :s, :r, "
+                  "'operator_grant', :by, :n) ON CONFLICT (tenant_id, user_id, scope, ref_id) DO NOTHING",
+                soci::use(t.id()), soci::use(userId), soci::use(scope), soci::use(refId), soci::use(op.userId), soci::use(n);
+        }
+    });
+}
+
+} // namespace kabinet

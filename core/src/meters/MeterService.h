@@ -1,0 +1,51 @@
+#pragma once
+/// What consumers and operators ask of meter data: the ways a consumer gets access to metering points
+/// (SPEC §2.2: personal account number, ОГРН + contract number, operator grant; supplier login comes with the
+/// connectors), and the views of a metering point — general information, readings, consumption by period,
+/// power profile, event journals, network parameters, billing history with a forecast. A consumer sees only
+/// the points granted to them; any other point is "not found". Answers are JSON objects (docs/API.md).
+#include "http/Router.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <string>
+
+namespace kabinet {
+
+class Database;
+class Tenant;
+
+/// Query parameters of a request, by name.
+using Query = std::map<std::string, std::string>;
+
+class MeterService {
+public:
+    explicit MeterService(Database& db) : db_(db) {}
+
+    Poco::JSON::Object::Ptr access(Tenant& t, const SessionInfo& s);
+    Poco::JSON::Object::Ptr addAccount(Tenant& t, const SessionInfo& s, const std::string& number);
+    void removeAccount(Tenant& t, const SessionInfo& s, const std::string& accountId);
+    Poco::JSON::Object::Ptr checkOgrn(Tenant& t, const SessionInfo& s);
+    Poco::JSON::Object::Ptr confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber);
+    void renameContract(Tenant& t, const SessionInfo& s, const std::string& contractId, const std::string& title);
+
+    Poco::JSON::Object::Ptr points(Tenant& t, const SessionInfo& s);
+    Poco::JSON::Object::Ptr point(Tenant& t, const SessionInfo& s, const std::string& pointId);
+    Poco::JSON::Object::Ptr readings(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    Poco::JSON::Object::Ptr consumption(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    Poco::JSON::Object::Ptr profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    Poco::JSON::Object::Ptr events(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    Poco::JSON::Object::Ptr network(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    Poco::JSON::Object::Ptr history(Tenant& t, const SessionInfo& s, const std::string& pointId, long long now);
+
+    Poco::JSON::Object::Ptr consumers(Tenant& t, const std::string& q);
+    void grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke);
+
+private:
+    /// The meter id of a point the session may see; throws 404 otherwise.
+    std::string visibleMeter(Tenant& t, const SessionInfo& s, const std::string& pointId);
+    Database& db_;
+};
+
+} // namespace kabinet

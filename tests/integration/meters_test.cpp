@@ -1,0 +1,361 @@
+// Contracts, accounts and meter data on the backend of this run: the sink's idempotent batches, the ways a
+// consumer gets access (account number, ОГРН + contract, operator grant, contract rename) and every view of a
+// metering point, with access checks on every point route.
+#include <catch2/catch.hpp>
+
+#include "KabinetdProcess.h"
+#include "Simulators.h"
+#include "TestContext.h"
+#include "meters/MeterData.h"
+#include "meters/MeterRegistry.h"
+#include "storage/Database.h"
+#include "storage/Migrations.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cmath>
+#include <ctime>
+#include <regex>
+#include <sstream>
+
+using namespace kabinet;
+using test::HttpResult;
+using test::KabinetdProcess;
+
+namespace {
+
+Poco::JSON::Object::Ptr obj(const std::string& text) {
+    Poco::JSON::Parser p;
+    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+struct Client {
+    KabinetdProcess& server;
+    std::string tenant;
+    std::string cookie = {}, csrf = {};
+    HttpResult call(const std::string& method, const std::string& path, const std::string& body = "") {
+        std::map<std::string, std::string> h;
+        if (!cookie.empty()) h["Cookie"] = "kabinet_session=" + cookie;
+        if (!csrf.empty()) h["X-CSRF-Token"] = csrf;
+        auto r = server.request(method, "/t/" + tenant + "/api/v1/" + path, body, h);
+        if (auto it = r.headers.find("Set-Cookie"); it != r.headers.end()) {
+            static const std::regex re(R"(kabinet_session=([^;]*))");
+            std::smatch m;
+            if (std::regex_search(it->second, m, re)) cookie = m[1];
+        }
+        if (r.status == 200 && !r.body.empty() && r.body[0] == '{') {
+            auto o = obj(r.body);
+            if (o->has("csrf")) csrf = o->getValue<std::string>("csrf");
+        }
+        return r;
+    }
+    void login(const std::string& login, const std::string& password) {
+        auto r = call("POST", "session", R"({"login":")" + login + R"(","password":")" + password + R"("})");
+        INFO(r.body);
+        REQUIRE(r.status == 200);
+    }
+};
+
+/// One server and one database with a small utility: ВОЭК and СИГМА reference data and a month of data.
+struct World {
+    test::FreshDatabase db;
+    KabinetdProcess server;
+    Database direct;
+    std::string voekPoint, voekMeter, voekLegalPoint, sigmaPoint, sigmaMeter;
+    long long now = static_cast<long long>(std::time(nullptr));
+    World() : server(db.url()), direct(db.url(), 2) {
+        MeterRegistry reg(direct);
+        MeterDataSink sink(direct);
+        // ВОЭК: an individual's account, and a legal entity with two contracts.
+        const std::string acc = reg.upsertAccount("voek", {"", "3300123456", "", "Иванов И. И.", "г. Владимир, ул. Мира, д. 5, кв. 7"});
+        reg.upsertAccount("voek", {"", "3300999999", "", "Петров П. П.", "г. Владимир, ул. Горького, д. 1"});
+        voekPoint = reg.upsertPoint("voek", {"", acc, "", "Квартира", "ТУ-0001", "electricity", "г. Владимир, ул. Мира, д. 5, кв. 7",
+                                             "Этажный щит", "2022-03-01", "T2", 15.0});
+        Meter m;
+        m.pointId = voekPoint;
+        m.model = "Меркурий 234 ARTM";
+        m.serial = "41234567";
+        m.registerNumber = "48266-11";
+        m.accuracyClass = "1.0";
+        m.phases = 3;
+        m.tariffZones = 2;
+        m.smart = true;
+        m.verifiedOn = "2022-01-15";
+        m.verificationYears = 16;
+        voekMeter = reg.upsertMeter("voek", m);
+        const std::string c1 = reg.upsertContract("voek", {"", "ЭС-1001", "supply", "ПАО Сбербанк", "legal_entity", "7707083893",
+                                                           "1027700132195", "г. Москва", "г. Владимир", "ООО «ЭнергосбыТ Плюс»", "2023-01-01", ""});
+        reg.upsertContract("voek", {"", "ЭС-1002", "supply", "ПАО Сбербанк", "legal_entity", "7707083893", "1027700132195", "г. Москва",
+                                    "г. Ковров", "", "2023-01-01", ""});
+        voekLegalPoint = reg.upsertPoint("voek", {"", "", c1, "Офис", "ТУ-0002", "electricity", "г. Владимир, ул. Большая, 1", "ВРУ", "", "T1", std::nullopt});
+        Meter lm = m;
+        lm.pointId = voekLegalPoint;
+        lm.serial = "41234568";
+        reg.upsertMeter("voek", lm);
+        // СИГМА: a three-phase transformer-connected point.
+        const std::string sacc = reg.upsertAccount("sigma", {"", "SIG-77", "", "ООО «Ромашка»", "г. Севастополь"});
+        sigmaPoint = reg.upsertPoint("sigma", {"", sacc, "", "Цех", "ТУ-77", "electricity", "г. Севастополь", "ТП-5", "", "T1", std::nullopt});
+        Meter sm = m;
+        sm.pointId = sigmaPoint;
+        sm.serial = "55500011";
+        sigmaMeter = reg.upsertMeter("sigma", sm);
+        for (const char* ph : {"A", "B", "C"}) reg.upsertTransformer("sigma", {sigmaMeter, "current", ph, "ТОП-0,66", "1", "200/5", "0.5S", ""});
+        // 40 days of data for the ВОЭК meter.
+        MeterDataBatch b;
+        double t1 = 1000, t2 = 500;
+        const long long start = (now / 86400 - 40) * 86400;
+        for (long long day = 0; day <= 40; ++day) {
+            const long long ts = start + day * 86400;
+            t1 += 8.5;
+            t2 += 3.5;
+            b.readings.push_back({voekMeter, ts, "latest", "A+", t1 + t2, t1, t2, std::nullopt, std::nullopt, "demo"});
+            for (int half = 0; half < 48; ++half)
+                b.profile.push_back({voekMeter, ts + half * 1800, 30, 0.3 + 0.5 * std::sin(half / 48.0 * 6.283), 0.0, 0.1, 0.0});
+        }
+        b.events.push_back({voekMeter, now - 3 * 86400, "cover_open", "tamper", "alarm", "Вскрытие крышки корпуса", now - 3 * 86400 + 60, true});
+        b.events.push_back({voekMeter, now - 2 * 86400, "power_off", "power", "info", "Отключение питания", std::nullopt, false});
+        for (const char* ph : {"A", "B", "C"})
+            b.params.push_back({voekMeter, now - 3600, ph, 229.5, 4.2, 0.9, 0.2, 0.95, 0.97, 50.01, ph[0] == 'A' ? 0.0 : ph[0] == 'B' ? 240.0 : 120.0});
+        sink.write("voek", b);
+    }
+};
+
+World& world() {
+    static World w;
+    return w;
+}
+
+std::string registerVoekIndividual(Client& c, const std::string& snils, const std::string& email) {
+    auto r = c.call("POST", "registration", R"({"kind":"individual","fields":{"snils":")" + snils + R"(","email":")" + email +
+                                                R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112233"}})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    const std::string id = obj(r.body)->getObject("user")->getValue<std::string>("id");
+    world().direct.transaction([&](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1 WHERE user_id = :u", soci::use(id); });
+    return id;
+}
+
+} // namespace
+
+TEST_CASE("the sink stores each interval once and refuses unknown meters whole", "[meters]") {
+    auto& w = world();
+    MeterDataSink sink(w.direct);
+    auto count = [&](const std::string& table) {
+        int n = 0;
+        w.direct.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM " + table + " WHERE tenant_id = 'voek'", soci::into(n); });
+        return n;
+    };
+    const int profile = count("profile"), readings = count("readings");
+    MeterDataBatch again;
+    again.profile.push_back({w.voekMeter, (w.now / 86400 - 40) * 86400, 30, 9.99, 0.0, 0.1, 0.0});
+    again.profile.push_back({w.voekMeter, (w.now / 86400 - 40) * 86400, 30, 1.23, 0.0, 0.1, 0.0}); // twice in one batch: the last wins
+    auto r = sink.write("voek", again);
+    CHECK(r.profile == 1);
+    CHECK(count("profile") == profile);
+    double p = 0;
+    w.direct.read([&](soci::session& s) {
+        const long long ts = (w.now / 86400 - 40) * 86400;
+        s << "SELECT p_plus FROM profile WHERE tenant_id = 'voek' AND meter_id = :m AND ts = :t", soci::use(w.voekMeter), soci::use(ts), soci::into(p);
+    });
+    CHECK(p == Approx(1.23));
+    MeterDataBatch bad;
+    bad.readings.push_back({w.voekMeter, w.now, "latest", "A+", 1.0, 1.0, std::nullopt, std::nullopt, std::nullopt, "driver"});
+    bad.readings.push_back({"no-such-meter", w.now, "latest", "A+", 1.0, 1.0, std::nullopt, std::nullopt, std::nullopt, "driver"});
+    CHECK_THROWS_WITH(sink.write("voek", bad), Catch::Contains("unknown meter"));
+    CHECK(count("readings") == readings);
+    CHECK_THROWS(sink.write("sigma", again)); // another tenant's meter is unknown there
+}
+
+TEST_CASE("ВОЭК individual: add a personal account by number, see its point in every view, remove it", "[meters]") {
+    auto& w = world();
+    Client c{w.server, "voek"};
+    registerVoekIndividual(c, "112-233-445 95", "meters-fl@example.ru");
+    c.login("11223344595", "Kabinet2024!Test");
+    auto r = c.call("GET", "points");
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getArray("points")->size() == 0);
+    r = c.call("POST", "access/accounts", R"({"number":"0000000000"})");
+    CHECK(r.status == 404);
+    CHECK(obj(r.body)->getObject("fields")->getValue<std::string>("number") == "Лицевой счёт не найден в базе данных сетевой организации");
+    r = c.call("POST", "access/accounts", R"({"number":"33001 23456"})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    CHECK(obj(r.body)->getValue<std::string>("message") == "Номер лицевого счета успешно добавлен");
+    CHECK(c.call("POST", "access/accounts", R"({"number":"3300123456"})").status == 409);
+    CHECK(c.call("POST", "access/ogrn", "{}").status == 403); // not this kind's way
+
+    auto points = obj(c.call("GET", "points").body)->getArray("points");
+    REQUIRE(points->size() == 1);
+    auto p = points->getObject(0);
+    CHECK(p->getValue<std::string>("id") == w.voekPoint);
+    CHECK(p->getObject("meter")->getValue<std::string>("model") == "Меркурий 234 ARTM");
+    CHECK(p->getObject("latest")->getValue<double>("total") > 1500);
+
+    auto info = obj(c.call("GET", "points/" + w.voekPoint).body);
+    CHECK(info->getObject("point")->getValue<std::string>("installation_place") == "Этажный щит");
+    CHECK(info->getObject("meter")->getValue<std::string>("register_number") == "48266-11");
+    CHECK(info->getObject("meter")->getValue<bool>("smart"));
+
+    auto readings = obj(c.call("GET", "points/" + w.voekPoint + "/readings").body)->getArray("rows");
+    CHECK(readings->size() >= 30);
+    auto day = obj(c.call("GET", "points/" + w.voekPoint + "/consumption?group=day").body)->getArray("rows");
+    REQUIRE(day->size() >= 30);
+    CHECK(day->getObject(5)->getValue<double>("total") == Approx(12.0));
+    CHECK(day->getObject(5)->getValue<double>("t1") == Approx(8.5));
+    auto month = obj(c.call("GET", "points/" + w.voekPoint + "/consumption?group=month").body)->getArray("rows");
+    CHECK(month->size() >= 12);
+    CHECK(c.call("GET", "points/" + w.voekPoint + "/consumption?group=year").status == 422);
+    CHECK(c.call("GET", "points/" + w.voekPoint + "/readings?from=2020-13-01").status == 422);
+    CHECK(c.call("GET", "points/" + w.voekPoint + "/readings?from=2010-01-01").status == 422); // longer than three years
+
+    auto profile = obj(c.call("GET", "points/" + w.voekPoint + "/profile").body);
+    CHECK(profile->getValue<int>("interval_min") == 30);
+    CHECK(profile->getArray("rows")->size() >= 48);
+
+    auto events = obj(c.call("GET", "points/" + w.voekPoint + "/events").body);
+    CHECK(events->getArray("rows")->size() == 2);
+    CHECK(events->getObject("stats")->getObject("by_category")->getValue<int>("tamper") == 1);
+    auto tamper = obj(c.call("GET", "points/" + w.voekPoint + "/events?category=tamper").body)->getArray("rows");
+    REQUIRE(tamper->size() == 1);
+    CHECK(tamper->getObject(0)->getValue<bool>("tamper"));
+    CHECK(tamper->getObject(0)->getValue<std::string>("severity") == "alarm");
+
+    auto net = obj(c.call("GET", "points/" + w.voekPoint + "/network").body);
+    CHECK(net->getArray("phases")->size() == 3);
+    CHECK(net->getValue<double>("frequency") == Approx(50.01));
+
+    auto history = obj(c.call("GET", "points/" + w.voekPoint + "/history").body);
+    CHECK(history->getArray("periods")->size() == 12);
+    auto forecast = history->getObject("forecast");
+    CHECK_FALSE(forecast->getValue<std::string>("method").empty());
+    if (forecast->getValue<double>("days_passed") >= 2) CHECK(forecast->getValue<double>("forecast") == Approx(12.0 * forecast->getValue<double>("days_total")).epsilon(0.1));
+
+    // Remove the account: the point is gone, by any route.
+    auto access = obj(c.call("GET", "access").body);
+    const std::string accountId = access->getArray("accounts")->getObject(0)->getValue<std::string>("id");
+    CHECK(c.call("DELETE", "access/accounts/" + accountId).status == 204);
+    CHECK(c.call("GET", "points/" + w.voekPoint).status == 404);
+}
+
+TEST_CASE("ВОЭК legal entity: ОГРН found, confirmed by a contract number, then all its contracts", "[meters]") {
+    auto& w = world();
+    Client c{w.server, "voek"};
+    auto r = c.call("POST", "registration", R"({"kind":"legal_entity","fields":{"inn":"7707083893","email":"meters-ul@example.ru",)"
+                                            R"("password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112233",)"
+                                            R"("ogrn":"1027700132195"}})");
+    REQUIRE(r.status == 201);
+    w.direct.transaction([&](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1 WHERE login = '1027700132195'"; });
+    c.login("1027700132195", "Kabinet2024!Test");
+    CHECK(c.call("POST", "access/accounts", R"({"number":"3300999999"})").status == 403); // not this kind's way
+    r = c.call("POST", "access/ogrn", "{}");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    r = c.call("POST", "access/ogrn/confirm", R"({"contract_number":"ЭС-9999"})");
+    CHECK(r.status == 422);
+    CHECK_FALSE(obj(r.body)->getObject("fields")->getValue<std::string>("contract_number").empty());
+    r = c.call("POST", "access/ogrn/confirm", R"({"contract_number":"ЭС-1002"})");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getArray("contracts")->size() == 2);
+    auto points = obj(c.call("GET", "points").body)->getArray("points");
+    REQUIRE(points->size() == 1);
+    CHECK(points->getObject(0)->getValue<std::string>("id") == w.voekLegalPoint);
+    // A legal entity unknown to the utility is told so.
+    Client other{w.server, "voek"};
+    REQUIRE(other.call("POST", "registration", R"({"kind":"legal_entity","fields":{"inn":"7736050003","email":"gazprom@example.ru",)"
+                                               R"("password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112233",)"
+                                               R"("ogrn":"1027700070518"}})")
+                .status == 201);
+    w.direct.transaction([&](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1 WHERE login = '1027700070518'"; });
+    other.login("1027700070518", "Kabinet2024!Test");
+    r = other.call("POST", "access/ogrn", "{}");
+    CHECK(r.status == 404);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "ogrn_not_found");
+}
+
+TEST_CASE("СИГМА: an operator finds the consumer and grants access; revoking takes it away", "[meters]") {
+    auto& w = world();
+    Client consumer{w.server, "sigma"};
+    auto r = consumer.call("POST", "registration", R"({"kind":"consumer","fields":{"full_name":"Сидоров Сидор","organization":"ООО «Ромашка»",)"
+                                                   R"("contract_number":"Д-1","phone":"+79781234567","email":"grant-me@example.ru",)"
+                                                   R"("password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test"},"consents":["licence","personal_data"]})");
+    REQUIRE(r.status == 201);
+    const std::string userId = obj(r.body)->getObject("user")->getValue<std::string>("id");
+    w.direct.transaction([&](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1 WHERE user_id = :u", soci::use(userId); });
+    consumer.login("grant-me@example.ru", "Kabinet2024!Test");
+    CHECK(consumer.call("POST", "access/accounts", R"({"number":"SIG-77"})").status == 403); // access comes from the utility here
+    CHECK(consumer.call("GET", "points/" + w.sigmaPoint).status == 404);
+    CHECK(consumer.call("GET", "operator/consumers").status == 403);
+
+    std::string out;
+    REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", "sigma", "--email", "boss@sigma.example",
+                              "--database", w.db.url(), "--tenants", test::sourceDir() + "/tenants", "--scripts", test::sourceDir() + "/scripts"},
+                             out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-3"}}) == 0);
+    Client op{w.server, "sigma"};
+    op.login("boss@sigma.example", "Admin-Password-3");
+    auto found = obj(op.call("GET", "operator/consumers?q=grant-me").body)->getArray("consumers");
+    REQUIRE(found->size() == 1);
+    CHECK(found->getObject(0)->getValue<std::string>("id") == userId);
+    const std::string grant = R"({"user_id":")" + userId + R"(","scope":"account","ref":"SIG-77"})";
+    CHECK(op.call("POST", "operator/grants", R"({"user_id":")" + userId + R"(","scope":"account","ref":"NOPE"})").status == 422);
+    REQUIRE(op.call("POST", "operator/grants", grant).status == 201);
+    auto info = obj(consumer.call("GET", "points/" + w.sigmaPoint).body);
+    CHECK(info->getArray("transformers")->size() == 3);
+    CHECK(info->getArray("transformers")->getObject(0)->getValue<std::string>("ratio") == "200/5");
+    CHECK(op.call("DELETE", "operator/grants", grant).status == 204);
+    CHECK(consumer.call("GET", "points/" + w.sigmaPoint).status == 404);
+}
+
+TEST_CASE("ОЭС 360: a contract linked by the supplier can be renamed", "[meters]") {
+    auto& w = world();
+    MeterRegistry reg(w.direct);
+    const std::string contract = reg.upsertContract("oes360", {"", "ОЭС-5", "supply", "Иванов И. И.", "individual", "", "", "", "", "ОЭС 360", "", ""});
+    Client c{w.server, "oes360"};
+    auto r = c.call("POST", "registration", R"({"kind":"consumer","fields":{"email":"rename@example.ru","full_name":"Иванов Иван",)"
+                                            R"("phone":"+79031112233","password":"longpass1","password_confirm":"longpass1"}})");
+    REQUIRE(r.status == 201);
+    const std::string userId = obj(r.body)->getObject("user")->getValue<std::string>("id");
+    w.direct.transaction([&](soci::session& s) {
+        s << "UPDATE users SET state = 'active', email_verified = 1 WHERE user_id = :u", soci::use(userId);
+        s << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, title, granted_at) VALUES ('oes360', :u, 'contract', :c, "
+             "'supplier_login', 'Дом', 0)",
+            soci::use(userId), soci::use(contract);
+    });
+    c.login("rename@example.ru", "longpass1");
+    CHECK(c.call("PATCH", "access/contracts/" + contract, R"({"title":""})").status == 422);
+    CHECK(c.call("PATCH", "access/contracts/nosuch", R"({"title":"Дача"})").status == 404);
+    REQUIRE(c.call("PATCH", "access/contracts/" + contract, R"({"title":"Дача"})").status == 200);
+    CHECK(obj(c.call("GET", "access").body)->getArray("contracts")->getObject(0)->getValue<std::string>("title") == "Дача");
+}
+
+TEST_CASE("a consumer cannot read a metering point not granted to them, by any route", "[meters][isolation]") {
+    auto& w = world();
+    Client owner{w.server, "voek"};
+    registerVoekIndividual(owner, "151-018-832 24", "owner@example.ru");
+    owner.login("15101883224", "Kabinet2024!Test");
+    REQUIRE(owner.call("POST", "access/accounts", R"({"number":"3300123456"})").status == 201);
+    Client stranger{w.server, "voek"};
+    registerVoekIndividual(stranger, "123-456-789 64", "stranger@example.ru");
+    stranger.login("12345678964", "Kabinet2024!Test");
+    std::string table;
+    REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "routes"}, table) == 0);
+    std::istringstream lines(table);
+    int checked = 0;
+    for (std::string method, pattern, access; lines >> method >> pattern >> access;) {
+        if (method != "GET" || pattern.find("/points/{id}") == std::string::npos) continue;
+        const std::string path = std::regex_replace(pattern.substr(std::string("/t/{tenant}/api/v1/").size()), std::regex(R"(\{id\})"), w.voekPoint);
+        INFO(path);
+        CHECK(owner.call("GET", path).status == 200);
+        auto r = stranger.call("GET", path);
+        CHECK(r.status == 404);
+        CHECK(obj(r.body)->getValue<std::string>("error") == "point_not_found");
+        // The owner's session is worthless at another tenant.
+        Client elsewhere{w.server, "sigma", owner.cookie, owner.csrf};
+        CHECK(elsewhere.call("GET", path).status == 401);
+        ++checked;
+    }
+    CHECK(checked >= 7);
+    CHECK(obj(stranger.call("GET", "points").body)->getArray("points")->size() == 0);
+}
