@@ -85,6 +85,8 @@ return {
         .. "ООО «СИГМА» по телефону +7 978 997-31-92.",
     },
     readings = { compare_previous_year = true, forecast_to_period_end = true },
-    manual_readings = { approval = "operator" },
+    -- Manual readings go to the operator for approval; the submission window (days of the month) and the
+    -- plausibility ceiling are the operator's settings (seed 001, «Ручной ввод»).
+    manual_readings = { approval = "operator", window = { from_day = 1, to_day = 31 }, max_daily_kwh = 2000 },
   },
 }

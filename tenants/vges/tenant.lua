@@ -240,7 +240,8 @@ return {
     appeals = { text_max_length = 1000, attachments = true },
     services = { text_max_length = 1000, attachments = true },
     techconnect = { max_power_kw = 150 },
-    manual_readings = { approval = "auto", virtual_meters = true },
+    -- Virtual meters: the consumer creates a meter (place, account, serial) and sends readings, accepted at once.
+    manual_readings = { approval = "auto", virtual_meters = true, max_daily_kwh = 300 },
   },
 
   validate = hooks.validate,

@@ -65,7 +65,7 @@ struct World {
     Database direct;
     std::string voekPoint, voekMeter, voekLegalPoint, sigmaPoint, sigmaMeter;
     long long now = static_cast<long long>(std::time(nullptr));
-    World() : server(db.url()), direct(db.url(), 2) {
+    World() : server(db.url(), {"--ingest-token", "ingest-token-0123456789"}), direct(db.url(), 2) {
         MeterRegistry reg(direct);
         MeterDataSink sink(direct);
         // ВОЭК: an individual's account, and a legal entity with two contracts.
@@ -358,4 +358,136 @@ TEST_CASE("a consumer cannot read a metering point not granted to them, by any r
     }
     CHECK(checked >= 7);
     CHECK(obj(stranger.call("GET", "points").body)->getArray("points")->size() == 0);
+}
+
+TEST_CASE("СИГМА manual readings wait for the operator; the consumer sees the outcome", "[meters][manual]") {
+    auto& w = world();
+    Client consumer{w.server, "sigma"};
+    auto r = consumer.call("POST", "registration", R"({"kind":"consumer","fields":{"full_name":"Ручной Ввод","organization":"ООО «Ввод»",)"
+                                                   R"("contract_number":"Д-2","phone":"+79781234567","email":"manual@example.ru",)"
+                                                   R"("password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test"},"consents":["licence","personal_data"]})");
+    REQUIRE(r.status == 201);
+    const std::string userId = obj(r.body)->getObject("user")->getValue<std::string>("id");
+    w.direct.transaction([&](soci::session& s) {
+        s << "UPDATE users SET state = 'active', email_verified = 1 WHERE user_id = :u", soci::use(userId);
+        s << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, granted_at) VALUES ('sigma', :u, 'point', :p, 'operator_grant', 0)",
+            soci::use(userId), soci::use(w.sigmaPoint);
+    });
+    consumer.login("manual@example.ru", "Kabinet2024!Test");
+    const std::string base = "points/" + w.sigmaPoint + "/manual-readings";
+    r = consumer.call("POST", base, R"({"t1":"1200,5"})");
+    CHECK(r.status == 422); // a two-zone meter needs T2 as well
+    CHECK_FALSE(obj(r.body)->getObject("fields")->getValue<std::string>("t2").empty());
+    CHECK(consumer.call("POST", base, R"({"t1":"abc","t2":1})").status == 422);
+    CHECK(consumer.call("POST", base, R"({"t1":1,"t2":1,"date":"2999-01-01"})").status == 422);
+    r = consumer.call("POST", base, R"({"t1":"1200,5","t2":300})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    CHECK(obj(r.body)->getValue<std::string>("state") == "pending");
+    const std::string id = obj(r.body)->getValue<std::string>("id");
+    CHECK(obj(consumer.call("GET", "points/" + w.sigmaPoint + "/readings").body)->getArray("rows")->size() == 0); // not yet
+
+    std::string out;
+    REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", "sigma", "--email", "approver@sigma.example",
+                              "--database", w.db.url(), "--tenants", test::sourceDir() + "/tenants", "--scripts", test::sourceDir() + "/scripts"},
+                             out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-4"}}) == 0);
+    Client op{w.server, "sigma"};
+    op.login("approver@sigma.example", "Admin-Password-4");
+    auto pending = obj(op.call("GET", "operator/manual-readings").body)->getArray("rows");
+    REQUIRE(pending->size() >= 1);
+    CHECK(consumer.call("POST", "operator/manual-readings/" + id + "/approve").status == 403);
+    REQUIRE(op.call("POST", "operator/manual-readings/" + id + "/approve").status == 200);
+    CHECK(op.call("POST", "operator/manual-readings/" + id + "/approve").status == 409);
+    auto mine = obj(consumer.call("GET", base).body)->getArray("rows");
+    REQUIRE(mine->size() == 1);
+    CHECK(mine->getObject(0)->getValue<std::string>("state") == "accepted");
+    auto readings = obj(consumer.call("GET", "points/" + w.sigmaPoint + "/readings").body)->getArray("rows");
+    REQUIRE(readings->size() == 1);
+    CHECK(readings->getObject(0)->getValue<double>("total") == Approx(1500.5));
+    CHECK(readings->getObject(0)->getValue<std::string>("source") == "consumer");
+    // Below the accepted reading: refused; a second one rejected by the operator with a reason.
+    r = consumer.call("POST", base, R"({"t1":1100,"t2":300})");
+    CHECK(r.status == 422);
+    CHECK_THAT(obj(r.body)->getObject("fields")->getValue<std::string>("t1"), Catch::Contains("меньше предыдущего"));
+    r = consumer.call("POST", base, R"({"t1":1210,"t2":305})");
+    REQUIRE(r.status == 201);
+    const std::string second = obj(r.body)->getValue<std::string>("id");
+    CHECK(op.call("POST", "operator/manual-readings/" + second + "/reject", R"({"reason":""})").status == 422);
+    REQUIRE(op.call("POST", "operator/manual-readings/" + second + "/reject", R"({"reason":"Не совпадает с контрольным снятием"})").status == 200);
+    mine = obj(consumer.call("GET", base).body)->getArray("rows");
+    bool seen = false;
+    for (const auto& row : *mine) {
+        auto ro = row.extract<Poco::JSON::Object::Ptr>();
+        if (ro->getValue<std::string>("id") != second) continue;
+        seen = true;
+        CHECK(ro->getValue<std::string>("state") == "rejected");
+        CHECK(ro->getValue<std::string>("reason") == "Не совпадает с контрольным снятием");
+    }
+    CHECK(seen);
+}
+
+TEST_CASE("ВГЭС virtual meter: created by the consumer, readings accepted at once, absurd ones refused", "[meters][manual]") {
+    auto& w = world();
+    Client c{w.server, "vges"};
+    REQUIRE(c.call("POST", "registration",
+                   R"({"kind":"individual","fields":{"username":"virtual1","email":"virtual1@example.ru","password":"Secret123",)"
+                   R"("password_confirm":"Secret123","full_name":"Виртуалов","from_voronezh":true,"street":"Плехановская ул.","house":"10",)"
+                   R"("postcode":"394000","phone":"+79601153767","snils":"112-233-445 95"},"consents":["personal_data"]})")
+                .status == 201);
+    c.login("virtual1", "Secret123");
+    CHECK(c.call("POST", "meters/virtual", R"({"address":"","account_number":"","serial":""})").status == 422);
+    auto r = c.call("POST", "meters/virtual", R"({"address":"Воронеж, Плехановская ул., д. 10, кв. 3","account_number":"36001234","serial":"0112345"})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    const std::string point = obj(r.body)->getValue<std::string>("point_id");
+    CHECK(c.call("POST", "meters/virtual", R"({"address":"Воронеж","account_number":"36001234","serial":"0112345"})").status == 409);
+    auto pts = obj(c.call("GET", "points").body)->getArray("points");
+    REQUIRE(pts->size() == 1);
+    CHECK(pts->getObject(0)->getObject("meter")->getValue<std::string>("serial") == "0112345");
+    const std::string base = "points/" + point + "/manual-readings";
+    r = c.call("POST", base, R"({"t1":15000,"date":")" + std::string("2000-01-01") + R"("})");
+    CHECK(r.status == 422); // too old
+    r = c.call("POST", base, R"({"t1":15000})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    CHECK(obj(r.body)->getValue<std::string>("state") == "accepted");
+    CHECK(obj(c.call("GET", "points/" + point + "/readings").body)->getArray("rows")->size() == 1);
+    r = c.call("POST", base, R"({"t1":99000})"); // 84,000 kWh in a day
+    CHECK(r.status == 422);
+    // Other tenants do not offer virtual meters.
+    Client v{w.server, "voek"};
+    registerVoekIndividual(v, "987-654-321 83", "novirtual@example.ru");
+    v.login("98765432183", "Kabinet2024!Test");
+    CHECK(v.call("POST", "meters/virtual", R"({"address":"x","account_number":"1","serial":"1"})").status == 403);
+}
+
+TEST_CASE("the ingest route takes bulk meter data with its token only, idempotently", "[meters][ingest]") {
+    auto& w = world();
+    const std::string body = R"({"readings":[{"meter_id":")" + w.sigmaMeter + R"(","ts":1700000000,"energy":"A+","total":10.5,"t1":10.5}],)"
+                             R"("profile":[{"meter_id":")" + w.sigmaMeter + R"(","ts":1700000000,"p_plus":1.5},{"meter_id":")" + w.sigmaMeter +
+                             R"(","ts":1700001800,"p_plus":1.6}],"events":[{"meter_id":")" + w.sigmaMeter +
+                             R"(","ts_start":1700000100,"code":"magnet","category":"tamper","severity":"alarm","text":"Воздействие магнитным полем","tamper":true}]})";
+    const std::string path = "/t/sigma/api/v1/ingest/meter-data";
+    CHECK(w.server.request("POST", path, body).status == 401);
+    CHECK(w.server.request("POST", path, body, {{"Authorization", "Bearer wrong-token-wrong-token"}}).status == 401);
+    const std::map<std::string, std::string> auth = {{"Authorization", "Bearer ingest-token-0123456789"}};
+    auto r = w.server.request("POST", path, body, auth);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    auto o = obj(r.body);
+    CHECK(o->getValue<int>("profile") == 2);
+    CHECK(o->getValue<int>("tamper_events") == 1);
+    REQUIRE(w.server.request("POST", path, body, auth).status == 200); // the same batch again
+    int n = 0;
+    w.direct.read([&](soci::session& s) {
+        s << "SELECT COUNT(*) FROM profile WHERE tenant_id = 'sigma' AND meter_id = :m AND ts IN (1700000000, 1700001800)", soci::use(w.sigmaMeter),
+            soci::into(n);
+    });
+    CHECK(n == 2);
+    // A meter of another tenant, or a malformed row, fails the whole batch with the item named.
+    r = w.server.request("POST", "/t/voek/api/v1/ingest/meter-data", body, auth);
+    CHECK(r.status == 422);
+    r = w.server.request("POST", path, R"({"profile":[{"meter_id":")" + w.sigmaMeter + R"(","ts":"yesterday"}]})", auth);
+    CHECK(r.status == 422);
+    CHECK(obj(r.body)->getObject("fields")->has("profile[0]"));
 }

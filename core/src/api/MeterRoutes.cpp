@@ -1,10 +1,14 @@
 /// Routes of contracts, accounts and meter data (docs/API.md, "Contracts, accounts and meter data").
 #include "api/Routes.h"
+#include "meters/MeterData.h"
 #include "meters/MeterService.h"
+#include "util/Crypto.h"
 #include "server/Services.h"
 #include "util/Error.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
 #include <ctime>
@@ -29,6 +33,70 @@ Query query(const Request& q) {
     } catch (const Poco::Exception&) {
         throw BadRequest("malformed_query", "Некорректные параметры запроса");
     }
+    return out;
+}
+
+using FieldErrors = std::map<std::string, std::string>;
+
+/// A JSON batch {"readings":[…],"profile":[…],"params":[…],"events":[…]} as rows; names the first bad item.
+MeterDataBatch parseBatch(const Poco::JSON::Object::Ptr& b) {
+    MeterDataBatch out;
+    std::size_t count = 0;
+    auto list = [&](const char* key) -> Poco::JSON::Array::Ptr {
+        if (!b->has(key)) return nullptr;
+        if (b->get(key).type() != typeid(Poco::JSON::Array::Ptr)) throw Unprocessable(FieldErrors{{key, "Ожидается список"}});
+        auto a = b->getArray(key);
+        count += a->size();
+        if (count > 100000) throw Unprocessable(FieldErrors{{key, "Не более 100000 записей в одном пакете"}});
+        return a;
+    };
+    auto num = [](const Poco::JSON::Object::Ptr& o, const char* k) -> std::optional<double> {
+        if (!o->has(k) || o->get(k).isEmpty()) return std::nullopt;
+        if (!o->get(k).isNumeric()) throw std::invalid_argument(std::string(k) + " must be a number");
+        return o->get(k).convert<double>();
+    };
+    auto str = [](const Poco::JSON::Object::Ptr& o, const char* k, const std::string& def = "") {
+        if (!o->has(k) || o->get(k).isEmpty()) return def;
+        if (!o->get(k).isString()) throw std::invalid_argument(std::string(k) + " must be a string");
+        return o->getValue<std::string>(k);
+    };
+    auto ts = [](const Poco::JSON::Object::Ptr& o, const char* k) -> long long {
+        if (!o->has(k) || !o->get(k).isInteger()) throw std::invalid_argument(std::string(k) + " must be Unix seconds");
+        return o->get(k).convert<long long>();
+    };
+    auto each = [&](const char* key, auto fn) {
+        auto a = list(key);
+        if (!a) return;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            try {
+                auto o = a->getObject(static_cast<unsigned>(i));
+                if (!o) throw std::invalid_argument("an object is expected");
+                fn(o);
+            } catch (const Poco::Exception& e) {
+                throw Unprocessable(FieldErrors{{std::string(key) + "[" + std::to_string(i) + "]", e.displayText()}});
+            } catch (const std::exception& e) {
+                throw Unprocessable(FieldErrors{{std::string(key) + "[" + std::to_string(i) + "]", e.what()}});
+            }
+        }
+    };
+    each("readings", [&](const Poco::JSON::Object::Ptr& o) {
+        out.readings.push_back({str(o, "meter_id"), ts(o, "ts"), str(o, "kind", "latest"), str(o, "energy", "A+"), num(o, "total"),
+                                num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4"), str(o, "source", "driver")});
+    });
+    each("profile", [&](const Poco::JSON::Object::Ptr& o) {
+        out.profile.push_back({str(o, "meter_id"), ts(o, "ts"), static_cast<int>(num(o, "interval_min").value_or(30)), num(o, "p_plus"),
+                               num(o, "p_minus"), num(o, "q_plus"), num(o, "q_minus")});
+    });
+    each("params", [&](const Poco::JSON::Object::Ptr& o) {
+        out.params.push_back({str(o, "meter_id"), ts(o, "ts"), str(o, "phase", "S"), num(o, "voltage"), num(o, "current"), num(o, "p"),
+                              num(o, "q"), num(o, "s"), num(o, "pf"), num(o, "frequency"), num(o, "angle")});
+    });
+    each("events", [&](const Poco::JSON::Object::Ptr& o) {
+        std::optional<long long> end;
+        if (o->has("ts_end") && !o->get("ts_end").isEmpty()) end = ts(o, "ts_end");
+        out.events.push_back({str(o, "meter_id"), ts(o, "ts_start"), str(o, "code"), str(o, "category"), str(o, "severity", "info"),
+                              str(o, "text"), end, o->optValue<bool>("tamper", false)});
+    });
     return out;
 }
 
@@ -71,6 +139,48 @@ void registerMeterRoutes(Router& r, Services& s) {
           [&s](Request& q) { return json(200, s.meters->network(*q.tenant, *q.session, q.params["id"], query(q))); });
     r.add("GET", "/api/v1/points/{id}/history", true, Access::User, [&s](Request& q) {
         return json(200, s.meters->history(*q.tenant, *q.session, q.params["id"], static_cast<long long>(std::time(nullptr))));
+    });
+
+    r.add("GET", "/api/v1/points/{id}/manual-readings", true, Access::User,
+          [&s](Request& q) { return json(200, s.meters->manualReadings(*q.tenant, *q.session, q.params["id"])); });
+    r.add("POST", "/api/v1/points/{id}/manual-readings", true, Access::User, [&s](Request& q) {
+        return json(201, s.meters->submitReading(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
+                                                 static_cast<long long>(std::time(nullptr))));
+    });
+    r.add("POST", "/api/v1/meters/virtual", true, Access::User, [&s](Request& q) {
+        return json(201, s.meters->createVirtualMeter(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>()));
+    });
+    r.add("GET", "/api/v1/operator/manual-readings", true, Access::Operator,
+          [&s](Request& q) { return json(200, s.meters->pendingReadings(*q.tenant, query(q)["state"])); });
+    r.add("POST", "/api/v1/operator/manual-readings/{id}/approve", true, Access::Operator, [&s](Request& q) {
+        s.meters->decideReading(*q.tenant, *q.session, q.params["id"], true, "");
+        return Response::json(200, R"({"ok":true,"state":"accepted"})");
+    });
+    r.add("POST", "/api/v1/operator/manual-readings/{id}/reject", true, Access::Operator, [&s](Request& q) {
+        s.meters->decideReading(*q.tenant, *q.session, q.params["id"], false, field(q, "reason"));
+        return Response::json(200, R"({"ok":true,"state":"rejected"})");
+    });
+
+    // Bulk meter data from drivers, connectors and other trusted producers: a bearer token (--ingest-token).
+    r.add("POST", "/api/v1/ingest/meter-data", true, [&s](Request& q) {
+        const std::string auth = q.raw && q.raw->has("Authorization") ? q.raw->get("Authorization") : "";
+        if (s.config.ingestToken.empty() || auth.rfind("Bearer ", 0) != 0 ||
+            !crypto::constantTimeEquals(auth.substr(7), s.config.ingestToken))
+            throw Error(401, "not_authenticated", "Нужен токен загрузки данных");
+        const MeterDataBatch batch = parseBatch(q.jsonObject().extract<Poco::JSON::Object::Ptr>());
+        IngestResult res;
+        try {
+            res = MeterDataSink(*s.db).write(q.tenant->id(), batch);
+        } catch (const std::invalid_argument& e) {
+            throw Unprocessable(FieldErrors{{"batch", e.what()}});
+        }
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set("readings", res.readings);
+        o->set("profile", res.profile);
+        o->set("params", res.params);
+        o->set("events", res.events);
+        o->set("tamper_events", res.tamperEvents);
+        return json(200, o);
     });
 
     r.add("GET", "/api/v1/operator/consumers", true, Access::Operator,

@@ -49,7 +49,8 @@ const std::vector<std::string>& Config::names() {
     static const std::vector<std::string> n = {"listen",  "database", "tenants",   "scripts",   "plugins",
                                                "data-dir", "portal",  "log-level", "max-body",  "threads",
                                                "db-pool", "lua-memory", "lua-budget", "smtp", "mail-from",
-                                               "sms-gateway", "sms-plugin", "public-url", "hash-threads"};
+                                               "sms-gateway", "sms-plugin", "public-url", "hash-threads",
+                                               "ingest-token"};
     return n;
 }
 
@@ -80,6 +81,10 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
     else if (name == "smtp") smtp = value;
+    else if (name == "ingest-token") {
+        if (!value.empty() && value.size() < 16) throw ConfigError(source + ": ingest-token must be at least 16 characters");
+        ingestToken = value;
+    }
     else if (name == "mail-from") mailFrom = value;
     else if (name == "sms-gateway") smsGateway = value;
     else if (name == "sms-plugin") smsPlugin = value;

@@ -1,6 +1,9 @@
 #include "meters/MeterService.h"
 
 #include "lua/LuaJson.h"
+#include "meters/MeterData.h"
+#include "meters/MeterRegistry.h"
+#include "util/Crypto.h"
 #include "storage/Database.h"
 #include "tenants/Tenant.h"
 #include "util/Error.h"
@@ -715,6 +718,255 @@ void MeterService::grant(Tenant& t, const SessionInfo& op, const JsonObject& bod
                 soci::use(t.id()), soci::use(userId), soci::use(scope), soci::use(refId), soci::use(op.userId), soci::use(n);
         }
     });
+}
+
+} // namespace kabinet
+
+// ---- manual readings -----------------------------------------------------------------------------------------------
+
+namespace kabinet {
+
+bool MeterService::inWindow(int day, int fromDay, int toDay) {
+    if (fromDay <= toDay) return day >= fromDay && day <= toDay;
+    return day >= fromDay || day <= toDay;
+}
+
+namespace {
+struct ManualPolicy {
+    bool enabled = false;
+    std::string approval = "operator";
+    int fromDay = 1, toDay = 31;
+    double maxDailyKwh = 1000;
+    bool virtualMeters = false;
+};
+
+ManualPolicy manualPolicy(const Tenant& t) {
+    ManualPolicy p;
+    auto profile = t.profile().extract<Poco::JSON::Object::Ptr>();
+    if (auto modules = profile->getArray("modules"))
+        for (const auto& m : *modules) p.enabled |= m.convert<std::string>() == "manual_readings";
+    auto settings = profile->getObject("settings");
+    auto mr = settings ? settings->getObject("manual_readings") : nullptr;
+    if (mr) {
+        p.approval = mr->optValue<std::string>("approval", p.approval);
+        if (auto w = mr->getObject("window")) {
+            p.fromDay = w->optValue<int>("from_day", 1);
+            p.toDay = w->optValue<int>("to_day", 31);
+        }
+        p.maxDailyKwh = mr->optValue<double>("max_daily_kwh", p.maxDailyKwh);
+        p.virtualMeters = mr->optValue<bool>("virtual_meters", false);
+    }
+    return p;
+}
+
+std::optional<double> number(const JsonObject& b, const std::string& key) {
+    if (!b->has(key) || b->get(key).isEmpty()) return std::nullopt;
+    auto v = b->get(key);
+    try {
+        if (v.isNumeric()) return v.convert<double>();
+        if (v.isString()) {
+            std::string s = v.convert<std::string>();
+            std::replace(s.begin(), s.end(), ',', '.');
+            std::size_t pos = 0;
+            double d = std::stod(s, &pos);
+            if (pos == s.size()) return d;
+        }
+    } catch (const std::exception&) {
+    }
+    throw Unprocessable(FieldErrors{{key, "Введите число"}});
+}
+
+std::string fmt(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    std::string s = buf;
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+}
+} // namespace
+
+JsonObject MeterService::submitReading(Tenant& t, const SessionInfo& s, const std::string& pointId, const JsonObject& body, long long nowTs) {
+    const ManualPolicy policy = manualPolicy(t);
+    if (!policy.enabled) throw Error(403, "manual_readings_unavailable", "Передача показаний в личном кабинете не предусмотрена");
+    const std::string meter = visibleMeter(t, s, pointId);
+    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const std::string today = tz::localDate(nowTs, off);
+    const int day = std::stoi(today.substr(8, 2));
+    if (!inWindow(day, policy.fromDay, policy.toDay))
+        throw Unprocessable(FieldErrors{{"date", "Показания принимаются с " + std::to_string(policy.fromDay) + " по " +
+                                                     std::to_string(policy.toDay) + " число месяца"}});
+    std::string date = body->has("date") && body->get("date").isString() ? body->getValue<std::string>("date") : today;
+    long long ts;
+    try {
+        ts = tz::localMidnight(date, off) + 12 * 3600; // a manual reading stands for its day
+    } catch (const std::invalid_argument&) {
+        throw Unprocessable(FieldErrors{{"date", "Укажите дату в формате ГГГГ-ММ-ДД"}});
+    }
+    if (date > today) throw Unprocessable(FieldErrors{{"date", "Дата показаний не может быть в будущем"}});
+    if (ts < nowTs - 62 * kDay) throw Unprocessable(FieldErrors{{"date", "Дата показаний не может быть старше двух месяцев"}});
+    int zones = 1;
+    db_.read([&](soci::session& se) {
+        se << "SELECT tariff_zones FROM meters WHERE tenant_id = :t AND meter_id = :m", soci::use(t.id()), soci::use(meter), soci::into(zones);
+    });
+    std::optional<double> v[5];
+    static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
+    FieldErrors errors;
+    for (int i = 1; i <= 4; ++i) {
+        v[i] = number(body, names[i]);
+        if (i <= zones && !v[i]) errors[names[i]] = "Введите показание";
+        if (i > zones && v[i]) errors[names[i]] = "У прибора учёта нет такой тарифной зоны";
+        if (v[i] && (*v[i] < 0 || *v[i] > 1e9)) errors[names[i]] = "Недопустимое значение";
+    }
+    if (!errors.empty()) throw Unprocessable(errors);
+    v[0] = 0.0;
+    for (int i = 1; i <= zones; ++i) *v[0] += *v[i];
+    // Plausibility against the last accepted reading before that day.
+    db_.read([&](soci::session& se) {
+        soci::row r;
+        se << "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = :t AND meter_id = :m AND energy = 'A+' AND kind = 'latest' "
+              "AND ts <= :ts ORDER BY ts DESC LIMIT 1",
+            soci::use(t.id()), soci::use(meter), soci::use(ts), soci::into(r);
+        if (!se.got_data()) return;
+        const long long lastTs = integer(r, 0);
+        for (int i = 1; i <= zones; ++i) {
+            auto last = real(r, static_cast<std::size_t>(i + 1));
+            if (last && *v[i] + 1e-9 < *last) errors[names[i]] = "Показание не может быть меньше предыдущего (" + fmt(*last) + ")";
+        }
+        auto lastTotal = real(r, 1);
+        const double days = std::max(1.0, static_cast<double>(ts - lastTs) / kDay);
+        if (errors.empty() && lastTotal && (*v[0] - *lastTotal) / days > policy.maxDailyKwh)
+            errors[zones == 1 ? "t1" : "total"] = "Слишком большой расход с прошлого показания: проверьте введённые значения";
+    });
+    if (!errors.empty()) throw Unprocessable(errors);
+    const std::string id = crypto::randomToken(12);
+    const std::string state = policy.approval == "auto" ? "accepted" : "pending";
+    db_.transaction([&](soci::session& se) {
+        soci::indicator ind[5];
+        soci::indicator decidedInd = state == "accepted" ? soci::i_ok : soci::i_null;
+        double val[5];
+        for (int i = 0; i < 5; ++i) {
+            ind[i] = v[i] ? soci::i_ok : soci::i_null;
+            val[i] = v[i].value_or(0);
+        }
+        se << "INSERT INTO manual_readings (tenant_id, submission_id, meter_id, user_id, ts, t1, t2, t3, t4, total, state, submitted_at, "
+              "decided_at) VALUES (:t, :id, :m, :u, :ts, :t1, :t2, :t3, :t4, :total, :st, :sub, :dec)",
+            soci::use(t.id()), soci::use(id), soci::use(meter), soci::use(s.userId), soci::use(ts), soci::use(val[1], ind[1]),
+            soci::use(val[2], ind[2]), soci::use(val[3], ind[3]), soci::use(val[4], ind[4]), soci::use(val[0]), soci::use(state),
+            soci::use(nowTs), soci::use(nowTs, decidedInd);
+    });
+    if (state == "accepted") {
+        MeterDataBatch b;
+        b.readings.push_back({meter, ts, "latest", "A+", v[0], v[1], v[2], v[3], v[4], "consumer"});
+        MeterDataSink(db_).write(t.id(), b);
+    }
+    JsonObject out = object();
+    out->set("id", id);
+    out->set("state", state);
+    out->set("message", state == "accepted" ? "Показания приняты" : "Показания отправлены оператору на проверку");
+    return out;
+}
+
+JsonObject MeterService::manualReadings(Tenant& t, const SessionInfo& s, const std::string& pointId) {
+    const std::string meter = visibleMeter(t, s, pointId);
+    JsonObject out = object();
+    db_.read([&](soci::session& se) {
+        out->set("rows", rows(se, "SELECT submission_id, ts, t1, t2, t3, t4, total, state, reason, submitted_at, decided_at FROM manual_readings "
+                                  "WHERE tenant_id = :t AND meter_id = :m ORDER BY submitted_at DESC LIMIT 200",
+                              {"id", "ts", "t1", "t2", "t3", "t4", "total", "state", "reason", "submitted_at", "decided_at"},
+                              {"ts", "t1", "t2", "t3", "t4", "total", "submitted_at", "decided_at"}, {t.id(), meter}));
+    });
+    return out;
+}
+
+JsonObject MeterService::pendingReadings(Tenant& t, const std::string& rawState) {
+    const std::string state = rawState.empty() ? "pending" : rawState;
+    if (state != "pending" && state != "accepted" && state != "rejected")
+        throw Unprocessable(FieldErrors{{"state", "Допустимо pending, accepted или rejected"}});
+    JsonObject out = object();
+    db_.read([&](soci::session& se) {
+        out->set("rows", rows(se, "SELECT r.submission_id, r.ts, r.t1, r.t2, r.t3, r.t4, r.total, r.state, r.reason, r.submitted_at, "
+                                  "p.point_id, p.name, p.address, m.model, m.serial, u.login FROM manual_readings r JOIN meters m ON "
+                                  "m.tenant_id = r.tenant_id AND m.meter_id = r.meter_id JOIN metering_points p ON p.tenant_id = m.tenant_id "
+                                  "AND p.point_id = m.point_id JOIN users u ON u.tenant_id = r.tenant_id AND u.user_id = r.user_id "
+                                  "WHERE r.tenant_id = :t AND r.state = :s ORDER BY r.submitted_at LIMIT 500",
+                              {"id", "ts", "t1", "t2", "t3", "t4", "total", "state", "reason", "submitted_at", "point_id", "point_name",
+                               "address", "model", "serial", "consumer"},
+                              {"ts", "t1", "t2", "t3", "t4", "total", "submitted_at"}, {t.id(), state}));
+    });
+    return out;
+}
+
+void MeterService::decideReading(Tenant& t, const SessionInfo& op, const std::string& id, bool approve, const std::string& rawReason) {
+    const std::string reason = Poco::trim(rawReason);
+    if (!approve && (reason.empty() || reason.size() > 1000))
+        throw Unprocessable(FieldErrors{{"reason", "Укажите причину отказа (до 1000 символов)"}});
+    std::optional<ReadingRow> accepted;
+    db_.transaction([&](soci::session& se) {
+        soci::row r;
+        se << "SELECT meter_id, ts, total, t1, t2, t3, t4, state FROM manual_readings WHERE tenant_id = :t AND submission_id = :id",
+            soci::use(t.id()), soci::use(id), soci::into(r);
+        if (!se.got_data()) throw NotFound("reading_not_found", "Показание не найдено");
+        if (text(r, 7) != "pending") throw Conflict("already_decided", "Решение по этому показанию уже принято");
+        const long long n = now();
+        const std::string state = approve ? "accepted" : "rejected";
+        se << "UPDATE manual_readings SET state = :s, reason = :r, decided_at = :n, decided_by = :by WHERE tenant_id = :t AND submission_id = :id",
+            soci::use(state), soci::use(reason), soci::use(n), soci::use(op.userId), soci::use(t.id()), soci::use(id);
+        if (approve) accepted = ReadingRow{text(r, 0), integer(r, 1), "latest", "A+", real(r, 2), real(r, 3), real(r, 4), real(r, 5), real(r, 6), "consumer"};
+    });
+    if (accepted) {
+        MeterDataBatch b;
+        b.readings.push_back(*accepted);
+        MeterDataSink(db_).write(t.id(), b);
+    }
+}
+
+JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, const JsonObject& body) {
+    const ManualPolicy policy = manualPolicy(t);
+    if (!policy.enabled || !policy.virtualMeters) throw Error(403, "virtual_meters_unavailable", "Виртуальные приборы учёта не предусмотрены");
+    auto str = [&](const char* k) { return body->has(k) && body->get(k).isString() ? Poco::trim(body->getValue<std::string>(k)) : std::string(); };
+    const std::string address = str("address"), account = str("account_number"), serial = str("serial");
+    std::string model = str("model");
+    FieldErrors errors;
+    if (address.empty() || address.size() > 300) errors["address"] = "Укажите место установки прибора учёта";
+    if (account.empty() || account.size() > 32) errors["account_number"] = "Укажите номер лицевого счёта";
+    if (serial.empty() || serial.size() > 32) errors["serial"] = "Укажите заводской номер прибора учёта";
+    if (model.size() > 100) errors["model"] = "Слишком длинное название";
+    if (!errors.empty()) throw Unprocessable(errors);
+    if (model.empty()) model = "Прибор учёта";
+    std::string pointId, meterId;
+    db_.transaction([&](soci::session& se) {
+        int taken = 0;
+        se << "SELECT COUNT(*) FROM meters WHERE tenant_id = :t AND model = :m AND serial = :s", soci::use(t.id()), soci::use(model),
+            soci::use(serial), soci::into(taken);
+        if (taken) throw Conflict("meter_exists", "Прибор учёта с таким заводским номером уже есть", FieldErrors{{"serial", "Прибор учёта с таким заводским номером уже есть"}});
+        Account a;
+        a.number = account;
+        a.address = address;
+        se << "SELECT account_id FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(account), soci::into(a.id);
+        const std::string accountId = se.got_data() ? a.id : MeterRegistry::upsertAccount(se, t.id(), a);
+        MeteringPoint p;
+        p.accountId = accountId;
+        p.name = "Виртуальный прибор учёта";
+        p.number = "V-" + crypto::randomToken(6);
+        p.address = address;
+        p.installationPlace = address;
+        pointId = MeterRegistry::upsertPoint(se, t.id(), p);
+        Meter m;
+        m.pointId = pointId;
+        m.model = model;
+        m.serial = serial;
+        m.isVirtual = true;
+        m.tariffZones = 1;
+        meterId = MeterRegistry::upsertMeter(se, t.id(), m);
+        const long long n = now();
+        se << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, granted_at) VALUES (:t, :u, 'point', :p, 'virtual', :n)",
+            soci::use(t.id()), soci::use(s.userId), soci::use(pointId), soci::use(n);
+    });
+    JsonObject out = object();
+    out->set("point_id", pointId);
+    out->set("meter_id", meterId);
+    return out;
 }
 
 } // namespace kabinet

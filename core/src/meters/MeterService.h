@@ -39,8 +39,23 @@ public:
     Poco::JSON::Object::Ptr network(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
     Poco::JSON::Object::Ptr history(Tenant& t, const SessionInfo& s, const std::string& pointId, long long now);
 
+    /// Manual readings (SPEC §2.3): per the tenant's settings.manual_readings — approval "auto" or "operator",
+    /// window {from_day, to_day} of the month, max_daily_kwh ceiling — checked to be not below the last
+    /// accepted reading.
+    Poco::JSON::Object::Ptr submitReading(Tenant& t, const SessionInfo& s, const std::string& pointId, const Poco::JSON::Object::Ptr& body,
+                                          long long now);
+    Poco::JSON::Object::Ptr manualReadings(Tenant& t, const SessionInfo& s, const std::string& pointId);
+    Poco::JSON::Object::Ptr pendingReadings(Tenant& t, const std::string& state);
+    void decideReading(Tenant& t, const SessionInfo& op, const std::string& submissionId, bool approve, const std::string& reason);
+    /// A virtual meter of the consumer's own (ВГЭС): place, personal account number, serial → a point they see.
+    Poco::JSON::Object::Ptr createVirtualMeter(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body);
+
     Poco::JSON::Object::Ptr consumers(Tenant& t, const std::string& q);
     void grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke);
+
+    /// True when a submission on local day `day` of the month falls in the window [fromDay, toDay] (a window
+    /// may wrap over the month's end, e.g. 25..5).
+    static bool inWindow(int day, int fromDay, int toDay);
 
 private:
     /// The meter id of a point the session may see; throws 404 otherwise.
