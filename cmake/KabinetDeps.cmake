@@ -31,4 +31,11 @@ add_library(kabinet_argon2 INTERFACE)
 target_include_directories(kabinet_argon2 INTERFACE ${ARGON2_INCLUDE_DIR})
 target_link_libraries(kabinet_argon2 INTERFACE ${ARGON2_LIB})
 
+# libxlsxwriter for XLSX exports (archives, reports).
+find_path(XLSXWRITER_INCLUDE_DIR xlsxwriter.h REQUIRED)
+find_library(XLSXWRITER_LIB xlsxwriter REQUIRED)
+add_library(kabinet_xlsx INTERFACE)
+target_include_directories(kabinet_xlsx INTERFACE ${XLSXWRITER_INCLUDE_DIR})
+target_link_libraries(kabinet_xlsx INTERFACE ${XLSXWRITER_LIB})
+
 find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)

@@ -78,6 +78,7 @@ protected:
             http = std::make_unique<HttpServer>(*services);
             http->start();
             services->outbox->start();
+            services->jobs->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
             return EXIT_CONFIG;
@@ -93,6 +94,7 @@ protected:
         log::info("shutting down; finishing requests in flight");
         http->stop(10);
         services->outbox->stop();
+        services->jobs->stop();
         log::info("stopped");
         return EXIT_OK;
     }

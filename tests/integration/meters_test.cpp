@@ -19,6 +19,7 @@
 #include <ctime>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 using namespace kabinet;
 using test::HttpResult;
@@ -490,4 +491,73 @@ TEST_CASE("the ingest route takes bulk meter data with its token only, idempoten
     r = w.server.request("POST", path, R"({"profile":[{"meter_id":")" + w.sigmaMeter + R"(","ts":"yesterday"}]})", auth);
     CHECK(r.status == 422);
     CHECK(obj(r.body)->getObject("fields")->has("profile[0]"));
+}
+
+TEST_CASE("ВОЭК archive: a period at most 3 years back, changeable until the cut-off, built by a job, downloadable", "[meters][archive]") {
+    auto& w = world();
+    Client c{w.server, "voek"};
+    registerVoekIndividual(c, "002-002-002 24", "archive@example.ru");
+    c.login("00200200224", "Kabinet2024!Test");
+    REQUIRE(c.call("POST", "access/accounts", R"({"number":"3300123456"})").status == 201);
+    const int off = 3 * 3600;
+    auto date = [off](long long ts) {
+        std::time_t t = static_cast<std::time_t>(ts + off);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        return std::string(buf);
+    };
+    const long long now = static_cast<long long>(std::time(nullptr));
+    auto r = c.call("POST", "archive", R"({"from":")" + date(now - 4 * 366 * 86400LL) + R"(","to":")" + date(now) + R"("})");
+    CHECK(r.status == 422);
+    CHECK_THAT(obj(r.body)->getObject("fields")->getValue<std::string>("from"), Catch::Contains("3 года"));
+    CHECK(c.call("POST", "archive", R"({"from":")" + date(now) + R"(","to":")" + date(now + 3 * 86400) + R"("})").status == 422);
+    CHECK(c.call("POST", "archive", R"({"from":"вчера","to":"сегодня"})").status == 422);
+    r = c.call("POST", "archive", R"({"from":")" + date(now - 20 * 86400) + R"(","to":")" + date(now - 10 * 86400) + R"("})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    auto job = obj(r.body);
+    const std::string id = job->getValue<std::string>("id");
+    CHECK(job->getValue<std::string>("state") == "requested");
+    CHECK(job->getValue<long long>("ready_after") > now); // the next day
+    CHECK_THAT(job->getValue<std::string>("message"), Catch::Contains("21:00"));
+    // Changeable until 21:00 Moscow time of the request's day, then locked.
+    const bool beforeCutoff = job->getValue<bool>("changeable");
+    r = c.call("PATCH", "archive/" + id, R"({"from":")" + date(now - 30 * 86400) + R"(","to":")" + date(now - 1 * 86400) + R"("})");
+    CHECK(r.status == (beforeCutoff ? 200 : 409));
+    w.direct.transaction([&](soci::session& s) { s << "UPDATE jobs SET created_at = created_at - 86400 WHERE job_id = :id", soci::use(id); });
+    CHECK(c.call("PATCH", "archive/" + id, R"({"from":")" + date(now - 5 * 86400) + R"(","to":")" + date(now - 1 * 86400) + R"("})").status == 409);
+    CHECK(c.call("GET", "archive/" + id + "/file?format=xlsx").status == 404); // not built yet
+    // The next day comes: the job worker builds it.
+    w.direct.transaction([&](soci::session& s) { s << "UPDATE jobs SET run_after = 0 WHERE job_id = :id", soci::use(id); });
+    std::string state;
+    for (int i = 0; i < 100 && state != "done"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        auto list = obj(c.call("GET", "archive").body)->getArray("requests");
+        state = list->getObject(0)->getValue<std::string>("state");
+    }
+    REQUIRE(state == "done");
+    auto xlsx = c.call("GET", "archive/" + id + "/file?format=xlsx");
+    REQUIRE(xlsx.status == 200);
+    CHECK(xlsx.body.rfind("PK\x03\x04", 0) == 0);
+    CHECK(xlsx.headers["Content-Disposition"].find("attachment") == 0);
+    auto csv = c.call("GET", "archive/" + id + "/file?format=csv");
+    REQUIRE(csv.status == 200);
+    CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
+    CHECK(csv.body.find("Показания") != std::string::npos);
+    CHECK(csv.body.find("Меркурий 234 ARTM") != std::string::npos);
+    // The tamper event of three days ago is in the period only when the change before the cut-off went through.
+    CHECK((csv.body.find("Вскрытие крышки корпуса") != std::string::npos) == beforeCutoff);
+    // Somebody else's archive is not theirs to download.
+    Client other{w.server, "voek"};
+    registerVoekIndividual(other, "003-003-003 36", "archive2@example.ru");
+    other.login("00300300336", "Kabinet2024!Test");
+    CHECK(other.call("GET", "archive/" + id + "/file?format=csv").status == 404);
+    // A report for a period, as CSV and XLSX.
+    auto report = c.call("GET", "points/" + w.voekPoint + "/report?group=day&format=csv");
+    REQUIRE(report.status == 200);
+    CHECK(report.body.find("Потребление") != std::string::npos);
+    CHECK(c.call("GET", "points/" + w.voekPoint + "/report?format=xlsx").body.rfind("PK", 0) == 0);
+    CHECK(c.call("GET", "points/" + w.voekPoint + "/report?format=pdf").status == 422);
 }

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -142,6 +143,12 @@ KabinetdProcess::KabinetdProcess(const std::string& databaseUrl, std::vector<std
 }
 
 KabinetdProcess::~KabinetdProcess() {
+    if (!running() && !terminated_) {
+        // It died on its own: show why.
+        const std::string l = logs();
+        auto from = l.size() > 6000 ? l.find('\n', l.size() - 6000) : 0;
+        std::fprintf(stderr, "kabinetd exited with %d; its last log lines:\n%s\n", exitCode_, l.substr(from == std::string::npos ? 0 : from).c_str());
+    }
     if (running()) {
         kill(pid_, SIGKILL);
         int status = 0;
@@ -162,6 +169,7 @@ bool KabinetdProcess::running() {
 }
 
 int KabinetdProcess::terminate(int seconds) {
+    terminated_ = true;
     if (!running()) return exitCode_;
     kill(pid_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);

@@ -50,6 +50,7 @@ private:
     int pid_ = -1;
     int exitCode_ = -1;
     bool exited_ = false;
+    bool terminated_ = false;
     std::string logFile_;
 };
 

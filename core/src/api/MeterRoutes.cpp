@@ -1,6 +1,9 @@
 /// Routes of contracts, accounts and meter data (docs/API.md, "Contracts, accounts and meter data").
 #include "api/Routes.h"
+#include "export/ArchiveService.h"
+#include "export/TableWriter.h"
 #include "meters/MeterData.h"
+#include "util/Files.h"
 #include "meters/MeterService.h"
 #include "util/Crypto.h"
 #include "server/Services.h"
@@ -9,6 +12,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/TemporaryFile.h>
 #include <Poco/URI.h>
 
 #include <ctime>
@@ -181,6 +185,66 @@ void registerMeterRoutes(Router& r, Services& s) {
         o->set("events", res.events);
         o->set("tamper_events", res.tamperEvents);
         return json(200, o);
+    });
+
+    // Archive of meter data for a period (ВОЭК) and reports.
+    r.add("GET", "/api/v1/archive", true, Access::User,
+          [&s](Request& q) { return json(200, s.archive->list(*q.tenant, *q.session, static_cast<long long>(std::time(nullptr)))); });
+    r.add("POST", "/api/v1/archive", true, Access::User, [&s](Request& q) {
+        auto out = s.archive->request(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
+                                      static_cast<long long>(std::time(nullptr)));
+        s.jobs->poke();
+        return json(201, out);
+    });
+    r.add("PATCH", "/api/v1/archive/{id}", true, Access::User, [&s](Request& q) {
+        return json(200, s.archive->change(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
+                                           static_cast<long long>(std::time(nullptr))));
+    });
+    r.add("GET", "/api/v1/archive/{id}/file", true, Access::User, [&s](Request& q) {
+        auto [path, type, name] = s.archive->file(*q.tenant, *q.session, q.params["id"], query(q)["format"]);
+        Response resp;
+        if (!readFile(path, resp.body)) throw NotFound("archive_not_ready", "Архив ещё не сформирован");
+        resp.contentType = type;
+        resp.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + "\""});
+        return resp;
+    });
+    r.add("GET", "/api/v1/points/{id}/report", true, Access::User, [&s](Request& q) {
+        Query qs = query(q);
+        const std::string format = qs.count("format") ? qs["format"] : "csv";
+        if (format != "csv" && format != "xlsx") throw Unprocessable(FieldErrors{{"format", "Допустимо csv или xlsx"}});
+        auto info = s.meters->point(*q.tenant, *q.session, q.params["id"]);
+        auto cons = s.meters->consumption(*q.tenant, *q.session, q.params["id"], qs);
+        auto reads = s.meters->readings(*q.tenant, *q.session, q.params["id"], qs);
+        Table t1{"Потребление", {"Период", "Всего, кВт·ч", "T1", "T2", "T3", "T4"}, {}};
+        auto num = [](const Poco::JSON::Object::Ptr& o, const char* k) -> Cell {
+            if (!o->has(k) || o->get(k).isEmpty()) return std::optional<double>();
+            return std::optional<double>(o->getValue<double>(k));
+        };
+        for (const auto& r : *cons->getArray("rows")) {
+            auto o = r.extract<Poco::JSON::Object::Ptr>();
+            t1.rows.push_back({o->getValue<std::string>("period"), num(o, "total"), num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4")});
+        }
+        Table t2{"Показания", {"Дата", "Всего, кВт·ч", "T1", "T2", "T3", "T4", "Источник"}, {}};
+        for (const auto& r : *reads->getArray("rows")) {
+            auto o = r.extract<Poco::JSON::Object::Ptr>();
+            t2.rows.push_back({o->getValue<std::string>("date"), num(o, "total"), num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4"),
+                               o->getValue<std::string>("source")});
+        }
+        Response resp;
+        const std::string name = "report-" + info->getObject("point")->getValue<std::string>("number") + "." + format;
+        if (format == "csv") {
+            resp.body = toCsv({t1, t2});
+            resp.contentType = "text/csv; charset=utf-8";
+        } else {
+            Poco::TemporaryFile tmp;
+            writeXlsx(tmp.path(), {t1, t2});
+            readFile(tmp.path(), resp.body);
+            resp.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        }
+        std::string safe;
+        for (char c : name) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
+        resp.headers.push_back({"Content-Disposition", "attachment; filename=\"" + safe + "\""});
+        return resp;
     });
 
     r.add("GET", "/api/v1/operator/consumers", true, Access::Operator,

@@ -15,6 +15,10 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -747,8 +751,8 @@ double meanPower(Load load, double h, int wd, double winter) {
         else p += 0.75 * bump(h, 7.2, 0.8) + 0.15 * smoothStep(h, 9, 10) * (1 - smoothStep(h, 16, 17));
         p += 1.30 * bump(h, 20.3, 1.7);
         p += std::max(0.0, winter) * 0.35 * (bump(h, 7.0, 1.0) + bump(h, 17.5, 1.5)); // lighting on dark winter days
-        p *= 1 + 0.15 * winter;
-        if (load == Load::House) p = 1.25 * p + 1.1 * std::max(0.0, winter + 0.3) * (0.7 + 0.3 * bump(h, 6, 2.5) + 0.3 * bump(h, 21, 2.5));
+        p *= 0.75 * (1 + 0.15 * winter); // a flat: about 3,000 kWh a year
+        if (load == Load::House) p = 1.6 * p + 1.1 * std::max(0.0, winter + 0.3) * (0.7 + 0.3 * bump(h, 6, 2.5) + 0.3 * bump(h, 21, 2.5));
         return p;
     }
     case Load::Business: {
@@ -983,7 +987,56 @@ struct DemoSeeder::Run {
     MeterRegistry registry;
     MeterDataSink sink;
 
+    /// The data of one meter to generate, collected while registering and generated at the end.
+    struct Job {
+        std::string tenant, meterId;
+        MeterSpec spec;
+        int offset = 0;
+        long long start = 0, end = 0;
+        uint64_t seed = 0;
+    };
+    std::vector<Job> jobs;
+
     Run(DemoSeeder& s, const DemoOptions& opts, long long n) : self(s), o(opts), now(n), registry(s.db_), sink(s.db_) {}
+
+    /// Generates and writes the collected series. On PostgreSQL several meters are written at once (the server, not
+    /// the generator, is the bottleneck); the first one alone, so that it creates the monthly partitions of the period.
+    /// SQLite has one writer at a time: one thread.
+    void generate() {
+        if (jobs.empty()) return;
+        auto runOne = [&](const Job& j, DemoStats& st) { Series(sink, j.tenant, j.meterId, j.spec, j.offset, j.start, j.end, j.seed, st).run(); };
+        runOne(jobs.front(), self.stats_);
+        const unsigned threads = self.db_.backend() == Backend::PostgreSQL ? std::clamp(std::thread::hardware_concurrency(), 1u, 4u) : 1u;
+        std::atomic<std::size_t> next{1};
+        std::mutex mutex;
+        std::exception_ptr failure;
+        auto worker = [&] {
+            for (std::size_t i; (i = next++) < jobs.size();) {
+                {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (failure) return;
+                }
+                DemoStats st;
+                try {
+                    runOne(jobs[i], st);
+                } catch (...) {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (!failure) failure = std::current_exception();
+                    return;
+                }
+                std::lock_guard<std::mutex> lock(mutex);
+                DemoStats& total = self.stats_;
+                total.meters += st.meters, total.smartMeters += st.smartMeters, total.readings += st.readings, total.profile += st.profile;
+                total.params += st.params, total.events += st.events, total.tamperEvents += st.tamperEvents;
+            }
+        };
+        std::vector<std::thread> pool;
+        for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
+        worker();
+        for (auto& th : pool) th.join();
+        jobs.clear();
+        if (failure) std::rethrow_exception(failure);
+    }
 
     /// The user of this login, registering and confirming them when they are new. Returns the user id.
     std::string user(Tenant& t, const JsonObject& form, const ConsumerSpec& c, const std::string& login) {
@@ -1042,7 +1095,7 @@ struct DemoSeeder::Run {
         return n > 0;
     }
 
-    /// Registers the point and its meter (and transformers) and writes the meter's data when it has none yet.
+    /// Registers the point and its meter (and transformers); queues the meter's data for generate() when it has none yet.
     /// Returns the point id.
     std::string point(const std::string& tenant, int offset, const PointSpec& ps, const std::string& accountId, const std::string& contractId,
                       long long start, long long end) {
@@ -1070,7 +1123,7 @@ struct DemoSeeder::Run {
             }
         }
         if (!hasData(tenant, meterId))
-            Series(sink, tenant, meterId, ms, offset, start, end, derive(o.seed, tenant + "/meter/" + ms.model + "/" + ms.serial), self.stats_).run();
+            jobs.push_back({tenant, meterId, ms, offset, start, end, derive(o.seed, tenant + "/meter/" + ms.model + "/" + ms.serial)});
         return pointId;
     }
 };
@@ -1114,8 +1167,8 @@ std::string describe(const ConsumerSpec& c, int years) {
     std::vector<std::string> seen;
     auto add = [&](const PointSpec& p) {
         seen.push_back("«" + p.name + "» — " + p.meter.model + " № " + p.meter.serial +
-                       (p.meter.smart ? " (интеллектуальный: профиль мощности, показания, журнал событий, параметры сети за " +
-                                            std::to_string(years) + " " + (years == 1 ? "год" : years < 5 ? "года" : "лет") + ")"
+                       (p.meter.smart ? " (интеллектуальный: профиль мощности, показания и журнал событий за " + std::to_string(years) + " " +
+                                            (years == 1 ? "год" : years < 5 ? "года" : "лет") + ", параметры сети за двое суток)"
                                       : " (показания на 1-е число месяца)"));
     };
     for (const auto& k : c.contracts) {
@@ -1271,6 +1324,7 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
         }
     }
 
+    run.generate();
     stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     log::info("demo data seeded", {{"tenants", std::to_string(ids.size())},
                                    {"users", std::to_string(stats_.users)},

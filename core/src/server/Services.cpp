@@ -12,6 +12,7 @@
 namespace kabinet {
 
 Services::~Services() {
+    if (jobs) jobs->stop();
     if (outbox) outbox->stop();
 }
 
@@ -39,6 +40,10 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     OutboxWorker* outbox = s->outbox.get();
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
     s->meters = std::make_unique<MeterService>(*s->db);
+    Poco::Path dataDir(config.dataDir);
+    dataDir.makeAbsolute();
+    s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, dataDir.toString());
+    s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
     return s;
 }
 

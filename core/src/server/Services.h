@@ -5,6 +5,7 @@
 #include "http/Metrics.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
+#include "export/ArchiveService.h"
 #include "meters/MeterService.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
@@ -25,6 +26,8 @@ struct Services {
     std::unique_ptr<OutboxWorker> outbox;
     std::unique_ptr<IdentityService> identity;
     std::unique_ptr<MeterService> meters;
+    std::unique_ptr<ArchiveService> archive;
+    std::unique_ptr<JobWorker> jobs;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged

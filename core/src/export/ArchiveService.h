@@ -1,0 +1,62 @@
+#pragma once
+/// Archive exports of meter data for a period (ВОЭК, SPEC §2.3): a consumer requests a period (at most the
+/// tenant's depth, 3 years, back); the request can be changed until the tenant's cut-off on the day it was
+/// made (21:00 Moscow time for ВОЭК) and is then locked; a background job builds XLSX and CSV files — the next
+/// day by default, at once if the tenant says so — and the consumer downloads them. Jobs live in the
+/// database and resume after a restart.
+#include "http/Router.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace kabinet {
+
+class Database;
+class MeterService;
+class TenantRegistry;
+class Tenant;
+
+class ArchiveService {
+public:
+    ArchiveService(Database& db, MeterService& meters, std::string dataDir);
+
+    Poco::JSON::Object::Ptr request(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body, long long now);
+    Poco::JSON::Object::Ptr change(Tenant& t, const SessionInfo& s, const std::string& id, const Poco::JSON::Object::Ptr& body, long long now);
+    Poco::JSON::Object::Ptr list(Tenant& t, const SessionInfo& s, long long now);
+    /// The built file of a job of this user: {path, content type, download name}; 404 when not ready.
+    std::tuple<std::string, std::string, std::string> file(Tenant& t, const SessionInfo& s, const std::string& id, const std::string& format);
+    /// Builds every due job once; returns how many were built. Used by the worker and tests.
+    int runDue(TenantRegistry& tenants, long long now);
+
+private:
+    void build(Tenant& t, const std::string& jobId, const std::string& userId, const std::string& from, const std::string& to);
+    Database& db_;
+    MeterService& meters_;
+    std::string dir_;
+};
+
+/// Runs due archive jobs in the background (every few seconds, or when poked).
+class JobWorker {
+public:
+    JobWorker(ArchiveService& archive, TenantRegistry& tenants) : archive_(archive), tenants_(tenants) {}
+    ~JobWorker() { stop(); }
+    void start();
+    void stop();
+    void poke();
+
+private:
+    ArchiveService& archive_;
+    TenantRegistry& tenants_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool poked_ = false;
+    std::atomic<bool> stop_{false};
+};
+
+} // namespace kabinet
