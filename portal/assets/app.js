@@ -20,6 +20,9 @@ export const ROUTES = [
   { path: 'confirm/email', name: 'confirm-email', load: () => import('./pages/confirm-email.js') },
   { path: 'password/reset', name: 'password-reset', load: () => import('./pages/password-reset.js') },
   { path: 'profile', name: 'profile', auth: true, load: () => import('./pages/profile.js') },
+  { path: 'access', name: 'access', auth: true, load: () => import('./pages/access.js') },
+  { path: 'points', name: 'points', auth: true, load: () => import('./pages/points.js') },
+  { path: 'points/:id', name: 'point', auth: true, load: () => import('./pages/point.js') },
 ];
 
 const NOT_FOUND = { path: '*', name: 'not-found', load: () => import('./pages/not-found.js') };

@@ -77,6 +77,8 @@ export const NAV = [
   { path: '', label: 'Главная' },
   { path: 'login', label: 'Вход', when: (tenant, user) => !user },
   { path: 'register', label: 'Регистрация', when: (tenant, user) => !user },
+  { path: 'points', label: 'Точки учёта', when: (tenant, user) => Boolean(user) },
+  { path: 'access', label: 'Счета и договоры', when: (tenant, user) => Boolean(user) },
   { path: 'profile', label: 'Профиль', when: (tenant, user) => Boolean(user) },
 ];
 

@@ -637,49 +637,56 @@ JsonObject formKind(const JsonObject& form, const std::string& kind) {
     return nullptr;
 }
 
+/// What a person fills into a field of this name, or empty when the name is not one the demo knows.
+std::string namedValue(const std::string& name, const Persona& p) {
+    if (name == "surname") return p.surname;
+    if (name == "name") return p.name;
+    if (name == "patronymic") return p.patronymic;
+    if (name == "username") return p.username;
+    if (name == "organization" || name == "org_short_name") return p.organization;
+    if (name == "org_full_name") return p.organizationFull.empty() ? p.organization : p.organizationFull;
+    if (name == "contract_number") return p.contractNumber;
+    if (name == "house") return p.house;
+    if (name == "flat") return p.flat;
+    if (name == "address") return p.address;
+    if (name == "full_name" || name == "head_full_name" || name == "fio") return p.surname.empty() ? p.organization : p.fullName();
+    return {};
+}
+
 /// The value a person would type into a field, by its name first and its type second; empty when they
-/// would leave it empty.
+/// would leave it empty. A required field nothing fits gets a neutral text.
 Poco::Dynamic::Var fieldValue(Tenant& t, const JsonObject& f, const Persona& p) {
     const std::string name = text(f, "name"), type = text(f, "type");
     const bool required = flagOf(f, "required");
-    auto pick = [](const std::string& v) { return v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v); };
-    if (name == "surname") return pick(p.surname);
-    if (name == "name") return pick(p.name);
-    if (name == "patronymic") return pick(p.patronymic);
-    if (name == "username") return pick(p.username);
-    if (name == "organization" || name == "org_short_name") return pick(p.organization);
-    if (name == "org_full_name") return pick(p.organizationFull.empty() ? p.organization : p.organizationFull);
-    if (name == "contract_number") return pick(p.contractNumber);
-    if (name == "house") return pick(p.house);
-    if (name == "flat") return pick(p.flat);
-    if (name == "address") return pick(p.address);
     if (name == "from_voronezh") return Poco::Dynamic::Var(p.fromVoronezh);
-    if (name == "full_name" || name == "head_full_name" || name == "fio") return pick(p.surname.empty() ? p.organization : p.fullName());
-    if (type == "email") return pick(p.email);
-    if (type == "phone") return pick(p.phone);
-    if (type == "password" || type == "password_confirm") return Poco::Dynamic::Var(std::string(kPassword));
-    if (type == "snils") return pick(p.snils.empty() ? std::string() : formatSnils(p.snils));
-    if (type == "inn" || type == "inn10" || type == "inn12") return pick(p.inn);
-    if (type == "ogrn") return pick(p.ogrn);
-    if (type == "ogrnip") return pick(p.ogrnip);
-    if (type == "postcode") return pick(p.postcode);
-    if (type == "street") {
-        auto items = dictionaryValues(t, text(f, "dictionary").empty() ? "streets" : text(f, "dictionary"));
-        if (!p.street.empty() && std::find(items.begin(), items.end(), p.street) != items.end()) return p.street;
-        return items.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(items.front());
+    std::string v = namedValue(name, p);
+    if (v.empty()) {
+        if (type == "email") v = p.email;
+        else if (type == "phone") v = p.phone;
+        else if (type == "password" || type == "password_confirm") v = kPassword;
+        else if (type == "snils") v = p.snils.empty() ? std::string() : formatSnils(p.snils);
+        else if (type == "inn" || type == "inn10" || type == "inn12") v = p.inn;
+        else if (type == "ogrn") v = p.ogrn;
+        else if (type == "ogrnip") v = p.ogrnip;
+        else if (type == "postcode") v = p.postcode;
+        else if (type == "street") {
+            auto items = dictionaryValues(t, text(f, "dictionary").empty() ? "streets" : text(f, "dictionary"));
+            v = !p.street.empty() && std::find(items.begin(), items.end(), p.street) != items.end() ? p.street
+                : items.empty()                                                                    ? std::string()
+                                                                                                   : items.front();
+        } else if (type == "boolean")
+            return f->has("default") && f->get("default").isBoolean() ? f->get("default") : Poco::Dynamic::Var(false);
+        else if (required && type == "select") {
+            if (auto opts = f->getArray("options"); opts && opts->size() > 0 && opts->get(0).type() == typeid(JsonObject))
+                v = text(opts->getObject(0), "value");
+            else if (auto items = dictionaryValues(t, text(f, "dictionary")); !items.empty())
+                v = items.front();
+        } else if (required && type == "date") v = "2015-03-16";
+        else if (required && type == "egr_record") v = !p.ogrnip.empty() ? p.ogrnip : p.ogrn;
+        else if (required && type == "passport") v = "4510 123456";
+        else if (required && (type == "text" || type == "textarea")) v = "Демонстрационные данные";
     }
-    if (type == "boolean") return f->has("default") && f->get("default").isBoolean() ? f->get("default") : Poco::Dynamic::Var(false);
-    if (!required) return {};
-    if (type == "select") {
-        if (auto opts = f->getArray("options"); opts && opts->size() > 0 && opts->get(0).type() == typeid(JsonObject))
-            return text(opts->getObject(0), "value");
-        auto items = dictionaryValues(t, text(f, "dictionary"));
-        return items.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(items.front());
-    }
-    if (type == "date") return std::string("2015-03-16");
-    if (type == "egr_record") return pick(!p.ogrnip.empty() ? p.ogrnip : p.ogrn);
-    if (type == "passport") return std::string("4510 123456");
-    return std::string("Демонстрационные данные");
+    return v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v);
 }
 
 /// The registration body exactly as the portal sends it: {kind, fields (visible ones), consents (all ids)}.

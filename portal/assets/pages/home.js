@@ -1,4 +1,5 @@
-// The home page for a visitor: what the cabinet offers and the way in.
+// The home page: for a visitor, what the cabinet offers and the way in; for
+// a logged-in person, the summary cards of pages/dashboard.js.
 
 import { h } from '../ui.js';
 import { currentUser, displayName } from '../session.js';
@@ -23,9 +24,11 @@ const MODULES = {
   feedback: ['Обратная связь', 'Напишите сообщение в сетевую организацию.'],
 };
 
-export function render(ctx) {
+export async function render(ctx) {
   const t = ctx.tenant;
   const user = currentUser();
+  // A logged-in person gets the summary of their cabinet instead.
+  if (user) return (await import('./dashboard.js')).render({ ...ctx, user });
   const modules = (Array.isArray(t.modules) ? t.modules : [])
     .map((m) => (typeof m === 'string' ? m : m && m.id))
     .filter((id) => MODULES[id]);
