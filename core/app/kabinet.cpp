@@ -2,6 +2,7 @@
 /// Errors go to stderr with a non-zero exit code.
 #include "api/Routes.h"
 #include "config/Config.h"
+#include "demo/DemoSeeder.h"
 #include "server/Services.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
@@ -13,7 +14,11 @@
 #include "util/Error.h"
 #include "util/Log.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -32,6 +37,8 @@ int usage(std::ostream& out, int code) {
            "  users create-admin --tenant ID --email EMAIL [--full-name NAME]\n"
            "                     create the first tenant administrator; the password comes from\n"
            "                     KABINET_ADMIN_PASSWORD or is generated and printed once\n"
+           "  demo seed [--years N] [--extra-meters N] [--json FILE]\n"
+           "                     fill the database with demo consumers, meters and data (idempotent)\n"
            "  routes             list every API route with the access it needs\n"
            "  version            print the version, schema and plugin ABI\n"
            "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
@@ -101,6 +108,53 @@ int cmdCreateAdmin(const Config& cfg, const std::map<std::string, std::string>& 
     return 0;
 }
 
+int cmdDemoSeed(const Config& cfg, const std::map<std::string, std::string>& opts) {
+    auto get = [&](const std::string& k, const std::string& d) { auto it = opts.find(k); return it == opts.end() ? d : it->second; };
+    DemoOptions o;
+    try {
+        o.years = std::stoi(get("years", "3"));
+        o.extraMeters = std::stoi(get("extra-meters", "0"));
+    } catch (const std::exception&) {
+        std::cerr << "kabinet: --years and --extra-meters take whole numbers\n";
+        return 2;
+    }
+    if (o.years < 1 || o.years > 5 || o.extraMeters < 0 || o.extraMeters > 100000) {
+        std::cerr << "kabinet: --years must be 1..5 and --extra-meters 0..100000\n";
+        return 2;
+    }
+    Database db(cfg.databaseUrl(), 2);
+    Migrator(db).migrate();
+    TenantRegistry reg(cfg.tenantsDir, cfg.scriptsDir, LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
+    reg.persist(db);
+    PasswordHasher hasher;
+    IdentityService identity(db, hasher, cfg, [] {});
+    DemoSeeder seeder(db, reg, identity);
+    const auto accounts = seeder.seed(o);
+    const auto& st = seeder.stats();
+    std::cout << "demo data: " << st.users << " users, " << st.meters << " meters, " << st.profile << " profile rows, " << st.readings
+              << " readings, " << st.events << " events in " << st.seconds << " s\n";
+    Poco::JSON::Array list;
+    for (const auto& a : accounts) {
+        std::cout << a.tenant << "\t" << a.login << "\t" << a.password << "\t" << a.description << "\n";
+        Poco::JSON::Object::Ptr o2 = new Poco::JSON::Object;
+        o2->set("tenant", a.tenant);
+        o2->set("kind", a.kind);
+        o2->set("login", a.login);
+        o2->set("password", a.password);
+        o2->set("description", a.description);
+        list.add(o2);
+    }
+    if (auto it = opts.find("json"); it != opts.end()) {
+        std::ofstream out(it->second);
+        list.stringify(out);
+        if (!out) {
+            std::cerr << "kabinet: cannot write " << it->second << "\n";
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int cmdPluginsList(const Config& cfg, const std::string& dir) {
     PluginHost host(dir.empty() ? cfg.pluginsDir : dir);
     for (const auto& p : host.plugins())
@@ -140,7 +194,7 @@ int main(int argc, char** argv) {
         if (!options.count("log-level")) options["log-level"] = "warn";
         std::map<std::string, std::string> settings;
         for (const auto& [k, v] : options)
-            if (k != "tenant" && k != "email" && k != "full-name") settings[k] = v;
+            if (k != "tenant" && k != "email" && k != "full-name" && k != "years" && k != "extra-meters" && k != "json") settings[k] = v;
         Config cfg = Config::resolve(settings);
         log::setLevel(cfg.logLevel);
         const std::string& cmd = args[0];
@@ -150,6 +204,7 @@ int main(int argc, char** argv) {
         if (cmd == "plugins" && args.size() >= 2 && args[1] == "list" && args.size() <= 3)
             return cmdPluginsList(cfg, args.size() == 3 ? args[2] : "");
         if (cmd == "users" && args.size() == 2 && args[1] == "create-admin") return cmdCreateAdmin(cfg, options);
+        if (cmd == "demo" && args.size() == 2 && args[1] == "seed") return cmdDemoSeed(cfg, options);
         if (cmd == "routes" && args.size() == 1) {
             Services none;
             Router router;

@@ -110,7 +110,7 @@ return {
   timezone = "Europe/Moscow",
   branding = { primary = "#0b5fa5", accent = "#f2b705", logo = "logo.svg" }, -- tenants/vges/branding/logo.svg
 
-  modules = { "identity", "appeals", "techconnect", "services", "outages", "manual_readings" },
+  modules = { "identity", "meters", "readings", "appeals", "techconnect", "services", "outages", "manual_readings" },
   access_ways = { "account_number" },
   confirmations = {},   -- "Если регистрация прошла успешно, то Вы попадёте внутрь своего личного кабинета"
   -- "заполняются латинскими буквами и цифрами поля email, пароля"

@@ -4,7 +4,7 @@
 # free port with a fresh database of that backend, mail to that SMTP server and text messages through the
 # sms-http plugin to the gateway; waits for /healthz; exports KABINET_URL, KABINET_MAIL_DIR (each mail as
 # <n>.eml) and KABINET_SMS_URL (GET $KABINET_SMS_URL/_messages); runs the command; stops everything and
-# drops the database.
+# drops the database. The database is seeded with demo data first (KABINET_DEMO_ACCOUNTS: their logins).
 set -euo pipefail
 backend=${1:?sqlite|postgresql}; shift
 src=${KABINET_SOURCE_DIR:?}; bin=${KABINET_BINARY_DIR:?}
@@ -32,6 +32,10 @@ smtp_port=$(start_sim smtp_server.py --dir "$work/mail-in")
 sms_port=$(start_sim sms_gateway.py --token sms-token)
 [ -n "$smtp_port" ] && [ -n "$sms_port" ] || { echo "with_kabinetd.sh: simulators did not start" >&2; cat "$work"/*.log >&2; exit 1; }
 export KABINET_SMS_GATEWAY="{\"url\":\"http://127.0.0.1:$sms_port/send\",\"token\":\"sms-token\",\"timeout_ms\":3000,\"retries\":2,\"backoff_ms\":50}"
+# Demo consumers, meters and a year of data; their logins for the tests.
+"$bin/core/kabinet" demo seed --years 1 --database "$db_url" --data-dir "$work" --tenants "$src/tenants" --scripts "$src/scripts" \
+  --json "$work/demo-accounts.json" >"$work/demo.log" 2>&1 || { echo "with_kabinetd.sh: demo seed failed" >&2; cat "$work/demo.log" >&2; exit 1; }
+export KABINET_DEMO_ACCOUNTS="$work/demo-accounts.json"
 "$bin/core/kabinetd" --smtp "smtp://127.0.0.1:$smtp_port" --public-url "http://127.0.0.1:$port" --listen "127.0.0.1:$port" --database "$db_url" --data-dir "$work" \
   --tenants "$src/tenants" --scripts "$src/scripts" --portal "$src/portal" --plugins "$bin/plugins-out" \
   >"$work/kabinetd.log" 2>&1 &

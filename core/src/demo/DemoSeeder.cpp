@@ -643,7 +643,8 @@ std::string namedValue(const std::string& name, const Persona& p) {
     if (name == "name") return p.name;
     if (name == "patronymic") return p.patronymic;
     if (name == "username") return p.username;
-    if (name == "organization" || name == "org_short_name") return p.organization;
+    if (name == "organization") return p.organization.empty() ? p.fullName() : p.organization; // a private person names themself
+    if (name == "org_short_name") return p.organization;
     if (name == "org_full_name") return p.organizationFull.empty() ? p.organization : p.organizationFull;
     if (name == "contract_number") return p.contractNumber;
     if (name == "house") return p.house;
@@ -1261,6 +1262,7 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
                         genericMeter(pl, r)};
             std::string accountNumber = pl.accountPrefix + std::to_string(900000 + g);
             k.accounts.push_back({accountNumber, {p}, true, "квартира"});
+            c.person.contractNumber = k.number;
             c.contracts.push_back(k);
             roster.push_back(c);
         }
