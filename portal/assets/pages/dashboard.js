@@ -1,0 +1,104 @@
+// The home page of a logged-in consumer: summary cards — accounts and
+// contracts, metering points with their latest readings per tariff, the
+// balance (not available until a supplier is connected), notifications and
+// appeals (their sections come later).
+//   GET access, GET points (each card shows its own error if its request fails)
+
+import { api } from '../api.js';
+import { h, notice, plural } from '../ui.js';
+import { formatDateTime, isNum } from '../format.js';
+import { contractName, sessionEnded, nothing } from '../meters.js';
+import { displayName } from '../session.js';
+import { latestList } from './points.js';
+import { accessHint } from './access.js';
+
+const SHOWN_POINTS = 4;
+
+function card(name, titleText, ...children) {
+  const id = `dashboard-${name}-title`;
+  return h('section', { class: `card dashboard-card dashboard-card--${name}`, dataset: { card: name }, 'aria-labelledby': id },
+    h('h2', { class: 'dashboard-card__title', id }, titleText),
+    ...children);
+}
+
+function failedNote(err) {
+  return notice('error', `Не удалось загрузить сведения: ${err && err.message ? err.message : 'ошибка сети'}`);
+}
+
+function accessCard(ctx, result) {
+  if (result.status === 'rejected') return card('access', 'Лицевые счета и договоры', failedNote(result.reason));
+  const a = result.value || {};
+  const accounts = Array.isArray(a.accounts) ? a.accounts : [];
+  const contracts = Array.isArray(a.contracts) ? a.contracts : [];
+  const items = [
+    ...accounts.map((x) => h('li', { class: 'dashboard-list__item', dataset: { account: x.number } },
+      h('span', { class: 'dashboard-list__main' }, `Лицевой счёт № ${x.number}`),
+      x.address ? h('span', { class: 'dashboard-list__sub' }, x.address) : null)),
+    ...contracts.map((c) => h('li', { class: 'dashboard-list__item', dataset: { contract: c.number } },
+      h('span', { class: 'dashboard-list__main' }, contractName(c)),
+      h('span', { class: 'dashboard-list__sub' }, [contractName(c) !== `Договор № ${c.number}` ? `№ ${c.number}` : null, c.consumer_name]
+        .filter(Boolean).join(' · ')))),
+  ];
+  return card('access', 'Лицевые счета и договоры',
+    items.length
+      ? h('ul', { class: 'dashboard-list' }, items)
+      : h('p', { class: 'muted' }, accessHint(ctx.tenant, a.ways)),
+    h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('access') }, items.length ? 'Управление счетами и договорами' : 'Получить доступ к приборам учёта')));
+}
+
+function pointsCard(ctx, result) {
+  if (result.status === 'rejected') return card('points', 'Точки учёта и показания', failedNote(result.reason));
+  const points = Array.isArray(result.value && result.value.points) ? result.value.points : [];
+  if (!points.length) {
+    return card('points', 'Точки учёта и показания',
+      h('p', { class: 'muted' }, 'Доступных вам точек учёта пока нет.'),
+      h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('access') }, 'Как получить доступ')));
+  }
+  return card('points', 'Точки учёта и показания',
+    h('ul', { class: 'dashboard-points' },
+      points.slice(0, SHOWN_POINTS).map((p) => {
+        const m = p.meter || {};
+        return h('li', { class: 'dashboard-point', dataset: { point: p.id } },
+          h('p', { class: 'dashboard-point__name' }, h('a', { href: ctx.router.href(`points/${encodeURIComponent(p.id)}`) }, p.name || p.number || p.id)),
+          h('p', { class: 'dashboard-point__meta' }, [m.model, m.serial ? `№ ${m.serial}` : null, p.address].filter(Boolean).join(' · ')),
+          p.latest && isNum(p.latest.ts)
+            ? h('p', { class: 'dashboard-point__date' }, `Последние показания на ${formatDateTime(p.latest.ts, ctx.tenant.timezone)}`)
+            : null,
+          latestList(p.latest, m.tariff_zones));
+      })),
+    h('p', { class: 'dashboard-card__more' },
+      h('a', { href: ctx.router.href('points') },
+        points.length > SHOWN_POINTS
+          ? `Все ${points.length} ${plural(points.length, ['точка', 'точки', 'точек'])} учёта`
+          : 'Подробнее о точках учёта')));
+}
+
+/** «Здравствуйте, Иванов И. И.!» — without a name when all there is is a number (СНИЛС, ОГРН). */
+function greeting(user) {
+  const name = displayName(user);
+  return name && !/^[\d\s+()-]+$/.test(name) ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
+}
+
+export async function render(ctx) {
+  const [access, points] = await Promise.allSettled([
+    api.get('access', { signal: ctx.signal }),
+    api.get('points', { signal: ctx.signal }),
+  ]);
+  for (const r of [access, points]) {
+    if (r.status === 'rejected' && sessionEnded(ctx, r.reason)) return nothing();
+  }
+  if (ctx.signal.aborted) return nothing();
+  return h('section', { class: 'page page--dashboard' },
+    h('h1', { class: 'page__title' }, 'Личный кабинет'),
+    h('p', { class: 'lead' }, greeting(ctx.user)),
+    h('div', { class: 'dashboard' },
+      pointsCard(ctx, points),
+      accessCard(ctx, access),
+      card('balance', 'Баланс',
+        h('p', { class: 'dashboard-card__note' }, 'Баланс появится после подключения поставщика')),
+      card('notifications', 'Уведомления',
+        h('p', { class: 'dashboard-card__note' }, 'Здесь появятся уведомления сетевой организации и поставщика.')),
+      card('appeals', 'Обращения',
+        h('p', { class: 'dashboard-card__note' }, 'Здесь появятся ваши обращения и ответы на них.')),
+    ));
+}
