@@ -41,6 +41,7 @@ protected:
             {"sms-plugin", "channel plugin for text messages (KABINET_SMS_PLUGIN, default sms-http)"},
             {"public-url", "base URL of links in mails (KABINET_PUBLIC_URL)"},
             {"hash-threads", "password hashes at once (KABINET_HASH_THREADS, 0 = cores)"},
+            {"connectors", "JSON {supplier: {plugin, config}} of connector plugins for linking contracts (KABINET_CONNECTORS)"},
             {"ingest-token", "bearer token of POST /t/{tenant}/api/v1/ingest/meter-data (KABINET_INGEST_TOKEN)"},
         };
         for (const auto& n : Config::names())

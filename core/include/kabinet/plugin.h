@@ -91,6 +91,27 @@ typedef struct kb_channel_vtable {
     kb_status (*send)(void* instance, const kb_message* message, kb_send_result* result, kb_error_buf* error);
 } kb_channel_vtable;
 
+/* ---- connector plugins ------------------------------------------------------------------------- */
+
+/** A buffer the host provides for a plugin's output (UTF-8 JSON); the plugin sets `length`. */
+typedef struct kb_buffer {
+    uint32_t struct_size;
+    char* data;
+    size_t capacity;
+    size_t length;
+} kb_buffer;
+
+/** Function table of a connector plugin (an upstream platform: a supplier's billing, WAVIoT, …). Grows only
+ *  at the end. */
+typedef struct kb_connector_vtable {
+    uint32_t struct_size;
+    /** Checks a consumer's login and password at the supplier and writes the contracts they give access to
+     *  into `out` as a JSON array: [{"number","title","consumer_name","address","valid_from"}]. The password
+     *  must not be kept or logged. KB_ERR_REJECTED: wrong credentials; KB_ERR_TRANSPORT/TIMEOUT: retry later;
+     *  KB_ERR_INTERNAL when `out` is too small (the host retries with a bigger buffer up to 1 MiB). */
+    kb_status (*link_contracts)(void* instance, const char* login, const char* password, kb_buffer* out, kb_error_buf* error);
+} kb_connector_vtable;
+
 /* ---- the descriptor ---------------------------------------------------------------------------- */
 
 /** What a plugin returns from its entry: static data, valid until the library is unloaded. */
@@ -105,7 +126,8 @@ typedef struct kb_plugin_descriptor {
     kb_status (*create)(const char* config_json, void** instance, kb_error_buf* error);
     /** Destroys an instance made by create. */
     void (*destroy)(void* instance);
-    /** Kind-specific function table: kb_channel_vtable for KB_PLUGIN_CHANNEL. */
+    /** Kind-specific function table: kb_channel_vtable for KB_PLUGIN_CHANNEL, kb_connector_vtable for
+     *  KB_PLUGIN_CONNECTOR. */
     const void* vtable;
 } kb_plugin_descriptor;
 

@@ -123,6 +123,9 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("POST", "/api/v1/access/ogrn", true, Access::User, [&s](Request& q) { return json(200, s.meters->checkOgrn(*q.tenant, *q.session)); });
     r.add("POST", "/api/v1/access/ogrn/confirm", true, Access::User,
           [&s](Request& q) { return json(200, s.meters->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"))); });
+    r.add("POST", "/api/v1/access/supplier", true, Access::User, [&s](Request& q) {
+        return json(201, s.meters->linkSupplier(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), s.connectors));
+    });
     r.add("PATCH", "/api/v1/access/contracts/{id}", true, Access::User, [&s](Request& q) {
         s.meters->renameContract(*q.tenant, *q.session, q.params["id"], field(q, "title"));
         return Response::json(200, R"({"ok":true})");

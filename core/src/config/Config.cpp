@@ -50,7 +50,7 @@ const std::vector<std::string>& Config::names() {
                                                "data-dir", "portal",  "log-level", "max-body",  "threads",
                                                "db-pool", "lua-memory", "lua-budget", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
-                                               "ingest-token"};
+                                               "ingest-token", "connectors"};
     return n;
 }
 
@@ -81,6 +81,7 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
     else if (name == "smtp") smtp = value;
+    else if (name == "connectors") connectors = value;
     else if (name == "ingest-token") {
         if (!value.empty() && value.size() < 16) throw ConfigError(source + ": ingest-token must be at least 16 characters");
         ingestToken = value;

@@ -30,6 +30,7 @@ struct Config {
     std::string smsGateway;               ///< --sms-gateway JSON / KABINET_SMS_GATEWAY: config of the SMS channel plugin; empty → <data-dir>/sms/*.txt
     std::string smsPlugin = "sms-http";   ///< --sms-plugin NAME / KABINET_SMS_PLUGIN
     std::string publicUrl;                ///< --public-url URL / KABINET_PUBLIC_URL: base of links in mails (default http://<listen>)
+    std::string connectors;               ///< --connectors JSON / KABINET_CONNECTORS: {"<supplier>": {"plugin": NAME, "config": {…}}}
     std::string ingestToken;              ///< --ingest-token / KABINET_INGEST_TOKEN: bearer token of the meter-data ingest route (empty: off)
     unsigned hashThreads = 0;             ///< --hash-threads N / KABINET_HASH_THREADS: concurrent password hashes (0 = cores)
     std::map<std::string, std::string> plugin; ///< plugin.<name>.<key> settings from the config file

@@ -3,6 +3,7 @@
 #include "lua/LuaJson.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
+#include "plugins/PluginHost.h"
 #include "util/Crypto.h"
 #include "storage/Database.h"
 #include "tenants/Tenant.h"
@@ -10,6 +11,7 @@
 #include "util/TimeZones.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -966,6 +968,80 @@ JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, con
     JsonObject out = object();
     out->set("point_id", pointId);
     out->set("meter_id", meterId);
+    return out;
+}
+
+} // namespace kabinet
+
+// ---- supplier login (connectors) -------------------------------------------------------------------------------------
+
+namespace kabinet {
+
+JsonObject MeterService::linkSupplier(Tenant& t, const SessionInfo& s, const JsonObject& body,
+                                      const std::map<std::string, std::unique_ptr<Connector>>& connectors) {
+    requireWay(t, s, "supplier_login");
+    auto str = [&](const char* k) { return body->has(k) && body->get(k).isString() ? body->getValue<std::string>(k) : std::string(); };
+    const std::string supplier = str("supplier"), title = Poco::trim(str("title")), login = Poco::trim(str("login")), password = str("password");
+    FieldErrors errors;
+    std::string supplierName;
+    const std::string dict = t.dictionaryJson("suppliers");
+    const Poco::Dynamic::Var dictionary = dict.empty() ? Poco::Dynamic::Var() : luajson::parse(dict);
+    if (!dict.empty())
+        for (const auto& item : *dictionary.extract<Poco::JSON::Object::Ptr>()->getArray("items")) {
+            auto o = item.extract<Poco::JSON::Object::Ptr>();
+            if (o->optValue<std::string>("value", "") == supplier) supplierName = o->optValue<std::string>("label", supplier);
+        }
+    if (supplierName.empty()) errors["supplier"] = "Выберите поставщика из списка";
+    if (title.empty() || title.size() > 200) errors["title"] = "Укажите название договора (до 200 символов)";
+    if (login.empty() || login.size() > 200) errors["login"] = "Укажите логин, полученный от поставщика";
+    if (password.empty() || password.size() > 200) errors["password"] = "Укажите пароль, полученный от поставщика";
+    if (!errors.empty()) throw Unprocessable(errors);
+    auto it = connectors.find(supplier);
+    if (it == connectors.end())
+        throw Error(503, "supplier_unavailable", "Подключение к поставщику «" + supplierName + "» ещё не настроено; попробуйте позже");
+    std::string answer;
+    try {
+        answer = it->second->linkContracts(login, password);
+    } catch (const ChannelError& e) {
+        if (e.status == KB_ERR_REJECTED)
+            throw Unprocessable(FieldErrors{{"password", "Неверный логин или пароль поставщика"}}, "Поставщик не подтвердил логин и пароль");
+        throw Error(503, "supplier_unavailable", "Поставщик «" + supplierName + "» сейчас недоступен; попробуйте позже").retryAfter(60);
+    }
+    Poco::Dynamic::Var parsed;
+    try {
+        parsed = Poco::JSON::Parser().parse(answer);
+    } catch (const std::exception&) {
+        throw Error(502, "supplier_bad_answer", "Поставщик прислал непонятный ответ; попробуйте позже");
+    }
+    if (parsed.type() != typeid(Poco::JSON::Array::Ptr) || parsed.extract<Poco::JSON::Array::Ptr>()->size() == 0)
+        throw Unprocessable(FieldErrors{{"login", "У этой учётной записи поставщика нет договоров"}});
+    Poco::JSON::Array::Ptr linked = new Poco::JSON::Array;
+    db_.transaction([&](soci::session& se) {
+        const long long n = now();
+        for (const auto& c : *parsed.extract<Poco::JSON::Array::Ptr>()) {
+            if (c.type() != typeid(Poco::JSON::Object::Ptr)) continue;
+            auto co = c.extract<Poco::JSON::Object::Ptr>();
+            Contract k;
+            k.number = co->optValue<std::string>("number", "").substr(0, 64);
+            if (k.number.empty()) continue;
+            k.consumerName = co->optValue<std::string>("consumer_name", "").substr(0, 300);
+            k.actualAddress = co->optValue<std::string>("address", "").substr(0, 300);
+            k.validFrom = co->optValue<std::string>("valid_from", "").substr(0, 10);
+            k.supplier = supplier;
+            const std::string id = MeterRegistry::upsertContract(se, t.id(), k);
+            se << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, title, granted_at) VALUES (:t, :u, 'contract', :r, "
+                  "'supplier_login', :title, :n) ON CONFLICT (tenant_id, user_id, scope, ref_id) DO UPDATE SET title = excluded.title",
+                soci::use(t.id()), soci::use(s.userId), soci::use(id), soci::use(title), soci::use(n);
+            JsonObject o = object();
+            o->set("id", id);
+            o->set("number", k.number);
+            o->set("title", title);
+            linked->add(o);
+        }
+    });
+    JsonObject out = object();
+    out->set("contracts", linked);
+    out->set("message", "Договор добавлен");
     return out;
 }
 

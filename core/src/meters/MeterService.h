@@ -9,10 +9,12 @@
 #include <Poco/JSON/Object.h>
 
 #include <map>
+#include <memory>
 #include <string>
 
 namespace kabinet {
 
+class Connector;
 class Database;
 class Tenant;
 
@@ -28,6 +30,10 @@ public:
     void removeAccount(Tenant& t, const SessionInfo& s, const std::string& accountId);
     Poco::JSON::Object::Ptr checkOgrn(Tenant& t, const SessionInfo& s);
     Poco::JSON::Object::Ptr confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber);
+    /// Links the contracts a supplier login gives access to (ОЭС 360): checks the supplier against the tenant's
+    /// `suppliers` dictionary, asks the connector, stores the contracts and grants them with the given title.
+    Poco::JSON::Object::Ptr linkSupplier(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body,
+                                         const std::map<std::string, std::unique_ptr<Connector>>& connectors);
     void renameContract(Tenant& t, const SessionInfo& s, const std::string& contractId, const std::string& title);
 
     Poco::JSON::Object::Ptr points(Tenant& t, const SessionInfo& s);

@@ -153,21 +153,68 @@ std::shared_ptr<const LoadedPlugin> PluginHost::find(const std::string& name) co
     return nullptr;
 }
 
-std::unique_ptr<Channel> PluginHost::createChannel(const std::string& name, const std::string& configJson) const {
-    auto p = find(name);
-    if (!p) throw ConfigError("channel plugin '" + name + "' is not loaded");
-    if (p->descriptor->kind != KB_PLUGIN_CHANNEL) throw ConfigError("plugin '" + name + "' is not a channel");
+namespace {
+void* createInstance(const LoadedPlugin& p, const std::string& name, const std::string& configJson) {
     char buf[512] = {0};
     kb_error_buf err{sizeof(kb_error_buf), buf, sizeof buf};
     void* instance = nullptr;
     kb_status rc;
     try {
-        rc = p->descriptor->create(configJson.c_str(), &instance, &err);
+        rc = p.descriptor->create(configJson.c_str(), &instance, &err);
     } catch (...) {
         throw ConfigError("plugin '" + name + "': create threw an exception");
     }
     if (rc != KB_OK || !instance) throw ConfigError("plugin '" + name + "': " + std::string(buf));
-    return std::make_unique<Channel>(p, instance);
+    return instance;
+}
+} // namespace
+
+std::unique_ptr<Channel> PluginHost::createChannel(const std::string& name, const std::string& configJson) const {
+    auto p = find(name);
+    if (!p) throw ConfigError("channel plugin '" + name + "' is not loaded");
+    if (p->descriptor->kind != KB_PLUGIN_CHANNEL) throw ConfigError("plugin '" + name + "' is not a channel");
+    return std::make_unique<Channel>(p, createInstance(*p, name, configJson));
+}
+
+
+std::unique_ptr<Connector> PluginHost::createConnector(const std::string& name, const std::string& configJson) const {
+    auto p = find(name);
+    if (!p) throw ConfigError("connector plugin '" + name + "' is not loaded");
+    if (p->descriptor->kind != KB_PLUGIN_CONNECTOR) throw ConfigError("plugin '" + name + "' is not a connector");
+    return std::make_unique<Connector>(p, createInstance(*p, name, configJson));
+}
+
+Connector::Connector(std::shared_ptr<const LoadedPlugin> plugin, void* instance) : plugin_(std::move(plugin)), instance_(instance) {}
+
+Connector::~Connector() {
+    try {
+        plugin_->descriptor->destroy(instance_);
+    } catch (...) {
+    }
+}
+
+std::string Connector::linkContracts(const std::string& login, const std::string& password) {
+    auto* vt = static_cast<const kb_connector_vtable*>(plugin_->descriptor->vtable);
+    if (vt->struct_size < offsetof(kb_connector_vtable, link_contracts) + sizeof(void*) || !vt->link_contracts)
+        throw ChannelError(KB_ERR_INTERNAL, "connector has no link_contracts function");
+    for (std::size_t capacity = 64 * 1024; capacity <= 1024 * 1024; capacity *= 4) {
+        std::string data(capacity, '\0');
+        kb_buffer out{sizeof(kb_buffer), data.data(), capacity, 0};
+        char buf[512] = {0};
+        kb_error_buf err{sizeof(kb_error_buf), buf, sizeof buf};
+        kb_status rc;
+        try {
+            rc = vt->link_contracts(instance_, login.c_str(), password.c_str(), &out, &err);
+        } catch (...) {
+            throw ChannelError(KB_ERR_INTERNAL, "link_contracts threw an exception");
+        }
+        if (rc == KB_ERR_INTERNAL && out.length > capacity) continue; // too small: try a bigger buffer
+        if (rc != KB_OK) throw ChannelError(rc, buf);
+        if (out.length > capacity) throw ChannelError(KB_ERR_INTERNAL, "connector wrote past its buffer");
+        data.resize(out.length);
+        return data;
+    }
+    throw ChannelError(KB_ERR_INTERNAL, "connector answer larger than 1 MiB");
 }
 
 Channel::Channel(std::shared_ptr<const LoadedPlugin> plugin, void* instance)

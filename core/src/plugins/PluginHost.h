@@ -46,6 +46,20 @@ private:
     void* instance_;
 };
 
+/// A connector instance (host side C++ view of a connector plugin instance).
+class Connector {
+public:
+    Connector(std::shared_ptr<const LoadedPlugin> plugin, void* instance);
+    ~Connector();
+    Connector(const Connector&) = delete;
+    Connector& operator=(const Connector&) = delete;
+    /// The contracts a supplier login gives access to, as JSON text. Throws ChannelError with the status.
+    std::string linkContracts(const std::string& login, const std::string& password);
+private:
+    std::shared_ptr<const LoadedPlugin> plugin_;
+    void* instance_;
+};
+
 /// A failed channel send: the plugin's status and its (personal-data-free) text.
 struct ChannelError : std::runtime_error {
     ChannelError(kb_status s, const std::string& m) : std::runtime_error(m), status(s) {}
@@ -64,6 +78,9 @@ public:
     std::shared_ptr<const LoadedPlugin> find(const std::string& name) const;
     /// Creates a channel instance of the named channel plugin with a JSON config. Throws ConfigError.
     std::unique_ptr<Channel> createChannel(const std::string& name, const std::string& configJson) const;
+
+    /// Creates a connector instance of the named connector plugin with a JSON config. Throws ConfigError.
+    std::unique_ptr<Connector> createConnector(const std::string& name, const std::string& configJson) const;
 
     /// Loads one plugin folder; throws std::runtime_error explaining why it is refused.
     static std::shared_ptr<const LoadedPlugin> loadFolder(const std::string& folder);

@@ -3,8 +3,12 @@
 #include "notify/MailTransport.h"
 #include "notify/SmsSender.h"
 #include "storage/Migrations.h"
+#include "util/Error.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
+#include <sstream>
 #include <algorithm>
 #include <thread>
 #include "util/Log.h"
@@ -44,6 +48,28 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     dataDir.makeAbsolute();
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, dataDir.toString());
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
+    if (!config.connectors.empty()) {
+        // A connector that cannot start is logged and left out: consumers are told the supplier is not connected.
+        Poco::Dynamic::Var parsed;
+        try {
+            parsed = Poco::JSON::Parser().parse(config.connectors);
+        } catch (const std::exception&) {
+            throw ConfigError("connectors must be a JSON object {\"<supplier>\": {\"plugin\": …, \"config\": {…}}}");
+        }
+        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw ConfigError("connectors must be a JSON object");
+        for (const auto& [supplier, v] : *parsed.extract<Poco::JSON::Object::Ptr>()) {
+            try {
+                auto o = v.extract<Poco::JSON::Object::Ptr>();
+                std::ostringstream cfg;
+                if (o->has("config")) o->getObject("config")->stringify(cfg);
+                else cfg << "{}";
+                s->connectors[supplier] = s->plugins->createConnector(o->getValue<std::string>("plugin"), cfg.str());
+                log::info("connector ready", {{"supplier", supplier}, {"plugin", o->getValue<std::string>("plugin")}});
+            } catch (const std::exception& e) {
+                log::error("connector refused", {{"supplier", supplier}, {"error", e.what()}});
+            }
+        }
+    }
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
 
+#include <map>
 #include <memory>
 
 namespace kabinet {
@@ -28,6 +29,8 @@ struct Services {
     std::unique_ptr<MeterService> meters;
     std::unique_ptr<ArchiveService> archive;
     std::unique_ptr<JobWorker> jobs;
+    /// Connector plugin instances by supplier id (the tenant's `suppliers` dictionary values).
+    std::map<std::string, std::unique_ptr<Connector>> connectors;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
