@@ -23,6 +23,10 @@ export const ROUTES = [
   { path: 'access', name: 'access', auth: true, load: () => import('./pages/access.js') },
   { path: 'points', name: 'points', auth: true, load: () => import('./pages/points.js') },
   { path: 'points/:id', name: 'point', auth: true, load: () => import('./pages/point.js') },
+  { path: 'archive', name: 'archive', auth: true, load: () => import('./pages/archive.js') },
+  { path: 'operator', name: 'operator', auth: true, load: () => import('./pages/operator.js') },
+  { path: 'operator/readings', name: 'operator-readings', auth: true, load: () => import('./pages/operator-readings.js') },
+  { path: 'operator/consumers', name: 'operator-consumers', auth: true, load: () => import('./pages/operator-consumers.js') },
 ];
 
 const NOT_FOUND = { path: '*', name: 'not-found', load: () => import('./pages/not-found.js') };

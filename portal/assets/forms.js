@@ -5,7 +5,8 @@
 //    visible_if?: {field, equals}, hint?, min_length?, max_length?, same_as?,
 //    placeholder?, default?, autocomplete?}
 // Types: text, email, phone, password, password_confirm, snils, inn, inn10,
-// inn12, ogrn, ogrnip, postcode, date, select, street, boolean, textarea, and
+// inn12, ogrn, ogrnip, postcode, date, select, street, boolean, textarea,
+// decimal (a number with a decimal comma or point, e.g. a meter reading) and
 // code (a one-time code of 6 digits). More types can be added with
 // registerFieldType().
 // Extra keys the portal itself sets: `editable: false` (the profile's login:
@@ -90,6 +91,8 @@ registerFieldType('text', inputRenderer('text'));
 registerFieldType('email', inputRenderer('email', { inputmode: 'email', spellcheck: 'false', autocapitalize: 'off' }));
 registerFieldType('phone', inputRenderer('tel', { inputmode: 'tel' }));
 registerFieldType('date', inputRenderer('date'));
+// A decimal number as people type it: «5051,398», «12 345.5».
+registerFieldType('decimal', inputRenderer('text', { inputmode: 'decimal', spellcheck: 'false' }));
 for (const t of Object.keys(DIGIT_TYPES)) registerFieldType(t, inputRenderer('text', digitsExtra));
 
 function passwordRenderer(field, ctx) {
@@ -244,6 +247,7 @@ export function normalizeValue(field, raw) {
   if (type === 'password' || type === 'password_confirm') return v === '' ? undefined : v;
   v = v.trim();
   if (DIGIT_TYPES[type]) v = stripSeparators(v);
+  if (type === 'decimal') v = v.replace(/[\s\u00a0\u202f]/g, '');
   return v === '' ? undefined : v;
 }
 

@@ -4,7 +4,8 @@
 
 import { h, mount, classNames } from './ui.js';
 import { hrefOf, basePath } from './router.js';
-import { displayName } from './session.js';
+import { displayName, isStaff } from './session.js';
+import { hasModule } from './meters.js';
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
 const DEFAULT_PRIMARY = '#1f5fa8';
@@ -78,7 +79,10 @@ export const NAV = [
   { path: 'login', label: 'Вход', when: (tenant, user) => !user },
   { path: 'register', label: 'Регистрация', when: (tenant, user) => !user },
   { path: 'points', label: 'Точки учёта', when: (tenant, user) => Boolean(user) },
-  { path: 'access', label: 'Счета и договоры', when: (tenant, user) => Boolean(user) },
+  { path: 'access', label: 'Счета и договоры', when: (tenant, user) => Boolean(user) && !isStaff(user) },
+  { path: 'archive', label: 'Архив данных', when: (tenant, user) => Boolean(user) && !isStaff(user) && hasModule(tenant, 'archive') },
+  // Staff of the utility (operator, tenant administrator): the queue of readings, consumers and their access.
+  { path: 'operator', label: 'Оператор', when: (tenant, user) => isStaff(user) },
   { path: 'profile', label: 'Профиль', when: (tenant, user) => Boolean(user) },
 ];
 

@@ -145,3 +145,65 @@ export function sessionEnded(ctx, err) {
 export function nothing() {
   return h('div');
 }
+
+// ---------------------------------------------------------------------------
+// Modules and settings of the tenant (GET tenant → modules, settings)
+
+/** True when the tenant has the module ("manual_readings", "archive", "reports", …). */
+export function hasModule(tenant, id) {
+  const list = tenant && Array.isArray(tenant.modules) ? tenant.modules : [];
+  return list.some((m) => (typeof m === 'string' ? m : m && m.id) === id);
+}
+
+/**
+ * The tenant's policy of manual readings (settings.manual_readings):
+ * {approval: 'auto' | 'operator', window?: {from_day, to_day}, max_daily_kwh?, virtual_meters?, non_smart_only?, label?}.
+ * Without `approval` the server asks the operator.
+ */
+export function manualPolicy(tenant) {
+  const s = tenant && tenant.settings && tenant.settings.manual_readings;
+  const p = s && typeof s === 'object' ? { ...s } : {};
+  if (p.approval !== 'auto') p.approval = 'operator';
+  return p;
+}
+
+/** True when readings of this meter may be submitted in the cabinet (some tenants take them for non-smart meters only). */
+export function manualAllowed(tenant, meter) {
+  if (!hasModule(tenant, 'manual_readings')) return false;
+  return !(manualPolicy(tenant).non_smart_only && meter && meter.smart === true);
+}
+
+/** The tab's name: the tenant's own (`label`), «Ручной ввод» where an operator checks the readings, else «Передать показания». */
+export function manualLabel(tenant) {
+  const p = manualPolicy(tenant);
+  if (typeof p.label === 'string' && p.label.trim()) return p.label.trim();
+  return p.approval === 'operator' ? 'Ручной ввод' : 'Передать показания';
+}
+
+/** True when the tenant lets consumers register their own (virtual) meters for manual readings (ВГЭС). */
+export function virtualMetersAllowed(tenant) {
+  return hasModule(tenant, 'manual_readings') && manualPolicy(tenant).virtual_meters === true;
+}
+
+/** States of a submitted reading. */
+export const MANUAL_STATES = {
+  pending: 'на проверке',
+  accepted: 'принято',
+  rejected: 'отклонено',
+};
+
+/** Scopes of access an operator grants. */
+export const GRANT_SCOPES = {
+  account: 'Лицевой счёт',
+  contract: 'Договор',
+  point: 'Точка учёта',
+};
+
+/** How a consumer got access to something. */
+export const GRANT_WAYS = {
+  operator_grant: 'открыт оператором',
+  account_number: 'добавлен по номеру лицевого счёта',
+  ogrn_contract: 'по ОГРН и номеру договора',
+  supplier_login: 'по договору с поставщиком',
+  virtual: 'прибор учёта потребителя',
+};

@@ -21,6 +21,14 @@ export function currentUser() {
   return user;
 }
 
+/** Roles of the utility's staff: they see the «Оператор» section (queue of manual readings, consumers' access). */
+export const STAFF_ROLES = ['operator', 'tenant-admin'];
+
+/** True for an operator or a tenant administrator. */
+export function isStaff(u) {
+  return Boolean(u && STAFF_ROLES.includes(u.role));
+}
+
 /** Calls fn(user) whenever someone logs in or out; returns a function that stops it. */
 export function onSessionChange(fn) {
   listeners.add(fn);

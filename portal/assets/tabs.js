@@ -1,7 +1,8 @@
 // Tabs (WAI-ARIA tabs pattern): a tablist of buttons and one panel per tab.
 // Arrow keys, Home and End move between tabs and open them. A panel is
 // filled by the page the first time its tab opens (onSelect) and kept, so
-// its filters survive switching back and forth.
+// its filters survive switching back and forth; reset(id) has it filled
+// again (new data arrived).
 //
 // Markup: .tabs > [role=tablist] > button[role=tab][data-tab=<id>],
 // section[role=tabpanel][data-tab=<id>] (hidden unless selected).
@@ -81,10 +82,23 @@ export function createTabs(o) {
     if (focus) buttons.get(id).focus();
   }
 
+  /** Empties a panel so that it is filled again (at once when it is open, else when it is next opened). */
+  function reset(id) {
+    const panel = panels.get(id);
+    if (!panel || !opened.has(id)) return;
+    opened.delete(id);
+    panel.replaceChildren();
+    if (current === id) {
+      opened.add(id);
+      o.onSelect(id, panel, true);
+    }
+  }
+
   const element = h('div', { class: 'tabs' }, h('div', { class: 'tabs__bar' }, list), [...panels.values()]);
   return {
     element,
     select,
+    reset,
     get current() { return current; },
     panel: (id) => panels.get(id),
   };

@@ -129,6 +129,7 @@ export function validateField(field, value, valueOf, fieldOf) {
     const msg = checkDate(str);
     if (msg) return msg;
   }
+  if (type === 'decimal' && !/^\d+([.,]\d+)?$/.test(str)) return 'Введите число, например 5051,398';
   if ((type === 'select' || type === 'street') && Array.isArray(field.options) && field.options.length) {
     if (!field.options.some((o) => String(o.value) === str)) return 'Выберите значение из списка';
   }

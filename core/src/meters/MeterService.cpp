@@ -683,8 +683,13 @@ JsonObject MeterService::consumers(Tenant& t, const std::string& rawQ) {
         }
         for (auto& u : *list) {
             auto uo = u.extract<Poco::JSON::Object::Ptr>();
-            uo->set("grants", rows(se, "SELECT scope, ref_id, way FROM access_grants WHERE tenant_id = :t AND user_id = :u ORDER BY scope, ref_id",
-                                   {"scope", "ref", "way"}, {}, {t.id(), uo->getValue<std::string>("id")}));
+            // Each grant with the number people know it by (account, contract or point number) and the point's name.
+            uo->set("grants", rows(se, "SELECT g.scope, g.ref_id, g.way, COALESCE(a.number, c.number, p.number), p.name FROM access_grants g "
+                                       "LEFT JOIN accounts a ON g.scope = 'account' AND a.tenant_id = g.tenant_id AND a.account_id = g.ref_id "
+                                       "LEFT JOIN contracts c ON g.scope = 'contract' AND c.tenant_id = g.tenant_id AND c.contract_id = g.ref_id "
+                                       "LEFT JOIN metering_points p ON g.scope = 'point' AND p.tenant_id = g.tenant_id AND p.point_id = g.ref_id "
+                                       "WHERE g.tenant_id = :t AND g.user_id = :u ORDER BY g.scope, g.ref_id",
+                                   {"scope", "ref", "way", "number", "point_name"}, {}, {t.id(), uo->getValue<std::string>("id")}));
         }
     });
     JsonObject out = object();
@@ -708,7 +713,8 @@ void MeterService::grant(Tenant& t, const SessionInfo& op, const JsonObject& bod
         std::string refId;
         if (scope == "account") se << "SELECT account_id FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(ref), soci::into(refId);
         else if (scope == "contract") se << "SELECT contract_id FROM contracts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(ref), soci::into(refId);
-        else se << "SELECT point_id FROM metering_points WHERE tenant_id = :t AND point_id = :n", soci::use(t.id()), soci::use(ref), soci::into(refId);
+        else se << "SELECT point_id FROM metering_points WHERE tenant_id = :t AND (point_id = :n OR number = :n2)", soci::use(t.id()), soci::use(ref),
+                 soci::use(ref), soci::into(refId);
         if (!se.got_data()) throw Unprocessable(FieldErrors{{"ref", "Не найдено в данных сетевой организации"}});
         if (revoke) {
             se << "DELETE FROM access_grants WHERE tenant_id = :t AND user_id = :u AND scope = :s AND ref_id = :r", soci::use(t.id()),
@@ -740,6 +746,7 @@ struct ManualPolicy {
     int fromDay = 1, toDay = 31;
     double maxDailyKwh = 1000;
     bool virtualMeters = false;
+    bool nonSmartOnly = false; ///< readings only for meters that are not read remotely (ОЭС 360)
 };
 
 ManualPolicy manualPolicy(const Tenant& t) {
@@ -757,6 +764,7 @@ ManualPolicy manualPolicy(const Tenant& t) {
         }
         p.maxDailyKwh = mr->optValue<double>("max_daily_kwh", p.maxDailyKwh);
         p.virtualMeters = mr->optValue<bool>("virtual_meters", false);
+        p.nonSmartOnly = mr->optValue<bool>("non_smart_only", false);
     }
     return p;
 }
@@ -807,10 +815,13 @@ JsonObject MeterService::submitReading(Tenant& t, const SessionInfo& s, const st
     }
     if (date > today) throw Unprocessable(FieldErrors{{"date", "Дата показаний не может быть в будущем"}});
     if (ts < nowTs - 62 * kDay) throw Unprocessable(FieldErrors{{"date", "Дата показаний не может быть старше двух месяцев"}});
-    int zones = 1;
+    int zones = 1, smart = 0;
     db_.read([&](soci::session& se) {
-        se << "SELECT tariff_zones FROM meters WHERE tenant_id = :t AND meter_id = :m", soci::use(t.id()), soci::use(meter), soci::into(zones);
+        se << "SELECT tariff_zones, smart FROM meters WHERE tenant_id = :t AND meter_id = :m", soci::use(t.id()), soci::use(meter), soci::into(zones),
+            soci::into(smart);
     });
+    if (policy.nonSmartOnly && smart)
+        throw Error(403, "manual_readings_unavailable", "Показания этого прибора учёта передаются автоматически");
     std::optional<double> v[5];
     static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
     FieldErrors errors;
@@ -942,14 +953,10 @@ JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, con
         se << "SELECT COUNT(*) FROM meters WHERE tenant_id = :t AND model = :m AND serial = :s", soci::use(t.id()), soci::use(model),
             soci::use(serial), soci::into(taken);
         if (taken) throw Conflict("meter_exists", "Прибор учёта с таким заводским номером уже есть", FieldErrors{{"serial", "Прибор учёта с таким заводским номером уже есть"}});
-        Account a;
-        a.number = account;
-        a.address = address;
-        se << "SELECT account_id FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(account), soci::into(a.id);
-        const std::string accountId = se.got_data() ? a.id : MeterRegistry::upsertAccount(se, t.id(), a);
+        // The point belongs to this consumer alone (granted by point, not through the account, which others
+        // may see too); the account number the consumer gave is kept in its name.
         MeteringPoint p;
-        p.accountId = accountId;
-        p.name = "Виртуальный прибор учёта";
+        p.name = "Виртуальный прибор учёта (л/с " + account + ")";
         p.number = "V-" + crypto::randomToken(6);
         p.address = address;
         p.installationPlace = address;

@@ -1,8 +1,9 @@
 // The home page: for a visitor, what the cabinet offers and the way in; for
-// a logged-in person, the summary cards of pages/dashboard.js.
+// a logged-in person, the summary cards of pages/dashboard.js (for an
+// operator or a tenant administrator, the overview of pages/operator.js).
 
 import { h } from '../ui.js';
-import { currentUser, displayName } from '../session.js';
+import { currentUser, displayName, isStaff } from '../session.js';
 
 export const title = 'Главная';
 
@@ -27,7 +28,8 @@ const MODULES = {
 export async function render(ctx) {
   const t = ctx.tenant;
   const user = currentUser();
-  // A logged-in person gets the summary of their cabinet instead.
+  // A logged-in person gets the summary of their cabinet instead; the utility's staff their section.
+  if (user && isStaff(user)) return (await import('./operator.js')).render({ ...ctx, user });
   if (user) return (await import('./dashboard.js')).render({ ...ctx, user });
   const modules = (Array.isArray(t.modules) ? t.modules : [])
     .map((m) => (typeof m === 'string' ? m : m && m.id))

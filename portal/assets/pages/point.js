@@ -1,15 +1,18 @@
 // A metering point (needs a session): tabs «Общая информация», «Показания»,
+// «Ручной ввод» / «Передать показания» (tenants with manual readings),
 // «Профиль мощности», «Журнал событий», «Параметры сети», «Трансформаторы»,
-// «История». The open tab is kept in the address (?tab=readings).
+// «История». The open tab is kept in the address (?tab=readings). Tenants
+// with the «reports» module get the action «Отчёт» (a file for a period).
 //   GET points/<id>   → {point, meter, transformers}; 404 point_not_found for a point not granted
 //   GET points        → the list, for the latest reading of this point
 // Each tab loads its own data when it is first opened (assets/point/*.js).
 
 import { api, ApiError } from '../api.js';
-import { h } from '../ui.js';
+import { h, notice } from '../ui.js';
 import { createTabs } from '../tabs.js';
-import { todayIn, isoDateIn, isNum } from '../format.js';
-import { sessionEnded, nothing } from '../meters.js';
+import { todayIn, isoDateIn, isNum, zonedTs } from '../format.js';
+import { sessionEnded, nothing, manualAllowed, manualLabel, hasModule, TARIFF_KEYS } from '../meters.js';
+import { takeFlash } from '../session.js';
 import { renderGeneral } from '../point/general.js';
 import { renderReadings } from '../point/readings.js';
 import { renderProfile } from '../point/profile.js';
@@ -17,6 +20,8 @@ import { renderEvents } from '../point/events.js';
 import { renderNetwork } from '../point/network.js';
 import { renderTransformers } from '../point/transformers.js';
 import { renderHistory } from '../point/history.js';
+import { renderManual } from '../point/manual.js';
+import { openReport } from '../point/report.js';
 
 let lastTitle = 'Точка учёта';
 
@@ -27,6 +32,7 @@ export function title() {
 const TABS = [
   { id: 'general', label: 'Общая информация', render: renderGeneral },
   { id: 'readings', label: 'Показания', render: renderReadings },
+  { id: 'manual', label: manualLabel, render: renderManual, manual: true },
   { id: 'profile', label: 'Профиль мощности', render: renderProfile, smart: true },
   { id: 'events', label: 'Журнал событий', render: renderEvents, smart: true },
   { id: 'network', label: 'Параметры сети', render: renderNetwork, smart: true },
@@ -74,9 +80,23 @@ export async function render(ctx) {
   const env = {
     ctx, id, point, meter, transformers, latest, listed, tz, today, anchor, signal: ctx.signal,
     get: (path, query) => api.get(`points/${encodeURIComponent(id)}/${path}`, { query, signal: ctx.signal }),
+    /** A manual reading was taken at once: the tabs showing readings are drawn again with it. */
+    onReadingAccepted(body) {
+      const ts = zonedTs(body.date, 12, 0, tz);
+      if (!env.latest || !isNum(env.latest.ts) || ts >= env.latest.ts) {
+        const zones = TARIFF_KEYS.filter((k) => isNum(body[k]));
+        env.latest = { ts, total: zones.reduce((sum, k) => sum + body[k], 0) };
+        for (const k of zones) env.latest[k] = body[k];
+      }
+      if (body.date > env.anchor) env.anchor = body.date;
+      for (const tabId of ['general', 'readings', 'history']) tabsView.reset(tabId);
+    },
   };
 
-  const tabs = TABS.filter((t) => (!t.smart || meter.smart !== false) && (!t.transformers || transformers.length));
+  const tabs = TABS
+    .filter((t) => (!t.smart || meter.smart !== false) && (!t.transformers || transformers.length))
+    .filter((t) => !t.manual || manualAllowed(ctx.tenant, meter))
+    .map((t) => ({ ...t, label: typeof t.label === 'function' ? t.label(ctx.tenant) : t.label }));
   const name = point.name || (listed && listed.name) || `Точка учёта ${point.number || id}`;
   lastTitle = name;
 
@@ -91,6 +111,13 @@ export async function render(ctx) {
   });
 
   const model = [meter.model, meter.modification].filter(Boolean).join(' ');
+  const flash = takeFlash();
+  const actions = [];
+  if (hasModule(ctx.tenant, 'reports')) {
+    actions.push(h('button', {
+      type: 'button', class: 'btn btn--secondary btn--small point-report', 'aria-haspopup': 'dialog', onClick: () => openReport(env),
+    }, 'Отчёт'));
+  }
   const page = h('section', { class: 'page page--point', dataset: { point: id } },
     h('nav', { class: 'breadcrumbs', 'aria-label': 'Вы здесь' },
       h('ol', null,
@@ -105,6 +132,8 @@ export async function render(ctx) {
     meter.smart === false
       ? h('p', { class: 'muted' }, 'Прибор учёта не входит в интеллектуальную систему учёта: профиль мощности, журнал событий и параметры сети по нему не передаются.')
       : null,
+    actions.length ? h('div', { class: 'point-actions' }, actions) : null,
+    flash ? notice(flash.kind, h('strong', { class: 'point-flash' }, flash.text)) : null,
     tabsView.element,
   );
   const wanted = ctx.query.get('tab');

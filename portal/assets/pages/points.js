@@ -1,13 +1,22 @@
 // Metering points the consumer may see (needs a session), grouped by
-// personal account or contract, each with its meter and latest readings.
+// personal account or contract, each with its meter and latest readings;
+// «Передать показания» on the cards where the tenant takes manual readings,
+// «Получить архив данных за период» where it has the archive, and
+// «Добавить прибор учёта» where consumers register their own meters (ВГЭС).
 //   GET points → {points: [{id, name, number, address, account, contract,
 //                 meter: {id, model, serial, smart, phases, tariff_zones}, latest: {ts, total, t1..t4} | null}]}
 //   GET access → only when there are no points: how to get access
+//   POST meters/virtual {address, account_number, serial, model?} → 201 {point_id, meter_id};
+//     422 {fields}; 409 meter_exists {fields: {serial}}
 
-import { api } from '../api.js';
-import { h, notice, plural } from '../ui.js';
+import { api, ApiError } from '../api.js';
+import { h, mount, notice, plural } from '../ui.js';
+import { createForm, setBusy } from '../forms.js';
 import { formatDateTime, formatNumber, isNum, DASH } from '../format.js';
-import { refText, zoneKeys, zoneLabel, sessionEnded, nothing } from '../meters.js';
+import {
+  refText, zoneKeys, zoneLabel, sessionEnded, nothing, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
+} from '../meters.js';
+import { setFlash } from '../session.js';
 import { accessHint } from './access.js';
 
 export const title = 'Точки учёта';
@@ -55,8 +64,99 @@ export function pointCard(ctx, p, headingLevel = 'h3') {
         p.latest && isNum(p.latest.ts) ? ` на ${formatDateTime(p.latest.ts, ctx.tenant.timezone)}` : ''),
       latestList(p.latest, m.tariff_zones)),
     h('p', { class: 'point-card__actions' },
-      h('a', { href, class: 'btn btn--secondary point-card__link', 'aria-label': `Подробнее: ${p.name || p.number || p.id}` }, 'Подробнее')),
+      h('a', { href, class: 'btn btn--secondary point-card__link', 'aria-label': `Подробнее: ${p.name || p.number || p.id}` }, 'Подробнее'),
+      manualAllowed(ctx.tenant, m)
+        ? h('a', {
+          href: ctx.router.href(`points/${encodeURIComponent(p.id)}?tab=manual`),
+          class: 'btn btn--ghost point-card__manual',
+          'aria-label': `${manualLabel(ctx.tenant)}: ${p.name || p.number || p.id}`,
+        }, manualLabel(ctx.tenant))
+        : null),
   );
+}
+
+/**
+ * «Добавить прибор учёта»: the consumer registers a meter of their own
+ * (place, personal account, serial number, model) and goes on to submit its
+ * readings.
+ */
+function virtualMeterSection(ctx) {
+  const host = h('div', { class: 'virtual-meter__body' });
+  const toggle = h('button', {
+    type: 'button',
+    class: 'btn btn--primary virtual-meter__toggle',
+    'aria-expanded': 'false',
+    onClick: () => open(),
+  }, '+ Добавить прибор учёта');
+
+  function closeForm() {
+    host.replaceChildren();
+    toggle.hidden = false;
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.focus();
+  }
+
+  function open() {
+    toggle.hidden = true;
+    toggle.setAttribute('aria-expanded', 'true');
+    const form = createForm({
+      fields: [
+        { name: 'address', label: 'Место установки прибора учёта', type: 'text', required: true, max_length: 300,
+          hint: 'Адрес и описание места, например: ул. Ленина, д. 5, на опоре у дома' },
+        { name: 'account_number', label: 'Номер лицевого счёта', type: 'text', required: true, max_length: 32,
+          hint: 'Указан в квитанции на оплату электрической энергии' },
+        { name: 'serial', label: 'Заводской номер прибора учёта', type: 'text', required: true, max_length: 32,
+          hint: 'Номер на корпусе или на табличке прибора учёта' },
+        { name: 'model', label: 'Тип (марка) прибора учёта', type: 'text', required: false, max_length: 100,
+          placeholder: 'Например: Энергомера CE101' },
+      ],
+    }, { idPrefix: 'virtual-meter' });
+    const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+    const save = h('button', { type: 'submit', class: 'btn btn--primary' }, 'Сохранить');
+    const cancel = h('button', { type: 'button', class: 'btn btn--ghost', onClick: closeForm }, 'Отмена');
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (save.disabled) return;
+      status.replaceChildren();
+      if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
+      setBusy(save, true, 'Сохранение…');
+      try {
+        const answer = await api.post('meters/virtual', form.values(), { signal: ctx.signal });
+        setFlash('success', 'Прибор учёта зарегистрирован. Передайте его показания.');
+        ctx.router.navigate(`points/${encodeURIComponent(answer.point_id)}?tab=manual`);
+        return;
+      } catch (err) {
+        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+        const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
+        const other = Object.values(rest);
+        if (!form.focusFirstError() || other.length) {
+          mount(status, notice('error', h('strong', null, err.message || 'Не удалось зарегистрировать прибор учёта.'),
+            other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
+        }
+      } finally {
+        if (!ctx.signal.aborted) setBusy(save, false);
+      }
+    }
+    mount(host, h('form', { class: 'virtual-meter-form', novalidate: true, 'aria-labelledby': 'virtual-meter-title', onSubmit },
+      form.element,
+      status,
+      h('div', { class: 'form-actions' }, save, cancel)));
+    form.field('address').control.focus();
+  }
+
+  return h('section', { class: 'card virtual-meter', 'aria-labelledby': 'virtual-meter-title' },
+    h('h2', { class: 'section-title', id: 'virtual-meter-title' }, 'Подача информации по показаниям приборов учёта'),
+    h('p', { class: 'muted' }, 'Зарегистрируйте прибор учёта, чтобы передавать его показания через личный кабинет. '
+      + 'Можно добавить любое число приборов учёта.'),
+    toggle,
+    host);
+}
+
+/** Links to the sections of the tenant that concern all points: the archive of data. */
+function pageActions(ctx) {
+  if (!hasModule(ctx.tenant, 'archive')) return null;
+  return h('p', { class: 'actions points-actions' },
+    h('a', { class: 'btn btn--secondary points-archive', href: ctx.router.href('archive') }, 'Получить архив данных за период'));
 }
 
 export async function render(ctx) {
@@ -70,6 +170,7 @@ export async function render(ctx) {
   }
   const page = h('section', { class: 'page page--points' },
     h('h1', { class: 'page__title' }, 'Точки учёта'));
+  const virtual = virtualMetersAllowed(ctx.tenant) ? virtualMeterSection(ctx) : null;
 
   if (!points.length) {
     let access = null;
@@ -83,6 +184,7 @@ export async function render(ctx) {
       notice('info', h('strong', { class: 'points-empty' }, 'Доступных вам точек учёта пока нет.'),
         h('p', null, accessHint(ctx.tenant, access && access.ways))),
       h('p', null, h('a', { class: 'btn btn--primary', href: ctx.router.href('access') }, 'Лицевые счета и договоры')),
+      virtual,
     );
     return page;
   }
@@ -90,6 +192,8 @@ export async function render(ctx) {
   page.append(h('p', { class: 'lead' },
     `${points.length} ${plural(points.length, ['точка учёта', 'точки учёта', 'точек учёта'])}. `
     + 'Откройте точку, чтобы посмотреть показания, профиль мощности, журнал событий и историю потребления.'));
+  const links = pageActions(ctx);
+  if (links) page.append(links);
   const groups = group(points);
   page.append(h('div', { class: 'points-list' },
     groups.map((g, i) => (groups.length > 1 || g.label !== 'Точки учёта'
@@ -97,5 +201,6 @@ export async function render(ctx) {
         h('h2', { class: 'section-title', id: `points-group-${i}` }, g.label),
         h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h3'))))
       : h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h2')))))));
+  if (virtual) page.append(virtual);
   return page;
 }

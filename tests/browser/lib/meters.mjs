@@ -158,6 +158,13 @@ const TAB_CHECKS = {
     await expectRows(page, 'history', 'history-table', 'История');
     await expectChart(page, 'history', 'rect.chart__bar', 'История');
   },
+  // «Ручной ввод» / «Передать показания»: the form (a field per tariff zone) and the submissions, if any.
+  async manual(page, tab, state) {
+    assert.ok(['ready', 'empty'].includes(state), `«Ручной ввод»: the list of submissions is ${state}`);
+    assert.ok(await count(page, 'manual', 'form.manual-form input[name="t1"]') === 1, '«Ручной ввод»: no field for Т1');
+    assert.ok(await count(page, 'manual', 'form.manual-form input[name="date"]') === 1, '«Ручной ввод»: no date field');
+    if (state === 'ready') await expectRows(page, 'manual', 'manual-table', 'Ручной ввод');
+  },
 };
 
 /**

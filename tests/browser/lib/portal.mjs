@@ -73,3 +73,30 @@ export async function textOf(page, selector) {
 export function uniqueEmail(prefix) {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.ru`;
 }
+
+/** A GET of the tenant's API with the browser's session cookie: {status, body}. */
+export async function apiGet(page, tenant, apiPath) {
+  const response = await page.request.get(`${baseUrl()}/t/${tenant}/api/v1/${apiPath.replace(/^\/+/, '')}`);
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  return { status: response.status(), body };
+}
+
+/** A date "YYYY-MM-DD" in a time zone, days after (before, when negative) today. */
+export function isoDay(days = 0, timeZone = 'Europe/Moscow') {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A number as the portal writes it: 5 051,398 (the spaces between groups as plain spaces). */
+export function ruNumber(v, digits = 3) {
+  return new Intl.NumberFormat('ru-RU', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    .format(v).replace(/[\u00a0\u202f]/g, ' ');
+}
+
+/** Text with no-break spaces turned into plain ones (for comparing numbers). */
+export function plainSpaces(text) {
+  return String(text).replace(/[\u00a0\u202f]/g, ' ');
+}
