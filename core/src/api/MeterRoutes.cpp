@@ -139,7 +139,11 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/points/{id}/consumption", true, Access::User,
           [&s](Request& q) { return json(200, s.meters->consumption(*q.tenant, *q.session, q.params["id"], query(q))); });
     r.add("GET", "/api/v1/points/{id}/profile", true, Access::User,
-          [&s](Request& q) { return json(200, s.meters->profile(*q.tenant, *q.session, q.params["id"], query(q))); });
+          [&s](Request& q) {
+              Response r = Response::json(200, s.meters->profileText(*q.tenant, *q.session, q.params["id"], query(q)));
+              r.headers.push_back({"Cache-Control", "no-store"});
+              return r;
+          });
     r.add("GET", "/api/v1/points/{id}/events", true, Access::User,
           [&s](Request& q) { return json(200, s.meters->events(*q.tenant, *q.session, q.params["id"], query(q))); });
     r.add("GET", "/api/v1/points/{id}/network", true, Access::User,

@@ -515,31 +515,59 @@ JsonObject MeterService::consumption(Tenant& t, const SessionInfo& s, const std:
     return out;
 }
 
-JsonObject MeterService::profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+std::string MeterService::profileText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
     const std::string meter = visibleMeter(t, s, pointId);
     const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
     const auto [from, to] = range(q, off, 1);
-    JsonArray list = array();
+    // Up to three years of half-hours (52,560 rows): fetched in bulk into vectors and written as JSON text
+    // directly, without an object per row.
+    std::string rowsText;
     int interval = 30;
     db_.read([&](soci::session& se) {
-        soci::rowset<soci::row> rs = (se.prepare << "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE "
-                                                    "tenant_id = :t AND meter_id = :m AND ts >= :f AND ts < :to ORDER BY ts",
-                                      soci::use(t.id()), soci::use(meter), soci::use(from), soci::use(to));
-        for (const auto& r : rs) {
-            interval = static_cast<int>(integer(r, 1));
-            JsonObject o = object();
-            o->set("ts", integer(r, 0));
-            o->set("p_plus", json(real(r, 2)));
-            o->set("p_minus", json(real(r, 3)));
-            o->set("q_plus", json(real(r, 4)));
-            o->set("q_minus", json(real(r, 5)));
-            list->add(o);
+        constexpr std::size_t kChunk = 4096;
+        std::vector<long long> ts(kChunk), iv(kChunk);
+        std::vector<double> v[4] = {std::vector<double>(kChunk), std::vector<double>(kChunk), std::vector<double>(kChunk),
+                                    std::vector<double>(kChunk)};
+        std::vector<soci::indicator> ind[4] = {std::vector<soci::indicator>(kChunk), std::vector<soci::indicator>(kChunk),
+                                               std::vector<soci::indicator>(kChunk), std::vector<soci::indicator>(kChunk)};
+        soci::statement st = (se.prepare << "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE tenant_id = :t "
+                                            "AND meter_id = :m AND ts >= :f AND ts < :to ORDER BY ts",
+                              soci::use(t.id()), soci::use(meter), soci::use(from), soci::use(to), soci::into(ts), soci::into(iv),
+                              soci::into(v[0], ind[0]), soci::into(v[1], ind[1]), soci::into(v[2], ind[2]), soci::into(v[3], ind[3]));
+        static const char* names[] = {"p_plus", "p_minus", "q_plus", "q_minus"};
+        char buf[64];
+        rowsText.reserve(64 * 1024);
+        if (st.execute(true)) {
+            do {
+                for (std::size_t i = 0; i < ts.size(); ++i) {
+                    interval = static_cast<int>(iv[i]);
+                    rowsText += rowsText.empty() ? "{\"ts\":" : ",{\"ts\":";
+                    rowsText += std::to_string(ts[i]);
+                    for (int k = 0; k < 4; ++k) {
+                        rowsText += ",\"";
+                        rowsText += names[k];
+                        rowsText += "\":";
+                        if (ind[k][i] == soci::i_null || !std::isfinite(v[k][i])) rowsText += "null";
+                        else {
+                            std::snprintf(buf, sizeof buf, "%.15g", std::round(v[k][i] * 1000.0) / 1000.0);
+                            rowsText += buf;
+                        }
+                    }
+                    rowsText += '}';
+                }
+                for (auto& x : {&ts, &iv}) x->resize(kChunk);
+                for (int k = 0; k < 4; ++k) {
+                    v[k].resize(kChunk);
+                    ind[k].resize(kChunk);
+                }
+            } while (st.fetch());
         }
     });
-    JsonObject out = object();
-    out->set("interval_min", interval);
-    out->set("rows", list);
-    return out;
+    return "{\"interval_min\":" + std::to_string(interval) + ",\"rows\":[" + rowsText + "]}";
+}
+
+JsonObject MeterService::profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
+    return luajson::parse(profileText(t, s, pointId, q)).extract<Poco::JSON::Object::Ptr>();
 }
 
 JsonObject MeterService::events(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
