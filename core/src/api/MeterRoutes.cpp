@@ -223,10 +223,7 @@ void registerMeterRoutes(Router& r, Services& s) {
         auto cons = s.meters->consumption(*q.tenant, *q.session, q.params["id"], qs);
         auto reads = s.meters->readings(*q.tenant, *q.session, q.params["id"], qs);
         Table t1{"Потребление", {"Период", "Всего, кВт·ч", "T1", "T2", "T3", "T4"}, {}};
-        auto num = [](const Poco::JSON::Object::Ptr& o, const char* k) -> Cell {
-            if (!o->has(k) || o->get(k).isEmpty()) return std::optional<double>();
-            return std::optional<double>(o->getValue<double>(k));
-        };
+        const auto num = numberCell;
         for (const auto& r : *cons->getArray("rows")) {
             auto o = r.extract<Poco::JSON::Object::Ptr>();
             t1.rows.push_back({o->getValue<std::string>("period"), num(o, "total"), num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4")});

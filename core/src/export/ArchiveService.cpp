@@ -8,14 +8,13 @@
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Log.h"
+#include "util/Threads.h"
 #include "util/TimeZones.h"
 
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 
-#include <csignal>
 #include <ctime>
-#include <pthread.h>
 
 namespace kabinet {
 
@@ -197,17 +196,14 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
             soci::into(kind);
     });
     SessionInfo who{userId, role, kind, "", "", false};
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     Table readings{"Показания", {"Дата", "Точка учёта", "Прибор учёта", "Заводской номер", "A+ всего, кВт·ч", "T1, кВт·ч", "T2, кВт·ч", "T3, кВт·ч", "T4, кВт·ч"}, {}};
     Table profile{"Профиль мощности", {"Дата и время", "Точка учёта", "P+, кВт", "P-, кВт", "Q+, квар", "Q-, квар"}, {}};
     Table events{"Журнал событий", {"Начало", "Окончание", "Точка учёта", "Категория", "Важность", "Событие"}, {}};
     const auto pointsAnswer = meters_.points(t, who);
     auto points = pointsAnswer->getArray("points");
     const Query q = {{"from", from}, {"to", to}};
-    auto num = [](const Poco::JSON::Object::Ptr& o, const char* k) -> Cell {
-        if (!o->has(k) || o->get(k).isEmpty()) return std::optional<double>();
-        return std::optional<double>(o->getValue<double>(k));
-    };
+    const auto num = numberCell;
     auto when = [off](long long ts) {
         std::time_t tt = static_cast<std::time_t>(ts + off);
         std::tm tm{};
@@ -306,10 +302,7 @@ int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
 
 void JobWorker::start() {
     thread_ = std::thread([this] {
-        sigset_t blocked;
-        sigemptyset(&blocked);
-        for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGPIPE}) sigaddset(&blocked, sig);
-        pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+        blockTerminationSignals();
         while (!stop_) {
             try {
                 archive_.runDue(tenants_, static_cast<long long>(std::time(nullptr)));

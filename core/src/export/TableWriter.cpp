@@ -27,6 +27,11 @@ std::string number(double v) {
 }
 } // namespace
 
+Cell numberCell(const Poco::JSON::Object::Ptr& o, const char* key) {
+    if (!o->has(key) || o->get(key).isEmpty()) return std::optional<double>();
+    return std::optional<double>(o->getValue<double>(key));
+}
+
 std::string toCsv(const std::vector<Table>& tables) {
     std::string out = "\xEF\xBB\xBF";
     bool first = true;

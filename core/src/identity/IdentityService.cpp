@@ -7,6 +7,7 @@
 #include "lua/LuaJson.h"
 #include "notify/Outbox.h"
 #include "storage/Database.h"
+#include "storage/RowValues.h"
 #include "tenants/Tenant.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -127,17 +128,8 @@ std::optional<User> loadUser(soci::session& s, const std::string& tenant, const 
          "FROM users WHERE tenant_id = :t AND " + column + " = :v",
         soci::use(tenant), soci::use(value), soci::into(row);
     if (!s.got_data()) return std::nullopt;
-    auto text = [&](std::size_t i) { return row.get_indicator(i) == soci::i_null ? std::string() : row.get<std::string>(i); };
-    auto integer = [&](std::size_t i) -> long long {
-        if (row.get_indicator(i) == soci::i_null) return 0;
-        switch (row.get_properties(i).get_data_type()) {
-        case soci::dt_integer: return row.get<int>(i);
-        case soci::dt_long_long: return row.get<long long>(i);
-        case soci::dt_unsigned_long_long: return static_cast<long long>(row.get<unsigned long long>(i));
-        case soci::dt_double: return static_cast<long long>(row.get<double>(i));
-        default: return std::stoll(row.get<std::string>(i));
-        }
-    };
+    auto text = [&](std::size_t i) { return columnText(row, i); };
+    auto integer = [&](std::size_t i) { return columnInteger(row, i); };
     User u;
     u.id = text(0);
     u.kind = text(1);

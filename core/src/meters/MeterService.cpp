@@ -6,6 +6,7 @@
 #include "plugins/PluginHost.h"
 #include "util/Crypto.h"
 #include "storage/Database.h"
+#include "storage/RowValues.h"
 #include "tenants/Tenant.h"
 #include "util/Error.h"
 #include "util/TimeZones.h"
@@ -39,35 +40,9 @@ JsonArray array() { return new Poco::JSON::Array; }
 
 Error pointNotFound() { return NotFound("point_not_found", "Точка учёта не найдена"); }
 
-/// Reads a column of a row as text, integer or double whatever the backend's type; empty when NULL.
-std::string text(const soci::row& r, std::size_t i) {
-    if (r.get_indicator(i) == soci::i_null) return {};
-    switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_string: return r.get<std::string>(i);
-    case soci::dt_integer: return std::to_string(r.get<int>(i));
-    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return std::to_string(r.get<unsigned long long>(i));
-    case soci::dt_double: return std::to_string(r.get<double>(i));
-    default: return {};
-    }
-}
-
-std::optional<double> real(const soci::row& r, std::size_t i) {
-    if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-    switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_double: return r.get<double>(i);
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return static_cast<double>(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return static_cast<double>(r.get<unsigned long long>(i));
-    case soci::dt_string: return std::stod(r.get<std::string>(i));
-    default: return std::nullopt;
-    }
-}
-
-long long integer(const soci::row& r, std::size_t i) {
-    auto v = real(r, i);
-    return v ? static_cast<long long>(std::llround(*v)) : 0;
-}
+std::string text(const soci::row& r, std::size_t i) { return columnText(r, i); }
+std::optional<double> real(const soci::row& r, std::size_t i) { return columnReal(r, i); }
+long long integer(const soci::row& r, std::size_t i) { return columnInteger(r, i); }
 
 Poco::Dynamic::Var json(const std::optional<double>& v) {
     if (!v) return Poco::Dynamic::Var();
@@ -401,7 +376,7 @@ JsonObject MeterService::point(Tenant& t, const SessionInfo& s, const std::strin
 
 JsonObject MeterService::readings(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
     const std::string meter = visibleMeter(t, s, pointId);
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     const auto [from, to] = range(q, off, 31);
     const std::string energy = energyParam(q), kind = param(q, "kind", "latest");
     if (kind != "latest" && kind != "billing") throw Unprocessable(FieldErrors{{"kind", "Допустимо latest или billing"}});
@@ -482,7 +457,7 @@ long long monthStart(long long ts, int off, int delta = 0) {
 
 JsonObject MeterService::consumption(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
     const std::string meter = visibleMeter(t, s, pointId);
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     const std::string group = param(q, "group", "day");
     if (group != "day" && group != "week" && group != "month") throw Unprocessable(FieldErrors{{"group", "Допустимо day, week или month"}});
     auto [from, to] = range(q, off, group == "month" ? 365 : group == "week" ? 91 : 31);
@@ -517,7 +492,7 @@ JsonObject MeterService::consumption(Tenant& t, const SessionInfo& s, const std:
 
 std::string MeterService::profileText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
     const std::string meter = visibleMeter(t, s, pointId);
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     const auto [from, to] = range(q, off, 1);
     // Up to three years of half-hours (52,560 rows): fetched in bulk into vectors and written as JSON text
     // directly, without an object per row.
@@ -572,7 +547,7 @@ JsonObject MeterService::profile(Tenant& t, const SessionInfo& s, const std::str
 
 JsonObject MeterService::events(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
     const std::string meter = visibleMeter(t, s, pointId);
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     const auto [from, to] = range(q, off, 365);
     const std::string category = param(q, "category"), severity = param(q, "severity");
     if (!severity.empty() && severity != "info" && severity != "warning" && severity != "alarm")
@@ -649,7 +624,7 @@ JsonObject MeterService::network(Tenant& t, const SessionInfo& s, const std::str
 
 JsonObject MeterService::history(Tenant& t, const SessionInfo& s, const std::string& pointId, long long nowTs) {
     const std::string meter = visibleMeter(t, s, pointId);
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     const long long current = monthStart(nowTs, off);
     const long long first = monthStart(nowTs, off, -24);
     const auto regs = registers(db_, t.id(), meter, "A+", first, nowTs + kDay);
@@ -828,7 +803,7 @@ JsonObject MeterService::submitReading(Tenant& t, const SessionInfo& s, const st
     const ManualPolicy policy = manualPolicy(t);
     if (!policy.enabled) throw Error(403, "manual_readings_unavailable", "Передача показаний в личном кабинете не предусмотрена");
     const std::string meter = visibleMeter(t, s, pointId);
-    const int off = tz::offsetSeconds(t.profile().extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("timezone", ""));
+    const int off = t.utcOffset();
     const std::string today = tz::localDate(nowTs, off);
     const int day = std::stoi(today.substr(8, 2));
     if (!inWindow(day, policy.fromDay, policy.toDay))

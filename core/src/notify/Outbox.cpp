@@ -6,10 +6,9 @@
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Log.h"
+#include "util/Threads.h"
 
 #include <algorithm>
-#include <csignal>
-#include <pthread.h>
 #include <chrono>
 #include <ctime>
 #include <vector>
@@ -63,14 +62,7 @@ void OutboxWorker::poke() {
 }
 
 void OutboxWorker::loop() {
-    // Termination signals belong to the main thread (it waits for them); never to this one.
-    sigset_t blocked;
-    sigemptyset(&blocked);
-    sigaddset(&blocked, SIGTERM);
-    sigaddset(&blocked, SIGINT);
-    sigaddset(&blocked, SIGQUIT);
-    sigaddset(&blocked, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+    blockTerminationSignals();
     while (!stop_) {
         try {
             runOnce();

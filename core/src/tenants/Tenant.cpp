@@ -2,6 +2,7 @@
 
 #include "lua/LuaJson.h"
 #include "util/Files.h"
+#include "util/TimeZones.h"
 #include "util/Log.h"
 
 #include <Poco/DigestEngine.h>
@@ -75,6 +76,7 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
     auto p = profile_.extract<Poco::JSON::Object::Ptr>();
     if (str(p, "id") != id_)
         throw LuaError("tenant '" + id_ + "': tenant.lua declares id '" + str(p, "id") + "', but its folder is '" + id_ + "'");
+    utcOffset_ = tz::offsetSeconds(str(p, "timezone"));
     name_ = str(p, "name");
     shortName_ = str(p, "short_name");
     if (auto h = p->getArray("hosts"))

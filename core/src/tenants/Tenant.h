@@ -32,6 +32,7 @@ public:
     const std::string& id() const noexcept { return id_; }
     const std::string& name() const noexcept { return name_; }
     const std::string& dir() const noexcept { return dir_; } /// the tenant's folder
+    int utcOffset() const noexcept { return utcOffset_; }    /// seconds east of UTC of the tenant's time zone
     const std::string& shortName() const noexcept { return shortName_; }
     const std::vector<std::string>& hosts() const noexcept { return hosts_; }
     const std::string& configHash() const noexcept { return hash_; }
@@ -92,6 +93,7 @@ private:
     std::set<std::string> consentIds_;
     Poco::Dynamic::Var identity_;
     std::string profileFormJson_;
+    int utcOffset_ = 3 * 3600;
     std::mutex mutex_;
     std::vector<std::unique_ptr<LuaState>> idle_;
 };
