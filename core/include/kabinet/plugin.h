@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define KABINET_ABI_MAJOR 1
-#define KABINET_ABI_MINOR 0
+#define KABINET_ABI_MINOR 1
 /** The ABI version as one number: major in the high 16 bits, minor in the low 16 bits. */
 #define KABINET_ABI_VERSION ((uint32_t)((KABINET_ABI_MAJOR << 16) | KABINET_ABI_MINOR))
 #define KABINET_PLUGIN_ENTRY_SYMBOL "kabinet_plugin_entry"
@@ -46,7 +46,11 @@ typedef enum kb_status {
     KB_ERR_TRANSPORT = 2, /**< network / connection failure (retryable) */
     KB_ERR_TIMEOUT = 3,   /**< the peer did not answer in time (retryable) */
     KB_ERR_REJECTED = 4,  /**< the peer answered and refused (not retryable) */
-    KB_ERR_INTERNAL = 5   /**< a bug or an unexpected state inside the plugin */
+    KB_ERR_INTERNAL = 5,  /**< a bug or an unexpected state inside the plugin */
+    /* since ABI 1.1 (drivers) */
+    KB_ERR_PROTOCOL = 6,  /**< the peer's bytes were corrupt or made no sense: bad checksum, truncated or
+                               garbled frame, unexpected answer (retryable) */
+    KB_ERR_AUTH = 7       /**< the meter refused the password or access level (retry only after a fix) */
 } kb_status;
 
 typedef enum kb_log_level { KB_LOG_DEBUG = 0, KB_LOG_INFO = 1, KB_LOG_WARN = 2, KB_LOG_ERROR = 3 } kb_log_level;
@@ -112,6 +116,162 @@ typedef struct kb_connector_vtable {
     kb_status (*link_contracts)(void* instance, const char* login, const char* password, kb_buffer* out, kb_error_buf* error);
 } kb_connector_vtable;
 
+/* ---- driver plugins (ABI 1.1) ------------------------------------------------------------------- */
+
+/** A byte stream to one meter (or to a bus of meters behind a gateway) that the host opens and owns: TCP
+ *  now, a serial port later. A driver never opens sockets itself. Calls block at most timeout_ms. */
+typedef struct kb_transport {
+    uint32_t struct_size;
+    void* ctx;               /**< pass back as the first argument */
+    /** Writes all `length` bytes. KB_OK, KB_ERR_TRANSPORT (connection lost) or KB_ERR_TIMEOUT. */
+    kb_status (*write)(void* ctx, const uint8_t* data, size_t length, uint32_t timeout_ms);
+    /** Waits up to timeout_ms for input and reads what is there, at most `capacity` bytes, into data;
+     *  sets *received (> 0 on KB_OK). KB_ERR_TIMEOUT when nothing came in time, KB_ERR_TRANSPORT when the
+     *  connection is gone. */
+    kb_status (*read)(void* ctx, uint8_t* data, size_t capacity, size_t* received, uint32_t timeout_ms);
+    /** Drops whatever input is pending (stale bytes of an earlier dialogue). */
+    void (*discard_input)(void* ctx);
+    const char* description; /**< e.g. "tcp 10.0.0.5:4001", for log lines */
+} kb_transport;
+
+/** What a read asks for (bit mask). */
+typedef enum kb_read_item {
+    KB_READ_IDENTITY = 1,  /**< serial, model, firmware, manufacture date */
+    KB_READ_CLOCK = 2,     /**< the meter's clock */
+    KB_READ_ENERGY = 4,    /**< cumulative energy A+/A-/R+/R-, total and T1..T4 */
+    KB_READ_INSTANT = 8,   /**< U, I, P, Q, S, cos phi per phase, frequency */
+    KB_READ_PROFILE = 16,  /**< power-profile intervals that start in [from, to) */
+    KB_READ_EVENTS = 32    /**< journal entries that start in [from, to) */
+} kb_read_item;
+
+/** Quantities of register values. */
+typedef enum kb_quantity {
+    KB_Q_ENERGY_AP = 1,   /**< active energy import A+, kWh */
+    KB_Q_ENERGY_AM = 2,   /**< active energy export A-, kWh */
+    KB_Q_ENERGY_RP = 3,   /**< reactive energy R+, kvarh */
+    KB_Q_ENERGY_RM = 4,   /**< reactive energy R-, kvarh */
+    KB_Q_VOLTAGE = 10,    /**< V */
+    KB_Q_CURRENT = 11,    /**< A */
+    KB_Q_POWER_P = 12,    /**< active power, kW (signed: negative = export) */
+    KB_Q_POWER_Q = 13,    /**< reactive power, kvar (signed) */
+    KB_Q_POWER_S = 14,    /**< apparent power, kVA */
+    KB_Q_POWER_FACTOR = 15, /**< cos phi, -1..1 */
+    KB_Q_FREQUENCY = 16,  /**< Hz */
+    KB_Q_ANGLE = 17       /**< angle between phase voltages, degrees */
+} kb_quantity;
+
+/** The meter's identity. Strings live until the callback returns. */
+typedef struct kb_identity {
+    uint32_t struct_size;
+    const char* serial;           /**< factory serial number as printed on the meter */
+    const char* model;            /**< e.g. "Mercury 230", "CE301" ("" when the meter does not say) */
+    const char* firmware;         /**< firmware version ("" when unknown) */
+    const char* manufactured_on;  /**< "YYYY-MM-DD" ("" when unknown) */
+} kb_identity;
+
+/** The meter's clock at one moment. */
+typedef struct kb_clock {
+    uint32_t struct_size;
+    int64_t meter_time;  /**< the meter's clock as Unix seconds, UTC */
+    int64_t host_time;   /**< the host's clock when the answer arrived, Unix seconds, UTC */
+} kb_clock;
+
+/** One register value. */
+typedef struct kb_value {
+    uint32_t struct_size;
+    kb_quantity quantity;
+    uint32_t tariff;     /**< energy: 0 = total, 1..4 = T1..T4; other quantities: 0 */
+    uint32_t phase;      /**< 0 = total / single phase, 1..3 = L1..L3 */
+    double value;        /**< in the unit the quantity names */
+    int64_t timestamp;   /**< moment of the value, Unix seconds, UTC */
+} kb_value;
+
+/** One power-profile interval. Energy values are NAN when the meter does not record that channel. */
+typedef struct kb_interval {
+    uint32_t struct_size;
+    int64_t start;       /**< start of the interval, Unix seconds, UTC */
+    uint32_t length_s;   /**< length in seconds (1800 for a 30-minute profile) */
+    double ap_kwh, am_kwh, rp_kvarh, rm_kvarh; /**< energy over the interval */
+    uint32_t flags;      /**< KB_INTERVAL_* */
+} kb_interval;
+
+#define KB_INTERVAL_INCOMPLETE 1u /**< the meter marks the interval as not full (power off, clock set) */
+
+/** Classes of journal entries, the same for all drivers. */
+typedef enum kb_event_class {
+    KB_EV_OTHER = 0,
+    KB_EV_POWER_OFF = 1, KB_EV_POWER_ON = 2,
+    KB_EV_PHASE_OFF = 3, KB_EV_PHASE_ON = 4,
+    KB_EV_COVER_OPEN = 5, KB_EV_COVER_CLOSE = 6,
+    KB_EV_TERMINAL_COVER_OPEN = 7, KB_EV_TERMINAL_COVER_CLOSE = 8,
+    KB_EV_MAGNETIC_FIELD = 9,
+    KB_EV_FIRMWARE_INTEGRITY = 10, /**< firmware or metrology check failed */
+    KB_EV_CLOCK_SET = 11,
+    KB_EV_VOLTAGE_HIGH = 12, KB_EV_VOLTAGE_LOW = 13, KB_EV_VOLTAGE_NORMAL = 14,
+    KB_EV_ACCESS = 15              /**< unauthorised access attempt / wrong password */
+} kb_event_class;
+
+/** One journal entry. */
+typedef struct kb_event {
+    uint32_t struct_size;
+    int64_t timestamp;      /**< when it happened, Unix seconds, UTC */
+    kb_event_class event_class;
+    uint32_t phase;         /**< 0 = not phase specific, 1..3 */
+    const char* journal;    /**< the meter's journal, e.g. "0x12" or "0.0.99.98.4.255" */
+    int32_t code;           /**< the meter's own event code (-1 when the journal has none) */
+} kb_event;
+
+/** A read that failed for one object while the session stayed usable ("object unavailable"). */
+typedef struct kb_read_failure {
+    uint32_t struct_size;
+    kb_read_item item;
+    const char* object;     /**< what was asked, e.g. "1.0.1.8.1.255", "ECMPE", "05 00 03" */
+    const char* reason;     /**< e.g. "object unavailable" */
+} kb_read_failure;
+
+/** Where a driver reports what it read. The host's callbacks never fail and never call back into the
+ *  driver. All pointers are valid only during the callback. */
+typedef struct kb_reading_sink {
+    uint32_t struct_size;
+    void* ctx;
+    void (*identity)(void* ctx, const kb_identity* identity);
+    void (*clock)(void* ctx, const kb_clock* clock);
+    void (*value)(void* ctx, const kb_value* value);
+    void (*interval)(void* ctx, const kb_interval* interval);
+    void (*event)(void* ctx, const kb_event* event);
+    void (*unavailable)(void* ctx, const kb_read_failure* failure);
+} kb_reading_sink;
+
+/** What one read call asks for. */
+typedef struct kb_read_request {
+    uint32_t struct_size;
+    uint32_t items;  /**< kb_read_item bits */
+    int64_t from;    /**< profile and events: start of the range, Unix seconds, UTC (inclusive) */
+    int64_t to;      /**< end of the range (exclusive) */
+} kb_read_request;
+
+/** Function table of a driver plugin. Grows only at the end.
+ *  A session drives exactly one meter; the host never uses a session, or the transport under it, from two
+ *  threads at once, and never opens two sessions to one meter. */
+typedef struct kb_driver_vtable {
+    uint32_t struct_size;
+    /** Opens a session to one meter over an open transport: wakes the line, authenticates. `meter_json` is
+     *  the meter's settings as a JSON object (address, password, access level, utc_offset_min, ... as the
+     *  driver's meter_schema in the manifest says). KB_ERR_CONFIG for bad settings, KB_ERR_AUTH when the
+     *  password is refused, KB_ERR_TRANSPORT / KB_ERR_TIMEOUT / KB_ERR_PROTOCOL otherwise. */
+    kb_status (*open)(void* instance, const char* meter_json, const kb_transport* transport, void** session,
+                      kb_error_buf* error);
+    /** Reads what the request asks for and reports it through the sink, as it goes. A failure of one
+     *  object is reported through sink->unavailable and the read goes on; a failure of the link ends the
+     *  call with KB_ERR_TRANSPORT / KB_ERR_TIMEOUT / KB_ERR_PROTOCOL (what was reported before stays
+     *  valid). */
+    kb_status (*read)(void* session, const kb_read_request* request, const kb_reading_sink* sink,
+                      kb_error_buf* error);
+    /** Ends the session (log-out / disconnect when the link still works, bounded by the driver's timeouts)
+     *  and frees it. Never fails. */
+    void (*close)(void* session);
+} kb_driver_vtable;
+
 /* ---- the descriptor ---------------------------------------------------------------------------- */
 
 /** What a plugin returns from its entry: static data, valid until the library is unloaded. */
@@ -127,7 +287,7 @@ typedef struct kb_plugin_descriptor {
     /** Destroys an instance made by create. */
     void (*destroy)(void* instance);
     /** Kind-specific function table: kb_channel_vtable for KB_PLUGIN_CHANNEL, kb_connector_vtable for
-     *  KB_PLUGIN_CONNECTOR. */
+     *  KB_PLUGIN_CONNECTOR, kb_driver_vtable for KB_PLUGIN_DRIVER. */
     const void* vtable;
 } kb_plugin_descriptor;
 

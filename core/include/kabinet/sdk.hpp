@@ -135,6 +135,25 @@ public:
 };
 
 
+class ProtocolError: public Error
+	/// The peer's bytes were corrupt or made no sense (KB_ERR_PROTOCOL, retryable): a bad checksum, a
+	/// truncated or garbled frame, an answer that does not fit the question.
+{
+public:
+	explicit ProtocolError(const std::string& message): Error(KB_ERR_PROTOCOL, message) {}
+		/// Creates a protocol error.
+};
+
+
+class AuthError: public Error
+	/// The meter refused the password or the access level (KB_ERR_AUTH).
+{
+public:
+	explicit AuthError(const std::string& message): Error(KB_ERR_AUTH, message) {}
+		/// Creates an authentication error.
+};
+
+
 //
 // Struct size checks
 //
@@ -223,6 +242,8 @@ inline const char* statusName(kb_status status) noexcept
 	case KB_ERR_TIMEOUT: return "KB_ERR_TIMEOUT";
 	case KB_ERR_REJECTED: return "KB_ERR_REJECTED";
 	case KB_ERR_INTERNAL: return "KB_ERR_INTERNAL";
+	case KB_ERR_PROTOCOL: return "KB_ERR_PROTOCOL";
+	case KB_ERR_AUTH: return "KB_ERR_AUTH";
 	}
 	return "KB_ERR_UNKNOWN";
 }
