@@ -141,7 +141,10 @@ typedef enum kb_read_item {
     KB_READ_ENERGY = 4,    /**< cumulative energy A+/A-/R+/R-, total and T1..T4 */
     KB_READ_INSTANT = 8,   /**< U, I, P, Q, S, cos phi per phase, frequency */
     KB_READ_PROFILE = 16,  /**< power-profile intervals that start in [from, to) */
-    KB_READ_EVENTS = 32    /**< journal entries that start in [from, to) */
+    KB_READ_EVENTS = 32,   /**< journal entries that start in [from, to) */
+    KB_READ_BILLING = 64   /**< cumulative energy snapshots the meter took at day / month starts within
+                                [from, to) (kb_value with the snapshot's moment as timestamp); a driver
+                                whose meter keeps none reports one kb_read_failure */
 } kb_read_item;
 
 /** Quantities of register values. */

@@ -19,6 +19,11 @@
 
 namespace kabinet::sim {
 
+/// The simulators' clock: real time, unless a test froze it (then every meter answers as at that moment).
+long long simNow();
+void freezeTime(long long t);
+void unfreezeTime();
+
 enum class Fault { None, BadCrc, Truncated, Silence, Garbage, WrongPassword, SessionTimeout };
 const char* faultName(Fault fault);
 Fault faultFromName(const std::string& name); ///< throws std::invalid_argument
