@@ -184,6 +184,22 @@ std::unique_ptr<Connector> PluginHost::createConnector(const std::string& name, 
     return std::make_unique<Connector>(p, createInstance(*p, name, configJson));
 }
 
+std::unique_ptr<Driver> PluginHost::createDriver(const std::string& name, const std::string& configJson) const {
+    auto p = find(name);
+    if (!p) throw ConfigError("driver plugin '" + name + "' is not loaded");
+    return createDriver(p, configJson);
+}
+
+std::unique_ptr<Driver> PluginHost::createDriver(std::shared_ptr<const LoadedPlugin> p, const std::string& configJson) {
+    const std::string name = p->manifest.name;
+    if (p->descriptor->kind != KB_PLUGIN_DRIVER) throw ConfigError("plugin '" + name + "' is not a driver");
+    auto* vt = static_cast<const kb_driver_vtable*>(p->descriptor->vtable);
+    if (vt->struct_size < offsetof(kb_driver_vtable, close) + sizeof(void*) || !vt->open || !vt->read || !vt->close)
+        throw ConfigError("driver plugin '" + name + "' has an incomplete function table");
+    void* instance = createInstance(*p, name, configJson);
+    return std::make_unique<Driver>(std::move(p), instance);
+}
+
 Connector::Connector(std::shared_ptr<const LoadedPlugin> plugin, void* instance) : plugin_(std::move(plugin)), instance_(instance) {}
 
 Connector::~Connector() {

@@ -2,6 +2,8 @@
 /// Loads plugins from a directory of plugin folders (each with manifest.json and its library) through
 /// Boost.DLL and the C ABI of kabinet/plugin.h. A plugin that is incompatible, lacks the entry symbol,
 /// throws, or disagrees with its manifest is refused with a clear log line; the server goes on without it.
+#include "polling/Driver.h"
+
 #include <kabinet/plugin.h>
 
 #include <boost/dll/shared_library.hpp>
@@ -81,6 +83,11 @@ public:
 
     /// Creates a connector instance of the named connector plugin with a JSON config. Throws ConfigError.
     std::unique_ptr<Connector> createConnector(const std::string& name, const std::string& configJson) const;
+
+    /// Creates a driver instance of the named driver plugin with a JSON config. Throws ConfigError.
+    std::unique_ptr<Driver> createDriver(const std::string& name, const std::string& configJson) const;
+    /// The same for a plugin loaded with loadFolder.
+    static std::unique_ptr<Driver> createDriver(std::shared_ptr<const LoadedPlugin> plugin, const std::string& configJson);
 
     /// Loads one plugin folder; throws std::runtime_error explaining why it is refused.
     static std::shared_ptr<const LoadedPlugin> loadFolder(const std::string& folder);

@@ -139,6 +139,7 @@ private:
     std::thread acceptThread_;
     std::mutex threadsMutex_;
     std::vector<std::thread> threads_;
+    std::vector<std::shared_ptr<std::atomic<bool>>> done_;
 };
 
 } // namespace kabinet::sim
