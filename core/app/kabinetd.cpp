@@ -41,6 +41,10 @@ protected:
             {"sms-plugin", "channel plugin for text messages (KABINET_SMS_PLUGIN, default sms-http)"},
             {"public-url", "base URL of links in mails (KABINET_PUBLIC_URL)"},
             {"hash-threads", "password hashes at once (KABINET_HASH_THREADS, 0 = cores)"},
+            {"poll-sessions", "meter dialogues at once, 0 = no polling (KABINET_POLL_SESSIONS)"},
+            {"poll-tick-ms", "how often due meter polls are looked for (KABINET_POLL_TICK_MS)"},
+            {"drivers", "JSON {driver: config} for driver plugins (KABINET_DRIVERS)"},
+            {"instance-id", "name of this instance in polling leases (KABINET_INSTANCE_ID)"},
             {"connectors", "JSON {supplier: {plugin, config}} of connector plugins for linking contracts (KABINET_CONNECTORS)"},
             {"ingest-token", "bearer token of POST /t/{tenant}/api/v1/ingest/meter-data (KABINET_INGEST_TOKEN)"},
         };
@@ -80,6 +84,7 @@ protected:
             http->start();
             services->outbox->start();
             services->jobs->start();
+            services->scheduler->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
             return EXIT_CONFIG;
@@ -94,6 +99,7 @@ protected:
         waitForTerminationRequest();
         log::info("shutting down; finishing requests in flight");
         http->stop(10);
+        services->scheduler->stop();
         services->outbox->stop();
         services->jobs->stop();
         log::info("stopped");

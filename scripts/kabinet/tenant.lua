@@ -29,6 +29,7 @@
 
 local V = require("kabinet.validators")
 local messages = require("kabinet.messages")
+local polling = require("kabinet.polling")
 
 local M = {}
 
@@ -98,7 +99,7 @@ local TOP_KEYS = set_of {
   "access_ways", "confirmations", "second_factor", "password_policy",
   "dictionaries", "appeal_kinds", "consents", "applicant_kinds", "validate",
   "settings", "messages", "identity", "notification_switches", "mail_templates",
-  "sms_templates",
+  "sms_templates", "polling",
 }
 local REQUIRED_TOP_KEYS = {
   "id", "name", "short_name", "hosts", "timezone", "branding", "modules",
@@ -798,6 +799,7 @@ function M.check(T)
     add("second_factor", string.format("неизвестный второй фактор '%s' (допустимо: sms, totp)", tostring(T.second_factor)))
   end
   if T.password_policy ~= nil then check_policy(add, T.password_policy) end
+  if T.polling ~= nil then polling.check(add, T.polling) end
   if T.validate ~= nil and type(T.validate) ~= "function" then add("validate", "ожидается функция") end
   if T.messages ~= nil then
     if type(T.messages) ~= "table" then
@@ -986,6 +988,11 @@ function M.profile(T)
     settings = T.settings and plain_copy(T.settings) or nil,
     applicant_kinds = array(kinds),
   }
+end
+
+-- The tenant's meter polling rules, normalised (kabinet.polling; defaults when the tenant sets none).
+function M.polling(T)
+  return polling.normalise(T.polling)
 end
 
 -- The portal's view of one field.

@@ -50,7 +50,8 @@ const std::vector<std::string>& Config::names() {
                                                "data-dir", "portal",  "log-level", "max-body",  "threads",
                                                "db-pool", "lua-memory", "lua-budget", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
-                                               "ingest-token", "connectors"};
+                                               "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
+                                               "drivers", "instance-id"};
     return n;
 }
 
@@ -95,6 +96,10 @@ void Config::set(const std::string& name, const std::string& value, const std::s
         publicUrl = value;
         while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
     } else if (name == "hash-threads") hashThreads = static_cast<unsigned>(parseNumber(name, value, source, 0, 256));
+    else if (name == "poll-sessions") pollSessions = static_cast<unsigned>(parseNumber(name, value, source, 0, 4096));
+    else if (name == "poll-tick-ms") pollTickMs = static_cast<unsigned>(parseNumber(name, value, source, 10, 600000));
+    else if (name == "drivers") drivers = value;
+    else if (name == "instance-id") instanceId = value;
     else if (name.rfind("plugin.", 0) == 0) plugin[name.substr(7)] = value;
     else throw ConfigError(source + ": unknown setting '" + name + "'");
 }

@@ -33,6 +33,10 @@ struct Config {
     std::string connectors;               ///< --connectors JSON / KABINET_CONNECTORS: {"<supplier>": {"plugin": NAME, "config": {…}}}
     std::string ingestToken;              ///< --ingest-token / KABINET_INGEST_TOKEN: bearer token of the meter-data ingest route (empty: off)
     unsigned hashThreads = 0;             ///< --hash-threads N / KABINET_HASH_THREADS: concurrent password hashes (0 = cores)
+    unsigned pollSessions = 8;            ///< --poll-sessions N / KABINET_POLL_SESSIONS: meter dialogues at once (0: no polling)
+    unsigned pollTickMs = 1000;           ///< --poll-tick-ms MS / KABINET_POLL_TICK_MS: how often due polls are looked for
+    std::string drivers;                  ///< --drivers JSON / KABINET_DRIVERS: {"<driver>": {config}} for driver plugins
+    std::string instanceId;               ///< --instance-id ID / KABINET_INSTANCE_ID: name of this instance in leases (default host:pid)
     std::map<std::string, std::string> plugin; ///< plugin.<name>.<key> settings from the config file
 
     /// Resolves the configuration from the file, the environment and the options given as key → value

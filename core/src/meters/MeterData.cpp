@@ -9,6 +9,12 @@
 //    rate (bench/meter_bench.cpp).
 #include "meters/MeterData.h"
 
+#include "util/Crypto.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+#include <ctime>
+
 #include "storage/Database.h"
 #include "util/Log.h"
 
@@ -525,6 +531,24 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         store(kProfile, profile, profilePart);
         store(kParams, params, paramsPart);
         store(kEvents, events, eventsPart);
+        // A tamper event raises one notification record for the tenant's operators, once per event.
+        for (const auto* e : events) {
+            if (!e->tamper) continue;
+            std::string id = "ntf-" + crypto::randomToken(12);
+            std::string ref = e->meterId + "|" + std::to_string(e->tsStart) + "|" + e->code;
+            std::string meterId = e->meterId;
+            std::string title = "Вмешательство в работу прибора учёта: " + e->text;
+            std::string body = "Прибор учёта " + e->meterId + ": " + e->text + ", " +
+                               Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(e->tsStart),
+                                                               "%Y-%m-%d %H:%M:%S UTC");
+            long long createdAt = static_cast<long long>(std::time(nullptr));
+            std::string tenantId = tenant;
+            s << "INSERT INTO notifications (tenant_id, notification_id, audience, kind, ref, meter_id, title, body, created_at) "
+                 "VALUES (:t, :id, 'operators', 'tamper', :ref, :m, :title, :body, :c) "
+                 "ON CONFLICT (tenant_id, kind, ref) DO NOTHING",
+                soci::use(tenantId), soci::use(id), soci::use(ref), soci::use(meterId), soci::use(title),
+                soci::use(body), soci::use(createdAt);
+        }
     });
     r.readings = readings.size();
     r.profile = profile.size();

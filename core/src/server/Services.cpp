@@ -7,7 +7,9 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Environment.h>
 #include <Poco/Path.h>
+#include <Poco/Process.h>
 #include <sstream>
 #include <algorithm>
 #include <thread>
@@ -16,6 +18,7 @@
 namespace kabinet {
 
 Services::~Services() {
+    if (scheduler) scheduler->stop();
     if (jobs) jobs->stop();
     if (outbox) outbox->stop();
 }
@@ -48,6 +51,13 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     dataDir.makeAbsolute();
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, dataDir.toString());
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
+    SchedulerOptions polling;
+    polling.sessions = config.pollSessions;
+    polling.tickMs = config.pollTickMs;
+    polling.driversJson = config.drivers;
+    polling.owner = config.instanceId.empty() ? Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id())
+                                              : config.instanceId;
+    s->scheduler = std::make_unique<Scheduler>(*s->db, *s->tenants, *s->plugins, polling);
     if (!config.connectors.empty()) {
         // A connector that cannot start is logged and left out: consumers are told the supplier is not connected.
         Poco::Dynamic::Var parsed;

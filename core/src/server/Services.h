@@ -9,6 +9,7 @@
 #include "meters/MeterService.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
+#include "polling/Scheduler.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
 
@@ -29,6 +30,8 @@ struct Services {
     std::unique_ptr<MeterService> meters;
     std::unique_ptr<ArchiveService> archive;
     std::unique_ptr<JobWorker> jobs;
+    /// Meter polling (started by kabinetd only, not by the CLI).
+    std::unique_ptr<Scheduler> scheduler;
     /// Connector plugin instances by supplier id (the tenant's `suppliers` dictionary values).
     std::map<std::string, std::unique_ptr<Connector>> connectors;
 

@@ -67,6 +67,7 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
                 if (c.type() == typeid(Poco::JSON::Object::Ptr))
                     consentIds_.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
     profileJson_ = luajson::stringify(profile_);
+    polling_ = callModule("polling", 0, [](lua_State*) {});
     identity_ = callModule("identity", 0, [](lua_State*) {});
     if (identity_.type() != typeid(Poco::JSON::Object::Ptr))
         throw LuaError("tenant '" + id_ + "': identity() did not return a table");

@@ -38,6 +38,8 @@ public:
     const std::string& configHash() const noexcept { return hash_; }
     const Poco::Dynamic::Var& profile() const noexcept { return profile_; }            /// public profile JSON
     const std::string& profileJson() const noexcept { return profileJson_; }            /// …as text
+    /// Meter polling rules (kabinet.polling.normalise): {schedules = [...], retry = {...}}.
+    const Poco::Dynamic::Var& polling() const noexcept { return polling_; }
     const std::string& registrationFormJson() const noexcept { return formJson_; }      /// registration form
     /// Ids of the consents of the registration form (152-ФЗ), sent by clients in "consents".
     const std::set<std::string>& consentIds() const noexcept { return consentIds_; }
@@ -89,6 +91,7 @@ private:
     std::string name_, shortName_, hash_;
     std::vector<std::string> hosts_;
     Poco::Dynamic::Var profile_;
+    Poco::Dynamic::Var polling_;
     std::string profileJson_, formJson_;
     std::set<std::string> consentIds_;
     Poco::Dynamic::Var identity_;

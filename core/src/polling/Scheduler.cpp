@@ -1,0 +1,517 @@
+#include "polling/Scheduler.h"
+
+#include "plugins/PluginHost.h"
+#include "storage/Database.h"
+#include "tenants/TenantRegistry.h"
+#include "util/Error.h"
+#include "util/Log.h"
+#include "util/Threads.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <set>
+#include <sstream>
+
+namespace kabinet {
+
+namespace {
+
+constexpr unsigned kCurrentItems = KB_READ_IDENTITY | KB_READ_CLOCK | KB_READ_ENERGY | KB_READ_INSTANT;
+
+long long nowSeconds() { return static_cast<long long>(std::time(nullptr)); }
+
+const char* energyName(kb_quantity q) {
+    switch (q) {
+    case KB_Q_ENERGY_AP: return "A+";
+    case KB_Q_ENERGY_AM: return "A-";
+    case KB_Q_ENERGY_RP: return "R+";
+    case KB_Q_ENERGY_RM: return "R-";
+    default: return nullptr;
+    }
+}
+
+struct EventText {
+    const char* code;
+    const char* category;
+    const char* severity;
+    const char* text;
+    bool tamper;
+};
+
+/// The journal classes of plugin.h as the portal shows them. Tamper classes raise operator notifications.
+EventText eventText(kb_event_class c) {
+    switch (c) {
+    case KB_EV_POWER_OFF: return {"power_off", "power", "warning", "Отключение питания", false};
+    case KB_EV_POWER_ON: return {"power_on", "power", "info", "Включение питания", false};
+    case KB_EV_PHASE_OFF: return {"phase_off", "voltage", "warning", "Пропадание напряжения фазы", false};
+    case KB_EV_PHASE_ON: return {"phase_on", "voltage", "info", "Восстановление напряжения фазы", false};
+    case KB_EV_COVER_OPEN: return {"cover_open", "tamper", "alarm", "Вскрытие крышки корпуса", true};
+    case KB_EV_COVER_CLOSE: return {"cover_close", "tamper", "info", "Закрытие крышки корпуса", false};
+    case KB_EV_TERMINAL_COVER_OPEN: return {"terminal_cover_open", "tamper", "alarm", "Вскрытие крышки клеммной колодки", true};
+    case KB_EV_TERMINAL_COVER_CLOSE: return {"terminal_cover_close", "tamper", "info", "Закрытие крышки клеммной колодки", false};
+    case KB_EV_MAGNETIC_FIELD: return {"magnet", "tamper", "alarm", "Воздействие сверхнормативного магнитного поля", true};
+    case KB_EV_FIRMWARE_INTEGRITY: return {"firmware_integrity", "firmware", "alarm", "Нарушение целостности встроенного ПО", true};
+    case KB_EV_CLOCK_SET: return {"clock_set", "clock", "info", "Коррекция часов", false};
+    case KB_EV_VOLTAGE_HIGH: return {"voltage_high", "voltage", "warning", "Превышение напряжения", false};
+    case KB_EV_VOLTAGE_LOW: return {"voltage_low", "voltage", "warning", "Снижение напряжения", false};
+    case KB_EV_VOLTAGE_NORMAL: return {"voltage_normal", "voltage", "info", "Напряжение в норме", false};
+    case KB_EV_ACCESS: return {"access_denied", "access", "warning", "Попытка несанкционированного доступа", false};
+    default: return {"other", "other", "info", "Событие журнала прибора учёта", false};
+    }
+}
+
+std::optional<double> finite(double v) {
+    if (std::isnan(v) || std::isinf(v)) return std::nullopt;
+    return v;
+}
+
+/// Strips what is not a digit or a letter, and leading zeros, so "00412345" and "412345" compare equal.
+std::string serialKey(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+    const auto nz = out.find_first_not_of('0');
+    return nz == std::string::npos ? std::string() : out.substr(nz);
+}
+
+/// Adds the meter's settings default for the time zone: the tenant's offset.
+std::string withDefaults(const std::string& settings, int utcOffsetS) {
+    try {
+        auto v = Poco::JSON::Parser().parse(settings.empty() ? "{}" : settings);
+        auto o = v.extract<Poco::JSON::Object::Ptr>();
+        if (!o->has("utc_offset_min")) o->set("utc_offset_min", utcOffsetS / 60);
+        std::ostringstream out;
+        o->stringify(out);
+        return out.str();
+    } catch (const std::exception&) {
+        return settings; // the driver names the problem (KB_ERR_CONFIG)
+    }
+}
+
+} // namespace
+
+Scheduler::Scheduler(Database& db, TenantRegistry& tenants, PluginHost& plugins, SchedulerOptions options)
+    : db_(db), tenants_(tenants), plugins_(plugins), options_(std::move(options)), store_(db, options_.owner), sink_(db) {}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::start() {
+    if (options_.sessions == 0 || loopThread_.joinable()) return;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = false;
+    }
+    for (unsigned i = 0; i < options_.sessions; ++i) workers_.emplace_back([this] { worker(); });
+    loopThread_ = std::thread([this] { loop(); });
+    log::info("polling started", {{"sessions", std::to_string(options_.sessions)}, {"instance", options_.owner}});
+}
+
+void Scheduler::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !loopThread_.joinable()) return;
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (loopThread_.joinable()) loopThread_.join();
+    for (auto& w : workers_)
+        if (w.joinable()) w.join();
+    workers_.clear();
+    // Claims that were queued but never started go back.
+    std::deque<GatewayClaim> left;
+    {
+        std::lock_guard lock(mutex_);
+        left.swap(queue_);
+    }
+    for (const auto& g : left) {
+        try {
+            store_.releaseLease(g);
+        } catch (const std::exception&) {
+        }
+    }
+}
+
+const PollingRules* Scheduler::rules(const std::string& tenantId) {
+    auto it = rules_.find(tenantId);
+    if (it != rules_.end()) return &it->second;
+    return nullptr;
+}
+
+void Scheduler::syncAll(long long now) {
+    for (const auto& id : tenants_.ids()) {
+        auto tenant = tenants_.find(id);
+        if (!tenant) continue;
+        try {
+            PollingRules r = PollingRules::fromVar(tenant->polling());
+            store_.syncJobs(id, r, now);
+            std::lock_guard lock(mutex_);
+            rules_[id] = std::move(r);
+        } catch (const std::exception& e) {
+            log::error("polling rules not applied", {{"tenant", id}, {"error", e.what()}});
+        }
+    }
+}
+
+void Scheduler::loop() {
+    blockTerminationSignals();
+    long long lastSync = 0;
+    for (;;) {
+        unsigned free = 0;
+        {
+            std::unique_lock lock(mutex_);
+            if (stopping_) break;
+            free = options_.sessions > inFlight_ + queue_.size() ? options_.sessions - inFlight_ - static_cast<unsigned>(queue_.size()) : 0;
+        }
+        const long long now = nowSeconds();
+        try {
+            if (now - lastSync >= 60) {
+                syncAll(now);
+                lastSync = now;
+            }
+            if (free > 0) {
+                auto claims = store_.claimGateways(now, options_.leaseS, free);
+                if (!claims.empty()) {
+                    std::lock_guard lock(mutex_);
+                    for (auto& c : claims) queue_.push_back(std::move(c));
+                }
+                cv_.notify_all();
+            }
+        } catch (const std::exception& e) {
+            log::warn("polling round failed", {{"error", e.what()}});
+        }
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, std::chrono::milliseconds(options_.tickMs), [this] { return stopping_; });
+    }
+}
+
+void Scheduler::worker() {
+    blockTerminationSignals();
+    for (;;) {
+        GatewayClaim g;
+        {
+            std::unique_lock lock(mutex_);
+            cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            g = std::move(queue_.front());
+            queue_.pop_front();
+            ++inFlight_;
+        }
+        try {
+            pollGateway(g);
+        } catch (const std::exception& e) {
+            log::error("gateway poll failed", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
+        }
+        try {
+            store_.releaseLease(g);
+        } catch (const std::exception& e) {
+            log::warn("gateway lease not released", {{"gateway", g.gatewayId}, {"error", e.what()}});
+        }
+        {
+            std::lock_guard lock(mutex_);
+            --inFlight_;
+        }
+        cv_.notify_all();
+    }
+}
+
+unsigned Scheduler::runOnce(long long now) {
+    syncAll(now);
+    unsigned meters = 0;
+    for (const auto& g : store_.claimGateways(now, options_.leaseS, 1000000)) {
+        meters += pollGateway(g);
+        store_.releaseLease(g);
+    }
+    return meters;
+}
+
+Driver& Scheduler::driver(const std::string& name) {
+    std::lock_guard lock(driversMutex_);
+    auto it = drivers_.find(name);
+    if (it != drivers_.end()) return *it->second;
+    std::string config = "{}";
+    if (!options_.driversJson.empty()) {
+        try {
+            auto o = Poco::JSON::Parser().parse(options_.driversJson).extract<Poco::JSON::Object::Ptr>();
+            if (auto c = o->getObject(name)) {
+                std::ostringstream out;
+                c->stringify(out);
+                config = out.str();
+            }
+        } catch (const std::exception&) {
+            throw ConfigError("drivers must be a JSON object {\"<driver>\": {config}}");
+        }
+    }
+    auto d = plugins_.createDriver(name, config);
+    Driver& ref = *d;
+    drivers_[name] = std::move(d);
+    return ref;
+}
+
+unsigned Scheduler::pollGateway(const GatewayClaim& g) {
+    const long long now = nowSeconds();
+    const auto meters = store_.dueMeters(g, now);
+    if (meters.empty()) return 0;
+    std::unique_ptr<ByteTransport> transport;
+    unsigned polled = 0;
+    for (const auto& task : meters) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) break;
+        }
+        const long long t = nowSeconds();
+        if (!transport) {
+            try {
+                transport = std::make_unique<TcpTransport>(g.host, g.port, options_.connectTimeoutMs);
+            } catch (const std::exception& e) {
+                // The gateway is unreachable: every due meter behind it fails the same way.
+                const bool timeout = dynamic_cast<const TransportTimeout*>(&e) != nullptr;
+                for (const auto& m : meters) pollMeter(g, m, nullptr, t), (void)timeout;
+                log::warn("gateway unreachable", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
+                return polled;
+            }
+        }
+        PollReport report = pollMeter(g, task, transport.get(), t);
+        ++polled;
+        // After a broken dialogue the connection's state is unknown: the next meter gets a fresh one.
+        if (report.errorKind == "transport" || report.errorKind == "timeout" || report.errorKind == "protocol") transport.reset();
+        if (!store_.renewLease(g, nowSeconds() + options_.leaseS)) {
+            log::warn("gateway lease lost", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}});
+            break;
+        }
+    }
+    return polled;
+}
+
+PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, ByteTransport* transport, long long now) {
+    PollReport report;
+    const auto started = std::chrono::steady_clock::now();
+    auto tenant = tenants_.find(g.tenantId);
+    PollingRules rules;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto r = this->rules(g.tenantId)) rules = *r;
+    }
+    if (!tenant) return report;
+    if (rules.schedules.empty()) rules = PollingRules::fromVar(tenant->polling());
+    const int utcOffset = tenant->utcOffset();
+
+    // What the due schedules ask for, and how far back.
+    unsigned items = 0;
+    long long depth = 0;
+    std::vector<const PollingRules::Schedule*> due;
+    for (const auto& j : task.due)
+        if (const auto* s = rules.find(j.schedule)) {
+            due.push_back(s);
+            items |= s->items;
+            depth = std::max(depth, s->depthS);
+        }
+    std::map<std::string, std::pair<std::string, std::string>> failures; // schedule -> kind, text
+    auto failItems = [&](unsigned failedItems, const std::string& kind, const std::string& text) {
+        for (const auto* s : due)
+            if ((s->items & failedItems) && !failures.count(s->name)) failures[s->name] = {kind, text};
+    };
+
+    MeterDataBatch batch;
+    std::optional<std::string> firmware;
+    std::optional<long long> drift;
+    std::vector<std::string> notes;
+    if (!transport) {
+        failItems(~0u, "transport", "gateway unreachable");
+    } else {
+        std::unique_ptr<DriverSession> session;
+        try {
+            session = driver(task.driver).open(withDefaults(task.settings, utcOffset), *transport);
+        } catch (const DriverError& e) {
+            failItems(~0u, driverErrorKind(e.status), e.what());
+        } catch (const ConfigError& e) {
+            failItems(~0u, "config", e.what());
+        }
+        if (session) {
+            const PollCursors cursors = store_.cursors(g.tenantId, task.meterId);
+            struct Group { unsigned items; long long from, to; };
+            std::vector<Group> groups;
+            if (items & kCurrentItems) groups.push_back({items & kCurrentItems, 0, 0});
+            if (items & KB_READ_PROFILE) {
+                const long long floor = now - depth;
+                groups.push_back({KB_READ_PROFILE, std::max(floor, cursors.profile ? *cursors.profile + 1 : floor), now});
+            }
+            if (items & KB_READ_EVENTS) {
+                const long long floor = now - depth;
+                groups.push_back({KB_READ_EVENTS, std::max(floor, cursors.event ? *cursors.event : floor), now + 1});
+            }
+            if (items & KB_READ_BILLING) {
+                const long long floor = now - std::max<long long>(depth, 40 * 86400);
+                groups.push_back({KB_READ_BILLING, std::max(floor, cursors.billing ? *cursors.billing + 1 : floor), now + 1});
+            }
+            bool broken = false;
+            for (const auto& grp : groups) {
+                if (broken) {
+                    failItems(grp.items, report.errorKind, "not read: the dialogue broke before");
+                    continue;
+                }
+                DriverReading r;
+                try {
+                    session->read(grp.items, grp.from, grp.to, r);
+                } catch (const DriverError& e) {
+                    // What this read reported is dropped: a part of a range would leave a gap behind the cursor.
+                    failItems(grp.items, driverErrorKind(e.status), e.what());
+                    report.errorKind = driverErrorKind(e.status);
+                    if (e.status == KB_ERR_TRANSPORT || e.status == KB_ERR_TIMEOUT || e.status == KB_ERR_PROTOCOL) broken = true;
+                    continue;
+                }
+                for (const auto& f : r.unavailable) notes.push_back(f.object + ": " + f.reason);
+                if (r.identity) {
+                    if (!task.serial.empty() && !r.identity->serial.empty() && serialKey(task.serial) != serialKey(r.identity->serial)) {
+                        failItems(~0u, "identity", "the meter at this address reports serial " + r.identity->serial.substr(0, 32) +
+                                                      ", not the registered one");
+                        batch = MeterDataBatch{};
+                        break;
+                    }
+                    if (!r.identity->firmware.empty()) firmware = r.identity->firmware;
+                }
+                if (r.clock) drift = r.clock->meterTime - r.clock->hostTime;
+                // Energy registers: one row per direction (and per snapshot moment for billing).
+                std::map<std::pair<std::string, long long>, ReadingRow> rows;
+                for (const auto& v : r.values) {
+                    if (const char* e = energyName(v.quantity)) {
+                        const bool billing = grp.items == KB_READ_BILLING;
+                        const long long ts = billing ? v.ts : now;
+                        auto& row = rows[{e, ts}];
+                        row.meterId = task.meterId;
+                        row.ts = ts;
+                        row.kind = billing ? "billing" : "latest";
+                        row.energy = e;
+                        row.source = "driver";
+                        auto val = finite(v.value);
+                        switch (v.tariff) {
+                        case 0: row.total = val; break;
+                        case 1: row.t1 = val; break;
+                        case 2: row.t2 = val; break;
+                        case 3: row.t3 = val; break;
+                        case 4: row.t4 = val; break;
+                        default: break;
+                        }
+                    }
+                }
+                for (auto& [k, row] : rows)
+                    if (row.total) batch.readings.push_back(std::move(row));
+                // Instantaneous values: one row per phase.
+                std::map<unsigned, ParamRow> params;
+                for (const auto& v : r.values) {
+                    if (energyName(v.quantity)) continue;
+                    auto& p = params[v.phase];
+                    p.meterId = task.meterId;
+                    p.ts = now;
+                    p.phase = v.phase == 1 ? "A" : v.phase == 2 ? "B" : v.phase == 3 ? "C" : "S";
+                    auto val = finite(v.value);
+                    switch (v.quantity) {
+                    case KB_Q_VOLTAGE: p.voltage = val; break;
+                    case KB_Q_CURRENT: p.current = val; break;
+                    case KB_Q_POWER_P: p.p = val; break;
+                    case KB_Q_POWER_Q: p.q = val; break;
+                    case KB_Q_POWER_S: p.s = val; break;
+                    case KB_Q_POWER_FACTOR: p.pf = val; break;
+                    case KB_Q_FREQUENCY: p.frequency = val; break;
+                    case KB_Q_ANGLE: p.angle = val; break;
+                    default: break;
+                    }
+                }
+                for (auto& [k, p] : params) batch.params.push_back(std::move(p));
+                for (const auto& i : r.intervals) {
+                    if (i.lengthS == 0 || i.start < grp.from || i.start >= grp.to) continue;
+                    ProfileRow p;
+                    p.meterId = task.meterId;
+                    p.ts = i.start;
+                    p.intervalMin = static_cast<int>(i.lengthS / 60);
+                    const double perHour = 3600.0 / double(i.lengthS);
+                    if (auto v = finite(i.ap)) p.pPlus = *v * perHour;
+                    if (auto v = finite(i.am)) p.pMinus = *v * perHour;
+                    if (auto v = finite(i.rp)) p.qPlus = *v * perHour;
+                    if (auto v = finite(i.rm)) p.qMinus = *v * perHour;
+                    batch.profile.push_back(std::move(p));
+                }
+                for (const auto& e : r.events) {
+                    const EventText t = eventText(e.eventClass);
+                    EventRow row;
+                    row.meterId = task.meterId;
+                    row.tsStart = e.ts;
+                    row.code = t.code;
+                    if (e.eventClass == KB_EV_OTHER) row.code += ":" + e.journal + ":" + std::to_string(e.code);
+                    if (e.phase >= 1 && e.phase <= 3) row.code += std::string("_") + "abc"[e.phase - 1];
+                    row.category = t.category;
+                    row.severity = t.severity;
+                    row.text = t.text;
+                    if (e.phase >= 1 && e.phase <= 3) row.text += std::string(" ") + (e.phase == 1 ? "A" : e.phase == 2 ? "B" : "C");
+                    row.tamper = t.tamper;
+                    batch.events.push_back(std::move(row));
+                }
+            }
+            session->close();
+        }
+    }
+    // Store what was read; a failure to store fails every schedule (nothing half-written: one transaction).
+    if (!batch.empty()) {
+        try {
+            report.stored = sink_.write(g.tenantId, batch);
+        } catch (const std::exception& e) {
+            failItems(~0u, "storage", e.what());
+        }
+    }
+    const long long done = nowSeconds();
+    std::string firstKind, firstError;
+    for (const auto& j : task.due) {
+        JobOutcome o;
+        o.schedule = j.schedule;
+        const auto* s = rules.find(j.schedule);
+        auto f = failures.find(j.schedule);
+        if (f == failures.end() && s) {
+            o.ok = true;
+            o.nextRun = PollingRules::nextRun(*s, done, utcOffset);
+        } else {
+            o.ok = false;
+            o.errorKind = f != failures.end() ? f->second.first : "config";
+            o.error = f != failures.end() ? f->second.second : "the schedule is not in the tenant's rules";
+            o.attempts = j.attempts + 1;
+            o.nextRun = rules.retryAt(o.attempts, done);
+            if (firstKind.empty()) {
+                firstKind = o.errorKind;
+                firstError = o.error;
+            }
+        }
+        report.jobs.push_back(o);
+    }
+    report.errorKind = firstKind;
+    report.error = firstError;
+    PollLogRow logRow;
+    logRow.startedAt = now;
+    logRow.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    for (const auto& j : task.due) logRow.schedules += (logRow.schedules.empty() ? "" : ",") + j.schedule;
+    const bool anyOk = std::any_of(report.jobs.begin(), report.jobs.end(), [](const JobOutcome& o) { return o.ok; });
+    logRow.outcome = firstKind.empty() ? "ok" : anyOk ? "partial" : "error";
+    logRow.errorKind = firstKind;
+    logRow.message = firstError;
+    for (const auto& n : notes) logRow.message += (logRow.message.empty() ? "" : "; ") + n;
+    logRow.storedRows = static_cast<long long>(report.stored.readings + report.stored.profile + report.stored.params + report.stored.events);
+    try {
+        store_.finish(g.tenantId, task.meterId, report.jobs, logRow, firmware, drift, done);
+    } catch (const std::exception& e) {
+        log::error("poll outcome not recorded", {{"tenant", g.tenantId}, {"meter", task.meterId}, {"error", e.what()}});
+    }
+    if (firstKind.empty()) {
+        ++polled_;
+        log::info("meter polled", {{"tenant", g.tenantId}, {"meter", task.meterId}, {"driver", task.driver},
+                                   {"rows", std::to_string(logRow.storedRows)}, {"ms", std::to_string(logRow.durationMs)}});
+    } else {
+        ++failed_;
+        log::warn("meter poll failed", {{"tenant", g.tenantId}, {"meter", task.meterId}, {"driver", task.driver},
+                                        {"kind", firstKind}, {"error", firstError.substr(0, 300)},
+                                        {"retry_in_s", std::to_string(report.jobs.empty() ? 0 : report.jobs.front().nextRun - done)}});
+    }
+    return report;
+}
+
+} // namespace kabinet
