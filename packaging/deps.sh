@@ -8,7 +8,7 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       libpoco-dev libsoci-dev libsqlite3-dev libpq-dev liblua5.4-dev
       libboost-dev libboost-filesystem-dev libssl-dev libargon2-dev libxlsxwriter-dev)
 if [ "$mode" = test ]; then
-  pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium)
+  pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

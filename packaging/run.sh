@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target kabinetd kabinet kabinet-plugin-sms-http
+cmake --build build -j"$(nproc)" --target kabinetd kabinet kabinet-plugin-sms-http \
+  kabinet-plugin-mercury kabinet-plugin-iec62056-21 kabinet-plugin-dlms kabinet-meter-sim
 export KABINET_DATA_DIR=${KABINET_DATA_DIR:-$PWD/kabinet-data}
 mkdir -p "$KABINET_DATA_DIR"
 ./build/core/kabinet tenants check
@@ -14,4 +15,15 @@ mkdir -p "$KABINET_DATA_DIR"
 if [ ! -f "$KABINET_DATA_DIR/.demo-seeded" ]; then
   ./build/core/kabinet demo seed --json "$KABINET_DATA_DIR/demo-accounts.json" && touch "$KABINET_DATA_DIR/.demo-seeded"
 fi
-exec ./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" "$@"
+# Simulated meters behind three RS-485/TCP gateways, one per protocol (Mercury 230, Energomera CE over
+# IEC 62056-21, DLMS/COSEM SPODES over HDLC), five meters each: kabinetd polls them like real ones and every
+# tenant's demo consumer sees one meter per protocol. KABINET_SIM_PORT moves the three ports.
+sim=./build/tests/simulators/meter-sim/kabinet-meter-sim
+port=${KABINET_SIM_PORT:-47001}
+"$sim" --protocol mercury --port "$port" --meters 5 --installed-at 1735689600 </dev/null >"$KABINET_DATA_DIR/sim-mercury.json" &
+"$sim" --protocol iec --port $((port + 1)) --meters 5 --installed-at 1735689600 </dev/null >"$KABINET_DATA_DIR/sim-iec.json" &
+"$sim" --protocol dlms --port $((port + 2)) --first-address 17 --meters 5 --installed-at 1735689600 </dev/null >"$KABINET_DATA_DIR/sim-dlms.json" &
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+./build/core/kabinet demo polling \
+  --gateways "mercury=127.0.0.1:$port,iec62056-21=127.0.0.1:$((port + 1)),dlms=127.0.0.1:$((port + 2))"
+./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" "$@"

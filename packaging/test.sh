@@ -8,11 +8,15 @@ jobs=$(nproc)
 # 1. The sanitizer build of the unit tests.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKABINET_SANITIZE=ON -DKABINET_UNIT_ONLY=ON >/dev/null
 cmake --build build-asan -j"$jobs" --target unit_tests
-# 2. The main build, with the sanitizer unit tests registered.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKABINET_ASAN_UNIT_TESTS="$PWD/build-asan/tests/unit_tests" >/dev/null
+# 2. The libFuzzer targets of the driver frame decoders (clang).
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKABINET_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j"$jobs"
+# 3. The main build, with the sanitizer unit tests and the fuzzers registered.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKABINET_ASAN_UNIT_TESTS="$PWD/build-asan/tests/unit_tests" \
+  -DKABINET_FUZZ_BUILD="$PWD/build-fuzz" >/dev/null
 cmake --build build -j"$jobs"
-# 3. The browser tests' driver (playwright-core; the browser is Debian's chromium).
+# 4. The browser tests' driver (playwright-core; the browser is Debian's chromium).
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-# 4. Everything, through CTest.
+# 5. Everything, through CTest.
 cd build
 ctest --output-on-failure -j"$jobs" --timeout 900

@@ -23,6 +23,12 @@
 #include <map>
 #include <string>
 #include <vector>
+#include <set>
+#include <ctime>
+#include <Poco/JSON/Parser.h>
+#include "polling/PollStore.h"
+#include "demo/DemoPolling.h"
+#include "server/Services.h"
 
 using namespace kabinet;
 
@@ -39,6 +45,14 @@ int usage(std::ostream& out, int code) {
            "                     KABINET_ADMIN_PASSWORD or is generated and printed once\n"
            "  demo seed [--years N] [--extra-meters N] [--json FILE]\n"
            "                     fill the database with demo consumers, meters and data (idempotent)\n"
+           "  gateways add --tenant ID --gateway ID --address HOST:PORT [--title TEXT]\n"
+           "                     register a TCP gateway (RS-485 converter, modem) meters are polled through\n"
+           "  meters link --tenant ID --meter ID --gateway ID --driver NAME [--settings JSON]\n"
+           "                     poll a meter with a driver plugin behind a gateway (settings: the driver's\n"
+           "                     meter settings, e.g. {\"address\": 17, \"password\": \"111111\"})\n"
+           "  demo polling --gateways DRIVER=HOST:PORT[,...]\n"
+           "                     give every tenant a demo meter behind each simulated gateway (kabinet-meter-sim)\n"
+           "  poll once          run one polling round in this process and print what it did\n"
            "  routes             list every API route with the access it needs\n"
            "  version            print the version, schema and plugin ABI\n"
            "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
@@ -155,6 +169,70 @@ int cmdDemoSeed(const Config& cfg, const std::map<std::string, std::string>& opt
     return 0;
 }
 
+std::string need(const std::map<std::string, std::string>& o, const std::string& name) {
+    auto it = o.find(name);
+    if (it == o.end() || it->second.empty()) throw ConfigError("--" + name + " is required");
+    return it->second;
+}
+
+int cmdGatewaysAdd(const Config& cfg, const std::map<std::string, std::string>& o) {
+    const std::string address = need(o, "address");
+    const auto colon = address.rfind(':');
+    unsigned port = 0;
+    try {
+        if (colon == std::string::npos || colon == 0) throw std::invalid_argument("no port");
+        port = static_cast<unsigned>(std::stoul(address.substr(colon + 1)));
+        if (port == 0 || port > 65535) throw std::invalid_argument("port");
+    } catch (const std::logic_error&) {
+        throw ConfigError("--address must be HOST:PORT with a port from 1 to 65535");
+    }
+    Database db(cfg.databaseUrl(), 1);
+    Migrator(db).migrate();
+    PollStore store(db, "cli");
+    const auto title = o.count("title") ? o.at("title") : std::string();
+    store.upsertGateway(need(o, "tenant"), need(o, "gateway"), address.substr(0, colon), port, title);
+    std::cout << "gateway " << need(o, "gateway") << " → " << address << "\n";
+    return 0;
+}
+
+int cmdMetersLink(const Config& cfg, const std::map<std::string, std::string>& o) {
+    const std::string settings = o.count("settings") ? o.at("settings") : std::string("{}");
+    try {
+        if (Poco::JSON::Parser().parse(settings).type() != typeid(Poco::JSON::Object::Ptr)) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+        throw ConfigError("--settings must be a JSON object");
+    }
+    Database db(cfg.databaseUrl(), 1);
+    Migrator(db).migrate();
+    PollStore store(db, "cli");
+    try {
+        store.linkMeter(need(o, "tenant"), need(o, "meter"), need(o, "gateway"), need(o, "driver"), settings);
+    } catch (const ConfigError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw ConfigError("the meter or the gateway does not exist in this tenant (" + std::string(e.what()) + ")");
+    }
+    std::cout << "meter " << need(o, "meter") << " polled by " << need(o, "driver") << " via " << need(o, "gateway") << "\n";
+    return 0;
+}
+
+int cmdDemoPolling(const Config& cfg, const std::map<std::string, std::string>& o) {
+    const auto gateways = parseSimulatedGateways(need(o, "gateways"));
+    Database db(cfg.databaseUrl(), 1);
+    Migrator(db).migrate();
+    TenantRegistry reg(cfg.tenantsDir, cfg.scriptsDir, LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
+    std::cout << "demo polling: " << linkSimulatedMeters(db, reg, gateways) << " simulated meters linked\n";
+    return 0;
+}
+
+int cmdPollOnce(const Config& cfg) {
+    auto services = Services::start(cfg);
+    const unsigned meters = services->scheduler->runOnce(static_cast<long long>(std::time(nullptr)));
+    std::cout << "polled " << meters << " meters: " << services->scheduler->polled() << " ok, " << services->scheduler->failed()
+              << " failed\n";
+    return services->scheduler->failed() == 0 ? 0 : 1;
+}
+
 int cmdPluginsList(const Config& cfg, const std::string& dir) {
     PluginHost host(dir.empty() ? cfg.pluginsDir : dir);
     for (const auto& p : host.plugins())
@@ -192,9 +270,11 @@ int main(int argc, char** argv) {
     if (args.empty()) return usage(std::cerr, 2);
     try {
         if (!options.count("log-level")) options["log-level"] = "warn";
+        static const std::set<std::string> cliOnly = {"tenant", "email", "full-name", "years", "extra-meters", "json",
+                                                      "gateway", "address", "title", "meter", "driver", "settings", "gateways"};
         std::map<std::string, std::string> settings;
         for (const auto& [k, v] : options)
-            if (k != "tenant" && k != "email" && k != "full-name" && k != "years" && k != "extra-meters" && k != "json") settings[k] = v;
+            if (!cliOnly.count(k)) settings[k] = v;
         Config cfg = Config::resolve(settings);
         log::setLevel(cfg.logLevel);
         const std::string& cmd = args[0];
@@ -205,6 +285,10 @@ int main(int argc, char** argv) {
             return cmdPluginsList(cfg, args.size() == 3 ? args[2] : "");
         if (cmd == "users" && args.size() == 2 && args[1] == "create-admin") return cmdCreateAdmin(cfg, options);
         if (cmd == "demo" && args.size() == 2 && args[1] == "seed") return cmdDemoSeed(cfg, options);
+        if (cmd == "gateways" && args.size() == 2 && args[1] == "add") return cmdGatewaysAdd(cfg, options);
+        if (cmd == "meters" && args.size() == 2 && args[1] == "link") return cmdMetersLink(cfg, options);
+        if (cmd == "poll" && args.size() == 2 && args[1] == "once") return cmdPollOnce(cfg);
+        if (cmd == "demo" && args.size() == 2 && args[1] == "polling") return cmdDemoPolling(cfg, options);
         if (cmd == "routes" && args.size() == 1) {
             Services none;
             Router router;

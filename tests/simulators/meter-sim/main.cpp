@@ -1,8 +1,8 @@
 // kabinet-meter-sim — simulated meters behind TCP gateways, for the run command, tests and benchmarks.
 //
 //   kabinet-meter-sim --protocol mercury|iec|dlms|dlms-wrapper [--gateways N] [--meters M] [--port P]
-//                     [--first-address A] [--serial-base S] [--seed K] [--installed-days D] [--base-kw W]
-//                     [--utc-offset-min O]
+//                     [--first-address A] [--serial-base S] [--seed K] [--installed-days D | --installed-at T]
+//                     [--base-kw W] [--utc-offset-min O]
 //
 // Gateway g listens on 127.0.0.1:P+g (P = 0: ephemeral ports) with meters at addresses A..A+M-1 (DLMS:
 // physical addresses), serials S+g*M+i. Prints one JSON line with the ports and meters, then reads
@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     unsigned long long serialBase = 0;
     double baseKw = 1.5;
     int utcOffset = 180;
+    long long installedAt = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string {
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
             else if (a == "--serial-base") serialBase = std::stoull(next());
             else if (a == "--seed") seed = std::stoul(next());
             else if (a == "--installed-days") installedDays = std::stoul(next());
+            else if (a == "--installed-at") installedAt = std::stoll(next());
             else if (a == "--base-kw") baseKw = std::stod(next());
             else if (a == "--utc-offset-min") utcOffset = std::stoi(next());
             else usage("unknown option " + a);
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
     if (gateways == 0 || meters == 0) usage("--gateways and --meters must be at least 1");
     if (serialBase == 0) serialBase = protocol == "mercury" ? 41000000ULL : protocol == "iec" ? 9000000000ULL : 2300000000ULL;
     const long long now = simNow();
+    if (installedAt == 0) installedAt = now - static_cast<long long>(installedDays) * 86400;
 
     std::vector<std::unique_ptr<Gateway>> gws;
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
@@ -79,7 +82,7 @@ int main(int argc, char** argv) {
                 c.address = firstAddress + m;
                 c.serial = std::to_string(serialBase + g * meters + m);
                 c.seed = seed * 7919 + g * meters + m;
-                c.installedAt = now - static_cast<long long>(installedDays) * 86400;
+                c.installedAt = installedAt;
                 c.basePowerKw = baseKw;
                 c.utcOffsetMin = utcOffset;
                 Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
@@ -101,7 +104,7 @@ int main(int argc, char** argv) {
     }
     Poco::JSON::Object out;
     out.set("protocol", protocol);
-    out.set("installed_at", now - static_cast<long long>(installedDays) * 86400);
+    out.set("installed_at", installedAt);
     out.set("gateways", list);
     out.stringify(std::cout);
     std::cout << std::endl;

@@ -1,0 +1,110 @@
+#include "demo/DemoPolling.h"
+
+#include "meters/MeterRegistry.h"
+#include "polling/PollStore.h"
+#include "storage/Database.h"
+#include "tenants/TenantRegistry.h"
+#include "util/Error.h"
+
+#include <soci/soci.h>
+
+namespace kabinet {
+
+namespace {
+struct DriverInfo {
+    const char* driver;
+    const char* model;
+    unsigned long long serialBase;
+};
+constexpr DriverInfo kDrivers[] = {
+    {"mercury", "Меркурий 230 ART", 41000000ULL},
+    {"iec62056-21", "Энергомера CE301", 9000000000ULL},
+    {"dlms", "Счётчик СПОДЭС (DLMS/COSEM)", 2300000000ULL},
+};
+const DriverInfo* info(const std::string& driver) {
+    for (const auto& d : kDrivers)
+        if (driver == d.driver) return &d;
+    return nullptr;
+}
+} // namespace
+
+std::string simulatedMeterSettings(const std::string& driver, unsigned address, const std::string& serial) {
+    if (driver == "mercury") return "{\"address\": " + std::to_string(address) + ", \"password\": \"111111\", \"level\": 1}";
+    if (driver == "iec62056-21") return "{\"address\": \"" + serial + "\", \"password\": \"777777\"}";
+    return "{\"server_logical\": 1, \"server_physical\": " + std::to_string(address) +
+           ", \"client\": 32, \"password\": \"12345678\", \"framing\": \"hdlc\"}";
+}
+
+std::vector<SimulatedGateway> parseSimulatedGateways(const std::string& text) {
+    std::vector<SimulatedGateway> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find(',', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string part = text.substr(pos, end - pos);
+        pos = end + 1;
+        const auto eq = part.find('='), colon = part.rfind(':');
+        if (eq == std::string::npos || colon == std::string::npos || colon < eq)
+            throw ConfigError("--gateways: expected driver=host:port, got '" + part + "'");
+        SimulatedGateway g;
+        g.driver = part.substr(0, eq);
+        const DriverInfo* d = info(g.driver);
+        if (!d) throw ConfigError("--gateways: unknown driver '" + g.driver + "' (mercury, iec62056-21, dlms)");
+        g.host = part.substr(eq + 1, colon - eq - 1);
+        try {
+            g.port = static_cast<unsigned>(std::stoul(part.substr(colon + 1)));
+        } catch (const std::logic_error&) {
+            throw ConfigError("--gateways: bad port in '" + part + "'");
+        }
+        g.serialBase = d->serialBase;
+        g.firstAddress = g.driver == "dlms" ? 17 : 1; // HDLC physical addresses of SPODES meters start at 16
+        out.push_back(g);
+    }
+    return out;
+}
+
+unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::vector<SimulatedGateway>& gateways) {
+    PollStore store(db, "demo");
+    MeterRegistry reg(db);
+    unsigned linked = 0;
+    const auto ids = tenants.ids();
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        const std::string& tenant = ids[k];
+        std::string account, contract;
+        soci::indicator ai = soci::i_null, ci = soci::i_null;
+        db.read([&](soci::session& s) {
+            std::string t = tenant;
+            s << "SELECT p.account_id, p.contract_id FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND "
+                 "p.point_id = m.point_id WHERE m.tenant_id = :t AND m.smart = 1 AND m.virtual = 0 ORDER BY m.meter_id LIMIT 1",
+                soci::use(t), soci::into(account, ai), soci::into(contract, ci);
+        });
+        for (const auto& g : gateways) {
+            const DriverInfo* d = info(g.driver);
+            const unsigned address = g.firstAddress + static_cast<unsigned>(k);
+            const std::string serial = std::to_string(g.serialBase + k);
+            const std::string gatewayId = "sim-" + g.driver;
+            store.upsertGateway(tenant, gatewayId, g.host, g.port, "Имитатор шлюза RS-485/TCP (" + g.driver + ")");
+            MeteringPoint p;
+            p.accountId = ai == soci::i_ok ? account : "";
+            p.contractId = ci == soci::i_ok ? contract : "";
+            p.name = std::string("Опрашиваемый счётчик: ") + d->model;
+            p.number = "POLL-" + serial;
+            p.installationPlace = "Щит учёта";
+            p.tariff = "T2";
+            const std::string point = reg.upsertPoint(tenant, p);
+            Meter m;
+            m.pointId = point;
+            m.model = d->model;
+            m.serial = serial;
+            m.smart = true;
+            m.phases = 3;
+            m.tariffZones = 2;
+            const std::string meterId = reg.upsertMeter(tenant, m);
+            store.linkMeter(tenant, meterId, gatewayId, g.driver, simulatedMeterSettings(g.driver, address, serial));
+            ++linked;
+        }
+    }
+    return linked;
+}
+
+} // namespace kabinet
