@@ -102,11 +102,23 @@ TypeDesc readTypeDesc(Reader& r, int depth)
     } else if (d.type == DataType::Structure) {
         const std::size_t n = r.axdrLength();
         for (std::size_t i = 0; i < n; ++i) d.children.push_back(readTypeDesc(r, depth + 1));
-    } else if (d.type == DataType::CompactArray) {
-        r.fail("compact-array inside a compact-array type description");
+    } else {
+        switch (d.type) {
+        case DataType::Boolean: case DataType::BitString: case DataType::Int32: case DataType::UInt32:
+        case DataType::OctetString: case DataType::VisibleString: case DataType::Utf8String: case DataType::Bcd:
+        case DataType::Int8: case DataType::Int16: case DataType::UInt8: case DataType::UInt16: case DataType::Int64:
+        case DataType::UInt64: case DataType::Enum: case DataType::Float32: case DataType::Float64:
+        case DataType::DateTime: case DataType::Date: case DataType::Time:
+            break;
+        default: // null takes no content bytes; nested compact-arrays are not allowed
+            r.fail("type " + std::to_string(static_cast<int>(d.type)) + " in a compact-array type description");
+        }
     }
     return d;
 }
+
+/// How many Data values one element of this description becomes (saturated at kHuge).
+std::uint64_t nodeCount(const TypeDesc& d);
 
 /// The fewest content bytes one element of this description takes (0 for null), saturated at kHuge.
 constexpr std::uint64_t kHuge = std::uint64_t(1) << 40;
@@ -129,47 +141,77 @@ std::uint64_t minSize(const TypeDesc& d)
     }
 }
 
-Data decodeTyped(Reader& r, DataType type, int depth);
+std::uint64_t nodeCount(const TypeDesc& d)
+{
+    if (d.type == DataType::Array) {
+        const std::uint64_t child = nodeCount(d.children.front());
+        if (child != 0 && d.count > kHuge / child) return kHuge;
+        return std::min(kHuge, 1 + d.count * child);
+    }
+    std::uint64_t n = 1;
+    for (const auto& c : d.children) n = std::min(kHuge, n + nodeCount(c));
+    return n;
+}
 
-Data decodeWithDesc(Reader& r, const TypeDesc& d, int depth)
+/// A compact-array may not expand into more values than this (a few bytes of type description could
+/// otherwise describe millions of empty arrays).
+constexpr std::uint64_t kMaxCompactValues = 1u << 20;
+
+
+/// Every decode may create at most this many values (memory stays bounded whatever a meter sends).
+constexpr std::size_t kMaxValues = 1u << 20;
+
+void count(Reader& r, std::size_t& values)
+{
+    if (++values > kMaxValues) r.fail("too many values");
+}
+
+Data decodeTyped(Reader& r, DataType type, int depth, std::size_t& values);
+Data decodeValue(Reader& r, int depth, std::size_t& values);
+
+Data decodeWithDesc(Reader& r, const TypeDesc& d, int depth, std::size_t& values)
 {
     if (depth > kMaxDepth) r.fail("data nested too deep");
     if (d.type == DataType::Array) {
+        count(r, values);
         Data out;
         out.type = DataType::Array;
         out.items.reserve(std::min<std::size_t>(d.count, r.remaining()));
-        for (std::size_t i = 0; i < d.count; ++i) out.items.push_back(decodeWithDesc(r, d.children.front(), depth + 1));
+        for (std::size_t i = 0; i < d.count; ++i) out.items.push_back(decodeWithDesc(r, d.children.front(), depth + 1, values));
         return out;
     }
     if (d.type == DataType::Structure) {
+        count(r, values);
         Data out;
         out.type = DataType::Structure;
-        for (const auto& c : d.children) out.items.push_back(decodeWithDesc(r, c, depth + 1));
+        for (const auto& c : d.children) out.items.push_back(decodeWithDesc(r, c, depth + 1, values));
         return out;
     }
-    return decodeTyped(r, d.type, depth);
+    return decodeTyped(r, d.type, depth, values);
 }
 
-Data decodeCompactArray(Reader& r, int depth)
+Data decodeCompactArray(Reader& r, int depth, std::size_t& values)
 {
     const TypeDesc desc = readTypeDesc(r, depth + 1);
     const std::size_t length = r.axdrLength();
     const std::uint64_t min = minSize(desc);
     if (min == 0) r.fail("compact-array element without content");
     if (min > length && length > 0) r.fail("compact-array element larger than its contents");
+    if (nodeCount(desc) > kMaxCompactValues / (length / min + 1)) r.fail("compact-array expands into too many values");
     Reader content(r.take(length), "compact-array");
     Data out;
     out.type = DataType::Array;
     while (!content.atEnd()) {
         const std::size_t before = content.position();
-        out.items.push_back(decodeWithDesc(content, desc, depth + 1));
+        out.items.push_back(decodeWithDesc(content, desc, depth + 1, values));
         if (content.position() == before) content.fail("element took no bytes");
     }
     return out;
 }
 
-Data decodeTyped(Reader& r, DataType type, int depth)
+Data decodeTyped(Reader& r, DataType type, int depth, std::size_t& values)
 {
+    count(r, values);
     Data d;
     d.type = type;
     switch (type) {
@@ -180,7 +222,7 @@ Data decodeTyped(Reader& r, DataType type, int depth)
         if (depth >= kMaxDepth) r.fail("data nested too deep");
         const std::size_t n = r.axdrLength();
         d.items.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) d.items.push_back(decodeData(r, depth + 1));
+        for (std::size_t i = 0; i < n; ++i) d.items.push_back(decodeValue(r, depth + 1, values));
         break;
     }
     case DataType::Boolean:
@@ -209,7 +251,7 @@ Data decodeTyped(Reader& r, DataType type, int depth)
     case DataType::UInt16: d.uinteger = r.u16(); break;
     case DataType::CompactArray:
         if (depth >= kMaxDepth) r.fail("data nested too deep");
-        return decodeCompactArray(r, depth);
+        return decodeCompactArray(r, depth, values);
     case DataType::Int64: d.integer = static_cast<std::int64_t>(r.u64()); break;
     case DataType::UInt64: d.uinteger = r.u64(); break;
     case DataType::Float32: {
@@ -245,13 +287,19 @@ Data decodeTyped(Reader& r, DataType type, int depth)
     return d;
 }
 
+Data decodeValue(Reader& r, int depth, std::size_t& values)
+{
+    if (depth > kMaxDepth) r.fail("data nested too deep");
+    const auto type = static_cast<DataType>(r.u8());
+    return decodeTyped(r, type, depth, values);
+}
+
 } // namespace
 
 Data decodeData(Reader& r, int depth)
 {
-    if (depth > kMaxDepth) r.fail("data nested too deep");
-    const auto type = static_cast<DataType>(r.u8());
-    return decodeTyped(r, type, depth);
+    std::size_t values = 0;
+    return decodeValue(r, depth, values);
 }
 
 Data decodeData(std::span<const std::uint8_t> bytes)

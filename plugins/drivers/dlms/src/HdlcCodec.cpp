@@ -200,17 +200,20 @@ void putParam(Bytes& out, std::uint8_t id, std::uint32_t v)
 
 Bytes encodeXid(const LinkParams& p)
 {
-    Bytes group;
-    putParam(group, 0x05, p.maxInfoTx);
-    putParam(group, 0x06, p.maxInfoRx);
-    group.push_back(0x07);
-    group.push_back(4);
-    putU32(group, p.windowTx);
-    group.push_back(0x08);
-    group.push_back(4);
-    putU32(group, p.windowRx);
-    Bytes out{0x81, 0x80, static_cast<std::uint8_t>(group.size())};
-    out.insert(out.end(), group.begin(), group.end());
+    Bytes out;
+    out.reserve(24);
+    out.push_back(0x81); // format identifier
+    out.push_back(0x80); // group identifier
+    out.push_back(0);    // group length, set below
+    putParam(out, 0x05, p.maxInfoTx);
+    putParam(out, 0x06, p.maxInfoRx);
+    out.push_back(0x07);
+    out.push_back(4);
+    putU32(out, p.windowTx);
+    out.push_back(0x08);
+    out.push_back(4);
+    putU32(out, p.windowRx);
+    out[2] = static_cast<std::uint8_t>(out.size() - 3);
     return out;
 }
 

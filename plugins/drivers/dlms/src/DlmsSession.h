@@ -1,0 +1,90 @@
+#pragma once
+/// A session with one DLMS/COSEM (SPODES) meter: link + association (AARQ/AARE with the LN context and
+/// LLS), GET with block transfer, and the read items of kb_read_item.
+#include "ApduCodec.h"
+#include "AxdrCodec.h"
+#include "Link.h"
+#include "Settings.h"
+
+#include "kabinet/driver.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kabinet::dlms {
+
+class DlmsSession final : public sdk::Session {
+public:
+    /// Connects and associates; throws AuthError when the meter refuses the password.
+    DlmsSession(MeterSettings settings, DriverConfig config, sdk::Transport transport);
+    ~DlmsSession() override;
+
+    void read(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+    void close() noexcept override;
+
+private:
+    /// One GET outcome: Data, or the meter's DataAccessResult for this object.
+    struct Value {
+        bool ok = false;
+        Data data;
+        std::uint8_t accessResult = 0;
+        std::string reason() const { return apdu::accessResultText(accessResult); }
+    };
+    struct ScalerUnit {
+        int scaler = 0;
+        std::uint8_t unit = 0;
+    };
+    struct Column {
+        std::uint16_t classId = 0;
+        Obis obis;
+        std::int8_t attribute = 0;
+        std::optional<ScalerUnit> scaler; ///< registers: their scaler_unit, when readable
+    };
+    struct ProfileInfo {
+        bool ok = false;
+        std::string reason;
+        std::vector<Column> columns;
+        std::uint32_t period = 0;
+    };
+
+    void establish();
+    void associate();
+    Bytes exchange(const Bytes& apdu);
+    Value get(std::uint16_t classId, const Obis& obis, std::int8_t attribute, const apdu::Access* access = nullptr);
+    Value getOnce(std::uint16_t classId, const Obis& obis, std::int8_t attribute, const apdu::Access* access);
+    std::uint8_t nextInvoke();
+
+    /// scaler_unit of a register (cached for the session); nullopt with the reason when unreadable.
+    std::optional<ScalerUnit> scalerUnit(std::uint16_t classId, const Obis& obis, std::string* reason = nullptr);
+    const ProfileInfo& profileInfo(const Obis& profile);
+    /// Rows of a profile buffer whose restricting clock lies in [from, to] (meter semantics, inclusive).
+    std::optional<std::vector<Data>> profileRows(const Obis& profile, std::int64_t fromUtc, std::int64_t toUtc,
+                                                 kb_read_item item, sdk::ReadingSink& sink);
+    std::optional<std::int64_t> utcOf(const Data& value, std::uint8_t* status = nullptr) const;
+
+    void readIdentity(sdk::ReadingSink& sink);
+    void readClock(sdk::ReadingSink& sink);
+    void readEnergy(sdk::ReadingSink& sink);
+    void readInstant(sdk::ReadingSink& sink);
+    void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+    void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+    void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+    /// A register's value in the quantity's unit, or the reason why not.
+    std::optional<double> registerValue(const Obis& obis, kb_quantity quantity, std::string& reason);
+
+    MeterSettings settings_;
+    DriverConfig config_;
+    sdk::Transport transport_;
+    std::unique_ptr<Link> link_;
+    std::uint8_t invoke_ = 0;
+    bool associated_ = false;
+    bool reestablished_ = false;    ///< the one re-establishment per read() was used
+    bool linkBroken_ = false;       ///< the transport failed: close() sends nothing
+    std::map<Obis, std::pair<std::optional<ScalerUnit>, std::string>> scalers_; ///< outcome and reason
+    std::map<Obis, ProfileInfo> profiles_;
+};
+
+} // namespace kabinet::dlms

@@ -1,0 +1,44 @@
+//
+// fuzz_info.cpp
+//
+// libFuzzer target: the identity decoders (serial and release date, firmware, variant) on any data.
+//
+
+
+#include "Codec.h"
+
+#include "kabinet/sdk.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+	using namespace kabinet::mercury;
+	const std::span<const std::uint8_t> d(data, size);
+	try
+	{
+		(void) decodeSerial(d);
+	}
+	catch (const kabinet::sdk::ProtocolError&)
+	{
+	}
+	try
+	{
+		(void) decodeFirmware(d);
+	}
+	catch (const kabinet::sdk::ProtocolError&)
+	{
+	}
+	try
+	{
+		const Variant v = decodeVariant(d);
+		if (v.pulsesPerKwh && *v.pulsesPerKwh == 0) __builtin_trap();
+	}
+	catch (const kabinet::sdk::ProtocolError&)
+	{
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+//
+// MercurySession.h
+//
+// A session with one Mercury 230/234/236 meter: the request/answer dialogue over the host's transport
+// (answer timeout, bounded repetition of a lost or corrupted answer, re-opening a channel the meter closed)
+// and the reading of each item.
+//
+
+
+#ifndef KABINET_MERCURY_MERCURYSESSION_H
+#define KABINET_MERCURY_MERCURYSESSION_H
+
+
+#include "Codec.h"
+#include "Settings.h"
+
+#include "kabinet/driver.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+
+namespace kabinet::mercury {
+
+
+class Unavailable: public std::runtime_error
+	/// The meter answered a request for one object with a refusal (status 1..4): the object is not
+	/// available, the link works.
+{
+public:
+	Unavailable(std::uint8_t status, const std::string& message): std::runtime_error(message), _status(status) {}
+
+	std::uint8_t status() const noexcept
+	{
+		return _status;
+	}
+
+private:
+	std::uint8_t _status;
+};
+
+
+class MercurySession: public sdk::Session
+{
+public:
+	MercurySession(const DriverConfig& config, const MeterSettings& settings, sdk::Transport transport);
+		/// Tests the link and opens the channel at the configured access level. Throws AuthError when the
+		/// meter refuses the password, TimeoutError / ProtocolError / TransportError otherwise.
+
+	void read(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+
+	void close() noexcept override;
+		/// Closes the channel (one attempt, errors ignored).
+
+private:
+	Reply exchangeOnce(const Bytes& request, std::size_t minData, std::size_t maxData);
+	Reply exchange(const Bytes& request, std::size_t minData, std::size_t maxData);
+	Bytes query(const Bytes& request, std::size_t minData, std::size_t maxData, const std::string& object);
+	void openChannel();
+	void pace();
+
+	LocalTime meterClock();
+	const Variant& variant();
+
+	void readIdentity(sdk::ReadingSink& sink);
+	void readClock(sdk::ReadingSink& sink);
+	void readEnergy(sdk::ReadingSink& sink);
+	void readInstant(sdk::ReadingSink& sink);
+	void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+	void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+	void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+
+	DriverConfig _config;
+	MeterSettings _settings;
+	sdk::Transport _transport;
+	std::chrono::steady_clock::time_point _lastRx{};
+	std::optional<Variant> _variant;
+};
+
+
+} // namespace kabinet::mercury
+
+
+#endif // KABINET_MERCURY_MERCURYSESSION_H
