@@ -8,6 +8,7 @@
 // current registers, instantaneous values, two profile intervals, journals and snapshots) and the CPU time
 // this process spent per meter poll (scheduler, driver, database writes; the simulator's CPU not counted).
 // The per-gateway limit makes one dialogue per bus, so with 50 gateways at most 50 dialogues run at once.
+#include "demo/DemoPolling.h"
 #include "plugins/PluginHost.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
@@ -103,10 +104,7 @@ int main(int argc, char** argv) {
             meter.serial = serial;
             meter.smart = true;
             const std::string id = reg.upsertMeter(tenant, meter);
-            std::string settings = driver == "mercury" ? "{\"address\": " + std::to_string(address) + "}"
-                                 : driver == "iec62056-21" ? "{\"address\": \"" + serial + "\"}"
-                                                           : "{\"server_physical\": " + std::to_string(address) + "}";
-            store.linkMeter(tenant, id, gid, driver, settings);
+            store.linkMeter(tenant, id, gid, driver, simulatedMeterSettings(driver, address, serial));
             // Steady state: the profile and the journals were read up to an hour ago.
             ProfileRow p;
             p.meterId = id;

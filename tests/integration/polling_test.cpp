@@ -11,6 +11,7 @@
 #include "KabinetdProcess.h"
 #include "Simulator.h"
 #include "TestContext.h"
+#include "demo/DemoPolling.h"
 #include "meters/MeterRegistry.h"
 #include "plugins/PluginHost.h"
 #include "polling/PollStore.h"
@@ -40,12 +41,7 @@ const char* kTenant = "voek";
 struct Protocol {
     std::string sim, driver;
     double energyResolution, intervalResolution;
-    std::string settings(const sim::MeterConfig& c) const {
-        if (driver == "mercury") return "{\"address\": " + std::to_string(c.address) + ", \"password\": \"111111\", \"level\": 1}";
-        if (driver == "iec62056-21") return "{\"address\": \"" + c.serial + "\", \"password\": \"777777\"}";
-        return "{\"server_logical\": 1, \"server_physical\": " + std::to_string(c.address) +
-               ", \"client\": 32, \"password\": \"12345678\", \"framing\": \"" + (sim == "dlms-wrapper" ? "wrapper" : "hdlc") + "\"}";
-    }
+    std::string settings(const sim::MeterConfig& c) const { return simulatedMeterSettings(driver, c.address, c.serial); }
 };
 
 const std::vector<Protocol>& protocols() {
