@@ -46,3 +46,41 @@ function(kabinet_add_decoders prefix)
     target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/core/include ${CMAKE_CURRENT_SOURCE_DIR}/src)
   endforeach()
 endfunction()
+
+# kabinet_plugin_manifest(<target> <header> <PREFIX>)
+# manifest.json is the single source of truth of a plugin's name, version and config schema: generates
+# generated/<header> from src/<header>.in with @<PREFIX>_NAME@, @<PREFIX>_VERSION@ and @<PREFIX>_SCHEMA@ taken
+# from it (the host checks that descriptor and manifest agree) and lets <target> include it.
+function(kabinet_plugin_manifest target header prefix)
+  set(manifest ${CMAKE_CURRENT_SOURCE_DIR}/manifest.json)
+  file(READ ${manifest} text)
+  string(JSON ${prefix}_NAME GET "${text}" name)
+  string(JSON ${prefix}_VERSION GET "${text}" version)
+  string(JSON ${prefix}_SCHEMA GET "${text}" config_schema)
+  string(FIND "${${prefix}_SCHEMA}" ")kbschema\"" at)
+  if(NOT at EQUAL -1)
+    message(FATAL_ERROR "${manifest}: config_schema must not contain the raw string delimiter )kbschema\"")
+  endif()
+  configure_file(${CMAKE_CURRENT_SOURCE_DIR}/src/${header}.in ${CMAKE_CURRENT_BINARY_DIR}/generated/${header} @ONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${manifest})
+  target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
+endfunction()
+
+# kabinet_add_plugin_test(<plugin> <test name> SOURCES <files...>)
+# A Catch2 test executable of a plugin, registered with CTest: it loads the built plugin like the host does
+# (KABINET_PLUGIN_OUT) and may start the simulators of tests/simulators (kabinet_meter_sim).
+function(kabinet_add_plugin_test plugin name)
+  cmake_parse_arguments(T "" "" "SOURCES" ${ARGN})
+  set(target ${plugin}_test)
+  string(REPLACE "-" "_" target ${target})
+  add_executable(${target} ${T_SOURCES})
+  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/core/include ${CMAKE_SOURCE_DIR}/core/src
+    ${CMAKE_CURRENT_SOURCE_DIR}/../src ${CATCH2_INCLUDE_DIR})
+  target_link_libraries(${target} PRIVATE
+    kabinet_test_main kabinet_meter_sim Boost::filesystem Poco::Net Poco::JSON Poco::Foundation Threads::Threads ${CMAKE_DL_LIBS})
+  add_dependencies(${target} kabinet-plugin-${plugin})
+  add_test(NAME ${name} COMMAND ${target})
+  set_tests_properties(${name} PROPERTIES
+    ENVIRONMENT "KABINET_PLUGIN_OUT=${KABINET_PLUGIN_OUT};KABINET_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+    TIMEOUT 300)
+endfunction()

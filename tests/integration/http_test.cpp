@@ -234,10 +234,18 @@ TEST_CASE("dictionaries and plugins are served per tenant", "[http][tenants]") {
     CHECK(s.request("GET", "/t/voek/api/v1/plugins").status == 401); // tenant admins only
     auto p = obj(s.request("GET", "/t/voek/api/v1/plugins", "", adminSession(s, sharedDb().url(), "voek")).body);
     REQUIRE(p->getArray("plugins")->size() >= 1);
-    auto first = p->getArray("plugins")->getObject(0);
-    CHECK(first->getValue<std::string>("name") == "sms-http");
-    CHECK(first->getValue<std::string>("kind") == "channel");
-    CHECK(first->getValue<std::string>("abi") == "1.0");
+    std::map<std::string, Poco::JSON::Object::Ptr> byName;
+    for (std::size_t i = 0; i < p->getArray("plugins")->size(); ++i) {
+        auto o = p->getArray("plugins")->getObject(static_cast<unsigned>(i));
+        byName[o->getValue<std::string>("name")] = o;
+    }
+    REQUIRE(byName.count("sms-http"));
+    CHECK(byName["sms-http"]->getValue<std::string>("kind") == "channel");
+    CHECK(byName["sms-http"]->getValue<std::string>("abi") == "1.1");
+    for (const char* driver : {"mercury", "iec62056-21", "dlms"}) {
+        REQUIRE(byName.count(driver));
+        CHECK(byName[driver]->getValue<std::string>("kind") == "driver");
+    }
 }
 
 TEST_CASE("the portal is served per tenant with its base path injected", "[http][portal]") {
@@ -395,7 +403,7 @@ TEST_CASE("kabinet CLI: version, migrate, tenants check, plugins list", "[cli]")
     const std::string cli = test::binaryDir() + "/core/kabinet";
     std::string out;
     REQUIRE(test::runProgram({cli, "version"}, out) == 0);
-    CHECK_THAT(out, Catch::Contains("plugin ABI 1.0"));
+    CHECK_THAT(out, Catch::Contains("plugin ABI 1.1"));
     test::FreshDatabase db;
     REQUIRE(test::runProgram({cli, "migrate", "--database", db.url()}, out) == 0);
     CHECK_THAT(out, Catch::Contains("schema version 0 ->"));

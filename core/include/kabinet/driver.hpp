@@ -347,6 +347,42 @@ public:
 };
 
 
+class ItemSession: public Session
+	/// A Session that reads item by item, always in the same order: identity, clock, energy, instantaneous
+	/// values, billing snapshots, profile, events. A driver overrides the items its meters have; the others
+	/// report one "not supported" failure each. beginRead() runs first (wake the line, re-open a session).
+{
+public:
+	void read(const ReadRequest& request, ReadingSink& sink) override
+	{
+		beginRead();
+		if (request.wants(KB_READ_IDENTITY)) readIdentity(sink);
+		if (request.wants(KB_READ_CLOCK)) readClock(sink);
+		if (request.wants(KB_READ_ENERGY)) readEnergy(sink);
+		if (request.wants(KB_READ_INSTANT)) readInstant(sink);
+		if (request.wants(KB_READ_BILLING)) readBilling(request, sink);
+		if (request.wants(KB_READ_PROFILE)) readProfile(request, sink);
+		if (request.wants(KB_READ_EVENTS)) readEvents(request, sink);
+	}
+
+protected:
+	virtual void beginRead() {}
+	virtual void readIdentity(ReadingSink& sink) { notSupported(sink, KB_READ_IDENTITY); }
+	virtual void readClock(ReadingSink& sink) { notSupported(sink, KB_READ_CLOCK); }
+	virtual void readEnergy(ReadingSink& sink) { notSupported(sink, KB_READ_ENERGY); }
+	virtual void readInstant(ReadingSink& sink) { notSupported(sink, KB_READ_INSTANT); }
+	virtual void readBilling(const ReadRequest&, ReadingSink& sink) { notSupported(sink, KB_READ_BILLING); }
+	virtual void readProfile(const ReadRequest&, ReadingSink& sink) { notSupported(sink, KB_READ_PROFILE); }
+	virtual void readEvents(const ReadRequest&, ReadingSink& sink) { notSupported(sink, KB_READ_EVENTS); }
+
+private:
+	static void notSupported(ReadingSink& sink, kb_read_item item)
+	{
+		sink.unavailable(item, "-", "not supported by this driver");
+	}
+};
+
+
 class Driver
 	/// A driver instance made from the driver's JSON config. open() may be called from several threads
 	/// at once (for different meters).

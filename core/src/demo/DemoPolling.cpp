@@ -70,13 +70,13 @@ unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::v
     const auto ids = tenants.ids();
     for (std::size_t k = 0; k < ids.size(); ++k) {
         const std::string& tenant = ids[k];
-        std::string account, contract;
-        soci::indicator ai = soci::i_null, ci = soci::i_null;
+        std::string account, contract, templatePoint;
+        soci::indicator ai = soci::i_null, ci = soci::i_null, pi = soci::i_null;
         db.read([&](soci::session& s) {
             std::string t = tenant;
-            s << "SELECT p.account_id, p.contract_id FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND "
+            s << "SELECT p.account_id, p.contract_id, p.point_id FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND "
                  "p.point_id = m.point_id WHERE m.tenant_id = :t AND m.smart = 1 AND m.virtual = 0 ORDER BY m.meter_id LIMIT 1",
-                soci::use(t), soci::into(account, ai), soci::into(contract, ci);
+                soci::use(t), soci::into(account, ai), soci::into(contract, ci), soci::into(templatePoint, pi);
         });
         for (const auto& g : gateways) {
             const DriverInfo* d = info(g.driver);
@@ -100,6 +100,17 @@ unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::v
             m.phases = 3;
             m.tariffZones = 2;
             const std::string meterId = reg.upsertMeter(tenant, m);
+            // Whoever was given the template point alone (a point grant) is given the polled one too.
+            if (pi == soci::i_ok) {
+                db.transaction([&](soci::session& s) {
+                    std::string t = tenant, from = templatePoint, to = point;
+                    s << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, title, granted_by, granted_at) "
+                         "SELECT tenant_id, user_id, scope, :to, way, NULL, granted_by, granted_at FROM access_grants "
+                         "WHERE tenant_id = :t AND scope = 'point' AND ref_id = :from "
+                         "ON CONFLICT (tenant_id, user_id, scope, ref_id) DO NOTHING",
+                        soci::use(to), soci::use(t), soci::use(from);
+                });
+            }
             store.linkMeter(tenant, meterId, gatewayId, g.driver, simulatedMeterSettings(g.driver, address, serial));
             ++linked;
         }

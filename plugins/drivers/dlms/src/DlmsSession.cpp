@@ -330,13 +330,7 @@ void DlmsSession::read(const sdk::ReadRequest& request, sdk::ReadingSink& sink)
     reestablished_ = false;
     try {
         if (!associated_) establish();
-        if (request.wants(KB_READ_IDENTITY)) readIdentity(sink);
-        if (request.wants(KB_READ_CLOCK)) readClock(sink);
-        if (request.wants(KB_READ_ENERGY)) readEnergy(sink);
-        if (request.wants(KB_READ_INSTANT)) readInstant(sink);
-        if (request.wants(KB_READ_BILLING)) readBilling(request, sink);
-        if (request.wants(KB_READ_PROFILE)) readProfile(request, sink);
-        if (request.wants(KB_READ_EVENTS)) readEvents(request, sink);
+        sdk::ItemSession::read(request, sink);
     } catch (const sdk::AuthError&) {
         associated_ = false;
         throw;

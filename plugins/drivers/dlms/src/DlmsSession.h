@@ -16,7 +16,7 @@
 
 namespace kabinet::dlms {
 
-class DlmsSession final : public sdk::Session {
+class DlmsSession final : public sdk::ItemSession {
 public:
     /// Connects and associates; throws AuthError when the meter refuses the password.
     DlmsSession(MeterSettings settings, DriverConfig config, sdk::Transport transport);
@@ -65,13 +65,13 @@ private:
                                                  kb_read_item item, sdk::ReadingSink& sink);
     std::optional<std::int64_t> utcOf(const Data& value, std::uint8_t* status = nullptr) const;
 
-    void readIdentity(sdk::ReadingSink& sink);
-    void readClock(sdk::ReadingSink& sink);
-    void readEnergy(sdk::ReadingSink& sink);
-    void readInstant(sdk::ReadingSink& sink);
-    void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
-    void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
-    void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+    void readIdentity(sdk::ReadingSink& sink) override;
+    void readClock(sdk::ReadingSink& sink) override;
+    void readEnergy(sdk::ReadingSink& sink) override;
+    void readInstant(sdk::ReadingSink& sink) override;
+    void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+    void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+    void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
     /// A register's value in the quantity's unit, or the reason why not.
     std::optional<double> registerValue(const Obis& obis, kb_quantity quantity, std::string& reason);
 

@@ -376,17 +376,10 @@ sdk::Civil IecSession::toLocal(std::int64_t utc) const
 //
 
 
-void IecSession::read(const sdk::ReadRequest& request, sdk::ReadingSink& sink)
+void IecSession::beginRead()
 {
 	if (!_open) signOn();
 	_reSignOns = 0;
-	if (request.wants(KB_READ_IDENTITY)) readIdentity(sink);
-	if (request.wants(KB_READ_CLOCK)) readClock(sink);
-	if (request.wants(KB_READ_ENERGY)) readEnergy(sink);
-	if (request.wants(KB_READ_INSTANT)) readInstant(sink);
-	if (request.wants(KB_READ_BILLING)) readBilling(request, sink);
-	if (request.wants(KB_READ_PROFILE)) readProfile(request, sink);
-	if (request.wants(KB_READ_EVENTS)) readEvents(request, sink);
 }
 
 

@@ -25,14 +25,13 @@
 namespace kabinet::iec {
 
 
-class IecSession: public sdk::Session
+class IecSession: public sdk::ItemSession
 {
 public:
 	IecSession(const DriverConfig& config, MeterSettings meter, sdk::Transport transport);
 		/// Signs on and enters programming mode with the password. Throws AuthError when the password is
 		/// refused, TimeoutError / ProtocolError / TransportError otherwise.
 
-	void read(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
 	void close() noexcept override;
 
 private:
@@ -51,13 +50,14 @@ private:
 		sdk::ReadingSink& sink);
 
 	// The items.
-	void readIdentity(sdk::ReadingSink& sink);
-	void readClock(sdk::ReadingSink& sink);
-	void readEnergy(sdk::ReadingSink& sink);
-	void readInstant(sdk::ReadingSink& sink);
-	void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
-	void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
-	void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+	void beginRead() override;
+	void readIdentity(sdk::ReadingSink& sink) override;
+	void readClock(sdk::ReadingSink& sink) override;
+	void readEnergy(sdk::ReadingSink& sink) override;
+	void readInstant(sdk::ReadingSink& sink) override;
+	void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+	void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+	void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
 
 	std::int64_t toUtc(const LocalDate& date, const LocalTime& time) const;
 	sdk::Civil toLocal(std::int64_t utc) const;

@@ -219,18 +219,6 @@ void MercurySession::openChannel()
 //
 
 
-void MercurySession::read(const sdk::ReadRequest& request, sdk::ReadingSink& sink)
-{
-	if (request.wants(KB_READ_IDENTITY)) readIdentity(sink);
-	if (request.wants(KB_READ_CLOCK)) readClock(sink);
-	if (request.wants(KB_READ_ENERGY)) readEnergy(sink);
-	if (request.wants(KB_READ_INSTANT)) readInstant(sink);
-	if (request.wants(KB_READ_BILLING)) readBilling(request, sink);
-	if (request.wants(KB_READ_PROFILE)) readProfile(request, sink);
-	if (request.wants(KB_READ_EVENTS)) readEvents(request, sink);
-}
-
-
 LocalTime MercurySession::meterClock()
 {
 	return decodeClock(query(clockRequest(_settings.address), 8, 8, "04 00"));

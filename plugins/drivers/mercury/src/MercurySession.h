@@ -44,14 +44,13 @@ private:
 };
 
 
-class MercurySession: public sdk::Session
+class MercurySession: public sdk::ItemSession
 {
 public:
 	MercurySession(const DriverConfig& config, const MeterSettings& settings, sdk::Transport transport);
 		/// Tests the link and opens the channel at the configured access level. Throws AuthError when the
 		/// meter refuses the password, TimeoutError / ProtocolError / TransportError otherwise.
 
-	void read(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
 
 	void close() noexcept override;
 		/// Closes the channel (one attempt, errors ignored).
@@ -66,13 +65,13 @@ private:
 	LocalTime meterClock();
 	const Variant& variant();
 
-	void readIdentity(sdk::ReadingSink& sink);
-	void readClock(sdk::ReadingSink& sink);
-	void readEnergy(sdk::ReadingSink& sink);
-	void readInstant(sdk::ReadingSink& sink);
-	void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
-	void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
-	void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink);
+	void readIdentity(sdk::ReadingSink& sink) override;
+	void readClock(sdk::ReadingSink& sink) override;
+	void readEnergy(sdk::ReadingSink& sink) override;
+	void readInstant(sdk::ReadingSink& sink) override;
+	void readBilling(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+	void readProfile(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+	void readEvents(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
 
 	DriverConfig _config;
 	MeterSettings _settings;
