@@ -6,6 +6,7 @@
 
 #include "TestContext.h"
 #include "config/Config.h"
+#include "demo/DemoPolling.h"
 #include "demo/DemoSeeder.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
@@ -239,6 +240,24 @@ TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[d
     }
     CHECK(seeder.stats().users == 0);
     CHECK(seeder.stats().profile == 0);
+
+    // The run command's polled meters: one per simulated gateway in every tenant, linked to its driver, on a
+    // point that a demo consumer of the tenant sees (through an account, contract or point grant); idempotent.
+    const auto gateways = parseSimulatedGateways("mercury=127.0.0.1:47001,iec62056-21=127.0.0.1:47002,dlms=127.0.0.1:47003");
+    CHECK(linkSimulatedMeters(w.db, w.tenants, gateways) == 3 * w.tenants.ids().size());
+    const auto linked = counts(w.db);
+    CHECK(linkSimulatedMeters(w.db, w.tenants, gateways) == 3 * w.tenants.ids().size());
+    CHECK(counts(w.db) == linked);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM meter_links") == static_cast<long long>(3 * w.tenants.ids().size()));
+    CHECK(count(w.db, "SELECT COUNT(*) FROM gateways") == static_cast<long long>(3 * w.tenants.ids().size()));
+    for (const auto& id : w.tenants.ids()) {
+        INFO("tenant " << id);
+        CHECK(count(w.db, "SELECT COUNT(DISTINCT l.meter_id) FROM meter_links l JOIN meters m ON m.tenant_id = l.tenant_id AND "
+                          "m.meter_id = l.meter_id JOIN metering_points p ON p.tenant_id = m.tenant_id AND p.point_id = m.point_id "
+                          "WHERE l.tenant_id = '" + id + "' AND EXISTS (SELECT 1 FROM access_grants g WHERE g.tenant_id = p.tenant_id AND "
+                          "((g.scope = 'account' AND g.ref_id = p.account_id) OR (g.scope = 'contract' AND g.ref_id = p.contract_id) OR "
+                          "(g.scope = 'point' AND g.ref_id = p.point_id)))") == 3);
+    }
 }
 
 TEST_CASE("demo identifiers carry valid check digits", "[demo]") {

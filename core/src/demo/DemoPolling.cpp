@@ -75,7 +75,10 @@ unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::v
         db.read([&](soci::session& s) {
             std::string t = tenant;
             s << "SELECT p.account_id, p.contract_id, p.point_id FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND "
-                 "p.point_id = m.point_id WHERE m.tenant_id = :t AND m.smart = 1 AND m.virtual = 0 ORDER BY m.meter_id LIMIT 1",
+                 "p.point_id = m.point_id WHERE m.tenant_id = :t AND m.smart = 1 AND m.virtual = 0 AND p.number NOT LIKE 'POLL-%' "
+                 "AND EXISTS (SELECT 1 FROM access_grants g WHERE g.tenant_id = p.tenant_id AND ((g.scope = 'account' AND "
+                 "g.ref_id = p.account_id) OR (g.scope = 'contract' AND g.ref_id = p.contract_id) OR (g.scope = 'point' AND "
+                 "g.ref_id = p.point_id))) ORDER BY m.meter_id LIMIT 1",
                 soci::use(t), soci::into(account, ai), soci::into(contract, ci), soci::into(templatePoint, pi);
         });
         for (const auto& g : gateways) {
