@@ -1,7 +1,8 @@
 #pragma once
 /// Demo meters that are really polled: for the run command, which starts simulated meters behind a few TCP
-/// gateways (kabinet-meter-sim). Each tenant gets, per gateway, one smart meter on the account of its first
-/// demo smart meter, linked to the gateway's driver, so the demo consumers see polled data.
+/// gateways (kabinet-meter-sim). Each tenant gets, per gateway, one smart meter beside its first demo smart
+/// meter that a consumer sees (same account / contract; point grants copied), linked to the gateway's driver,
+/// so the demo consumers see polled data.
 #include <string>
 #include <vector>
 
