@@ -352,3 +352,29 @@ TEST_CASE("polling: kabinetd polls its meters and resumes after a restart", "[po
     CHECK(f.scalar("SELECT COUNT(*) FROM profile") - profileRows <= 2 * 1);
     CHECK(f.scalar("SELECT COUNT(*) FROM gateways WHERE lease_owner IS NOT NULL") == 0);
 }
+
+TEST_CASE("polling: an unreachable gateway fails its meters with a transport error and backs off", "[polling][faults]") {
+    Fixture f;
+    const auto& p = protocols().front();
+    unsigned port = 0;
+    std::vector<std::string> ids;
+    {
+        sim::Gateway gw(p.sim, meters(2, 80, "41000500", now() - 10 * 86400));
+        port = gw.port();
+        ids = f.attach(gw, p, "gw-gone");
+    } // the gateway is gone: nothing listens on its port any more
+    Scheduler scheduler(f.db, f.tenants, f.plugins, options("a"));
+    const long long started = now();
+    CHECK(scheduler.runOnce(started) == 0);
+    CHECK(scheduler.failed() == 2);
+    CHECK(f.scalar("SELECT COUNT(*) FROM poll_jobs WHERE attempts = 1 AND last_error_kind = 'transport' AND next_run >= " +
+                   std::to_string(started + 60)) == 4);
+    CHECK(f.scalar("SELECT COUNT(*) FROM poll_log WHERE outcome = 'error' AND error_kind = 'transport'") == 2);
+    CHECK(f.scalar("SELECT COUNT(*) FROM profile") == 0);
+    // A second failure in a row waits twice as long.
+    f.makeDue();
+    const long long again = now();
+    scheduler.runOnce(again);
+    CHECK(f.scalar("SELECT COUNT(*) FROM poll_jobs WHERE attempts = 2 AND next_run >= " + std::to_string(again + 120)) == 4);
+    CHECK(port > 0);
+}

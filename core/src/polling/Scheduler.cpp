@@ -257,7 +257,7 @@ unsigned Scheduler::pollGateway(const GatewayClaim& g) {
     if (meters.empty()) return 0;
     std::unique_ptr<ByteTransport> transport;
     unsigned polled = 0;
-    for (const auto& task : meters) {
+    for (std::size_t i = 0; i < meters.size(); ++i) {
         {
             std::lock_guard lock(mutex_);
             if (stopping_) break;
@@ -267,13 +267,13 @@ unsigned Scheduler::pollGateway(const GatewayClaim& g) {
             try {
                 transport = std::make_unique<TcpTransport>(g.host, g.port, options_.connectTimeoutMs);
             } catch (const std::exception& e) {
-                // The gateway is unreachable: every due meter behind it fails the same way.
-                const bool timeout = dynamic_cast<const TransportTimeout*>(&e) != nullptr;
-                for (const auto& m : meters) pollMeter(g, m, nullptr, t), (void)timeout;
+                // The gateway is unreachable: every meter behind it not polled yet fails the same way.
                 log::warn("gateway unreachable", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
+                for (std::size_t j = i; j < meters.size(); ++j) pollMeter(g, meters[j], nullptr, t);
                 return polled;
             }
         }
+        const MeterTask& task = meters[i];
         PollReport report = pollMeter(g, task, transport.get(), t);
         ++polled;
         // After a broken dialogue the connection's state is unknown: the next meter gets a fresh one.
