@@ -496,31 +496,16 @@ template <DriverImplementation D>
 constexpr kb_plugin_descriptor makeDriverDescriptor(const char* name, const char* version, const char* configSchemaJson) noexcept
 	/// Builds the static descriptor of a driver plugin implemented by class D.
 {
-	return kb_plugin_descriptor{
-		sizeof(kb_plugin_descriptor),
-		KABINET_ABI_VERSION,
-		name,
-		version,
-		KB_PLUGIN_DRIVER,
-		configSchemaJson,
-		&detail::driverCreate<D>,
-		&detail::driverDestroy,
-		&detail::driverVtable,
-	};
+	return makeDescriptor(name, version, KB_PLUGIN_DRIVER, configSchemaJson, &detail::driverCreate<D>, &detail::driverDestroy,
+		&detail::driverVtable);
 }
 
 
 } // namespace kabinet::sdk
 
 
-#define KABINET_DRIVER_PLUGIN(DriverClass, pluginName, pluginVersion, configSchemaJson)                           \
-	extern "C" KABINET_PLUGIN_EXPORT const kb_plugin_descriptor* kabinet_plugin_entry(const kb_host_api* host) noexcept \
-	{                                                                                                                  \
-		static const kb_plugin_descriptor descriptor =                                                                 \
-			::kabinet::sdk::makeDriverDescriptor<DriverClass>(pluginName, pluginVersion, configSchemaJson);            \
-		return ::kabinet::sdk::acceptHost(host, descriptor.name) ? &descriptor : nullptr;                              \
-	}                                                                                                                  \
-	static_assert(std::is_convertible_v<decltype(&kabinet_plugin_entry), kb_plugin_entry_fn>, "entry signature")
+#define KABINET_DRIVER_PLUGIN(DriverClass, pluginName, pluginVersion, configSchemaJson) \
+	KABINET_DEFINE_PLUGIN_ENTRY((::kabinet::sdk::makeDriverDescriptor<DriverClass>(pluginName, pluginVersion, configSchemaJson)))
 	/// Defines the exported kabinet_plugin_entry of a driver plugin implemented by DriverClass. name,
 	/// version and schema must be static strings; name must equal the manifest's name.
 

@@ -513,35 +513,42 @@ inline constexpr kb_channel_vtable channelVtable{
 } // namespace detail
 
 
+constexpr kb_plugin_descriptor makeDescriptor(const char* name, const char* version, kb_plugin_kind kind,
+	const char* configSchemaJson, kb_status (*create)(const char*, void**, kb_error_buf*), void (*destroy)(void*),
+	const void* vtable) noexcept
+	/// Builds the static descriptor of a plugin of any kind (the kind's make…Descriptor fills the functions).
+{
+	return kb_plugin_descriptor{
+		sizeof(kb_plugin_descriptor), KABINET_ABI_VERSION, name, version, kind, configSchemaJson, create, destroy, vtable,
+	};
+}
+
+
 template <ChannelImplementation C>
 constexpr kb_plugin_descriptor makeChannelDescriptor(const char* name, const char* version, const char* configSchemaJson) noexcept
 	/// Builds the static descriptor of a channel plugin implemented by class C.
 {
-	return kb_plugin_descriptor{
-		sizeof(kb_plugin_descriptor),
-		KABINET_ABI_VERSION,
-		name,
-		version,
-		KB_PLUGIN_CHANNEL,
-		configSchemaJson,
-		&detail::channelCreate<C>,
-		&detail::channelDestroy,
-		&detail::channelVtable,
-	};
+	return makeDescriptor(name, version, KB_PLUGIN_CHANNEL, configSchemaJson, &detail::channelCreate<C>,
+		&detail::channelDestroy, &detail::channelVtable);
 }
 
 
 } // namespace kabinet::sdk
 
 
-#define KABINET_CHANNEL_PLUGIN(ChannelClass, pluginName, pluginVersion, configSchemaJson)                          \
+#define KABINET_DEFINE_PLUGIN_ENTRY(descriptorExpression)                                                             \
 	extern "C" KABINET_PLUGIN_EXPORT const kb_plugin_descriptor* kabinet_plugin_entry(const kb_host_api* host) noexcept \
 	{                                                                                                                  \
-		static const kb_plugin_descriptor descriptor =                                                                 \
-			::kabinet::sdk::makeChannelDescriptor<ChannelClass>(pluginName, pluginVersion, configSchemaJson);          \
+		static const kb_plugin_descriptor descriptor = descriptorExpression;                                          \
 		return ::kabinet::sdk::acceptHost(host, descriptor.name) ? &descriptor : nullptr;                              \
 	}                                                                                                                  \
 	static_assert(std::is_convertible_v<decltype(&kabinet_plugin_entry), kb_plugin_entry_fn>, "entry signature")
+	/// Defines the exported kabinet_plugin_entry returning the static descriptor the expression builds, after
+	/// the ABI handshake. The kind macros below use it.
+
+
+#define KABINET_CHANNEL_PLUGIN(ChannelClass, pluginName, pluginVersion, configSchemaJson) \
+	KABINET_DEFINE_PLUGIN_ENTRY((::kabinet::sdk::makeChannelDescriptor<ChannelClass>(pluginName, pluginVersion, configSchemaJson)))
 	/// Defines the exported kabinet_plugin_entry of a channel plugin implemented by ChannelClass
 	/// (a ChannelImplementation). name, version and schema must point to static storage (string
 	/// literals or constants); name must equal the manifest's name. Use once per library, at global
