@@ -24,20 +24,6 @@ Poco::JSON::Object::Ptr obj(const std::string& text) {
     return p.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-/// Creates a tenant admin with the CLI and returns a session cookie header for it.
-std::map<std::string, std::string> adminSession(KabinetdProcess& s, const std::string& dbUrl, const std::string& tenant) {
-    static int n = 0;
-    const std::string email = "admin" + std::to_string(++n) + "@" + tenant + ".example";
-    std::string out;
-    if (test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", tenant, "--email", email,
-                          "--database", dbUrl, "--tenants", test::sourceDir() + "/tenants", "--scripts", test::sourceDir() + "/scripts"},
-                         out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-9"}}) != 0)
-        throw std::runtime_error("create-admin failed: " + out);
-    auto r = s.request("POST", "/t/" + tenant + "/api/v1/session", R"({"login":")" + email + R"(","password":"Admin-Password-9"})");
-    const std::string cookie = r.headers["Set-Cookie"];
-    return {{"Cookie", cookie.substr(0, cookie.find(';'))}};
-}
-
 /// The server most tests share: the five seed tenants and the build's plugins.
 test::FreshDatabase& sharedDb() {
     static test::FreshDatabase db;
@@ -232,7 +218,7 @@ TEST_CASE("dictionaries and plugins are served per tenant", "[http][tenants]") {
     CHECK(obj(r.body)->getArray("items")->size() >= 30);
     requireErrorModel(s.request("GET", "/t/vges/api/v1/dictionaries/nosuch"), 404, "dictionary_not_found");
     CHECK(s.request("GET", "/t/voek/api/v1/plugins").status == 401); // tenant admins only
-    auto p = obj(s.request("GET", "/t/voek/api/v1/plugins", "", adminSession(s, sharedDb().url(), "voek")).body);
+    auto p = obj(s.request("GET", "/t/voek/api/v1/plugins", "", test::adminSession(s, sharedDb().url(), "voek")).body);
     REQUIRE(p->getArray("plugins")->size() >= 1);
     std::map<std::string, Poco::JSON::Object::Ptr> byName;
     for (std::size_t i = 0; i < p->getArray("plugins")->size(); ++i) {
@@ -323,7 +309,7 @@ TEST_CASE("incompatible and broken plugins are refused with a clear reason; the 
     REQUIRE(health->getArray("plugins")->size() == 2);
     CHECK(health->getArray("plugins")->getElement<std::string>(0) == "connector"); // a fake connector (a supplier)
     CHECK(health->getArray("plugins")->getElement<std::string>(1) == "good");
-    auto list = obj(s.request("GET", "/t/voek/api/v1/plugins", "", adminSession(s, db.url(), "voek")).body);
+    auto list = obj(s.request("GET", "/t/voek/api/v1/plugins", "", test::adminSession(s, db.url(), "voek")).body);
     std::map<std::string, std::string> failed;
     for (const auto& f : *list->getArray("failed")) {
         auto o = f.extract<Poco::JSON::Object::Ptr>();

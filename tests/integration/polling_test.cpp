@@ -20,6 +20,9 @@
 #include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -337,6 +340,28 @@ TEST_CASE("polling: kabinetd polls its meters and resumes after a restart", "[po
     {
         test::KabinetdProcess d(f.fresh.url(), args);
         CHECK(waitPolled(2) == 2);
+        // The tenant's operators see the polled meters with their jobs (never their passwords); another
+        // tenant's see none of them; a consumer's session is refused.
+        auto voek = test::adminSession(d, f.fresh.url(), "voek");
+        auto r = d.request("GET", "/t/voek/api/v1/operator/polling", "", voek);
+        REQUIRE(r.status == 200);
+        auto status = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+        REQUIRE(status->getArray("meters")->size() == 2);
+        for (const auto& m : *status->getArray("meters")) {
+            auto meter = m.extract<Poco::JSON::Object::Ptr>();
+            CHECK(meter->getValue<std::string>("driver") == "mercury");
+            CHECK(meter->getArray("jobs")->size() == 2);
+            for (const auto& j : *meter->getArray("jobs")) CHECK(j.extract<Poco::JSON::Object::Ptr>()->getValue<long long>("attempts") == 0);
+        }
+        CHECK(status->getArray("gateways")->size() == 1);
+        CHECK(r.body.find("111111") == std::string::npos);
+        CHECK(r.body.find("password") == std::string::npos);
+        auto sigma = test::adminSession(d, f.fresh.url(), "sigma");
+        auto other = d.request("GET", "/t/sigma/api/v1/operator/polling", "", sigma);
+        REQUIRE(other.status == 200);
+        CHECK(Poco::JSON::Parser().parse(other.body).extract<Poco::JSON::Object::Ptr>()->getArray("meters")->size() == 0);
+        CHECK(d.request("GET", "/t/voek/api/v1/operator/polling").status == 401);
+        CHECK(d.request("GET", "/t/voek/api/v1/operator/polling", "", sigma).status != 200);
         CHECK(d.terminate() == 0);
         CHECK(d.logs().find("\"meter polled\"") != std::string::npos);
     }

@@ -1,5 +1,7 @@
 #include "KabinetdProcess.h"
 
+#include <atomic>
+
 #include "TestContext.h"
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -185,6 +187,19 @@ std::string KabinetdProcess::logs() const {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+std::map<std::string, std::string> adminSession(KabinetdProcess& s, const std::string& dbUrl, const std::string& tenant) {
+    static std::atomic<int> n{0};
+    const std::string email = "admin" + std::to_string(++n) + "-" + std::to_string(::getpid()) + "@" + tenant + ".example";
+    std::string out;
+    if (runProgram({binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", tenant, "--email", email, "--database", dbUrl,
+                    "--tenants", sourceDir() + "/tenants", "--scripts", sourceDir() + "/scripts"},
+                   out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-9"}}) != 0)
+        throw std::runtime_error("create-admin failed: " + out);
+    auto r = s.request("POST", "/t/" + tenant + "/api/v1/session", R"({"login":")" + email + R"(","password":"Admin-Password-9"})");
+    const std::string cookie = r.headers["Set-Cookie"];
+    return {{"Cookie", cookie.substr(0, cookie.find(';'))}};
 }
 
 } // namespace kabinet::test

@@ -57,4 +57,8 @@ private:
 /// Starts a program with arguments; returns its exit code and what it printed (stdout+stderr).
 int runProgram(const std::vector<std::string>& argv, std::string& output, const std::map<std::string, std::string>& env = {});
 
+/// Creates a tenant administrator with the `kabinet` CLI (a new e-mail each call), logs in at `server` and
+/// returns the Cookie header of the session.
+std::map<std::string, std::string> adminSession(KabinetdProcess& server, const std::string& dbUrl, const std::string& tenant);
+
 } // namespace kabinet::test

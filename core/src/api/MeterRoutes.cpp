@@ -5,6 +5,7 @@
 #include "meters/MeterData.h"
 #include "util/Files.h"
 #include "meters/MeterService.h"
+#include "polling/PollStore.h"
 #include "util/Crypto.h"
 #include "server/Services.h"
 #include "util/Error.h"
@@ -161,6 +162,9 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("POST", "/api/v1/meters/virtual", true, Access::User, [&s](Request& q) {
         return json(201, s.meters->createVirtualMeter(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>()));
     });
+    // Meter polling as the operators see it: gateways, polled meters with their jobs and errors, notifications.
+    r.add("GET", "/api/v1/operator/polling", true, Access::Operator,
+          [&s](Request& q) { return json(200, PollStore(*s.db, "api").status(q.tenant->id())); });
     r.add("GET", "/api/v1/operator/manual-readings", true, Access::Operator,
           [&s](Request& q) { return json(200, s.meters->pendingReadings(*q.tenant, query(q)["state"])); });
     r.add("POST", "/api/v1/operator/manual-readings/{id}/approve", true, Access::Operator, [&s](Request& q) {

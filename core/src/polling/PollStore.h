@@ -3,6 +3,8 @@
 /// gateway leases shared by several kabinetd instances, the cursors polling resumes from, and the log.
 #include "polling/PollingRules.h"
 
+#include <Poco/JSON/Object.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +74,11 @@ public:
     void finish(const std::string& tenantId, const std::string& meterId, const std::vector<JobOutcome>& jobs,
                 const PollLogRow& log, const std::optional<std::string>& firmware, const std::optional<long long>& clockDrift,
                 long long now);
+
+    /// What the tenant's operators see of polling: gateways (with their leases), every linked meter with its
+    /// jobs (next run, failures in a row, last success, last error and its kind) and the latest notification
+    /// records. Meter settings (passwords) are never included.
+    Poco::JSON::Object::Ptr status(const std::string& tenantId, unsigned notificationLimit = 50);
 
     const std::string& owner() const { return owner_; }
 

@@ -16,6 +16,7 @@ export function operatorPages(tenant) {
   return [
     hasModule(tenant, 'manual_readings') ? { path: 'operator/readings', label: 'Показания на проверке' } : null,
     { path: 'operator/consumers', label: 'Потребители и доступ' },
+    { path: 'operator/polling', label: 'Опрос приборов учёта' },
   ].filter(Boolean);
 }
 
@@ -82,6 +83,8 @@ export async function render(ctx) {
         : pending
           ? `${pending} ${plural(pending, ['показание ждёт', 'показания ждут', 'показаний ждут'])} решения.`
           : 'Новых показаний на проверке нет.';
+    } else if (p.path === 'operator/polling') {
+      text = 'Приборы учёта на автоматическом опросе: последние успешные опросы, ошибки связи и уведомления о вмешательстве.';
     } else {
       text = 'Поиск потребителей, их доступ к лицевым счетам, договорам и точкам учёта: открыть или закрыть.';
     }
