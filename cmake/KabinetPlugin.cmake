@@ -1,8 +1,11 @@
-# kabinet_add_plugin(<name> SOURCES <files...> [LIBS <libs...>])
+# kabinet_add_plugin(<name> SOURCES <files...> [LIBS <libs...>] [MANIFEST_HEADER <header> MANIFEST_PREFIX <PREFIX>])
 # Builds a plugin as a MODULE library named kabinet-<name>.so and stages it with the manifest.json of
-# its source folder into ${KABINET_PLUGIN_OUT}/<name>/, the layout kabinetd scans (--plugins).
+# its source folder into ${KABINET_PLUGIN_OUT}/<name>/, the layout kabinetd scans (--plugins). The plugin's
+# src/ is on its include path; everything but the entry stays inside the library (hidden visibility, no
+# undefined symbols, static libraries' symbols not exported). With MANIFEST_HEADER, the descriptor's
+# strings are generated from the manifest (kabinet_plugin_manifest below).
 function(kabinet_add_plugin name)
-  cmake_parse_arguments(P "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(P "" "MANIFEST_HEADER;MANIFEST_PREFIX" "SOURCES;LIBS" ${ARGN})
   set(target kabinet-plugin-${name})
   add_library(${target} MODULE ${P_SOURCES})
   set_target_properties(${target} PROPERTIES
@@ -12,9 +15,13 @@ function(kabinet_add_plugin name)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${KABINET_PLUGIN_OUT}/${name})
-  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/core/include)
+  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/core/include ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(${target} PRIVATE ${P_LIBS})
+  target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,--exclude-libs,ALL)
   configure_file(${CMAKE_CURRENT_SOURCE_DIR}/manifest.json ${KABINET_PLUGIN_OUT}/${name}/manifest.json COPYONLY)
+  if(P_MANIFEST_HEADER)
+    kabinet_plugin_manifest(${target} ${P_MANIFEST_HEADER} ${P_MANIFEST_PREFIX})
+  endif()
 endfunction()
 
 # kabinet_add_decoders(<prefix> DECODERS <d...> SOURCES <codec sources...>)
