@@ -44,14 +44,15 @@ const char* kTenant = "voek";
 struct Protocol {
     std::string sim, driver;
     double energyResolution, intervalResolution;
+    unsigned long long serialBase; ///< the serials of this protocol's simulated meters start here
     std::string settings(const sim::MeterConfig& c) const { return simulatedMeterSettings(driver, c.address, c.serial); }
 };
 
 const std::vector<Protocol>& protocols() {
     static const std::vector<Protocol> p = {
-        {"mercury", "mercury", 0.001, 0.002},
-        {"iec", "iec62056-21", 0.01, 0.002},
-        {"dlms", "dlms", 0.001, 0.001},
+        {"mercury", "mercury", 0.001, 0.002, 41000000},
+        {"iec", "iec62056-21", 0.01, 0.002, 9000000000},
+        {"dlms", "dlms", 0.001, 0.001, 2300000000},
     };
     return p;
 }
@@ -126,12 +127,12 @@ struct Fixture {
     }
 };
 
-std::vector<sim::MeterConfig> meters(unsigned count, unsigned seedBase, const std::string& serialBase, long long installedAt) {
+std::vector<sim::MeterConfig> meters(unsigned count, unsigned seedBase, unsigned long long serialBase, long long installedAt) {
     std::vector<sim::MeterConfig> out;
     for (unsigned i = 0; i < count; ++i) {
         sim::MeterConfig c;
         c.address = 17 + i;
-        c.serial = std::to_string(std::stoull(serialBase) + i);
+        c.serial = std::to_string(serialBase + i);
         c.seed = seedBase + i;
         c.installedAt = installedAt;
         out.push_back(c);
@@ -207,7 +208,7 @@ TEST_CASE("polling: each driver's readings are stored as its simulated meters ho
             // The simulated meters live an hour behind the real clock, so that time can move on for them later.
             const long long t = (now() / 60) * 60 - 3600;
             sim::freezeTime(t);
-            sim::Gateway gw(p.sim, meters(2, 11, p.sim == "mercury" ? "41000100" : p.sim == "iec" ? "9000000100" : "2300000100",
+            sim::Gateway gw(p.sim, meters(2, 11, p.serialBase + 100,
                                           t - 30 * 86400));
             const auto ids = f.attach(gw, p, "gw-" + p.sim);
             Scheduler scheduler(f.db, f.tenants, f.plugins, options("a"));
@@ -256,7 +257,7 @@ TEST_CASE("polling: every fault of every driver ends in a logged error and a ret
                     const long long t = (now() / 60) * 60;
                     sim::freezeTime(t);
                     const long long polledAt = now();
-                    sim::Gateway gw(p.sim, meters(2, 21, p.sim == "mercury" ? "41000200" : p.sim == "iec" ? "9000000200" : "2300000200",
+                    sim::Gateway gw(p.sim, meters(2, 21, p.serialBase + 200,
                                                   t - 10 * 86400));
                     const auto ids = f.attach(gw, p, "gw-f");
                     gw.bus().meters[0]->setFault({fault, after, UINT_MAX});
@@ -303,7 +304,7 @@ TEST_CASE("polling: two instances share the gateways, one dialogue per bus", "[p
     std::vector<std::unique_ptr<sim::Gateway>> gws;
     std::vector<std::string> ids;
     for (unsigned g = 0; g < 4; ++g) {
-        gws.push_back(std::make_unique<sim::Gateway>(p.sim, meters(3, 40 + g * 3, std::to_string(41000300 + g * 10), t - 10 * 86400)));
+        gws.push_back(std::make_unique<sim::Gateway>(p.sim, meters(3, 40 + g * 3, p.serialBase + 300 + g * 10, t - 10 * 86400)));
         for (auto& id : f.attach(*gws.back(), p, "gw-" + std::to_string(g))) ids.push_back(id);
     }
     Database db2(f.fresh.url(), 4);
@@ -328,7 +329,7 @@ TEST_CASE("polling: two instances share the gateways, one dialogue per bus", "[p
 TEST_CASE("polling: kabinetd polls its meters and resumes after a restart", "[polling][kabinetd]") {
     Fixture f;
     const auto& p = protocols().front();
-    sim::Gateway gw(p.sim, meters(2, 60, "41000400", now() - 10 * 86400));
+    sim::Gateway gw(p.sim, meters(2, 60, p.serialBase + 400, now() - 10 * 86400));
     const auto ids = f.attach(gw, p, "gw-d");
     const std::vector<std::string> args = {"--poll-tick-ms", "100", "--poll-sessions", "2", "--drivers", R"({"mercury": {"timeout_ms": 300}})"};
     auto waitPolled = [&](long long wanted) {
@@ -384,7 +385,7 @@ TEST_CASE("polling: an unreachable gateway fails its meters with a transport err
     unsigned port = 0;
     std::vector<std::string> ids;
     {
-        sim::Gateway gw(p.sim, meters(2, 80, "41000500", now() - 10 * 86400));
+        sim::Gateway gw(p.sim, meters(2, 80, p.serialBase + 500, now() - 10 * 86400));
         port = gw.port();
         ids = f.attach(gw, p, "gw-gone");
     } // the gateway is gone: nothing listens on its port any more

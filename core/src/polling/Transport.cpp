@@ -90,7 +90,6 @@ void TcpTransport::write(const std::uint8_t* data, std::size_t length, std::uint
             throw TransportFailure("write to " + description_ + " failed: " + e.displayText());
         }
     }
-    bytesOut += length;
 }
 
 std::size_t TcpTransport::read(std::uint8_t* data, std::size_t capacity, std::uint32_t timeoutMs) {
@@ -99,7 +98,6 @@ std::size_t TcpTransport::read(std::uint8_t* data, std::size_t capacity, std::ui
             throw TransportTimeout("no answer from " + description_ + " within " + std::to_string(timeoutMs) + " ms");
         const int n = impl_->socket.receiveBytes(data, static_cast<int>(capacity));
         if (n <= 0) throw TransportFailure("connection to " + description_ + " closed by the peer");
-        bytesIn += static_cast<std::uint64_t>(n);
         return static_cast<std::size_t>(n);
     } catch (const Poco::Exception& e) {
         throw TransportFailure("read from " + description_ + " failed: " + e.displayText());

@@ -34,8 +34,6 @@ public:
     virtual void discardInput() = 0;
     /// "tcp host:port".
     virtual const std::string& description() const = 0;
-    /// Bytes written and read so far (for metrics and benchmarks).
-    std::uint64_t bytesOut = 0, bytesIn = 0;
 
     /// The C view handed to driver plugins; valid while this object lives.
     const kb_transport* abi();

@@ -146,12 +146,6 @@ Meter* Bus::byAddress(unsigned address) const {
     return nullptr;
 }
 
-Meter* Bus::bySerial(const std::string& serial) const {
-    for (auto& m : meters)
-        if (m->model.config().serial == serial) return m.get();
-    return nullptr;
-}
-
 std::unique_ptr<ProtocolHandler> makeHandler(const std::string& protocol) {
     if (protocol == "mercury") return makeMercuryHandler();
     if (protocol == "iec") return makeIecHandler();

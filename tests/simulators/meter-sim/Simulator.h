@@ -92,7 +92,6 @@ private:
 struct Bus {
     std::vector<std::unique_ptr<Meter>> meters;
     Meter* byAddress(unsigned address) const;
-    Meter* bySerial(const std::string& serial) const;
 };
 
 /// A protocol: serves one connection until it closes (throws ConnectionClosed) or the simulator stops.
