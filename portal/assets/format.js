@@ -209,3 +209,35 @@ export function formatLongDate(iso) {
   if (!m) return textOrDash(iso);
   return `${Number(m[3])} ${MONTHS_GENITIVE[Number(m[2]) - 1]} ${m[1]}`;
 }
+
+// ---------------------------------------------------------------------------
+// Identifiers, as people write them
+
+function digitsOf(v) {
+  return String(v ?? '').replace(/\D/g, '');
+}
+
+/** СНИЛС as «118-452-306 44»; anything that is not 11 digits is returned as given. */
+export function formatSnils(v) {
+  const d = digitsOf(v);
+  if (d.length !== 11) return textOrDash(v);
+  return `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6, 9)} ${d.slice(9)}`;
+}
+
+/** A Russian mobile number as «+7 (916) 123-45-67» (from +7…, 8… or 10 digits); others as given. */
+export function formatPhone(v) {
+  let d = digitsOf(v);
+  if (d.length === 11 && (d[0] === '7' || d[0] === '8')) d = d.slice(1);
+  if (d.length !== 10) return textOrDash(v);
+  return `+7\u00a0(${d.slice(0, 3)})\u00a0${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+}
+
+/**
+ * A login or identifier by its kind ("snils", "phone", "email", "ogrn", "ogrnip", "inn", "account", …):
+ * СНИЛС and phones formatted, the rest as given; «—» when empty.
+ */
+export function formatIdentifier(kind, v) {
+  if (kind === 'snils') return formatSnils(v);
+  if (kind === 'phone') return formatPhone(v);
+  return textOrDash(v);
+}
