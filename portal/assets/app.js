@@ -28,6 +28,7 @@ export const ROUTES = [
   { path: 'operator/readings', name: 'operator-readings', auth: true, load: () => import('./pages/operator-readings.js') },
   { path: 'operator/consumers', name: 'operator-consumers', auth: true, load: () => import('./pages/operator-consumers.js') },
   { path: 'operator/polling', name: 'operator-polling', auth: true, load: () => import('./pages/operator-polling.js') },
+  { path: 'operator/audit', name: 'operator-audit', auth: true, load: () => import('./pages/operator-audit.js') },
 ];
 
 const NOT_FOUND = { path: '*', name: 'not-found', load: () => import('./pages/not-found.js') };

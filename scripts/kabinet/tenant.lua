@@ -118,19 +118,26 @@ local POLICY_KEYS = set_of {
 local CONSENT_KEYS = set_of { "id", "title", "label", "version", "text", "required", "implicit", "error" }
 local BRANDING_KEYS = set_of { "primary", "accent", "logo" }
 local IDENTITY_KEYS = set_of {
-  "email_field", "phone_field", "lockout", "session", "registration_message",
+  "email_field", "phone_field", "lockout", "guessing", "session", "registration_message",
   "post_registration", "force_second_factor",
 }
 local SWITCH_KEYS = set_of { "id", "label", "default" }
 local MAIL_TEMPLATE_KEYS = set_of { "subject", "text", "html" }
 
---- Limits of login throttling and sessions: defaults, and the range a
--- tenant may set in `identity.lockout` / `identity.session`.
+--- Limits of login throttling, of guessing access identifiers and of
+-- sessions: defaults, and the range a tenant may set in `identity.lockout`
+-- / `identity.guessing` / `identity.session`. This table is the one place
+-- of these bounds: the core takes what identity() returns as it is.
 M.IDENTITY_LIMITS = {
   lockout = {
     max_failures = { default = 5, min = 1, max = 100 },     -- failed logins ...
     window_minutes = { default = 15, min = 1, max = 1440 }, -- ... within this window
     lock_minutes = { default = 15, min = 1, max = 10080 },  -- lock the login for this long
+  },
+  guessing = { -- personal account and contract numbers tried by one user
+    max_failures = { default = 10, min = 1, max = 100 },    -- numbers not found ...
+    window_minutes = { default = 60, min = 1, max = 1440 }, -- ... within this window
+    lock_minutes = { default = 60, min = 1, max = 10080 },  -- lock the user's guessing this long
   },
   session = {
     hours = { default = 12, min = 1, max = 720 },           -- a session without "remember me"
@@ -655,7 +662,7 @@ local function check_identity(add, id, kind_ids)
       add("identity." .. k, "ожидается имя поля")
     end
   end
-  for _, group in ipairs { "lockout", "session" } do
+  for _, group in ipairs { "lockout", "guessing", "session" } do
     local t, limits = id[group], M.IDENTITY_LIMITS[group]
     if t ~= nil then
       if type(t) ~= "table" then
@@ -1156,10 +1163,25 @@ local NORMALIZE = {
 }
 NORMALIZE.street = NORMALIZE.select
 
--- Normalises the value of one field, including list membership.
+-- Lower case of Latin and Cyrillic letters (a login is one account however
+-- it is typed: "PETROV.DEMO" is "petrov.demo").
+local function fold_case(s)
+  local out = {}
+  for _, c in utf8.codes(s) do
+    if c >= 0x41 and c <= 0x5A then c = c + 0x20
+    elseif c >= 0x410 and c <= 0x42F then c = c + 0x20
+    elseif c == 0x401 then c = 0x451 end
+    out[#out + 1] = utf8.char(c)
+  end
+  return table.concat(out)
+end
+
+-- Normalises the value of one field, including list membership. Text login
+-- identifiers are case-folded, in registration and login alike.
 local function field_value(model, f, raw)
   local v, err = NORMALIZE[f.type](raw, f, model)
   if v == nil then return nil, err end
+  if f.login and (f.type == "text" or f.type == "textarea") and type(v) == "string" then v = fold_case(v) end
   local items = choices(model, f)
   if items then
     for _, item in ipairs(items) do
@@ -1504,7 +1526,7 @@ end
 -- identity, validate_password
 ---------------------------------------------------------------------------
 
--- Integer settings of one group (lockout, session): the tenant's or defaults.
+-- Integer settings of one group (lockout, guessing, session): the tenant's or defaults.
 local function limits_of(decl, group)
   local own = type(decl[group]) == "table" and decl[group] or {}
   local out = {}
@@ -1524,6 +1546,7 @@ end
 --   email_field = "email", phone_field = "phone",
 --   login = {<kind id> = <login field name>},
 --   lockout = {max_failures, window_minutes, lock_minutes},
+--   guessing = {max_failures, window_minutes, lock_minutes},
 --   session = {hours, remember_days},
 --   registration_message = "<shown in the answer to the registration>",
 --   post_registration = {<kind id> = "<what to do next>"},  -- kinds with one
@@ -1556,6 +1579,7 @@ function M.identity(T)
     phone_field = identity_field(T, "phone_field", "phone"),
     login = login,
     lockout = limits_of(decl, "lockout"),
+    guessing = limits_of(decl, "guessing"),
     session = limits_of(decl, "session"),
     registration_message = done,
     post_registration = post,

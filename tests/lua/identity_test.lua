@@ -96,6 +96,9 @@ case("поля e-mail, телефона и логина; лимиты по ум�
     eq(idn.lockout.max_failures, 5, id)
     eq(idn.lockout.window_minutes, 15, id)
     eq(idn.lockout.lock_minutes, 15, id)
+    eq(idn.guessing.max_failures, 10, id)
+    eq(idn.guessing.window_minutes, 60, id)
+    eq(idn.guessing.lock_minutes, 60, id)
     eq(idn.session.hours, 12, id)
     eq(idn.session.remember_days, 30, id)
   end
@@ -170,8 +173,9 @@ case("свои настройки арендатора", function()
   T.second_factor = "sms"
   T.identity = {
     email_field = "email",
-    lockout = { max_failures = 3, lock_minutes = 60 },
-    session = { hours = 8, remember_days = 0 },
+    lockout = { max_failures = 3, lock_minutes = 5000 },
+    guessing = { max_failures = 4 },
+    session = { hours = 500, remember_days = 0 },
     registration_message = "Проверьте почту.",
     post_registration = { legal_entity = "Подтвердите организацию." },
     force_second_factor = { "tenant-admin" },
@@ -183,8 +187,10 @@ case("свои настройки арендатора", function()
   eq(table.concat(idn.second_factor.forced_roles, ","), "tenant-admin")
   eq(idn.lockout.max_failures, 3)
   eq(idn.lockout.window_minutes, 15, "не заданное — по умолчанию")
-  eq(idn.lockout.lock_minutes, 60)
-  eq(idn.session.hours, 8)
+  eq(idn.lockout.lock_minutes, 5000, "до 10080 минут: ядро берёт как есть")
+  eq(idn.guessing.max_failures, 4)
+  eq(idn.guessing.lock_minutes, 60, "не заданное — по умолчанию")
+  eq(idn.session.hours, 500)
   eq(idn.session.remember_days, 0)
   eq(idn.registration_message, "Проверьте почту.")
   eq(idn.post_registration.legal_entity, "Подтвердите организацию.")
@@ -219,7 +225,8 @@ case("check: ключи и значения identity", function()
   local T = sample()
   T.confirmations = {}
   T.identity = {
-    lockout = { max_failures = 0, window_minutes = 1.5, forever = true },
+    lockout = { max_failures = 0, window_minutes = 1.5, lock_minutes = 20000, forever = true },
+    guessing = { max_failures = 101 },
     session = { hours = 10000, remember_days = -1 },
     registration_message = "",
     post_registration = { nobody = "Привет", individual = 42 },
@@ -231,6 +238,8 @@ case("check: ключи и значения identity", function()
   reports(T, "identity.lockout.forever: неизвестный ключ")
   reports(T, "identity.lockout.max_failures: ожидается целое число от 1 до 100")
   reports(T, "identity.lockout.window_minutes: ожидается целое число")
+  reports(T, "identity.lockout.lock_minutes: ожидается целое число от 1 до 10080")
+  reports(T, "identity.guessing.max_failures: ожидается целое число от 1 до 100")
   reports(T, "identity.session.hours: ожидается целое число от 1 до 720")
   reports(T, "identity.session.remember_days: ожидается целое число от 0 до 365")
   reports(T, "identity.registration_message: ожидается непустая строка")

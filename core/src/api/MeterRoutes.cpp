@@ -114,7 +114,7 @@ std::string field(Request& q, const char* key) {
 void registerMeterRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/access", true, Access::User, [&s](Request& q) { return json(200, s.meters->access(*q.tenant, *q.session)); });
     r.add("POST", "/api/v1/access/accounts", true, Access::User,
-          [&s](Request& q) { return json(201, s.meters->addAccount(*q.tenant, *q.session, field(q, "number"))); });
+          [&s](Request& q) { return json(201, s.meters->addAccount(*q.tenant, *q.session, field(q, "number"), q.clientAddress)); });
     r.add("DELETE", "/api/v1/access/accounts/{id}", true, Access::User, [&s](Request& q) {
         s.meters->removeAccount(*q.tenant, *q.session, q.params["id"]);
         Response resp;
@@ -123,7 +123,7 @@ void registerMeterRoutes(Router& r, Services& s) {
     });
     r.add("POST", "/api/v1/access/ogrn", true, Access::User, [&s](Request& q) { return json(200, s.meters->checkOgrn(*q.tenant, *q.session)); });
     r.add("POST", "/api/v1/access/ogrn/confirm", true, Access::User,
-          [&s](Request& q) { return json(200, s.meters->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"))); });
+          [&s](Request& q) { return json(200, s.meters->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"), q.clientAddress)); });
     r.add("POST", "/api/v1/access/supplier", true, Access::User, [&s](Request& q) {
         return json(201, s.meters->linkSupplier(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), s.connectors));
     });

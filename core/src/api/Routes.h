@@ -12,6 +12,7 @@ void registerSystemRoutes(Router& r, Services& s);   ///< /healthz, /metrics
 void registerTenantRoutes(Router& r, Services& s);   ///< tenant profile, forms, dictionaries, plugins
 void registerIdentityRoutes(Router& r, Services& s); ///< registration, sessions, profile, staff (docs/API.md)
 void registerMeterRoutes(Router& r, Services& s);    ///< access to metering points, meter data, operator grants
+void registerAuditRoutes(Router& r, Services& s);    ///< the operators' audit log
 
 /// All of the above.
 inline void registerAllRoutes(Router& r, Services& s) {
@@ -19,6 +20,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerTenantRoutes(r, s);
     registerIdentityRoutes(r, s);
     registerMeterRoutes(r, s);
+    registerAuditRoutes(r, s);
 }
 
 /// "public", "user", "operator", "tenant-admin" or "platform-admin".

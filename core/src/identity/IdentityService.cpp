@@ -3,8 +3,10 @@
 #include "api/FormInput.h"
 #include "config/Config.h"
 #include "identity/PasswordHasher.h"
+#include "identity/Throttle.h"
 #include "identity/Totp.h"
 #include "lua/LuaJson.h"
+#include "lua/LuaState.h"
 #include "notify/Outbox.h"
 #include "storage/Database.h"
 #include "storage/RowValues.h"
@@ -86,8 +88,8 @@ struct Settings {
     std::vector<std::string> offered;
     std::vector<std::string> forcedRoles;
     std::string emailField = "email", phoneField = "phone";
-    int maxFailures = 5, windowMinutes = 15, lockMinutes = 15;
-    int sessionHours = 12, rememberDays = 30;
+    int maxFailures = 0, windowMinutes = 0, lockMinutes = 0;
+    int sessionHours = 0, rememberDays = 0; ///< rememberDays 0: «remember me» is off
     std::string registrationMessage;
     JsonObject postRegistration;
 
@@ -99,13 +101,15 @@ struct Settings {
         forcedRoles = strings(sf, "forced_roles");
         if (!str(id, "email_field").empty()) emailField = str(id, "email_field");
         if (!str(id, "phone_field").empty()) phoneField = str(id, "phone_field");
-        auto lock = id->has("lockout") ? obj(id->get("lockout")) : JsonObject();
-        maxFailures = std::clamp(number(lock, "max_failures", 5), 1, 100);
-        windowMinutes = std::clamp(number(lock, "window_minutes", 15), 1, 1440);
-        lockMinutes = std::clamp(number(lock, "lock_minutes", 15), 1, 1440);
+        // The tenant library checked these against its bounds and filled in its defaults: taken as they are.
+        const auto lockout = ThrottleLimits::of(t, "lockout");
+        maxFailures = lockout.maxFailures;
+        windowMinutes = lockout.windowMinutes;
+        lockMinutes = lockout.lockMinutes;
         auto sess = id->has("session") ? obj(id->get("session")) : JsonObject();
-        sessionHours = std::clamp(number(sess, "hours", 12), 1, 24 * 7);
-        rememberDays = std::clamp(number(sess, "remember_days", 30), 1, 365);
+        sessionHours = number(sess, "hours", -1);
+        rememberDays = number(sess, "remember_days", -1);
+        if (sessionHours < 0 || rememberDays < 0) throw LuaError("tenant '" + t.id() + "': identity().session is incomplete");
         registrationMessage = str(id, "registration_message");
         postRegistration = id->has("post_registration") ? obj(id->get("post_registration")) : JsonObject();
     }
@@ -193,6 +197,13 @@ void markUsed(soci::session& s, const std::string& tenant, const std::string& ha
     s << "UPDATE tokens SET used_at = :n WHERE tenant_id = :t AND token_hash = :h", soci::use(t), soci::use(tenant), soci::use(hash);
 }
 
+/// Ends every outstanding password-reset link of the user (marks it used).
+void endResetLinks(soci::session& s, const std::string& tenant, const std::string& userId) {
+    const long long t = now();
+    s << "UPDATE tokens SET used_at = :n WHERE tenant_id = :t AND user_id = :u AND purpose = 'password_reset' AND used_at IS NULL",
+        soci::use(t), soci::use(tenant), soci::use(userId);
+}
+
 /// Seconds since the newest token of a purpose for the user was made (large when none).
 long long sinceLast(soci::session& s, const std::string& tenant, const std::string& userId, const std::string& purpose) {
     long long newest = 0;
@@ -276,45 +287,7 @@ bool checkCode(soci::session& s, const std::string& tenant, const std::string& h
     return false;
 }
 
-// ---- throttling -----------------------------------------------------------------------------------
-
-/// Seconds an account or address must still wait, 0 when free; `known` tells whether failures are on record.
-long long lockedFor(soci::session& s, const std::string& tenant, const std::string& key, bool* known = nullptr) {
-    long long until = 0;
-    s << "SELECT locked_until FROM login_throttle WHERE tenant_id = :t AND throttle_key = :k", soci::use(tenant),
-        soci::use(key), soci::into(until);
-    if (known) *known = s.got_data();
-    if (!s.got_data()) return 0;
-    return std::max(0LL, until - now());
-}
-
-/// Counts a failure: from the third (or max/2-th) on, a growing delay (1 s, 2 s, 4 s … ≤ 60 s); at `max`
-/// failures within the window, a lockout of `lockSeconds`.
-void countFailure(soci::session& s, const std::string& tenant, const std::string& key, int max, long long windowSeconds,
-                  long long lockSeconds) {
-    const long long t = now();
-    int failures = 0;
-    long long windowStart = t;
-    s << "SELECT failures, window_start FROM login_throttle WHERE tenant_id = :t AND throttle_key = :k", soci::use(tenant),
-        soci::use(key), soci::into(failures), soci::into(windowStart);
-    if (!s.got_data() || windowStart < t - windowSeconds) {
-        failures = 0;
-        windowStart = t;
-    }
-    ++failures;
-    long long until = 0;
-    const int delayFrom = std::max(3, max / 2);
-    if (failures >= max) until = t + lockSeconds;
-    else if (failures >= delayFrom) until = t + std::min<long long>(60, 1LL << std::min(failures - delayFrom, 6));
-    s << "INSERT INTO login_throttle (tenant_id, throttle_key, failures, window_start, locked_until) VALUES (:t, :k, :f, :w, :l) "
-         "ON CONFLICT (tenant_id, throttle_key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, "
-         "locked_until = excluded.locked_until",
-        soci::use(tenant), soci::use(key), soci::use(failures), soci::use(windowStart), soci::use(until);
-}
-
-void clearFailures(soci::session& s, const std::string& tenant, const std::string& key) {
-    s << "DELETE FROM login_throttle WHERE tenant_id = :t AND throttle_key = :k", soci::use(tenant), soci::use(key);
-}
+// ---- throttling (identity/Throttle) ------------------------------------------------------------------
 
 Error throttled(long long wait) {
     Error e(429, "too_many_attempts", "Слишком много неудачных попыток входа. Повторите через " + std::to_string(wait) + " с");
@@ -551,11 +524,11 @@ namespace {
 LoginResult newSession(Database& db, const Tenant& t, const Settings& st, const User& u, bool remember, const std::string& client) {
     LoginResult r;
     r.token = crypto::randomToken(32);
-    r.remember = remember;
-    r.maxAgeSeconds = remember ? st.rememberDays * 86400LL : st.sessionHours * 3600LL;
+    r.remember = remember && st.rememberDays > 0; // remember_days 0 switches «remember me» off
+    r.maxAgeSeconds = r.remember ? st.rememberDays * 86400LL : st.sessionHours * 3600LL;
     const std::string h = hashToken(r.token);
     const long long n = now(), exp = n + r.maxAgeSeconds;
-    const int rem = remember ? 1 : 0;
+    const int rem = r.remember ? 1 : 0;
     db.transaction([&](soci::session& s) {
         s << "INSERT INTO sessions (tenant_id, token_hash, user_id, remember, created_at, expires_at, client_address) "
              "VALUES (:t, :h, :u, :r, :c, :e, :a)",
@@ -579,31 +552,34 @@ LoginResult IdentityService::login(Tenant& t, const JsonObject& body, const std:
     if (rawLogin.size() > 256) missing["login"] = "Слишком длинный логин";
     if (!missing.empty()) throw Unprocessable(missing);
     const Settings st(t);
+    // Normalised once (the tenant library folds the case of text logins): the throttle and the lookup use
+    // the same value, so no spelling of a login escapes its lock.
     std::string normalized = t.normalizeLogin(kind, rawLogin);
     if (normalized.empty()) normalized = Poco::toLower(Poco::trim(rawLogin));
     const std::string accountKey = "account:" + crypto::sha256Hex(normalized).substr(0, 32);
     const std::string addressKey = "address:" + client;
-    long long wait = 0;
-    bool failuresOnRecord = false;
+    // The attempt is reserved (checked and counted) before the password is verified: concurrent attempts
+    // cannot get past the policy. Accounts are locked; an address (maybe a whole NAT) is only slowed down.
+    Throttle throttle(db_, t.id());
+    const auto reservation = throttle.reserve({{accountKey, ThrottlePolicy::lockable(st.maxFailures, st.windowMinutes, st.lockMinutes)},
+                                               {addressKey, ThrottlePolicy::slowOnly(st.maxFailures, st.windowMinutes)}});
+    if (reservation.waitSeconds) throw throttled(reservation.waitSeconds);
     std::optional<User> u;
-    db_.read([&](soci::session& s) {
-        wait = std::max(lockedFor(s, t.id(), accountKey, &failuresOnRecord), lockedFor(s, t.id(), addressKey));
-        if (!wait) {
-            u = loadUser(s, t.id(), "login", normalized);
-            if (!u) u = loadUser(s, t.id(), "login", Poco::toLower(Poco::trim(rawLogin)));
-        }
-    });
-    if (wait) throw throttled(wait);
-    const bool ok = u ? hasher_.verify(password, u->passwordHash) : (hasher_.verifyDummy(password), false);
-    if (!ok) {
-        db_.transaction([&](soci::session& s) {
-            countFailure(s, t.id(), accountKey, st.maxFailures, st.windowMinutes * 60LL, st.lockMinutes * 60LL);
-            countFailure(s, t.id(), addressKey, st.maxFailures * 10, st.windowMinutes * 60LL, st.lockMinutes * 60LL);
-        });
+    bool ok = false;
+    try {
+        db_.read([&](soci::session& s) { u = loadUser(s, t.id(), "login", normalized); });
+        ok = u ? hasher_.verify(password, u->passwordHash) : (hasher_.verifyDummy(password), false);
+    } catch (...) { // not a wrong password: the attempt does not count
+        throttle.release(accountKey);
+        throttle.release(addressKey);
+        throw;
+    }
+    if (!ok) { // the reserved attempt stays counted as a failure
         log::info("login failed", {{"tenant", t.id()}, {"reason", u ? "password" : "unknown account"}});
         throw Error(401, "invalid_credentials", "Неверный логин или пароль");
     }
-    if (failuresOnRecord) db_.transaction([&](soci::session& s) { clearFailures(s, t.id(), accountKey); });
+    throttle.clear(accountKey);
+    throttle.release(addressKey);
     if (u->state == "disabled") throw Error(403, "account_disabled", "Учётная запись заблокирована; обратитесь в организацию");
     if (u->state == "pending") {
         Error e(403, "not_confirmed", "Учётная запись ещё не подтверждена: перейдите по ссылке из письма");
@@ -834,6 +810,7 @@ void IdentityService::requestPasswordReset(Tenant& t, const JsonObject& body) {
         std::optional<User> u = !email.empty() ? loadUser(s, t.id(), "email", email) : loadUser(s, t.id(), "login", login);
         if (!u || u->email.empty() || u->state == "disabled") return;
         if (sinceLast(s, t.id(), u->id, "password_reset") < kResendCooldown) return; // silently: no enumeration
+        endResetLinks(s, t.id(), u->id); // only the newest link works
         JsonObject vars = new Poco::JSON::Object;
         vars->set("link", link(config_, t, "password/reset", newToken(s, t.id(), u->id, "password_reset", "", kResetLinkSeconds)));
         vars->set("expires_minutes", kResetLinkSeconds / 60);
@@ -863,6 +840,7 @@ void IdentityService::confirmPasswordReset(Tenant& t, const JsonObject& body) {
         auto tok = loadToken(s, t.id(), h); // again, inside the transaction: a link works once
         if (!tok || tok->used) throw gone();
         markUsed(s, t.id(), h);
+        endResetLinks(s, t.id(), u->id); // and every other link of the user
         const long long n = now();
         s << "UPDATE users SET password_hash = :h, email_verified = 1, updated_at = :n WHERE tenant_id = :t AND user_id = :u",
             soci::use(hash), soci::use(n), soci::use(t.id()), soci::use(u->id);

@@ -4,6 +4,7 @@
 
 #include <argon2.h>
 #include <openssl/crypto.h>
+#include <sys/mman.h>
 
 #include <string_view>
 #include <vector>
@@ -110,6 +111,40 @@ std::string encodePhc(argon2_type type, uint32_t version, const Argon2Params& p,
     return std::string("$") + typeName(type) + "$v=" + std::to_string(version) + "$m=" + std::to_string(p.memoryKiB) +
            ",t=" + std::to_string(p.iterations) + ",p=" + std::to_string(p.parallelism) + "$" + b64Encode(salt) + "$" +
            b64Encode(hash);
+}
+
+// Argon2's working memory (memoryKiB per hash) comes straight from the kernel and goes back to it when the
+// hash ends: with malloc, freed blocks of this size stay in the allocator's per-thread arenas, and a burst
+// of logins would leave the process hundreds of megabytes larger for good.
+int mapMemory(uint8_t** memory, size_t bytes) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return ARGON2_MEMORY_ALLOCATION_ERROR;
+    *memory = static_cast<uint8_t*>(p);
+    return ARGON2_OK;
+}
+
+// libargon2 wipes the blocks before it hands them back.
+void unmapMemory(uint8_t* memory, size_t bytes) { munmap(memory, bytes); }
+
+// One Argon2 computation of `outLen` bytes into `out`, with its memory mapped and unmapped per call.
+int runArgon2(argon2_type type, uint32_t version, const Argon2Params& p, const std::string& password, const std::string& salt,
+              unsigned char* out, size_t outLen) {
+    argon2_context ctx{};
+    ctx.out = out;
+    ctx.outlen = static_cast<uint32_t>(outLen);
+    ctx.pwd = reinterpret_cast<uint8_t*>(const_cast<char*>(password.data()));
+    ctx.pwdlen = static_cast<uint32_t>(password.size());
+    ctx.salt = reinterpret_cast<uint8_t*>(const_cast<char*>(salt.data()));
+    ctx.saltlen = static_cast<uint32_t>(salt.size());
+    ctx.t_cost = p.iterations;
+    ctx.m_cost = p.memoryKiB;
+    ctx.lanes = p.parallelism;
+    ctx.threads = p.parallelism;
+    ctx.version = version;
+    ctx.allocate_cbk = mapMemory;
+    ctx.free_cbk = unmapMemory;
+    ctx.flags = ARGON2_DEFAULT_FLAGS;
+    return argon2_ctx(&ctx, type);
 }
 
 // Holds one hashing slot for its lifetime.
@@ -259,9 +294,8 @@ std::string PasswordHasher::hash(const std::string& password) {
     int rc;
     {
         Lease lease(slots_, waitTimeout_);
-        rc = argon2_hash(params_.iterations, params_.memoryKiB, params_.parallelism, password.data(),
-                         password.size(), salt.data(), salt.size(), out.data(), out.size(), nullptr, 0, Argon2_id,
-                         ARGON2_VERSION_13);
+        rc = runArgon2(Argon2_id, ARGON2_VERSION_13, params_, password, salt, reinterpret_cast<unsigned char*>(out.data()),
+                       out.size());
     }
     if (rc != ARGON2_OK) throw std::runtime_error(std::string("Argon2 failed: ") + argon2_error_message(rc));
     return encodePhc(Argon2_id, ARGON2_VERSION_13, params_, salt, out);
@@ -272,9 +306,7 @@ bool PasswordHasher::matches(const std::string& password, const Decoded& d) {
     int rc;
     {
         Lease lease(slots_, waitTimeout_);
-        rc = argon2_hash(d.params.iterations, d.params.memoryKiB, d.params.parallelism, password.data(),
-                         password.size(), d.salt.data(), d.salt.size(), out.data(), out.size(), nullptr, 0, d.type,
-                         d.version);
+        rc = runArgon2(d.type, d.version, d.params, password, d.salt, out.data(), out.size());
     }
     if (rc != ARGON2_OK) throw std::runtime_error(std::string("Argon2 failed: ") + argon2_error_message(rc));
     bool same = CRYPTO_memcmp(out.data(), d.hash.data(), out.size()) == 0;

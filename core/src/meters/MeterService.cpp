@@ -1,5 +1,6 @@
 #include "meters/MeterService.h"
 
+#include "identity/GuessGuard.h"
 #include "lua/LuaJson.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
@@ -157,20 +158,23 @@ JsonObject MeterService::access(Tenant& t, const SessionInfo& s) {
     return out;
 }
 
-JsonObject MeterService::addAccount(Tenant& t, const SessionInfo& s, const std::string& raw) {
+JsonObject MeterService::addAccount(Tenant& t, const SessionInfo& s, const std::string& raw, const std::string& client) {
     requireWay(t, s, "account_number");
     std::string number;
     for (char c : raw)
         if (!std::isspace(static_cast<unsigned char>(c)) && c != '-') number += c;
     if (number.empty() || number.size() > 32) throw Unprocessable(FieldErrors{{"number", "Укажите номер лицевого счёта"}});
+    GuessGuard guess(db_, t, s.userId, client, "account_number", number); // throttled and audited (identity/GuessGuard)
     JsonObject out = object();
+    bool missed = false;
     db_.transaction([&](soci::session& se) {
         std::string id, address, holder;
         se << "SELECT account_id, address, holder_name FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(number),
             soci::into(id), soci::into(address), soci::into(holder);
-        if (!se.got_data())
-            throw Error(404, "account_not_found", "Лицевой счёт не найден в базе данных сетевой организации",
-                        FieldErrors{{"number", "Лицевой счёт не найден в базе данных сетевой организации"}});
+        if (!se.got_data()) {
+            missed = true;
+            return;
+        }
         int has = 0;
         se << "SELECT COUNT(*) FROM access_grants WHERE tenant_id = :t AND user_id = :u AND scope = 'account' AND ref_id = :r",
             soci::use(t.id()), soci::use(s.userId), soci::use(id), soci::into(has);
@@ -185,6 +189,11 @@ JsonObject MeterService::addAccount(Tenant& t, const SessionInfo& s, const std::
         a->set("address", address);
         out->set("account", a);
     });
+    if (missed) {
+        guess.miss();
+        throw Error(404, "account_not_found", "Лицевой счёт не найден в базе данных сетевой организации",
+                    FieldErrors{{"number", "Лицевой счёт не найден в базе данных сетевой организации"}});
+    }
     out->set("message", "Номер лицевого счета успешно добавлен");
     return out;
 }
@@ -226,17 +235,22 @@ JsonObject MeterService::checkOgrn(Tenant& t, const SessionInfo& s) {
     return out;
 }
 
-JsonObject MeterService::confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber) {
+JsonObject MeterService::confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber, const std::string& client) {
     requireWay(t, s, "ogrn_contract");
     const std::string number = Poco::trim(contractNumber);
     if (number.empty() || number.size() > 64) throw Unprocessable(FieldErrors{{"contract_number", "Укажите номер договора"}});
+    GuessGuard guess(db_, t, s.userId, client, "ogrn_contract", number); // throttled and audited (identity/GuessGuard)
+    bool missed = false;
     db_.transaction([&](soci::session& se) {
         const std::string ogrn = userOgrn(se, t.id(), s.userId);
         int match = 0;
         if (!ogrn.empty())
             se << "SELECT COUNT(*) FROM contracts WHERE tenant_id = :t AND ogrn = :o AND number = :n", soci::use(t.id()), soci::use(ogrn),
                 soci::use(number), soci::into(match);
-        if (!match) throw Unprocessable(FieldErrors{{"contract_number", "Договор с таким номером не найден для вашего ОГРН (ОГРНИП)"}});
+        if (!match) {
+            missed = true;
+            return;
+        }
         std::vector<std::string> ids;
         soci::rowset<std::string> rs = (se.prepare << "SELECT contract_id FROM contracts WHERE tenant_id = :t AND ogrn = :o",
                                         soci::use(t.id()), soci::use(ogrn));
@@ -247,6 +261,10 @@ JsonObject MeterService::confirmOgrn(Tenant& t, const SessionInfo& s, const std:
                   "'ogrn_contract', :n) ON CONFLICT (tenant_id, user_id, scope, ref_id) DO NOTHING",
                 soci::use(t.id()), soci::use(s.userId), soci::use(id), soci::use(n);
     });
+    if (missed) {
+        guess.miss();
+        throw Unprocessable(FieldErrors{{"contract_number", "Договор с таким номером не найден для вашего ОГРН (ОГРНИП)"}});
+    }
     JsonObject out = object();
     out->set("contracts", access(t, s)->get("contracts"));
     return out;

@@ -26,10 +26,13 @@ public:
     explicit MeterService(Database& db) : db_(db) {}
 
     Poco::JSON::Object::Ptr access(Tenant& t, const SessionInfo& s);
-    Poco::JSON::Object::Ptr addAccount(Tenant& t, const SessionInfo& s, const std::string& number);
+    /// Grants the account with this number. Guesses are throttled per user and per client address and
+    /// misses audited (identity/GuessGuard): 429 with Retry-After while they must wait.
+    Poco::JSON::Object::Ptr addAccount(Tenant& t, const SessionInfo& s, const std::string& number, const std::string& client);
     void removeAccount(Tenant& t, const SessionInfo& s, const std::string& accountId);
     Poco::JSON::Object::Ptr checkOgrn(Tenant& t, const SessionInfo& s);
-    Poco::JSON::Object::Ptr confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber);
+    /// Grants the contracts of the user's ОГРН once a contract number of it is named; guesses as addAccount.
+    Poco::JSON::Object::Ptr confirmOgrn(Tenant& t, const SessionInfo& s, const std::string& contractNumber, const std::string& client);
     /// Links the contracts a supplier login gives access to (ОЭС 360): checks the supplier against the tenant's
     /// `suppliers` dictionary, asks the connector, stores the contracts and grants them with the given title.
     Poco::JSON::Object::Ptr linkSupplier(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body,

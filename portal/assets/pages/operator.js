@@ -17,6 +17,7 @@ export function operatorPages(tenant) {
     hasModule(tenant, 'manual_readings') ? { path: 'operator/readings', label: 'Показания на проверке' } : null,
     { path: 'operator/consumers', label: 'Потребители и доступ' },
     { path: 'operator/polling', label: 'Опрос приборов учёта' },
+    { path: 'operator/audit', label: 'Попытки подбора номеров' },
   ].filter(Boolean);
 }
 
@@ -83,6 +84,8 @@ export async function render(ctx) {
         : pending
           ? `${pending} ${plural(pending, ['показание ждёт', 'показания ждут', 'показаний ждут'])} решения.`
           : 'Новых показаний на проверке нет.';
+    } else if (p.path === 'operator/audit') {
+      text = 'Номера лицевых счетов и договоров, которые пытались подобрать: кто, когда, с какого адреса.';
     } else if (p.path === 'operator/polling') {
       text = 'Приборы учёта на автоматическом опросе: последние успешные опросы, ошибки связи и уведомления о вмешательстве.';
     } else {

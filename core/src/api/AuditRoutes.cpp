@@ -1,0 +1,47 @@
+/// Routes of the operators' audit log (docs/API.md, "Audit log").
+#include "api/Routes.h"
+#include "identity/AuditLog.h"
+#include "server/Services.h"
+#include "util/Error.h"
+
+#include <Poco/NumberParser.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+namespace kabinet {
+
+namespace {
+/// A positive whole number from the query, `fallback` when absent; 422 naming the parameter otherwise.
+int positive(const Request& q, const std::string& name, int fallback, int max) {
+    Poco::URI::QueryParameters params;
+    try {
+        params = Poco::URI("/?" + q.query).getQueryParameters();
+    } catch (const Poco::Exception&) {
+        throw BadRequest("malformed_query", "Некорректные параметры запроса");
+    }
+    for (const auto& [k, v] : params) {
+        if (k != name) continue;
+        int n = 0;
+        if (v.size() > 9 || !Poco::NumberParser::tryParse(v, n) || n < 1 || n > max)
+            throw Unprocessable({{name, "Ожидается целое число от 1 до " + std::to_string(max)}});
+        return n;
+    }
+    return fallback;
+}
+} // namespace
+
+void registerAuditRoutes(Router& r, Services& s) {
+    // Misses and refusals of personal account and contract number guesses, newest first, a page at a time.
+    r.add("GET", "/api/v1/operator/audit", true, Access::Operator, [&s](Request& q) {
+        const int perPage = positive(q, "per_page", 50, AuditLog::kMaxPerPage);
+        const int page = positive(q, "page", 1, 1000000);
+        std::ostringstream out;
+        AuditLog(*s.db).page(q.tenant->id(), page, perPage)->stringify(out);
+        Response resp = Response::json(200, out.str());
+        resp.headers.push_back({"Cache-Control", "no-store"});
+        return resp;
+    });
+}
+
+} // namespace kabinet

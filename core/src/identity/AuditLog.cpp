@@ -1,0 +1,76 @@
+#include "identity/AuditLog.h"
+
+#include "lua/LuaJson.h"
+#include "storage/Database.h"
+#include "storage/RowValues.h"
+#include "util/Crypto.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <chrono>
+
+namespace kabinet {
+
+std::string AuditLog::mask(const std::string& value) {
+    // Walk back over two UTF-8 characters (continuation bytes are 10xxxxxx).
+    std::size_t start = value.size();
+    for (int chars = 0; chars < 2 && start > 0; ++chars) {
+        --start;
+        while (start > 0 && (static_cast<unsigned char>(value[start]) & 0xC0) == 0x80) --start;
+    }
+    return start == 0 ? std::string("…") : "…" + value.substr(start);
+}
+
+void AuditLog::record(const std::string& tenant, const AuditEntry& e) {
+    const long long at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::string id = crypto::randomToken(12), tried = mask(e.tried);
+    db_.transaction([&](soci::session& s) {
+        s << "INSERT INTO audit_log (tenant_id, audit_id, at_ms, user_id, action, tried, client_address, outcome) "
+             "VALUES (:t, :id, :at, :u, :a, :tr, :c, :o)",
+            soci::use(tenant), soci::use(id), soci::use(at), soci::use(e.userId), soci::use(e.action), soci::use(tried),
+            soci::use(e.client), soci::use(e.outcome);
+    });
+}
+
+Poco::JSON::Object::Ptr AuditLog::page(const std::string& tenant, int page, int perPage) {
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+    Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
+    long long total = 0;
+    const long long offset = static_cast<long long>(page - 1) * perPage;
+    const long long limit = perPage;
+    db_.read([&](soci::session& s) {
+        s << "SELECT COUNT(*) FROM audit_log WHERE tenant_id = :t", soci::use(tenant), soci::into(total);
+        soci::rowset<soci::row> rs =
+            (s.prepare << "SELECT a.at_ms, a.action, a.tried, a.client_address, a.outcome, u.login, u.email, u.fields_json, "
+                          "CASE WHEN u.user_id IS NULL THEN 0 ELSE 1 END, u.login_field FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id "
+                          "AND u.user_id = a.user_id WHERE a.tenant_id = :t ORDER BY a.at_ms DESC, a.audit_id LIMIT :l OFFSET :o",
+             soci::use(tenant), soci::use(limit), soci::use(offset));
+        for (const auto& r : rs) {
+            Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
+            e->set("at", columnInteger(r, 0) / 1000);
+            e->set("action", columnText(r, 1));
+            e->set("tried", columnText(r, 2));
+            e->set("client_address", columnText(r, 3));
+            e->set("outcome", columnText(r, 4));
+            if (columnInteger(r, 8) != 0) {
+                Poco::JSON::Object::Ptr u = new Poco::JSON::Object;
+                u->set("login", columnText(r, 5));
+                u->set("login_field", columnText(r, 9));
+                const std::string email = columnText(r, 6), fields = columnText(r, 7);
+                u->set("email", email.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(email));
+                u->set("fields", luajson::parse(fields.empty() ? "{}" : fields));
+                e->set("user", u);
+            } else {
+                e->set("user", Poco::Dynamic::Var());
+            }
+            entries->add(e);
+        }
+    });
+    out->set("entries", entries);
+    out->set("page", page);
+    out->set("per_page", perPage);
+    out->set("total", total);
+    return out;
+}
+
+} // namespace kabinet
