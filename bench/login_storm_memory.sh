@@ -6,7 +6,7 @@
 # Argon2 verification for each) and come from many loopback addresses, so that the throttle lets them
 # through. Usage: login_storm_memory.sh path/to/kabinetd source-dir [requests] [concurrency]
 set -euo pipefail
-bin=${1:?kabinetd}; src=${2:?source dir}; requests=${3:-800}; concurrency=${4:-32}
+bin=${1:?kabinetd}; src=${2:?source dir}; requests=${3:-400}; concurrency=${4:-32}
 work=$(mktemp -d)
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" --listen "127.0.0.1:$port" --data-dir "$work" --tenants "$src/tenants" --scripts "$src/scripts" \
