@@ -286,6 +286,31 @@ TEST_CASE("profile: confirmations shown; a new phone counts once its code is ent
     n = obj(o.call("GET", "me").body)->getObject("user")->getObject("notifications");
     CHECK_FALSE(n->getValue<bool>("supplier"));
     CHECK(n->getValue<bool>("meters"));
+
+    // ОЭС 360 sends codes to the phone: the phone of the registration, not proven yet, is proven by a code.
+    user = obj(o.call("GET", "me").body)->getObject("user");
+    CHECK_FALSE(user->getValue<bool>("phone_verified"));
+    CHECK(obj(o.call("GET", "forms/profile").body)->getObject("confirmed")->getValue<std::string>("phone") == "phone");
+    REQUIRE(o.call("POST", "me/phone/resend").status == 202);
+    CHECK(obj(o.call("GET", "me").body)->getObject("user")->getValue<std::string>("phone_change_pending") == "+79031112233");
+    r = o.call("POST", "me/phone/confirm", R"({"code":")" + w.sms.codeFor("+79031112233") + R"("})");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getObject("user")->getValue<bool>("phone_verified"));
+    CHECK(o.call("POST", "me/phone/resend").status == 410); // nothing left to prove
+
+    // ВОЭК does not prove phones: a new one counts at once, and nothing is said about confirmation.
+    Client v{w.server, "voek"};
+    const std::string ve = unique("voek-phone-") + "@example.ru";
+    REQUIRE(v.call("POST", "registration", R"({"kind":"individual","fields":{"snils":"123-456-789 64","email":")" + ve +
+                                           R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+79001112255"}})")
+                .status == 201);
+    REQUIRE(v.call("POST", "confirm/email", R"({"token":")" + mailToken(w, ve) + R"("})").status == 200);
+    REQUIRE(v.login("12345678964", "Kabinet2024!Test").status == 200);
+    CHECK_FALSE(obj(v.call("GET", "forms/profile").body)->getObject("confirmed")->has("phone"));
+    r = v.call("PATCH", "me", R"({"fields":{"phone":"+7 900 111-22-66"}})");
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getObject("user")->getValue<std::string>("phone") == "+79001112266");
 }
 
 TEST_CASE("a refused registration is worded as the tenant says", "[people][identity]") {

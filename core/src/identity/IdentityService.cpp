@@ -981,10 +981,13 @@ JsonObject IdentityService::confirmPhoneChange(Tenant& t, const SessionInfo& si,
 }
 
 void IdentityService::resendPhoneChange(Tenant& t, const SessionInfo& si) {
+    const Settings st(t);
     db_.transaction([&](soci::session& s) {
         auto u = loadUser(s, t.id(), "user_id", si.userId);
         if (!u) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
-        const std::string phone = pendingPhone(s, t.id(), u->id);
+        std::string phone = pendingPhone(s, t.id(), u->id);
+        // No change waiting: the phone in use, when the tenant proves phones and this one is not proven yet.
+        if (phone.empty() && st.phoneByCode && !u->phoneVerified) phone = u->phone;
         if (phone.empty()) throw Error(410, "code_expired", "Смена номера не начата или код устарел; укажите номер ещё раз");
         const long long since = sinceLast(s, t.id(), u->id, "phone_change");
         if (since < kResendCooldown) throw tooSoon(kResendCooldown - since);

@@ -58,7 +58,8 @@ public:
     /// Enters the code sent to the new phone: the new phone replaces the old one, confirmed. 422 wrong
     /// code (attempts counted), 410 no change waiting or the code used up.
     Poco::JSON::Object::Ptr confirmPhoneChange(Tenant& t, const SessionInfo& s, const std::string& code);
-    /// Sends a new code to the phone waiting for confirmation (429 within a minute of the last one).
+    /// Sends a new code to the phone waiting for confirmation — the new one, or else the phone in use when
+    /// the tenant proves phones and it is not proven yet (429 within a minute of the last code; 410 none).
     void resendPhoneChange(Tenant& t, const SessionInfo& s);
     void changePassword(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body);
     void requestPasswordReset(Tenant& t, const Poco::JSON::Object::Ptr& body);

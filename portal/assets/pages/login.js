@@ -151,10 +151,18 @@ export async function render(ctx) {
     const list = remaining.length
       ? h('ul', { class: 'notice__list' }, remaining.map((r) => h('li', null, CONFIRMATION_NAMES[r] || r)))
       : null;
-    showStatus('error',
-      h('strong', null, err.message || 'Учётная запись ещё не подтверждена'),
-      h('p', null, remaining.length ? 'Чтобы войти, подтвердите:' : 'Чтобы войти, завершите подтверждение регистрации.'),
-      list);
+    if (body.pending_token && remaining.length) {
+      // The server's message says exactly what is left; the steps follow below the form.
+      showStatus('error', h('strong', { class: 'login-not-confirmed' }, err.message || 'Учётная запись ещё не подтверждена'),
+        h('p', null, remaining.includes('phone')
+          ? 'Подтвердите ниже — после этого вход продолжится.'
+          : 'Подтвердите ниже, затем войдите снова.'));
+    } else {
+      showStatus('error',
+        h('strong', { class: 'login-not-confirmed' }, err.message || 'Учётная запись ещё не подтверждена'),
+        h('p', null, remaining.length ? 'Чтобы войти, подтвердите:' : 'Чтобы войти, завершите подтверждение регистрации.'),
+        list);
+    }
     if (!body.pending_token) {
       const loginIsEmail = kind && kind.login && kind.login.type === 'email';
       mount(asideHost, h('section', { class: 'card card--aside', 'aria-labelledby': 'resend-title' },

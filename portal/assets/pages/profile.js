@@ -225,7 +225,23 @@ function showDetails(ctx, host, user, definition, after) {
       h('strong', { class: 'profile-login__value' }, String(user.login.value)))
     : null;
 
-  markConfirmations(form, user, definition);
+  markConfirmations(form, user, definition, async (button) => {
+    // The phone in use, not proven yet: a code to it, then the same step as for a new phone.
+    setBusy(button, true, 'Отправка…');
+    try {
+      await api.post('me/phone/resend', {}, { signal: ctx.signal });
+      const answer = await api.get('me', { signal: ctx.signal });
+      setSession(answer);
+      showDetails(ctx, host, answer.user, definition, null);
+      const code = host.querySelector('.profile-phone-change input');
+      if (code) code.focus();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (sessionEnded(err)) { toLogin(ctx); return; }
+      setBusy(button, false);
+      showStatus('error', h('strong', null, err.message || 'Не удалось отправить код. Повторите попытку.'));
+    }
+  });
   const phoneChange = user.phone_change_pending
     ? phoneChangeStep(ctx, user, (answer) => {
       setSession(answer);
@@ -269,7 +285,7 @@ function showDetails(ctx, host, user, definition, after) {
  * Beside the e-mail and the phone (where the tenant confirms them): «подтверждён» or «не подтверждён».
  * `definition.confirmed` names the fields: {email?: "<field>", phone?: "<field>"}.
  */
-function markConfirmations(form, user, definition) {
+function markConfirmations(form, user, definition, confirmPhone) {
   const confirmed = definition && definition.confirmed && typeof definition.confirmed === 'object' ? definition.confirmed : {};
   const states = { email: user.email_verified === true, phone: user.phone_verified === true };
   for (const what of ['email', 'phone']) {
@@ -285,6 +301,11 @@ function markConfirmations(form, user, definition) {
       dataset: { confirmed: String(ok) },
     }, ok ? 'подтверждён' : 'не подтверждён');
     if (label) label.appendChild(mark);
+    if (what === 'phone' && !ok && !user.phone_change_pending) {
+      const button = h('button', { type: 'button', class: 'btn btn--secondary contact-state__confirm' }, 'Подтвердить номер');
+      button.addEventListener('click', () => confirmPhone(button));
+      inst.wrapper.appendChild(button);
+    }
   }
 }
 
@@ -301,11 +322,12 @@ function phoneChangeStep(ctx, user, onDone) {
     onSuccess: onDone,
   });
   return h('section', { class: 'step profile-phone-change', dataset: { step: 'phone-change' }, 'aria-labelledby': 'phone-change-title' },
-    h('h3', { class: 'section-title', id: 'phone-change-title' }, 'Подтвердите новый номер телефона'),
+    h('h3', { class: 'section-title', id: 'phone-change-title' },
+      user.phone && user.phone !== user.phone_change_pending ? 'Подтвердите новый номер телефона' : 'Подтвердите номер телефона'),
     h('p', null, 'Мы отправили SMS с кодом на номер ', h('b', { class: 'nowrap' }, formatPhone(user.phone_change_pending)), '. ',
-      user.phone
+      user.phone && user.phone !== user.phone_change_pending
         ? ['Пока код не введён, действует прежний номер ', h('b', { class: 'nowrap' }, formatPhone(user.phone)), '.']
-        : 'Введите код, чтобы сохранить номер.'),
+        : 'Введите код, чтобы подтвердить номер.'),
     entry.element);
 }
 

@@ -50,9 +50,20 @@ function savePending(p) {
   }
 }
 
-function loginHint(kind) {
-  const logins = (kind.fields || []).filter((f) => f.login).map((f) => f.label);
-  return logins.length ? `Вход по: ${logins.join(', ')}` : null;
+function loginLabels(kind) {
+  return (kind.fields || []).filter((f) => f.login).map((f) => f.label);
+}
+
+/**
+ * «Вход по: …» under each applicant kind — only where the kinds log in differently (ВОЭК: СНИЛС / ОГРНИП /
+ * ОГРН); one login for all (ВГЭС: «Имя пользователя») is said once, at its field.
+ */
+function loginHints(kinds) {
+  const distinct = new Set(kinds.map((k) => loginLabels(k).join('|')));
+  return (kind) => {
+    const logins = loginLabels(kind);
+    return distinct.size > 1 && logins.length ? `Вход по: ${logins.join(', ')}` : null;
+  };
 }
 
 function listRest(rest, labelOf) {
@@ -176,6 +187,7 @@ export async function render(ctx) {
     }
   }
 
+  const loginHint = loginHints(kinds);
   const choice = kinds.length > 1
     ? createChoice({
       legend: 'Вид заявителя',
