@@ -59,6 +59,8 @@ test('КЭС: регистрация, уход до ввода кода из SMS
     const confirmed = await captureApi(page, 'POST', 'confirm/email', () => page.goto(localLink(mail.link)));
     assert.equal(confirmed.status, 200, `confirm/email answered ${confirmed.status}: ${JSON.stringify(confirmed.body)}`);
     await page.locator('.confirm-email__done').waitFor();
+    // The registration page is gone: the way on is the login.
+    assert.match(plain(await page.locator('.confirm-email__phone-left').textContent()), /войдите — на странице входа можно ввести код из SMS/);
     await shot(page, '02-email-confirmed');
 
     // 3. Login: only the phone is left, said exactly; the code is entered right there.
