@@ -146,6 +146,9 @@ M.IDENTITY_LIMITS = {
 }
 local LOGO_EXTENSIONS = set_of { "png", "svg", "jpg", "jpeg", "webp" }
 
+--- The login kind of the utility's staff (operators, tenant admins): by e-mail, in every tenant.
+M.STAFF_KIND = "staff"
+
 --- Messages a tenant may reword in `T.messages`, with their defaults.
 M.DEFAULT_MESSAGES = {
   required = "Поле обязательно для заполнения",
@@ -462,6 +465,12 @@ local function check_field(add, path, f, names, dicts)
       end
     end
   end
+end
+
+-- Whether the tenant proves phones by a code: where it confirms them at
+-- registration, or sends second-factor codes to them.
+local function phone_by_code(T)
+  return set_of(T.confirmations or {}).phone == true or T.second_factor == "sms"
 end
 
 -- The name of the e-mail (key "email_field") or phone field as the tenant's
@@ -1357,11 +1366,17 @@ end
 --- Normalises what a user typed as the login identifier, the same way the
 -- registration stored it ("151-018-832 24" → "15101883224", e-mail
 -- lower-cased ...). Without kind_id the login fields of all kinds are tried
--- in order and the first that accepts the value wins.
+-- in order and the first that accepts the value wins. The kind
+-- M.STAFF_KIND ("staff") is the utility's staff, who log in by e-mail in
+-- every tenant whatever its consumers' login identifiers are.
 -- @return normalised identifier or nil, reason
 function M.normalize_login(T, kind_id, value)
   local model = prepare(T)
   local kinds = model.kinds
+  if kind_id == M.STAFF_KIND then
+    if type(value) ~= "string" or not value:find("%S") then return nil, "Введите адрес электронной почты" end
+    return V.normalize_email(value)
+  end
   if kind_id ~= nil then
     local kind = model.kind_by_id[kind_id]
     if not kind then return nil, "Неизвестный вид заявителя" end
@@ -1388,7 +1403,8 @@ end
 -- identifier) and `profile_only` (true for the profile-only fields). The
 -- tenant's notification switches come with their defaults.
 -- @return {kinds = [{id, label, fields = [...]}], notifications = [{id,
---   label, default}], messages = {required, login_readonly}}
+--   label, default}], messages = {required, login_readonly},
+--   confirmed = {email = "<field>"?, phone = "<field>"?}}
 function M.profile_form(T)
   local model = prepare(T)
   local kinds = {}
@@ -1408,7 +1424,12 @@ function M.profile_form(T)
   end
   local texts = {}
   for _, k in ipairs(PROFILE_MESSAGES) do texts[k] = M.message(T, k) end
-  return { kinds = array(kinds), notifications = array(switches), messages = texts }
+  -- The contact fields whose confirmation the profile shows: the e-mail where
+  -- the tenant confirms it by a link, the phone where it proves it by a code.
+  local confirmed = {}
+  if set_of(T.confirmations or {}).email then confirmed.email = identity_field(T, "email_field", "email") end
+  if phone_by_code(T) then confirmed.phone = identity_field(T, "phone_field", "phone") end
+  return { kinds = array(kinds), notifications = array(switches), messages = texts, confirmed = confirmed }
 end
 
 -- Whether a field counts as shown in a profile change. The stored values
@@ -1550,6 +1571,7 @@ end
 --   session = {hours, remember_days},
 --   registration_message = "<shown in the answer to the registration>",
 --   post_registration = {<kind id> = "<what to do next>"},  -- kinds with one
+--   phone_by_code = true,   -- a new phone counts only once a code sent to it is entered
 -- }
 function M.identity(T)
   local model = prepare(T)
@@ -1583,6 +1605,7 @@ function M.identity(T)
     session = limits_of(decl, "session"),
     registration_message = done,
     post_registration = post,
+    phone_by_code = phone_by_code(T),
   }
 end
 

@@ -49,8 +49,9 @@ return {
           hint = "Ваше полное имя", max_length = 100 },
         F.text { name = "patronymic", label = "Отчество", required = false, placeholder = "Иванович",
           hint = "Ваше отчество (обязательно при наличии)", max_length = 100 },
-        F.email { label = "Email", login = true,
-          hint = "Email будет использоваться для входа на сайт" },
+        -- The seed's hint «Email будет использоваться для входа на сайт» is what the portal says of
+        -- every login field; not said twice.
+        F.email { label = "Email", login = true },
         F.phone { label = "Мобильный телефон", mobile = true,
           hint = "Актуальный номер мобильного телефона для входа" },
         F.password {},

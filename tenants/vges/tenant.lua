@@ -27,7 +27,7 @@ local function login_name()
   return F.text { name = "username", label = "Имя пользователя (login)", login = true,
     min_length = 3, max_length = 32, pattern = "^[%w_%.%-]+$",
     pattern_message = "Допустимы латинские буквы, цифры и символы _ . -",
-    hint = "Латинские буквы и цифры; изменить имя пользователя потом нельзя" }
+    hint = "Латинские буквы, цифры и символы _ . -" } -- the portal itself says it is the login, unchangeable
 end
 
 local function from_voronezh()

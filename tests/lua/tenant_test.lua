@@ -360,6 +360,22 @@ case("нормализация логина", function()
   -- A text login is one account however it is typed: folded to lower case (registration stores the same).
   eq(tenant.normalize_login(load_tenant("vges"), nil, "BashkatovAndre"), "bashkatovandre")
   eq(tenant.normalize_login(load_tenant("vges"), nil, " PETROV.DEMO "), "petrov.demo")
+  -- Staff log in by e-mail in every tenant, whatever the consumers' login identifiers.
+  eq(tenant.normalize_login(voek, tenant.STAFF_KIND, " Operator@Voek.Example "), "operator@voek.example")
+  eq(tenant.normalize_login(load_tenant("vges"), "staff", "op@vges.example"), "op@vges.example")
+  eq(tenant.normalize_login(voek, "staff", "15101883224"), nil)
+  eq(select(2, tenant.normalize_login(voek, "staff", "  ")), "Введите адрес электронной почты")
+end)
+
+case("телефон подтверждается кодом там, где арендатор его проверяет", function()
+  eq(tenant.identity(load_tenant("kes-orenburg")).phone_by_code, true)   -- confirmed at registration
+  eq(tenant.identity(load_tenant("oes360")).phone_by_code, true)         -- SMS second-factor codes
+  eq(tenant.identity(load_tenant("voek")).phone_by_code, false)          -- a contact phone
+  eq(tenant.profile_form(load_tenant("kes-orenburg")).confirmed.phone, "phone")
+  eq(tenant.profile_form(load_tenant("kes-orenburg")).confirmed.email, "email")
+  eq(tenant.profile_form(load_tenant("voek")).confirmed.phone, nil)
+  eq(tenant.profile_form(load_tenant("voek")).confirmed.email, "email")
+  eq(tenant.profile_form(load_tenant("vges")).confirmed.email, nil)
 end)
 
 case("функции validate вида и арендатора", function()

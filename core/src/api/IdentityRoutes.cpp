@@ -38,7 +38,7 @@ std::string sessionCookie(const Request& q, const std::string& value, long long 
 }
 
 Response loginAnswer(Request& q, const LoginResult& r) {
-    Response resp = json(200, r.body);
+    Response resp = json(r.status, r.body);
     if (!r.token.empty())
         resp.headers.push_back({"Set-Cookie", sessionCookie(q, r.token, r.remember ? r.maxAgeSeconds : -1)});
     resp.headers.push_back({"Cache-Control", "no-store"});
@@ -88,6 +88,13 @@ void registerIdentityRoutes(Router& r, Services& s) {
     });
     r.add("PATCH", "/api/v1/me", true, Access::User, [&s](Request& q) {
         return json(200, s.identity->patchMe(*q.tenant, *q.session, body(q)));
+    });
+    r.add("POST", "/api/v1/me/phone/confirm", true, Access::User, [&s](Request& q) {
+        return json(200, s.identity->confirmPhoneChange(*q.tenant, *q.session, field(body(q), "code")));
+    });
+    r.add("POST", "/api/v1/me/phone/resend", true, Access::User, [&s](Request& q) {
+        s.identity->resendPhoneChange(*q.tenant, *q.session);
+        return Response::json(202, R"({"ok":true})");
     });
     r.add("POST", "/api/v1/me/password", true, Access::User, [&s](Request& q) {
         s.identity->changePassword(*q.tenant, *q.session, body(q));

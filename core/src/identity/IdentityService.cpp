@@ -38,6 +38,8 @@ constexpr long long kCodeSeconds = 600;
 constexpr long long kChallengeSeconds = 300;
 constexpr long long kResendCooldown = 60;
 constexpr int kMaxCodeAttempts = 5;
+/// The login kind of staff (kabinet.tenant.STAFF_KIND): by e-mail in every tenant.
+constexpr const char* kStaffKind = "staff";
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 
@@ -92,6 +94,7 @@ struct Settings {
     int sessionHours = 0, rememberDays = 0; ///< rememberDays 0: «remember me» is off
     std::string registrationMessage;
     JsonObject postRegistration;
+    bool phoneByCode = false; ///< a new phone counts only once a code sent to it is entered
 
     explicit Settings(const Tenant& t) {
         auto id = obj(t.identity());
@@ -112,6 +115,7 @@ struct Settings {
         if (sessionHours < 0 || rememberDays < 0) throw LuaError("tenant '" + t.id() + "': identity().session is incomplete");
         registrationMessage = str(id, "registration_message");
         postRegistration = id->has("post_registration") ? obj(id->get("post_registration")) : JsonObject();
+        phoneByCode = flag(id, "phone_by_code");
     }
     bool needs(const std::string& what) const { return contains(confirmations, what); }
 };
@@ -316,6 +320,83 @@ JsonObject userJson(const User& u) {
     return o;
 }
 
+/// The notification switches of a user, one per switch the tenant offers: what the user set, else the
+/// tenant's default (an unset switch is never "off" by accident).
+JsonObject notificationsOf(const Tenant& t, const User& u) {
+    auto own = obj(luajson::parse(u.notificationsJson.empty() ? "{}" : u.notificationsJson));
+    auto form = obj(luajson::parse(t.profileFormJson()));
+    JsonObject out = new Poco::JSON::Object;
+    if (form->has("notifications") && form->get("notifications").type() == typeid(Poco::JSON::Array::Ptr))
+        for (const auto& n : *form->getArray("notifications")) {
+            const auto sw = obj(n);
+            const std::string id = str(sw, "id");
+            if (id.empty()) continue;
+            out->set(id, own->has(id) && own->get(id).isBoolean() ? own->get(id).convert<bool>() : flag(sw, "default"));
+        }
+    return out;
+}
+
+/// The newest token of a purpose for the user, with its hash, or nothing.
+std::optional<Token> newestToken(soci::session& s, const std::string& tenant, const std::string& userId, const std::string& purpose,
+                                 std::string& hash) {
+    s << "SELECT token_hash FROM tokens WHERE tenant_id = :t AND user_id = :u AND purpose = :p ORDER BY created_at DESC LIMIT 1",
+        soci::use(tenant), soci::use(userId), soci::use(purpose), soci::into(hash);
+    if (!s.got_data()) return std::nullopt;
+    return loadToken(s, tenant, hash);
+}
+
+bool live(const Token& tok) { return !tok.used && tok.expiresAt >= now() && tok.attempts < kMaxCodeAttempts; }
+
+/// What a login of a half-confirmed account says: exactly what is left to confirm.
+std::string notConfirmedMessage(const std::vector<std::string>& left) {
+    const bool email = contains(left, "email"), phone = contains(left, "phone");
+    if (email && phone)
+        return "Учётная запись ещё не подтверждена: подтвердите адрес электронной почты (по ссылке из письма) "
+               "и номер телефона (кодом из SMS)";
+    if (phone) return "Учётная запись ещё не подтверждена: подтвердите номер телефона кодом из SMS";
+    if (email) return "Учётная запись ещё не подтверждена: перейдите по ссылке из письма, отправленного на адрес электронной почты";
+    return "Учётная запись ещё не подтверждена";
+}
+
+/// A change of the phone waiting for its code (token purpose "phone_change"): the new number and the
+/// code's hash, as the token's data.
+struct PhoneChange {
+    std::string phone, codeHash;
+};
+
+std::optional<PhoneChange> phoneChangeOf(const Token& tok) {
+    auto d = obj(luajson::parse(tok.data.empty() ? "{}" : tok.data));
+    PhoneChange c{str(d, "phone"), str(d, "code")};
+    if (c.phone.empty() || c.codeHash.empty()) return std::nullopt;
+    return c;
+}
+
+/// The new phone waiting for its code, or empty.
+std::string pendingPhone(soci::session& s, const std::string& tenant, const std::string& userId) {
+    std::string h;
+    auto tok = newestToken(s, tenant, userId, "phone_change", h);
+    if (!tok || !live(*tok)) return {};
+    auto c = phoneChangeOf(*tok);
+    return c ? c->phone : std::string();
+}
+
+/// Sends a code to a new phone of the user; the old phone stays until the code is entered. Earlier
+/// changes still waiting end.
+void startPhoneChange(soci::session& s, Tenant& t, const User& u, const std::string& phone) {
+    const long long n = now();
+    s << "UPDATE tokens SET used_at = :n WHERE tenant_id = :t AND user_id = :u AND purpose = 'phone_change' AND used_at IS NULL",
+        soci::use(n), soci::use(t.id()), soci::use(u.id);
+    const std::string code = crypto::randomDigits(6);
+    JsonObject data = new Poco::JSON::Object;
+    data->set("phone", phone);
+    data->set("code", hashCode(u.id, code));
+    insertToken(s, t.id(), hashToken(crypto::randomToken(16)), u.id, "phone_change", luajson::stringify(data), kCodeSeconds);
+    JsonObject vars = new Poco::JSON::Object;
+    vars->set("code", code);
+    vars->set("minutes", kCodeSeconds / 60);
+    queueSms(s, t, phone, "phone_code", vars);
+}
+
 } // namespace
 
 IdentityService::IdentityService(Database& db, PasswordHasher& hasher, const Config& config, std::function<void()> poke)
@@ -332,7 +413,8 @@ JsonObject IdentityService::registerUser(Tenant& t, const JsonObject& body, cons
     std::map<std::string, std::string> tenantErrors;
     auto rec = obj(t.normalizeRegistration(in.kind, in.fields, tenantErrors));
     mergeTenantErrors(t, tenantErrors, in.errors);
-    if (!in.errors.empty()) throw Unprocessable(in.errors);
+    const std::string failed = t.message("registration_failed", "Не удалось зарегистрироваться");
+    if (!in.errors.empty()) throw Unprocessable(in.errors, failed);
     const Settings st(t);
     const JsonObject values = obj(rec->get("values"));
     const JsonObject login = obj(rec->get("login"));
@@ -345,9 +427,10 @@ JsonObject IdentityService::registerUser(Tenant& t, const JsonObject& body, cons
     u.email = str(values, st.emailField);
     u.phone = str(values, st.phoneField);
     u.state = st.confirmations.empty() ? "active" : "pending";
-    if (u.login.empty()) throw Unprocessable(FieldErrors{{u.loginField.empty() ? "login" : u.loginField, "Поле обязательно для заполнения"}});
-    if (st.needs("email") && u.email.empty()) throw Unprocessable(FieldErrors{{st.emailField, "Поле обязательно для заполнения"}});
-    if (st.needs("phone") && u.phone.empty()) throw Unprocessable(FieldErrors{{st.phoneField, "Поле обязательно для заполнения"}});
+    if (u.login.empty())
+        throw Unprocessable(FieldErrors{{u.loginField.empty() ? "login" : u.loginField, "Поле обязательно для заполнения"}}, failed);
+    if (st.needs("email") && u.email.empty()) throw Unprocessable(FieldErrors{{st.emailField, "Поле обязательно для заполнения"}}, failed);
+    if (st.needs("phone") && u.phone.empty()) throw Unprocessable(FieldErrors{{st.phoneField, "Поле обязательно для заполнения"}}, failed);
     const std::string password = str(rec, "password");
     const std::string hash = hasher_.hash(password); // outside the transaction: it takes tens of milliseconds
     std::string pending, fieldsJson = luajson::stringify(values);
@@ -536,9 +619,62 @@ LoginResult newSession(Database& db, const Tenant& t, const Settings& st, const 
     });
     r.body = new Poco::JSON::Object;
     auto user = userJson(u);
+    user->set("notifications", notificationsOf(t, u));
     user->set("second_factor_required", u.secondFactor.empty() && contains(st.forcedRoles, u.role));
     r.body->set("user", user);
     r.body->set("csrf", IdentityService::csrfFor(h));
+    return r;
+}
+
+/// The account a login names. Staff (operators, tenant admins) log in by their e-mail in every tenant,
+/// whatever its consumers' login identifiers are; with kind "staff" only staff are found. A consumer is
+/// found only by the identifier as the tenant normalised it (`byTenant`, empty when it could not), and
+/// only for the kind chosen, when one was.
+std::optional<User> accountForLogin(soci::session& s, const std::string& tenant, const std::string& kind, const std::string& byTenant,
+                                    const std::string& email) {
+    std::optional<User> u;
+    if (!byTenant.empty() && kind != kStaffKind) {
+        u = loadUser(s, tenant, "login", byTenant);
+        if (u && u->role == "consumer" && !kind.empty() && u->kind != kind) u.reset();
+    }
+    if (!u) {
+        u = loadUser(s, tenant, "login", email);
+        if (u && u->role == "consumer") u.reset();
+    }
+    return u;
+}
+
+/// The answer to a login of an account still waiting for its confirmations: 403 `not_confirmed` with what
+/// is `remaining` and a fresh `pending_token`, so that the person finishes on the spot (resends the mail
+/// link, enters the code, asks for a new one). When no phone code can still be entered, a new one is
+/// sent (at most one a minute). `queued` tells whether a message was queued.
+LoginResult notConfirmed(Database& db, Tenant& t, const Settings& st, const User& u, bool& queued) {
+    const auto left = remaining(st, u);
+    std::string pending;
+    bool codeSent = false;
+    db.transaction([&](soci::session& s) {
+        pending = newToken(s, t.id(), u.id, "pending", "", kPendingSeconds);
+        if (contains(left, "phone") && !u.phone.empty()) {
+            std::string h;
+            auto tok = newestToken(s, t.id(), u.id, "phone_code", h);
+            if ((!tok || !live(*tok)) && sinceLast(s, t.id(), u.id, "phone_code") >= kResendCooldown) {
+                sendCode(s, t, u, "phone_code", "phone_code", hashToken(crypto::randomToken(16)));
+                codeSent = true;
+            }
+        }
+    });
+    queued = codeSent;
+    LoginResult r;
+    r.status = 403;
+    r.body = new Poco::JSON::Object;
+    r.body->set("error", "not_confirmed");
+    r.body->set("message", notConfirmedMessage(left));
+    r.body->set("fields", JsonObject(new Poco::JSON::Object));
+    r.body->set("remaining", toArray(left));
+    r.body->set("pending_token", pending);
+    r.body->set("code_sent", codeSent);
+    if (contains(left, "email")) r.body->set("email", u.email);
+    if (contains(left, "phone")) r.body->set("phone", u.phone);
     return r;
 }
 } // namespace
@@ -555,7 +691,8 @@ LoginResult IdentityService::login(Tenant& t, const JsonObject& body, const std:
     // Normalised once (the tenant library folds the case of text logins): the throttle and the lookup use
     // the same value, so no spelling of a login escapes its lock.
     std::string normalized = t.normalizeLogin(kind, rawLogin);
-    if (normalized.empty()) normalized = Poco::toLower(Poco::trim(rawLogin));
+    const std::string byTenant = normalized, email = Poco::toLower(Poco::trim(rawLogin));
+    if (normalized.empty()) normalized = email;
     const std::string accountKey = "account:" + crypto::sha256Hex(normalized).substr(0, 32);
     const std::string addressKey = "address:" + client;
     // The attempt is reserved (checked and counted) before the password is verified: concurrent attempts
@@ -567,7 +704,7 @@ LoginResult IdentityService::login(Tenant& t, const JsonObject& body, const std:
     std::optional<User> u;
     bool ok = false;
     try {
-        db_.read([&](soci::session& s) { u = loadUser(s, t.id(), "login", normalized); });
+        db_.read([&](soci::session& s) { u = accountForLogin(s, t.id(), kind, byTenant, email); });
         ok = u ? hasher_.verify(password, u->passwordHash) : (hasher_.verifyDummy(password), false);
     } catch (...) { // not a wrong password: the attempt does not count
         throttle.release(accountKey);
@@ -582,8 +719,10 @@ LoginResult IdentityService::login(Tenant& t, const JsonObject& body, const std:
     throttle.release(addressKey);
     if (u->state == "disabled") throw Error(403, "account_disabled", "Учётная запись заблокирована; обратитесь в организацию");
     if (u->state == "pending") {
-        Error e(403, "not_confirmed", "Учётная запись ещё не подтверждена: перейдите по ссылке из письма");
-        throw e;
+        bool queued = false;
+        auto r = notConfirmed(db_, t, st, *u, queued);
+        if (queued) poke_();
+        return r;
     }
     if (hasher_.needsRehash(u->passwordHash)) {
         const std::string upgraded = hasher_.hash(password);
@@ -689,10 +828,16 @@ std::shared_ptr<SessionInfo> IdentityService::resolveSession(Tenant& t, const st
 
 JsonObject IdentityService::me(Tenant& t, const SessionInfo& si) {
     std::optional<User> u;
-    db_.read([&](soci::session& s) { u = loadUser(s, t.id(), "user_id", si.userId); });
+    std::string phoneChange;
+    db_.read([&](soci::session& s) {
+        u = loadUser(s, t.id(), "user_id", si.userId);
+        if (u) phoneChange = pendingPhone(s, t.id(), u->id);
+    });
     if (!u) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
     JsonObject out = new Poco::JSON::Object;
     auto user = userJson(*u);
+    user->set("notifications", notificationsOf(t, *u));
+    user->set("phone_change_pending", phoneChange.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(phoneChange));
     user->set("second_factor_required", si.secondFactorRequired);
     out->set("user", user);
     out->set("csrf", si.csrf);
@@ -734,6 +879,11 @@ JsonObject IdentityService::patchMe(Tenant& t, const SessionInfo& si, const Json
         if (!errors.empty()) throw Unprocessable(errors);
     }
     auto fields = obj(luajson::parse(u->fieldsJson.empty() ? "{}" : u->fieldsJson));
+    std::string phone = str(values, st.phoneField);
+    const std::string newPhone = phone;
+    // Where phones are proven by a code, a new one counts only once the code sent to it is entered.
+    const bool phoneByCode = values->has(st.phoneField) && phone != u->phone && !phone.empty() && st.phoneByCode;
+    const bool phoneChanged = values->has(st.phoneField) && phone != u->phone && !phoneByCode;
     std::string newEmail;
     for (const auto& [k, v] : *values) {
         if (k == st.emailField && u->role == "consumer") {
@@ -741,10 +891,9 @@ JsonObject IdentityService::patchMe(Tenant& t, const SessionInfo& si, const Json
             if (!e.empty() && e != u->email) newEmail = e; // confirmed by a link to the new address first
             continue;
         }
+        if (k == st.phoneField && phoneByCode) continue; // the old number stays until the new one is confirmed
         fields->set(k, v);
     }
-    std::string phone = str(values, st.phoneField);
-    const bool phoneChanged = values->has(st.phoneField) && phone != u->phone;
     const std::string fj = luajson::stringify(fields), nj = luajson::stringify(notifications);
     const long long n = now();
     db_.transaction([&](soci::session& s) {
@@ -767,11 +916,63 @@ JsonObject IdentityService::patchMe(Tenant& t, const SessionInfo& si, const Json
             vars->set("expires_hours", kEmailLinkSeconds / 3600);
             queueMail(s, t, newEmail, "email_change", vars);
         }
+        if (phoneByCode) {
+            const long long since = sinceLast(s, t.id(), u->id, "phone_change");
+            if (since < kResendCooldown) throw tooSoon(kResendCooldown - since);
+            startPhoneChange(s, t, *u, newPhone);
+        }
     });
-    if (!newEmail.empty()) poke_();
+    if (!newEmail.empty() || phoneByCode) poke_();
     auto out = me(t, si);
     if (!newEmail.empty()) out->set("email_change_pending", true);
     return out;
+}
+
+JsonObject IdentityService::confirmPhoneChange(Tenant& t, const SessionInfo& si, const std::string& rawCode) {
+    const std::string code = Poco::trim(rawCode);
+    if (code.size() != 6 || !allDigits(code)) throw Unprocessable(FieldErrors{{"code", "Введите 6 цифр кода"}});
+    const Settings st(t);
+    bool wrong = false;
+    db_.transaction([&](soci::session& s) {
+        auto u = loadUser(s, t.id(), "user_id", si.userId);
+        if (!u) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
+        std::string h;
+        auto tok = newestToken(s, t.id(), u->id, "phone_change", h);
+        auto change = tok ? phoneChangeOf(*tok) : std::nullopt;
+        if (!tok || !change) throw Error(410, "code_expired", "Смена номера не начата или код устарел; укажите номер ещё раз");
+        Token check = *tok;
+        check.data = change->codeHash;
+        if (!checkCode(s, t.id(), h, check, u->id, code)) {
+            wrong = true; // commit the counted attempt, then answer
+            return;
+        }
+        markUsed(s, t.id(), h);
+        auto fields = obj(luajson::parse(u->fieldsJson.empty() ? "{}" : u->fieldsJson));
+        fields->set(st.phoneField, change->phone);
+        const std::string fj = luajson::stringify(fields);
+        const long long n = now();
+        s << "UPDATE users SET phone = :p, phone_verified = 1, fields_json = :f, updated_at = :n WHERE tenant_id = :t AND user_id = :u",
+            soci::use(change->phone), soci::use(fj), soci::use(n), soci::use(t.id()), soci::use(u->id);
+    });
+    if (wrong) throw Unprocessable(FieldErrors{{"code", "Неверный код"}});
+    log::info("phone changed", {{"tenant", t.id()}, {"user_id", si.userId}});
+    return me(t, si);
+}
+
+void IdentityService::resendPhoneChange(Tenant& t, const SessionInfo& si) {
+    const Settings st(t);
+    db_.transaction([&](soci::session& s) {
+        auto u = loadUser(s, t.id(), "user_id", si.userId);
+        if (!u) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
+        std::string phone = pendingPhone(s, t.id(), u->id);
+        // No change waiting: the phone in use, when the tenant proves phones and this one is not proven yet.
+        if (phone.empty() && st.phoneByCode && !u->phoneVerified) phone = u->phone;
+        if (phone.empty()) throw Error(410, "code_expired", "Смена номера не начата или код устарел; укажите номер ещё раз");
+        const long long since = sinceLast(s, t.id(), u->id, "phone_change");
+        if (since < kResendCooldown) throw tooSoon(kResendCooldown - since);
+        startPhoneChange(s, t, *u, phone);
+    });
+    poke_();
 }
 
 void IdentityService::changePassword(Tenant& t, const SessionInfo& si, const JsonObject& body) {

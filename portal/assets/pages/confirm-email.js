@@ -60,7 +60,8 @@ export function render(ctx) {
             ? h('p', null, user ? 'Адрес сохранён в профиле.' : 'Учётная запись активирована. Теперь вы можете войти в личный кабинет.')
             : null,
           remaining.includes('phone')
-            ? h('p', null, 'Осталось подтвердить номер телефона: введите код из SMS на странице, где вы регистрировались.')
+            ? h('p', { class: 'confirm-email__phone-left' },
+              'Осталось подтвердить номер телефона: войдите — на странице входа можно ввести код из SMS или запросить новый.')
             : null),
         h('p', { class: 'actions' }, user
           ? h('a', { class: 'btn btn--primary', href: ctx.router.href('profile') }, 'Перейти в профиль')

@@ -1,14 +1,19 @@
-// Sign-in: the tenant's login identifier (per applicant kind) and password.
+// Sign-in: the tenant's login identifier (per applicant kind) and password;
+// the utility's staff log in by e-mail in every tenant («Вход для сотрудников», kind "staff").
 //   POST {api}/session {login, password, remember, kind?}
 //     → {user, csrf}                      logged in
 //     → {second_factor, challenge}        a code is needed: login/second-factor
-//     401 invalid_credentials, 403 not_confirmed {remaining}, 429 too_many_attempts {retry_after}
-//   POST {api}/confirm/email/resend {email} → 202 (offered for an unconfirmed account)
+//     401 invalid_credentials, 429 too_many_attempts {retry_after},
+//     403 not_confirmed {remaining, pending_token, code_sent, phone?, email?}: the confirmations left are
+//       finished here — POST {api}/confirm/phone {pending_token, code}, POST {api}/confirm/phone/resend
+//       {pending_token}, POST {api}/confirm/email/resend {pending_token} — then the login is sent again.
 
 import { api, ApiError, tenantId } from '../api.js';
 import { createForm, createChoice, setBusy } from '../forms.js';
 import { h, mount, notice, countdown } from '../ui.js';
 import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext } from '../session.js';
+import { createCodeEntry } from '../code-entry.js';
+import { formatPhone } from '../format.js';
 
 export const title = 'Вход';
 
@@ -57,6 +62,13 @@ function rememberKind(id) {
 
 const PASSWORD_FIELD = { name: 'password', label: 'Пароль', type: 'password', required: true, current: true };
 
+/** The login kind of the utility's staff: by e-mail, whatever the consumers' login identifiers are. */
+export const STAFF_KIND = {
+  id: 'staff',
+  label: 'Сотрудник организации',
+  login: { name: 'login', label: 'Адрес электронной почты', type: 'email' },
+};
+
 /** Sends the login; shared with the second-factor page (it asks for a new SMS code the same way). */
 export function postSession(payload, options) {
   return api.post('session', payload, options);
@@ -80,8 +92,9 @@ export async function render(ctx) {
       ));
   }
 
+  const staff = ctx.query.get('kind') === STAFF_KIND.id;
   const requested = ctx.query.get('kind') || (choose ? rememberedKind() : null);
-  let kind = kinds.find((k) => k.id === requested) || kinds[0] || null;
+  let kind = staff ? STAFF_KIND : (kinds.find((k) => k.id === requested) || kinds[0] || null);
   const values = {};
   let form = null;
   let stopCountdown = null;
@@ -132,22 +145,75 @@ export async function render(ctx) {
     });
   }
 
-  function notConfirmed(err) {
-    const remaining = Array.isArray(err.body && err.body.remaining) ? err.body.remaining : [];
+  function notConfirmed(err, payload) {
+    const body = err.body || {};
+    const remaining = Array.isArray(body.remaining) ? body.remaining : [];
     const list = remaining.length
       ? h('ul', { class: 'notice__list' }, remaining.map((r) => h('li', null, CONFIRMATION_NAMES[r] || r)))
       : null;
-    const loginIsEmail = kind && kind.login && kind.login.type === 'email';
-    showStatus('error',
-      h('strong', null, err.message || 'Учётная запись ещё не подтверждена'),
-      h('p', null, remaining.length ? 'Чтобы войти, подтвердите:' : 'Чтобы войти, завершите подтверждение регистрации.'),
-      list);
-    if (!remaining.length || remaining.includes('email')) {
+    if (body.pending_token && remaining.length) {
+      // The server's message says exactly what is left; the steps follow below the form.
+      showStatus('error', h('strong', { class: 'login-not-confirmed' }, err.message || 'Учётная запись ещё не подтверждена'),
+        h('p', null, remaining.includes('phone')
+          ? 'Подтвердите ниже — после этого вход продолжится.'
+          : 'Подтвердите ниже, затем войдите снова.'));
+    } else {
+      showStatus('error',
+        h('strong', { class: 'login-not-confirmed' }, err.message || 'Учётная запись ещё не подтверждена'),
+        h('p', null, remaining.length ? 'Чтобы войти, подтвердите:' : 'Чтобы войти, завершите подтверждение регистрации.'),
+        list);
+    }
+    if (!body.pending_token) {
+      const loginIsEmail = kind && kind.login && kind.login.type === 'email';
       mount(asideHost, h('section', { class: 'card card--aside', 'aria-labelledby': 'resend-title' },
         h('h2', { class: 'section-title', id: 'resend-title' }, 'Не пришло письмо?'),
         h('p', { class: 'muted' }, 'Ссылка для подтверждения действует ограниченное время. Укажите адрес — мы отправим новое письмо.'),
         resendForm(ctx, loginIsEmail ? form.rawValue('login') : '')));
+      return;
     }
+    // Finish here: the code from the SMS, a new mail link; then the same login again.
+    const steps = [];
+    if (remaining.includes('phone')) {
+      steps.push(phoneStep(ctx, body, async (answer) => {
+        const left = Array.isArray(answer && answer.remaining) ? answer.remaining : [];
+        if ((answer && answer.state === 'active') || !left.length) {
+          mount(statusHost, notice('success', h('strong', { class: 'login-confirmed' }, 'Номер телефона подтверждён. Выполняется вход…')));
+          asideHost.replaceChildren();
+          try {
+            await signIn(payload);
+          } catch (again) {
+            if (ctx.signal.aborted) return;
+            showStatus('error', h('strong', null, again.message || 'Не удалось войти. Повторите попытку.'));
+          }
+        } else {
+          showStatus('info', h('strong', { class: 'login-confirmed' }, 'Номер телефона подтверждён'),
+            h('p', null, 'Осталось подтвердить адрес электронной почты: откройте письмо и перейдите по ссылке из него, затем войдите.'));
+          const phone = asideHost.querySelector('[data-step="phone"]');
+          if (phone) phone.remove();
+        }
+      }));
+    }
+    if (remaining.includes('email')) steps.push(emailStep(ctx, body));
+    mount(asideHost, h('div', { class: 'login-confirm' }, steps));
+  }
+
+  /** Sends the login and goes on: the second factor, or the page asked for. */
+  async function signIn(payload) {
+    const answer = await postSession(payload, { signal: ctx.signal });
+    if (answer && answer.second_factor) {
+      if (choose && kind && kind !== STAFF_KIND) rememberKind(kind.id);
+      setPendingLogin({
+        challenge: answer.challenge,
+        method: answer.second_factor,
+        next,
+        resend: (options) => postSession(payload, options),
+      });
+      ctx.router.navigate(`login/second-factor${next !== 'profile' ? `?next=${encodeURIComponent(next)}` : ''}`);
+      return;
+    }
+    if (choose && kind && kind !== STAFF_KIND) rememberKind(kind.id);
+    setSession(answer);
+    ctx.router.navigate(next);
   }
 
   async function onSubmit(e) {
@@ -162,31 +228,17 @@ export async function render(ctx) {
     }
     const fields = form.values();
     const payload = { login: fields.login, password: fields.password, remember: remember.checked };
-    if (choose && kind) payload.kind = kind.id;
+    if ((choose || kind === STAFF_KIND) && kind) payload.kind = kind.id;
     setBusy(submit, true, 'Вход…');
     try {
-      const answer = await postSession(payload, { signal: ctx.signal });
-      if (answer && answer.second_factor) {
-        if (choose && kind) rememberKind(kind.id);
-        setPendingLogin({
-          challenge: answer.challenge,
-          method: answer.second_factor,
-          next,
-          resend: (options) => postSession(payload, options),
-        });
-        ctx.router.navigate(`login/second-factor${next !== 'profile' ? `?next=${encodeURIComponent(next)}` : ''}`);
-        return;
-      }
-      if (choose && kind) rememberKind(kind.id);
-      setSession(answer);
-      ctx.router.navigate(next);
+      await signIn(payload);
     } catch (err) {
       if (ctx.signal.aborted) return;
       if (!(err instanceof ApiError)) throw err;
       if (err.isThrottled) {
         throttled(err);
       } else if (err.status === 403 && err.code === 'not_confirmed') {
-        notConfirmed(err);
+        notConfirmed(err, payload);
       } else if (err.status === 401) {
         showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
           h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
@@ -207,7 +259,7 @@ export async function render(ctx) {
     }
   }
 
-  const choice = choose
+  const choice = choose && !staff
     ? createChoice({
       legend: 'Вы входите как',
       name: 'kind',
@@ -227,6 +279,8 @@ export async function render(ctx) {
   showKind(kind);
 
   const formEl = h('form', { class: 'card login-form', novalidate: true, 'aria-labelledby': 'login-title', onSubmit },
+    staff ? h('p', { class: 'login-form__staff' }, 'Вход для сотрудников организации: по адресу электронной почты, '
+      + 'на который создана ваша учётная запись.') : null,
     choice,
     fieldsHost,
     h('div', { class: 'field field--checkbox', dataset: { field: 'remember' } },
@@ -242,14 +296,81 @@ export async function render(ctx) {
     ),
   );
 
+  if (staff) heading.textContent = 'Вход для сотрудников';
+  const otherWay = staff
+    ? h('p', { class: 'aside-link login-switch' }, 'Вы потребитель? ',
+      h('a', { href: ctx.router.href('login'), class: 'login-switch__consumer' }, 'Вход в личный кабинет потребителя'))
+    : h('p', { class: 'aside-link login-switch' },
+      h('a', { href: ctx.router.href(`login?kind=${STAFF_KIND.id}`), class: 'login-switch__staff' }, 'Вход для сотрудников'));
+
   return h('section', { class: 'page page--narrow page--login' },
     heading,
     flash ? notice(flash.kind, flash.text) : null,
     formEl,
     asideHost,
-    h('p', { class: 'aside-link' }, 'Ещё не зарегистрированы? ',
+    staff ? null : h('p', { class: 'aside-link' }, 'Ещё не зарегистрированы? ',
       h('a', { href: ctx.router.href('register') }, 'Регистрация')),
+    otherWay,
   );
+}
+
+/** The code from the SMS for an account still to be confirmed (login answered 403 with a pending token). */
+function phoneStep(ctx, body, onConfirmed) {
+  const phone = body.phone ? h('b', { class: 'nowrap' }, formatPhone(body.phone)) : 'указанный при регистрации';
+  const entry = createCodeEntry({
+    idPrefix: 'login-confirm-phone',
+    label: 'Код из SMS',
+    hint: 'Шесть цифр; код действует 10 минут',
+    submitText: 'Подтвердить номер',
+    signal: ctx.signal,
+    submit: (code, options) => api.post('confirm/phone', { pending_token: body.pending_token, code }, options),
+    resend: (options) => api.post('confirm/phone/resend', { pending_token: body.pending_token }, options),
+    onSuccess: onConfirmed,
+  });
+  return h('section', { class: 'card step', dataset: { step: 'phone' }, 'aria-labelledby': 'login-step-phone-title' },
+    h('h2', { class: 'section-title', id: 'login-step-phone-title' }, 'Подтвердите номер телефона'),
+    h('p', null, body.code_sent
+      ? ['Мы отправили SMS с кодом на номер ', phone, '. Введите код, чтобы подтвердить номер.']
+      : ['Введите код из SMS, отправленного на номер ', phone, '. Если сообщения нет или код устарел, запросите новый код.']),
+    entry.element);
+}
+
+/** A new mail link for an account whose e-mail is still to be confirmed. */
+function emailStep(ctx, body) {
+  const status = h('p', { class: 'field-hint resend-status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'btn btn--secondary login-confirm__resend-mail' }, 'Отправить письмо повторно');
+  button.addEventListener('click', async () => {
+    if (button.disabled) return;
+    status.textContent = '';
+    setBusy(button, true, 'Отправка…');
+    let wait = null;
+    try {
+      await api.post('confirm/email/resend', { pending_token: body.pending_token }, { signal: ctx.signal });
+      status.textContent = 'Письмо отправлено ещё раз. Перейдите по ссылке из него, затем войдите.';
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (err instanceof ApiError && err.isThrottled) wait = err.retryAfter ?? 60;
+      else status.textContent = err.message || 'Не удалось отправить письмо.';
+    } finally {
+      if (!ctx.signal.aborted) setBusy(button, false);
+    }
+    if (wait !== null) {
+      button.disabled = true;
+      countdown(wait, {
+        signal: ctx.signal,
+        onTick: (left) => { status.textContent = `Отправить письмо повторно можно через ${left} с`; },
+        onDone: () => { button.disabled = false; status.textContent = ''; },
+      });
+    }
+  });
+  return h('section', { class: 'card step', dataset: { step: 'email' }, 'aria-labelledby': 'login-step-email-title' },
+    h('h2', { class: 'section-title', id: 'login-step-email-title' }, 'Подтвердите адрес электронной почты'),
+    h('p', null, body.email
+      ? ['Откройте письмо, отправленное на адрес ', h('b', { class: 'nowrap' }, body.email), ', и перейдите по ссылке из него. Затем войдите.']
+      : 'Откройте письмо, отправленное на адрес, указанный при регистрации, и перейдите по ссылке из него. Затем войдите.'),
+    h('p', { class: 'muted' }, 'Письма нет несколько минут? Проверьте папку «Спам» или отправьте письмо ещё раз.'),
+    h('div', { class: 'form-actions' }, button),
+    status);
 }
 
 /**

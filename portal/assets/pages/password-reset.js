@@ -39,7 +39,7 @@ function renderRequest(ctx) {
       await api.post('password/reset', { email }, { signal: ctx.signal });
       mount(card,
         notice('success', h('strong', { class: 'reset-sent', tabindex: '-1' }, 'Проверьте почту'),
-          h('p', null, 'Если в личном кабинете есть учётная запись с адресом ', h('strong', { class: 'nowrap' }, email),
+          h('p', { class: 'reset-sent__text' }, 'Если в личном кабинете есть учётная запись с адресом ', h('b', { class: 'nowrap' }, email),
             ', на него отправлено письмо со ссылкой для смены пароля. Ссылка действует ограниченное время и только один раз.'),
           h('p', null, 'Письма нет несколько минут? Проверьте папку «Спам» и правильность адреса.')),
         h('p', { class: 'actions' },

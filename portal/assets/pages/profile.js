@@ -1,7 +1,11 @@
-// The profile of the logged-in consumer (needs a session).
+// The profile of the logged-in person (needs a session): a consumer's fields of the tenant's form, a staff
+// member's own data (ФИО, e-mail, role) read-only.
 //   GET   {api}/me, GET {api}/forms/profile (fields per applicant kind, the login read-only,
-//         notification switches where the tenant has them)
-//   PATCH {api}/me {fields, notifications} → as GET me (+ email_change_pending)
+//         notification switches with their defaults where the tenant has them, `confirmed`: the e-mail and
+//         phone fields whose confirmation is shown)
+//   PATCH {api}/me {fields, notifications} → as GET me (+ email_change_pending; user.phone_change_pending:
+//         the new phone waits for the code sent to it)
+//   POST  {api}/me/phone/confirm {code} → as GET me;  POST {api}/me/phone/resend → 202
 //   POST  {api}/me/password {old, new, confirm}
 //   POST  {api}/me/second-factor {method: "totp" | "sms"} → {secret, otpauth_uri} | a code by SMS
 //   POST  {api}/me/second-factor/confirm {code} → {recovery_codes}
@@ -12,11 +16,13 @@ import { api, getDictionary, ApiError } from '../api.js';
 import { createForm, setBusy } from '../forms.js';
 import { createCodeEntry } from '../code-entry.js';
 import { h, mount, notice } from '../ui.js';
-import { setSession, clearSession, setFlash, currentUser } from '../session.js';
+import { setSession, clearSession, setFlash, currentUser, isStaff } from '../session.js';
+import { formatPhone } from '../format.js';
 
 export const title = 'Профиль';
 
 const FACTOR_NAMES = { sms: 'код из SMS', totp: 'код из приложения-аутентификатора' };
+const ROLE_NAMES = { operator: 'Оператор', 'tenant-admin': 'Администратор организации' };
 
 /** A 401 that means "the session is over" rather than "wrong password". */
 function sessionEnded(err) {
@@ -72,15 +78,35 @@ export async function render(ctx) {
 
   const page = h('section', { class: 'page page--profile' });
   const detailsHost = h('div');
+  const staff = isStaff(me.user);
   mount(page,
     h('h1', { class: 'page__title', id: 'profile-title', tabindex: '-1' }, 'Профиль'),
-    h('p', { class: 'lead' }, 'Ваши данные в личном кабинете. Логин для входа изменить нельзя; остальные сведения можно исправить и сохранить.'),
+    h('p', { class: 'lead' }, staff
+      ? 'Ваша учётная запись сотрудника. Имя и адрес электронной почты меняет администратор организации.'
+      : 'Ваши данные в личном кабинете. Логин для входа изменить нельзя; остальные сведения можно исправить и сохранить.'),
     detailsHost,
     passwordSection(ctx, policy),
     secondFactorSection(ctx),
   );
-  showDetails(ctx, detailsHost, me.user, definition, null);
+  if (staff) showStaffDetails(detailsHost, me.user);
+  else showDetails(ctx, detailsHost, me.user, definition, null);
   return page;
+}
+
+// ---------------------------------------------------------------------------
+// A staff member's own data: read-only, with Russian labels
+
+function showStaffDetails(host, user) {
+  const fields = user.fields && typeof user.fields === 'object' ? user.fields : {};
+  const rows = [
+    ['ФИО', fields.full_name],
+    ['Адрес электронной почты', user.email || fields.email],
+    ['Роль', ROLE_NAMES[user.role]],
+  ].filter(([, v]) => v);
+  mount(host, h('section', { class: 'card profile-section profile-details profile-staff', 'aria-labelledby': 'profile-details-title' },
+    h('h2', { class: 'section-title', id: 'profile-details-title' }, 'Сотрудник организации'),
+    h('dl', { class: 'profile-facts' }, rows.map(([label, value]) => [h('dt', null, label), h('dd', null, String(value))])),
+  ));
 }
 
 // ---------------------------------------------------------------------------
@@ -199,6 +225,30 @@ function showDetails(ctx, host, user, definition, after) {
       h('strong', { class: 'profile-login__value' }, String(user.login.value)))
     : null;
 
+  markConfirmations(form, user, definition, async (button) => {
+    // The phone in use, not proven yet: a code to it, then the same step as for a new phone.
+    setBusy(button, true, 'Отправка…');
+    try {
+      await api.post('me/phone/resend', {}, { signal: ctx.signal });
+      const answer = await api.get('me', { signal: ctx.signal });
+      setSession(answer);
+      showDetails(ctx, host, answer.user, definition, null);
+      const code = host.querySelector('.profile-phone-change input');
+      if (code) code.focus();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (sessionEnded(err)) { toLogin(ctx); return; }
+      setBusy(button, false);
+      showStatus('error', h('strong', null, err.message || 'Не удалось отправить код. Повторите попытку.'));
+    }
+  });
+  const phoneChange = user.phone_change_pending
+    ? phoneChangeStep(ctx, user, (answer) => {
+      setSession(answer);
+      showDetails(ctx, host, answer.user, definition, { phoneChanged: true });
+    })
+    : null;
+
   mount(host, h('section', { class: 'card profile-section profile-details', 'aria-labelledby': 'profile-details-title' },
     h('h2', { class: 'section-title', id: 'profile-details-title' }, 'Личные данные'),
     kindDef && kindDef.label ? h('p', { class: 'profile-kind' }, kindDef.label) : null,
@@ -209,18 +259,76 @@ function showDetails(ctx, host, user, definition, after) {
       status,
       h('div', { class: 'form-actions' }, submit, cancel),
     ),
+    phoneChange,
   ));
 
-  if (after) {
+  if (after && after.phoneChanged) {
+    showStatus('success', h('strong', { class: 'profile-saved', tabindex: '-1' }, 'Номер телефона подтверждён и сохранён'));
+    const saved = status.querySelector('.profile-saved');
+    if (saved) saved.focus();
+  } else if (after) {
     showStatus('success', h('strong', { class: 'profile-saved', tabindex: '-1' }, 'Изменения сохранены'),
       after.emailPending
         ? h('p', { class: 'profile-email-pending' }, 'На новый адрес отправлено письмо для подтверждения',
           after.email ? [' (', h('span', { class: 'nowrap' }, after.email), ')'] : null,
           '. Пока адрес не подтверждён по ссылке из письма, действует прежний.')
+        : null,
+      user.phone_change_pending
+        ? h('p', { class: 'profile-phone-pending' }, 'На новый номер отправлен код: введите его ниже. Пока номер не подтверждён, действует прежний.')
         : null);
     const saved = status.querySelector('.profile-saved');
     if (saved) saved.focus();
   }
+}
+
+/**
+ * Beside the e-mail and the phone (where the tenant confirms them): «подтверждён» or «не подтверждён».
+ * `definition.confirmed` names the fields: {email?: "<field>", phone?: "<field>"}.
+ */
+function markConfirmations(form, user, definition, confirmPhone) {
+  const confirmed = definition && definition.confirmed && typeof definition.confirmed === 'object' ? definition.confirmed : {};
+  const states = { email: user.email_verified === true, phone: user.phone_verified === true };
+  for (const what of ['email', 'phone']) {
+    const name = confirmed[what];
+    const inst = name ? form.field(name) : null;
+    if (!inst || !inst.wrapper) continue;
+    const value = what === 'email' ? user.email : user.phone;
+    if (!value) continue;
+    const ok = states[what];
+    const label = inst.wrapper.querySelector('.field-label');
+    const mark = h('span', {
+      class: `badge contact-state contact-state--${ok ? 'confirmed' : 'unconfirmed'}`,
+      dataset: { confirmed: String(ok) },
+    }, ok ? 'подтверждён' : 'не подтверждён');
+    if (label) label.appendChild(mark);
+    if (what === 'phone' && !ok && !user.phone_change_pending) {
+      const button = h('button', { type: 'button', class: 'btn btn--secondary contact-state__confirm' }, 'Подтвердить номер');
+      button.addEventListener('click', () => confirmPhone(button));
+      inst.wrapper.appendChild(button);
+    }
+  }
+}
+
+/** The code sent to a new phone: until it is entered, the old phone stays. */
+function phoneChangeStep(ctx, user, onDone) {
+  const entry = createCodeEntry({
+    idPrefix: 'phone-change',
+    label: 'Код из SMS',
+    hint: 'Шесть цифр; код действует 10 минут',
+    submitText: 'Подтвердить номер',
+    signal: ctx.signal,
+    submit: (code, options) => api.post('me/phone/confirm', { code }, options),
+    resend: (options) => api.post('me/phone/resend', {}, options),
+    onSuccess: onDone,
+  });
+  return h('section', { class: 'step profile-phone-change', dataset: { step: 'phone-change' }, 'aria-labelledby': 'phone-change-title' },
+    h('h3', { class: 'section-title', id: 'phone-change-title' },
+      user.phone && user.phone !== user.phone_change_pending ? 'Подтвердите новый номер телефона' : 'Подтвердите номер телефона'),
+    h('p', null, 'Мы отправили SMS с кодом на номер ', h('b', { class: 'nowrap' }, formatPhone(user.phone_change_pending)), '. ',
+      user.phone && user.phone !== user.phone_change_pending
+        ? ['Пока код не введён, действует прежний номер ', h('b', { class: 'nowrap' }, formatPhone(user.phone)), '.']
+        : 'Введите код, чтобы подтвердить номер.'),
+    entry.element);
 }
 
 /** Switches of the notifications a tenant offers ({id, label}) — or null when it offers none. */
@@ -231,7 +339,9 @@ function notificationSwitches(defs, current) {
     h('legend', { class: 'consents__legend' }, 'Уведомления'),
     defs.map((d) => {
       const id = `profile-notification-${String(d.id).replace(/[^A-Za-z0-9_-]/g, '_')}`;
-      const box = h('input', { type: 'checkbox', role: 'switch', id, name: `notifications.${d.id}`, class: 'switch__input', checked: current[d.id] === true });
+      // Never set: the tenant's default (a switch is on unless the tenant says otherwise).
+      const on = typeof current[d.id] === 'boolean' ? current[d.id] : d.default !== false;
+      const box = h('input', { type: 'checkbox', role: 'switch', id, name: `notifications.${d.id}`, class: 'switch__input', checked: on });
       const state = h('span', { class: 'switch__state', 'aria-hidden': 'true' });
       const sync = () => { state.textContent = box.checked ? 'Да' : 'Нет'; };
       box.addEventListener('change', sync);
@@ -443,7 +553,7 @@ function secondFactorSection(ctx) {
     const u = currentUser();
     const phone = u && u.phone;
     confirmStep('sms',
-      h('p', null, 'Мы отправили код в SMS на номер ', phone ? h('strong', { class: 'nowrap' }, phone) : 'из вашего профиля',
+      h('p', null, 'Мы отправили код в SMS на номер ', phone ? h('strong', { class: 'nowrap' }, formatPhone(phone)) : 'из вашего профиля',
         '. Введите его, чтобы включить вход с кодом из SMS.'));
   }
 

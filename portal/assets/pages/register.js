@@ -15,6 +15,7 @@ import { createForm, createConsents, createChoice, setBusy } from '../forms.js';
 import { createCodeEntry } from '../code-entry.js';
 import { h, mount, notice, countdown } from '../ui.js';
 import { loadSession, displayName } from '../session.js';
+import { formatPhone } from '../format.js';
 
 export const title = 'Регистрация';
 
@@ -49,9 +50,20 @@ function savePending(p) {
   }
 }
 
-function loginHint(kind) {
-  const logins = (kind.fields || []).filter((f) => f.login).map((f) => f.label);
-  return logins.length ? `Вход по: ${logins.join(', ')}` : null;
+function loginLabels(kind) {
+  return (kind.fields || []).filter((f) => f.login).map((f) => f.label);
+}
+
+/**
+ * «Вход по: …» under each applicant kind — only where the kinds log in differently (ВОЭК: СНИЛС / ОГРНИП /
+ * ОГРН); one login for all (ВГЭС: «Имя пользователя») is said once, at its field.
+ */
+function loginHints(kinds) {
+  const distinct = new Set(kinds.map((k) => loginLabels(k).join('|')));
+  return (kind) => {
+    const logins = loginLabels(kind);
+    return distinct.size > 1 && logins.length ? `Вход по: ${logins.join(', ')}` : null;
+  };
 }
 
 function listRest(rest, labelOf) {
@@ -70,6 +82,8 @@ export async function render(ctx) {
   }));
 
   const heading = h('h1', { class: 'page__title', id: 'register-title', tabindex: '-1' }, 'Регистрация');
+  // The tenant's own words for a registration that did not go through.
+  const failedText = (definition.messages && definition.messages.registration_failed) || 'Проверьте правильность заполнения полей';
   if (!kinds.length) {
     return h('section', { class: 'page page--narrow' }, heading,
       notice('info', 'Самостоятельная регистрация в личном кабинете сейчас недоступна. Обратитесь в сетевую организацию.'));
@@ -122,7 +136,7 @@ export async function render(ctx) {
 
     const clientErrors = { ...form.validate(), ...(consents.element ? consents.validate() : {}) };
     if (Object.keys(clientErrors).length) {
-      showStatus('error', h('strong', null, 'Проверьте правильность заполнения полей'),
+      showStatus('error', h('strong', { class: 'registration-failed' }, failedText),
         h('p', null, 'Исправьте ошибки, указанные у полей.'));
       if (!form.focusFirstError()) consents.focusFirstError();
       return;
@@ -157,7 +171,8 @@ export async function render(ctx) {
         if (consents.element) consents.clearErrors();
         let rest = form.setErrors(err.fields, 'server');
         if (consents.element) rest = consents.setErrors(rest);
-        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'), listRest(rest, labelOf),
+        // The server words a refused registration as the tenant says (messages.registration_failed).
+        showStatus('error', h('strong', { class: 'registration-failed' }, err.message || failedText), listRest(rest, labelOf),
           err.status === 409
             ? h('p', null, 'Если это ваша учётная запись, ',
               h('a', { href: ctx.router.href(`login?kind=${encodeURIComponent(kind.id)}`) }, 'войдите'), ' или ',
@@ -172,6 +187,7 @@ export async function render(ctx) {
     }
   }
 
+  const loginHint = loginHints(kinds);
   const choice = kinds.length > 1
     ? createChoice({
       legend: 'Вид заявителя',
@@ -352,7 +368,7 @@ function phoneStep(ctx, p, onConfirmed) {
   });
   mount(body,
     h('p', null, p.phone
-      ? ['Мы отправили SMS с кодом на номер ', h('strong', { class: 'nowrap' }, p.phone), '. Введите код, чтобы подтвердить номер.']
+      ? ['Мы отправили SMS с кодом на номер ', h('strong', { class: 'nowrap' }, formatPhone(p.phone)), '. Введите код, чтобы подтвердить номер.']
       : 'Мы отправили SMS с кодом на номер, указанный при регистрации. Введите код, чтобы подтвердить номер.'),
     entry.element);
   return h('section', { class: 'card step', dataset: { step: 'phone' }, 'aria-labelledby': 'step-phone-title' },
