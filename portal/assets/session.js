@@ -101,7 +101,9 @@ export function displayName(u) {
   const f = u.fields || {};
   const person = [f.full_name, f.fio].find((v) => typeof v === 'string' && v.trim() !== '');
   const given = typeof u.display_name === 'string' && u.display_name.trim() !== '' ? u.display_name.trim() : null;
-  if (given) return u.kind === 'individual' || (person && given === person.trim()) ? shortPersonName(given) : given;
+  // A person's name is shortened to surname and initials; an organisation's name stays whole.
+  const orgs = [f.org_short_name, f.organization, f.org_name, f.org_full_name].filter((v) => typeof v === 'string').map((v) => v.trim());
+  if (given) return orgs.includes(given) || given.includes('@') ? given : shortPersonName(given);
   if (person) return shortPersonName(person);
   const login = u.login && typeof u.login.value === 'string' && u.login.value.trim() !== '' ? u.login : null;
   if (login) return formatIdentifier(login.type || login.field, login.value.trim());

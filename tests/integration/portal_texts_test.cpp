@@ -82,6 +82,14 @@ std::string registerVges(Client& c, const std::string& fullName) {
     return username;
 }
 
+/// A fresh valid ОГРН (13 digits, the last one the check digit), so that each test registers its own organisation.
+std::string freshOgrn() {
+    std::string d = "1027700";
+    for (int i = 0; i < 5; ++i) d += static_cast<char>('0' + std::rand() % 10);
+    const long long n = std::stoll(d);
+    return d + std::to_string(n % 11 % 10);
+}
+
 std::string base64Decode(const std::string& s) {
     std::istringstream in(s);
     Poco::Base64Decoder dec(in);
@@ -99,7 +107,7 @@ TEST_CASE("mails name the utility in a form that reads inside a sentence, never 
     auto r = voek.call("POST", "registration",
                        R"({"kind":"legal_entity","fields":{"inn":"7707083893","email":")" + email +
                            R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+7 900 123-45-67",)"
-                           R"("ogrn":"1027700132195"},"consents":["personal_data"]})");
+                           R"("ogrn":")" + freshOgrn() + R"("},"consents":["personal_data"]})");
     INFO(r.body);
     REQUIRE(r.status == 201);
     auto mail = w.smtp.waitFor(email);
@@ -136,7 +144,7 @@ TEST_CASE("me names the person: ФИО, organisation, else the e-mail — never 
                       R"({"kind":"legal_entity","fields":{"username":")" + login + R"(","email":")" + login + R"(@example.ru",)"
                           R"("password":"Secret123","password_confirm":"Secret123","org_short_name":"ООО «Ромашка»",)"
                           R"("org_full_name":"Общество с ограниченной ответственностью «Ромашка»","head_full_name":"Петров Пётр Петрович",)"
-                          R"("inn":"7707083893","ogrn":"1027700132195","phone":"+79601153767",)"
+                          R"("inn":"7707083893","ogrn":")" + freshOgrn() + R"(","phone":"+79601153767",)"
                           R"("from_voronezh":false,"address":"Москва","postcode":"125009"},"consents":["personal_data"]})");
     INFO(r.body);
     REQUIRE(r.status == 201);
@@ -146,17 +154,18 @@ TEST_CASE("me names the person: ФИО, organisation, else the e-mail — never 
 
     // ВОЭК: a legal entity's profile has only ИНН and ОГРН: the e-mail, not «1027700132195».
     Client voek{w.server, "voek"};
-    const std::string email = "dn-" + suffix() + "@example.ru";
-    REQUIRE(voek.call("POST", "registration",
-                      R"({"kind":"legal_entity","fields":{"inn":"7707083893","email":")" + email +
-                          R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+7 900 123-45-67",)"
-                          R"("ogrn":"1027700132195"},"consents":["personal_data"]})")
-                .status == 201);
+    const std::string email = "dn-" + suffix() + "@example.ru", ogrn = freshOgrn();
+    auto reg = voek.call("POST", "registration",
+                         R"({"kind":"legal_entity","fields":{"inn":"7707083893","email":")" + email +
+                             R"(","password":"Kabinet2024!Test","password_confirm":"Kabinet2024!Test","phone":"+7 900 123-45-67",)"
+                             R"("ogrn":")" + ogrn + R"("},"consents":["personal_data"]})");
+    INFO(reg.body);
+    REQUIRE(reg.status == 201);
     auto mail = w.smtp.waitFor(email);
     std::smatch m;
     REQUIRE(std::regex_search(mail.text, m, std::regex(R"(token=([A-Za-z0-9_%-]+))")));
     REQUIRE(voek.call("POST", "confirm/email", R"({"token":")" + std::string(m[1]) + R"("})").status == 200);
-    REQUIRE(voek.call("POST", "session", R"({"login":"1027700132195","password":"Kabinet2024!Test"})").status == 200);
+    REQUIRE(voek.call("POST", "session", R"({"login":")" + ogrn + R"(","password":"Kabinet2024!Test"})").status == 200);
     auto meVoek = voek.call("GET", "me");
     INFO(meVoek.body);
     CHECK(obj(meVoek.body)->getObject("user")->getValue<std::string>("display_name") == email);

@@ -130,11 +130,11 @@ const char* kIndexStyle =
     "*{box-sizing:border-box}"
     "body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',sans-serif;"
     "color:var(--ink);background:var(--bg)}"
-    "header{background:#1f2937;color:#fff;padding:40px 20px 48px}"
-    "header div,main,footer{max-width:1040px;margin:0 auto}"
+    "header{background:#1f2937;color:#fff;padding:40px 0 48px}"
+    "header div,main,footer{max-width:1080px;margin:0 auto;padding:0 20px}"
     "h1{margin:0 0 8px;font-size:1.9rem;line-height:1.2}"
     "header p{margin:0;color:#d1d5db;max-width:60ch}"
-    "main{padding:0 20px;margin-top:-24px}"
+    "main{margin-top:-24px}"
     ".tenants{list-style:none;margin:0;padding:0;display:grid;gap:16px;"
     "grid-template-columns:repeat(auto-fill,minmax(300px,1fr))}"
     ".tenant{background:#fff;border:1px solid var(--line);border-top:6px solid var(--brand);border-radius:10px;"
@@ -150,7 +150,7 @@ const char* kIndexStyle =
     ".tenant__open:hover,.tenant__open:focus-visible{filter:brightness(.9);text-decoration:underline}"
     ".tenant__open:focus-visible{outline:3px solid #f2a900;outline-offset:2px}"
     ".empty{background:#fff;border:1px solid var(--line);border-radius:10px;padding:20px}"
-    "footer{padding:32px 20px;color:var(--muted);font-size:.9rem}";
+    "footer{padding-top:32px;padding-bottom:32px;color:var(--muted);font-size:.9rem}";
 } // namespace
 
 Response serveIndex(const TenantRegistry& tenants) {

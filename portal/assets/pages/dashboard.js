@@ -27,7 +27,7 @@ function failedNote(err) {
   return notice('error', `Не удалось загрузить сведения: ${err && err.message ? err.message : 'ошибка сети'}`);
 }
 
-function accessCard(ctx, result) {
+function accessCard(ctx, result, points) {
   if (result.status === 'rejected') return card('access', 'Лицевые счета и договоры', failedNote(result.reason));
   const a = result.value || {};
   const accounts = Array.isArray(a.accounts) ? a.accounts : [];
@@ -41,11 +41,15 @@ function accessCard(ctx, result) {
       h('span', { class: 'dashboard-list__sub' }, [contractName(c) !== `Договор № ${c.number}` ? `№ ${c.number}` : null, c.consumer_name]
         .filter(Boolean).join(' · ')))),
   ];
+  const pointsOpen = points.status === 'fulfilled' && Array.isArray(points.value && points.value.points) && points.value.points.length > 0;
+  let empty = accessHint(ctx.tenant, a.ways);
+  // Points granted one by one (by the utility's operator) come with no account or contract: say so, not how to get access.
+  if (pointsOpen) empty = 'Лицевых счетов и договоров в кабинете нет: точки учёта открыты вам напрямую.';
   return card('access', 'Лицевые счета и договоры',
     items.length
       ? h('ul', { class: 'dashboard-list' }, items)
-      : h('p', { class: 'muted' }, accessHint(ctx.tenant, a.ways)),
-    h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('access') }, items.length ? 'Управление счетами и договорами' : 'Получить доступ к приборам учёта')));
+      : h('p', { class: 'muted' }, empty),
+    h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('access') }, items.length ? 'Управление счетами и договорами' : pointsOpen ? 'Подробнее о доступе' : 'Получить доступ к приборам учёта')));
 }
 
 function pointsCard(ctx, result) {
@@ -75,10 +79,10 @@ function pointsCard(ctx, result) {
           : 'Подробнее о точках учёта')));
 }
 
-/** «Здравствуйте, Иванов И. И.!» — without a name when all there is is a number (СНИЛС, ОГРН). */
+/** «Здравствуйте, Иванов И. И.!» — without a name when all there is is an e-mail or a number (СНИЛС, ОГРН). */
 function greeting(user) {
   const name = displayName(user);
-  return name && !/^[\d\s+()-]+$/.test(name) ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
+  return name && !/^[\d\s+()-]+$/.test(name) && !name.includes('@') ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
 }
 
 /** A card of a module: what it does and the way to its page. */
@@ -124,7 +128,7 @@ export async function render(ctx) {
     h('p', { class: 'lead' }, greeting(ctx.user)),
     h('div', { class: 'dashboard' },
       pointsCard(ctx, points),
-      accessCard(ctx, access),
+      accessCard(ctx, access, points),
       MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx)),
     ));
 }
