@@ -128,7 +128,8 @@ export async function render(ctx) {
     h('p', { class: 'lead' }, greeting(ctx.user)),
     h('div', { class: 'dashboard' },
       pointsCard(ctx, points),
-      accessCard(ctx, access, points),
-      MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx)),
+      h('div', { class: 'dashboard__cards' },
+        accessCard(ctx, access, points),
+        MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx))),
     ));
 }
