@@ -93,21 +93,25 @@ function shortPersonName(full) {
 
 /**
  * The name to show in the header and greetings: the server's display_name (ФИО or organisation, else the
- * e-mail), Ф.И.О. shortened to surname and initials; without one the login identifier, formatted
- * (СНИЛС «118-452-306 44», phone «+7 (916) 123-45-67»), never raw digits.
+ * e-mail), a person's name shortened to surname and initials. Without one (a user object of another
+ * answer) the same from the profile values, then the e-mail, then the login identifier formatted
+ * (СНИЛС «118-452-306 44», phone «+7 (916) 123-45-67») — never raw digits.
  */
 export function displayName(u) {
   if (!u) return '';
   const f = u.fields || {};
-  const person = [f.full_name, f.fio].find((v) => typeof v === 'string' && v.trim() !== '');
-  const given = typeof u.display_name === 'string' && u.display_name.trim() !== '' ? u.display_name.trim() : null;
-  // A person's name is shortened to surname and initials; an organisation's name stays whole.
-  const orgs = [f.org_short_name, f.organization, f.org_name, f.org_full_name].filter((v) => typeof v === 'string').map((v) => v.trim());
+  const text = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  const orgs = [f.org_short_name, f.organization, f.org_name, f.org_full_name].map(text).filter(Boolean);
+  const given = text(u.display_name);
   if (given) return orgs.includes(given) || given.includes('@') ? given : shortPersonName(given);
+  const parts = [f.surname, f.name, f.patronymic].map(text).filter(Boolean);
+  const person = text(f.full_name) || text(f.fio) || (text(f.surname) && parts.length >= 2 ? parts.join(' ') : null);
   if (person) return shortPersonName(person);
-  const login = u.login && typeof u.login.value === 'string' && u.login.value.trim() !== '' ? u.login : null;
-  if (login) return formatIdentifier(login.type || login.field, login.value.trim());
-  return typeof u.email === 'string' && u.email ? u.email : 'Личный кабинет';
+  if (orgs.length) return orgs[0];
+  if (text(u.email)) return text(u.email);
+  const login = u.login && text(u.login.value);
+  if (login) return formatIdentifier(u.login.type || u.login.field, login);
+  return 'Личный кабинет';
 }
 
 // ---------------------------------------------------------------------------
