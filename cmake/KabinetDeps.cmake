@@ -38,4 +38,11 @@ add_library(kabinet_xlsx INTERFACE)
 target_include_directories(kabinet_xlsx INTERFACE ${XLSXWRITER_INCLUDE_DIR})
 target_link_libraries(kabinet_xlsx INTERFACE ${XLSXWRITER_LIB})
 
+# libqrencode for the QR code of a second factor's set-up (otpauth:// URI as SVG).
+find_path(QRENCODE_INCLUDE_DIR qrencode.h REQUIRED)
+find_library(QRENCODE_LIB qrencode REQUIRED)
+add_library(kabinet_qrencode INTERFACE)
+target_include_directories(kabinet_qrencode INTERFACE ${QRENCODE_INCLUDE_DIR})
+target_link_libraries(kabinet_qrencode INTERFACE ${QRENCODE_LIB})
+
 find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)

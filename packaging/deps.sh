@@ -6,7 +6,7 @@ set -euo pipefail
 mode=${1:-run}
 pkgs=(build-essential cmake pkg-config curl ca-certificates
       libpoco-dev libsoci-dev libsqlite3-dev libpq-dev liblua5.4-dev
-      libboost-dev libboost-filesystem-dev libssl-dev libargon2-dev libxlsxwriter-dev)
+      libboost-dev libboost-filesystem-dev libssl-dev libargon2-dev libxlsxwriter-dev libqrencode-dev)
 if [ "$mode" = test ]; then
   pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)

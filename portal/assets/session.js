@@ -4,6 +4,7 @@
 // both kept in memory only. After a reload GET me asks again.
 
 import { api, ApiError, setCsrfToken } from './api.js';
+import { formatIdentifier } from './format.js';
 
 let user = null;
 let known = false;        // true once the server said who (or that nobody) is logged in
@@ -90,15 +91,27 @@ function shortPersonName(full) {
   return `${words[0]} ${words.slice(1).map((w) => `${w[0].toUpperCase()}.`).join(' ')}`;
 }
 
-/** The name to show in the header: Ф.И.О. (surname and initials) or organisation, else the login. */
+/**
+ * The name to show in the header and greetings: the server's display_name (ФИО or organisation, else the
+ * e-mail), a person's name shortened to surname and initials. Without one (a user object of another
+ * answer) the same from the profile values, then the e-mail, then the login identifier formatted
+ * (СНИЛС «118-452-306 44», phone «+7 (916) 123-45-67») — never raw digits.
+ */
 export function displayName(u) {
   if (!u) return '';
   const f = u.fields || {};
-  const person = [f.full_name, f.fio].find((v) => typeof v === 'string' && v.trim() !== '');
+  const text = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  const orgs = [f.org_short_name, f.organization, f.org_name, f.org_full_name].map(text).filter(Boolean);
+  const given = text(u.display_name);
+  if (given) return orgs.includes(given) || given.includes('@') ? given : shortPersonName(given);
+  const parts = [f.surname, f.name, f.patronymic].map(text).filter(Boolean);
+  const person = text(f.full_name) || text(f.fio) || (text(f.surname) && parts.length >= 2 ? parts.join(' ') : null);
   if (person) return shortPersonName(person);
-  const candidates = [f.org_short_name, f.organization, f.head_full_name, u.login && u.login.value, u.email];
-  const name = candidates.find((v) => typeof v === 'string' && v.trim() !== '');
-  return name ? name.trim() : 'Личный кабинет';
+  if (orgs.length) return orgs[0];
+  if (text(u.email)) return text(u.email);
+  const login = u.login && text(u.login.value);
+  if (login) return formatIdentifier(u.login.type || u.login.field, login);
+  return 'Личный кабинет';
 }
 
 // ---------------------------------------------------------------------------
@@ -135,9 +148,9 @@ export function takeFlash() {
 
 /**
  * The page to go to after login, from "?next=": a route of this portal only
- * ("profile", "meters/5?x=1"), never an address elsewhere.
+ * ("profile", "meters/5?x=1"), never an address elsewhere; without one the home page ("").
  */
-export function safeNext(value, fallback = 'profile') {
+export function safeNext(value, fallback = '') {
   if (typeof value !== 'string' || value === '') return fallback;
   if (!/^[A-Za-z0-9][A-Za-z0-9/_.~%-]*(\?[^#\s]*)?$/.test(value) || value.includes('//') || value.includes('..')) return fallback;
   if (/^(login|register)(\/|\?|$)/.test(value)) return fallback;

@@ -4,7 +4,13 @@
 
 import { plural } from './ui.js';
 
-const CHARS = ['символ', 'символа', 'символов'];
+/**
+ * «N символов» after «не менее», «не более», «до» (the genitive, by ui.js plural):
+ * 1 символа, 3 символов, 21 символа, 64 символов — as the server's kabinet.validators.chars_genitive.
+ */
+export function charsGenitive(n) {
+  return `${n} ${plural(n, ['символа', 'символов', 'символов'])}`;
+}
 
 /** Types whose value is a string of digits; spaces and hyphens are allowed while typing. */
 export const DIGIT_TYPES = {
@@ -70,9 +76,9 @@ export function passwordPolicyHint(policy) {
   const parts = [];
   const min = Number.isFinite(policy.min_length) ? policy.min_length : null;
   const max = Number.isFinite(policy.max_length) ? policy.max_length : null;
-  if (min && max) parts.push(`от ${min} до ${max} ${plural(max, CHARS)}`);
-  else if (min) parts.push(`не менее ${min} ${plural(min, CHARS)}`);
-  else if (max) parts.push(`не более ${max} ${plural(max, CHARS)}`);
+  if (min && max) parts.push(`от ${min} до ${charsGenitive(max)}`);
+  else if (min) parts.push(`не менее ${charsGenitive(min)}`);
+  else if (max) parts.push(`не более ${charsGenitive(max)}`);
   for (const r of POLICY_RULES) if (policy[r.key]) parts.push(r.hint);
   if (!parts.length) return null;
   const text = `Пароль: ${parts.join('; ')}`;
@@ -85,10 +91,10 @@ export function checkPasswordPolicy(policy, value) {
   const str = String(value ?? '');
   const len = [...str].length;
   if (Number.isFinite(policy.min_length) && len < policy.min_length) {
-    return `Пароль должен быть не короче ${policy.min_length} ${plural(policy.min_length, ['символа', 'символов', 'символов'])}`;
+    return `Пароль должен быть не короче ${charsGenitive(policy.min_length)}`;
   }
   if (Number.isFinite(policy.max_length) && len > policy.max_length) {
-    return `Пароль должен быть не длиннее ${policy.max_length} ${plural(policy.max_length, ['символа', 'символов', 'символов'])}`;
+    return `Пароль должен быть не длиннее ${charsGenitive(policy.max_length)}`;
   }
   for (const r of POLICY_RULES) if (policy[r.key] && !r.test(str)) return r.error;
   return null;
@@ -136,10 +142,10 @@ export function validateField(field, value, valueOf, fieldOf) {
 
   const len = [...str].length;
   if (Number.isFinite(field.min_length) && len < field.min_length) {
-    return `Не менее ${field.min_length} ${plural(field.min_length, CHARS)}`;
+    return `Не менее ${charsGenitive(field.min_length)}`;
   }
   if (Number.isFinite(field.max_length) && len > field.max_length) {
-    return `Не более ${field.max_length} ${plural(field.max_length, CHARS)} (сейчас ${len})`;
+    return `Не более ${charsGenitive(field.max_length)} (сейчас ${len})`;
   }
 
   if (type === 'password' && field.policy) {

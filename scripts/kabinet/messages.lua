@@ -9,8 +9,9 @@
 --
 -- A template is plain Russian text with placeholders such as `{link}`.
 -- The values come from the core (`vars`) and from the declaration
--- (`tenant_name` = short name, `tenant_full_name`; `kabinet.tenant` adds
--- them). Numbers of hours and minutes get a companion in words, declined to
+-- (`tenant_name` = short name, `tenant_full_name`, and the name forms for
+-- sentences: `tenant_genitive` after «личный кабинет», `tenant_accusative`
+-- after «в»; `kabinet.tenant` adds them from `name_forms`). Numbers of hours and minutes get a companion in words, declined to
 -- agree: `expires_hours = 24` gives `{expires_hours_text}` = "24 часа",
 -- `minutes = 1` gives `{minutes_text}` = "1 минуту".
 --
@@ -45,7 +46,7 @@ M.TEMPLATES = {
 }
 
 --- Variables every template may use, filled in from the declaration.
-M.TENANT_VARS = { "tenant_name", "tenant_full_name" }
+M.TENANT_VARS = { "tenant_name", "tenant_full_name", "tenant_genitive", "tenant_accusative" }
 
 -- Number variables that get a "<name>_text" companion: the unit for 1, 2–4
 -- and 5+ in the accusative ("действует 1 минуту / 2 минуты / 5 минут").
@@ -64,7 +65,7 @@ M.MAIL = {
     subject = "Подтверждение регистрации в личном кабинете {tenant_name}",
     text = table.concat({
       "Здравствуйте!",
-      "Вы зарегистрировались в личном кабинете {tenant_name}. Чтобы подтвердить адрес "
+      "Вы зарегистрировались в личном кабинете {tenant_genitive}. Чтобы подтвердить адрес "
         .. "электронной почты, перейдите по ссылке:",
       "{link}",
       "Ссылка действует {expires_hours_text}. Если вы не регистрировались, просто удалите это письмо.",
@@ -75,7 +76,7 @@ M.MAIL = {
     subject = "Подтверждение нового адреса электронной почты — {tenant_name}",
     text = table.concat({
       "Здравствуйте!",
-      "Этот адрес указан как новый адрес электронной почты в личном кабинете {tenant_name}. "
+      "Этот адрес указан как новый адрес электронной почты в личном кабинете {tenant_genitive}. "
         .. "Чтобы подтвердить его, перейдите по ссылке:",
       "{link}",
       "Ссылка действует {expires_hours_text}. Пока новый адрес не подтверждён, письма приходят на прежний. "
@@ -87,7 +88,7 @@ M.MAIL = {
     subject = "Восстановление пароля — {tenant_name}",
     text = table.concat({
       "Здравствуйте!",
-      "Для входа в личный кабинет {tenant_name} запрошено восстановление пароля. "
+      "Для входа в личный кабинет {tenant_genitive} запрошено восстановление пароля. "
         .. "Чтобы задать новый пароль, перейдите по ссылке:",
       "{link}",
       "Ссылка действует {expires_minutes_text}, воспользоваться ею можно один раз. Если вы не "
@@ -99,9 +100,9 @@ M.MAIL = {
     subject = "Пароль изменён — {tenant_name}",
     text = table.concat({
       "Здравствуйте!",
-      "Пароль для входа в личный кабинет {tenant_name} изменён.",
+      "Пароль для входа в личный кабинет {tenant_genitive} изменён.",
       "Если это были не вы, сразу восстановите доступ: на странице входа нажмите «Забыли пароль?» "
-        .. "и задайте новый пароль, а затем сообщите о случившемся в {tenant_name}.",
+        .. "и задайте новый пароль, а затем сообщите о случившемся в {tenant_accusative}.",
       FOOTER,
     }, "\n\n"),
   },
@@ -170,6 +171,10 @@ local function values_for(name, vars)
   local out = {}
   for k, v in pairs(vars) do
     if type(k) == "string" then out[k] = value_text(k, v) end
+  end
+  -- The name forms default to the short name.
+  for _, form in ipairs { "tenant_genitive", "tenant_accusative" } do
+    if out[form] == nil then out[form] = out.tenant_name end
   end
   for var, forms in pairs(UNITS) do
     local n = math.tointeger(tonumber(out[var]))

@@ -21,6 +21,7 @@
 --   validate_password(T, password, confirm) → nil | {password?, confirm?}
 --   mail(T, template, vars)                 → {subject, text, html?}
 --   sms(T, template, vars)                  → SMS text
+--   display_name(T, kind, fields)           → the person's or organisation's name | nil
 --
 -- Everything but `check` first prepares T once (the result is cached per T)
 -- and raises an error if T does not pass `check`. Tables meant as JSON
@@ -99,7 +100,7 @@ local TOP_KEYS = set_of {
   "access_ways", "confirmations", "second_factor", "password_policy",
   "dictionaries", "appeal_kinds", "consents", "applicant_kinds", "validate",
   "settings", "messages", "identity", "notification_switches", "mail_templates",
-  "sms_templates", "polling",
+  "sms_templates", "polling", "name_forms",
 }
 local REQUIRED_TOP_KEYS = {
   "id", "name", "short_name", "hosts", "timezone", "branding", "modules",
@@ -123,6 +124,17 @@ local IDENTITY_KEYS = set_of {
 }
 local SWITCH_KEYS = set_of { "id", "label", "default" }
 local MAIL_TEMPLATE_KEYS = set_of { "subject", "text", "html" }
+
+--- Forms of the tenant's name for sentences of mails and text messages
+-- (`name_forms` of the declaration), each with its placeholder and where it
+-- goes: `genitive` → {tenant_genitive}, after «личный кабинет» («в личном
+-- кабинете АО «ВОЭК»»); `accusative` → {tenant_accusative}, after «в»
+-- («сообщите в АО «ВОЭК»»). Without them the short name stands in, which
+-- reads right wherever it is an abbreviation with the name in quotes.
+M.NAME_FORMS = { genitive = "tenant_genitive", accusative = "tenant_accusative" }
+
+-- The longest name form, in characters.
+local NAME_FORM_MAX = 200
 
 --- Limits of login throttling, of guessing access identifiers and of
 -- sessions: defaults, and the range a tenant may set in `identity.lockout`
@@ -729,6 +741,22 @@ local function check_switches(add, list)
   end
 end
 
+-- Checks `name_forms`: known forms, each a one-line non-empty string.
+local function check_name_forms(add, forms)
+  if type(forms) ~= "table" then add("name_forms", "ожидается таблица {genitive = …, accusative = …}"); return end
+  for _, k in ipairs(sorted_keys(forms)) do
+    local p = "name_forms." .. tostring(k)
+    local v = forms[k]
+    if not M.NAME_FORMS[k] then
+      add(p, "неизвестная форма имени (есть genitive, accusative)")
+    elseif not non_empty_string(v) then
+      add(p, "ожидается непустая строка")
+    elseif v:find("%c") or (utf8.len(v) or NAME_FORM_MAX + 1) > NAME_FORM_MAX then
+      add(p, string.format("одна строка не длиннее %d символов", NAME_FORM_MAX))
+    end
+  end
+end
+
 -- Reports placeholders of a template text that the template does not know.
 local function check_placeholders(add, path, text, known)
   for _, name in ipairs(messages.placeholders(text)) do
@@ -885,6 +913,7 @@ function M.check(T)
   if T.notification_switches ~= nil then check_switches(add, T.notification_switches) end
   if T.mail_templates ~= nil then check_templates(add, "mail_templates", T.mail_templates, "mail") end
   if T.sms_templates ~= nil then check_templates(add, "sms_templates", T.sms_templates, "sms") end
+  if T.name_forms ~= nil then check_name_forms(add, T.name_forms) end
   if #problems == 0 then return nil end
   return array(problems)
 end
@@ -1630,12 +1659,59 @@ function M.validate_password(T, password, confirm)
 end
 
 ---------------------------------------------------------------------------
+-- display_name
+---------------------------------------------------------------------------
+
+-- Profile values naming a person, in order: the full name in one field, or
+-- its parts.
+local PERSON_FIELDS = { "full_name", "fio" }
+local PERSON_PARTS = { "surname", "name", "patronymic" }
+-- Profile values naming an organisation (or a sole proprietor), in order.
+local ORG_FIELDS = { "org_short_name", "organization", "org_name", "org_full_name" }
+
+-- The first non-empty trimmed string among fields[names[i]], or nil.
+local function first_text(fields, names)
+  for _, n in ipairs(names) do
+    local v = fields[n]
+    if type(v) == "string" and v:find("%S") then return V.trim(v) end
+  end
+  return nil
+end
+
+--- The name a person is shown by in the portal's header and greetings: for
+-- an individual the ФИО (one field, or surname, name and patronymic), for
+-- other kinds (organisations, sole proprietors) the organisation's name,
+-- each falling back to the other; nil when the profile holds no name (the
+-- core then shows the e-mail). Never an identifier such as СНИЛС or ОГРН.
+-- @param kind_id applicant kind id (the user's)
+-- @param fields stored profile values
+-- @return string or nil
+function M.display_name(T, kind_id, fields)
+  prepare(T)
+  if type(fields) ~= "table" then return nil end
+  local person = first_text(fields, PERSON_FIELDS)
+  if not person then
+    local parts = {}
+    for _, n in ipairs(PERSON_PARTS) do
+      local v = fields[n]
+      if type(v) == "string" and v:find("%S") then parts[#parts + 1] = V.trim(v) end
+    end
+    if fields.surname and #parts >= 2 then person = table.concat(parts, " ") end
+  end
+  local org = first_text(fields, ORG_FIELDS)
+  if kind_id == "individual" then return person or org end
+  return org or person
+end
+
+---------------------------------------------------------------------------
 -- mail, sms
 ---------------------------------------------------------------------------
 
--- The values of a message: the tenant's names, then what the core passes.
+-- The values of a message: the tenant's names and name forms, then what the core passes.
 local function message_vars(T, vars)
   local out = { tenant_name = T.short_name, tenant_full_name = T.name }
+  local forms = type(T.name_forms) == "table" and T.name_forms or {}
+  for form, var in pairs(M.NAME_FORMS) do out[var] = forms[form] or T.short_name end
   if type(vars) == "table" then
     for k, v in pairs(vars) do out[k] = v end
   end
@@ -1644,8 +1720,9 @@ end
 
 --- A mail of the tenant: its own template (T.mail_templates[template]) over
 -- the default of kabinet.messages, with the values put in. `tenant_name`
--- (the short name) and `tenant_full_name` are filled in from T unless vars
--- give them.
+-- (the short name), `tenant_full_name` and the name forms
+-- (`tenant_genitive`, `tenant_accusative`, see M.NAME_FORMS) are filled in
+-- from T unless vars give them.
 -- @param template "confirm_email" (vars: link, expires_hours),
 --   "email_change" (link, expires_hours), "password_reset" (link,
 --   expires_minutes), "password_changed" (none)

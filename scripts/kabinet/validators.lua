@@ -76,10 +76,7 @@ end
 -- @param n integer
 -- @return string
 function V.chars_genitive(n)
-  if n % 10 == 1 and n % 100 ~= 11 then
-    return string.format("%d символа", n)
-  end
-  return string.format("%d символов", n)
+  return string.format("%d %s", n, V.plural(n, "символа", "символов", "символов"))
 end
 
 -- Takes a value, returns its trimmed text with the allowed separators removed,

@@ -106,6 +106,8 @@ return {
   id = "vges",
   name = "Акционерное общество «Воронежская горэлектросеть»",
   short_name = "АО «ВГЭС»",
+  -- The name inside sentences of mails and SMS: «в личном кабинете АО «Воронежская горэлектросеть»».
+  name_forms = { genitive = "АО «Воронежская горэлектросеть»", accusative = "АО «Воронежская горэлектросеть»" },
   hosts = { "vges.kabinet.localhost" },
   timezone = "Europe/Moscow",
   branding = { primary = "#0b5fa5", accent = "#f2b705", logo = "logo.svg" }, -- tenants/vges/branding/logo.svg

@@ -43,7 +43,7 @@ async function passSecondFactor(page, sms, phone, step) {
   assert.equal(answer.status, 200, `session/second-factor answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   assert.ok(answer.request.challenge, 'no challenge sent');
   assert.equal(answer.request.code, code);
-  await waitForPage(page, 'profile');
+  await waitForPage(page, 'home'); // a login without «?next=» lands on the home page
 }
 
 async function logout(page) {
@@ -92,6 +92,8 @@ test('ОЭС 360: регистрация, подтверждение e-mail, в�
     const first = await submitLogin(page, email, password);
     assert.equal(first.status, 200, `session answered ${first.status}: ${JSON.stringify(first.body)}`);
     assert.ok(first.body.user && first.body.csrf, `expected a completed login: ${JSON.stringify(first.body)}`);
+    await waitForPage(page, 'home');
+    await page.locator('.user-menu__name').click(); // the name in the header leads to the profile
     await waitForPage(page, 'profile');
     await shot(page, '04-logged-in');
 

@@ -82,13 +82,15 @@ test('ВОЭК, юридическое лицо: регистрация, под�
     assert.equal(login.request.kind, 'legal_entity');
     assert.equal(login.request.remember, true);
     assert.ok(login.body.csrf, 'no csrf in the session answer');
-    await waitForPage(page, 'profile');
+    await waitForPage(page, 'home'); // a login without «?next=» lands on the home page
     await page.locator('.user-menu__logout').waitFor();
     assert.ok((await textOf(page, '.user-menu__name')).length > 0);
     assert.equal(await page.locator('.nav a[data-route="login"]').count(), 0, 'the menu still offers «Вход»');
     await shot(page, '04-logged-in');
 
-    // 5. The profile: the login is read-only, the phone changes.
+    // 5. The profile (the name in the header leads there): the login is read-only, the phone changes.
+    await page.locator('.user-menu__name').click();
+    await waitForPage(page, 'profile');
     const ogrnInput = control(page, 'ogrn', '.profile-form');
     assert.equal(await ogrnInput.inputValue(), OGRN);
     assert.equal(await ogrnInput.getAttribute('readonly'), '');

@@ -291,4 +291,24 @@ case("враждебные арендаторы из tests/fixtures по-пре�
   end
 end)
 
+case("display_name: ФИО человека, название организации, никогда не номер", function()
+  local kes = load_tenant("kes-orenburg")
+  eq(tenant.display_name(kes, "individual", { surname = "Кузнецов", name = "Алексей", patronymic = "Петрович" }),
+    "Кузнецов Алексей Петрович")
+  eq(tenant.display_name(kes, "individual", { surname = "Кузнецов", name = "Алексей" }), "Кузнецов Алексей")
+  local vges = load_tenant("vges")
+  eq(tenant.display_name(vges, "legal_entity",
+    { org_short_name = "ООО «СтройМонтаж»", org_full_name = "Общество …", head_full_name = "Иванов Иван Иванович", inn = "3662000000" }),
+    "ООО «СтройМонтаж»")
+  eq(tenant.display_name(vges, "individual", { full_name = "  Петров Пётр Петрович ", username = "petrov.demo" }),
+    "Петров Пётр Петрович")
+  local sigma = load_tenant("sigma")
+  eq(tenant.display_name(sigma, "legal_entity", { organization = "ООО «Таврида-Хлеб»", full_name = "Ковальчук С. А." }),
+    "ООО «Таврида-Хлеб»")
+  local voek = load_tenant("voek")
+  eq(tenant.display_name(voek, "individual", { snils = "11845230644", email = "a@b.ru" }), nil)
+  eq(tenant.display_name(voek, "legal_entity", { ogrn = "1053302012345", inn = "3302012345" }), nil)
+  eq(tenant.display_name(voek, "individual", nil), nil)
+end)
+
 testing.finish()

@@ -300,4 +300,55 @@ case("check: шаблоны арендатора", function()
   reports(T2, "sms_templates.phone_code: ожидается непустая строка")
 end)
 
+---------------------------------------------------------------------------
+-- Name forms: the tenant's name inside sentences
+---------------------------------------------------------------------------
+
+case("форма имени в предложениях писем: своя или короткое имя, никогда полное", function()
+  local link = { link = "https://x/t/y/confirm/email?token=1", expires_hours = 24 }
+  for _, id in ipairs(TENANTS) do
+    local T = load_tenant(id)
+    for name, spec in pairs(messages.TEMPLATES) do
+      if spec.kind == "mail" then
+        local m = tenant.mail(T, name, VARS[name])
+        for _, part in ipairs { "subject", "text" } do
+          lacks(m[part], "кабинете " .. T.name, id .. "." .. name .. "." .. part)
+          lacks(m[part], "кабинет " .. T.name, id .. "." .. name .. "." .. part)
+          lacks(m[part], "кабинете Акционерное", id .. "." .. name .. "." .. part)
+          lacks(m[part], "кабинете Общество", id .. "." .. name .. "." .. part)
+        end
+      end
+    end
+    local forms = T.name_forms or {}
+    local m = tenant.mail(T, "confirm_email", link)
+    contains(m.text, "в личном кабинете ", id)
+    contains(m.text, (forms.genitive or T.short_name) .. ". ", id)
+  end
+  local vges = tenant.mail(load_tenant("vges"), "password_changed", {})
+  contains(vges.text, "Пароль для входа в личный кабинет АО «Воронежская горэлектросеть» изменён.")
+  contains(vges.text, "сообщите о случившемся в АО «Воронежская горэлектросеть».")
+  eq(vges.subject, "Пароль изменён — АО «ВГЭС»")
+  local T = sample()
+  T.name_forms = { genitive = "ТСК", accusative = "ТСК-А" }
+  local c = tenant.mail(T, "password_changed", {})
+  contains(c.text, "личный кабинет ТСК изменён")
+  contains(c.text, "сообщите о случившемся в ТСК-А.")
+  contains(c.html, "личный кабинет ТСК изменён")
+  local own = sample()
+  own.sms_templates = { login_code = "{tenant_genitive}: код {code}, {minutes_text}" }
+  eq(tenant.check(own), nil)
+  eq(tenant.sms(own, "login_code", VARS.login_code), "АО «ТСК»: код 654321, 10 минут")
+end)
+
+case("check: name_forms", function()
+  local T = sample()
+  T.name_forms = { dative = "ТСК", genitive = "", accusative = "А\nБ" }
+  reports(T, "name_forms.dative: неизвестная форма имени")
+  reports(T, "name_forms.genitive: ожидается непустая строка")
+  reports(T, "name_forms.accusative: одна строка")
+  local T2 = sample()
+  T2.name_forms = "ТСК"
+  reports(T2, "name_forms: ожидается таблица")
+end)
+
 testing.finish()

@@ -5,9 +5,15 @@
 #include "util/Files.h"
 
 #include <Poco/File.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
+#include <vector>
 
 namespace kabinet {
 
@@ -74,17 +80,116 @@ Response servePortal(const std::string& portalDir, const Tenant& tenant, const s
     return r;
 }
 
+namespace {
+/// A string member of a JSON object held in a Var, or empty.
+std::string member(const Poco::Dynamic::Var& v, const std::string& key) {
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) return {};
+    auto o = v.extract<Poco::JSON::Object::Ptr>();
+    if (!o || !o->has(key)) return {};
+    auto m = o->get(key);
+    return m.isString() ? m.convert<std::string>() : std::string();
+}
+
+Poco::Dynamic::Var child(const Poco::Dynamic::Var& v, const std::string& key) {
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) return {};
+    auto o = v.extract<Poco::JSON::Object::Ptr>();
+    return o && o->has(key) ? o->get(key) : Poco::Dynamic::Var();
+}
+
+bool isHexColour(const std::string& c) {
+    if (c.size() != 7 || c[0] != '#') return false;
+    return std::all_of(c.begin() + 1, c.end(), [](unsigned char ch) { return std::isxdigit(ch) != 0; });
+}
+
+/// Up to two letters of the short name for the tile when the tenant has no logo: «АО «ВОЭК»» → «ВО».
+std::string monogram(const std::string& shortName) {
+    std::string word;
+    std::istringstream in(shortName); // words split at ASCII spaces
+    std::string w;
+    std::vector<std::string> words;
+    while (in >> w) words.push_back(w);
+    if (words.empty()) return "ЛК";
+    static const std::set<std::string> kForms = {"АО", "ООО", "ПАО", "ЗАО", "ОАО", "МУП", "ГУП", "ИП"};
+    word = words.size() > 1 && kForms.count(words[0]) ? words[1] : words[0]; // the name, not «АО», «ООО»
+    std::string letters;
+    int taken = 0;
+    for (size_t i = 0; i < word.size() && taken < 2;) {
+        const unsigned char c = static_cast<unsigned char>(word[i]);
+        const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+        const std::string ch = word.substr(i, len);
+        i += len;
+        if (ch == "«" || ch == "»" || ch == "\"" || ch == "(") continue;
+        letters += ch;
+        ++taken;
+    }
+    return letters.empty() ? "ЛК" : letters;
+}
+
+const char* kIndexStyle =
+    ":root{color-scheme:light;--ink:#111827;--muted:#4b5563;--line:#d7dde5;--bg:#f4f6f9}"
+    "*{box-sizing:border-box}"
+    "body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',sans-serif;"
+    "color:var(--ink);background:var(--bg)}"
+    "header{background:#1f2937;color:#fff;padding:40px 0 48px}"
+    "header div,main,footer{max-width:1080px;margin:0 auto;padding:0 20px}"
+    "h1{margin:0 0 8px;font-size:1.9rem;line-height:1.2}"
+    "header p{margin:0;color:#d1d5db;max-width:60ch}"
+    "main{margin-top:-24px}"
+    ".tenants{list-style:none;margin:0;padding:0;display:grid;gap:16px;"
+    "grid-template-columns:repeat(auto-fill,minmax(300px,1fr))}"
+    ".tenant{background:#fff;border:1px solid var(--line);border-top:6px solid var(--brand);border-radius:10px;"
+    "padding:20px;display:flex;flex-direction:column;gap:10px;box-shadow:0 1px 3px rgba(0,0,0,.06)}"
+    ".tenant__head{display:flex;gap:12px;align-items:center}"
+    ".tenant__mark{flex:none;width:44px;height:44px;border-radius:10px;background:var(--brand);color:#fff;"
+    "display:grid;place-items:center;font-weight:700;font-size:1.05rem;overflow:hidden}"
+    ".tenant__mark img{width:44px;height:44px;object-fit:contain;background:#fff}"
+    ".tenant h2{margin:0;font-size:1.2rem;line-height:1.25}"
+    ".tenant__full{margin:0;color:var(--muted);font-size:.95rem}"
+    ".tenant__open{margin-top:auto;align-self:flex-start;display:inline-block;padding:9px 16px;border-radius:8px;"
+    "background:var(--brand);color:#fff;font-weight:600;text-decoration:none}"
+    ".tenant__open:hover,.tenant__open:focus-visible{filter:brightness(.9);text-decoration:underline}"
+    ".tenant__open:focus-visible{outline:3px solid #f2a900;outline-offset:2px}"
+    ".empty{background:#fff;border:1px solid var(--line);border-radius:10px;padding:20px}"
+    "footer{padding-top:32px;padding-bottom:32px;color:var(--muted);font-size:.9rem}";
+} // namespace
+
 Response serveIndex(const TenantRegistry& tenants) {
     Response r;
     r.contentType = "text/html; charset=utf-8";
-    r.body = "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\"><title>Кабинет</title></head><body>"
-             "<h1>Личные кабинеты потребителей</h1><ul>";
+    r.headers.push_back({"Cache-Control", "no-cache"});
+    r.headers.push_back({"Content-Security-Policy",
+                         "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'"});
+    std::string items;
     for (const auto& id : tenants.ids()) {
         auto t = tenants.find(id);
-        r.body += "<li><a href=\"/t/" + htmlEscape(id) + "/\">" + htmlEscape(t->name()) + "</a> (" +
-                  htmlEscape(t->shortName()) + ")</li>";
+        if (!t) continue;
+        const auto branding = child(t->profile(), "branding");
+        std::string colour = member(branding, "primary");
+        if (!isHexColour(colour)) colour = "#1f5fa8";
+        const std::string logo = member(branding, "logo");
+        const std::string base = "/t/" + htmlEscape(id) + "/";
+        std::string mark = htmlEscape(monogram(t->shortName()));
+        // A bare logo file name is served from the tenant's branding folder (as the portal does).
+        if (!logo.empty() && logo.find('/') == std::string::npos && logo.find("..") == std::string::npos)
+            mark = "<img src=\"" + base + "branding/" + htmlEscape(logo) + "\" alt=\"\">";
+        items += "<li class=\"tenant\" data-tenant=\"" + htmlEscape(id) + "\" style=\"--brand:" + colour + "\">"
+                 "<div class=\"tenant__head\"><span class=\"tenant__mark\" aria-hidden=\"true\">" + mark + "</span>"
+                 "<h2>" + htmlEscape(t->shortName()) + "</h2></div>";
+        if (t->name() != t->shortName()) items += "<p class=\"tenant__full\">" + htmlEscape(t->name()) + "</p>";
+        items += "<a class=\"tenant__open\" href=\"" + base + "\">Открыть личный кабинет<span class=\"visually-hidden\"> " +
+                 htmlEscape(t->shortName()) + "</span></a></li>";
     }
-    r.body += "</ul></body></html>";
+    r.body = std::string("<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\">"
+                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                         "<title>Личные кабинеты потребителей электроэнергии</title><style>") +
+             kIndexStyle +
+             ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+             "</style></head><body><header><div><h1>Личные кабинеты потребителей электроэнергии</h1>"
+             "<p>Выберите сетевую организацию, чтобы войти в личный кабинет или зарегистрироваться.</p></div></header>"
+             "<main>" +
+             (items.empty() ? std::string("<p class=\"empty\">Сетевые организации ещё не подключены.</p>")
+                            : "<ul class=\"tenants\">" + items + "</ul>") +
+             "</main><footer>Кабинет — личный кабинет потребителя электрической энергии</footer></body></html>";
     return r;
 }
 

@@ -14,7 +14,9 @@ class TenantRegistry;
 /// tenant came from the /t/{tenant} prefix (base "/t/{id}/") or the Host header (base "/").
 Response servePortal(const std::string& portalDir, const Tenant& tenant, const std::string& path, bool prefixed,
                      const std::string& method);
-/// A small page listing the tenants of this deployment, for "/" without a tenant.
+/// The page for "/" without a tenant: every tenant of this deployment as a card with its short and full
+/// name, colour and logo (or monogram) and a link to /t/{id}/; one self-contained HTML document (inline
+/// styles, a CSP allowing nothing else), names HTML-escaped.
 Response serveIndex(const TenantRegistry& tenants);
 
 } // namespace kabinet

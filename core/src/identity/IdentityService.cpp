@@ -14,6 +14,7 @@
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Log.h"
+#include "util/QrSvg.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
@@ -237,16 +238,12 @@ std::string link(const Config& c, const Tenant& t, const std::string& page, cons
 
 /// Queues a mail from the tenant's template.
 void queueMail(soci::session& s, Tenant& t, const std::string& to, const std::string& templ, JsonObject vars) {
-    vars->set("tenant_name", t.name());
-    vars->set("tenant_short_name", t.shortName());
     auto m = obj(t.mail(templ, vars));
     OutgoingMessage out{"email", to, str(m, "subject"), str(m, "text"), str(m, "html")};
     enqueueMessage(s, t.id(), out);
 }
 
 void queueSms(soci::session& s, Tenant& t, const std::string& to, const std::string& templ, JsonObject vars) {
-    vars->set("tenant_name", t.name());
-    vars->set("tenant_short_name", t.shortName());
     enqueueMessage(s, t.id(), OutgoingMessage{"sms", to, "", t.sms(templ, vars), ""});
 }
 
@@ -299,8 +296,9 @@ Error throttled(long long wait) {
     return e;
 }
 
-/// The JSON of a user as `me` shows it.
-JsonObject userJson(const User& u) {
+/// The JSON of a user as `me` shows it; `display_name` is the tenant's name of the person from the profile
+/// (ФИО, organisation), else the e-mail, else null.
+JsonObject userJson(Tenant& t, const User& u) {
     JsonObject o = new Poco::JSON::Object;
     o->set("id", u.id);
     o->set("kind", u.kind);
@@ -310,7 +308,11 @@ JsonObject userJson(const User& u) {
     login->set("field", u.loginField);
     login->set("value", u.login);
     o->set("login", login);
-    o->set("fields", luajson::parse(u.fieldsJson.empty() ? "{}" : u.fieldsJson));
+    auto fields = luajson::parse(u.fieldsJson.empty() ? "{}" : u.fieldsJson);
+    o->set("fields", fields);
+    std::string display = t.displayName(u.kind, fields);
+    if (display.empty()) display = u.email;
+    o->set("display_name", display.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(display));
     o->set("email", u.email.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(u.email));
     o->set("email_verified", u.emailVerified);
     o->set("phone", u.phone.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(u.phone));
@@ -604,7 +606,7 @@ void IdentityService::resendPhone(Tenant& t, const std::string& pendingToken) {
 // ---- login and sessions ---------------------------------------------------------------------------------
 
 namespace {
-LoginResult newSession(Database& db, const Tenant& t, const Settings& st, const User& u, bool remember, const std::string& client) {
+LoginResult newSession(Database& db, Tenant& t, const Settings& st, const User& u, bool remember, const std::string& client) {
     LoginResult r;
     r.token = crypto::randomToken(32);
     r.remember = remember && st.rememberDays > 0; // remember_days 0 switches «remember me» off
@@ -618,7 +620,7 @@ LoginResult newSession(Database& db, const Tenant& t, const Settings& st, const 
             soci::use(t.id()), soci::use(h), soci::use(u.id), soci::use(rem), soci::use(n), soci::use(exp), soci::use(client);
     });
     r.body = new Poco::JSON::Object;
-    auto user = userJson(u);
+    auto user = userJson(t, u);
     user->set("notifications", notificationsOf(t, u));
     user->set("second_factor_required", u.secondFactor.empty() && contains(st.forcedRoles, u.role));
     r.body->set("user", user);
@@ -835,7 +837,7 @@ JsonObject IdentityService::me(Tenant& t, const SessionInfo& si) {
     });
     if (!u) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
     JsonObject out = new Poco::JSON::Object;
-    auto user = userJson(*u);
+    auto user = userJson(t, *u);
     user->set("notifications", notificationsOf(t, *u));
     user->set("phone_change_pending", phoneChange.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(phoneChange));
     user->set("second_factor_required", si.secondFactorRequired);
@@ -1069,7 +1071,9 @@ JsonObject IdentityService::startSecondFactor(Tenant& t, const SessionInfo& si, 
             s << "UPDATE users SET pending_factor = 'totp', pending_secret = :s WHERE tenant_id = :t AND user_id = :u", soci::use(secret),
                 soci::use(t.id()), soci::use(u->id);
             out->set("secret", secret);
-            out->set("otpauth_uri", totp::otpauthUri(t.shortName(), u->login, *totp::base32Decode(secret)));
+            const std::string uri = totp::otpauthUri(t.shortName(), u->login, *totp::base32Decode(secret));
+            out->set("otpauth_uri", uri);
+            out->set("otpauth_qr", qr::svgDataUri(uri));
         } else {
             if (u->phone.empty()) throw Unprocessable(FieldErrors{{"method", "Укажите номер телефона в профиле"}});
             if (sinceLast(s, t.id(), u->id, "factor_code") < kResendCooldown)

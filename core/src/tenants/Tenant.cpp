@@ -194,6 +194,14 @@ std::string Tenant::validatePassword(const std::string& kind, const std::string&
     return o->has("password") ? o->getValue<std::string>("password") : std::string("Пароль не соответствует требованиям");
 }
 
+std::string Tenant::displayName(const std::string& kind, const Poco::Dynamic::Var& fields) {
+    auto v = callModule("display_name", 2, [&](lua_State* L) {
+        lua_pushstring(L, kind.c_str());
+        luajson::push(L, fields);
+    });
+    return v.isString() ? v.convert<std::string>() : std::string();
+}
+
 Poco::Dynamic::Var Tenant::mail(const std::string& templ, const Poco::Dynamic::Var& vars) {
     auto v = callModule("mail", 2, [&](lua_State* L) {
         lua_pushstring(L, templ.c_str());

@@ -66,6 +66,9 @@ public:
     Poco::Dynamic::Var mail(const std::string& templ, const Poco::Dynamic::Var& vars);
     /// A text message of the tenant for a template with variables.
     std::string sms(const std::string& templ, const Poco::Dynamic::Var& vars);
+    /// The name a person is shown by (kabinet.tenant.display_name): ФИО for a person, the organisation's
+    /// name for an organisation, from the stored profile values; empty when the profile holds none.
+    std::string displayName(const std::string& kind, const Poco::Dynamic::Var& fields);
     /// The tenant's wording for a message key (kabinet.tenant.message), or `fallback`.
     std::string message(const std::string& key, const std::string& fallback);
     /// Identity settings (kabinet.tenant.identity), computed at load.

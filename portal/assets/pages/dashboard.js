@@ -1,13 +1,15 @@
-// The home page of a logged-in consumer: summary cards — accounts and
-// contracts, metering points with their latest readings per tariff, the
-// balance (not available until a supplier is connected), notifications and
-// appeals (their sections come later).
+// The home page of a logged-in consumer: summary cards — metering points with
+// their latest readings per tariff, accounts and contracts, and one card per
+// further module the tenant declares (GET tenant → modules) whose page the
+// portal has: manual readings, reports, the data archive. A module without a
+// page of its own (balance, notifications, appeals, …) gets no card, so that
+// every card leads somewhere that works.
 //   GET access, GET points (each card shows its own error if its request fails)
 
 import { api } from '../api.js';
 import { h, notice, plural } from '../ui.js';
 import { formatDateTime, isNum } from '../format.js';
-import { contractName, sessionEnded, nothing } from '../meters.js';
+import { contractName, sessionEnded, nothing, hasModule, manualLabel } from '../meters.js';
 import { displayName } from '../session.js';
 import { latestList } from './points.js';
 import { accessHint } from './access.js';
@@ -25,7 +27,7 @@ function failedNote(err) {
   return notice('error', `Не удалось загрузить сведения: ${err && err.message ? err.message : 'ошибка сети'}`);
 }
 
-function accessCard(ctx, result) {
+function accessCard(ctx, result, points) {
   if (result.status === 'rejected') return card('access', 'Лицевые счета и договоры', failedNote(result.reason));
   const a = result.value || {};
   const accounts = Array.isArray(a.accounts) ? a.accounts : [];
@@ -39,11 +41,15 @@ function accessCard(ctx, result) {
       h('span', { class: 'dashboard-list__sub' }, [contractName(c) !== `Договор № ${c.number}` ? `№ ${c.number}` : null, c.consumer_name]
         .filter(Boolean).join(' · ')))),
   ];
+  const pointsOpen = points.status === 'fulfilled' && Array.isArray(points.value && points.value.points) && points.value.points.length > 0;
+  let empty = accessHint(ctx.tenant, a.ways);
+  // Points granted one by one (by the utility's operator) come with no account or contract: say so, not how to get access.
+  if (pointsOpen) empty = 'Лицевых счетов и договоров в кабинете нет: точки учёта открыты вам напрямую.';
   return card('access', 'Лицевые счета и договоры',
     items.length
       ? h('ul', { class: 'dashboard-list' }, items)
-      : h('p', { class: 'muted' }, accessHint(ctx.tenant, a.ways)),
-    h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('access') }, items.length ? 'Управление счетами и договорами' : 'Получить доступ к приборам учёта')));
+      : h('p', { class: 'muted' }, empty),
+    h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('access') }, items.length ? 'Управление счетами и договорами' : pointsOpen ? 'Подробнее о доступе' : 'Получить доступ к приборам учёта')));
 }
 
 function pointsCard(ctx, result) {
@@ -73,11 +79,40 @@ function pointsCard(ctx, result) {
           : 'Подробнее о точках учёта')));
 }
 
-/** «Здравствуйте, Иванов И. И.!» — without a name when all there is is a number (СНИЛС, ОГРН). */
+/** «Здравствуйте, Иванов И. И.!» — without a name when all there is is an e-mail or a number (СНИЛС, ОГРН). */
 function greeting(user) {
   const name = displayName(user);
-  return name && !/^[\d\s+()-]+$/.test(name) ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
+  return name && !/^[\d\s+()-]+$/.test(name) && !name.includes('@') ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
 }
+
+/** A card of a module: what it does and the way to its page. */
+function moduleCard(ctx, name, titleText, text, route, linkText) {
+  return card(name, titleText,
+    h('p', { class: 'dashboard-card__note' }, text),
+    h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href(route) }, linkText)));
+}
+
+/** Cards of further modules, in this order, each only when the tenant declares the module. */
+const MODULE_CARDS = [
+  {
+    module: 'manual_readings',
+    card: (ctx) => moduleCard(ctx, 'manual', 'Передача показаний',
+      `Показания приборов учёта, которые не передают их сами, — на вкладке «${manualLabel(ctx.tenant)}» точки учёта.`,
+      'points', 'Выбрать точку учёта'),
+  },
+  {
+    module: 'reports',
+    card: (ctx) => moduleCard(ctx, 'reports', 'Отчёты',
+      'Показания и потребление за выбранный период в файле XLSX — кнопка «Отчёт» на странице точки учёта.',
+      'points', 'Выбрать точку учёта'),
+  },
+  {
+    module: 'archive',
+    card: (ctx) => moduleCard(ctx, 'archive', 'Архив данных',
+      'Выгрузка показаний и профиля мощности за прошлые периоды в файлах XLSX и CSV.',
+      'archive', 'Запросить архив'),
+  },
+];
 
 export async function render(ctx) {
   const [access, points] = await Promise.allSettled([
@@ -93,12 +128,8 @@ export async function render(ctx) {
     h('p', { class: 'lead' }, greeting(ctx.user)),
     h('div', { class: 'dashboard' },
       pointsCard(ctx, points),
-      accessCard(ctx, access),
-      card('balance', 'Баланс',
-        h('p', { class: 'dashboard-card__note' }, 'Баланс появится после подключения поставщика')),
-      card('notifications', 'Уведомления',
-        h('p', { class: 'dashboard-card__note' }, 'Здесь появятся уведомления сетевой организации и поставщика.')),
-      card('appeals', 'Обращения',
-        h('p', { class: 'dashboard-card__note' }, 'Здесь появятся ваши обращения и ответы на них.')),
+      h('div', { class: 'dashboard__cards' },
+        accessCard(ctx, access, points),
+        MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx))),
     ));
 }

@@ -18,6 +18,7 @@ import { createCodeEntry } from '../code-entry.js';
 import { h, mount, notice } from '../ui.js';
 import { setSession, clearSession, setFlash, currentUser, isStaff } from '../session.js';
 import { formatPhone } from '../format.js';
+import { totpSetupView } from './second-factor.js';
 
 export const title = 'Профиль';
 
@@ -533,20 +534,8 @@ function secondFactorSection(ctx) {
   }
 
   function showTotpSetup(answer) {
-    const secret = String(answer.secret || '');
-    const uri = String(answer.otpauth_uri || '');
-    const grouped = secret.replace(/(.{4})(?=.)/g, '$1 ');
-    confirmStep('totp',
-      h('ol', { class: 'steps-list' },
-        h('li', null, 'Установите на телефон приложение-аутентификатор (например, Яндекс Ключ или Google Authenticator).'),
-        h('li', null, 'Добавьте в нём новую учётную запись и введите ключ вручную (или вставьте ссылку целиком, если приложение это умеет).'),
-        h('li', null, 'Введите ниже шестизначный код, который покажет приложение.')),
-      h('dl', { class: 'totp-setup' },
-        h('dt', null, 'Ключ'),
-        h('dd', null, h('code', { class: 'totp-setup__secret', dataset: { secret } }, grouped)),
-        uri ? h('dt', null, 'Ссылка для приложения') : null,
-        uri ? h('dd', null, h('code', { class: 'totp-setup__uri' }, uri)) : null,
-      ));
+    const [steps, block] = totpSetupView(answer);
+    confirmStep('totp', steps, block);
   }
 
   function showSmsSetup() {
