@@ -52,11 +52,15 @@ std::string fileSafe(const std::string& s) {
     return out;
 }
 
-/// Only ASCII letters, digits, '-' and '_' of a name.
+/// Only ASCII letters, digits, '-' and '_' of a name, without doubled or trailing dashes («91-ТУ-101» → «91-101»).
 std::string asciiSafe(const std::string& s) {
     std::string out;
-    for (unsigned char c : s)
-        if (std::isalnum(c) || c == '-' || c == '_') out += static_cast<char>(c);
+    for (unsigned char c : s) {
+        if (!std::isalnum(c) && c != '-' && c != '_') continue;
+        if ((c == '-' || c == '_') && (out.empty() || out.back() == '-' || out.back() == '_')) continue;
+        out += static_cast<char>(c);
+    }
+    while (!out.empty() && (out.back() == '-' || out.back() == '_')) out.pop_back();
     return out.substr(0, 60);
 }
 
