@@ -92,8 +92,8 @@ unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::v
         // The polled meters stand at the consumer's own place: a flat's are single-phase (a flat has a
         // single-phase supply), a house's three-phase.
         const bool flat = phi == soci::i_ok && templatePhases == 1;
-        std::string address = addri == soci::i_ok ? templateAddress : "";
-        if (const auto flatPart = address.find(", кв. "); flat && flatPart != std::string::npos) address.erase(flatPart); // the building
+        std::string place = addri == soci::i_ok ? templateAddress : "";
+        if (const auto flatPart = place.find(", кв. "); flat && flatPart != std::string::npos) place.erase(flatPart); // the building
         for (std::size_t n = 0; n < gateways.size(); ++n) {
             const auto& g = gateways[n];
             const DriverInfo* d = info(g.driver);
@@ -106,7 +106,7 @@ unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::v
             p.contractId = ci == soci::i_ok ? contract : "";
             p.name = placeName(flat, n);
             p.number = "POLL-" + serial;
-            p.address = address;
+            p.address = place;
             p.installationPlace = flat ? "Этажный щит" : "Щит учёта на вводе";
             p.tariff = "T2";
             const std::string point = reg.upsertPoint(tenant, p);

@@ -413,15 +413,16 @@ std::string databaseKey(soci::session& s) {
 /// Throws InvalidMeterData naming the first row (in the order given) of a meter the tenant does not have.
 [[noreturn]] void refuseUnknownMeter(const MeterDataBatch& b, const std::string& meter) {
     const std::string reason = "Неизвестный прибор учёта '" + meter.substr(0, 64) + "'";
+    const std::string what = "unknown meter '" + meter.substr(0, 64) + "'";
     auto find = [&](const char* list, const auto& rows) {
         for (std::size_t i = 0; i < rows.size(); ++i)
-            if (rows[i].meterId == meter) throw InvalidMeterData(std::string(list) + "[" + std::to_string(i) + "].meter_id", reason);
+            if (rows[i].meterId == meter) throw InvalidMeterData(std::string(list) + "[" + std::to_string(i) + "].meter_id", reason, what);
     };
     find("readings", b.readings);
     find("profile", b.profile);
     find("params", b.params);
     find("events", b.events);
-    throw InvalidMeterData("meter_id", reason);
+    throw InvalidMeterData("meter_id", reason, what);
 }
 
 std::mutex g_partitionsMutex;
@@ -480,11 +481,14 @@ public:
         if (ts < kEarliestMeterTs || ts > now_ + 86400)
             fail(field, "Время вне допустимого диапазона: от 2000-01-01 до завтрашнего дня (секунды Unix, UTC)");
     }
-    void range(const char* field, const std::optional<double>& v, double lo, double hi) const {
-        if (!v) return;
-        if (!std::isfinite(*v)) fail(field, "Ожидается число");
-        if (*v < lo) fail(field, lo == 0 ? "Значение не может быть отрицательным" : "Значение меньше допустимого");
-        if (*v > hi) fail(field, "Значение больше допустимого");
+    /// A value, when given, not below `lo` (a value that is not finite is stored as absent, NULL).
+    void atLeast(const char* field, const std::optional<double>& v, double lo) const {
+        if (v && std::isfinite(*v) && *v < lo) fail(field, lo == 0 ? "Значение не может быть отрицательным" : "Значение меньше допустимого");
+    }
+    /// A value, when given and finite, within [lo, hi].
+    void within(const char* field, const std::optional<double>& v, double lo, double hi) const {
+        atLeast(field, v, lo);
+        if (v && std::isfinite(*v) && *v > hi) fail(field, "Значение больше допустимого");
     }
     [[noreturn]] void fail(const char* field, const std::string& reason) const { throw InvalidMeterData(prefix_ + field, reason); }
 
@@ -492,9 +496,6 @@ private:
     std::string prefix_;
     long long now_;
 };
-
-constexpr double kMaxEnergy = 1e12; ///< kWh / kvarh of a register
-constexpr double kMaxPower = 1e9;   ///< kW / kvar
 
 } // namespace
 
@@ -506,31 +507,28 @@ void validateMeterData(const MeterDataBatch& b, long long now) {
         c.time("ts", x.ts);
         static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
         const std::optional<double>* values[] = {&x.total, &x.t1, &x.t2, &x.t3, &x.t4};
-        for (int k = 0; k < 5; ++k) c.range(names[k], *values[k], 0, kMaxEnergy);
+        for (int k = 0; k < 5; ++k) c.atLeast(names[k], *values[k], 0);
     }
     for (std::size_t i = 0; i < b.profile.size(); ++i) {
         const auto& x = b.profile[i];
         const RowCheck c("profile", i, now);
         c.meter(x.meterId);
         c.time("ts", x.ts);
-        c.range("p_plus", x.pPlus, 0, kMaxPower);
-        c.range("p_minus", x.pMinus, 0, kMaxPower);
-        c.range("q_plus", x.qPlus, 0, kMaxPower);
-        c.range("q_minus", x.qMinus, 0, kMaxPower);
+        c.atLeast("p_plus", x.pPlus, 0);
+        c.atLeast("p_minus", x.pMinus, 0);
+        c.atLeast("q_plus", x.qPlus, 0);
+        c.atLeast("q_minus", x.qMinus, 0);
     }
     for (std::size_t i = 0; i < b.params.size(); ++i) {
         const auto& x = b.params[i];
         const RowCheck c("params", i, now);
         c.meter(x.meterId);
         c.time("ts", x.ts);
-        c.range("voltage", x.voltage, 0, 1e6);
-        c.range("current", x.current, 0, 1e6);
-        c.range("p", x.p, -kMaxPower, kMaxPower);
-        c.range("q", x.q, -kMaxPower, kMaxPower);
-        c.range("s", x.s, 0, kMaxPower);
-        c.range("pf", x.pf, -1, 1);
-        c.range("frequency", x.frequency, 0, 1000);
-        c.range("angle", x.angle, -360, 360);
+        c.atLeast("voltage", x.voltage, 0);
+        c.atLeast("current", x.current, 0);
+        c.atLeast("s", x.s, 0);
+        c.within("pf", x.pf, -1, 1);
+        c.atLeast("frequency", x.frequency, 0);
     }
     for (std::size_t i = 0; i < b.events.size(); ++i) {
         const auto& x = b.events[i];

@@ -65,6 +65,9 @@ public:
     /// `field` names the list, the row's index in the batch as given and the field ("readings[3].ts");
     /// `reason` says what is wrong, in Russian.
     InvalidMeterData(const std::string& field, const std::string& reason) : std::invalid_argument(field + ": " + reason), field(field), reason(reason) {}
+    /// The same with the text of what() given (for logs).
+    InvalidMeterData(const std::string& field, const std::string& reason, const std::string& what)
+        : std::invalid_argument(what + " (" + field + ")"), field(field), reason(reason) {}
     std::string field, reason;
 };
 
@@ -72,8 +75,9 @@ public:
 constexpr long long kEarliestMeterTs = 946684800;
 
 /// Checks every row of a batch before anything is stored: a meter named, times within
-/// [kEarliestMeterTs, now + 1 day], energies and powers finite and not negative, instantaneous values in
-/// their physical ranges, an event's end not before its start. Throws InvalidMeterData for the first bad row.
+/// [kEarliestMeterTs, now + 1 day], registers and profile powers not negative, voltage, current, apparent
+/// power and frequency not negative, cos φ within −1 … 1, an event's end not before its start (values that
+/// are not finite are stored as NULL, as before). Throws InvalidMeterData for the first bad row.
 void validateMeterData(const MeterDataBatch& batch, long long now);
 
 /// What a write stored.
