@@ -112,10 +112,11 @@ test('КЭС: empty points page without «null»; meter type once; badge whole; 
       const r = document.querySelector('[role="tabpanel"][data-tab="profile"] .result');
       return r && !['idle', 'loading'].includes(r.dataset.state);
     }, null, { timeout: 20000 });
-    const hourly = page.locator('[role="tabpanel"][data-tab="profile"] .segmented[data-field="interval"] label', { hasText: '1 час' });
-    assert.equal(await hourly.count(), 1, 'no «1 час» choice');
+    const choice = page.locator('[role="tabpanel"][data-tab="profile"] .segmented[data-field="interval"]');
+    assert.equal(await choice.locator('label', { hasText: '1 час' }).count(), 1, 'no «1 час» choice');
+    const hourly = choice.locator('input[value="60"]');
     const pointId = await page.locator('.page--point').getAttribute('data-point');
-    const answer = await captureApi(page, 'GET', `points/${pointId}/profile`, () => hourly.click());
+    const answer = await captureApi(page, 'GET', `points/${pointId}/profile`, () => hourly.check());
     assert.equal(answer.status, 200);
     assert.equal(answer.body.interval_min, 60);
     await page.waitForFunction(() => /1 час/.test(document.querySelector('[role="tabpanel"][data-tab="profile"] .stats')?.textContent || ''),
