@@ -547,6 +547,8 @@ TEST_CASE("ВОЭК archive: a period at most 3 years back, changeable until the
     CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
     CHECK(csv.body.find("Показания") != std::string::npos);
     CHECK(csv.body.find("Меркурий 234 ARTM") != std::string::npos);
+    CHECK(std::regex_search(csv.body, std::regex("\r\n\\d{2}\\.\\d{2}\\.\\d{4};"))); // dates as people write them (date cells in XLSX)
+    CHECK(csv.body.find(";tamper;") == std::string::npos);                     // journal categories in words
     // The tamper event of three days ago is in the period only when the change before the cut-off went through.
     CHECK((csv.body.find("Вскрытие крышки корпуса") != std::string::npos) == beforeCutoff);
     // Somebody else's archive is not theirs to download.
