@@ -258,6 +258,8 @@ TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[d
     CHECK(count(w.db, "SELECT COUNT(*) FROM contracts WHERE tenant_id = 'oes360' AND number IN ('76385943-232', '56957585-677')") == 2);
     CHECK(count(w.db, "SELECT COUNT(*) FROM metering_points p JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id "
                       "WHERE p.name = 'Квартира' AND m.phases <> 1") == 0);
+    // Each tenant's polled meters are other meters of the simulated buses (own address, serial and so readings).
+    CHECK(count(w.db, "SELECT COUNT(DISTINCT gateway_id || settings) FROM meter_links") == static_cast<long long>(3 * w.tenants.ids().size()));
     CHECK(count(w.db, "SELECT COUNT(*) FROM metering_points WHERE number LIKE 'POLL-%' AND (address IS NULL OR address = '' OR name LIKE "
                       "'Опрашиваемый%')") == 0);
     CHECK(count(w.db, "SELECT COUNT(*) FROM meter_links l JOIN meters m ON m.tenant_id = l.tenant_id AND m.meter_id = l.meter_id "
