@@ -179,12 +179,15 @@ export function manualAllowed(tenant, meter, availability) {
   return !(manualPolicy(tenant).non_smart_only && meter && meter.smart === true);
 }
 
-/** A meter's type as people read it: «ФОБОС 1 NB-Fi 5(80) А», not the model twice when the modification repeats it. */
+/** A meter's type as people read it: «ФОБОС 1 NB-Fi 5(80) А», «Энергомера CE308 S31…», not the model twice when the modification repeats it. */
 export function modelText(meter) {
   const model = meter && meter.model ? String(meter.model).trim() : '';
   const modification = meter && meter.modification ? String(meter.modification).trim() : '';
   if (!modification) return model;
   if (!model || modification.toLowerCase().startsWith(model.toLowerCase())) return modification;
+  // «Энергомера CE308» + «CE308 S31…»: the modification begins with the model's last word.
+  const first = modification.split(/\s+/)[0];
+  if (model.toLowerCase().endsWith(first.toLowerCase())) return `${model}${modification.slice(first.length)}`;
   return `${model} ${modification}`;
 }
 

@@ -56,6 +56,8 @@ struct Site {
         meter = reg.upsertMeter("sigma", m);
         polledPoint = reg.upsertPoint("sigma", {"", acc, "", "Склад", "91-ТУ-102", "electricity", "г. Симферополь", "ВРУ", "", "T1", std::nullopt});
         m.pointId = polledPoint;
+        m.model = "Энергомера CE308";
+        m.modification = "CE308 S31.543";
         m.serial = "01234568";
         polledMeter = reg.upsertMeter("sigma", m);
         direct.transaction([&](soci::session& s) {
@@ -257,6 +259,9 @@ TEST_CASE("the point report: facts, date cells, values to three decimals, A+/A�
     CHECK_THAT(r.body, Catch::Contains("Период;с " + from.substr(8, 2) + "." + from.substr(5, 2) + "." + from.substr(0, 4)));
     CHECK_THAT(r.body, Catch::Contains("982347,283"));
     CHECK_THAT(r.headers["Content-Disposition"], Catch::Contains(".csv"));
+    r = s.call("GET", "points/" + s.polledPoint + "/report?format=csv");
+    REQUIRE(r.status == 200);
+    CHECK_THAT(r.body, Catch::Contains("Прибор учёта;Энергомера CE308 S31.543, зав. № 01234568"));
 }
 
 TEST_CASE("the power profile is answered hourly as well as half-hourly", "[data][profile]") {

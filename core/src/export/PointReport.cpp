@@ -21,8 +21,11 @@ using JsonObject = Poco::JSON::Object::Ptr;
 struct Energy {
     const char* id;
     const char* label; ///< column title
+    const char* name;  ///< as people write it
+    const char* unit;
 };
-const Energy kEnergies[] = {{"A+", "A+, кВт·ч"}, {"A-", "A−, кВт·ч"}, {"R+", "R+, квар·ч"}, {"R-", "R−, квар·ч"}};
+const Energy kEnergies[] = {{"A+", "A+, кВт·ч", "A+", "кВт·ч"}, {"A-", "A−, кВт·ч", "A−", "кВт·ч"}, {"R+", "R+, квар·ч", "R+", "квар·ч"},
+                            {"R-", "R−, квар·ч", "R−", "квар·ч"}};
 const char* kZones[] = {"t1", "t2", "t3", "t4"};
 
 std::string str(const JsonObject& o, const char* key) {
@@ -32,6 +35,17 @@ std::string str(const JsonObject& o, const char* key) {
 std::optional<double> num(const JsonObject& o, const char* key) {
     if (!o || !o->has(key) || o->get(key).isEmpty() || !o->get(key).isNumeric()) return std::nullopt;
     return o->getValue<double>(key);
+}
+
+/// A meter's type without the model said twice: «ФОБОС 1» + «ФОБОС 1 NB-Fi 5(80) А» → «ФОБОС 1 NB-Fi 5(80) А»,
+/// «Энергомера CE308» + «CE308 S31…» → «Энергомера CE308 S31…».
+std::string modelText(const std::string& model, const std::string& modification) {
+    if (modification.empty()) return model;
+    if (model.empty() || modification.rfind(model, 0) == 0) return modification;
+    const std::string first = modification.substr(0, modification.find(' '));
+    if (model.size() >= first.size() && model.compare(model.size() - first.size(), first.size(), first) == 0)
+        return model + modification.substr(first.size());
+    return model + " " + modification;
 }
 
 /// «2025-03-15» → «15.03.2025».
@@ -141,10 +155,7 @@ ReportFile pointReport(MeterService& meters, Tenant& t, const SessionInfo& s, co
 
     // The facts above each table.
     const std::string name = str(point, "name"), number = str(point, "number");
-    std::string model = str(meter, "model");
-    const std::string modification = str(meter, "modification");
-    if (!modification.empty() && modification.rfind(model, 0) != 0) model += (model.empty() ? "" : " ") + modification;
-    else if (!modification.empty()) model = modification;
+    const std::string model = modelText(str(meter, "model"), str(meter, "modification"));
     const std::string serial = str(meter, "serial");
     std::vector<std::pair<std::string, Cell>> facts = {
         {"Точка учёта", name.empty() ? "№ " + number : number.empty() ? name : name + " (№ " + number + ")"},
@@ -153,7 +164,7 @@ ReportFile pointReport(MeterService& meters, Tenant& t, const SessionInfo& s, co
         {"Период", "с " + russianDate(from) + " по " + russianDate(to)},
     };
     for (const auto& e : kEnergies) {
-        std::string label = std::string("Энергия ") + e.label + " за период";
+        const std::string label = std::string("Энергия ") + e.name + " за период, " + e.unit;
         auto it = totals.find(e.id);
         facts.emplace_back(label, it == totals.end() ? Cell(std::optional<double>()) : Cell(std::optional<double>(it->second)));
     }
