@@ -136,7 +136,7 @@ void writeXlsx(const std::string& path, const std::vector<Table>& tables) {
         if (!t.info.empty()) ++top; // an empty row between the facts and the table
         for (std::size_t c = 0; c < t.headers.size(); ++c) {
             worksheet_write_string(ws, top, static_cast<lxw_col_t>(c), t.headers[c].c_str(), bold);
-            worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c == 0 ? 20 : 16, nullptr);
+            worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), c > 0 ? 16 : t.info.empty() ? 20 : 32, nullptr);
         }
         worksheet_freeze_panes(ws, top + 1, 0);
         for (std::size_t r = 0; r < t.rows.size(); ++r)
