@@ -14,12 +14,13 @@ namespace {
 struct DriverInfo {
     const char* driver;
     const char* model;
+    const char* singlePhaseModel; ///< the type a flat gets where the protocol has a single-phase one
     unsigned long long serialBase;
 };
 constexpr DriverInfo kDrivers[] = {
-    {"mercury", "Меркурий 230 ART", 41000000ULL},
-    {"iec62056-21", "Энергомера CE301", 9000000000ULL},
-    {"dlms", "Счётчик СПОДЭС (DLMS/COSEM)", 2300000000ULL},
+    {"mercury", "Меркурий 230 ART", "Меркурий 230 ART", 41000000ULL},
+    {"iec62056-21", "Энергомера CE301", "Энергомера CE102M", 9000000000ULL},
+    {"dlms", "Счётчик СПОДЭС (DLMS/COSEM)", "Однофазный счётчик СПОДЭС (DLMS/COSEM)", 2300000000ULL},
 };
 const DriverInfo* info(const std::string& driver) {
     for (const auto& d : kDrivers)
@@ -112,7 +113,7 @@ unsigned linkSimulatedMeters(Database& db, TenantRegistry& tenants, const std::v
             const std::string point = reg.upsertPoint(tenant, p);
             Meter m;
             m.pointId = point;
-            m.model = d->model;
+            m.model = flat ? d->singlePhaseModel : d->model;
             m.serial = serial;
             m.smart = true;
             m.phases = flat ? 1 : 3;
