@@ -157,7 +157,7 @@ export function hasModule(tenant, id) {
 
 /**
  * The tenant's policy of manual readings (settings.manual_readings):
- * {approval: 'auto' | 'operator', window?: {from_day, to_day}, max_daily_kwh?, virtual_meters?, non_smart_only?, label?}.
+ * {approval: 'auto' | 'operator', window?: {from_day, to_day}, max_daily_kwh?, virtual_meters?, non_smart_only?, polled_meters?, label?}.
  * Without `approval` the server asks the operator.
  */
 export function manualPolicy(tenant) {
@@ -167,10 +167,28 @@ export function manualPolicy(tenant) {
   return p;
 }
 
-/** True when readings of this meter may be submitted in the cabinet (some tenants take them for non-smart meters only). */
-export function manualAllowed(tenant, meter) {
+/**
+ * True when readings of this meter may be submitted in the cabinet. The server says so for each point
+ * (`manual_readings: {allowed, reason}`: not for meters it polls itself or smart meters whose data come by
+ * themselves, unless the tenant allows it); without that answer, the tenant's policy decides.
+ */
+export function manualAllowed(tenant, meter, availability) {
   if (!hasModule(tenant, 'manual_readings')) return false;
+  if (availability && typeof availability.allowed === 'boolean') return availability.allowed;
+  if (meter && meter.polled === true && manualPolicy(tenant).polled_meters !== true) return false;
   return !(manualPolicy(tenant).non_smart_only && meter && meter.smart === true);
+}
+
+/** A meter's type as people read it: «ФОБОС 1 NB-Fi 5(80) А», «Энергомера CE308 S31…», not the model twice when the modification repeats it. */
+export function modelText(meter) {
+  const model = meter && meter.model ? String(meter.model).trim() : '';
+  const modification = meter && meter.modification ? String(meter.modification).trim() : '';
+  if (!modification) return model;
+  if (!model || modification.toLowerCase().startsWith(model.toLowerCase())) return modification;
+  // «Энергомера CE308» + «CE308 S31…»: the modification begins with the model's last word.
+  const first = modification.split(/\s+/)[0];
+  if (model.toLowerCase().endsWith(first.toLowerCase())) return `${model}${modification.slice(first.length)}`;
+  return `${model} ${modification}`;
 }
 
 /** The tab's name: the tenant's own (`label`), «Ручной ввод» where an operator checks the readings, else «Передать показания». */

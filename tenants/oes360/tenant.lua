@@ -86,6 +86,7 @@ return {
     contracts = { renamable = true },
     meters = { profile_intervals_min = { 30, 60 } },
     readings = { periods = { "month", "week", "day" } },
-    manual_readings = { approval = "auto", non_smart_only = true },
+    -- Readings of smart meters (and of meters the server polls) arrive by themselves: not offered.
+    manual_readings = { approval = "auto", non_smart_only = true, polled_meters = false },
   },
 }

@@ -87,6 +87,7 @@ return {
     readings = { compare_previous_year = true, forecast_to_period_end = true },
     -- Manual readings go to the operator for approval; the submission window (days of the month) and the
     -- plausibility ceiling are the operator's settings (seed 001, «Ручной ввод»).
-    manual_readings = { approval = "operator", window = { from_day = 1, to_day = 31 }, max_daily_kwh = 2000 },
+    -- Meters the server polls are not offered «Ручной ввод» (polled_meters = false).
+    manual_readings = { approval = "operator", window = { from_day = 1, to_day = 31 }, max_daily_kwh = 2000, polled_meters = false },
   },
 }

@@ -243,7 +243,8 @@ return {
     services = { text_max_length = 1000, attachments = true },
     techconnect = { max_power_kw = 150 },
     -- Virtual meters: the consumer creates a meter (place, account, serial) and sends readings, accepted at once.
-    manual_readings = { approval = "auto", virtual_meters = true, max_daily_kwh = 300 },
+    -- Meters the server polls are not offered «Передать показания» (polled_meters = false).
+    manual_readings = { approval = "auto", virtual_meters = true, max_daily_kwh = 300, polled_meters = false },
   },
 
   validate = hooks.validate,

@@ -95,7 +95,7 @@ std::vector<SmartMeter> smartMeters(Database& db) {
 
 } // namespace
 
-TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[demo]") {
+TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[demo][data]") {
     World w;
     DemoSeeder seeder(w.db, w.tenants, *w.identity);
     DemoOptions o;
@@ -250,6 +250,23 @@ TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[d
     CHECK(counts(w.db) == linked);
     CHECK(count(w.db, "SELECT COUNT(*) FROM meter_links") == static_cast<long long>(3 * w.tenants.ids().size()));
     CHECK(count(w.db, "SELECT COUNT(*) FROM gateways") == static_cast<long long>(3 * w.tenants.ids().size()));
+    // Demo data that looks real: the ОЭС 360 consumer has the two contracts of the README (a dacha and a garage);
+    // a flat has a single-phase meter; the polled meters stand at their consumer's address, under a name of a
+    // place (not «Опрашиваемый счётчик»), single-phase where the consumer's own meter is.
+    CHECK(count(w.db, "SELECT COUNT(*) FROM access_grants g JOIN users u ON u.tenant_id = g.tenant_id AND u.user_id = g.user_id "
+                      "WHERE g.tenant_id = 'oes360' AND u.email = 'v.vasiliev@example.com' AND g.scope = 'contract'") == 2);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM contracts WHERE tenant_id = 'oes360' AND number IN ('76385943-232', '56957585-677')") == 2);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM metering_points p JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id "
+                      "WHERE p.name = 'Квартира' AND m.phases <> 1") == 0);
+    // Each tenant's polled meters are other meters of the simulated buses (own address, serial and so readings).
+    CHECK(count(w.db, "SELECT COUNT(DISTINCT gateway_id || settings) FROM meter_links") == static_cast<long long>(3 * w.tenants.ids().size()));
+    CHECK(count(w.db, "SELECT COUNT(*) FROM metering_points WHERE number LIKE 'POLL-%' AND (address IS NULL OR address = '' OR name LIKE "
+                      "'Опрашиваемый%')") == 0);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM meter_links l JOIN meters m ON m.tenant_id = l.tenant_id AND m.meter_id = l.meter_id "
+                      "JOIN metering_points p ON p.tenant_id = m.tenant_id AND p.point_id = m.point_id WHERE NOT EXISTS (SELECT 1 FROM "
+                      "metering_points o JOIN meters om ON om.tenant_id = o.tenant_id AND om.point_id = o.point_id WHERE o.tenant_id = "
+                      "p.tenant_id AND o.number NOT LIKE 'POLL-%' AND om.phases = m.phases AND o.address LIKE p.address || '%' AND "
+                      "(o.account_id = p.account_id OR o.contract_id = p.contract_id))") == 0);
     for (const auto& id : w.tenants.ids()) {
         INFO("tenant " << id);
         CHECK(count(w.db, "SELECT COUNT(DISTINCT l.meter_id) FROM meter_links l JOIN meters m ON m.tenant_id = l.tenant_id AND "

@@ -1,7 +1,7 @@
 /// Routes of contracts, accounts and meter data (docs/API.md, "Contracts, accounts and meter data").
 #include "api/Routes.h"
 #include "export/ArchiveService.h"
-#include "export/TableWriter.h"
+#include "export/PointReport.h"
 #include "meters/MeterData.h"
 #include "util/Files.h"
 #include "meters/MeterService.h"
@@ -13,9 +13,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/TemporaryFile.h>
 #include <Poco/URI.h>
 
+#include <cctype>
+#include <cmath>
 #include <ctime>
 #include <sstream>
 
@@ -43,63 +44,93 @@ Query query(const Request& q) {
 
 using FieldErrors = std::map<std::string, std::string>;
 
-/// A JSON batch {"readings":[…],"profile":[…],"params":[…],"events":[…]} as rows; names the first bad item.
+/// Content-Disposition of a download (RFC 6266): the UTF-8 name as filename* and an ASCII fallback as filename.
+std::string attachment(const std::string& name, const std::string& fallback) {
+    std::string ascii;
+    for (unsigned char c : fallback) ascii += (std::isalnum(c) || c == '.' || c == '-' || c == '_') ? static_cast<char>(c) : '_';
+    std::string encoded;
+    Poco::URI::encode(name, "!#$&+^`|*'()%,;=/?:@[]\"<>{} ", encoded);
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+/// A field of an ingest row that is missing or of the wrong JSON type: InvalidMeterData names it.
+struct BadField {
+    const char* field;
+    const char* reason;
+};
+
+/// A JSON batch {"readings":[…],"profile":[…],"params":[…],"events":[…]} as rows; every field of every row is
+/// checked for its JSON type (a number is not a boolean, a meter id is a non-empty string, times are integer
+/// Unix seconds), and the first bad one is named as "list[index].field" (422).
 MeterDataBatch parseBatch(const Poco::JSON::Object::Ptr& b) {
     MeterDataBatch out;
     std::size_t count = 0;
     auto list = [&](const char* key) -> Poco::JSON::Array::Ptr {
-        if (!b->has(key)) return nullptr;
+        if (!b->has(key) || b->get(key).isEmpty()) return nullptr;
         if (b->get(key).type() != typeid(Poco::JSON::Array::Ptr)) throw Unprocessable(FieldErrors{{key, "Ожидается список"}});
         auto a = b->getArray(key);
         count += a->size();
         if (count > 100000) throw Unprocessable(FieldErrors{{key, "Не более 100000 записей в одном пакете"}});
         return a;
     };
-    auto num = [](const Poco::JSON::Object::Ptr& o, const char* k) -> std::optional<double> {
+    auto isBool = [](const Poco::Dynamic::Var& v) { return v.type() == typeid(bool); };
+    auto num = [&](const Poco::JSON::Object::Ptr& o, const char* k) -> std::optional<double> {
         if (!o->has(k) || o->get(k).isEmpty()) return std::nullopt;
-        if (!o->get(k).isNumeric()) throw std::invalid_argument(std::string(k) + " must be a number");
-        return o->get(k).convert<double>();
+        const auto& v = o->get(k);
+        if (isBool(v) || !v.isNumeric()) throw BadField{k, "Ожидается число"};
+        return v.convert<double>();
     };
     auto str = [](const Poco::JSON::Object::Ptr& o, const char* k, const std::string& def = "") {
         if (!o->has(k) || o->get(k).isEmpty()) return def;
-        if (!o->get(k).isString()) throw std::invalid_argument(std::string(k) + " must be a string");
+        if (!o->get(k).isString()) throw BadField{k, "Ожидается строка"};
         return o->getValue<std::string>(k);
     };
-    auto ts = [](const Poco::JSON::Object::Ptr& o, const char* k) -> long long {
-        if (!o->has(k) || !o->get(k).isInteger()) throw std::invalid_argument(std::string(k) + " must be Unix seconds");
-        return o->get(k).convert<long long>();
+    auto meter = [](const Poco::JSON::Object::Ptr& o) {
+        if (!o->has("meter_id") || o->get("meter_id").isEmpty()) throw BadField{"meter_id", "Укажите прибор учёта"};
+        if (!o->get("meter_id").isString()) throw BadField{"meter_id", "Ожидается строка"};
+        return o->getValue<std::string>("meter_id");
+    };
+    auto ts = [&](const Poco::JSON::Object::Ptr& o, const char* k) -> long long {
+        if (!o->has(k) || o->get(k).isEmpty()) throw BadField{k, "Укажите время (секунды Unix, UTC)"};
+        const auto& v = o->get(k);
+        if (isBool(v) || !v.isInteger()) throw BadField{k, "Ожидается целое число секунд Unix"};
+        return v.convert<long long>();
     };
     auto each = [&](const char* key, auto fn) {
         auto a = list(key);
         if (!a) return;
         for (std::size_t i = 0; i < a->size(); ++i) {
+            const std::string row = std::string(key) + "[" + std::to_string(i) + "]";
+            if (a->get(static_cast<unsigned>(i)).type() != typeid(Poco::JSON::Object::Ptr))
+                throw Unprocessable(FieldErrors{{row, "Ожидается объект"}});
             try {
-                auto o = a->getObject(static_cast<unsigned>(i));
-                if (!o) throw std::invalid_argument("an object is expected");
-                fn(o);
-            } catch (const Poco::Exception& e) {
-                throw Unprocessable(FieldErrors{{std::string(key) + "[" + std::to_string(i) + "]", e.displayText()}});
-            } catch (const std::exception& e) {
-                throw Unprocessable(FieldErrors{{std::string(key) + "[" + std::to_string(i) + "]", e.what()}});
+                fn(a->getObject(static_cast<unsigned>(i)));
+            } catch (const BadField& e) {
+                throw Unprocessable(FieldErrors{{row + "." + e.field, e.reason}});
+            } catch (const Poco::Exception&) {
+                throw Unprocessable(FieldErrors{{row, "Некорректная запись"}});
             }
         }
     };
     each("readings", [&](const Poco::JSON::Object::Ptr& o) {
-        out.readings.push_back({str(o, "meter_id"), ts(o, "ts"), str(o, "kind", "latest"), str(o, "energy", "A+"), num(o, "total"),
+        out.readings.push_back({meter(o), ts(o, "ts"), str(o, "kind", "latest"), str(o, "energy", "A+"), num(o, "total"),
                                 num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4"), str(o, "source", "driver")});
     });
     each("profile", [&](const Poco::JSON::Object::Ptr& o) {
-        out.profile.push_back({str(o, "meter_id"), ts(o, "ts"), static_cast<int>(num(o, "interval_min").value_or(30)), num(o, "p_plus"),
-                               num(o, "p_minus"), num(o, "q_plus"), num(o, "q_minus")});
+        const auto interval = num(o, "interval_min").value_or(30);
+        if (interval != std::floor(interval) || interval < 1 || interval > 1440) throw BadField{"interval_min", "Ожидается целое число минут"};
+        out.profile.push_back({meter(o), ts(o, "ts"), static_cast<int>(interval), num(o, "p_plus"), num(o, "p_minus"), num(o, "q_plus"),
+                               num(o, "q_minus")});
     });
     each("params", [&](const Poco::JSON::Object::Ptr& o) {
-        out.params.push_back({str(o, "meter_id"), ts(o, "ts"), str(o, "phase", "S"), num(o, "voltage"), num(o, "current"), num(o, "p"),
+        out.params.push_back({meter(o), ts(o, "ts"), str(o, "phase", "S"), num(o, "voltage"), num(o, "current"), num(o, "p"),
                               num(o, "q"), num(o, "s"), num(o, "pf"), num(o, "frequency"), num(o, "angle")});
     });
     each("events", [&](const Poco::JSON::Object::Ptr& o) {
         std::optional<long long> end;
         if (o->has("ts_end") && !o->get("ts_end").isEmpty()) end = ts(o, "ts_end");
-        out.events.push_back({str(o, "meter_id"), ts(o, "ts_start"), str(o, "code"), str(o, "category"), str(o, "severity", "info"),
+        if (o->has("tamper") && !o->get("tamper").isEmpty() && !isBool(o->get("tamper"))) throw BadField{"tamper", "Ожидается true или false"};
+        out.events.push_back({meter(o), ts(o, "ts_start"), str(o, "code"), str(o, "category"), str(o, "severity", "info"),
                               str(o, "text"), end, o->optValue<bool>("tamper", false)});
     });
     return out;
@@ -186,6 +217,8 @@ void registerMeterRoutes(Router& r, Services& s) {
         IngestResult res;
         try {
             res = MeterDataSink(*s.db).write(q.tenant->id(), batch);
+        } catch (const InvalidMeterData& e) {
+            throw Unprocessable(FieldErrors{{e.field, e.reason}});
         } catch (const std::invalid_argument& e) {
             throw Unprocessable(FieldErrors{{"batch", e.what()}});
         }
@@ -216,42 +249,16 @@ void registerMeterRoutes(Router& r, Services& s) {
         Response resp;
         if (!readFile(path, resp.body)) throw NotFound("archive_not_ready", "Архив ещё не сформирован");
         resp.contentType = type;
-        resp.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + "\""});
+        resp.headers.push_back({"Content-Disposition", attachment(name, name)});
         return resp;
     });
     r.add("GET", "/api/v1/points/{id}/report", true, Access::User, [&s](Request& q) {
         Query qs = query(q);
-        const std::string format = qs.count("format") ? qs["format"] : "csv";
-        if (format != "csv" && format != "xlsx") throw Unprocessable(FieldErrors{{"format", "Допустимо csv или xlsx"}});
-        auto info = s.meters->point(*q.tenant, *q.session, q.params["id"]);
-        auto cons = s.meters->consumption(*q.tenant, *q.session, q.params["id"], qs);
-        auto reads = s.meters->readings(*q.tenant, *q.session, q.params["id"], qs);
-        Table t1{"Потребление", {"Период", "Всего, кВт·ч", "T1", "T2", "T3", "T4"}, {}};
-        const auto num = numberCell;
-        for (const auto& r : *cons->getArray("rows")) {
-            auto o = r.extract<Poco::JSON::Object::Ptr>();
-            t1.rows.push_back({o->getValue<std::string>("period"), num(o, "total"), num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4")});
-        }
-        Table t2{"Показания", {"Дата", "Всего, кВт·ч", "T1", "T2", "T3", "T4", "Источник"}, {}};
-        for (const auto& r : *reads->getArray("rows")) {
-            auto o = r.extract<Poco::JSON::Object::Ptr>();
-            t2.rows.push_back({o->getValue<std::string>("date"), num(o, "total"), num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4"),
-                               o->getValue<std::string>("source")});
-        }
+        ReportFile file = pointReport(*s.meters, *q.tenant, *q.session, q.params["id"], qs, qs.count("format") ? qs["format"] : "csv");
         Response resp;
-        const std::string name = "report-" + info->getObject("point")->getValue<std::string>("number") + "." + format;
-        if (format == "csv") {
-            resp.body = toCsv({t1, t2});
-            resp.contentType = "text/csv; charset=utf-8";
-        } else {
-            Poco::TemporaryFile tmp;
-            writeXlsx(tmp.path(), {t1, t2});
-            readFile(tmp.path(), resp.body);
-            resp.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        }
-        std::string safe;
-        for (char c : name) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
-        resp.headers.push_back({"Content-Disposition", "attachment; filename=\"" + safe + "\""});
+        resp.body = std::move(file.body);
+        resp.contentType = file.contentType;
+        resp.headers.push_back({"Content-Disposition", attachment(file.fileName, file.asciiFileName)});
         return resp;
     });
 

@@ -267,7 +267,7 @@ struct ConsumerSpec {
 struct Place {
     std::string city, region, postcode, mobileCode, supplier, accountPrefix, contractPrefix, pointPrefix;
     std::vector<std::string> streets;
-    int genericModel = 0; ///< 0 CE102, 1 ФОБОС 1, 2 Меркурий 234 (direct), 3 CE308
+    int genericModel = 0; ///< 0 CE102, 1 ФОБОС 1, 2 Меркурий 234 (direct), 3 CE308; generated flats take a single-phase one
     bool genericSmart = false;
 };
 
@@ -294,7 +294,8 @@ MeterSpec ce102(Rng& r) {
 }
 MeterSpec genericMeter(const Place& pl, Rng& r) {
     MeterSpec m = pl.genericModel == 1 ? fobos1(r) : pl.genericModel == 2 ? mercury234(r) : pl.genericModel == 3 ? ce308(r) : ce102(r);
-    m.load = m.phases == 1 ? Load::Flat : Load::House;
+    if (m.phases != 1) m = ce102(r); // a flat has a single-phase supply
+    m.load = Load::Flat;
     m.scale = 1.0;
     m.smart = pl.genericSmart;
     return m;
@@ -315,10 +316,10 @@ Place placeOf(const std::string& tenant) {
                 {"ул. Чкалова", "ул. Советская", "пр-т Победы", "ул. Терешковой", "ул. Салмышская"}, 1, true};
     if (tenant == "sigma")
         return {"г. Симферополь", "91", "2950", "978", "ГУП РК «Крымэнерго»", "9110", "СЭ-", "91-ТУ-",
-                {"ул. Киевская", "ул. Гагарина", "ул. Севастопольская", "ул. Куйбышева"}, 3, false};
+                {"ул. Киевская", "ул. Гагарина", "ул. Севастопольская", "ул. Куйбышева"}, 0, false};
     if (tenant == "voek")
         return {"г. Владимир", "33", "6000", "920", "ООО «Энергосбыт Волга»", "3300", "ЭС-33-", "33-ТУ-",
-                {"ул. Добросельская", "ул. Мира", "ул. Горького", "Суздальский пр-т"}, 2, false};
+                {"ул. Добросельская", "ул. Мира", "ул. Горького", "Суздальский пр-т"}, 1, false};
     if (tenant == "vges")
         return {"г. Воронеж", "36", "3940", "910", "ПАО «ТНС энерго Воронеж»", "36", "ВГЭС-Д-", "36-ТУ-", {}, 0, false};
     if (tenant == "oes360")
@@ -572,20 +573,25 @@ std::vector<ConsumerSpec> oesRoster(const Place& pl, Rng& r) {
         ConsumerSpec c{"consumer", {}, {}, "supplier_login", "contract", "Абонент, дом в НСТ «Автомобилист» и гараж", ""};
         c.person.surname = "Васильев", c.person.name = "Василий", c.person.patronymic = "Васильевич";
         c.person.email = "v.vasiliev@example.com", c.person.phone = "+7 (916) 402-33-71";
-        ContractSpec k{"76385943-232", "individual", "Васильев Василий Васильевич", "", "", "Московская обл., Дмитровский г. о., НСТ «Автомобилист», уч. 41",
-                       pl.supplier, "2020-12-01", "Дача в НСТ «Автомобилист»", {}, {}, true};
-        k.points.push_back({"НСТ Автомобилист", "50-ТУ-763859", "Московская обл., Дмитровский г. о., НСТ «Автомобилист», уч. 41",
-                            "Опора ВЛ-0,4 кВ у участка", 15, with(mercury234(r), Load::House, 1.0, true, 1)});
-        k.points.push_back({"Гараж", "50-ТУ-763860", "Московская обл., Дмитровский г. о., НСТ «Автомобилист», гараж 7", "Щит учёта", 5,
-                            with(ce102(r), Load::Flat, 0.25, false, 0)});
-        c.contracts.push_back(k);
+        // Two contracts, as the supplier's cabinet shows them (seed 004): the dacha and the garage.
+        ContractSpec dacha{"76385943-232", "individual", "Васильев Василий Васильевич", "", "",
+                           "Московская обл., Дмитровский г. о., НСТ «Автомобилист», уч. 41", pl.supplier, "2020-12-01", "Дача в НСТ «Автомобилист»",
+                           {}, {}, true};
+        dacha.points.push_back({"НСТ Автомобилист", "50-ТУ-763859", "Московская обл., Дмитровский г. о., НСТ «Автомобилист», уч. 41",
+                                "Опора ВЛ-0,4 кВ у участка", 15, with(mercury234(r), Load::House, 1.0, true, 1)});
+        c.contracts.push_back(dacha);
+        ContractSpec garage{"56957585-677", "individual", "Васильев Василий Васильевич", "", "",
+                            "Московская обл., Дмитровский г. о., НСТ «Автомобилист», гараж 7", pl.supplier, "2021-06-01", "Гараж", {}, {}, true};
+        garage.points.push_back({"Гараж", "50-ТУ-763860", "Московская обл., Дмитровский г. о., НСТ «Автомобилист», гараж 7", "Щит учёта", 5,
+                                 with(ce102(r), Load::Flat, 0.25, false, 0)});
+        c.contracts.push_back(garage);
         out.push_back(c);
     }
     {
         ConsumerSpec c{"consumer", {}, {}, "supplier_login", "contract", "Абонент, квартира в г. Москве", ""};
         c.person.surname = "Морозова", c.person.name = "Анна", c.person.patronymic = "Сергеевна";
         c.person.email = "a.morozova@example.com", c.person.phone = "+7 (916) 118-27-64";
-        ContractSpec k{"56957585-677", "individual", "Морозова Анна Сергеевна", "", "", "г. Москва, ул. Вавилова, д. 53, кв. 88", pl.supplier,
+        ContractSpec k{"56957590-118", "individual", "Морозова Анна Сергеевна", "", "", "г. Москва, ул. Вавилова, д. 53, кв. 88", pl.supplier,
                        "2022-03-01", "Квартира", {}, {}, true};
         k.points.push_back({"Квартира", "50-ТУ-569575", "г. Москва, ул. Вавилова, д. 53, кв. 88", "Этажный щит", 10,
                             with(ce102(r), Load::Flat, 0.9, false, 0)});

@@ -15,6 +15,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <ctime>
+#include <map>
 
 namespace kabinet {
 
@@ -204,13 +205,15 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
     auto points = pointsAnswer->getArray("points");
     const Query q = {{"from", from}, {"to", to}};
     const auto num = numberCell;
-    auto when = [off](long long ts) {
-        std::time_t tt = static_cast<std::time_t>(ts + off);
-        std::tm tm{};
-        gmtime_r(&tt, &tm);
-        char buf[40];
-        std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-        return std::string(buf);
+    // Times as date cells of the tenant's clock; journal categories and severities in words.
+    auto when = [off](long long ts) { return DateCell{ts + off, DateCell::DayTime}; };
+    static const std::map<std::string, std::string> categories = {
+        {"tamper", "Вмешательство"}, {"power", "Питание"}, {"clock", "Коррекция часов"}, {"voltage", "Напряжение"},
+        {"config", "Параметры и программирование"}, {"firmware", "Встроенное ПО"}, {"communication", "Связь"}, {"self_test", "Самодиагностика"}};
+    static const std::map<std::string, std::string> severities = {{"info", "Информация"}, {"warning", "Предупреждение"}, {"alarm", "Авария"}};
+    auto word = [](const std::map<std::string, std::string>& words, const std::string& id) {
+        auto it = words.find(id);
+        return it == words.end() ? id : it->second;
     };
     for (const auto& pv : *points) {
         auto p = pv.extract<Poco::JSON::Object::Ptr>();
@@ -221,7 +224,7 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
                    eventsAnswer = meters_.events(t, who, pid, q);
         for (const auto& r : *readingsAnswer->getArray("rows")) {
             auto o = r.extract<Poco::JSON::Object::Ptr>();
-            readings.rows.push_back({o->getValue<std::string>("date"), name, meter->getValue<std::string>("model"), meter->getValue<std::string>("serial"),
+            readings.rows.push_back({DateCell{o->getValue<long long>("ts") + off, DateCell::Day}, name, meter->getValue<std::string>("model"), meter->getValue<std::string>("serial"),
                                      num(o, "total"), num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4")});
         }
         for (const auto& r : *profileAnswer->getArray("rows")) {
@@ -231,8 +234,9 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
         for (const auto& r : *eventsAnswer->getArray("rows")) {
             auto o = r.extract<Poco::JSON::Object::Ptr>();
             events.rows.push_back({when(o->getValue<long long>("ts_start")),
-                                   o->get("ts_end").isEmpty() ? std::string() : when(o->getValue<long long>("ts_end")), name,
-                                   o->getValue<std::string>("category"), o->getValue<std::string>("severity"), o->getValue<std::string>("text")});
+                                   o->get("ts_end").isEmpty() ? Cell(std::string()) : Cell(when(o->getValue<long long>("ts_end"))), name,
+                                   word(categories, o->getValue<std::string>("category")), word(severities, o->getValue<std::string>("severity")),
+                                   o->getValue<std::string>("text")});
         }
     }
     Poco::File(dir_ + "/archive/" + t.id()).createDirectories();

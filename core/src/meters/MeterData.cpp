@@ -410,6 +410,21 @@ std::string databaseKey(soci::session& s) {
     return std::string(host ? host : "") + ":" + (port ? port : "") + "/" + (name ? name : "") + "/";
 }
 
+/// Throws InvalidMeterData naming the first row (in the order given) of a meter the tenant does not have.
+[[noreturn]] void refuseUnknownMeter(const MeterDataBatch& b, const std::string& meter) {
+    const std::string reason = "Неизвестный прибор учёта '" + meter.substr(0, 64) + "'";
+    const std::string what = "unknown meter '" + meter.substr(0, 64) + "'";
+    auto find = [&](const char* list, const auto& rows) {
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            if (rows[i].meterId == meter) throw InvalidMeterData(std::string(list) + "[" + std::to_string(i) + "].meter_id", reason, what);
+    };
+    find("readings", b.readings);
+    find("profile", b.profile);
+    find("params", b.params);
+    find("events", b.events);
+    throw InvalidMeterData("meter_id", reason, what);
+}
+
 std::mutex g_partitionsMutex;
 std::set<std::string> g_partitions; // created in this process (per database, table and month)
 
@@ -417,48 +432,120 @@ std::set<std::string> g_partitions; // created in this process (per database, ta
 
 MeterDataSink::MeterDataSink(Database& db) : db_(db) {}
 
-void MeterDataSink::ensurePartitions(const std::string& table, long long fromTs, long long toTs) {
-    if (db_.backend() != Backend::PostgreSQL || fromTs > toTs) return;
+void MeterDataSink::ensurePartitions(const std::string& table, const std::set<long long>& monthStarts) {
+    if (db_.backend() != Backend::PostgreSQL || monthStarts.empty()) return;
     // Keyed by the database itself, not by this Database object: another one may reuse its address.
     std::string database;
     db_.read([&](soci::session& s) { database = databaseKey(s); });
-    for (long long ts = fromTs; ts <= toTs;) {
-        const auto [start, next] = monthOf(ts);
+    for (const long long start : monthStarts) {
+        const long long next = monthOf(start).second;
         std::time_t t = static_cast<std::time_t>(start);
         std::tm tm{};
         gmtime_r(&t, &tm);
         char name[64];
         std::snprintf(name, sizeof name, "%s_y%04dm%02d", table.c_str(), tm.tm_year + 1900, tm.tm_mon + 1);
         const std::string key = database + name;
-        bool known;
         {
             std::lock_guard<std::mutex> lock(g_partitionsMutex);
-            known = g_partitions.count(key) > 0;
+            if (g_partitions.count(key)) continue;
         }
-        if (!known) {
-            try {
-                db_.transaction([&](soci::session& s) {
-                    std::string sql = "CREATE TABLE IF NOT EXISTS " + std::string(name) + " PARTITION OF " + table + " FOR VALUES FROM (";
-                    appendInteger(sql, start);
-                    sql += ") TO (";
-                    appendInteger(sql, next);
-                    sql += ")";
-                    s << sql;
-                });
-            } catch (const std::exception& e) {
-                // Rows of that month already in the default partition (or a concurrent creator): they stay there.
-                log::warn("partition not created", {{"table", table}, {"partition", name}, {"error", e.what()}});
-            }
-            std::lock_guard<std::mutex> lock(g_partitionsMutex);
-            g_partitions.insert(key);
+        try {
+            db_.transaction([&](soci::session& s) {
+                std::string sql = "CREATE TABLE IF NOT EXISTS " + std::string(name) + " PARTITION OF " + table + " FOR VALUES FROM (";
+                appendInteger(sql, start);
+                sql += ") TO (";
+                appendInteger(sql, next);
+                sql += ")";
+                s << sql;
+            });
+        } catch (const std::exception& e) {
+            // Rows of that month already in the default partition (or a concurrent creator): they stay there.
+            log::warn("partition not created", {{"table", table}, {"partition", name}, {"error", e.what()}});
         }
-        ts = next;
+        std::lock_guard<std::mutex> lock(g_partitionsMutex);
+        g_partitions.insert(key);
+    }
+}
+
+namespace {
+
+/// Validation of one row: the list's name and the row's index prefix every field it names.
+class RowCheck {
+public:
+    RowCheck(const char* list, std::size_t index, long long now) : prefix_(std::string(list) + "[" + std::to_string(index) + "]."), now_(now) {}
+    void meter(const std::string& id) const {
+        if (id.empty()) fail("meter_id", "Укажите прибор учёта");
+        if (id.size() > 64) fail("meter_id", "Слишком длинный идентификатор прибора учёта");
+    }
+    void time(const char* field, long long ts) const {
+        if (ts < kEarliestMeterTs || ts > now_ + 86400)
+            fail(field, "Время вне допустимого диапазона: от 2000-01-01 до завтрашнего дня (секунды Unix, UTC)");
+    }
+    /// A value, when given, not below `lo` (a value that is not finite is stored as absent, NULL).
+    void atLeast(const char* field, const std::optional<double>& v, double lo) const {
+        if (v && std::isfinite(*v) && *v < lo) fail(field, lo == 0 ? "Значение не может быть отрицательным" : "Значение меньше допустимого");
+    }
+    /// A value, when given and finite, within [lo, hi].
+    void within(const char* field, const std::optional<double>& v, double lo, double hi) const {
+        atLeast(field, v, lo);
+        if (v && std::isfinite(*v) && *v > hi) fail(field, "Значение больше допустимого");
+    }
+    [[noreturn]] void fail(const char* field, const std::string& reason) const { throw InvalidMeterData(prefix_ + field, reason); }
+
+private:
+    std::string prefix_;
+    long long now_;
+};
+
+} // namespace
+
+void validateMeterData(const MeterDataBatch& b, long long now) {
+    for (std::size_t i = 0; i < b.readings.size(); ++i) {
+        const auto& x = b.readings[i];
+        const RowCheck c("readings", i, now);
+        c.meter(x.meterId);
+        c.time("ts", x.ts);
+        static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
+        const std::optional<double>* values[] = {&x.total, &x.t1, &x.t2, &x.t3, &x.t4};
+        for (int k = 0; k < 5; ++k) c.atLeast(names[k], *values[k], 0);
+    }
+    for (std::size_t i = 0; i < b.profile.size(); ++i) {
+        const auto& x = b.profile[i];
+        const RowCheck c("profile", i, now);
+        c.meter(x.meterId);
+        c.time("ts", x.ts);
+        c.atLeast("p_plus", x.pPlus, 0);
+        c.atLeast("p_minus", x.pMinus, 0);
+        c.atLeast("q_plus", x.qPlus, 0);
+        c.atLeast("q_minus", x.qMinus, 0);
+    }
+    for (std::size_t i = 0; i < b.params.size(); ++i) {
+        const auto& x = b.params[i];
+        const RowCheck c("params", i, now);
+        c.meter(x.meterId);
+        c.time("ts", x.ts);
+        c.atLeast("voltage", x.voltage, 0);
+        c.atLeast("current", x.current, 0);
+        c.atLeast("s", x.s, 0);
+        c.within("pf", x.pf, -1, 1);
+        c.atLeast("frequency", x.frequency, 0);
+    }
+    for (std::size_t i = 0; i < b.events.size(); ++i) {
+        const auto& x = b.events[i];
+        const RowCheck c("events", i, now);
+        c.meter(x.meterId);
+        c.time("ts_start", x.tsStart);
+        if (x.tsEnd) {
+            c.time("ts_end", *x.tsEnd);
+            if (*x.tsEnd < x.tsStart) c.fail("ts_end", "Окончание события раньше его начала");
+        }
     }
 }
 
 IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatch& input) {
     IngestResult r;
     if (input.empty()) return r;
+    validateMeterData(input, static_cast<long long>(std::time(nullptr)));
     const auto readings = lastPerKey(input.readings);
     const auto profile = lastPerKey(input.profile);
     const auto params = lastPerKey(input.params);
@@ -470,21 +557,19 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         if (!previous || *previous != id) meters.insert(id);
         previous = &id;
     };
-    long long rMin = LLONG_MAX, rMax = LLONG_MIN, pMin = LLONG_MAX, pMax = LLONG_MIN;
+    std::set<long long> readingMonths, profileMonths; // the months the rows fall in (PostgreSQL partitions)
     for (const auto* x : readings) {
         meter(x->meterId);
         check(x->kind == "billing" || x->kind == "latest", "reading kind must be billing or latest");
         check(x->energy == "A+" || x->energy == "A-" || x->energy == "R+" || x->energy == "R-", "energy must be A+, A-, R+ or R-");
         check(x->source == "driver" || x->source == "connector" || x->source == "consumer" || x->source == "operator" || x->source == "demo",
               "unknown reading source");
-        rMin = std::min(rMin, x->ts);
-        rMax = std::max(rMax, x->ts);
+        readingMonths.insert(monthOf(x->ts).first);
     }
     for (const auto* x : profile) {
         meter(x->meterId);
         check(x->intervalMin == 30 || x->intervalMin == 60 || x->intervalMin == 15, "profile interval must be 15, 30 or 60 minutes");
-        pMin = std::min(pMin, x->ts);
-        pMax = std::max(pMax, x->ts);
+        profileMonths.insert(monthOf(x->ts).first);
     }
     for (const auto* x : params) {
         meter(x->meterId);
@@ -507,13 +592,12 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         paramsPart = copyPart(tenant, params);
         eventsPart = copyPart(tenant, events);
     }
-    ensurePartitions("readings", rMin, rMax);
-    ensurePartitions("profile", pMin, pMax);
-    db_.transaction([&](soci::session& s) {
-        // The meters of the batch that the tenant has, in one query; the first one missing is named.
-        std::string tenantLiteral;
-        SqlValues literal(tenantLiteral);
-        literal.text(tenant);
+    // The meters of the batch that the tenant has, in one query; the first row naming another is refused
+    // before anything (a partition included) is created.
+    std::string tenantLiteral;
+    SqlValues literal(tenantLiteral);
+    literal.text(tenant);
+    db_.read([&](soci::session& s) {
         std::string sql = "SELECT meter_id FROM meters WHERE tenant_id = " + tenantLiteral + " AND meter_id IN (";
         SqlValues ids(sql);
         for (const auto& m : meters) ids.text(m);
@@ -522,7 +606,11 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         s << sql, soci::into(found);
         const std::set<std::string> known(found.begin(), found.end());
         for (const auto& m : meters)
-            if (!known.count(m)) throw std::invalid_argument("unknown meter '" + m.substr(0, 64) + "'");
+            if (!known.count(m)) refuseUnknownMeter(input, m);
+    });
+    ensurePartitions("readings", readingMonths);
+    ensurePartitions("profile", profileMonths);
+    db_.transaction([&](soci::session& s) {
         auto store = [&](const Table& table, const auto& rows, const CopyPart& part) {
             if (pg && rows.size() >= kCopyMinRows) copyRows(s, table, tenantLiteral, part);
             else insertRows(s, table, tenant, rows);

@@ -4,6 +4,8 @@
 /// is stored once (the later value wins), in batches, one transaction per batch.
 #include <cstddef>
 #include <optional>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,27 @@ struct MeterDataBatch {
     bool empty() const { return readings.empty() && profile.empty() && params.empty() && events.empty(); }
 };
 
+/// A row of a batch that breaks a rule of meter data input (docs/ARCHITECTURE.md, "Meter data input").
+class InvalidMeterData : public std::invalid_argument {
+public:
+    /// `field` names the list, the row's index in the batch as given and the field ("readings[3].ts");
+    /// `reason` says what is wrong, in Russian.
+    InvalidMeterData(const std::string& field, const std::string& reason) : std::invalid_argument(field + ": " + reason), field(field), reason(reason) {}
+    /// The same with the text of what() given (for logs).
+    InvalidMeterData(const std::string& field, const std::string& reason, const std::string& what)
+        : std::invalid_argument(what + " (" + field + ")"), field(field), reason(reason) {}
+    std::string field, reason;
+};
+
+/// Earliest time a row may carry: 2000-01-01 00:00 UTC.
+constexpr long long kEarliestMeterTs = 946684800;
+
+/// Checks every row of a batch before anything is stored: a meter named, times within
+/// [kEarliestMeterTs, now + 1 day], registers and profile powers not negative, voltage, current, apparent
+/// power and frequency not negative, cos φ within −1 … 1, an event's end not before its start (values that
+/// are not finite are stored as NULL, as before). Throws InvalidMeterData for the first bad row.
+void validateMeterData(const MeterDataBatch& batch, long long now);
+
 /// What a write stored.
 struct IngestResult {
     std::size_t readings = 0, profile = 0, params = 0, events = 0, tamperEvents = 0;
@@ -65,12 +88,14 @@ struct IngestResult {
 class MeterDataSink {
 public:
     explicit MeterDataSink(Database& db);
-    /// Writes a batch for a tenant in one transaction; rows for meters the tenant does not have are refused
-    /// (std::invalid_argument naming the meter id) before anything is written.
+    /// Writes a batch for a tenant in one transaction. Every row is validated first (validateMeterData), and
+    /// rows for meters the tenant does not have are refused (InvalidMeterData naming the first such row);
+    /// a refused batch leaves nothing behind — no rows and no PostgreSQL partitions.
     IngestResult write(const std::string& tenantId, const MeterDataBatch& batch);
 
 private:
-    void ensurePartitions(const std::string& table, long long fromTs, long long toTs);
+    /// PostgreSQL: the monthly partitions of `table` for the months of the given times (not those between).
+    void ensurePartitions(const std::string& table, const std::set<long long>& monthStarts);
     Database& db_;
 };
 

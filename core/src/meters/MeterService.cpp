@@ -130,6 +130,17 @@ const char* kVisiblePoints =
 
 bool isStaff(const SessionInfo& s) { return s.role != "consumer"; }
 
+/// Whether a consumer may submit readings of a meter: {"allowed": bool, "reason": text or null}.
+JsonObject manualAvailability(const Tenant& t, bool smart, bool polled);
+
+/// True when the meter is polled by the server (an enabled link to a gateway).
+bool isPolled(soci::session& se, const std::string& tenant, const std::string& meter) {
+    int n = 0;
+    se << "SELECT COUNT(*) FROM meter_links WHERE tenant_id = :t AND meter_id = :m AND enabled <> 0", soci::use(tenant), soci::use(meter),
+        soci::into(n);
+    return n > 0;
+}
+
 } // namespace
 
 // ---- access ----------------------------------------------------------------------------------------------------
@@ -151,6 +162,24 @@ JsonObject MeterService::access(Tenant& t, const SessionInfo& s) {
                                    {"id", "number", "title", "consumer_name", "kind", "valid_from", "valid_to", "legal_address",
                                     "actual_address", "supplier"},
                                    {}, {t.id(), s.userId}));
+        // A supplier is stored by its id in the tenant's `suppliers` dictionary; people read its name.
+        const std::string dict = t.dictionaryJson("suppliers");
+        std::map<std::string, std::string> supplierNames;
+        if (!dict.empty()) {
+            auto d = luajson::parse(dict).extract<Poco::JSON::Object::Ptr>();
+            if (auto items = d->getArray("items"))
+                for (const auto& item : *items)
+                    if (item.type() == typeid(Poco::JSON::Object::Ptr)) {
+                        auto o = item.extract<Poco::JSON::Object::Ptr>();
+                        supplierNames[o->optValue<std::string>("value", "")] = o->optValue<std::string>("label", "");
+                    }
+        }
+        for (const auto& c : *out->getArray("contracts")) {
+            auto o = c.extract<Poco::JSON::Object::Ptr>();
+            const std::string id = o->optValue<std::string>("supplier", "");
+            auto it = supplierNames.find(id);
+            o->set("supplier_name", jsonText(it != supplierNames.end() && !it->second.empty() ? it->second : id));
+        }
         int n = 0;
         se << "SELECT COUNT(*) FROM (" + std::string(kVisiblePoints) + ") v", soci::use(t.id()), soci::use(s.userId), soci::into(n);
         out->set("points", n);
@@ -309,7 +338,8 @@ JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
         // Staff see every point of the tenant; a consumer the points granted to them.
         const std::string select =
             "SELECT p.point_id, p.name, p.number, p.address, a.number, c.number, m.meter_id, m.model, m.serial, m.smart, "
-            "m.phases, m.tariff_zones FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+            "m.phases, m.tariff_zones, (SELECT COUNT(*) FROM meter_links l WHERE l.tenant_id = m.tenant_id AND l.meter_id = m.meter_id AND "
+            "l.enabled <> 0) FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
             "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
             "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id WHERE p.tenant_id = :t";
         soci::rowset<soci::row> rs = isStaff(s)
@@ -333,6 +363,7 @@ JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
             m->set("phases", integer(r, 10));
             m->set("tariff_zones", integer(r, 11));
             p->set("meter", m);
+            p->set("manual_readings", manualAvailability(t, integer(r, 9) != 0, integer(r, 12) != 0));
             found.push_back(p);
         }
         for (auto& p : found) {
@@ -383,6 +414,9 @@ JsonObject MeterService::point(Tenant& t, const SessionInfo& s, const std::strin
             auto mo = m->getObject(0);
             mo->set("smart", mo->getValue<double>("smart") != 0);
             mo->set("virtual", mo->getValue<double>("virtual") != 0);
+            const bool polled = isPolled(se, t.id(), meter);
+            mo->set("polled", polled);
+            out->set("manual_readings", manualAvailability(t, mo->getValue<bool>("smart"), polled));
         }
         out->set("meter", m->size() ? m->get(0) : Poco::Dynamic::Var());
         out->set("transformers", rows(se, "SELECT kind, phase, model, serial, ratio, accuracy_class, verified_on FROM transformers WHERE "
@@ -479,6 +513,7 @@ JsonObject MeterService::consumption(Tenant& t, const SessionInfo& s, const std:
     const std::string group = param(q, "group", "day");
     if (group != "day" && group != "week" && group != "month") throw Unprocessable(FieldErrors{{"group", "Допустимо day, week или month"}});
     auto [from, to] = range(q, off, group == "month" ? 365 : group == "week" ? 91 : 31);
+    const std::string asked[2] = {tz::localDate(from, off), tz::localDate(to - kDay, off)};
     if (group == "month") from = monthStart(from, off);
     if (group == "week") {
         std::time_t tt = static_cast<std::time_t>(from + off);
@@ -504,18 +539,62 @@ JsonObject MeterService::consumption(Tenant& t, const SessionInfo& s, const std:
     JsonObject out = object();
     out->set("group", group);
     out->set("energy", energy);
+    out->set("from", asked[0]);
+    out->set("to", asked[1]);
     out->set("rows", list);
     return out;
 }
+
+namespace {
+/// Power-profile intervals as fetched: start, length and the four average powers (NaN where absent).
+struct ProfileRows {
+    std::vector<long long> ts, minutes;
+    std::vector<double> v[4];
+    void add(long long t, long long m, const double (&x)[4]) {
+        ts.push_back(t);
+        minutes.push_back(m);
+        for (int k = 0; k < 4; ++k) v[k].push_back(x[k]);
+    }
+    std::size_t size() const { return ts.size(); }
+};
+
+/// Intervals merged into intervals of `target` minutes aligned to the local hour (or half hour): the average
+/// power of each is the energy of its parts over its length, Σ(Pᵢ·Δtᵢ) / T; a value is left out (NaN) unless
+/// parts with that value cover the whole interval.
+ProfileRows aggregate(const ProfileRows& in, int target, int offset) {
+    ProfileRows out;
+    const long long len = static_cast<long long>(target) * 60;
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const long long local = in.ts[i] + offset;
+        const long long start = (local >= 0 ? local / len : (local - len + 1) / len) * len - offset;
+        double energy[4] = {0, 0, 0, 0};
+        long long covered[4] = {0, 0, 0, 0};
+        for (; i < in.size() && in.ts[i] < start + len; ++i)
+            for (int k = 0; k < 4; ++k)
+                if (std::isfinite(in.v[k][i])) {
+                    energy[k] += in.v[k][i] * static_cast<double>(in.minutes[i]);
+                    covered[k] += in.minutes[i];
+                }
+        double avg[4];
+        for (int k = 0; k < 4; ++k) avg[k] = covered[k] == target ? energy[k] / target : std::nan("");
+        out.add(start, target, avg);
+    }
+    return out;
+}
+} // namespace
 
 std::string MeterService::profileText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
     const std::string meter = visibleMeter(t, s, pointId);
     const int off = t.utcOffset();
     const auto [from, to] = range(q, off, 1);
+    const std::string wanted = param(q, "interval");
+    if (!wanted.empty() && wanted != "15" && wanted != "30" && wanted != "60")
+        throw Unprocessable(FieldErrors{{"interval", "Допустимо 15, 30 или 60 минут"}});
     // Up to three years of half-hours (52,560 rows): fetched in bulk into vectors and written as JSON text
     // directly, without an object per row.
-    std::string rowsText;
-    int interval = 30;
+    ProfileRows rows;
+    long long native = 0; // the longest interval the meter stored in the period
     db_.read([&](soci::session& se) {
         constexpr std::size_t kChunk = 4096;
         std::vector<long long> ts(kChunk), iv(kChunk);
@@ -527,26 +606,14 @@ std::string MeterService::profileText(Tenant& t, const SessionInfo& s, const std
                                             "AND meter_id = :m AND ts >= :f AND ts < :to ORDER BY ts",
                               soci::use(t.id()), soci::use(meter), soci::use(from), soci::use(to), soci::into(ts), soci::into(iv),
                               soci::into(v[0], ind[0]), soci::into(v[1], ind[1]), soci::into(v[2], ind[2]), soci::into(v[3], ind[3]));
-        static const char* names[] = {"p_plus", "p_minus", "q_plus", "q_minus"};
-        char buf[64];
-        rowsText.reserve(64 * 1024);
+        rows.ts.reserve(4096);
         if (st.execute(true)) {
             do {
                 for (std::size_t i = 0; i < ts.size(); ++i) {
-                    interval = static_cast<int>(iv[i]);
-                    rowsText += rowsText.empty() ? "{\"ts\":" : ",{\"ts\":";
-                    rowsText += std::to_string(ts[i]);
-                    for (int k = 0; k < 4; ++k) {
-                        rowsText += ",\"";
-                        rowsText += names[k];
-                        rowsText += "\":";
-                        if (ind[k][i] == soci::i_null || !std::isfinite(v[k][i])) rowsText += "null";
-                        else {
-                            std::snprintf(buf, sizeof buf, "%.15g", std::round(v[k][i] * 1000.0) / 1000.0);
-                            rowsText += buf;
-                        }
-                    }
-                    rowsText += '}';
+                    double x[4];
+                    for (int k = 0; k < 4; ++k) x[k] = ind[k][i] == soci::i_null ? std::nan("") : v[k][i];
+                    rows.add(ts[i], iv[i], x);
+                    native = std::max(native, iv[i]);
                 }
                 for (auto& x : {&ts, &iv}) x->resize(kChunk);
                 for (int k = 0; k < 4; ++k) {
@@ -556,7 +623,33 @@ std::string MeterService::profileText(Tenant& t, const SessionInfo& s, const std
             } while (st.fetch());
         }
     });
-    return "{\"interval_min\":" + std::to_string(interval) + ",\"rows\":[" + rowsText + "]}";
+    // A longer interval than stored is computed here; a shorter one cannot be: the stored one is answered.
+    int interval = native > 0 ? static_cast<int>(native) : 30;
+    if (!wanted.empty() && std::stoi(wanted) > interval && std::stoi(wanted) % interval == 0) {
+        interval = std::stoi(wanted);
+        rows = aggregate(rows, interval, off);
+    }
+    static const char* names[] = {"p_plus", "p_minus", "q_plus", "q_minus"};
+    std::string text;
+    text.reserve(64 * 1024 + rows.size() * 80);
+    text += "{\"interval_min\":" + std::to_string(interval) + ",\"rows\":[";
+    char buf[64];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        text += i ? ",{\"ts\":" : "{\"ts\":";
+        text += std::to_string(rows.ts[i]);
+        for (int k = 0; k < 4; ++k) {
+            text += ",\"";
+            text += names[k];
+            text += "\":";
+            if (!std::isfinite(rows.v[k][i])) text += "null";
+            else {
+                std::snprintf(buf, sizeof buf, "%.15g", std::round(rows.v[k][i] * 1000.0) / 1000.0);
+                text += buf;
+            }
+        }
+        text += '}';
+    }
+    return text + "]}";
 }
 
 JsonObject MeterService::profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
@@ -768,6 +861,7 @@ struct ManualPolicy {
     double maxDailyKwh = 1000;
     bool virtualMeters = false;
     bool nonSmartOnly = false; ///< readings only for meters that are not read remotely (ОЭС 360)
+    bool polledMeters = false; ///< readings also for meters the server polls itself
 };
 
 ManualPolicy manualPolicy(const Tenant& t) {
@@ -786,10 +880,27 @@ ManualPolicy manualPolicy(const Tenant& t) {
         p.maxDailyKwh = mr->optValue<double>("max_daily_kwh", p.maxDailyKwh);
         p.virtualMeters = mr->optValue<bool>("virtual_meters", false);
         p.nonSmartOnly = mr->optValue<bool>("non_smart_only", false);
+        p.polledMeters = mr->optValue<bool>("polled_meters", false);
     }
     return p;
 }
 
+/// Why a consumer may not submit readings of a meter, or empty when they may: the tenant takes none, the
+/// meter is polled by the server (unless settings.manual_readings.polled_meters) or is a smart meter whose
+/// data come by themselves (settings.manual_readings.non_smart_only).
+std::string manualRefusal(const ManualPolicy& p, bool smart, bool polled) {
+    if (!p.enabled) return "Передача показаний в личном кабинете не предусмотрена";
+    if ((polled && !p.polledMeters) || (smart && p.nonSmartOnly)) return "Показания этого прибора учёта передаются автоматически";
+    return "";
+}
+
+JsonObject manualAvailability(const Tenant& t, bool smart, bool polled) {
+    const std::string why = manualRefusal(manualPolicy(t), smart, polled);
+    JsonObject o = object();
+    o->set("allowed", why.empty());
+    o->set("reason", jsonText(why));
+    return o;
+}
 std::optional<double> number(const JsonObject& b, const std::string& key) {
     if (!b->has(key) || b->get(key).isEmpty()) return std::nullopt;
     auto v = b->get(key);
@@ -807,13 +918,60 @@ std::optional<double> number(const JsonObject& b, const std::string& key) {
     throw Unprocessable(FieldErrors{{key, "Введите число"}});
 }
 
+/// A register value as Russian text: groups of thousands split by a no-break space, a decimal comma, at most
+/// three decimals ("5 700,896").
 std::string fmt(double v) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f", v);
+    std::snprintf(buf, sizeof buf, "%.3f", std::fabs(v));
     std::string s = buf;
     while (!s.empty() && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
+    const std::size_t dot = std::min(s.find('.'), s.size());
+    std::string out = s.substr(dot);
+    if (!out.empty()) out[0] = ',';
+    std::string intPart;
+    for (std::size_t i = 0; i < dot; ++i) {
+        if (i && (dot - i) % 3 == 0) intPart += "\u00a0";
+        intPart += s[i];
+    }
+    return (v < 0 && s != "0" ? "-" : "") + intPart + out;
+}
+
+/// A submitted reading checked against the meter's own readings next to its time, whatever their source
+/// (polled, ingested, manual): not below the one before, not above the one after, and under the tenant's
+/// ceiling of consumption per day since the one before. Field errors per zone (empty when plausible).
+FieldErrors plausibility(soci::session& se, const std::string& tenant, const std::string& meter, long long ts, const std::optional<double> (&v)[5],
+                         int zones, double maxDailyKwh) {
+    static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
+    FieldErrors errors;
+    soci::row before, after;
+    se << "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = :t AND meter_id = :m AND energy = 'A+' AND kind = 'latest' "
+          "AND ts <= :ts ORDER BY ts DESC LIMIT 1",
+        soci::use(tenant), soci::use(meter), soci::use(ts), soci::into(before);
+    const bool hasBefore = se.got_data();
+    if (hasBefore) {
+        for (int i = 1; i <= zones; ++i) {
+            auto last = columnReal(before, static_cast<std::size_t>(i + 1));
+            if (last && v[i] && *v[i] + 1e-9 < *last) errors[names[i]] = "Показание не может быть меньше предыдущего (" + fmt(*last) + ")";
+        }
+    }
+    se << "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = :t AND meter_id = :m AND energy = 'A+' AND kind = 'latest' "
+          "AND ts > :ts ORDER BY ts LIMIT 1",
+        soci::use(tenant), soci::use(meter), soci::use(ts), soci::into(after);
+    if (se.got_data()) {
+        for (int i = 1; i <= zones; ++i) {
+            auto next = columnReal(after, static_cast<std::size_t>(i + 1));
+            if (next && v[i] && *v[i] > *next + 1e-9 && !errors.count(names[i]))
+                errors[names[i]] = "Показание не может быть больше последующего (" + fmt(*next) + ")";
+        }
+    }
+    if (hasBefore && errors.empty()) {
+        auto lastTotal = columnReal(before, 1);
+        const double days = std::max(1.0, static_cast<double>(ts - columnInteger(before, 0)) / kDay);
+        if (lastTotal && v[0] && (*v[0] - *lastTotal) / days > maxDailyKwh)
+            errors[zones == 1 ? "t1" : "total"] = "Слишком большой расход с прошлого показания: проверьте введённые значения";
+    }
+    return errors;
 }
 } // namespace
 
@@ -830,19 +988,21 @@ JsonObject MeterService::submitReading(Tenant& t, const SessionInfo& s, const st
     std::string date = body->has("date") && body->get("date").isString() ? body->getValue<std::string>("date") : today;
     long long ts;
     try {
-        ts = tz::localMidnight(date, off) + 12 * 3600; // a manual reading stands for its day
+        // Today's reading is of the moment it is submitted; an earlier day's stands for the middle of that day.
+        ts = date == today ? nowTs : tz::localMidnight(date, off) + 12 * 3600;
     } catch (const std::invalid_argument&) {
         throw Unprocessable(FieldErrors{{"date", "Укажите дату в формате ГГГГ-ММ-ДД"}});
     }
     if (date > today) throw Unprocessable(FieldErrors{{"date", "Дата показаний не может быть в будущем"}});
     if (ts < nowTs - 62 * kDay) throw Unprocessable(FieldErrors{{"date", "Дата показаний не может быть старше двух месяцев"}});
     int zones = 1, smart = 0;
+    bool polled = false;
     db_.read([&](soci::session& se) {
         se << "SELECT tariff_zones, smart FROM meters WHERE tenant_id = :t AND meter_id = :m", soci::use(t.id()), soci::use(meter), soci::into(zones),
             soci::into(smart);
+        polled = isPolled(se, t.id(), meter);
     });
-    if (policy.nonSmartOnly && smart)
-        throw Error(403, "manual_readings_unavailable", "Показания этого прибора учёта передаются автоматически");
+    if (const std::string why = manualRefusal(policy, smart != 0, polled); !why.empty()) throw Error(403, "manual_readings_unavailable", why);
     std::optional<double> v[5];
     static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
     FieldErrors errors;
@@ -855,23 +1015,7 @@ JsonObject MeterService::submitReading(Tenant& t, const SessionInfo& s, const st
     if (!errors.empty()) throw Unprocessable(errors);
     v[0] = 0.0;
     for (int i = 1; i <= zones; ++i) *v[0] += *v[i];
-    // Plausibility against the last accepted reading before that day.
-    db_.read([&](soci::session& se) {
-        soci::row r;
-        se << "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = :t AND meter_id = :m AND energy = 'A+' AND kind = 'latest' "
-              "AND ts <= :ts ORDER BY ts DESC LIMIT 1",
-            soci::use(t.id()), soci::use(meter), soci::use(ts), soci::into(r);
-        if (!se.got_data()) return;
-        const long long lastTs = integer(r, 0);
-        for (int i = 1; i <= zones; ++i) {
-            auto last = real(r, static_cast<std::size_t>(i + 1));
-            if (last && *v[i] + 1e-9 < *last) errors[names[i]] = "Показание не может быть меньше предыдущего (" + fmt(*last) + ")";
-        }
-        auto lastTotal = real(r, 1);
-        const double days = std::max(1.0, static_cast<double>(ts - lastTs) / kDay);
-        if (errors.empty() && lastTotal && (*v[0] - *lastTotal) / days > policy.maxDailyKwh)
-            errors[zones == 1 ? "t1" : "total"] = "Слишком большой расход с прошлого показания: проверьте введённые значения";
-    });
+    db_.read([&](soci::session& se) { errors = plausibility(se, t.id(), meter, ts, v, zones, policy.maxDailyKwh); });
     if (!errors.empty()) throw Unprocessable(errors);
     const std::string id = crypto::randomToken(12);
     const std::string state = policy.approval == "auto" ? "accepted" : "pending";
@@ -897,6 +1041,7 @@ JsonObject MeterService::submitReading(Tenant& t, const SessionInfo& s, const st
     JsonObject out = object();
     out->set("id", id);
     out->set("state", state);
+    out->set("ts", ts);
     out->set("message", state == "accepted" ? "Показания приняты" : "Показания отправлены оператору на проверку");
     return out;
 }
@@ -946,7 +1091,20 @@ void MeterService::decideReading(Tenant& t, const SessionInfo& op, const std::st
         const std::string state = approve ? "accepted" : "rejected";
         se << "UPDATE manual_readings SET state = :s, reason = :r, decided_at = :n, decided_by = :by WHERE tenant_id = :t AND submission_id = :id",
             soci::use(state), soci::use(reason), soci::use(n), soci::use(op.userId), soci::use(t.id()), soci::use(id);
-        if (approve) accepted = ReadingRow{text(r, 0), integer(r, 1), "latest", "A+", real(r, 2), real(r, 3), real(r, 4), real(r, 5), real(r, 6), "consumer"};
+        if (approve) {
+            accepted = ReadingRow{text(r, 0), integer(r, 1), "latest", "A+", real(r, 2), real(r, 3), real(r, 4), real(r, 5), real(r, 6), "consumer"};
+            // The meter may have sent readings since the submission: the reading must still fit between them.
+            int zones = 1;
+            se << "SELECT tariff_zones FROM meters WHERE tenant_id = :t AND meter_id = :m", soci::use(t.id()), soci::use(accepted->meterId),
+                soci::into(zones);
+            const std::optional<double> v[5] = {accepted->total, accepted->t1, accepted->t2, accepted->t3, accepted->t4};
+            FieldErrors errors = plausibility(se, t.id(), accepted->meterId, accepted->ts, v, std::clamp(zones, 1, 4), manualPolicy(t).maxDailyKwh);
+            if (!errors.empty()) {
+                std::string why;
+                for (const auto& [k, e] : errors) why += (why.empty() ? "" : "; ") + e;
+                throw Conflict("reading_inconsistent", "Показание противоречит показаниям прибора учёта: " + why, errors);
+            }
+        }
     });
     if (accepted) {
         MeterDataBatch b;

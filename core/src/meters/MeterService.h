@@ -43,6 +43,9 @@ public:
     Poco::JSON::Object::Ptr point(Tenant& t, const SessionInfo& s, const std::string& pointId);
     Poco::JSON::Object::Ptr readings(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
     Poco::JSON::Object::Ptr consumption(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    /// The power profile for [from, to]: as stored, or with `interval=60` (or 30 over 15-minute data) merged into
+    /// longer intervals whose average power is the energy of their parts over their length (null where a part is
+    /// missing).
     Poco::JSON::Object::Ptr profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
     /// The same answer as JSON text, written straight from bulk-fetched rows (the API's path: years of intervals).
     std::string profileText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
@@ -51,12 +54,16 @@ public:
     Poco::JSON::Object::Ptr history(Tenant& t, const SessionInfo& s, const std::string& pointId, long long now);
 
     /// Manual readings (SPEC §2.3): per the tenant's settings.manual_readings — approval "auto" or "operator",
-    /// window {from_day, to_day} of the month, max_daily_kwh ceiling — checked to be not below the last
-    /// accepted reading.
+    /// window {from_day, to_day} of the month, max_daily_kwh ceiling. Today's reading is of the moment `now`,
+    /// an earlier day's of 12:00; it must lie between the meter's readings before and after that moment,
+    /// whatever their source (422 naming the zone). Refused (403) for meters the server polls unless
+    /// `polled_meters`, and for smart meters under `non_smart_only`. The answer carries the reading's `ts`.
     Poco::JSON::Object::Ptr submitReading(Tenant& t, const SessionInfo& s, const std::string& pointId, const Poco::JSON::Object::Ptr& body,
                                           long long now);
     Poco::JSON::Object::Ptr manualReadings(Tenant& t, const SessionInfo& s, const std::string& pointId);
     Poco::JSON::Object::Ptr pendingReadings(Tenant& t, const std::string& state);
+    /// Approves or rejects a pending reading; an approval checks the reading again against the meter's readings
+    /// around it (409 reading_inconsistent when they no longer fit) and then stores it (source "consumer").
     void decideReading(Tenant& t, const SessionInfo& op, const std::string& submissionId, bool approve, const std::string& reason);
     /// A virtual meter of the consumer's own (ВГЭС): place, personal account number, serial → a point they see.
     Poco::JSON::Object::Ptr createVirtualMeter(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body);

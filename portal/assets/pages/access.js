@@ -337,7 +337,7 @@ export async function render(ctx) {
     const facts = h('dl', { class: 'contract-item__facts' },
       [['Номер договора', c.number], ['Потребитель', c.consumer_name], ['Вид договора', CONTRACT_KINDS[c.kind] || c.kind],
         ['Срок действия', period], ['Юридический адрес', c.legal_address], ['Фактический адрес', c.actual_address],
-        ...(c.supplier ? [['Поставщик', c.supplier]] : [])]
+        ...(c.supplier ? [['Поставщик', c.supplier_name || c.supplier]] : [])]
         .map(([label, v]) => h('div', null, h('dt', null, label), h('dd', null, v ? String(v) : DASH))));
     const head = h('div', { class: 'contract-item__head' });
 

@@ -11,7 +11,7 @@ import { api, ApiError } from '../api.js';
 import { h, notice } from '../ui.js';
 import { createTabs } from '../tabs.js';
 import { todayIn, isoDateIn, isNum, zonedTs } from '../format.js';
-import { sessionEnded, nothing, manualAllowed, manualLabel, hasModule, TARIFF_KEYS } from '../meters.js';
+import { sessionEnded, nothing, manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../meters.js';
 import { takeFlash } from '../session.js';
 import { renderGeneral } from '../point/general.js';
 import { renderReadings } from '../point/readings.js';
@@ -81,8 +81,8 @@ export async function render(ctx) {
     ctx, id, point, meter, transformers, latest, listed, tz, today, anchor, signal: ctx.signal,
     get: (path, query) => api.get(`points/${encodeURIComponent(id)}/${path}`, { query, signal: ctx.signal }),
     /** A manual reading was taken at once: the tabs showing readings are drawn again with it. */
-    onReadingAccepted(body) {
-      const ts = zonedTs(body.date, 12, 0, tz);
+    onReadingAccepted(body, answer) {
+      const ts = answer && isNum(answer.ts) ? answer.ts : zonedTs(body.date, 12, 0, tz);
       if (!env.latest || !isNum(env.latest.ts) || ts >= env.latest.ts) {
         const zones = TARIFF_KEYS.filter((k) => isNum(body[k]));
         env.latest = { ts, total: zones.reduce((sum, k) => sum + body[k], 0) };
@@ -95,7 +95,7 @@ export async function render(ctx) {
 
   const tabs = TABS
     .filter((t) => (!t.smart || meter.smart !== false) && (!t.transformers || transformers.length))
-    .filter((t) => !t.manual || manualAllowed(ctx.tenant, meter))
+    .filter((t) => !t.manual || manualAllowed(ctx.tenant, meter, info.manual_readings || (listed && listed.manual_readings)))
     .map((t) => ({ ...t, label: typeof t.label === 'function' ? t.label(ctx.tenant) : t.label }));
   const name = point.name || (listed && listed.name) || `Точка учёта ${point.number || id}`;
   lastTitle = name;
@@ -110,7 +110,7 @@ export async function render(ctx) {
     },
   });
 
-  const model = [meter.model, meter.modification].filter(Boolean).join(' ');
+  const model = modelText(meter);
   const flash = takeFlash();
   const actions = [];
   if (hasModule(ctx.tenant, 'reports')) {

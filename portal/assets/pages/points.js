@@ -4,7 +4,8 @@
 // «Получить архив данных за период» where it has the archive, and
 // «Добавить прибор учёта» where consumers register their own meters (ВГЭС).
 //   GET points → {points: [{id, name, number, address, account, contract,
-//                 meter: {id, model, serial, smart, phases, tariff_zones}, latest: {ts, total, t1..t4} | null}]}
+//                 meter: {id, model, serial, smart, phases, tariff_zones}, latest: {ts, total, t1..t4} | null,
+//                 manual_readings: {allowed, reason}}]}
 //   GET access → only when there are no points: how to get access
 //   POST meters/virtual {address, account_number, serial, model?} → 201 {point_id, meter_id};
 //     422 {fields}; 409 meter_exists {fields: {serial}}
@@ -65,7 +66,7 @@ export function pointCard(ctx, p, headingLevel = 'h3') {
       latestList(p.latest, m.tariff_zones)),
     h('p', { class: 'point-card__actions' },
       h('a', { href, class: 'btn btn--secondary point-card__link', 'aria-label': `Подробнее: ${p.name || p.number || p.id}` }, 'Подробнее'),
-      manualAllowed(ctx.tenant, m)
+      manualAllowed(ctx.tenant, m, p.manual_readings)
         ? h('a', {
           href: ctx.router.href(`points/${encodeURIComponent(p.id)}?tab=manual`),
           class: 'btn btn--ghost point-card__manual',
@@ -184,8 +185,8 @@ export async function render(ctx) {
       notice('info', h('strong', { class: 'points-empty' }, 'Доступных вам точек учёта пока нет.'),
         h('p', null, accessHint(ctx.tenant, access && access.ways))),
       h('p', null, h('a', { class: 'btn btn--primary', href: ctx.router.href('access') }, 'Лицевые счета и договоры')),
-      virtual,
     );
+    if (virtual) page.append(virtual); // append() would write a null as the text «null»
     return page;
   }
 

@@ -3,7 +3,7 @@
 
 import { h, plural, notice } from '../ui.js';
 import { textOrDash, formatIsoDate, formatDateTime, formatValue, isNum, DASH, daysBetween, isIsoDate } from '../format.js';
-import { RESOURCES, TARIFFS, refText, readingText } from '../meters.js';
+import { RESOURCES, TARIFFS, refText, readingText, modelText } from '../meters.js';
 
 function row(name, label, value) {
   const text = value === undefined || value === null || value === '' ? DASH : value;
@@ -39,7 +39,7 @@ function verificationNotice(meter, today) {
 export function renderGeneral(panel, env) {
   const { point = {}, meter = {}, latest, tz } = env;
   const listed = env.listed || {};
-  const model = [meter.model, meter.modification].filter((v) => v && String(v).trim()).join(' ');
+  const model = modelText(meter);
   const phases = isNum(meter.phases) ? (meter.phases === 3 ? 'Трёхфазный' : meter.phases === 1 ? 'Однофазный' : String(meter.phases)) : DASH;
   const limit = isNum(point.power_limit_kw) ? formatValue(point.power_limit_kw, 'кВт') : textOrDash(point.power_limit);
 

@@ -101,7 +101,7 @@ export function renderManual(panel, env) {
       for (const k of keys) form.setValue(k, '');
       form.clearErrors();
       status.querySelector('.manual-result').focus();
-      if (state === 'accepted' && env.onReadingAccepted) env.onReadingAccepted(body);
+      if (state === 'accepted' && env.onReadingAccepted) env.onReadingAccepted(body, answer);
       loadList();
     } catch (err) {
       if (env.signal.aborted || sessionEnded(env.ctx, err)) return;

@@ -1,6 +1,7 @@
 // «Профиль мощности»: average power of each 30-minute (or 60-minute)
-// interval for a day or a period, as lines or bars.
-//   GET points/<id>/profile?from&to → {interval_min, rows: [{ts, p_plus, p_minus, q_plus, q_minus}]}
+// interval for a day or a period, as lines or bars; the person chooses
+// half-hourly or hourly values (the server merges half-hours into hours).
+//   GET points/<id>/profile?from&to&interval=30|60 → {interval_min, rows: [{ts, p_plus, p_minus, q_plus, q_minus}]}
 
 import { h } from '../ui.js';
 import { lineChart, groupedBarChart } from '../charts.js';
@@ -34,7 +35,7 @@ function hourTicks(xs, tz) {
 export function renderProfile(panel, env) {
   // The last whole day: the day before today when the data reach today.
   const day = env.anchor === env.today ? addDays(env.anchor, -1) : env.anchor;
-  const state = { from: day, to: day, mode: 'line', series: ['p_plus', 'q_plus'] };
+  const state = { from: day, to: day, mode: 'line', series: ['p_plus', 'q_plus'], interval: '30' };
   const result = resultArea('profile');
   const run = loader(env, result);
   let last = null; // the last answer, drawn again when the series or the mode change
@@ -43,6 +44,11 @@ export function renderProfile(panel, env) {
     name: 'mode', legend: 'График', value: state.mode,
     options: [{ value: 'line', label: 'Линии' }, { value: 'bar', label: 'Столбцы' }],
     onChange: (m) => { state.mode = m; redraw(); },
+  });
+  const step = segmented({
+    name: 'interval', legend: 'Интервал', value: state.interval,
+    options: [{ value: '30', label: '30 минут' }, { value: '60', label: '1 час' }],
+    onChange: (v) => { state.interval = v; filter.apply(); },
   });
   const series = checkboxes({
     name: 'series', legend: 'Мощность', checked: state.series,
@@ -63,11 +69,11 @@ export function renderProfile(panel, env) {
       { label: '3 дня', range: () => [addDays(day, -2), day] },
       { label: '7 дней', range: () => [addDays(day, -6), day] },
     ],
-    extra: [mode.element, series.element],
+    extra: [step.element, mode.element, series.element],
     onApply: ({ from, to }) => {
       state.from = from;
       state.to = to;
-      run(() => env.get('profile', { from, to }), (data) => { last = data; return show(data); });
+      run(() => env.get('profile', { from, to, interval: state.interval }), (data) => { last = data; return show(data); });
     },
   });
 
@@ -86,7 +92,7 @@ export function renderProfile(panel, env) {
     const xs = rows.map((r) => r.ts);
     const period = state.from === state.to ? formatIsoDate(state.from) : `${formatIsoDate(state.from)}–${formatIsoDate(state.to)}`;
     const span = (ts) => `${formatDateTime(ts, env.tz)}–${formatTime(ts + interval * 60, env.tz)}`;
-    const label = `Профиль мощности за ${period}, интервал ${interval} минут`;
+    const label = `Профиль мощности за ${period}, интервал ${interval === 60 ? '1 час' : `${interval} минут`}`;
 
     const energy = rows.reduce((s, r) => s + (isNum(r.p_plus) ? (r.p_plus * interval) / 60 : 0), 0);
     const peak = rows.reduce((best, r) => (isNum(r.p_plus) && (!best || r.p_plus > best.p_plus) ? r : best), null);
@@ -120,7 +126,7 @@ export function renderProfile(panel, env) {
       state: 'ready',
       nodes: [
         h('div', { class: 'stats' },
-          stat('Интервал', `${interval} мин`),
+          stat('Интервал', interval === 60 ? '1 час' : `${interval} мин`),
           stat('Энергия A+ по профилю', formatValue(energy, 'кВт·ч', { digits: 2 })),
           peak ? stat('Наибольшая мощность P+', `${formatValue(peak.p_plus, 'кВт', { digits: 3 })} (${formatDateTime(peak.ts, env.tz)})`) : null),
         h('p', { class: 'muted chart-note' }, SERIES.filter((s) => present.includes(s)).map((s) => `${s.label}, ${s.unit}`).join('; '), '.'),
