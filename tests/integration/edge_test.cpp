@@ -9,6 +9,7 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -98,7 +99,7 @@ int statusLines(const std::string& answer) {
 
 TEST_CASE("connections: one client address gets at most the configured number at once", "[edge][connections]") {
     test::FreshDatabase db;
-    KabinetdProcess s(db.url(), {"--connections-per-address", "3"});
+    KabinetdProcess s(db.url(), {}, {{"KABINET_CONNECTIONS_PER_ADDRESS", "3"}});
     std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the start-up probe's connection has ended
     Conn a(s.port()), b(s.port()), c(s.port());
     REQUIRE(a.fd >= 0);
@@ -116,7 +117,7 @@ TEST_CASE("connections: one client address gets at most the configured number at
 TEST_CASE("connections: threads + 1 slow clients do not keep /healthz from answering within 1 s", "[edge][connections]") {
     test::FreshDatabase db;
     const int threads = 4;
-    KabinetdProcess s(db.url(), {"--threads", std::to_string(threads), "--head-timeout", "3"});
+    KabinetdProcess s(db.url(), {"--threads", std::to_string(threads)}, {{"KABINET_HEAD_TIMEOUT", "3"}});
     std::atomic<bool> stop{false};
     std::atomic<int> cut{0};
     std::vector<std::thread> slow;
@@ -152,7 +153,7 @@ TEST_CASE("connections: threads + 1 slow clients do not keep /healthz from answe
 
 TEST_CASE("connections: a request head or body trickling in is cut off at its deadline", "[edge][connections]") {
     test::FreshDatabase db;
-    KabinetdProcess s(db.url(), {"--head-timeout", "2", "--body-timeout", "2"});
+    KabinetdProcess s(db.url(), {}, {{"KABINET_HEAD_TIMEOUT", "2"}, {"KABINET_BODY_TIMEOUT", "2"}});
     // The head, byte by byte (10 per second): every read is quick, the whole is too slow.
     {
         const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: 0123456789\r\n\r\n";
@@ -215,15 +216,19 @@ TEST_CASE("framing: ambiguous request lengths are refused and the connection clo
         {"Transfer-Encoding: identity\r\n", "", "HTTP/1.1 501"},
         {"Content-Length: 2\r\nContent-Length: 3\r\n", "{}", "HTTP/1.1 400"},
         {"Content-Length: 2\r\nContent-Length: 2\r\n", "{}", "HTTP/1.1 400"},
-        {"Content-Length: 2, 2\r\n", "{}", "HTTP/1.1 400"},
+        {"Content-Length: 2, 2\r\n", "{}", ""}, // not a number at all: closed before any answer
         {"Content-Length: +2\r\n", "{}", "HTTP/1.1 400"},
     };
     for (const auto& c : cases) {
         const std::string answer = send(c.headers, c.body);
         INFO(c.headers << "\n" << answer);
+        if (c.status.empty()) {
+            CHECK(answer.empty());
+            continue;
+        }
         CHECK(answer.rfind(c.status, 0) == 0);
         CHECK(statusLines(answer) == 1); // closed: the request behind it was never read
-        CHECK(answer.find("Connection: close") != std::string::npos);
+        CHECK(Poco::toLower(answer).find("connection: close") != std::string::npos);
     }
     // A single Content-Length, or chunked alone, is served and the connection kept for the next request.
     const std::string ok = send("Content-Length: 2\r\n", "{}");

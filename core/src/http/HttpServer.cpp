@@ -48,6 +48,8 @@ public:
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
         return new Handler(s_);
     }
+    /// Tells every open HTTP connection that the server stops (what POCO's HTTPServer::stopAll does).
+    void stopped(bool abortCurrent) { serverStopped(this, abortCurrent); }
 private:
     HttpServer& s_;
 };
@@ -171,7 +173,15 @@ HttpServer::HttpServer(Services& services) : s_(services), pool_(2, static_cast<
     server_->setConnectionFilter(guard_->filter());
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+    // Every connection ends before the guard that watches it.
+    try {
+        server_->stop();
+        static_cast<Factory&>(*handlers_).stopped(true);
+        pool_.joinAll();
+    } catch (...) {
+    }
+}
 
 void HttpServer::start() { server_->start(); }
 
@@ -179,11 +189,11 @@ unsigned short HttpServer::port() const { return server_->port(); }
 
 void HttpServer::stop(int graceSeconds) {
     server_->stop();
-    handlers_->serverStopped(this, false);
+    static_cast<Factory&>(*handlers_).stopped(false);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(graceSeconds);
     while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (server_->currentConnections() > 0) handlers_->serverStopped(this, true);
+    if (server_->currentConnections() > 0) static_cast<Factory&>(*handlers_).stopped(true);
     pool_.joinAll();
 }
 
@@ -320,7 +330,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
     // Answers carry personal data unless they say otherwise (portal assets do): no cache keeps them.
     if (!hasHeader(out, "Cache-Control")) out.headers.push_back({"Cache-Control", "no-store"});
     try {
-        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+        resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
         resp.setContentType(out.contentType);
         resp.set("X-Request-Id", r.requestId);
         resp.set("X-Content-Type-Options", "nosniff");

@@ -1,6 +1,8 @@
 #pragma once
 /// The storage layer: a pool of SOCI sessions to SQLite (the embedded default) or PostgreSQL, chosen by
 /// the URL. Every write goes through transaction(), which commits or rolls back as a whole.
+#include "util/Error.h"
+
 #include <soci/soci.h>
 
 #include <atomic>
@@ -11,8 +13,6 @@
 #include <string>
 
 namespace kabinet {
-
-class Error;
 
 enum class Backend { SQLite, PostgreSQL };
 
