@@ -6,6 +6,8 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/TCPServerConnection.h>
 
+#include <csignal>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -78,7 +80,13 @@ private:
 };
 
 ConnectionGuard::ConnectionGuard(ConnectionLimits limits) : limits_(limits) {
+    // The watchdog takes no process signals (SIGTERM is the server's to wait for, as in POCO's own threads):
+    // it starts with every signal blocked.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
     watchdog_ = std::thread([this] { watch(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 ConnectionGuard::~ConnectionGuard() {
