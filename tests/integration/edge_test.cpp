@@ -243,7 +243,7 @@ TEST_CASE("headers: no caching of API answers, no referrer on any answer", "[edg
     test::FreshDatabase db;
     KabinetdProcess s(db.url());
     for (const char* path : {"/t/voek/api/v1/tenant", "/t/voek/api/v1/me", "/t/voek/api/v1/nosuch", "/healthz",
-                             "/t/voek/api/v1/points/1/report", "/t/voek/api/v1/archives"}) {
+                             "/t/voek/api/v1/points/1/report", "/t/voek/api/v1/archive/1/file"}) {
         auto r = s.request("GET", path);
         INFO(path << " " << r.status);
         CHECK(r.headers["Cache-Control"] == "no-store");
