@@ -303,6 +303,7 @@ TEST_CASE("text: an error echoing a bad path stays valid UTF-8 JSON", "[edge][te
         CHECK(text::check(r.body) == text::Problem::None);
         CHECK(obj(r.body)->getValue<std::string>("error") == "tenant_not_found");
     }
+    CHECK(text::check(s.logs()) == text::Problem::None); // the log lines naming that tenant too
 }
 
 TEST_CASE("database unreachable: every route answers 503 with Retry-After, and recovers", "[edge][postgresql]") {

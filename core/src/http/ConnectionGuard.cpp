@@ -115,7 +115,7 @@ void ConnectionGuard::accepted(int fd, const std::string& address, bool& ok) {
     }
     unsigned& mine = perAddress_[address];
     if (mine >= limits_.perAddress) {
-        ++refused_;
+        log::debug("connection refused: too many from one address");
         ok = false;
         return;
     }
@@ -131,7 +131,8 @@ void ConnectionGuard::accepted(int fd, const std::string& address, bool& ok) {
             if (c->phase == Phase::Head && !c->cut && (!oldest || c->since < oldest->since)) oldest = c;
         if (oldest) {
             shutdownLocked(*oldest);
-            ++evicted_;
+            const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - oldest->since);
+            log::debug("connection cut off for a new one", {{"waited_ms", std::to_string(waited.count())}});
         }
     }
 }
@@ -196,21 +197,6 @@ bool ConnectionGuard::cutOff() noexcept {
     return static_cast<Conn*>(tlsSlot.conn)->cut;
 }
 
-unsigned long long ConnectionGuard::refused() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return refused_;
-}
-
-unsigned long long ConnectionGuard::timedOut() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return timedOut_;
-}
-
-unsigned long long ConnectionGuard::evicted() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return evicted_;
-}
-
 void ConnectionGuard::watch() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
@@ -219,8 +205,7 @@ void ConnectionGuard::watch() {
         for (Conn* c : running_) {
             if (c->cut || now < c->deadline) continue;
             shutdownLocked(*c);
-            ++timedOut_;
-            log::debug("connection cut off", {{"phase", c->phase == Phase::Body ? "body" : "head"}});
+            log::debug("connection cut off at its deadline", {{"phase", c->phase == Phase::Body ? "body" : "head"}});
         }
     }
 }

@@ -53,11 +53,6 @@ public:
     /// True when the watchdog has cut the current thread's connection (its deadline passed).
     static bool cutOff() noexcept;
 
-    /// Connections refused by the per-address cap, cut by a deadline, and evicted for a new client.
-    unsigned long long refused() const;
-    unsigned long long timedOut() const;
-    unsigned long long evicted() const;
-
 private:
     enum class Phase { Head, Body, Handling };
     struct Conn {
@@ -85,7 +80,6 @@ private:
     std::map<std::string, unsigned> perAddress_; ///< live connections (queued or running) by client address
     std::map<int, std::string> queued_;          ///< accepted, not yet picked up by a worker: socket fd → address
     std::list<Conn*> running_;
-    unsigned long long refused_ = 0, timedOut_ = 0, evicted_ = 0;
     std::thread watchdog_;
 };
 
