@@ -151,6 +151,23 @@ TEST_CASE("connections: threads + 1 slow clients do not keep /healthz from answe
     CHECK(cut > 0); // slow clients were cut off (evicted for the new ones, or at their deadline)
 }
 
+TEST_CASE("connections: a burst of ordinary clients is served whole, none cut for another", "[edge][connections]") {
+    test::FreshDatabase db;
+    KabinetdProcess s(db.url(), {"--threads", "4"});
+    std::atomic<int> answered{0};
+    std::vector<std::thread> burst;
+    for (int i = 0; i < 24; ++i)
+        burst.emplace_back([&] {
+            try {
+                auto r = s.request("POST", "/t/voek/api/v1/session", R"({"login":"nobody@example.ru","password":"wrong-password-1"})");
+                answered += r.status >= 400 && r.status < 500 ? 1 : 0;
+            } catch (const std::exception&) {
+            }
+        });
+    for (auto& t : burst) t.join();
+    CHECK(answered == 24);
+}
+
 TEST_CASE("connections: a request head or body trickling in is cut off at its deadline", "[edge][connections]") {
     test::FreshDatabase db;
     KabinetdProcess s(db.url(), {}, {{"KABINET_HEAD_TIMEOUT", "2"}, {"KABINET_BODY_TIMEOUT", "2"}});

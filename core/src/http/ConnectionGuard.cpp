@@ -15,6 +15,9 @@ namespace kabinet {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+/// How long a connection waits for its request head before it may be cut for a new client: a real client
+/// sends its request at once, so only slow clients and idle keep-alives are ever cut.
+constexpr auto kEvictionGrace = std::chrono::milliseconds(250);
 } // namespace
 
 /// What the request handler on this thread marks its phases on (set while a guarded connection runs here).
@@ -119,21 +122,28 @@ void ConnectionGuard::accepted(int fd, const std::string& address, bool& ok) {
         ok = false;
         return;
     }
-    const std::size_t live = queued_.size() + running_.size();
     ++mine;
     queued_[fd] = address;
     ok = true;
-    // Keep a worker free for new clients: when this connection would take the last one, cut the connection that
-    // has waited longest for a request head (a slow client or an idle keep-alive).
-    if (live + 1 >= limits_.workers) {
+    makeRoomLocked(Clock::now());
+}
+
+void ConnectionGuard::makeRoomLocked(Clock::time_point now) {
+    // Keep a worker free for new clients: while the live connections (queued ones included, those already being
+    // cut not) would take every worker, cut the one that has waited longest for a request head (a slow client
+    // or an idle keep-alive) — never one that got its worker a moment ago and is about to send its head.
+    std::size_t live = queued_.size();
+    for (const Conn* c : running_) live += c->cut ? 0 : 1;
+    while (live >= limits_.workers) {
         Conn* oldest = nullptr;
         for (Conn* c : running_)
-            if (c->phase == Phase::Head && !c->cut && (!oldest || c->since < oldest->since)) oldest = c;
-        if (oldest) {
-            shutdownLocked(*oldest);
-            const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - oldest->since);
-            log::debug("connection cut off for a new one", {{"waited_ms", std::to_string(waited.count())}});
-        }
+            if (c->phase == Phase::Head && !c->cut && now - c->since >= kEvictionGrace && (!oldest || c->since < oldest->since))
+                oldest = c;
+        if (!oldest) return;
+        shutdownLocked(*oldest);
+        --live;
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - oldest->since);
+        log::debug("connection cut off for a new one", {{"waited_ms", std::to_string(waited.count())}});
     }
 }
 
@@ -207,6 +217,7 @@ void ConnectionGuard::watch() {
             shutdownLocked(*c);
             log::debug("connection cut off at its deadline", {{"phase", c->phase == Phase::Body ? "body" : "head"}});
         }
+        makeRoomLocked(now); // for connections accepted while every waiting one was too fresh to cut
     }
 }
 

@@ -71,6 +71,7 @@ private:
     void leave(Conn& c);
     void mark(Phase phase) noexcept;
     void shutdownLocked(Conn& c);
+    void makeRoomLocked(std::chrono::steady_clock::time_point now);
     void watch();
 
     ConnectionLimits limits_;
