@@ -247,6 +247,13 @@ TEST_CASE("framing: ambiguous request lengths are refused and the connection clo
         CHECK(statusLines(answer) == 1); // closed: the request behind it was never read
         CHECK(Poco::toLower(answer).find("connection: close") != std::string::npos);
     }
+    // A request refused before its body is read closes too: its body cannot pass for the next request.
+    const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string badUri = test::rawRequest(s.port(), "POST /t/voek/%zz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                                          "Content-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
+    INFO(badUri);
+    CHECK(badUri.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(statusLines(badUri) == 1);
     // A single Content-Length, or chunked alone, is served and the connection kept for the next request.
     const std::string ok = send("Content-Length: 2\r\n", "{}");
     CHECK(ok.rfind("HTTP/1.1 422", 0) == 0);

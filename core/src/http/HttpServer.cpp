@@ -232,15 +232,16 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
     Response out;
     bool closeConnection = false;
     try {
+        checkFraming(req, closeConnection);
         Poco::URI uri;
         try {
             uri = Poco::URI(req.getURI());
         } catch (const Poco::Exception&) {
+            closeConnection = true; // its body, if any, is never read
             throw BadRequest("malformed_uri", "Некорректный адрес запроса");
         }
         const std::string fullPath = uri.getPath().empty() ? "/" : uri.getPath();
         r.query = uri.getRawQuery();
-        checkFraming(req, closeConnection);
         // Body, bounded.
         const std::size_t limit = s_.config.maxBodyBytes;
         if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
