@@ -34,7 +34,8 @@ sim_port() { # script → prints its port once it is listening
 }
 pid=""
 cleanup() {
-  if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; fi
+  set +e # stop everything, whatever fails on the way
+  if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; fi
   for p in "${sims[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   [ -n "$db_name" ] && pg_sql "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
   rm -rf "$work"
