@@ -112,7 +112,10 @@ int runProgram(const std::vector<std::string>& argv, std::string& output, const 
 KabinetdProcess::KabinetdProcess(const std::string& databaseUrl, std::vector<std::string> extraArgs,
                                  std::map<std::string, std::string> env) {
     port_ = freePort();
-    const std::string dataDir = tempDir("data");
+    // Without a trailing slash, as packaging/run.sh gives it.
+    std::string dataDir = tempDir("data");
+    while (dataDir.size() > 1 && dataDir.back() == '/') dataDir.pop_back();
+    dataDir_ = dataDir;
     logFile_ = dataDir + "/kabinetd.log";
     std::vector<std::string> argv = {binaryDir() + "/core/kabinetd",
                                      "--listen", "127.0.0.1:" + std::to_string(port_),

@@ -34,6 +34,8 @@ public:
 
     unsigned short port() const noexcept { return port_; }
     int pid() const noexcept { return pid_; }
+    /// The server's --data-dir (no trailing slash).
+    const std::string& dataDir() const noexcept { return dataDir_; }
     bool running();
     /// Sends SIGTERM and waits for exit (at most `seconds`); returns the exit code (-1 on timeout).
     int terminate(int seconds = 15);
@@ -52,6 +54,7 @@ private:
     bool exited_ = false;
     bool terminated_ = false;
     std::string logFile_;
+    std::string dataDir_;
 };
 
 /// Starts a program with arguments; returns its exit code and what it printed (stdout+stderr).

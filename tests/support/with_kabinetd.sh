@@ -21,16 +21,30 @@ case "$backend" in
   *) echo "with_kabinetd.sh: unknown backend $backend" >&2; exit 2 ;;
 esac
 mkdir -p "$work/mail-in"
-start_sim() { # script args... → prints the port
-  local fifo="$work/$1.port"
-  /usr/bin/python3 "$src/tests/simulators/$1" --port 0 "${@:2}" >"$fifo" 2>"$work/$1.log" &
-  sims+=($!)
-  for _ in $(seq 1 100); do grep -q '^PORT ' "$fifo" 2>/dev/null && break; sleep 0.05; done
-  awk '/^PORT / {print $2; exit}' "$fifo"
-}
+# Simulators are started in this shell (never inside $(…), whose subshell would keep their pids from the
+# cleanup); each writes "PORT <n>" to its file, read once it is there.
 sims=()
-smtp_port=$(start_sim smtp_server.py --dir "$work/mail-in")
-sms_port=$(start_sim sms_gateway.py --token sms-token)
+start_sim() { # script args...: starts it, records its pid in sims
+  /usr/bin/python3 "$src/tests/simulators/$1" --port 0 "${@:2}" >"$work/$1.port" 2>"$work/$1.log" &
+  sims+=($!)
+}
+sim_port() { # script → prints its port once it is listening
+  for _ in $(seq 1 100); do grep -q '^PORT ' "$work/$1.port" 2>/dev/null && break; sleep 0.05; done
+  awk '/^PORT / {print $2; exit}' "$work/$1.port"
+}
+pid=""
+cleanup() {
+  set +e # stop everything, whatever fails on the way
+  if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; fi
+  for p in "${sims[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  [ -n "$db_name" ] && pg_sql "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+start_sim smtp_server.py --dir "$work/mail-in"
+start_sim sms_gateway.py --token sms-token
+smtp_port=$(sim_port smtp_server.py)
+sms_port=$(sim_port sms_gateway.py)
 [ -n "$smtp_port" ] && [ -n "$sms_port" ] || { echo "with_kabinetd.sh: simulators did not start" >&2; cat "$work"/*.log >&2; exit 1; }
 export KABINET_SMS_GATEWAY="{\"url\":\"http://127.0.0.1:$sms_port/send\",\"token\":\"sms-token\",\"timeout_ms\":3000,\"retries\":2,\"backoff_ms\":50}"
 # Demo consumers, meters and a year of data; their logins for the tests.
@@ -41,13 +55,6 @@ export KABINET_DEMO_ACCOUNTS="$work/demo-accounts.json" KABINET_DATABASE_URL="$d
   --tenants "$src/tenants" --scripts "$src/scripts" --portal "$src/portal" --plugins "$bin/plugins-out" \
   >"$work/kabinetd.log" 2>&1 &
 pid=$!
-cleanup() {
-  kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  for p in "${sims[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  [ -n "$db_name" ] && pg_sql "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 for _ in $(seq 1 200); do
   if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then echo "kabinetd exited:" >&2; cat "$work/kabinetd.log" >&2; exit 1; fi

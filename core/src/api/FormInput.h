@@ -2,6 +2,7 @@
 /// Reading a registration-style form from a request body: {"kind", "fields", "consents"}. Values must be
 /// scalars (strings, numbers, booleans) of bounded size; consents given as a list of ids are handed to the
 /// tenant's rules as fields[id] = true, and the tenant's errors about them are renamed "consents.<id>".
+/// Every string has already been screened (well-formed UTF-8, no control characters) by Request::jsonObject.
 #include <Poco/JSON/Object.h>
 
 #include <map>

@@ -48,7 +48,7 @@ std::string envName(const std::string& name) {
 const std::vector<std::string>& Config::names() {
     static const std::vector<std::string> n = {"listen",  "database", "tenants",   "scripts",   "plugins",
                                                "data-dir", "portal",  "log-level", "max-body",  "threads",
-                                               "db-pool", "lua-memory", "lua-budget", "smtp", "mail-from",
+                                               "db-pool", "head-timeout", "body-timeout", "connections-per-address", "lua-memory", "lua-budget", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
                                                "drivers", "instance-id"};
@@ -78,6 +78,10 @@ void Config::set(const std::string& name, const std::string& value, const std::s
         logLevel = value;
     } else if (name == "max-body") maxBodyBytes = parseNumber(name, value, source, 1024, 1ull << 31);
     else if (name == "threads") threads = static_cast<unsigned>(parseNumber(name, value, source, 1, 1024));
+    else if (name == "head-timeout") headTimeoutSeconds = static_cast<unsigned>(parseNumber(name, value, source, 1, 600));
+    else if (name == "body-timeout") bodyTimeoutSeconds = static_cast<unsigned>(parseNumber(name, value, source, 1, 3600));
+    else if (name == "connections-per-address")
+        connectionsPerAddress = static_cast<unsigned>(parseNumber(name, value, source, 1, 100000));
     else if (name == "db-pool") dbPoolSize = static_cast<unsigned>(parseNumber(name, value, source, 1, 256));
     else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
@@ -159,6 +163,16 @@ std::string Config::publicBaseUrl() const {
     std::string host = listenHost == "0.0.0.0" || listenHost == "::" ? "localhost" : listenHost;
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     return "http://" + host + ":" + std::to_string(listenPort);
+}
+
+std::string Config::dataPath(const std::string& folder) const {
+    Poco::Path p(dataDir);
+    p.makeDirectory(); // "/x/kabinet-data" names a directory, not a file in /x
+    p.makeAbsolute();
+    if (!folder.empty()) p.pushDirectory(folder);
+    std::string out = p.toString();
+    if (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
 }
 
 std::string Config::databaseUrl() const {

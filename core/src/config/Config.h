@@ -22,6 +22,9 @@ struct Config {
     std::string logLevel = "info";        ///< --log-level LEVEL / KABINET_LOG_LEVEL
     std::size_t maxBodyBytes = 1 << 20;   ///< --max-body BYTES / KABINET_MAX_BODY
     unsigned threads = 16;                ///< --threads N / KABINET_THREADS (HTTP worker threads)
+    unsigned headTimeoutSeconds = 10;     ///< --head-timeout S / KABINET_HEAD_TIMEOUT: a request head must arrive whole within this
+    unsigned bodyTimeoutSeconds = 30;     ///< --body-timeout S / KABINET_BODY_TIMEOUT: a request body must arrive whole within this
+    unsigned connectionsPerAddress = 64;  ///< --connections-per-address N / KABINET_CONNECTIONS_PER_ADDRESS: live connections of one client address
     unsigned dbPoolSize = 8;              ///< --db-pool N / KABINET_DB_POOL
     std::size_t luaMemoryBytes = 32u << 20;       ///< --lua-memory BYTES / KABINET_LUA_MEMORY (per Lua state)
     unsigned long long luaInstructionBudget = 50'000'000ull; ///< --lua-budget N / KABINET_LUA_BUDGET (per call)
@@ -49,6 +52,10 @@ struct Config {
 
     /// The base URL of links in mails, without a trailing slash.
     std::string publicBaseUrl() const;
+
+    /// The absolute path of a folder inside the data directory ("mail" → /x/kabinet-data/mail), whether or not
+    /// dataDir ends with a slash.
+    std::string dataPath(const std::string& folder) const;
 
     /// The database URL in force (the SQLite default inside dataDir when none was given).
     std::string databaseUrl() const;

@@ -4,11 +4,13 @@
 #include "http/Portal.h"
 #include "lua/LuaState.h"
 #include "server/Services.h"
+#include "storage/Database.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Log.h"
+#include "util/Text.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -46,6 +48,8 @@ public:
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
         return new Handler(s_);
     }
+    /// Tells every open HTTP connection that the server stops (what POCO's HTTPServer::stopAll does).
+    void stopped(bool abortCurrent) { serverStopped(this, abortCurrent); }
 private:
     HttpServer& s_;
 };
@@ -77,6 +81,43 @@ std::string readBody(std::istream& in, std::size_t limit, bool& tooLarge) {
         }
     }
     return body;
+}
+
+bool hasHeader(const Response& r, const std::string& name) {
+    for (const auto& h : r.headers)
+        if (Poco::icompare(h.first, name) == 0) return true;
+    return false;
+}
+
+/// Refuses requests whose body length is ambiguous (RFC 9112 §6.1, §6.3): Content-Length together with
+/// Transfer-Encoding, a Transfer-Encoding other than a single "chunked", Transfer-Encoding in HTTP/1.0, and
+/// a Content-Length that is repeated or not a plain number. Such a request is answered and the connection
+/// closed, so no byte of it can be read as the start of another request.
+void checkFraming(const Poco::Net::HTTPServerRequest& req, bool& closeConnection) {
+    int lengths = 0, codings = 0;
+    std::string length, coding;
+    for (const auto& [name, value] : req) {
+        if (Poco::icompare(name, "Content-Length") == 0) {
+            ++lengths;
+            length = Poco::trim(value);
+        } else if (Poco::icompare(name, "Transfer-Encoding") == 0) {
+            ++codings;
+            coding = Poco::trim(value);
+        }
+    }
+    if (lengths == 0 && codings == 0) return;
+    closeConnection = true;
+    if (lengths > 0 && codings > 0)
+        throw BadRequest("ambiguous_framing", "Запрос содержит одновременно Content-Length и Transfer-Encoding");
+    if (codings > 1 || (codings == 1 && req.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0))
+        throw BadRequest("ambiguous_framing", "Некорректный заголовок Transfer-Encoding");
+    if (codings == 1 && Poco::icompare(coding, "chunked") != 0)
+        throw Error(501, "transfer_encoding_not_supported", "Поддерживается только Transfer-Encoding: chunked");
+    if (lengths > 1) throw BadRequest("ambiguous_framing", "Заголовок Content-Length повторяется");
+    if (lengths == 1 && (length.empty() || length.size() > 18 ||
+                         length.find_first_not_of("0123456789") != std::string::npos))
+        throw BadRequest("ambiguous_framing", "Некорректный заголовок Content-Length");
+    closeConnection = false;
 }
 
 Response errorResponse(const Error& e) {
@@ -112,28 +153,47 @@ HttpServer::HttpServer(Services& services) : s_(services), pool_(2, static_cast<
     Poco::Net::ServerSocket socket;
     socket.bind(addr, true);
     socket.listen(256);
-    auto* params = new Poco::Net::HTTPServerParams;
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(static_cast<int>(s_.config.threads));
     params->setMaxQueued(512);
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(5, 0));
     params->setTimeout(Poco::Timespan(30, 0));
     params->setServerName("kabinetd");
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), pool_, socket, params);
+    ConnectionLimits limits;
+    limits.head = std::chrono::seconds(s_.config.headTimeoutSeconds);
+    limits.body = std::chrono::seconds(s_.config.bodyTimeoutSeconds);
+    limits.keepAlive = std::chrono::seconds(5);
+    limits.perAddress = s_.config.connectionsPerAddress;
+    limits.workers = s_.config.threads;
+    guard_ = std::make_unique<ConnectionGuard>(limits);
+    handlers_ = new Factory(*this);
+    // POCO's HTTPServer, assembled from its parts so that every connection runs under the guard.
+    server_ = std::make_unique<Poco::Net::TCPServer>(guard_->factory(params, handlers_), pool_, socket, params);
+    server_->setConnectionFilter(guard_->filter());
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+    // Every connection ends before the guard that watches it.
+    try {
+        server_->stop();
+        static_cast<Factory&>(*handlers_).stopped(true);
+        pool_.joinAll();
+    } catch (...) {
+    }
+}
 
 void HttpServer::start() { server_->start(); }
 
 unsigned short HttpServer::port() const { return server_->port(); }
 
 void HttpServer::stop(int graceSeconds) {
-    server_->stopAll(false);
+    server_->stop();
+    static_cast<Factory&>(*handlers_).stopped(false);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(graceSeconds);
     while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (server_->currentConnections() > 0) server_->stopAll(true);
+    if (server_->currentConnections() > 0) static_cast<Factory&>(*handlers_).stopped(true);
     pool_.joinAll();
 }
 
@@ -160,6 +220,7 @@ void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, const 
 
 void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
     const auto t0 = std::chrono::steady_clock::now();
+    ConnectionGuard::bodyStarts(); // the head is in: from now on the body's deadline runs
     Request r;
     r.raw = &req;
     r.method = req.getMethod();
@@ -171,10 +232,12 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
     Response out;
     bool closeConnection = false;
     try {
+        checkFraming(req, closeConnection);
         Poco::URI uri;
         try {
             uri = Poco::URI(req.getURI());
         } catch (const Poco::Exception&) {
+            closeConnection = true; // its body, if any, is never read
             throw BadRequest("malformed_uri", "Некорректный адрес запроса");
         }
         const std::string fullPath = uri.getPath().empty() ? "/" : uri.getPath();
@@ -193,6 +256,11 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
                 throw Error(413, "body_too_large", "Тело запроса больше допустимых " + std::to_string(limit) + " байт");
             }
         }
+        if (ConnectionGuard::cutOff()) {
+            closeConnection = true;
+            throw Error(408, "request_timeout", "Запрос не получен целиком за отведённое время");
+        }
+        ConnectionGuard::handlingStarts();
         // Tenant resolution.
         bool scoped = false;
         std::string path = fullPath;
@@ -202,7 +270,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
             r.tenant = s_.tenants->find(tenantId);
             if (!r.tenant) {
                 routeName = "/t/{tenant}";
-                throw NotFound("tenant_not_found", "Организация «" + tenantId.substr(0, 64) + "» не найдена");
+                throw NotFound("tenant_not_found", "Организация «" + text::validUtf8(tenantId, 64) + "» не найдена");
             }
             path = fullPath.substr(3 + tenantId.size());
             if (path.empty()) path = "/";
@@ -246,17 +314,28 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
         log::error("tenant script failed", {{"request_id", r.requestId}, {"tenant", tenantId}, {"error", e.what()}});
         out = errorResponse(Error(500, "tenant_script_failed", "Ошибка в настройках организации; обратитесь в поддержку"));
     } catch (const std::exception& e) {
-        log::error("request failed", {{"request_id", r.requestId}, {"route", routeName}, {"error", e.what()}});
-        out = errorResponse(Error(500, "internal_error", "Внутренняя ошибка сервера"));
+        if (auto mapped = Database::mapped(e); mapped && mapped->status() == 503) {
+            // A database error that escaped a transaction: the database is unreachable, not the request wrong.
+            log::warn("database unavailable", {{"request_id", r.requestId}, {"route", routeName}});
+            out = errorResponse(*mapped);
+        } else {
+            log::error("request failed", {{"request_id", r.requestId}, {"route", routeName}, {"error", e.what()}});
+            out = errorResponse(Error(500, "internal_error", "Внутренняя ошибка сервера"));
+        }
     } catch (...) {
         log::error("request failed", {{"request_id", r.requestId}, {"route", routeName}});
         out = errorResponse(Error(500, "internal_error", "Внутренняя ошибка сервера"));
     }
+    ConnectionGuard::handlingStarts();
+    if (out.status == 503 && !hasHeader(out, "Retry-After")) out.headers.push_back({"Retry-After", "5"});
+    // Answers carry personal data unless they say otherwise (portal assets do): no cache keeps them.
+    if (!hasHeader(out, "Cache-Control")) out.headers.push_back({"Cache-Control", "no-store"});
     try {
-        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+        resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
         resp.setContentType(out.contentType);
         resp.set("X-Request-Id", r.requestId);
         resp.set("X-Content-Type-Options", "nosniff");
+        resp.set("Referrer-Policy", "no-referrer"); // page addresses may carry tokens (password reset links)
         for (const auto& [k, v] : out.headers) resp.set(k, v);
         if (closeConnection) resp.setKeepAlive(false);
         resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
@@ -265,6 +344,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
     } catch (const std::exception& e) {
         log::warn("response not delivered", {{"request_id", r.requestId}, {"error", e.what()}});
     }
+    ConnectionGuard::requestDone();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s_.metrics.observe(r.method, routeName, out.status, secs);
     if (log::enabled(log::Level::Info))

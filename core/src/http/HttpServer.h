@@ -1,11 +1,13 @@
 #pragma once
 /// kabinetd's HTTP front: a POCO HTTPServer whose one handler runs every request through the same
-/// middleware — request id, body limit, tenant resolution (path prefix /t/{tenant} or Host header),
+/// middleware — connection guard (deadlines, per-address cap, a free worker), framing checks, request id, body limit, tenant resolution (path prefix /t/{tenant} or Host header),
 /// routing, the error model, access log and metrics. No request can crash the server: every exception is
 /// answered as a JSON error.
+#include "http/ConnectionGuard.h"
 #include "http/Router.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <memory>
@@ -38,7 +40,9 @@ private:
     Services& s_;
     Router router_;
     Poco::ThreadPool pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<ConnectionGuard> guard_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 } // namespace kabinet

@@ -55,10 +55,16 @@ Response servePortal(const std::string& portalDir, const Tenant& tenant, const s
     std::string rel;
     for (const auto& s : segs) rel += "/" + s;
     Response r;
-    const bool isAsset = !segs.empty() && segs.back().find('.') != std::string::npos;
-    if (isAsset) {
+    // Only what the portal needs is served: files under assets/, the tenant's branding/<file>, the favicon;
+    // any other path that names a file (README.md, index.html itself) is not a page.
+    const bool isFile = !segs.empty() && segs.back().find('.') != std::string::npos;
+    const bool isAsset = isFile && segs.size() >= 2 && segs[0] == "assets";
+    const bool isBranding = isFile && segs.size() == 2 && segs[0] == "branding";
+    const bool isFavicon = segs.size() == 1 && segs[0] == "favicon.ico";
+    if (isFile && !isAsset && !isBranding && !isFavicon) throw NotFound("not_found", "Файл не найден");
+    if (isFile) {
         // A tenant's own branding files (logo) live in tenants/<id>/branding/.
-        std::string file = segs.size() == 2 && segs[0] == "branding" ? tenant.dir() + rel : portalDir + rel;
+        std::string file = isBranding ? tenant.dir() + rel : isFavicon ? portalDir + "/assets/favicon.svg" : portalDir + rel;
         Poco::File f(file);
         if (!f.exists() || !f.isFile() || !readFile(file, r.body)) throw NotFound("not_found", "Файл не найден");
         r.contentType = contentTypeFor(file);

@@ -4,7 +4,9 @@
 
 #include "lua/LuaJson.h"
 #include "util/Error.h"
+#include "util/Text.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/String.h>
 
@@ -22,6 +24,39 @@ std::vector<std::string> splitPath(const std::string& path) {
     return out;
 }
 
+namespace {
+/// Refuses text no person types: every string of the body (keys too) must be well-formed UTF-8 without control
+/// characters (tab, line feed and carriage return allowed). Names the field (the key holding the string).
+void screenText(const Poco::Dynamic::Var& root) {
+    std::vector<std::pair<const Poco::Dynamic::Var*, std::string>> todo = {{&root, "body"}};
+    std::map<std::string, std::string> errors;
+    auto screen = [&](const std::string& value, const std::string& field) {
+        switch (text::check(value)) {
+        case text::Problem::None: return;
+        case text::Problem::InvalidUtf8: errors.emplace(text::validUtf8(field, 64), "Текст содержит недопустимые байты"); return;
+        case text::Problem::ControlCharacter:
+            errors.emplace(text::validUtf8(field, 64), "Текст содержит недопустимые управляющие символы");
+            return;
+        }
+    };
+    while (!todo.empty()) {
+        auto [v, field] = todo.back();
+        todo.pop_back();
+        if (v->type() == typeid(Poco::JSON::Object::Ptr)) {
+            for (const auto& [k, child] : *v->extract<Poco::JSON::Object::Ptr>()) {
+                screen(k, k);
+                todo.push_back({&child, k});
+            }
+        } else if (v->type() == typeid(Poco::JSON::Array::Ptr)) {
+            for (const auto& child : *v->extract<Poco::JSON::Array::Ptr>()) todo.push_back({&child, field});
+        } else if (v->isString()) {
+            screen(v->extract<std::string>(), field);
+        }
+    }
+    if (!errors.empty()) throw Unprocessable(std::move(errors));
+}
+} // namespace
+
 Poco::Dynamic::Var Request::jsonObject() const {
     std::string ct = Poco::toLower(contentType);
     if (ct.rfind("application/json", 0) != 0)
@@ -29,6 +64,7 @@ Poco::Dynamic::Var Request::jsonObject() const {
     auto v = luajson::parse(body);
     if (v.type() != typeid(Poco::JSON::Object::Ptr))
         throw BadRequest("expected_object", "Тело запроса должно быть JSON-объектом");
+    screenText(v);
     return v;
 }
 

@@ -54,7 +54,8 @@ struct Request {
     std::shared_ptr<SessionInfo> session;      ///< set when the route needs a user and the cookie is valid
     const Poco::Net::HTTPServerRequest* raw = nullptr;
     /// The body parsed as a JSON object. Throws 415 unless the content type is application/json and 400
-    /// (malformed_json / expected_object) when it is not a JSON object.
+    /// (malformed_json / expected_object) when it is not a JSON object; 422 naming the field when a string
+    /// (or key) anywhere in it is not well-formed UTF-8 or holds a control character other than \t \n \r.
     Poco::Dynamic::Var jsonObject() const;
 };
 

@@ -48,10 +48,7 @@ private:
 
 std::unique_ptr<SmsSender> makeSmsSender(const Config& config, const PluginHost& plugins) {
     if (config.smsGateway.empty()) {
-        Poco::Path p(config.dataDir);
-        p.makeAbsolute();
-        p.pushDirectory("sms");
-        return std::make_unique<DropDirSms>(p.toString());
+        return std::make_unique<DropDirSms>(config.dataPath("sms"));
     }
     return std::make_unique<ChannelSms>(plugins.createChannel(config.smsPlugin, config.smsGateway), config.smsPlugin);
 }

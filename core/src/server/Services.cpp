@@ -39,17 +39,12 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->plugins = std::make_unique<PluginHost>(config.pluginsDir);
     const unsigned hashThreads = config.hashThreads ? config.hashThreads : std::max(1u, std::thread::hardware_concurrency());
     s->hasher = std::make_unique<PasswordHasher>(Argon2Params{}, hashThreads);
-    Poco::Path mailDir(config.dataDir);
-    mailDir.makeAbsolute();
-    mailDir.pushDirectory("mail");
-    s->outbox = std::make_unique<OutboxWorker>(*s->db, *s->tenants, makeMailTransport(config.smtp, mailDir.toString()),
+    s->outbox = std::make_unique<OutboxWorker>(*s->db, *s->tenants, makeMailTransport(config.smtp, config.dataPath("mail")),
                                                makeSmsSender(config, *s->plugins), config.mailFrom);
     OutboxWorker* outbox = s->outbox.get();
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
     s->meters = std::make_unique<MeterService>(*s->db);
-    Poco::Path dataDir(config.dataDir);
-    dataDir.makeAbsolute();
-    s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, dataDir.toString());
+    s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
     SchedulerOptions polling;
     polling.sessions = config.pollSessions;

@@ -74,6 +74,8 @@ Database::Database(const std::string& url, unsigned poolSize) : url_(DatabaseUrl
         if (!parent.toString().empty()) Poco::File(parent).createDirectories();
     }
     pool_ = std::make_unique<soci::connection_pool>(size_);
+    broken_ = std::make_unique<std::atomic<bool>[]>(size_);
+    for (unsigned i = 0; i < size_; ++i) broken_[i] = false;
     for (unsigned i = 0; i < size_; ++i) {
         soci::session& s = pool_->at(i);
         try {
@@ -116,32 +118,64 @@ Database::Lease Database::lease(std::chrono::milliseconds wait) {
     std::size_t pos = 0;
     if (!pool_->try_lease(pos, static_cast<int>(wait.count())))
         throw Unavailable("database_busy", "База данных перегружена, повторите попытку позже");
-    return Lease(*this, pos);
+    Lease l(*this, pos);
+    if (broken_[pos] || !l->get_backend()) {
+        try {
+            l->reconnect();
+            configureSession(*l);
+            broken_[pos] = false;
+        } catch (const std::exception&) {
+            broken_[pos] = true;
+            throw Error(Unavailable("database_unavailable", "База данных недоступна, повторите попытку позже")).retryAfter(5);
+        }
+    }
+    return l;
+}
+
+namespace {
+bool connectionLost(const std::string& msg) {
+    static const char* signs[] = {"Session is not connected", "server closed the connection", "no connection to the server",
+                                  "terminating connection", "could not connect", "Connection refused",
+                                  "connection to server", "not accepting connections", "SSL connection has been closed"};
+    for (const char* s : signs)
+        if (msg.find(s) != std::string::npos) return true;
+    return false;
+}
+} // namespace
+
+std::optional<Error> Database::mapped(const std::exception& e) {
+    if (auto* err = dynamic_cast<const Error*>(&e)) return *err;
+    auto* se = dynamic_cast<const soci::soci_error*>(&e);
+    if (!se) return std::nullopt;
+    const std::string msg = se->get_error_message();
+    const auto category = se->get_error_category();
+    if (category == soci::soci_error::constraint_violation || msg.find("UNIQUE constraint") != std::string::npos ||
+        msg.find("duplicate key") != std::string::npos)
+        return Conflict("conflict", "Запись противоречит уже сохранённым данным");
+    if (category == soci::soci_error::connection_error || connectionLost(msg))
+        return Error(Unavailable("database_unavailable", "База данных недоступна, повторите попытку позже")).retryAfter(5);
+    return std::nullopt;
 }
 
 void Database::rethrowMapped(const std::exception& e) {
-    if (auto* err = dynamic_cast<const Error*>(&e)) throw *err;
-    if (auto* se = dynamic_cast<const soci::soci_error*>(&e)) {
-        switch (se->get_error_category()) {
-        case soci::soci_error::constraint_violation:
-            throw Conflict("conflict", "Запись противоречит уже сохранённым данным");
-        case soci::soci_error::connection_error:
-            throw Unavailable("database_unavailable", "База данных недоступна, повторите попытку позже");
-        default: break;
-        }
-        const std::string msg = se->get_error_message();
-        if (msg.find("UNIQUE constraint") != std::string::npos || msg.find("duplicate key") != std::string::npos)
-            throw Conflict("conflict", "Запись противоречит уже сохранённым данным");
-        if (msg.find("server closed the connection") != std::string::npos ||
-            msg.find("no connection") != std::string::npos || msg.find("terminating connection") != std::string::npos)
-            throw Unavailable("database_unavailable", "База данных недоступна, повторите попытку позже");
-    }
+    if (auto err = mapped(e)) throw *err;
     throw;
+}
+
+void Database::run(Lease& l, const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        auto err = mapped(e);
+        if (err && err->code() == "database_unavailable") broken_[l.slot()] = true;
+        if (err) throw *err;
+        throw;
+    }
 }
 
 void Database::transaction(const std::function<void(soci::session&)>& fn) {
     Lease l = lease();
-    try {
+    run(l, [&] {
         if (url_.backend == Backend::SQLite) {
             // Take the write lock at the start: a deferred transaction that reads and then writes can fail at
             // once with SQLITE_BUSY when another connection writes meanwhile (the busy timeout cannot help).
@@ -161,18 +195,12 @@ void Database::transaction(const std::function<void(soci::session&)>& fn) {
         soci::transaction tr(*l);
         fn(*l);
         tr.commit();
-    } catch (const std::exception& e) {
-        rethrowMapped(e);
-    }
+    });
 }
 
 void Database::read(const std::function<void(soci::session&)>& fn) {
     Lease l = lease();
-    try {
-        fn(*l);
-    } catch (const std::exception& e) {
-        rethrowMapped(e);
-    }
+    run(l, [&] { fn(*l); });
 }
 
 bool Database::ping(std::string& reason) {
@@ -193,7 +221,9 @@ bool Database::ping(std::string& reason) {
                 try {
                     l->reconnect();
                     configureSession(*l);
+                    broken_[l.slot()] = false;
                 } catch (const std::exception&) {
+                    broken_[l.slot()] = true;
                     return false;
                 }
             }

@@ -1,11 +1,15 @@
 #pragma once
 /// The storage layer: a pool of SOCI sessions to SQLite (the embedded default) or PostgreSQL, chosen by
 /// the URL. Every write goes through transaction(), which commits or rolls back as a whole.
+#include "util/Error.h"
+
 #include <soci/soci.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kabinet {
@@ -43,12 +47,15 @@ public:
         ~Lease();
         soci::session& operator*() const;
         soci::session* operator->() const { return &**this; }
+        std::size_t slot() const noexcept { return pos_; } ///< the pool slot of this session
     private:
         Database* db_;
         std::size_t pos_;
     };
 
     /// Leases a session, waiting at most `wait`; throws Unavailable when none frees up or the database is down.
+    /// A session whose connection was lost (an earlier connection error, or a failed reconnect) is reconnected
+    /// first, so the pool recovers by itself once the database is back.
     Lease lease(std::chrono::milliseconds wait = std::chrono::milliseconds(5000));
 
     /// Runs fn inside one transaction on a leased session: commit on return, roll back on any exception
@@ -64,11 +71,18 @@ public:
     /// Maps a database exception to the Error hierarchy (unique violation → 409, connection → 503) and throws.
     [[noreturn]] static void rethrowMapped(const std::exception& e);
 
+    /// The Error a database exception stands for: the Error itself, 409 `conflict` for a constraint violation,
+    /// 503 `database_unavailable` (Retry-After 5 s) for a lost or refused connection; nothing for other errors.
+    static std::optional<Error> mapped(const std::exception& e);
+
 private:
     void configureSession(soci::session& s);
+    /// Runs fn on a lease; a connection error marks the session for reconnection; errors are mapped.
+    void run(Lease& l, const std::function<void()>& fn);
     DatabaseUrl url_;
     std::unique_ptr<soci::connection_pool> pool_;
     unsigned size_;
+    std::unique_ptr<std::atomic<bool>[]> broken_; ///< per slot: the connection was lost, reconnect before use
 };
 
 } // namespace kabinet

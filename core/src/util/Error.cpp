@@ -1,5 +1,7 @@
 #include "util/Error.h"
 
+#include "util/Text.h"
+
 #include <Poco/JSON/Object.h>
 #include <sstream>
 
@@ -11,9 +13,11 @@ Error::Error(int status, std::string code, std::string message, std::map<std::st
 std::string Error::toJson() const {
     Poco::JSON::Object obj;
     obj.set("error", code_);
-    obj.set("message", std::string(what()));
+    // Messages and field names may echo what a client sent (a tenant id from the path, a field name): the
+    // body stays well-formed UTF-8 JSON whatever those bytes were.
+    obj.set("message", text::validUtf8(what()));
     Poco::JSON::Object::Ptr f = new Poco::JSON::Object;
-    for (const auto& [k, v] : fields_) f->set(k, v);
+    for (const auto& [k, v] : fields_) f->set(text::validUtf8(k), text::validUtf8(v));
     obj.set("fields", f);
     if (retryAfter_ > 0) obj.set("retry_after", retryAfter_);
     std::ostringstream out;

@@ -15,7 +15,7 @@ public:
     int status() const noexcept { return status_; }                              /// HTTP status to answer with
     const std::string& code() const noexcept { return code_; }                   /// stable machine code
     const std::map<std::string, std::string>& fields() const noexcept { return fields_; } /// field → reason
-    std::string toJson() const;                                                  /// the error model as JSON text
+    std::string toJson() const;                                                  /// the error model as JSON text, always well-formed UTF-8
     /// Seconds a client should wait (429); sent as Retry-After and "retry_after". Returns *this.
     Error& retryAfter(long long seconds) { retryAfter_ = seconds; return *this; }
     long long retryAfterSeconds() const noexcept { return retryAfter_; }

@@ -1,6 +1,7 @@
 #include "util/Log.h"
 
 #include "util/Error.h"
+#include "util/Text.h"
 
 #include <atomic>
 #include <chrono>
@@ -49,7 +50,7 @@ bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 std::string jsonEscape(const std::string& s) {
     std::string out;
     out.reserve(s.size() + 8);
-    for (unsigned char c : s) {
+    for (unsigned char c : text::validUtf8(s)) { // a log line stays UTF-8 whatever a client's bytes were
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
