@@ -33,6 +33,9 @@ Fault faultFromName(const std::string& name); ///< throws std::invalid_argument
 /// refused), then clears itself. Malformed: the answer to a request of `object` (the protocol's name of
 /// it, e.g. Mercury "04 00"; empty: any) is well framed but one data byte short, `count` times.
 struct FaultPlan {
+    FaultPlan() = default;
+    FaultPlan(Fault k, unsigned after = 0, unsigned n = UINT_MAX, std::string forObject = {})
+        : kind(k), afterReplies(after), count(n), object(std::move(forObject)) {}
     Fault kind = Fault::None;
     unsigned afterReplies = 0;
     unsigned count = UINT_MAX;

@@ -56,10 +56,11 @@ MeterConfig meterConfig(unsigned seed, unsigned profileMin = 30, long long insta
 /// A reader association over the IEC 62056-47 wrapper, spoken with the driver's codecs.
 class WrapperClient {
 public:
-    explicit WrapperClient(unsigned port) : transport_("127.0.0.1", port, 2000)
+    explicit WrapperClient(unsigned port, std::uint16_t client = 0x20) : transport_("127.0.0.1", port, 2000), client_(client)
     {
         apdu::AarqParams p;
-        p.password = "12345678";
+        p.lowLevelSecurity = client == 0x20;
+        p.password = client == 0x20 ? "12345678" : "";
         const apdu::Aare aare = apdu::decodeAare(request(apdu::encodeAarq(p)));
         REQUIRE(aare.result == 0);
     }
@@ -91,7 +92,7 @@ public:
 private:
     Bytes request(const Bytes& apdu)
     {
-        const Bytes out = wrapper::encode(0x20, 1, apdu);
+        const Bytes out = wrapper::encode(client_, 1, apdu);
         transport_.write(out.data(), out.size(), 2000);
         const Bytes header = readExact(wrapper::kHeaderSize);
         const auto h = wrapper::decodeHeader(header);
@@ -108,6 +109,7 @@ private:
     }
 
     kabinet::TcpTransport transport_;
+    std::uint16_t client_;
 };
 
 const spodes::ListedObject* find(const std::vector<spodes::ListedObject>& list, std::uint16_t classId, const Obis& o)
@@ -192,6 +194,14 @@ TEST_CASE("dlms: the association's object list, time zone and entries in use, de
 TEST_CASE("dlms: a public association lists only what it reaches", "[dlms][association]")
 {
     Frozen frozen;
+    {
+        kabinet::sim::Gateway wrapped("dlms-wrapper", {meterConfig(3)});
+        WrapperClient client(wrapped.port(), 0x10);
+        const auto objects = spodes::parseObjectList(client.get(spodes::kClassAssociationLn, spodes::kCurrentAssociation, 2));
+        CHECK(objects.size() == 6); // the association, the clock, four identity objects
+        CHECK(find(objects, 8, spodes::kClock));
+        CHECK_FALSE(find(objects, 7, spodes::kLoadProfile));
+    }
     kabinet::sim::Gateway gw("dlms", {meterConfig(3)});
     auto drv = kabinet::PluginHost::createDriver(plugin(), R"({"timeout_ms": 1500, "frame_retries": 2})");
     kabinet::TcpTransport transport("127.0.0.1", gw.port(), 2000);
