@@ -219,6 +219,10 @@ public:
             return std::nullopt;
         }
         dar = kDarUndefined;
+        if (association && !cfg_.associationObjects) {
+            dar = kDarUnavailable;
+            return std::nullopt;
+        }
         // Attribute 1 of every object is its logical name.
         if (attr == 1) {
             for (const ListedObject& o : objectList(publicClient))
@@ -234,7 +238,7 @@ public:
         if (classId == 8 && clock) {
             if (attr == 2) return Ax().octets(dateTime(model_.clock(now_), cfg_.utcOffsetMin)).b;
             // time_zone: minutes of local time to UTC, in the sense of the date-time deviation this meter sends.
-            if (attr == 3) return Ax().i16(-cfg_.utcOffsetMin).b;
+            if (attr == 3 && cfg_.associationObjects) return Ax().i16(-cfg_.utcOffsetMin).b;
             return std::nullopt;
         }
         if (classId == 3 || classId == 5) {
@@ -447,7 +451,7 @@ private:
             return a.b;
         }
         if (attr == 4) return Ax().u32(static_cast<std::uint32_t>(obis[2] == 99 && obis[3] == 1 ? period() : obis[3] == 2 ? 86400 : 0)).b;
-        if (attr == 7) { // entries_in_use: the rows the buffer holds now
+        if (attr == 7 && cfg_.associationObjects) { // entries_in_use: the rows the buffer holds now
             if (obis == ln(1, 0, 99, 1, 0)) {
                 const long long first = firstKeptEnd(), last = lastCompleteEnd();
                 return Ax().u32(static_cast<std::uint32_t>(last >= first ? (last - first) / period() + 1 : 0)).b;

@@ -53,6 +53,8 @@ struct MeterConfig {
     unsigned seed = 1;
     long long clockDriftS = 0;     ///< meter clock − true time
     unsigned profileMin = 30;      ///< load profile period, minutes (DLMS; Mercury and IEC keep 30)
+    bool associationObjects = true; ///< DLMS: the association's object list, the clock's time_zone and the
+                                    ///< profiles' entries_in_use (false: a meter that lacks all three)
 };
 
 class MeterModel {

@@ -272,3 +272,23 @@ TEST_CASE("dlms: object_list of a version-0 association and malformed lists", "[
                     kabinet::sdk::ProtocolError); // a logical name of five bytes
     CHECK(spodes::parseObjectList(Data::array({})).empty());
 }
+
+TEST_CASE("dlms: a meter without object list, time zone and entries in use is read as before", "[dlms][association]")
+{
+    Frozen frozen;
+    auto c = meterConfig(6);
+    c.associationObjects = false;
+    kabinet::sim::Gateway gw("dlms", {c});
+    const auto& model = gw.bus().meters[0]->model;
+    auto drv = kabinet::PluginHost::createDriver(plugin(), R"({"timeout_ms": 1500, "frame_retries": 2})");
+    kabinet::TcpTransport transport("127.0.0.1", gw.port(), 2000);
+    auto session = drv->open(R"({"server_logical": 1, "server_physical": 1, "client": 32, "password": "12345678", "utc_offset_min": 180})",
+                             transport);
+    const long long from = kNow - kDay, to = kNow;
+    kabinet::DriverReading r;
+    session->read(KB_READ_PROFILE | KB_READ_BILLING, from, to, r);
+    CHECK(r.unavailable.empty());
+    CHECK(r.intervals.size() == 47); // 09:30 yesterday to 08:30 today, the last complete one
+    for (const auto& i : r.intervals) CHECK(std::fabs(i.ap * 1000.0 - double(model.intervalWh(Channel::AP, i.start))) <= 1.0);
+    CHECK_FALSE(r.values.empty()); // the day's snapshot
+}

@@ -50,6 +50,15 @@ const char* statusText(std::uint8_t status) noexcept
 }
 
 
+std::string bare(const char* what)
+	/// An error text without the driver's "mercury: " prefix, to be prefixed once with the command.
+{
+	std::string text(what);
+	if (text.rfind("mercury: ", 0) == 0) text.erase(0, 9);
+	return text;
+}
+
+
 long long millisLeft(Clock::time_point deadline) noexcept
 {
 	return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -168,13 +177,17 @@ Reply MercurySession::exchange(const Bytes& request, std::size_t minData, std::s
 		}
 		catch (const sdk::ProtocolError& exc)
 		{
-			if (attempt >= _config.frameRetries) throw sdk::ProtocolError("mercury: " + object + ": " + exc.what());
-			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + exc.what() + "; repeating the request");
+			if (attempt >= _config.frameRetries) throw sdk::ProtocolError("mercury: " + object + ": " + bare(exc.what()));
+			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + bare(exc.what()) + "; repeating the request");
 		}
 		catch (const sdk::TimeoutError& exc)
 		{
-			if (attempt >= _config.frameRetries) throw sdk::TimeoutError("mercury: " + object + ": " + exc.what());
-			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + exc.what() + "; repeating the request");
+			if (attempt >= _config.frameRetries) throw sdk::TimeoutError("mercury: " + object + ": " + bare(exc.what()));
+			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + bare(exc.what()) + "; repeating the request");
+		}
+		catch (const sdk::TransportError& exc)
+		{
+			throw sdk::TransportError("mercury: " + object + ": " + exc.what());
 		}
 	}
 }
@@ -236,9 +249,7 @@ auto MercurySession::ask(const Bytes& request, std::size_t minData, std::size_t 
 	}
 	catch (const sdk::ProtocolError& e)
 	{
-		std::string reason = e.what();
-		if (reason.rfind("mercury: ", 0) == 0) reason.erase(0, 9);
-		malformed(object, reason);
+		malformed(object, bare(e.what()));
 	}
 }
 
