@@ -228,3 +228,40 @@ TEST_CASE("polling: load profiles of 1 and 20 minutes are stored; a 7-minute one
     }
     sim::unfreezeTime();
 }
+
+TEST_CASE("polling: the sink stores profile periods that divide an hour, and only those", "[polling][items]") {
+    ItemsFixture f;
+    MeterRegistry reg(f.db);
+    const std::string point = reg.upsertPoint(kTenant, {"", "", "", "Точка П", "TU-P", "electricity", "", "", "", "T2", std::nullopt});
+    Meter m;
+    m.pointId = point;
+    m.model = "dlms";
+    m.serial = "2300000999";
+    const std::string id = reg.upsertMeter(kTenant, m);
+    MeterDataSink sink(f.db);
+    const long long base = 1767225600; // 2026-01-01 00:00 UTC
+    for (int minutes : {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60}) {
+        INFO(minutes << " min");
+        CHECK(storableProfilePeriod(minutes));
+        MeterDataBatch batch;
+        ProfileRow row;
+        row.meterId = id;
+        row.ts = base + minutes * 60LL * 1000;
+        row.intervalMin = minutes;
+        row.pPlus = 1.5;
+        batch.profile.push_back(row);
+        CHECK(sink.write(kTenant, batch).profile == 1);
+    }
+    for (int minutes : {0, 7, 45, 90, 1440, -30}) {
+        INFO(minutes << " min");
+        CHECK_FALSE(storableProfilePeriod(minutes));
+        MeterDataBatch batch;
+        ProfileRow row;
+        row.meterId = id;
+        row.ts = base - 86400;
+        row.intervalMin = minutes;
+        batch.profile.push_back(row);
+        CHECK_THROWS(sink.write(kTenant, batch));
+    }
+    CHECK(f.scalar("SELECT COUNT(*) FROM profile WHERE meter_id = '" + id + "'") == 12);
+}
