@@ -265,3 +265,33 @@ TEST_CASE("polling: the sink stores profile periods that divide an hour, and onl
     }
     CHECK(f.scalar("SELECT COUNT(*) FROM profile WHERE meter_id = '" + id + "'") == 12);
 }
+
+TEST_CASE("polling: rows the sink refuses fail only the schedule that read them", "[polling][items]") {
+    ItemsFixture f;
+    // The database refuses every profile row (as a sink check would): the rest of the poll must be stored.
+    f.db.transaction([&](soci::session& s) {
+        if (f.db.backend() == Backend::PostgreSQL) {
+            s << "CREATE FUNCTION refuse_profile() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'profile refused'; END $$";
+            s << "CREATE TRIGGER refuse_profile BEFORE INSERT ON profile FOR EACH ROW EXECUTE FUNCTION refuse_profile()";
+        } else {
+            s << "CREATE TRIGGER refuse_profile BEFORE INSERT ON profile BEGIN SELECT RAISE(ABORT, 'profile refused'); END";
+        }
+    });
+    const long long t = (wallNow() / 60) * 60;
+    sim::freezeTime(t);
+    sim::Gateway gw("mercury", {meterConfig(19, "41000303", 33, t - 2 * 86400)});
+    const auto ids = f.attach(gw, "mercury");
+    Scheduler scheduler(f.db, f.tenants, f.plugins, options());
+    scheduler.runOnce(wallNow());
+    const std::string where = "WHERE tenant_id = '" + std::string(kTenant) + "' AND meter_id = '" + ids[0] + "'";
+    INFO(f.lastLog(ids[0], "message"));
+    CHECK(f.lastLog(ids[0], "outcome") == "partial");
+    CHECK(f.lastLog(ids[0], "error_kind") == "storage");
+    CHECK(f.scalar("SELECT COUNT(*) FROM profile " + where) == 0);
+    CHECK(f.scalar("SELECT COUNT(*) FROM readings " + where + " AND kind = 'latest'") > 0);
+    CHECK(f.scalar("SELECT COUNT(*) FROM readings " + where + " AND kind = 'billing'") > 0);
+    CHECK(f.scalar("SELECT COUNT(*) FROM network_params " + where) > 0);
+    CHECK(f.scalar("SELECT attempts FROM poll_jobs " + where + " AND schedule = 'current'") == 0);
+    CHECK(f.scalar("SELECT attempts FROM poll_jobs " + where + " AND schedule = 'profile'") == 1);
+    sim::unfreezeTime();
+}

@@ -478,12 +478,34 @@ PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, By
             session->close();
         }
     }
-    // Store what was read; a failure to store fails every schedule (nothing half-written: one transaction).
+    // Store what was read in one transaction. When the sink refuses the batch, each kind of rows is stored on
+    // its own (each still one transaction), so that rows the sink refuses fail only the schedules that read
+    // them and never the whole poll.
     if (!batch.empty()) {
         try {
             report.stored = sink_.write(g.tenantId, batch);
-        } catch (const std::exception& e) {
-            failItems(~0u, "storage", e.what());
+        } catch (const std::exception&) {
+            MeterDataBatch latest, billing, params, profile, events;
+            for (auto& r : batch.readings) (r.kind == "billing" ? billing : latest).readings.push_back(std::move(r));
+            params.params = std::move(batch.params);
+            profile.profile = std::move(batch.profile);
+            events.events = std::move(batch.events);
+            const std::pair<MeterDataBatch*, unsigned> parts[] = {{&latest, KB_READ_ENERGY}, {&params, KB_READ_INSTANT},
+                                                                  {&billing, KB_READ_BILLING}, {&profile, KB_READ_PROFILE},
+                                                                  {&events, KB_READ_EVENTS}};
+            for (const auto& [part, partItems] : parts) {
+                if (part->empty()) continue;
+                try {
+                    const auto stored = sink_.write(g.tenantId, *part);
+                    report.stored.readings += stored.readings;
+                    report.stored.profile += stored.profile;
+                    report.stored.params += stored.params;
+                    report.stored.events += stored.events;
+                    report.stored.tamperEvents += stored.tamperEvents;
+                } catch (const std::exception& e) {
+                    failItems(partItems, "storage", std::string(e.what()).substr(0, 500)); // database texts may quote the rows
+                }
+            }
         }
     }
     const long long done = nowSeconds();
