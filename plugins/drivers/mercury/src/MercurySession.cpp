@@ -220,6 +220,7 @@ Bytes MercurySession::query(const Bytes& request, std::size_t minData, std::size
 		case StatusOk:
 			throw sdk::ProtocolError("mercury: status answer where data was expected (" + object + ")");
 		default:
+			_malformedInARow = 0; // a proper answer: the line works
 			throw Unavailable(reply.status, statusText(reply.status));
 		}
 	}
@@ -257,7 +258,7 @@ auto MercurySession::ask(const Bytes& request, std::size_t minData, std::size_t 
 void MercurySession::openChannel()
 {
 	const Reply reply = exchange(openRequest(_settings.address, _settings.level, _settings.password), 1, 1, "01");
-	if (!reply.isStatus) throw sdk::ProtocolError("mercury: unexpected answer to the channel opening");
+	if (!reply.isStatus) throw sdk::ProtocolError("mercury: 01: unexpected answer to the channel opening");
 	switch (reply.status)
 	{
 	case StatusOk:
