@@ -28,8 +28,10 @@
 //  - Failures of the link are exceptions: TransportError (connection lost), TimeoutError (no answer in
 //    time), ProtocolError (bad checksum, truncated or garbled frame, unexpected answer), AuthError
 //    (password refused). They end the read; the host logs them and retries later.
-//  - A failure of one object while the link works ("object unavailable", "not supported by this meter")
-//    is a value: sink.unavailable(...), and the read goes on.
+//  - A failure of one object while the link works is a value, and the read goes on: sink.unavailable(...)
+//    when the meter lacks it ("object unavailable", "not supported by this meter"), sink.failed(...) when
+//    its answer checked out on the link but made no sense for the object (the host reports that item as
+//    failed and keeps everything else). Only a link that stops working ends the read.
 //  - Times given to the sink are Unix seconds in UTC; the meter's local time is converted with the
 //    meter's utc_offset_min setting (civilToUnix below).
 //  - Units: energy kWh / kvarh, power kW / kvar / kVA, U in V, I in A, f in Hz.
@@ -307,18 +309,30 @@ public:
 	}
 
 	void unavailable(kb_read_item item, std::string_view object, std::string_view reason) const
-		/// One object could not be read while the link works; the read goes on.
+		/// The meter lacks one object (it refused it) while the link works; the read goes on.
 	{
-		if (!has(offsetof(kb_reading_sink, unavailable)) || !_s->unavailable) return;
-		const std::string o(object), r(reason);
-		kb_read_failure c{sizeof(kb_read_failure), item, o.c_str(), r.c_str()};
-		_s->unavailable(_s->ctx, &c);
+		failure(item, object, reason, KB_OK);
+	}
+
+	void failed(kb_read_item item, std::string_view object, std::string_view reason) const
+		/// The meter answered for one object, but the answer made no sense (wrong length, invalid date,
+		/// impossible value); the read goes on and the host reports the item as failed (KB_ERR_PROTOCOL).
+	{
+		failure(item, object, reason, KB_ERR_PROTOCOL);
 	}
 
 private:
 	bool has(std::size_t offset) const noexcept
 	{
 		return _s != nullptr && _s->struct_size >= offset + sizeof(void*);
+	}
+
+	void failure(kb_read_item item, std::string_view object, std::string_view reason, kb_status status) const
+	{
+		if (!has(offsetof(kb_reading_sink, unavailable)) || !_s->unavailable) return;
+		const std::string o(object), r(reason);
+		kb_read_failure c{sizeof(kb_read_failure), item, o.c_str(), r.c_str(), status};
+		_s->unavailable(_s->ctx, &c);
 	}
 
 	const kb_reading_sink* _s;

@@ -224,12 +224,17 @@ typedef struct kb_event {
     int32_t code;           /**< the meter's own event code (-1 when the journal has none) */
 } kb_event;
 
-/** A read that failed for one object while the session stayed usable ("object unavailable"). */
+/** A read that failed for one object while the session stayed usable: the meter lacks the object
+ *  ("object unavailable"), or (status != KB_OK) its answer for this object was malformed. */
 typedef struct kb_read_failure {
     uint32_t struct_size;
     kb_read_item item;
     const char* object;     /**< what was asked, e.g. "1.0.1.8.1.255", "ECMPE", "05 00 03" */
     const char* reason;     /**< e.g. "object unavailable" */
+    /* added at the end: a host reads it only when struct_size covers it (older drivers do not send it) */
+    kb_status status;       /**< KB_OK: the meter lacks the object (a note, not an error); KB_ERR_PROTOCOL:
+                                 the meter answered, but the answer for this object made no sense (a failed
+                                 item: the host keeps the rest of the read and reports the item) */
 } kb_read_failure;
 
 /** Where a driver reports what it read. The host's callbacks never fail and never call back into the

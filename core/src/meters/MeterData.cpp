@@ -568,7 +568,7 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
     }
     for (const auto* x : profile) {
         meter(x->meterId);
-        check(x->intervalMin == 30 || x->intervalMin == 60 || x->intervalMin == 15, "profile interval must be 15, 30 or 60 minutes");
+        check(storableProfilePeriod(x->intervalMin), "profile interval must be a whole number of minutes (1 to 60) that divides an hour");
         profileMonths.insert(monthOf(x->ts).first);
     }
     for (const auto* x : params) {

@@ -31,6 +31,10 @@ struct ProfileRow {
     std::optional<double> pPlus, pMinus, qPlus, qMinus;
 };
 
+/// The profile periods the sink stores: whole minutes from 1 to 60 that divide an hour (1, 2, 3, 4, 5, 6,
+/// 10, 12, 15, 20, 30, 60), so that intervals tile every hour and add up to hourly values.
+inline bool storableProfilePeriod(int minutes) { return minutes >= 1 && minutes <= 60 && 60 % minutes == 0; }
+
 /// Instantaneous values of one phase ("A", "B", "C") or of the whole ("S").
 struct ParamRow {
     std::string meterId;

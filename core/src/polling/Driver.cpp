@@ -3,6 +3,7 @@
 #include "plugins/PluginHost.h"
 
 #include <cmath>
+#include <cstddef>
 
 namespace kabinet {
 
@@ -66,7 +67,9 @@ void onEvent(void* ctx, const kb_event* v) {
 void onUnavailable(void* ctx, const kb_read_failure* v) {
     if (!v) return;
     try {
-        static_cast<DriverReading*>(ctx)->unavailable.push_back({v->item, text(v->object), text(v->reason)});
+        // The status came later at the end of the struct: a driver that does not send it reports a missing object.
+        const bool hasStatus = v->struct_size >= offsetof(kb_read_failure, status) + sizeof(kb_status);
+        static_cast<DriverReading*>(ctx)->unavailable.push_back({v->item, text(v->object), text(v->reason), hasStatus ? v->status : KB_OK});
     } catch (...) {
     }
 }

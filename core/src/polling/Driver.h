@@ -22,7 +22,8 @@ struct DriverReading {
     struct Value { kb_quantity quantity{}; unsigned tariff = 0, phase = 0; double value = 0; long long ts = 0; };
     struct Interval { long long start = 0; unsigned lengthS = 0; double ap = 0, am = 0, rp = 0, rm = 0; unsigned flags = 0; };
     struct Event { long long ts = 0; kb_event_class eventClass{}; unsigned phase = 0; std::string journal; int code = -1; };
-    struct Failure { kb_read_item item{}; std::string object, reason; };
+    /// One object not read: status KB_OK when the meter lacks it (a note), else its answer was malformed.
+    struct Failure { kb_read_item item{}; std::string object, reason; kb_status status = KB_OK; };
 
     std::optional<Identity> identity;
     std::optional<Clock> clock;

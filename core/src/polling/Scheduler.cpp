@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -354,16 +355,40 @@ PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, By
                     continue;
                 }
                 DriverReading r;
+                const bool ranged = (grp.items & kCurrentItems) == 0; // profile, events or snapshots from a cursor
                 try {
                     session->read(grp.items, grp.from, grp.to, r);
                 } catch (const DriverError& e) {
-                    // What this read reported is dropped: a part of a range would leave a gap behind the cursor.
                     failItems(grp.items, driverErrorKind(e.status), e.what());
                     report.errorKind = driverErrorKind(e.status);
                     if (e.status == KB_ERR_TRANSPORT || e.status == KB_ERR_TIMEOUT || e.status == KB_ERR_PROTOCOL) broken = true;
-                    continue;
+                    // What a ranged read reported is dropped: a part of a range would leave a gap behind the
+                    // cursor. The current values reported before the failure are kept.
+                    if (ranged) continue;
                 }
-                for (const auto& f : r.unavailable) notes.push_back(f.object + ": " + f.reason);
+                // Objects the meter lacks are notes. An object whose answer was malformed fails its item (named
+                // with the object, e.g. "04 00: …"); a ranged group with such an object is dropped whole.
+                bool itemFailed = false;
+                for (const auto& f : r.unavailable) {
+                    if (f.status == KB_OK) {
+                        notes.push_back(f.object + ": " + f.reason);
+                        continue;
+                    }
+                    failItems(f.item, driverErrorKind(f.status), f.object + ": " + f.reason);
+                    itemFailed = true;
+                }
+                if (ranged && itemFailed) continue;
+                // A profile whose period the sink does not store fails the profile alone (config: the meter's
+                // setting), so that the rest of the poll is stored.
+                if (const auto odd = std::find_if(r.intervals.begin(), r.intervals.end(), [](const DriverReading::Interval& i) {
+                        return i.lengthS % 60 != 0 || !storableProfilePeriod(static_cast<int>(i.lengthS / 60));
+                    });
+                    odd != r.intervals.end()) {
+                    failItems(KB_READ_PROFILE, "config",
+                              "profile period of " + std::to_string(odd->lengthS) +
+                                  " s is not stored: set the meter's profile to whole minutes from 1 to 60 that divide an hour");
+                    r.intervals.clear();
+                }
                 if (r.identity) {
                     if (!task.serial.empty() && !r.identity->serial.empty() && serialKey(task.serial) != serialKey(r.identity->serial)) {
                         failItems(~0u, "identity", "the meter at this address reports serial " + r.identity->serial.substr(0, 32) +
@@ -453,12 +478,34 @@ PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, By
             session->close();
         }
     }
-    // Store what was read; a failure to store fails every schedule (nothing half-written: one transaction).
+    // Store what was read in one transaction. When the sink refuses the batch, each kind of rows is stored on
+    // its own (each still one transaction), so that rows the sink refuses fail only the schedules that read
+    // them and never the whole poll.
     if (!batch.empty()) {
         try {
             report.stored = sink_.write(g.tenantId, batch);
-        } catch (const std::exception& e) {
-            failItems(~0u, "storage", e.what());
+        } catch (const std::exception&) {
+            MeterDataBatch latest, billing, params, profile, events;
+            for (auto& r : batch.readings) (r.kind == "billing" ? billing : latest).readings.push_back(std::move(r));
+            params.params = std::move(batch.params);
+            profile.profile = std::move(batch.profile);
+            events.events = std::move(batch.events);
+            const std::pair<MeterDataBatch*, unsigned> parts[] = {{&latest, KB_READ_ENERGY}, {&params, KB_READ_INSTANT},
+                                                                  {&billing, KB_READ_BILLING}, {&profile, KB_READ_PROFILE},
+                                                                  {&events, KB_READ_EVENTS}};
+            for (const auto& [part, partItems] : parts) {
+                if (part->empty()) continue;
+                try {
+                    const auto stored = sink_.write(g.tenantId, *part);
+                    report.stored.readings += stored.readings;
+                    report.stored.profile += stored.profile;
+                    report.stored.params += stored.params;
+                    report.stored.events += stored.events;
+                    report.stored.tamperEvents += stored.tamperEvents;
+                } catch (const std::exception& e) {
+                    failItems(partItems, "storage", std::string(e.what()).substr(0, 500)); // database texts may quote the rows
+                }
+            }
         }
     }
     const long long done = nowSeconds();
@@ -491,7 +538,9 @@ PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, By
     logRow.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     for (const auto& j : task.due) logRow.schedules += (logRow.schedules.empty() ? "" : ",") + j.schedule;
     const bool anyOk = std::any_of(report.jobs.begin(), report.jobs.end(), [](const JobOutcome& o) { return o.ok; });
-    logRow.outcome = firstKind.empty() ? "ok" : anyOk ? "partial" : "error";
+    const bool anyStored = report.stored.readings + report.stored.profile + report.stored.params + report.stored.events > 0;
+    // partial: something failed, but a schedule succeeded or rows were stored (a failed item, the rest kept).
+    logRow.outcome = firstKind.empty() ? "ok" : (anyOk || anyStored) ? "partial" : "error";
     logRow.errorKind = firstKind;
     logRow.message = firstError;
     for (const auto& n : notes) logRow.message += (logRow.message.empty() ? "" : "; ") + n;

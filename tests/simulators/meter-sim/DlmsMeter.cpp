@@ -7,16 +7,19 @@
 // send (information field limit from the SNRM/UA negotiation) and the block transfer of a long GET
 // answer (longer than the negotiated PDU, at most 512 bytes).
 //
-// The objects: identity 0.0.96.1.0/1/2/4.255, clock 0.0.1.0.0.255, energy registers 1.0.{1..4}.8.{0..4}.255
-// in Wh / varh, instantaneous registers with scalers, the load profile 1.0.99.1.0.255 (rows stamped with
-// the END of their 30-minute interval; meters with an even seed capture energy per interval
+// The objects: the current association 0.0.40.0.0.255 (class 15 version 1: logical name, object_list of
+// every object the client reaches with its access rights — a few kilobytes, sent in blocks — and the
+// associated partners), identity 0.0.96.1.0/1/2/4.255, clock 0.0.1.0.0.255 (time and time_zone), energy
+// registers 1.0.{1..4}.8.{0..4}.255 in Wh / varh, instantaneous registers with scalers, the load profile
+// 1.0.99.1.0.255 (capture_period from the meter's profile period, 30 minutes unless set; entries_in_use,
+// profile_entries; rows stamped with the END of their interval; meters with an even seed capture energy per interval
 // 1.0.C.29.0.255, meters with an odd seed average power 1.0.C.5.0.255 of class 5), the daily 1.0.98.2.0.255
 // and monthly 1.0.98.1.0.255 readings, and the journals 0.0.99.98.N.255 for N = 0, 2, 4, 6, 7 with rows
 // {clock, code of 0.0.96.11.N.255}. The event codes are the row numbers of GOST R 58940-2020 tables
 // D.1..D.8 as one secondary listing gives them (not checked against the standard's text); the driver
 // assumes the same numbers. Closing a cover has no code there and is not journalled.
 //
-// The public client (SAP 0x10) reads identity and clock only; the reader (0x20) presents the LLS
+// The public client (SAP 0x10) reads the association, identity and clock only; the reader (0x20) presents the LLS
 // password. Faults: WrongPassword rejects the AARQ (diagnostic 13); SessionTimeout on a GET inside an
 // association drops the session as an expired inactivity timer does: HDLC answers DM (and keeps doing
 // so until the next SNRM), the wrapper closes the TCP connection.
@@ -42,7 +45,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr std::size_t kServerMaxInfo = 256;  // the longest information field this meter handles
 constexpr std::size_t kServerMaxPdu = 512;   // the longest APDU it sends without block transfer
-constexpr long long kPeriod = 1800;
+constexpr long long kLoadProfileEntries = 65536; // rows the load profile keeps (45 days at 1 minute)
 
 // ---- CRC and bytes ----------------------------------------------------------------------------------
 
@@ -85,6 +88,7 @@ struct Ax {
     Ax& u8(unsigned v) { b.push_back(0x11); b.push_back(static_cast<std::uint8_t>(v)); return *this; }
     Ax& u16(unsigned v) { b.push_back(0x12); be16(b, v); return *this; }
     Ax& i16(int v) { b.push_back(0x10); be16(b, static_cast<unsigned>(v) & 0xFFFF); return *this; }
+    Ax& null() { b.push_back(0x00); return *this; }
     Ax& u32(std::uint32_t v) { b.push_back(0x06); be32(b, v); return *this; }
     Ax& i32(std::int32_t v) { b.push_back(0x05); be32(b, static_cast<std::uint32_t>(v)); return *this; }
     Ax& i8(int v) { b.push_back(0x0F); b.push_back(static_cast<std::uint8_t>(v)); return *this; }
@@ -202,20 +206,39 @@ public:
     Objects(const Meter& meter, long long now) : model_(meter.model), cfg_(meter.model.config()), now_(now) {}
 
     bool energyStyle() const { return cfg_.seed % 2 == 0; }
+    long long period() const { return static_cast<long long>(std::max(1u, cfg_.profileMin)) * 60; }
 
     /// GET of (class, LN, attribute) with optional selective access; the encoded Data or a DataAccessResult.
     std::optional<Bytes> get(unsigned classId, const Ln& obis, int attr, const std::uint8_t* access, std::size_t accessLen,
                              bool publicClient, std::uint8_t& dar) {
         const bool identity = obis[0] == 0 && obis[1] == 0 && obis[2] == 96 && obis[3] == 1;
         const bool clock = obis == ln(0, 0, 1, 0, 0);
-        if (publicClient && !identity && !clock) {
+        const bool association = obis == ln(0, 0, 40, 0, 0);
+        if (publicClient && !identity && !clock && !association) {
             dar = kDarDenied;
             return std::nullopt;
         }
         dar = kDarUndefined;
+        if (association && !cfg_.associationObjects) {
+            dar = kDarUnavailable;
+            return std::nullopt;
+        }
+        // Attribute 1 of every object is its logical name.
+        if (attr == 1) {
+            for (const ListedObject& o : objectList(publicClient))
+                if (o.classId == classId && o.obis == obis) return Ax().octets(Bytes(obis.begin(), obis.end())).b;
+            return std::nullopt;
+        }
+        if (classId == 15 && association) {
+            if (attr == 2) return objectListValue(publicClient);
+            if (attr == 3) return Ax().structure(2).i8(publicClient ? 0x10 : 0x20).u16(1).b; // associated_partners_id
+            return std::nullopt;
+        }
         if (classId == 1 && identity && attr == 2) return identityValue(obis[4], dar);
         if (classId == 8 && clock) {
             if (attr == 2) return Ax().octets(dateTime(model_.clock(now_), cfg_.utcOffsetMin)).b;
+            // time_zone: minutes of local time to UTC, in the sense of the date-time deviation this meter sends.
+            if (attr == 3 && cfg_.associationObjects) return Ax().i16(-cfg_.utcOffsetMin).b;
             return std::nullopt;
         }
         if (classId == 3 || classId == 5) {
@@ -227,6 +250,68 @@ public:
         }
         if (classId == 7) return profile(obis, attr, access, accessLen, dar);
         return std::nullopt;
+    }
+
+    /// One entry of the association's object list: class, version, logical name and how many attributes
+    /// and methods the class has (all attributes read-only for this meter's clients, no method allowed).
+    struct ListedObject {
+        unsigned classId;
+        unsigned version;
+        Ln obis;
+        unsigned attributes;
+        unsigned methods;
+    };
+
+    /// The objects the current association reaches: the public client the association, identity and clock;
+    /// the reader every object of this meter.
+    std::vector<ListedObject> objectList(bool publicClient) const {
+        std::vector<ListedObject> out;
+        out.push_back({15, 1, ln(0, 0, 40, 0, 0), 9, 4}); // Association LN, version 1
+        out.push_back({8, 0, ln(0, 0, 1, 0, 0), 9, 6});   // Clock
+        for (unsigned e : {0u, 1u, 2u, 4u}) out.push_back({1, 0, ln(0, 0, 96, 1, e), 2, 0});
+        if (publicClient) return out;
+        for (unsigned c = 1; c <= 4; ++c)
+            for (unsigned t = 0; t <= 4; ++t) out.push_back({3, 0, ln(1, 0, c, 8, t), 3, 1});
+        for (unsigned c = 1; c <= 4; ++c) {
+            if (energyStyle()) out.push_back({3, 0, ln(1, 0, c, 29, 0), 3, 1});
+            else out.push_back({5, 0, ln(1, 0, c, 5, 0), 9, 2});
+        }
+        const bool three = cfg_.phases >= 3;
+        const std::vector<unsigned> instant = three ? std::vector<unsigned>{32, 52, 72, 31, 51, 71, 1, 21, 41, 61, 3, 23, 43, 63, 9, 29, 49, 69, 13, 33, 53, 73, 14}
+                                                    : std::vector<unsigned>{12, 11, 1, 3, 9, 13, 14};
+        for (unsigned c : instant) out.push_back({3, 0, ln(1, 0, c, 7, 0), 3, 1});
+        out.push_back({7, 1, ln(1, 0, 99, 1, 0), 8, 2});
+        out.push_back({7, 1, ln(1, 0, 98, 1, 0), 8, 2});
+        out.push_back({7, 1, ln(1, 0, 98, 2, 0), 8, 2});
+        for (unsigned n : {0u, 2u, 4u, 6u, 7u}) {
+            out.push_back({7, 1, ln(0, 0, 99, 98, n), 8, 2});
+            out.push_back({1, 0, ln(0, 0, 96, 11, n), 2, 0});
+        }
+        return out;
+    }
+
+    /// object_list (IC 15 attribute 2): array of structure {class_id long-unsigned, version unsigned,
+    /// logical_name octet-string(6), access_rights structure {attribute_access array of structure
+    /// {attribute_id integer, access_mode enum, access_selectors null-data | array of integer},
+    /// method_access array of structure {method_id integer, access_mode enum}}}.
+    Bytes objectListValue(bool publicClient) const {
+        const auto objects = objectList(publicClient);
+        Ax a;
+        a.array(objects.size());
+        for (const ListedObject& o : objects) {
+            std::uint8_t raw[6];
+            std::copy(o.obis.begin(), o.obis.end(), raw);
+            a.structure(4).u16(o.classId).u8(o.version).ln(raw).structure(2);
+            a.array(o.attributes);
+            for (unsigned id = 1; id <= o.attributes; ++id) {
+                a.structure(3).i8(static_cast<int>(id)).enumerated(1); // read-only
+                if (o.classId == 7 && id == 2) a.array(1).i8(1);      // the buffer: selective access by range
+                else a.null();
+            }
+            a.array(o.methods);
+            for (unsigned id = 1; id <= o.methods; ++id) a.structure(2).i8(static_cast<int>(id)).enumerated(0); // no access
+        }
+        return a.b;
     }
 
 private:
@@ -265,14 +350,14 @@ private:
         const long long lastEnd = lastCompleteEnd();
         if (classId == 3 && c >= 1 && c <= 4 && d == 29 && e == 0 && energyStyle()) { // energy of the last interval
             Register r;
-            r.value = Ax().u32(static_cast<std::uint32_t>(lastEnd > model_.profileStart() ? model_.intervalWh(static_cast<Channel>(c - 1), lastEnd - kPeriod) : 0)).b;
+            r.value = Ax().u32(static_cast<std::uint32_t>(lastEnd > model_.profileStart() ? model_.intervalWh(static_cast<Channel>(c - 1), lastEnd - period(), static_cast<unsigned>(period())) : 0)).b;
             r.unit = c <= 2 ? 30 : 32;
             return r;
         }
         if (classId == 5 && c >= 1 && c <= 4 && d == 5 && e == 0 && !energyStyle()) { // last average power
             Register r;
-            const long long wh = lastEnd > model_.profileStart() ? model_.intervalWh(static_cast<Channel>(c - 1), lastEnd - kPeriod) : 0;
-            r.value = Ax().u32(static_cast<std::uint32_t>(wh * 3600 / kPeriod)).b;
+            const long long wh = lastEnd > model_.profileStart() ? model_.intervalWh(static_cast<Channel>(c - 1), lastEnd - period(), static_cast<unsigned>(period())) : 0;
+            r.value = Ax().u32(static_cast<std::uint32_t>(wh * 3600 / period())).b;
             r.unit = c <= 2 ? 27 : 29;
             return r;
         }
@@ -311,8 +396,13 @@ private:
         return std::nullopt;
     }
 
+    /// The end of the oldest load-profile row still kept (the buffer holds kLoadProfileEntries rows).
+    long long firstKeptEnd() const {
+        return std::max(model_.profileStart() + period(), lastCompleteEnd() - (kLoadProfileEntries - 1) * period());
+    }
+
     long long lastCompleteEnd() const {
-        const long long t = now_ - ((now_ % kPeriod) + kPeriod) % kPeriod; // the latest interval end <= now
+        const long long t = now_ - ((now_ % period()) + period()) % period(); // the latest interval end <= now
         return t;
     }
 
@@ -360,7 +450,20 @@ private:
             }
             return a.b;
         }
-        if (attr == 4) return Ax().u32(obis[2] == 99 && obis[3] == 1 ? kPeriod : obis[3] == 2 ? 86400 : 0).b;
+        if (attr == 4) return Ax().u32(static_cast<std::uint32_t>(obis[2] == 99 && obis[3] == 1 ? period() : obis[3] == 2 ? 86400 : 0)).b;
+        if (attr == 7 && cfg_.associationObjects) { // entries_in_use: the rows the buffer holds now
+            if (obis == ln(1, 0, 99, 1, 0)) {
+                const long long first = firstKeptEnd(), last = lastCompleteEnd();
+                return Ax().u32(static_cast<std::uint32_t>(last >= first ? (last - first) / period() + 1 : 0)).b;
+            }
+            const std::optional<Bytes> all = profile(obis, 2, nullptr, 0, dar);
+            if (!all) return std::nullopt;
+            std::size_t count = (*all)[1];
+            if (count == 0x81) count = (*all)[2];
+            else if (count == 0x82) count = static_cast<std::size_t>((*all)[2] << 8 | (*all)[3]);
+            return Ax().u32(static_cast<std::uint32_t>(count)).b;
+        }
+        if (attr == 8) return Ax().u32(obis == ln(1, 0, 99, 1, 0) ? kLoadProfileEntries : 0xFFFF).b; // profile_entries
         if (attr != 2) return std::nullopt;
         // The restricting range (selective access 1 with the clock) or the whole buffer.
         long long from = model_.config().installedAt, to = now_;
@@ -376,14 +479,15 @@ private:
         std::vector<Bytes> rows;
         const int off = cfg_.utcOffsetMin;
         if (obis == ln(1, 0, 99, 1, 0)) {
-            const long long first = std::max(model_.profileStart() + kPeriod, from + ((kPeriod - from % kPeriod) % kPeriod));
-            for (long long end = first; end <= std::min(to, lastCompleteEnd()); end += kPeriod) {
+            const long long p = period();
+            const long long first = std::max(firstKeptEnd(), from + ((p - from % p) % p));
+            for (long long end = first; end <= std::min(to, lastCompleteEnd()); end += p) {
                 if (end < from) continue;
                 Ax r;
                 r.structure(5).octets(dateTime(end, off));
                 for (unsigned ch = 0; ch < 4; ++ch) {
-                    const long long wh = model_.intervalWh(static_cast<Channel>(ch), end - kPeriod);
-                    r.u32(static_cast<std::uint32_t>(energyStyle() ? wh : wh * 3600 / kPeriod));
+                    const long long wh = model_.intervalWh(static_cast<Channel>(ch), end - p, static_cast<unsigned>(p));
+                    r.u32(static_cast<std::uint32_t>(energyStyle() ? wh : wh * 3600 / p));
                 }
                 rows.push_back(std::move(r.b));
             }

@@ -6,7 +6,9 @@
 // registers and arrays, the 30-minute power profile in a ring of 4096 records of 16 bytes (record i of the
 // profile, counted from MeterModel::profileStart, lives at byte address (i mod 4096) * 16, its values
 // are pulse counts at 2·A pulses per kWh with A = 1000 imp/kWh), and the journals of power, phase, case
-// and magnetic-field events, ten records each.
+// and magnetic-field events, ten records each. The firmware setting picks the generation: from 7.1.0 on
+// (the default 9.1.0) the address word of 08 13 counts 16-byte units, below it is the byte address itself.
+// The Malformed fault answers a request of the planned object well framed but one data byte short.
 #include "Simulator.h"
 
 #include <chrono>
@@ -361,6 +363,14 @@ private:
         return true;
     }
 
+    /// The address word of 08 13: the record's slot (16-byte units) from firmware 7.1.0 on, its byte
+    /// address on the older generation.
+    bool addressInUnits() const {
+        unsigned a = 0, b = 0, c = 0;
+        if (std::sscanf(cfg_.firmware.c_str(), "%u.%u.%u", &a, &b, &c) != 3) return true;
+        return a != 7 ? a > 7 : (b != 1 ? b > 1 : true);
+    }
+
     bool lastRecordParameters(Frame& data) const {
         const long long last = lastRecord();
         data.clear();
@@ -369,8 +379,9 @@ private:
             return true;
         }
         const long long slot = last % kRingRecords;
-        data.push_back(static_cast<std::uint8_t>(slot >> 8));
-        data.push_back(static_cast<std::uint8_t>(slot & 0xFF));
+        const long long word = addressInUnits() ? slot : slot * 16;
+        data.push_back(static_cast<std::uint8_t>(word >> 8));
+        data.push_back(static_cast<std::uint8_t>(word & 0xFF));
         data.push_back(static_cast<std::uint8_t>(recordStatus(last) | (last >= kRingRecords ? 0x01 : 0x00)));
         putRecordTime(data, last);
         data.push_back(static_cast<std::uint8_t>(kPeriodMin));
@@ -456,6 +467,18 @@ private:
         }
     }
 
+    /// The request without address and CRC as the driver names it: "04 00", "06 03 00 10 0F".
+    static std::string objectName(const Frame& req) {
+        std::string out;
+        char buf[4];
+        for (std::size_t i = 1; i + 2 < req.size(); ++i) {
+            std::snprintf(buf, sizeof buf, "%02X", req[i]);
+            if (!out.empty()) out += ' ';
+            out += buf;
+        }
+        return out;
+    }
+
     static void status(Link& link, Meter& meter, std::uint8_t address, std::uint8_t code) {
         const Frame f = seal(address, {code});
         link.reply(meter, f);
@@ -522,8 +545,13 @@ private:
         Answerer answerer(meter, simNow());
         Frame data;
         std::uint8_t st = 0;
-        if (answerer.answer(req, data, st)) link.reply(meter, seal(address, data));
-        else status(link, meter, address, st);
+        if (answerer.answer(req, data, st)) {
+            // A malformed answer: well framed (the CRC checks out), one data byte short.
+            if (!data.empty() && meter.takeObjectFault(Fault::Malformed, objectName(req))) data.pop_back();
+            link.reply(meter, seal(address, data));
+        } else {
+            status(link, meter, address, st);
+        }
     }
 };
 

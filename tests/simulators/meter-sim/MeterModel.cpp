@@ -46,7 +46,9 @@ double tariffIntegral(double a, double b, unsigned tariff) {
 MeterModel::MeterModel(MeterConfig config) : config_(std::move(config)) {}
 
 long long MeterModel::profileStart() const {
-    return floorDiv(config_.installedAt + 1799, 1800) * 1800;
+    const long long halfHour = floorDiv(config_.installedAt + 1799, 1800) * 1800;
+    const long long period = std::max(1u, config_.profileMin) * 60LL;
+    return floorDiv(halfHour + period - 1, period) * period;
 }
 
 double MeterModel::powerKw(long long t) const {

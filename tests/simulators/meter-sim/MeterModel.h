@@ -42,7 +42,8 @@ struct MeterConfig {
     unsigned address = 1;          ///< bus address (Mercury: 1..239; HDLC physical address; IEC: see serial)
     std::string serial = "00000001";
     std::string model;             ///< protocol default when empty
-    std::string firmware;          ///< protocol default when empty
+    std::string firmware;          ///< protocol default when empty; Mercury: "a.b.c", below 7.1.0 the older
+                                   ///< generation whose 08 13 sends the byte address, not 16-byte units
     std::string manufacturedOn = "2021-03-15";
     std::string password;          ///< protocol default when empty (Mercury level 1 "111111", IEC "777777", DLMS "12345678")
     int utcOffsetMin = 180;        ///< the meter keeps local time
@@ -51,6 +52,9 @@ struct MeterConfig {
     long long installedAt = 0;     ///< UTC; the profile memory starts here (aligned to 30 min)
     unsigned seed = 1;
     long long clockDriftS = 0;     ///< meter clock − true time
+    unsigned profileMin = 30;      ///< load profile period, minutes (DLMS; Mercury and IEC keep 30)
+    bool associationObjects = true; ///< DLMS: the association's object list, the clock's time_zone and the
+                                    ///< profiles' entries_in_use (false: a meter that lacks all three)
 };
 
 class MeterModel {
@@ -69,7 +73,7 @@ public:
     std::vector<SimEvent> events(long long from, long long to) const;
     /// The meter's clock (UTC) when the true time is `now`.
     long long clock(long long now) const { return now + config_.clockDriftS; }
-    /// Start of the first profile interval (installedAt rounded up to 30 min).
+    /// Start of the first profile interval (installedAt rounded up to 30 min, and to the profile period).
     long long profileStart() const;
 
 private:

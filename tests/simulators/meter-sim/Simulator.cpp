@@ -33,13 +33,14 @@ const char* faultName(Fault fault) {
     case Fault::Garbage: return "garbage";
     case Fault::WrongPassword: return "wrong-password";
     case Fault::SessionTimeout: return "session-timeout";
+    case Fault::Malformed: return "malformed";
     }
     return "?";
 }
 
 Fault faultFromName(const std::string& name) {
     for (Fault f : {Fault::None, Fault::BadCrc, Fault::Truncated, Fault::Silence, Fault::Garbage,
-                    Fault::WrongPassword, Fault::SessionTimeout})
+                    Fault::WrongPassword, Fault::SessionTimeout, Fault::Malformed})
         if (name == faultName(f)) return f;
     throw std::invalid_argument("unknown fault '" + name + "'");
 }
@@ -67,6 +68,15 @@ Fault Meter::nextReplyFault() {
 bool Meter::takeBehaviourFault(Fault kind) {
     std::lock_guard lock(mutex_);
     if (plan_.kind != kind || seen_ < plan_.afterReplies || plan_.count == 0) return false;
+    if (plan_.count != UINT_MAX && --plan_.count == 0) plan_.kind = Fault::None;
+    ++faultsApplied;
+    return true;
+}
+
+bool Meter::takeObjectFault(Fault kind, const std::string& object) {
+    std::lock_guard lock(mutex_);
+    if (plan_.kind != kind || seen_ < plan_.afterReplies || plan_.count == 0) return false;
+    if (!plan_.object.empty() && plan_.object != object) return false;
     if (plan_.count != UINT_MAX && --plan_.count == 0) plan_.kind = Fault::None;
     ++faultsApplied;
     return true;

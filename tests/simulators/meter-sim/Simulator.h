@@ -24,17 +24,22 @@ long long simNow();
 void freezeTime(long long t);
 void unfreezeTime();
 
-enum class Fault { None, BadCrc, Truncated, Silence, Garbage, WrongPassword, SessionTimeout };
+enum class Fault { None, BadCrc, Truncated, Silence, Garbage, WrongPassword, SessionTimeout, Malformed };
 const char* faultName(Fault fault);
 Fault faultFromName(const std::string& name); ///< throws std::invalid_argument
 
 /// When and how long a fault applies: it starts with the meter's (afterReplies + 1)-th reply from now and
 /// lasts for `count` replies (Silence: requests left unanswered; WrongPassword / SessionTimeout: requests
-/// refused), then clears itself.
+/// refused), then clears itself. Malformed: the answer to a request of `object` (the protocol's name of
+/// it, e.g. Mercury "04 00"; empty: any) is well framed but one data byte short, `count` times.
 struct FaultPlan {
+    FaultPlan() = default;
+    FaultPlan(Fault k, unsigned after = 0, unsigned n = UINT_MAX, std::string forObject = {})
+        : kind(k), afterReplies(after), count(n), object(std::move(forObject)) {}
     Fault kind = Fault::None;
     unsigned afterReplies = 0;
     unsigned count = UINT_MAX;
+    std::string object;
 };
 
 /// One simulated meter on a bus.
@@ -50,6 +55,8 @@ public:
     Fault nextReplyFault();
     /// For WrongPassword / SessionTimeout: true while such a fault is due; consumes one from its count.
     bool takeBehaviourFault(Fault kind);
+    /// For Malformed: true when such a fault is due for a request of `object`; consumes one from its count.
+    bool takeObjectFault(Fault kind, const std::string& object);
     /// Replies sent, faults applied so far.
     std::atomic<unsigned> replies{0}, faultsApplied{0};
 

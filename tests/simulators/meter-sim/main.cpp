@@ -2,12 +2,14 @@
 //
 //   kabinet-meter-sim --protocol mercury|iec|dlms|dlms-wrapper [--gateways N] [--meters M] [--port P]
 //                     [--first-address A] [--serial-base S] [--seed K] [--installed-days D | --installed-at T]
-//                     [--base-kw W] [--utc-offset-min O]
+//                     [--base-kw W] [--utc-offset-min O] [--firmware a.b.c] [--profile-min T]
 //
 // Gateway g listens on 127.0.0.1:P+g (P = 0: ephemeral ports) with meters at addresses A..A+M-1 (DLMS:
-// physical addresses), serials S+g*M+i. Prints one JSON line with the ports and meters, then reads
-// commands from standard input, one per line:
-//   fault <port|*> <address|*> <bad-crc|truncated|silence|garbage|wrong-password|session-timeout|none> [after N] [count N]
+// physical addresses), serials S+g*M+i; --firmware sets the meters' firmware (Mercury: below 7.1.0 the older
+// generation), --profile-min the DLMS load profile period (minutes). Prints one JSON line with the ports and
+// meters, then reads commands from standard input, one per line:
+//   fault <port|*> <address|*> <bad-crc|truncated|silence|garbage|wrong-password|session-timeout|malformed|none>
+//         [after N] [count N] [object XX-XX…]   (object: the request malformed answers are for, e.g. 04-00)
 //   freeze <unix-time> | unfreeze | stats | quit
 // Without standard input (EOF) it runs until SIGTERM / SIGINT.
 #include "Simulator.h"
@@ -30,14 +32,15 @@ void onSignal(int) { stopSignal = 1; }
     std::cerr << "kabinet-meter-sim: " << why << "\n"
               << "usage: kabinet-meter-sim --protocol mercury|iec|dlms|dlms-wrapper [--gateways N] [--meters M] "
                  "[--port P] [--first-address A] [--serial-base S] [--seed K] [--installed-days D] [--base-kw W] "
-                 "[--utc-offset-min O]\n";
+                 "[--utc-offset-min O] [--firmware a.b.c] [--profile-min T]\n";
     std::exit(2);
 }
 } // namespace
 
 int main(int argc, char** argv) {
     std::string protocol;
-    unsigned gateways = 1, meters = 1, port = 0, firstAddress = 1, seed = 1, installedDays = 120;
+    unsigned gateways = 1, meters = 1, port = 0, firstAddress = 1, seed = 1, installedDays = 120, profileMin = 30;
+    std::string firmware;
     unsigned long long serialBase = 0;
     double baseKw = 1.5;
     int utcOffset = 180;
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
             else if (a == "--installed-at") installedAt = std::stoll(next());
             else if (a == "--base-kw") baseKw = std::stod(next());
             else if (a == "--utc-offset-min") utcOffset = std::stoi(next());
+            else if (a == "--firmware") firmware = next();
+            else if (a == "--profile-min") profileMin = std::stoul(next());
             else usage("unknown option " + a);
         } catch (const std::logic_error&) {
             usage("bad value for " + a);
@@ -67,6 +72,7 @@ int main(int argc, char** argv) {
     }
     if (protocol.empty()) usage("--protocol is required");
     if (gateways == 0 || meters == 0) usage("--gateways and --meters must be at least 1");
+    if (profileMin == 0 || profileMin > 1440) usage("--profile-min must be 1 to 1440");
     if (serialBase == 0) serialBase = protocol == "mercury" ? 41000000ULL : protocol == "iec" ? 9000000000ULL : 2300000000ULL;
     const long long now = simNow();
     if (installedAt == 0) installedAt = now - static_cast<long long>(installedDays) * 86400;
@@ -85,6 +91,8 @@ int main(int argc, char** argv) {
                 c.installedAt = installedAt;
                 c.basePowerKw = baseKw;
                 c.utcOffsetMin = utcOffset;
+                c.firmware = firmware;
+                c.profileMin = profileMin;
                 Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
                 o->set("address", c.address);
                 o->set("serial", c.serial);
@@ -137,11 +145,16 @@ int main(int argc, char** argv) {
                 in >> portText >> addrText >> kind;
                 FaultPlan plan;
                 plan.kind = faultFromName(kind);
-                unsigned n = 0;
-                while (in >> word >> n) {
-                    if (word == "after") plan.afterReplies = n;
-                    else if (word == "count") plan.count = n;
-                    else throw std::invalid_argument("unknown word " + word);
+                while (in >> word) {
+                    std::string value;
+                    if (!(in >> value)) throw std::invalid_argument(word + " needs a value");
+                    if (word == "after") plan.afterReplies = static_cast<unsigned>(std::stoul(value));
+                    else if (word == "count") plan.count = static_cast<unsigned>(std::stoul(value));
+                    else if (word == "object") {
+                        for (char& c : value)
+                            if (c == '-') c = ' ';
+                        plan.object = value;
+                    } else throw std::invalid_argument("unknown word " + word);
                 }
                 for (auto& g : gws) {
                     if (portText != "*" && std::to_string(g->port()) != portText) continue;

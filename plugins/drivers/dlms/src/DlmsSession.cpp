@@ -1,7 +1,5 @@
 #include "DlmsSession.h"
 
-#include "Spodes.h"
-
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -251,11 +249,46 @@ std::optional<std::int64_t> DlmsSession::utcOf(const Data& value, std::uint8_t* 
     return toUtc(*dt, settings_.utcOffsetMin, settings_.deviation);
 }
 
+DlmsSession::Listed DlmsSession::listed(std::uint16_t classId, const Obis& obis)
+{
+    // The object_list of the current association (0.0.40.0.0.255, IC 15 attribute 2): what a standard
+    // client reads first. A meter that does not give it (or gives one that does not decode) is asked for
+    // each object as before.
+    if (!objectListRead_) {
+        objectListRead_ = true;
+        const Value v = get(spodes::kClassAssociationLn, spodes::kCurrentAssociation, 2);
+        if (v.ok) {
+            try {
+                objectList_ = spodes::parseObjectList(v.data);
+            } catch (const sdk::ProtocolError& e) {
+                sdk::log(KB_LOG_WARN, std::string("dlms: ") + e.what() + "; objects are asked for one by one");
+            }
+        }
+    }
+    if (!objectList_) return Listed::Unknown;
+    for (const auto& o : *objectList_)
+        if (o.classId == classId && o.obis == obis) return Listed::Yes;
+    return Listed::No;
+}
+
+std::optional<std::uint32_t> DlmsSession::entriesInUse(const Obis& profile)
+{
+    const Value v = get(spodes::kClassProfile, profile, spodes::kProfileEntriesInUse);
+    if (!v.ok || !v.data.isInteger()) return std::nullopt;
+    const std::int64_t n = v.data.asInt();
+    if (n < 0 || n > 0xFFFFFFFFLL) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+}
+
 const DlmsSession::ProfileInfo& DlmsSession::profileInfo(const Obis& profile)
 {
     auto it = profiles_.find(profile);
     if (it != profiles_.end()) return it->second;
     ProfileInfo info;
+    if (listed(spodes::kClassProfile, profile) == Listed::No) {
+        info.reason = "not in the association's object list";
+        return profiles_.emplace(profile, std::move(info)).first->second;
+    }
     const Value caps = get(spodes::kClassProfile, profile, 3);
     if (!caps.ok) {
         info.reason = "capture_objects: " + caps.reason();
@@ -430,6 +463,8 @@ void DlmsSession::readProfile(const sdk::ReadRequest& request, sdk::ReadingSink&
     const std::uint32_t period = info.period ? info.period : 1800;
     const std::int64_t shift = settings_.profileStampIsEnd ? period : 0;
     if (request.to <= request.from) return;
+    // An empty buffer (entries_in_use 0) needs no range read; a meter without the attribute is read as before.
+    if (const auto entries = entriesInUse(profile); entries && *entries == 0) return;
 
     // The value columns: A+/A-/R+/R- as energy per interval (Wh, varh) or average power (W, var).
     struct Channel {

@@ -5,6 +5,7 @@
 #include "AxdrCodec.h"
 #include "Link.h"
 #include "Settings.h"
+#include "Spodes.h"
 
 #include "kabinet/driver.hpp"
 
@@ -49,6 +50,8 @@ private:
         std::vector<Column> columns;
         std::uint32_t period = 0;
     };
+    /// What the association's object_list (read once per session) says of one object.
+    enum class Listed { Unknown, Yes, No };
 
     void establish();
     void associate();
@@ -60,6 +63,10 @@ private:
     /// scaler_unit of a register (cached for the session); nullopt with the reason when unreadable.
     std::optional<ScalerUnit> scalerUnit(std::uint16_t classId, const Obis& obis, std::string* reason = nullptr);
     const ProfileInfo& profileInfo(const Obis& profile);
+    /// Whether the current association lists the object (Unknown when the meter gives no object_list).
+    Listed listed(std::uint16_t classId, const Obis& obis);
+    /// entries_in_use of a profile; nullopt when the meter does not give it.
+    std::optional<std::uint32_t> entriesInUse(const Obis& profile);
     /// Rows of a profile buffer whose restricting clock lies in [from, to] (meter semantics, inclusive).
     std::optional<std::vector<Data>> profileRows(const Obis& profile, std::int64_t fromUtc, std::int64_t toUtc,
                                                  kb_read_item item, sdk::ReadingSink& sink);
@@ -85,6 +92,8 @@ private:
     bool linkBroken_ = false;       ///< the transport failed: close() sends nothing
     std::map<Obis, std::pair<std::optional<ScalerUnit>, std::string>> scalers_; ///< outcome and reason
     std::map<Obis, ProfileInfo> profiles_;
+    std::optional<std::vector<spodes::ListedObject>> objectList_; ///< read once; empty optional after a failed read
+    bool objectListRead_ = false;
 };
 
 } // namespace kabinet::dlms

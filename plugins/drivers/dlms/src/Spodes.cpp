@@ -152,4 +152,78 @@ EventMeaning eventMeaning(std::uint8_t journal, std::int64_t code)
     return EventMeaning{};
 }
 
+bool ListedObject::readable(std::int8_t id) const
+{
+    for (const auto& [attribute, mode] : attributes)
+        if (attribute == id) return mode == 1 || mode == 3 || mode == 4 || mode == 6;
+    return false;
+}
+
+namespace {
+
+[[noreturn]] void badList(const std::string& what)
+{
+    throw sdk::ProtocolError("object_list: " + what);
+}
+
+std::int8_t smallInt(const Data& d, const char* what)
+{
+    if (!d.isInteger()) badList(std::string(what) + " is not an integer");
+    const std::int64_t v = d.asInt();
+    if (v < -128 || v > 255) badList(std::string(what) + " out of range");
+    return static_cast<std::int8_t>(v);
+}
+
+std::uint8_t modeOf(const Data& d, const char* what)
+{
+    if (d.type == DataType::Boolean) return d.uinteger != 0 || d.integer != 0 ? 1 : 0;
+    if (d.type != DataType::Enum && !d.isInteger()) badList(std::string(what) + " is not an enum");
+    const std::int64_t v = d.asInt();
+    if (v < 0 || v > 255) badList(std::string(what) + " out of range");
+    return static_cast<std::uint8_t>(v);
+}
+
+} // namespace
+
+std::vector<ListedObject> parseObjectList(const Data& list)
+{
+    if (list.type != DataType::Array) badList("not an array");
+    std::vector<ListedObject> out;
+    out.reserve(list.items.size());
+    for (const Data& e : list.items) {
+        if (e.type != DataType::Structure || e.items.size() != 4) badList("an element is not a structure of 4");
+        ListedObject o;
+        const Data& cls = e.items[0];
+        if (cls.type != DataType::UInt16) badList("class_id is not long-unsigned");
+        o.classId = static_cast<std::uint16_t>(cls.uinteger);
+        if (e.items[1].type != DataType::UInt8) badList("version is not unsigned");
+        o.version = static_cast<std::uint8_t>(e.items[1].uinteger);
+        const auto ln = e.items[2].type == DataType::OctetString ? Obis::fromBytes(e.items[2].bytes) : std::nullopt;
+        if (!ln) badList("logical_name is not an octet-string of 6");
+        o.obis = *ln;
+        const Data& rights = e.items[3];
+        if (rights.type != DataType::Structure || rights.items.size() != 2 || rights.items[0].type != DataType::Array ||
+            rights.items[1].type != DataType::Array)
+            badList("access_rights is not a structure of two arrays");
+        for (const Data& a : rights.items[0].items) {
+            if (a.type != DataType::Structure || a.items.size() != 3) badList("an attribute_access item is not a structure of 3");
+            const std::int8_t id = smallInt(a.items[0], "attribute_id");
+            o.attributes.emplace_back(id, modeOf(a.items[1], "attribute access_mode"));
+            std::vector<std::int8_t> selectors;
+            if (a.items[2].type == DataType::Array) {
+                for (const Data& sel : a.items[2].items) selectors.push_back(smallInt(sel, "access_selector"));
+            } else if (a.items[2].type != DataType::Null) {
+                badList("access_selectors is neither null-data nor an array");
+            }
+            o.selectors.emplace_back(id, std::move(selectors));
+        }
+        for (const Data& m : rights.items[1].items) {
+            if (m.type != DataType::Structure || m.items.size() != 2) badList("a method_access item is not a structure of 2");
+            o.methods.emplace_back(smallInt(m.items[0], "method_id"), modeOf(m.items[1], "method access_mode"));
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 } // namespace kabinet::dlms::spodes

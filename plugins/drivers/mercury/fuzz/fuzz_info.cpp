@@ -27,7 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	}
 	try
 	{
-		(void) decodeFirmware(d);
+		// Every firmware text the decoder gives parses back to the same three numbers.
+		const auto v = parseFirmware(decodeFirmware(d));
+		if (!v || v->major != d[0] || v->minor != d[1] || v->patch != d[2]) __builtin_trap();
+		(void) parseFirmware(std::string_view(reinterpret_cast<const char*>(data), size));
 	}
 	catch (const kabinet::sdk::ProtocolError&)
 	{

@@ -24,6 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		const LastRecord last = decodeLastRecord(d);
 		if (last.time) (void) toUtc(*last.time, 180);
 		(void) last.wrapped();
+		// Both generations: the byte address is the word, or the word in 16-byte units (17 bits at most).
+		if (lastRecordByteAddress(last, FirmwareVersion{7, 0, 0}) != last.word) __builtin_trap();
+		if (lastRecordByteAddress(last, FirmwareVersion{7, 1, 0}) != 16u * last.word) __builtin_trap();
 	}
 	catch (const kabinet::sdk::ProtocolError&)
 	{

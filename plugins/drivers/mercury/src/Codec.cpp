@@ -231,6 +231,30 @@ std::string decodeFirmware(std::span<const std::uint8_t> data)
 }
 
 
+std::optional<FirmwareVersion> parseFirmware(std::string_view text) noexcept
+{
+	FirmwareVersion v;
+	unsigned* const parts[3] = {&v.major, &v.minor, &v.patch};
+	std::size_t at = 0;
+	for (std::size_t i = 0; i < 3; ++i)
+	{
+		if (i > 0)
+		{
+			if (at >= text.size() || text[at] != '.') return std::nullopt;
+			++at;
+		}
+		const std::size_t start = at;
+		unsigned value = 0;
+		while (at < text.size() && text[at] >= '0' && text[at] <= '9' && at - start < 3)
+			value = value * 10 + static_cast<unsigned>(text[at++] - '0');
+		if (at == start) return std::nullopt;
+		*parts[i] = value;
+	}
+	if (at != text.size()) return std::nullopt;
+	return v;
+}
+
+
 unsigned pulseConstant(unsigned code) noexcept
 {
 	switch (code)
@@ -285,11 +309,17 @@ LastRecord decodeLastRecord(std::span<const std::uint8_t> data)
 {
 	need(data, 9, "last profile record");
 	LastRecord r;
-	r.index = (static_cast<std::uint32_t>(data[0]) << 8) | data[1];
+	r.word = static_cast<std::uint16_t>((data[0] << 8) | data[1]);
 	r.status = data[2];
 	r.time = makeTime(0x00, data[4], data[3], data[5], data[6], data[7]);
 	r.periodMin = data[8];
 	return r;
+}
+
+
+std::uint32_t lastRecordByteAddress(const LastRecord& last, const FirmwareVersion& firmware) noexcept
+{
+	return firmware >= kLastRecordInUnitsFrom ? static_cast<std::uint32_t>(last.word) * 0x10u : last.word;
 }
 
 

@@ -19,6 +19,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 
@@ -145,6 +146,24 @@ std::string decodeFirmware(std::span<const std::uint8_t> data);
 	/// The 3 data bytes of 08 03 as "a.b.c".
 
 
+struct FirmwareVersion
+	/// The meter's firmware version a.b.c (08 03), compared part by part.
+{
+	unsigned major = 0, minor = 0, patch = 0;
+
+	auto operator<=>(const FirmwareVersion&) const = default;
+};
+
+
+std::optional<FirmwareVersion> parseFirmware(std::string_view text) noexcept;
+	/// "a.b.c" (as decodeFirmware gives it) -> the version; nullopt for any other text.
+
+
+constexpr FirmwareVersion kLastRecordInUnitsFrom{7, 1, 0};
+	/// From this firmware on, the address word of 08 13 counts 16-byte units; before it, it is the byte
+	/// address itself (the manufacturer's description of the command system).
+
+
 struct Variant
 	/// What 08 12 (the meter's variant) tells the driver.
 {
@@ -184,7 +203,7 @@ JournalRecord decodeJournal(std::span<const std::uint8_t> data);
 struct LastRecord
 	/// 08 13: the last record of the power profile.
 {
-	std::uint32_t index = 0;          /// its address in units of 16 bytes
+	std::uint16_t word = 0;           /// its address as sent (see lastRecordByteAddress)
 	std::uint8_t status = 0;          /// bit 0: the ring has wrapped; bit 1: incomplete interval
 	std::optional<LocalTime> time;    /// nullopt when the profile holds no record
 	std::uint8_t periodMin = 0;       /// integration period T, minutes
@@ -195,6 +214,11 @@ struct LastRecord
 
 LastRecord decodeLastRecord(std::span<const std::uint8_t> data);
 	/// The 9 data bytes of 08 13: address hi lo, status, BCD hh mm DD MM YY, T.
+
+
+std::uint32_t lastRecordByteAddress(const LastRecord& last, const FirmwareVersion& firmware) noexcept;
+	/// The byte address in memory 3 of the last record: word × 0x10 (17 bits) from firmware 7.1.0 on, the
+	/// word itself on older firmware. A byte address that is not a multiple of 16 is no record's.
 
 
 struct ProfileRecord

@@ -50,6 +50,15 @@ const char* statusText(std::uint8_t status) noexcept
 }
 
 
+std::string bare(const char* what)
+	/// An error text without the driver's "mercury: " prefix, to be prefixed once with the command.
+{
+	std::string text(what);
+	if (text.rfind("mercury: ", 0) == 0) text.erase(0, 9);
+	return text;
+}
+
+
 long long millisLeft(Clock::time_point deadline) noexcept
 {
 	return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -68,7 +77,7 @@ MercurySession::MercurySession(const DriverConfig& config, const MeterSettings& 
 	_settings(settings),
 	_transport(transport)
 {
-	exchange(testLinkRequest(_settings.address), 1, 1);
+	exchange(testLinkRequest(_settings.address), 1, 1, "00");
 	openChannel();
 }
 
@@ -136,36 +145,49 @@ Reply MercurySession::exchangeOnce(const Bytes& request, std::size_t minData, st
 				quiet = true;
 			}
 		}
-		if (have == 0) throw sdk::TimeoutError("mercury: no answer within " + std::to_string(_config.timeoutMs) + " ms");
+		if (have == 0) throw sdk::TimeoutError("no answer within " + std::to_string(_config.timeoutMs) + " ms");
 		if (complete) break;
-		throw sdk::ProtocolError("mercury: truncated answer (" + std::to_string(have) + " of " + std::to_string(maxFrame) + " bytes)");
+		// A shorter frame whose CRC checks out is a whole answer of the wrong length, not a truncated one.
+		if (have >= 4 && crcMatches(got)) break;
+		throw sdk::ProtocolError("truncated answer (" + std::to_string(have) + " of " + std::to_string(maxFrame) + " bytes)");
 	}
 
 	Reply reply = decodeReply(std::span<const std::uint8_t>(buf.data(), have), _settings.address);
 	if (!reply.isStatus && (reply.data.size() < minData || reply.data.size() > maxData))
-		throw sdk::ProtocolError("mercury: answer of " + std::to_string(reply.data.size()) + " data bytes where " +
+		throw MalformedAnswer("-", "answer of " + std::to_string(reply.data.size()) + " data bytes where " +
 			std::to_string(minData) + (minData == maxData ? "" : ".." + std::to_string(maxData)) + " were expected");
 	return reply;
 }
 
 
-Reply MercurySession::exchange(const Bytes& request, std::size_t minData, std::size_t maxData)
+Reply MercurySession::exchange(const Bytes& request, std::size_t minData, std::size_t maxData, const std::string& object)
 {
+	// Every failure names the request ("mercury: 04 00: no answer within 150 ms"), so that the poll log
+	// says which command failed.
 	for (unsigned attempt = 0;; ++attempt)
 	{
 		try
 		{
 			return exchangeOnce(request, minData, maxData);
 		}
+		catch (const MalformedAnswer& exc)
+		{
+			if (attempt >= _config.frameRetries) throw MalformedAnswer(object, exc.reason());
+			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + exc.reason() + "; repeating the request");
+		}
 		catch (const sdk::ProtocolError& exc)
 		{
-			if (attempt >= _config.frameRetries) throw;
-			sdk::log(KB_LOG_DEBUG, std::string(exc.what()) + "; repeating the request");
+			if (attempt >= _config.frameRetries) throw sdk::ProtocolError("mercury: " + object + ": " + bare(exc.what()));
+			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + bare(exc.what()) + "; repeating the request");
 		}
 		catch (const sdk::TimeoutError& exc)
 		{
-			if (attempt >= _config.frameRetries) throw;
-			sdk::log(KB_LOG_DEBUG, std::string(exc.what()) + "; repeating the request");
+			if (attempt >= _config.frameRetries) throw sdk::TimeoutError("mercury: " + object + ": " + bare(exc.what()));
+			sdk::log(KB_LOG_DEBUG, "mercury: " + object + ": " + bare(exc.what()) + "; repeating the request");
+		}
+		catch (const sdk::TransportError& exc)
+		{
+			throw sdk::TransportError("mercury: " + object + ": " + exc.what());
 		}
 	}
 }
@@ -176,7 +198,15 @@ Bytes MercurySession::query(const Bytes& request, std::size_t minData, std::size
 	bool reopened = false;
 	for (;;)
 	{
-		Reply reply = exchange(request, minData, maxData);
+		Reply reply;
+		try
+		{
+			reply = exchange(request, minData, maxData, object);
+		}
+		catch (const MalformedAnswer& m)
+		{
+			malformed(object, m.reason());
+		}
 		if (!reply.isStatus) return std::move(reply.data);
 		switch (reply.status)
 		{
@@ -190,16 +220,45 @@ Bytes MercurySession::query(const Bytes& request, std::size_t minData, std::size
 		case StatusOk:
 			throw sdk::ProtocolError("mercury: status answer where data was expected (" + object + ")");
 		default:
+			_malformedInARow = 0; // a proper answer: the line works
 			throw Unavailable(reply.status, statusText(reply.status));
 		}
 	}
 }
 
 
+void MercurySession::malformed(const std::string& object, const std::string& reason)
+{
+	// One malformed answer fails its object; answers that keep making no sense mean a garbled line.
+	constexpr unsigned kMaxInARow = 3;
+	if (++_malformedInARow >= kMaxInARow)
+		throw sdk::ProtocolError("mercury: " + object + ": " + reason + " (" + std::to_string(kMaxInARow) +
+			" malformed answers in a row: the dialogue is given up)");
+	throw MalformedAnswer(object, reason);
+}
+
+
+template <typename Decode>
+auto MercurySession::ask(const Bytes& request, std::size_t minData, std::size_t maxData, const std::string& object, Decode decode)
+{
+	const Bytes data = query(request, minData, maxData, object);
+	try
+	{
+		auto value = decode(std::span<const std::uint8_t>(data));
+		_malformedInARow = 0;
+		return value;
+	}
+	catch (const sdk::ProtocolError& e)
+	{
+		malformed(object, bare(e.what()));
+	}
+}
+
+
 void MercurySession::openChannel()
 {
-	const Reply reply = exchange(openRequest(_settings.address, _settings.level, _settings.password), 1, 1);
-	if (!reply.isStatus) throw sdk::ProtocolError("mercury: unexpected answer to the channel opening");
+	const Reply reply = exchange(openRequest(_settings.address, _settings.level, _settings.password), 1, 1, "01");
+	if (!reply.isStatus) throw sdk::ProtocolError("mercury: 01: unexpected answer to the channel opening");
 	switch (reply.status)
 	{
 	case StatusOk:
@@ -221,14 +280,31 @@ void MercurySession::openChannel()
 
 LocalTime MercurySession::meterClock()
 {
-	return decodeClock(query(clockRequest(_settings.address), 8, 8, "04 00"));
+	return ask(clockRequest(_settings.address), 8, 8, "04 00", decodeClock);
 }
 
 
 const Variant& MercurySession::variant()
 {
-	if (!_variant) _variant = decodeVariant(query(paramRequest(_settings.address, 0x12), 3, 12, "08 12"));
+	if (!_variant) _variant = ask(paramRequest(_settings.address, 0x12), 3, 12, "08 12", decodeVariant);
 	return *_variant;
+}
+
+
+std::optional<FirmwareVersion> MercurySession::firmware()
+{
+	if (!_firmware)
+	{
+		try
+		{
+			_firmware = parseFirmware(ask(paramRequest(_settings.address, 0x03), 3, 3, "08 03", decodeFirmware));
+		}
+		catch (const Unavailable&)
+		{
+			_firmware = std::optional<FirmwareVersion>{};
+		}
+	}
+	return *_firmware;
 }
 
 
@@ -238,7 +314,7 @@ void MercurySession::readIdentity(sdk::ReadingSink& sink)
 	id.model = "Mercury 230/234";
 	try
 	{
-		const SerialInfo info = decodeSerial(query(paramRequest(_settings.address, 0x00), 7, 7, "08 00"));
+		const SerialInfo info = ask(paramRequest(_settings.address, 0x00), 7, 7, "08 00", decodeSerial);
 		id.serial = info.serial;
 		id.manufacturedOn = info.manufacturedOn;
 	}
@@ -247,13 +323,23 @@ void MercurySession::readIdentity(sdk::ReadingSink& sink)
 		sink.unavailable(KB_READ_IDENTITY, "08 00", u.what());
 		return;
 	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_IDENTITY, m.object(), m.reason());
+		return;
+	}
 	try
 	{
-		id.firmware = decodeFirmware(query(paramRequest(_settings.address, 0x03), 3, 3, "08 03"));
+		id.firmware = ask(paramRequest(_settings.address, 0x03), 3, 3, "08 03", decodeFirmware);
+		_firmware = parseFirmware(id.firmware);
 	}
 	catch (const Unavailable& u)
 	{
 		sink.unavailable(KB_READ_IDENTITY, "08 03", u.what());
+	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_IDENTITY, m.object(), m.reason());
 	}
 	sink.identity(id);
 }
@@ -270,6 +356,10 @@ void MercurySession::readClock(sdk::ReadingSink& sink)
 	{
 		sink.unavailable(KB_READ_CLOCK, "04 00", u.what());
 	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_CLOCK, m.object(), m.reason());
+	}
 }
 
 
@@ -280,7 +370,7 @@ void MercurySession::readEnergy(sdk::ReadingSink& sink)
 		const std::string object = hex({0x05, 0x00, tariff});
 		try
 		{
-			const EnergyRegisters regs = decodeEnergy(query(energyRequest(_settings.address, 0, 0, static_cast<std::uint8_t>(tariff)), 16, 16, object));
+			const EnergyRegisters regs = ask(energyRequest(_settings.address, 0, 0, static_cast<std::uint8_t>(tariff)), 16, 16, object, decodeEnergy);
 			const std::int64_t ts = sdk::nowUnix();
 			for (std::size_t ch = 0; ch < 4; ++ch)
 			{
@@ -293,6 +383,10 @@ void MercurySession::readEnergy(sdk::ReadingSink& sink)
 		catch (const Unavailable& u)
 		{
 			sink.unavailable(KB_READ_ENERGY, object, u.what());
+		}
+		catch (const MalformedAnswer& m)
+		{
+			sink.failed(KB_READ_ENERGY, m.object(), m.reason());
 		}
 	}
 }
@@ -325,7 +419,7 @@ void MercurySession::readInstant(sdk::ReadingSink& sink)
 		const std::string object = hex({0x08, 0x16, g.bwri});
 		try
 		{
-			const auto values = decodeMeasurements(query(paramRequest(_settings.address, 0x16, g.bwri), 3, 3 * g.count, object));
+			const auto values = ask(paramRequest(_settings.address, 0x16, g.bwri), 3, 3 * g.count, object, decodeMeasurements);
 			const std::int64_t ts = sdk::nowUnix();
 			for (std::size_t i = 0; i < values.size(); ++i)
 			{
@@ -341,6 +435,10 @@ void MercurySession::readInstant(sdk::ReadingSink& sink)
 		catch (const Unavailable& u)
 		{
 			sink.unavailable(KB_READ_INSTANT, object, u.what());
+		}
+		catch (const MalformedAnswer& m)
+		{
+			sink.failed(KB_READ_INSTANT, m.object(), m.reason());
 		}
 	}
 }
@@ -363,6 +461,11 @@ void MercurySession::readBilling(const sdk::ReadRequest& request, sdk::ReadingSi
 		sink.unavailable(KB_READ_BILLING, "04 00", u.what());
 		return;
 	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_BILLING, m.object(), m.reason());
+		return;
+	}
 	const int off = _settings.utcOffsetMin;
 	const LocalTime today{now.year, now.month, now.day};
 	const std::int64_t todayStart = toUtc(today, off);
@@ -376,11 +479,16 @@ void MercurySession::readBilling(const sdk::ReadRequest& request, sdk::ReadingSi
 			const std::string object = hex({0x05, static_cast<unsigned>((array << 4) | month), tariff});
 			try
 			{
-				out[tariff] = decodeEnergy(query(energyRequest(_settings.address, array, month, static_cast<std::uint8_t>(tariff)), 16, 16, object)).wh;
+				out[tariff] = ask(energyRequest(_settings.address, array, month, static_cast<std::uint8_t>(tariff)), 16, 16, object, decodeEnergy).wh;
 			}
 			catch (const Unavailable& u)
 			{
 				sink.unavailable(KB_READ_BILLING, object, u.what());
+				return false;
+			}
+			catch (const MalformedAnswer& m)
+			{
+				sink.failed(KB_READ_BILLING, m.object(), m.reason());
 				return false;
 			}
 		}
@@ -449,6 +557,11 @@ void MercurySession::readProfile(const sdk::ReadRequest& request, sdk::ReadingSi
 		sink.unavailable(KB_READ_PROFILE, "08 12", u.what());
 		return;
 	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_PROFILE, m.object(), m.reason());
+		return;
+	}
 	if (!v->hasProfile)
 	{
 		sink.unavailable(KB_READ_PROFILE, "08 12", "this meter keeps no power profile");
@@ -461,22 +574,68 @@ void MercurySession::readProfile(const sdk::ReadRequest& request, sdk::ReadingSi
 	}
 	const unsigned a = *v->pulsesPerKwh;
 	const std::uint32_t ring = v->profileRecords;
+	// The unit of the last record's address depends on the firmware (see lastRecordByteAddress).
+	std::optional<FirmwareVersion> fw;
+	try
+	{
+		fw = firmware();
+	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_PROFILE, m.object(), m.reason());
+		return;
+	}
+	if (!fw)
+	{
+		sink.unavailable(KB_READ_PROFILE, "08 03", "firmware version unknown: the address of the last profile record cannot be read");
+		return;
+	}
 	LastRecord last;
 	std::int64_t now = 0;
 	try
 	{
 		now = toUtc(meterClock(), _settings.utcOffsetMin);
-		last = decodeLastRecord(query(paramRequest(_settings.address, 0x13), 9, 9, "08 13"));
+	}
+	catch (const Unavailable& u)
+	{
+		sink.unavailable(KB_READ_PROFILE, "04 00", u.what());
+		return;
+	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_PROFILE, m.object(), m.reason());
+		return;
+	}
+	try
+	{
+		last = ask(paramRequest(_settings.address, 0x13), 9, 9, "08 13", decodeLastRecord);
 	}
 	catch (const Unavailable& u)
 	{
 		sink.unavailable(KB_READ_PROFILE, "08 13", u.what());
 		return;
 	}
+	catch (const MalformedAnswer& m)
+	{
+		sink.failed(KB_READ_PROFILE, m.object(), m.reason());
+		return;
+	}
 	if (!last.time) return; // nothing recorded yet
 	if (last.periodMin == 0 || last.periodMin > 60)
-		throw sdk::ProtocolError("mercury: integration period of " + std::to_string(last.periodMin) + " minutes");
-	if (last.index >= ring) throw sdk::ProtocolError("mercury: last profile record beyond the profile memory");
+	{
+		sink.failed(KB_READ_PROFILE, "08 13", "integration period of " + std::to_string(last.periodMin) + " minutes");
+		return;
+	}
+	const std::uint32_t lastAddress = lastRecordByteAddress(last, *fw);
+	char fwText[32];
+	std::snprintf(fwText, sizeof fwText, "%u.%u.%u", fw->major, fw->minor, fw->patch);
+	if (lastAddress % 16 != 0 || lastAddress / 16 >= ring)
+	{
+		sink.failed(KB_READ_PROFILE, "08 13", "last profile record at byte address " + std::to_string(lastAddress) +
+			" is no record of the profile memory (firmware " + fwText + ")");
+		return;
+	}
+	const std::uint32_t lastIndex = lastAddress / 16;
 
 	// Records follow each other every T minutes whether the meter was powered or not, so the record that
 	// starts before `to` is found by counting back from the last one; from there the walk goes back record
@@ -485,20 +644,27 @@ void MercurySession::readProfile(const sdk::ReadRequest& request, sdk::ReadingSi
 	const std::int64_t lastStart = toUtc(*last.time, _settings.utcOffsetMin) - (_config.stampIsEnd ? step : 0);
 	const std::int64_t to = request.to, from = request.from;
 	std::int64_t k = lastStart >= to ? (lastStart - to) / step + 1 : 0;
-	const std::int64_t kMax = last.wrapped() ? static_cast<std::int64_t>(ring) - 1 : static_cast<std::int64_t>(last.index);
+	const std::int64_t kMax = last.wrapped() ? static_cast<std::int64_t>(ring) - 1 : static_cast<std::int64_t>(lastIndex);
 	for (; k <= kMax; ++k)
 	{
-		const std::uint32_t index = static_cast<std::uint32_t>((static_cast<std::int64_t>(last.index) - k % ring + ring) % ring);
+		const std::uint32_t index = static_cast<std::uint32_t>((static_cast<std::int64_t>(lastIndex) - k % ring + ring) % ring);
 		const std::uint32_t byteAddress = index * 16;
 		const std::string object = hex({0x06, (byteAddress & 0x10000u) ? 0x83u : 0x03u, (byteAddress >> 8) & 0xFFu, byteAddress & 0xFFu, 0x0F});
 		ProfileRecord rec;
 		try
 		{
-			rec = decodeProfileRecord(query(profileRecordRequest(_settings.address, byteAddress), 15, 15, object));
+			rec = ask(profileRecordRequest(_settings.address, byteAddress), 15, 15, object, decodeProfileRecord);
 		}
 		catch (const Unavailable& u)
 		{
 			sink.unavailable(KB_READ_PROFILE, object, u.what());
+			return;
+		}
+		catch (const MalformedAnswer& m)
+		{
+			// The walk stops at a record that makes no sense; the host drops the profile of this read (the
+			// records already walked would leave a gap behind the cursor) and retries it.
+			sink.failed(KB_READ_PROFILE, m.object(), m.reason());
 			return;
 		}
 		if (!rec.time) break; // an empty record: the profile starts after it
@@ -547,11 +713,16 @@ void MercurySession::readEvents(const sdk::ReadRequest& request, sdk::ReadingSin
 			JournalRecord rec;
 			try
 			{
-				rec = decodeJournal(query(journalRequest(_settings.address, j.number, static_cast<std::uint8_t>(record)), 12, 12, object));
+				rec = ask(journalRequest(_settings.address, j.number, static_cast<std::uint8_t>(record)), 12, 12, object, decodeJournal);
 			}
 			catch (const Unavailable& u)
 			{
 				sink.unavailable(KB_READ_EVENTS, object, u.what());
+				break;
+			}
+			catch (const MalformedAnswer& m)
+			{
+				sink.failed(KB_READ_EVENTS, m.object(), m.reason());
 				break;
 			}
 			const auto report = [&](const std::optional<LocalTime>& t, kb_event_class cls)

@@ -44,6 +44,32 @@ private:
 };
 
 
+class MalformedAnswer: public sdk::ProtocolError
+	/// The meter answered a request with a frame that checks out on the link (CRC, address) but whose data
+	/// makes no sense for the object asked (wrong length, invalid date, address outside the memory): that
+	/// object fails, the link works and the read goes on.
+{
+public:
+	MalformedAnswer(std::string object, std::string reason):
+		sdk::ProtocolError("mercury: " + object + ": " + reason), _object(std::move(object)), _reason(std::move(reason))
+	{
+	}
+
+	const std::string& object() const noexcept
+	{
+		return _object;
+	}
+
+	const std::string& reason() const noexcept
+	{
+		return _reason;
+	}
+
+private:
+	std::string _object, _reason;
+};
+
+
 class MercurySession: public sdk::ItemSession
 {
 public:
@@ -57,13 +83,20 @@ public:
 
 private:
 	Reply exchangeOnce(const Bytes& request, std::size_t minData, std::size_t maxData);
-	Reply exchange(const Bytes& request, std::size_t minData, std::size_t maxData);
+	Reply exchange(const Bytes& request, std::size_t minData, std::size_t maxData, const std::string& object);
 	Bytes query(const Bytes& request, std::size_t minData, std::size_t maxData, const std::string& object);
+	template <typename Decode>
+	auto ask(const Bytes& request, std::size_t minData, std::size_t maxData, const std::string& object, Decode decode);
+		/// query() and decode the data; an answer that does not decode is a MalformedAnswer of that object.
+		/// Several malformed answers in a row mean a garbled line: a ProtocolError ends the read.
+	[[noreturn]] void malformed(const std::string& object, const std::string& reason);
 	void openChannel();
 	void pace();
 
 	LocalTime meterClock();
 	const Variant& variant();
+	std::optional<FirmwareVersion> firmware();
+		/// The firmware version (08 03, read once per session; nullopt when the meter refuses it).
 
 	void readIdentity(sdk::ReadingSink& sink) override;
 	void readClock(sdk::ReadingSink& sink) override;
@@ -78,6 +111,8 @@ private:
 	sdk::Transport _transport;
 	std::chrono::steady_clock::time_point _lastRx{};
 	std::optional<Variant> _variant;
+	std::optional<std::optional<FirmwareVersion>> _firmware; ///< read once: the version, or nullopt (refused / not a.b.c)
+	unsigned _malformedInARow = 0;
 };
 
 

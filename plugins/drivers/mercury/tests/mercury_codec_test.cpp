@@ -214,16 +214,49 @@ TEST_CASE("journal records", "[mercury][codec]")
 }
 
 
+TEST_CASE("power profile: the last record's address by firmware generation", "[mercury][codec]")
+{
+	// The same 08 13 answer from both generations: address word 0x0120, 10:30 on 20 March 2024, T = 30.
+	const LastRecord last = decodeLastRecord(hexBytes("01 20 08 10 30 20 03 24 1E"));
+	CHECK(last.word == 0x0120);
+	CHECK(last.time == LocalTime{2024, 3, 20, 10, 30, 0});
+	// From firmware 7.1.0 on the word counts 16-byte units: record 0x120 at byte address 0x1200.
+	CHECK(lastRecordByteAddress(last, FirmwareVersion{7, 1, 0}) == 0x1200u);
+	CHECK(lastRecordByteAddress(last, FirmwareVersion{9, 1, 0}) == 0x1200u);
+	CHECK(lastRecordByteAddress(last, FirmwareVersion{10, 0, 0}) == 0x1200u);
+	// Older firmware sends the byte address itself: record 0x12 at byte address 0x0120.
+	CHECK(lastRecordByteAddress(last, FirmwareVersion{7, 0, 9}) == 0x0120u);
+	CHECK(lastRecordByteAddress(last, FirmwareVersion{2, 1, 0}) == 0x0120u);
+	CHECK(lastRecordByteAddress(last, FirmwareVersion{6, 9, 99}) == 0x0120u);
+	// The reads of that record, byte for byte (CRC-16/MODBUS, low byte first).
+	CHECK(profileRecordRequest(0, 0x1200) == hexBytes("00 06 03 12 00 0F 68 5E"));
+	CHECK(profileRecordRequest(0, 0x0120) == hexBytes("00 06 03 01 20 0F 80 5B"));
+	// The 17th address bit of the newer generation: word 0x1FFF is byte address 0x1FFF0, read with 06 83.
+	const LastRecord high = decodeLastRecord(hexBytes("1F FF 09 23 30 31 12 24 1E"));
+	CHECK(lastRecordByteAddress(high, FirmwareVersion{8, 0, 0}) == 0x1FFF0u);
+	CHECK(profileRecordRequest(0, 0x1FFF0) == hexBytes("00 06 83 FF F0 0F 95 AB"));
+
+	CHECK(parseFirmware("7.1.0") == FirmwareVersion{7, 1, 0});
+	CHECK(parseFirmware(decodeFirmware(hexBytes("09 01 00"))) == FirmwareVersion{9, 1, 0});
+	CHECK(*parseFirmware("7.0.12") < kLastRecordInUnitsFrom);
+	CHECK(*parseFirmware("10.0.0") > kLastRecordInUnitsFrom);
+	CHECK_FALSE(parseFirmware("7.1").has_value());
+	CHECK_FALSE(parseFirmware("7.1.0.1").has_value());
+	CHECK_FALSE(parseFirmware("a.b.c").has_value());
+	CHECK_FALSE(parseFirmware("").has_value());
+}
+
+
 TEST_CASE("power profile: last record, records, pulses to energy", "[mercury][codec]")
 {
 	const LastRecord last = decodeLastRecord(hexBytes("00 01 0A 09 00 04 03 08 1E"));
-	CHECK(last.index == 1); // byte address 0x0010
+	CHECK(last.word == 1); // 16-byte units from firmware 7.1.0 on: byte address 0x0010
 	CHECK(last.status == 0x0A);
 	CHECK_FALSE(last.wrapped());
 	CHECK(last.time == LocalTime{2008, 3, 4, 9, 0, 0});
 	CHECK(last.periodMin == 30);
 	CHECK(decodeLastRecord(hexBytes("0F FF 09 23 30 31 12 24 1E")).wrapped());
-	CHECK(decodeLastRecord(hexBytes("0F FF 09 23 30 31 12 24 1E")).index == 0x0FFF);
+	CHECK(decodeLastRecord(hexBytes("0F FF 09 23 30 31 12 24 1E")).word == 0x0FFF);
 	CHECK_FALSE(decodeLastRecord(Bytes(9, 0)).time.has_value());
 	CHECK_THROWS_AS(decodeLastRecord(Bytes(8, 0)), kabinet::sdk::ProtocolError);
 

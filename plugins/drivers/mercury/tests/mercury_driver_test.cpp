@@ -597,3 +597,111 @@ TEST_CASE("mercury: a session the meter closed while idle is opened again", "[me
 	session->read(KB_READ_ENERGY, 0, 0, r);
 	checkEnergy(r, meter.model, kNow);
 }
+
+
+TEST_CASE("mercury: older firmware sends the last record's byte address, newer 16-byte units", "[mercury][driver]")
+{
+	Frozen frozen(kNow);
+	const long long from = kNow - 2 * 86400LL;
+	for (const char* firmware: {"2.1.0", "7.0.5", "7.1.0", "9.1.0"})
+	{
+		DYNAMIC_SECTION("firmware " << firmware)
+		{
+			MeterConfig c = meterConfig(41, "00000041", 5);
+			c.firmware = firmware;
+			kabinet::sim::Gateway gateway("mercury", {c}, 0);
+			const auto& model = gateway.bus().meters.front()->model;
+			auto driver = makeDriver();
+			kabinet::TcpTransport transport("127.0.0.1", gateway.port(), 2000);
+			auto session = driver->open(meterJson(41), transport);
+			DriverReading r;
+			session->read(KB_READ_PROFILE, from, kNow, r); // the firmware is read by the profile itself
+			for (const auto& f: r.unavailable) INFO(f.object << ": " << f.reason);
+			CHECK(r.unavailable.empty());
+			CHECK(startsOf(r.intervals) == expectedStarts(model, from, kNow, kNow));
+			checkIntervals(r.intervals, model);
+			// Read with the identity first, the firmware is not asked for twice.
+			DriverReading again;
+			session->read(KB_READ_IDENTITY | KB_READ_PROFILE, from, kNow, again);
+			REQUIRE(again.identity);
+			CHECK(again.identity->firmware == firmware);
+			CHECK(startsOf(again.intervals) == startsOf(r.intervals));
+		}
+	}
+}
+
+
+TEST_CASE("mercury: a malformed answer fails its object, the read goes on", "[mercury][driver][faults]")
+{
+	Frozen frozen(kNow);
+	kabinet::sim::Gateway gateway("mercury", {meterConfig(23, "00000023", 9)}, 0);
+	auto& meter = *gateway.bus().meters.front();
+	auto driver = makeDriver();
+	kabinet::TcpTransport transport("127.0.0.1", gateway.port(), 2000);
+	auto session = driver->open(meterJson(23), transport);
+
+	SECTION("the clock: named 04 00 in the current values and in the profile")
+	{
+		meter.setFault(FaultPlan{Fault::Malformed, 0, UINT_MAX, "04 00"});
+		DriverReading r;
+		session->read(KB_READ_IDENTITY | KB_READ_CLOCK | KB_READ_ENERGY | KB_READ_INSTANT, 0, 0, r);
+		CHECK_FALSE(r.clock.has_value());
+		REQUIRE(r.identity);
+		CHECK(r.identity->serial == "00000023");
+		checkEnergy(r, meter.model, kNow);
+		REQUIRE(r.unavailable.size() == 1);
+		CHECK(r.unavailable[0].item == KB_READ_CLOCK);
+		CHECK(r.unavailable[0].object == "04 00");
+		CHECK(r.unavailable[0].status == KB_ERR_PROTOCOL);
+		CHECK(r.unavailable[0].reason.find("data bytes") != std::string::npos);
+
+		DriverReading p;
+		session->read(KB_READ_PROFILE, kNow - 86400, kNow, p);
+		CHECK(p.intervals.empty());
+		REQUIRE(p.unavailable.size() == 1);
+		CHECK(p.unavailable[0].item == KB_READ_PROFILE);
+		CHECK(p.unavailable[0].object == "04 00"); // not 08 13: the clock read is what failed
+		CHECK(p.unavailable[0].status == KB_ERR_PROTOCOL);
+	}
+
+	SECTION("one energy array: the others are reported")
+	{
+		meter.setFault(FaultPlan{Fault::Malformed, 0, UINT_MAX, "05 00 03"});
+		DriverReading r;
+		session->read(KB_READ_ENERGY, 0, 0, r);
+		CHECK(r.values.size() == 16); // four of the five tariffs' arrays
+		for (const auto& v: r.values) CHECK(v.tariff != 3);
+		REQUIRE(r.unavailable.size() == 1);
+		CHECK(r.unavailable[0].object == "05 00 03");
+		CHECK(r.unavailable[0].status == KB_ERR_PROTOCOL);
+	}
+
+	SECTION("a profile record: the walk stops there and names it")
+	{
+		meter.setFault(FaultPlan{Fault::Malformed, 0, UINT_MAX, "06 03 67 40 0F"});
+		DriverReading p;
+		session->read(KB_READ_PROFILE, kNow - 3 * 86400, kNow, p);
+		REQUIRE_FALSE(p.unavailable.empty());
+		CHECK(p.unavailable.back().object == "06 03 67 40 0F");
+		CHECK(p.unavailable.back().status == KB_ERR_PROTOCOL);
+		CHECK(p.intervals.size() == 10); // the ten newer records walked before it
+	}
+
+	SECTION("answers that keep making no sense end the dialogue")
+	{
+		meter.setFault(FaultPlan{Fault::Malformed, 0, UINT_MAX, ""});
+		DriverReading r;
+		kb_status status = KB_OK;
+		try
+		{
+			session->read(KB_READ_ENERGY, 0, 0, r);
+		}
+		catch (const DriverError& e)
+		{
+			status = e.status;
+			CHECK(std::string(e.what()).find("05 00 02") != std::string::npos);
+		}
+		CHECK(status == KB_ERR_PROTOCOL);
+		CHECK(r.unavailable.size() == 2); // the first two arrays failed as objects
+	}
+}
