@@ -74,12 +74,13 @@ export async function openFromMenu(page, route, pageName) {
   await waitForPage(page, pageName);
 }
 
-/** The ids of the points on the points page, smart meters first. */
+/** The ids of the points on the points page: those with readings first, smart meters first among equals. */
 export async function pointIds(page) {
   await page.locator('.point-card').first().waitFor();
   return page.locator('.point-card').evaluateAll((cards) => cards
-    .map((c) => ({ id: c.dataset.point, smart: Boolean(c.querySelector('.badge--smart')) }))
-    .sort((a, b) => Number(b.smart) - Number(a.smart))
+    .map((c) => ({ id: c.dataset.point, smart: Boolean(c.querySelector('.badge--smart')), data: Boolean(c.querySelector('.point-latest dd')) }))
+    // Points with readings first (a meter linked for polling a moment ago has none yet), smart ones first among them.
+    .sort((a, b) => Number(b.data) - Number(a.data) || Number(b.smart) - Number(a.smart))
     .map((c) => c.id));
 }
 
