@@ -47,7 +47,7 @@ std::tm partsOf(const DateCell& d) {
 
 std::string dateText(const DateCell& d) {
     const std::tm tm = partsOf(d);
-    char buf[32];
+    char buf[64];
     if (d.shown == DateCell::Month) std::snprintf(buf, sizeof buf, "%02d.%04d", tm.tm_mon + 1, tm.tm_year + 1900);
     else if (d.shown == DateCell::DayTime)
         std::snprintf(buf, sizeof buf, "%02d.%02d.%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
