@@ -72,6 +72,7 @@ struct World {
         // ВОЭК: an individual's account, and a legal entity with two contracts.
         const std::string acc = reg.upsertAccount("voek", {"", "3300123456", "", "Иванов И. И.", "г. Владимир, ул. Мира, д. 5, кв. 7"});
         reg.upsertAccount("voek", {"", "3300999999", "", "Петров П. П.", "г. Владимир, ул. Горького, д. 1"});
+        reg.upsertAccount("vges", {"", "36001234", "", "Виртуалов В. В.", "г. Воронеж, Плехановская ул., д. 10, кв. 3"});
         voekPoint = reg.upsertPoint("voek", {"", acc, "", "Квартира", "ТУ-0001", "electricity", "г. Владимир, ул. Мира, д. 5, кв. 7",
                                              "Этажный щит", "2022-03-01", "T2", 15.0});
         Meter m;

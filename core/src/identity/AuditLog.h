@@ -18,7 +18,7 @@ class Database;
 /// One entry to record.
 struct AuditEntry {
     std::string userId;
-    std::string action;  ///< `account_number` or `ogrn_contract`
+    std::string action;  ///< `account_number`, `ogrn_contract` or `virtual_meter_account`
     std::string tried;   ///< the value as typed; only mask(tried) is stored
     std::string client;  ///< client address
     std::string outcome; ///< `miss`, `locked` or `refused`
