@@ -3,7 +3,9 @@
 // operator's «Потребители и доступ» shows consumers' logins and phones the same way. And the login's
 // default landing: a login with a second factor and no «?next=» goes to «login/second-factor» with no
 // «?next=» either, and then to the home page.
-// Screenshots: identifiers.profile.png, identifiers.consumers.png, identifiers.second-factor.png.
+// The SMS second factor's set-up names the phone formatted too.
+// Screenshots: identifiers.profile.png, identifiers.sms-set-up.01-sentence.png, identifiers.consumers.png,
+// identifiers.second-factor.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,16 +40,27 @@ test('ВОЭК: в профиле СНИЛС и телефон отформат�
     assert.ok(text.includes('118-452-306 44'), `the СНИЛС is not shown formatted:\n${text}`);
     assert.doesNotMatch(text, ELEVEN_DIGITS, 'an 11-digit run on the profile');
     assert.doesNotMatch(text, /\bnull\b|\bundefined\b/);
-    // The SMS second factor's set-up names the profile's phone formatted.
-    const sms = page.locator('.second-factor__enable-sms');
-    if (await sms.count()) {
-      await sms.click();
-      const sentence = page.locator('.second-factor p', { hasText: 'Мы отправили код в SMS' });
-      await sentence.waitFor();
-      assert.match(plain(await sentence.locator('strong').innerText()), PHONE);
-    }
     await screenshot(page, 'identifiers.profile');
   }, { artifact: 'identifiers.profile' });
+});
+
+test('ОЭС 360: при подключении кода из SMS номер назван отформатированным', { skip, timeout: 120000 }, async (t) => {
+  const account = demoAccount('oes360');
+  await withPage(t, async (page) => {
+    await login(page, account);
+    const sms = page.locator('.second-factor__enable-sms');
+    await sms.waitFor();
+    const sent = await captureApi(page, 'POST', 'me/second-factor', () => sms.click());
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const sentence = page.locator('.second-factor p', { hasText: 'Мы отправили код в SMS' });
+    await sentence.waitFor();
+    assert.match(plain(await sentence.locator('strong').innerText()), PHONE);
+    assert.doesNotMatch(plain(await page.locator('.profile-second-factor').innerText()), ELEVEN_DIGITS);
+    await screenshot(page, 'identifiers.sms-set-up.01-sentence');
+    // Nothing is switched on: the set-up is left.
+    await page.locator('.second-factor button', { hasText: 'Отмена' }).click();
+    await page.locator('.second-factor__enable-sms').waitFor();
+  }, { artifact: 'identifiers.sms-set-up' });
 });
 
 test('оператор видит логины и телефоны потребителей отформатированными', { skip: skip || staffSkipReason() || false, timeout: 120000 }, async (t) => {
