@@ -300,6 +300,7 @@ TEST_CASE("СИГМА: an operator finds the consumer and grants access; revokin
     auto found = obj(op.call("GET", "operator/consumers?q=grant-me").body)->getArray("consumers");
     REQUIRE(found->size() == 1);
     CHECK(found->getObject(0)->getValue<std::string>("id") == userId);
+    CHECK(found->getObject(0)->getValue<std::string>("login_field") == "email"); // the portal formats a login by its field
     const std::string grant = R"({"user_id":")" + userId + R"(","scope":"account","ref":"SIG-77"})";
     CHECK(op.call("POST", "operator/grants", R"({"user_id":")" + userId + R"(","scope":"account","ref":"NOPE"})").status == 422);
     REQUIRE(op.call("POST", "operator/grants", grant).status == 201);
