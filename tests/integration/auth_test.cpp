@@ -300,7 +300,7 @@ TEST_CASE("guessing account numbers through ВГЭС virtual meters is throttled
     REQUIRE(page.status == 200);
     std::vector<std::string> outcomes, tried;
     auto entries = obj(page.body)->getArray("entries");
-    for (std::size_t i = entries->size(); i-- > 0;) {
+    for (std::size_t i = entries->size(); i-- > 0;) { // oldest first
         auto e = entries->getObject(static_cast<unsigned>(i));
         if (e->getValue<std::string>("client_address") != "127.0.0.43") continue;
         CHECK(e->getValue<std::string>("action") == "virtual_meter_account");
