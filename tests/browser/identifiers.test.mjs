@@ -1,6 +1,7 @@
 // Identifiers as people read them (issue 9, item 14): the profile of the ВОЭК consumer who logs in by
 // СНИЛС shows it as «118-452-306 44» and the phone as «+7 (916) 123-45-67», never an 11-digit run; the
-// operator's «Потребители и доступ» shows consumers' logins and phones the same way. And the login's
+// operator's «Потребители и доступ» shows consumers' logins and phones the same way, and finds a consumer
+// by the СНИЛС typed as shown. And the login's
 // default landing: a login with a second factor and no «?next=» goes to «login/second-factor» with no
 // «?next=» either, and then to the home page.
 // The SMS second factor's set-up names the phone formatted too.
@@ -83,6 +84,12 @@ test('оператор видит логины и телефоны потреб�
     const shownLogin = await item.locator('.consumer-item__facts div', { hasText: 'Логин' }).locator('dd').innerText();
     assert.equal(plain(shownLogin), '118-452-306 44');
     await screenshot(page, 'identifiers.consumers');
+    // Searching for the login as it is shown finds the consumer.
+    assert.match(await page.locator('form.consumer-search').innerText(), /СНИЛС — с дефисами или без/);
+    await control(page, 'q', 'form.consumer-search').fill('118-452-306 44');
+    await page.locator('form.consumer-search button[type="submit"]').click();
+    await page.waitForFunction(() => document.querySelectorAll('.consumer-item').length === 1);
+    assert.equal(await page.locator('.consumer-item').getAttribute('data-login'), String(consumer.login).replace(/\D/g, ''));
   }, { artifact: 'identifiers.consumers' });
 });
 

@@ -464,6 +464,22 @@ TEST_CASE("ВГЭС virtual meter: created by the consumer, readings accepted at
     CHECK(v.call("POST", "meters/virtual", R"({"address":"x","account_number":"1","serial":"1"})").status == 403);
 }
 
+TEST_CASE("an operator finds a consumer by the СНИЛС as the portal shows it, and learns the login's field", "[meters]") {
+    auto& w = world();
+    Client c{w.server, "voek"};
+    registerVoekIndividual(c, "133-442-518 30", "find-me@example.ru");
+    auto admin = test::adminSession(w.server, w.db.url(), "voek");
+    for (const char* q : {"133-442-518%2030", "13344251830", "442-518"}) {
+        auto r = w.server.request("GET", std::string("/t/voek/api/v1/operator/consumers?q=") + q, "", admin);
+        INFO(q << ": " << r.body);
+        REQUIRE(r.status == 200);
+        auto found = obj(r.body)->getArray("consumers");
+        REQUIRE(found->size() == 1);
+        CHECK(found->getObject(0)->getValue<std::string>("login") == "13344251830");
+        CHECK(found->getObject(0)->getValue<std::string>("login_field") == "snils");
+    }
+}
+
 TEST_CASE("the ingest route takes bulk meter data with its token only, idempotently", "[meters][ingest]") {
     auto& w = world();
     const std::string body = R"({"readings":[{"meter_id":")" + w.sigmaMeter + R"(","ts":1700000000,"energy":"A+","total":10.5,"t1":10.5}],)"

@@ -779,12 +779,19 @@ JsonObject MeterService::history(Tenant& t, const SessionInfo& s, const std::str
 JsonObject MeterService::consumers(Tenant& t, const std::string& rawQ) {
     const std::string q = Poco::toLower(Poco::trim(rawQ));
     if (q.size() > 100) throw Unprocessable(FieldErrors{{"q", "Слишком длинный запрос"}});
+    // A login typed as the portal shows it («118-452-306 44») is also looked for as stored: its digits.
+    std::string digits;
+    bool onlyDigits = true;
+    for (char c : q) {
+        if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+        else if (!std::isspace(static_cast<unsigned char>(c)) && c != '-' && c != '(' && c != ')' && c != '+') onlyDigits = false;
+    }
     JsonArray list = array();
     db_.read([&](soci::session& se) {
-        const std::string like = "%" + q + "%";
+        const std::string like = "%" + q + "%", likeDigits = onlyDigits && !digits.empty() ? "%" + digits + "%" : like;
         soci::rowset<soci::row> rs = (se.prepare << "SELECT user_id, kind, login, email, phone, fields_json, login_field FROM users WHERE tenant_id = :t "
-                                                    "AND role = 'consumer' AND (login LIKE :q OR email LIKE :q2) ORDER BY login LIMIT 50",
-                                      soci::use(t.id()), soci::use(like), soci::use(like));
+                                                    "AND role = 'consumer' AND (login LIKE :q OR email LIKE :q2 OR login LIKE :d) ORDER BY login LIMIT 50",
+                                      soci::use(t.id()), soci::use(like), soci::use(like), soci::use(likeDigits));
         for (const auto& r : rs) {
             JsonObject o = object();
             o->set("id", text(r, 0));

@@ -71,8 +71,9 @@ public:
     /// 422 on account_number, then 429 with Retry-After while they must wait.
     Poco::JSON::Object::Ptr createVirtualMeter(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body, const std::string& client);
 
-    /// The tenant's consumers whose login or e-mail contains q (at most 50): login with its `login_field`,
-    /// e-mail, phone, profile fields and grants.
+    /// The tenant's consumers whose login or e-mail contains q (at most 50; a q of digits, spaces, dashes,
+    /// brackets and «+» — a СНИЛС as shown — also by its digits): login with its `login_field`, e-mail,
+    /// phone, profile fields and grants.
     Poco::JSON::Object::Ptr consumers(Tenant& t, const std::string& q);
     void grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke);
 

@@ -67,7 +67,9 @@ const REGISTRATION_FACTS = [
 export async function render(ctx) {
   const gate = staffGate(ctx, title);
   if (gate) return gate;
-  const kinds = new Map((Array.isArray(ctx.tenant.applicant_kinds) ? ctx.tenant.applicant_kinds : []).map((k) => [k.id, k.label]));
+  const applicantKinds = Array.isArray(ctx.tenant.applicant_kinds) ? ctx.tenant.applicant_kinds : [];
+  const kinds = new Map(applicantKinds.map((k) => [k.id, k.label]));
+  const bySnils = applicantKinds.some((k) => k && k.login && k.login.type === 'snils');
   const defaultScope = hasModule(ctx.tenant, 'contracts') ? 'contract' : 'account';
 
   // Every point of the tenant (staff see them all): names in the grants, the choice in the form.
@@ -97,7 +99,7 @@ export async function render(ctx) {
 
   const search = createForm({
     fields: [{ name: 'q', label: 'Логин или адрес электронной почты', type: 'text', required: false, max_length: 100, default: query,
-      hint: 'Часть логина или e-mail; пустой запрос покажет первых 50 потребителей' }],
+      hint: `Часть логина${bySnils ? ' (СНИЛС — с дефисами или без)' : ''} или e-mail; пустой запрос покажет первых 50 потребителей` }],
   }, { idPrefix: 'consumer-search' });
   const find = h('button', { type: 'submit', class: 'btn btn--primary consumer-search__submit' }, 'Найти');
   const searchForm = h('form', {
