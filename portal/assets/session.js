@@ -146,13 +146,24 @@ export function takeFlash() {
   return f;
 }
 
+/** Where a login lands when "?next=" names no page: the home page. */
+export const DEFAULT_NEXT = '';
+
 /**
  * The page to go to after login, from "?next=": a route of this portal only
- * ("profile", "meters/5?x=1"), never an address elsewhere; without one the home page ("").
+ * ("profile", "meters/5?x=1"), never an address elsewhere; without one the home page (DEFAULT_NEXT).
  */
-export function safeNext(value, fallback = '') {
+export function safeNext(value, fallback = DEFAULT_NEXT) {
   if (typeof value !== 'string' || value === '') return fallback;
   if (!/^[A-Za-z0-9][A-Za-z0-9/_.~%-]*(\?[^#\s]*)?$/.test(value) || value.includes('//') || value.includes('..')) return fallback;
   if (/^(login|register)(\/|\?|$)/.test(value)) return fallback;
   return value;
+}
+
+/**
+ * A route of the login's steps carrying the page to go to afterwards: «login/second-factor?next=meters»,
+ * and no "?next=" at all when that page is the default landing.
+ */
+export function withNext(route, next) {
+  return next && next !== DEFAULT_NEXT ? `${route}?next=${encodeURIComponent(next)}` : route;
 }

@@ -1,6 +1,7 @@
 // The operator's «Попытки подбора номеров» page, against a real kabinetd (tests/support/with_kabinetd.sh): the
-// ВГЭС demo consumer tries two personal account numbers the utility does not have; a tenant administrator
-// opens the page from the operator's overview and finds both tries — newest first, who (name and login, no
+// ВГЭС demo consumer tries two personal account numbers the utility does not have, and a third one as the
+// account of a new virtual meter; a tenant administrator opens the page from the operator's overview and
+// finds the three tries — newest first, who (name and login, no
 // internal id), what (only the last two digits), from which address, when, the outcome — as the API has them.
 // Screenshot: operator-audit.vges.01-page.png.
 
@@ -13,8 +14,11 @@ import { staffSkipReason, createTenantAdmin } from './lib/staff.mjs';
 
 const skip = skipReason() || demoSkipReason() || staffSkipReason() || false;
 
-/** Logs the consumer in over the API and tries personal account numbers; returns the answers' statuses. */
-async function tryNumbers(account, numbers) {
+/**
+ * Logs the consumer in over the API and tries personal account numbers — each `[route, body]` — and returns
+ * the answers' statuses.
+ */
+async function tryNumbers(account, tries) {
   const api = `${baseUrl()}/t/${account.tenant}/api/v1`;
   const session = await fetch(`${api}/session`, {
     method: 'POST',
@@ -25,11 +29,11 @@ async function tryNumbers(account, numbers) {
   const cookie = session.headers.get('set-cookie').split(';')[0];
   const { csrf } = await session.json();
   const statuses = [];
-  for (const number of numbers) {
-    const r = await fetch(`${api}/access/accounts`, {
+  for (const [route, body] of tries) {
+    const r = await fetch(`${api}/${route}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ number }),
+      body: JSON.stringify(body),
     });
     statuses.push(r.status);
   }
@@ -39,8 +43,12 @@ async function tryNumbers(account, numbers) {
 test('ВГЭС: оператор видит попытки подбора номеров лицевых счетов', { skip, timeout: 120000 }, async (t) => {
   const consumer = demoAccount('vges');
   const stamp = String(Date.now() % 100);
-  const numbers = [`99000${stamp}71`, `99000${stamp}72`];
-  assert.deepEqual(await tryNumbers(consumer, numbers), [404, 404]);
+  const numbers = [`99000${stamp}71`, `99000${stamp}72`, `99000${stamp}73`];
+  assert.deepEqual(await tryNumbers(consumer, [
+    ['access/accounts', { number: numbers[0] }],
+    ['access/accounts', { number: numbers[1] }],
+    ['meters/virtual', { address: 'г. Воронеж, ул. Кольцовская, д. 3', account_number: numbers[2], serial: `A-${Date.now()}` }],
+  ]), [404, 404, 422]);
   const admin = await createTenantAdmin('vges', { prefix: 'vges-audit' });
   await withPage(t, async (page) => {
     await login(page, admin, { next: 'operator', pageName: 'operator' });
@@ -58,13 +66,16 @@ test('ВГЭС: оператор видит попытки подбора ном
     const entries = answer.body.entries;
     assert.equal(await page.locator('tr.audit-entry').count(), Math.min(entries.length, 50));
     assert.match(await page.locator('.audit-summary').innerText(), new RegExp(`^${answer.body.total} запис`));
-    // Newest first: the second try, then the first.
+    // Newest first: the virtual meter's account, then the second try, then the first.
     const rows = page.locator('tr.audit-entry');
-    const first = await rows.nth(0).innerText();
+    const third = await rows.nth(0).innerText();
     const second = await rows.nth(1).innerText();
-    assert.match(first, /оканчивается на 72/);
-    assert.match(second, /оканчивается на 71/);
-    for (const text of [first, second]) {
+    const first = await rows.nth(2).innerText();
+    assert.match(third, /оканчивается на 73/);
+    assert.match(third, /Номер лицевого счёта \(регистрация прибора учёта\)/);
+    assert.match(second, /оканчивается на 72/);
+    assert.match(first, /оканчивается на 71/);
+    for (const text of [first, second, third]) {
       assert.match(text, /Номер лицевого счёта/);
       assert.match(text, /Номер не найден/);
       assert.match(text, /Петров/); // the consumer's name from the profile

@@ -101,7 +101,7 @@ struct Client {
 
 /// The project's ВОЭК and ВГЭС with tighter limits, as a utility could declare them: ВГЭС locks a login
 /// after 3 failures for 5000 minutes (within the tenant library's bounds, beyond the old C++ clamp of
-/// 1440), ВОЭК locks a user's guessing after 3 numbers not found.
+/// 1440); both lock a user's guessing after 3 numbers not found.
 std::string tenantsDir() {
     namespace fs = std::filesystem;
     const std::string dir = test::tempDir("auth-tenants");
@@ -117,7 +117,7 @@ std::string tenantsDir() {
         text.insert(at + anchor.size(), insert);
         std::ofstream(file) << text;
     };
-    copy("vges", "\nreturn {\n", "  identity = { lockout = { max_failures = 3, lock_minutes = 5000 } },\n");
+    copy("vges", "\nreturn {\n", "  identity = { lockout = { max_failures = 3, lock_minutes = 5000 }, guessing = { max_failures = 3 } },\n");
     copy("voek", "\n  identity = {\n", "    guessing = { max_failures = 3 },\n");
     return dir;
 }
@@ -135,6 +135,7 @@ struct World {
         reg.upsertAccount("voek", {"", "3300777777", "", "Сидоров С. С.", "г. Владимир, ул. Мира, д. 9"});
         reg.upsertContract("voek", {"", "ЭС-1001", "supply", "ПАО Сбербанк", "legal_entity", "7707083893", "1027700132195", "г. Москва",
                                     "г. Владимир", "", "2023-01-01", ""});
+        reg.upsertAccount("vges", {"", "3600123456", "", "Кузнецов К. К.", "г. Воронеж, ул. Кольцовская, д. 3, кв. 12"});
     }
 };
 
@@ -262,6 +263,54 @@ TEST_CASE("guessing contract numbers of an ОГРН is throttled and audited the
     });
     CHECK(outcomes == std::vector<std::string>{"miss", "miss", "locked", "refused"});
     CHECK(tried == std::vector<std::string>{"…01", "…02", "…03", "…01"});
+}
+
+TEST_CASE("guessing account numbers through ВГЭС virtual meters is throttled and audited the same way", "[auth]") {
+    auto& w = world();
+    Client c{w.server, "vges", "127.0.0.43"};
+    const std::string login = registerVges(c, unique("virtual-guess"));
+    REQUIRE(c.login(login, kPassword).status == 200);
+    auto meter = [](const std::string& account, const std::string& serial) {
+        return R"({"address":"г. Воронеж, ул. Кольцовская, д. 3","account_number":")" + account + R"(","serial":")" + serial + R"("})";
+    };
+    // 3 numbers not found (guessing.max_failures = 3): each named beside the field, no meter made; then the user waits.
+    for (const char* n : {"3600000001", "3600000002", "3600000003"}) {
+        auto r = c.call("POST", "meters/virtual", meter(n, std::string("G-") + n));
+        INFO(r.body);
+        CHECK(r.status == 422);
+        CHECK_FALSE(obj(r.body)->getObject("fields")->getValue<std::string>("account_number").empty());
+    }
+    auto r = c.call("POST", "meters/virtual", meter("3600123456", "G-0004"));
+    CHECK(r.status == 429);
+    CHECK(error(r) == "too_many_attempts");
+    CHECK(retryAfter(r) > 3000);
+    CHECK(obj(c.call("GET", "points").body)->getArray("points")->size() == 0);
+    // The lock is the user's: another consumer behind the same address makes a meter of a known account
+    // (written with a space and a dash, as on a receipt).
+    Client neighbour{w.server, "vges", "127.0.0.43"};
+    REQUIRE(neighbour.login(registerVges(neighbour, unique("virtual-ok")), kPassword).status == 200);
+    r = neighbour.call("POST", "meters/virtual", meter("36-0012 3456", "G-0005"));
+    INFO(r.body);
+    CHECK(r.status == 201);
+
+    // The operator reads them with the other guesses, the number masked.
+    auto admin = test::adminSession(w.server, w.db.url(), "vges");
+    auto page = w.server.request("GET", "/t/vges/api/v1/operator/audit", "", admin);
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    std::vector<std::string> outcomes, tried;
+    auto entries = obj(page.body)->getArray("entries");
+    for (std::size_t i = entries->size(); i-- > 0;) { // oldest first
+        auto e = entries->getObject(static_cast<unsigned>(i));
+        if (e->getValue<std::string>("client_address") != "127.0.0.43") continue;
+        CHECK(e->getValue<std::string>("action") == "virtual_meter_account");
+        CHECK(e->getObject("user")->getValue<std::string>("login") == login);
+        outcomes.push_back(e->getValue<std::string>("outcome"));
+        tried.push_back(e->getValue<std::string>("tried"));
+    }
+    CHECK(outcomes == std::vector<std::string>{"miss", "miss", "locked", "refused"});
+    CHECK(tried == std::vector<std::string>{"…01", "…02", "…03", "…56"});
+    CHECK(page.body.find("3600000003") == std::string::npos);
 }
 
 TEST_CASE("a login locked in one spelling is locked in every spelling", "[auth]") {

@@ -72,6 +72,7 @@ struct World {
         // ВОЭК: an individual's account, and a legal entity with two contracts.
         const std::string acc = reg.upsertAccount("voek", {"", "3300123456", "", "Иванов И. И.", "г. Владимир, ул. Мира, д. 5, кв. 7"});
         reg.upsertAccount("voek", {"", "3300999999", "", "Петров П. П.", "г. Владимир, ул. Горького, д. 1"});
+        reg.upsertAccount("vges", {"", "36001234", "", "Виртуалов В. В.", "г. Воронеж, Плехановская ул., д. 10, кв. 3"});
         voekPoint = reg.upsertPoint("voek", {"", acc, "", "Квартира", "ТУ-0001", "electricity", "г. Владимир, ул. Мира, д. 5, кв. 7",
                                              "Этажный щит", "2022-03-01", "T2", 15.0});
         Meter m;
@@ -299,6 +300,7 @@ TEST_CASE("СИГМА: an operator finds the consumer and grants access; revokin
     auto found = obj(op.call("GET", "operator/consumers?q=grant-me").body)->getArray("consumers");
     REQUIRE(found->size() == 1);
     CHECK(found->getObject(0)->getValue<std::string>("id") == userId);
+    CHECK(found->getObject(0)->getValue<std::string>("login_field") == "email"); // the portal formats a login by its field
     const std::string grant = R"({"user_id":")" + userId + R"(","scope":"account","ref":"SIG-77"})";
     CHECK(op.call("POST", "operator/grants", R"({"user_id":")" + userId + R"(","scope":"account","ref":"NOPE"})").status == 422);
     REQUIRE(op.call("POST", "operator/grants", grant).status == 201);
@@ -460,6 +462,22 @@ TEST_CASE("ВГЭС virtual meter: created by the consumer, readings accepted at
     registerVoekIndividual(v, "987-654-321 83", "novirtual@example.ru");
     v.login("98765432183", "Kabinet2024!Test");
     CHECK(v.call("POST", "meters/virtual", R"({"address":"x","account_number":"1","serial":"1"})").status == 403);
+}
+
+TEST_CASE("an operator finds a consumer by the СНИЛС as the portal shows it, and learns the login's field", "[meters]") {
+    auto& w = world();
+    Client c{w.server, "voek"};
+    registerVoekIndividual(c, "133-442-518 30", "find-me@example.ru");
+    auto admin = test::adminSession(w.server, w.db.url(), "voek");
+    for (const char* q : {"133-442-518%2030", "13344251830", "442-518"}) {
+        auto r = w.server.request("GET", std::string("/t/voek/api/v1/operator/consumers?q=") + q, "", admin);
+        INFO(q << ": " << r.body);
+        REQUIRE(r.status == 200);
+        auto found = obj(r.body)->getArray("consumers");
+        REQUIRE(found->size() == 1);
+        CHECK(found->getObject(0)->getValue<std::string>("login") == "13344251830");
+        CHECK(found->getObject(0)->getValue<std::string>("login_field") == "snils");
+    }
 }
 
 TEST_CASE("the ingest route takes bulk meter data with its token only, idempotently", "[meters][ingest]") {

@@ -191,7 +191,8 @@ void registerMeterRoutes(Router& r, Services& s) {
                                                  static_cast<long long>(std::time(nullptr))));
     });
     r.add("POST", "/api/v1/meters/virtual", true, Access::User, [&s](Request& q) {
-        return json(201, s.meters->createVirtualMeter(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>()));
+        return json(201, s.meters->createVirtualMeter(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
+                                                      q.clientAddress));
     });
     // Meter polling as the operators see it: gateways, polled meters with their jobs and errors, notifications.
     r.add("GET", "/api/v1/operator/polling", true, Access::Operator,

@@ -18,7 +18,7 @@ class Database;
 /// One entry to record.
 struct AuditEntry {
     std::string userId;
-    std::string action;  ///< `account_number` or `ogrn_contract`
+    std::string action;  ///< `account_number`, `ogrn_contract` or `virtual_meter_account`
     std::string tried;   ///< the value as typed; only mask(tried) is stored
     std::string client;  ///< client address
     std::string outcome; ///< `miss`, `locked` or `refused`
@@ -30,7 +30,8 @@ public:
 
     explicit AuditLog(Database& db) : db_(db) {}
 
-    /// Stores an entry in its own transaction.
+    /// Stores an entry in its own transaction, at least 1 ms after the tenant's latest entry, so that the
+    /// newest-first order is the order the entries were made in, also within one millisecond.
     void record(const std::string& tenant, const AuditEntry& e);
     /// One page (1-based) of the tenant's entries, newest first: {entries: [{at (Unix seconds), action, tried,
     /// client_address, outcome, user: {login, login_field, email, fields} | null}], page, per_page, total}. The internal

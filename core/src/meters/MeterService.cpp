@@ -779,17 +779,25 @@ JsonObject MeterService::history(Tenant& t, const SessionInfo& s, const std::str
 JsonObject MeterService::consumers(Tenant& t, const std::string& rawQ) {
     const std::string q = Poco::toLower(Poco::trim(rawQ));
     if (q.size() > 100) throw Unprocessable(FieldErrors{{"q", "Слишком длинный запрос"}});
+    // A login typed as the portal shows it («118-452-306 44») is also looked for as stored: its digits.
+    std::string digits;
+    bool onlyDigits = true;
+    for (char c : q) {
+        if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+        else if (!std::isspace(static_cast<unsigned char>(c)) && c != '-' && c != '(' && c != ')' && c != '+') onlyDigits = false;
+    }
     JsonArray list = array();
     db_.read([&](soci::session& se) {
-        const std::string like = "%" + q + "%";
-        soci::rowset<soci::row> rs = (se.prepare << "SELECT user_id, kind, login, email, phone, fields_json FROM users WHERE tenant_id = :t "
-                                                    "AND role = 'consumer' AND (login LIKE :q OR email LIKE :q2) ORDER BY login LIMIT 50",
-                                      soci::use(t.id()), soci::use(like), soci::use(like));
+        const std::string like = "%" + q + "%", likeDigits = onlyDigits && !digits.empty() ? "%" + digits + "%" : like;
+        soci::rowset<soci::row> rs = (se.prepare << "SELECT user_id, kind, login, email, phone, fields_json, login_field FROM users WHERE tenant_id = :t "
+                                                    "AND role = 'consumer' AND (login LIKE :q OR email LIKE :q2 OR login LIKE :d) ORDER BY login LIMIT 50",
+                                      soci::use(t.id()), soci::use(like), soci::use(like), soci::use(likeDigits));
         for (const auto& r : rs) {
             JsonObject o = object();
             o->set("id", text(r, 0));
             o->set("kind", text(r, 1));
             o->set("login", text(r, 2));
+            o->set("login_field", text(r, 6)); // which field the login is (snils, phone, …): the portal formats it
             o->set("email", jsonText(text(r, 3)));
             o->set("phone", jsonText(text(r, 4)));
             o->set("fields", luajson::parse(text(r, 5).empty() ? "{}" : text(r, 5)));
@@ -1113,11 +1121,14 @@ void MeterService::decideReading(Tenant& t, const SessionInfo& op, const std::st
     }
 }
 
-JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, const JsonObject& body) {
+JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, const JsonObject& body, const std::string& client) {
     const ManualPolicy policy = manualPolicy(t);
     if (!policy.enabled || !policy.virtualMeters) throw Error(403, "virtual_meters_unavailable", "Виртуальные приборы учёта не предусмотрены");
     auto str = [&](const char* k) { return body->has(k) && body->get(k).isString() ? Poco::trim(body->getValue<std::string>(k)) : std::string(); };
-    const std::string address = str("address"), account = str("account_number"), serial = str("serial");
+    const std::string address = str("address"), serial = str("serial");
+    std::string account; // as POST access/accounts takes it: without spaces and dashes
+    for (char c : str("account_number"))
+        if (!std::isspace(static_cast<unsigned char>(c)) && c != '-') account += c;
     std::string model = str("model");
     FieldErrors errors;
     if (address.empty() || address.size() > 300) errors["address"] = "Укажите место установки прибора учёта";
@@ -1126,8 +1137,18 @@ JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, con
     if (model.size() > 100) errors["model"] = "Слишком длинное название";
     if (!errors.empty()) throw Unprocessable(errors);
     if (model.empty()) model = "Прибор учёта";
+    // The account number must be one of the utility's: a number not found is a guess, throttled and audited
+    // like those of POST access/accounts (identity/GuessGuard).
+    GuessGuard guess(db_, t, s.userId, client, "virtual_meter_account", account);
     std::string pointId, meterId;
+    bool missed = false;
     db_.transaction([&](soci::session& se) {
+        int known = 0;
+        se << "SELECT COUNT(*) FROM accounts WHERE tenant_id = :t AND number = :n", soci::use(t.id()), soci::use(account), soci::into(known);
+        if (!known) {
+            missed = true;
+            return;
+        }
         int taken = 0;
         se << "SELECT COUNT(*) FROM meters WHERE tenant_id = :t AND model = :m AND serial = :s", soci::use(t.id()), soci::use(model),
             soci::use(serial), soci::into(taken);
@@ -1151,6 +1172,10 @@ JsonObject MeterService::createVirtualMeter(Tenant& t, const SessionInfo& s, con
         se << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, granted_at) VALUES (:t, :u, 'point', :p, 'virtual', :n)",
             soci::use(t.id()), soci::use(s.userId), soci::use(pointId), soci::use(n);
     });
+    if (missed) {
+        guess.miss();
+        throw Unprocessable(FieldErrors{{"account_number", "Лицевой счёт не найден в базе данных сетевой организации"}});
+    }
     JsonObject out = object();
     out->set("point_id", pointId);
     out->set("meter_id", meterId);

@@ -66,8 +66,14 @@ public:
     /// around it (409 reading_inconsistent when they no longer fit) and then stores it (source "consumer").
     void decideReading(Tenant& t, const SessionInfo& op, const std::string& submissionId, bool approve, const std::string& reason);
     /// A virtual meter of the consumer's own (ВГЭС): place, personal account number, serial → a point they see.
-    Poco::JSON::Object::Ptr createVirtualMeter(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body);
+    /// The account number must be one of the tenant's personal accounts; a number not found is a guess,
+    /// throttled per user and per client address and audited as `virtual_meter_account` (identity/GuessGuard):
+    /// 422 on account_number, then 429 with Retry-After while they must wait.
+    Poco::JSON::Object::Ptr createVirtualMeter(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body, const std::string& client);
 
+    /// The tenant's consumers whose login or e-mail contains q (at most 50; a q of digits, spaces, dashes,
+    /// brackets and «+» — a СНИЛС as shown — also by its digits): login with its `login_field`, e-mail,
+    /// phone, profile fields and grants.
     Poco::JSON::Object::Ptr consumers(Tenant& t, const std::string& q);
     void grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke);
 

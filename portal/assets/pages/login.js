@@ -11,7 +11,7 @@
 import { api, ApiError, tenantId } from '../api.js';
 import { createForm, createChoice, setBusy } from '../forms.js';
 import { h, mount, notice, countdown } from '../ui.js';
-import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext } from '../session.js';
+import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../session.js';
 import { createCodeEntry } from '../code-entry.js';
 import { formatPhone } from '../format.js';
 
@@ -208,7 +208,7 @@ export async function render(ctx) {
         next,
         resend: (options) => postSession(payload, options),
       });
-      ctx.router.navigate(`login/second-factor${next !== 'profile' ? `?next=${encodeURIComponent(next)}` : ''}`);
+      ctx.router.navigate(withNext('login/second-factor', next));
       return;
     }
     if (choose && kind && kind !== STAFF_KIND) rememberKind(kind.id);

@@ -23,6 +23,7 @@ const PER_PAGE = 50;
 const ACTIONS = {
   account_number: 'Номер лицевого счёта',
   ogrn_contract: 'Номер договора (по ОГРН)',
+  virtual_meter_account: 'Номер лицевого счёта (регистрация прибора учёта)',
 };
 
 const OUTCOMES = {

@@ -2,7 +2,8 @@
 // tenant's consumers by login or e-mail, see what each may see, open or
 // close access to a personal account, a contract (by number) or a metering
 // point (chosen from the tenant's points).
-//   GET    operator/consumers?q= → {consumers: [{id, kind, login, email, phone, fields, grants: [{scope, ref, way, number?}]}]}
+//   GET    operator/consumers?q= → {consumers: [{id, kind, login, login_field, email, phone, fields,
+//            grants: [{scope, ref, way, number?}]}]} (login_field: which identifier the login is, e.g. snils)
 //   POST   operator/grants {user_id, scope: account|contract|point, ref} → 201; 422 {fields: {user_id|scope|ref}}
 //   DELETE operator/grants (same body) → 204
 //   GET    points → every point of the tenant (staff): names of point grants and the choice of a point
@@ -22,7 +23,7 @@ import { confirmDialog } from '../dialog.js';
 import { resultArea } from '../filters.js';
 import { GRANT_SCOPES, GRANT_WAYS, hasModule, sessionEnded } from '../meters.js';
 import { displayName } from '../session.js';
-import { DASH } from '../format.js';
+import { DASH, formatIdentifier, formatPhone } from '../format.js';
 import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
 
 export const title = 'Потребители и доступ';
@@ -66,7 +67,9 @@ const REGISTRATION_FACTS = [
 export async function render(ctx) {
   const gate = staffGate(ctx, title);
   if (gate) return gate;
-  const kinds = new Map((Array.isArray(ctx.tenant.applicant_kinds) ? ctx.tenant.applicant_kinds : []).map((k) => [k.id, k.label]));
+  const applicantKinds = Array.isArray(ctx.tenant.applicant_kinds) ? ctx.tenant.applicant_kinds : [];
+  const kinds = new Map(applicantKinds.map((k) => [k.id, k.label]));
+  const bySnils = applicantKinds.some((k) => k && k.login && k.login.type === 'snils');
   const defaultScope = hasModule(ctx.tenant, 'contracts') ? 'contract' : 'account';
 
   // Every point of the tenant (staff see them all): names in the grants, the choice in the form.
@@ -96,7 +99,7 @@ export async function render(ctx) {
 
   const search = createForm({
     fields: [{ name: 'q', label: 'Логин или адрес электронной почты', type: 'text', required: false, max_length: 100, default: query,
-      hint: 'Часть логина или e-mail; пустой запрос покажет первых 50 потребителей' }],
+      hint: `Часть логина${bySnils ? ' (СНИЛС — с дефисами или без)' : ''} или e-mail; пустой запрос покажет первых 50 потребителей` }],
   }, { idPrefix: 'consumer-search' });
   const find = h('button', { type: 'submit', class: 'btn btn--primary consumer-search__submit' }, 'Найти');
   const searchForm = h('form', {
@@ -165,7 +168,7 @@ export async function render(ctx) {
 
   function consumerItem(c) {
     const f = c.fields && typeof c.fields === 'object' ? c.fields : {};
-    const name = displayName({ fields: f, login: { value: c.login }, email: c.email });
+    const name = displayName({ fields: f, login: { value: c.login, field: c.login_field }, email: c.email });
     const cid = idPart(c.id);
     const box = h('div', { class: 'form-status grant-status', 'aria-live': 'polite' });
     const grants = Array.isArray(c.grants) ? c.grants : [];
@@ -249,7 +252,7 @@ export async function render(ctx) {
         h('h2', { class: 'consumer-item__title', id: `consumer-${cid}-title` }, name),
         c.kind && kinds.has(c.kind) ? h('span', { class: 'badge' }, kinds.get(c.kind)) : null),
       h('dl', { class: 'contract-item__facts consumer-item__facts' },
-        [['Логин', c.login], ['E-mail', c.email], ['Телефон', c.phone],
+        [['Логин', c.login ? formatIdentifier(c.login_field, c.login) : null], ['E-mail', c.email], ['Телефон', c.phone ? formatPhone(c.phone) : null],
           ...REGISTRATION_FACTS.filter(([key]) => typeof f[key] === 'string' && f[key].trim()).map(([key, label]) => [label, f[key]])]
           .filter(([label], i, all) => all.findIndex(([l]) => l === label) === i)
           .map(([label, v]) => h('div', null, h('dt', null, label), h('dd', null, v ? String(v) : DASH)))),

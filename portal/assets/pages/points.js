@@ -8,7 +8,8 @@
 //                 manual_readings: {allowed, reason}}]}
 //   GET access → only when there are no points: how to get access
 //   POST meters/virtual {address, account_number, serial, model?} → 201 {point_id, meter_id};
-//     422 {fields}; 409 meter_exists {fields: {serial}}
+//     422 {fields} (account_number also when the utility has no such account); 409 meter_exists {fields: {serial}};
+//     429 too_many_attempts after too many account numbers not found (its message says how long to wait)
 
 import { api, ApiError } from '../api.js';
 import { h, mount, notice, plural } from '../ui.js';

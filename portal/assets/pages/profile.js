@@ -17,7 +17,7 @@ import { createForm, setBusy } from '../forms.js';
 import { createCodeEntry } from '../code-entry.js';
 import { h, mount, notice } from '../ui.js';
 import { setSession, clearSession, setFlash, currentUser, isStaff } from '../session.js';
-import { formatPhone } from '../format.js';
+import { formatPhone, formatIdentifier } from '../format.js';
 import { totpSetupView } from './second-factor.js';
 
 export const title = 'Профиль';
@@ -37,7 +37,13 @@ function toLogin(ctx) {
   ctx.router.navigate('login?next=profile', { replace: true });
 }
 
-/** The values the form starts with: the profile's fields, e-mail and phone, the login. */
+/** Identifiers people read formatted (СНИЛС «118-452-306 44», phone «+7 (916) 123-45-67»). */
+const FORMATTED_TYPES = new Set(['snils', 'phone']);
+
+/**
+ * The values the form starts with: the profile's fields, e-mail and phone, the login. A field that cannot be
+ * changed (the login) is only read, so it shows its identifier formatted; editable ones keep what was typed.
+ */
 function initialValues(user, fields) {
   const own = user.fields && typeof user.fields === 'object' ? user.fields : {};
   const out = {};
@@ -46,6 +52,7 @@ function initialValues(user, fields) {
     if (v === undefined && f.name === 'email') v = user.email;
     if (v === undefined && f.name === 'phone') v = user.phone;
     if (v === undefined && user.login && user.login.field === f.name) v = user.login.value;
+    if (v !== undefined && v !== null && f.editable === false && FORMATTED_TYPES.has(f.type)) v = formatIdentifier(f.type, v);
     if (v !== undefined && v !== null) out[f.name] = v;
   }
   return out;
@@ -223,7 +230,7 @@ function showDetails(ctx, host, user, definition, after) {
   const loginText = user.login && user.login.value && !loginInForm
     ? h('p', { class: 'profile-login' },
       h('span', { class: 'muted' }, 'Логин: '),
-      h('strong', { class: 'profile-login__value' }, String(user.login.value)))
+      h('strong', { class: 'profile-login__value' }, formatIdentifier(user.login.type || user.login.field, user.login.value)))
     : null;
 
   markConfirmations(form, user, definition, async (button) => {

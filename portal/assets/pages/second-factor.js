@@ -10,7 +10,7 @@
 import { api, ApiError } from '../api.js';
 import { createForm, setBusy } from '../forms.js';
 import { h, mount, notice, countdown } from '../ui.js';
-import { getPendingLogin, setPendingLogin, setSession, safeNext } from '../session.js';
+import { getPendingLogin, setPendingLogin, setSession, safeNext, withNext } from '../session.js';
 
 export const title = 'Подтверждение входа';
 
@@ -95,7 +95,7 @@ export function render(ctx) {
     setPendingLogin(null);
     mount(statusHost, notice('error', h('strong', null, message || 'Время на ввод кода истекло'),
       h('p', null, 'Войдите ещё раз, чтобы получить новый код.'),
-      h('p', null, h('a', { class: 'btn btn--primary', href: ctx.router.href(`login${next !== 'profile' ? `?next=${encodeURIComponent(next)}` : ''}`) }, 'Ко входу'))));
+      h('p', null, h('a', { class: 'btn btn--primary', href: ctx.router.href(withNext('login', next)) }, 'Ко входу'))));
     submit.disabled = true;
     if (resend) resend.disabled = true;
   }
