@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "TenantClient.h"
 #include "Simulators.h"
 #include "TestContext.h"
 #include "meters/MeterRegistry.h"
@@ -72,30 +73,16 @@ HttpResult httpFrom(const std::string& source, unsigned short port, const std::s
 }
 
 /// A browser-like client of one tenant at one client address: keeps the session cookie and the CSRF value.
-struct Client {
-    KabinetdProcess& server;
-    std::string tenant;
-    std::string source = "127.0.0.1";
-    std::string cookie = {}, csrf = {};
+/// A client of one tenant whose requests come from a given loopback address.
+struct Client : test::TenantClient {
+    Client(KabinetdProcess& server, std::string tenant, std::string source = "127.0.0.1")
+        : TenantClient(server, std::move(tenant)), source(std::move(source)) {}
+    std::string source;
 
-    HttpResult call(const std::string& method, const std::string& path, const std::string& body = "") {
-        std::map<std::string, std::string> h;
-        if (!cookie.empty()) h["Cookie"] = "kabinet_session=" + cookie;
-        if (!csrf.empty()) h["X-CSRF-Token"] = csrf;
-        auto r = httpFrom(source, server.port(), method, "/t/" + tenant + "/api/v1/" + path, body, h);
-        if (auto it = r.headers.find("Set-Cookie"); it != r.headers.end()) {
-            static const std::regex re(R"(kabinet_session=([^;]*))");
-            std::smatch m;
-            if (std::regex_search(it->second, m, re)) cookie = m[1];
-        }
-        if (r.status == 200 && !r.body.empty() && r.body[0] == '{') {
-            auto o = obj(r.body);
-            if (o->has("csrf")) csrf = o->getValue<std::string>("csrf");
-        }
-        return r;
-    }
-    HttpResult login(const std::string& login, const std::string& password) {
-        return call("POST", "session", R"({"login":")" + login + R"(","password":")" + password + R"("})");
+protected:
+    HttpResult send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::map<std::string, std::string>& headers) override {
+        return httpFrom(source, server.port(), method, target, body, headers);
     }
 };
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "TenantClient.h"
 #include "Simulators.h"
 #include "TestContext.h"
 #include "identity/PasswordHasher.h"
@@ -37,30 +38,10 @@ std::string field(const HttpResult& r, const std::string& name) {
 }
 
 /// A browser-like client of one tenant: keeps the session cookie and the CSRF value.
-struct Client {
-    KabinetdProcess& server;
-    std::string tenant;
-    std::string cookie = {}, csrf = {};
-
-    HttpResult call(const std::string& method, const std::string& path, const std::string& body = "", bool withCsrf = true) {
-        std::map<std::string, std::string> h;
-        if (!cookie.empty()) h["Cookie"] = "kabinet_session=" + cookie;
-        if (withCsrf && !csrf.empty()) h["X-CSRF-Token"] = csrf;
-        auto r = server.request(method, "/t/" + tenant + "/api/v1/" + path, body, h);
-        if (auto it = r.headers.find("Set-Cookie"); it != r.headers.end()) {
-            static const std::regex re(R"(kabinet_session=([^;]*))");
-            std::smatch m;
-            if (std::regex_search(it->second, m, re)) cookie = m[1];
-        }
-        if (r.status == 200 && !r.body.empty() && r.body[0] == '{') {
-            auto o = obj(r.body);
-            if (o->has("csrf")) csrf = o->getValue<std::string>("csrf");
-        }
-        return r;
-    }
+struct Client : test::TenantClient {
+    using TenantClient::TenantClient;
     HttpResult login(const std::string& login, const std::string& password, bool remember = false) {
-        return call("POST", "session", R"({"login":")" + login + R"(","password":")" + password + R"(","remember":)" +
-                                           (remember ? "true" : "false") + "}");
+        return TenantClient::login(login, password, std::string(R"("remember":)") + (remember ? "true" : "false"));
     }
 };
 

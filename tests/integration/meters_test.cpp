@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "TenantClient.h"
 #include "Simulators.h"
 #include "TestContext.h"
 #include "meters/MeterData.h"
@@ -32,28 +33,10 @@ Poco::JSON::Object::Ptr obj(const std::string& text) {
     return p.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-struct Client {
-    KabinetdProcess& server;
-    std::string tenant;
-    std::string cookie = {}, csrf = {};
-    HttpResult call(const std::string& method, const std::string& path, const std::string& body = "") {
-        std::map<std::string, std::string> h;
-        if (!cookie.empty()) h["Cookie"] = "kabinet_session=" + cookie;
-        if (!csrf.empty()) h["X-CSRF-Token"] = csrf;
-        auto r = server.request(method, "/t/" + tenant + "/api/v1/" + path, body, h);
-        if (auto it = r.headers.find("Set-Cookie"); it != r.headers.end()) {
-            static const std::regex re(R"(kabinet_session=([^;]*))");
-            std::smatch m;
-            if (std::regex_search(it->second, m, re)) cookie = m[1];
-        }
-        if (r.status == 200 && !r.body.empty() && r.body[0] == '{') {
-            auto o = obj(r.body);
-            if (o->has("csrf")) csrf = o->getValue<std::string>("csrf");
-        }
-        return r;
-    }
+struct Client : test::TenantClient {
+    using TenantClient::TenantClient;
     void login(const std::string& login, const std::string& password) {
-        auto r = call("POST", "session", R"({"login":")" + login + R"(","password":")" + password + R"("})");
+        auto r = TenantClient::login(login, password);
         INFO(r.body);
         REQUIRE(r.status == 200);
     }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "TenantClient.h"
 #include "Simulators.h"
 #include "TestContext.h"
 
@@ -28,29 +29,7 @@ Poco::JSON::Object::Ptr obj(const std::string& text) {
     return p.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-/// A client of one tenant keeping the session cookie and the CSRF value.
-struct Client {
-    KabinetdProcess& server;
-    std::string tenant;
-    std::string cookie = {}, csrf = {};
-
-    HttpResult call(const std::string& method, const std::string& path, const std::string& body = "") {
-        std::map<std::string, std::string> h;
-        if (!cookie.empty()) h["Cookie"] = "kabinet_session=" + cookie;
-        if (!csrf.empty()) h["X-CSRF-Token"] = csrf;
-        auto r = server.request(method, "/t/" + tenant + "/api/v1/" + path, body, h);
-        if (auto it = r.headers.find("Set-Cookie"); it != r.headers.end()) {
-            static const std::regex re(R"(kabinet_session=([^;]*))");
-            std::smatch m;
-            if (std::regex_search(it->second, m, re)) cookie = m[1];
-        }
-        if (r.status == 200 && !r.body.empty() && r.body[0] == '{') {
-            auto o = obj(r.body);
-            if (o->has("csrf")) csrf = o->getValue<std::string>("csrf");
-        }
-        return r;
-    }
-};
+using Client = test::TenantClient;
 
 struct World {
     test::FreshDatabase db;
