@@ -13,6 +13,7 @@ import { createForm, createChoice, setBusy } from '../forms.js';
 import { h, mount, notice, countdown } from '../ui.js';
 import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../session.js';
 import { createCodeEntry } from '../code-entry.js';
+import { createMailResend } from '../mail-resend.js';
 import { formatPhone } from '../format.js';
 
 export const title = 'Вход';
@@ -337,32 +338,7 @@ function phoneStep(ctx, body, onConfirmed) {
 
 /** A new mail link for an account whose e-mail is still to be confirmed. */
 function emailStep(ctx, body) {
-  const status = h('p', { class: 'field-hint resend-status', 'aria-live': 'polite' });
-  const button = h('button', { type: 'button', class: 'btn btn--secondary login-confirm__resend-mail' }, 'Отправить письмо повторно');
-  button.addEventListener('click', async () => {
-    if (button.disabled) return;
-    status.textContent = '';
-    setBusy(button, true, 'Отправка…');
-    let wait = null;
-    try {
-      await api.post('confirm/email/resend', { pending_token: body.pending_token }, { signal: ctx.signal });
-      status.textContent = 'Письмо отправлено ещё раз. Перейдите по ссылке из него, затем войдите.';
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) wait = err.retryAfter ?? 60;
-      else status.textContent = err.message || 'Не удалось отправить письмо.';
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
-    if (wait !== null) {
-      button.disabled = true;
-      countdown(wait, {
-        signal: ctx.signal,
-        onTick: (left) => { status.textContent = `Отправить письмо повторно можно через ${left} с`; },
-        onDone: () => { button.disabled = false; status.textContent = ''; },
-      });
-    }
-  });
+  const { button, status } = createMailResend(ctx, body.pending_token, { sentText: 'Письмо отправлено ещё раз. Перейдите по ссылке из него, затем войдите.', className: 'login-confirm__resend-mail' });
   return h('section', { class: 'card step', dataset: { step: 'email' }, 'aria-labelledby': 'login-step-email-title' },
     h('h2', { class: 'section-title', id: 'login-step-email-title' }, 'Подтвердите адрес электронной почты'),
     h('p', null, body.email

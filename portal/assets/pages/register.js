@@ -13,7 +13,8 @@
 import { api, getDictionary, ApiError, tenantId } from '../api.js';
 import { createForm, createConsents, createChoice, setBusy } from '../forms.js';
 import { createCodeEntry } from '../code-entry.js';
-import { h, mount, notice, countdown } from '../ui.js';
+import { createMailResend } from '../mail-resend.js';
+import { h, mount, notice } from '../ui.js';
 import { loadSession, displayName } from '../session.js';
 import { formatPhone } from '../format.js';
 
@@ -314,32 +315,7 @@ function resultView(ctx, p, restart) {
 }
 
 function emailStep(ctx, p) {
-  const status = h('p', { class: 'field-hint resend-status', 'aria-live': 'polite' });
-  const button = h('button', { type: 'button', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
-  button.addEventListener('click', async () => {
-    if (button.disabled) return;
-    status.textContent = '';
-    setBusy(button, true, 'Отправка…');
-    let wait = null;
-    try {
-      await api.post('confirm/email/resend', { pending_token: p.pending_token }, { signal: ctx.signal });
-      status.textContent = 'Письмо отправлено ещё раз.';
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) wait = err.retryAfter ?? 60;
-      else status.textContent = err.message || 'Не удалось отправить письмо.';
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
-    if (wait !== null) {
-      button.disabled = true;
-      countdown(wait, {
-        signal: ctx.signal,
-        onTick: (left) => { status.textContent = `Отправить письмо повторно можно через ${left} с`; },
-        onDone: () => { button.disabled = false; status.textContent = ''; },
-      });
-    }
-  });
+  const { button, status } = createMailResend(ctx, p.pending_token);
   return h('section', { class: 'card step', dataset: { step: 'email' }, 'aria-labelledby': 'step-email-title' },
     h('h2', { class: 'section-title', id: 'step-email-title' }, 'Подтвердите адрес электронной почты'),
     h('p', null, p.email
