@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "Simulator.h"
+#include "Scalars.h"
 #include "TestContext.h"
 #include "demo/DemoPolling.h"
 #include "meters/MeterRegistry.h"
@@ -63,24 +64,9 @@ struct ItemsFixture {
         return ids;
     }
 
-    long long scalar(const std::string& sql) {
-        long long v = 0;
-        soci::indicator ind = soci::i_ok;
-        db.read([&](soci::session& s) { s << sql, soci::into(v, ind); });
-        return ind == soci::i_null ? -1 : v;
-    }
-    std::string text(const std::string& sql) {
-        std::string v;
-        soci::indicator ind = soci::i_ok;
-        db.read([&](soci::session& s) { s << sql, soci::into(v, ind); });
-        return ind == soci::i_null ? std::string() : v;
-    }
-    double real(const std::string& sql) {
-        double v = NAN;
-        soci::indicator ind = soci::i_ok;
-        db.read([&](soci::session& s) { s << sql, soci::into(v, ind); });
-        return ind == soci::i_null ? NAN : v;
-    }
+    long long scalar(const std::string& sql) { return test::scalarInt(db, sql); }
+    std::string text(const std::string& sql) { return test::scalarText(db, sql); }
+    double real(const std::string& sql) { return test::scalarReal(db, sql); }
     /// ts → (interval_min, p_plus) of a meter's stored profile.
     std::map<long long, std::pair<long long, double>> profile(const std::string& meter) {
         std::map<long long, std::pair<long long, double>> out;

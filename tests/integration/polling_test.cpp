@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "Scalars.h"
 #include "Simulator.h"
 #include "TestContext.h"
 #include "demo/DemoPolling.h"
@@ -90,24 +91,9 @@ struct Fixture {
         return ids;
     }
 
-    long long scalar(const std::string& sql) {
-        long long v = 0;
-        soci::indicator ind = soci::i_ok;
-        db.read([&](soci::session& s) { s << sql, soci::into(v, ind); });
-        return ind == soci::i_null ? -1 : v;
-    }
-    std::string text(const std::string& sql) {
-        std::string v;
-        soci::indicator ind = soci::i_ok;
-        db.read([&](soci::session& s) { s << sql, soci::into(v, ind); });
-        return ind == soci::i_null ? std::string() : v;
-    }
-    double real(const std::string& sql) {
-        double v = NAN;
-        soci::indicator ind = soci::i_ok;
-        db.read([&](soci::session& s) { s << sql, soci::into(v, ind); });
-        return ind == soci::i_null ? NAN : v;
-    }
+    long long scalar(const std::string& sql) { return test::scalarInt(db, sql); }
+    std::string text(const std::string& sql) { return test::scalarText(db, sql); }
+    double real(const std::string& sql) { return test::scalarReal(db, sql); }
     void makeDue() {
         db.transaction([](soci::session& s) { s << "UPDATE poll_jobs SET next_run = 0"; });
     }
