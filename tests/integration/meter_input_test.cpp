@@ -120,6 +120,11 @@ TEST_CASE("ingest validates every field of every row first; a refused batch leav
         {R"({"readings":[{"meter_id":")" + m + R"(","ts":1700000000,"t1":true}]})", "readings[0].t1"},
         {R"({"profile":[{"meter_id":")" + m + R"(","ts":1700000000,"p_plus":-0.5}]})", "profile[0].p_plus"},
         {R"({"events":[{"meter_id":")" + m + R"(","ts_start":1700000000,"ts_end":1690000000,"code":"x","category":"power"}]})", "events[0].ts_end"},
+        {R"({"readings":[)" + good + R"(,{"meter_id":")" + m + R"(","ts":1700000000,"kind":"guess","total":1}]})", "readings[1].kind"},
+        {R"({"profile":[{"meter_id":")" + m + R"(","ts":1700000000,"interval_min":7,"p_plus":1}]})", "profile[0].interval_min"},
+        {R"({"params":[{"meter_id":")" + m + R"(","ts":1700000000,"phase":"D","voltage":230}]})", "params[0].phase"},
+        {R"({"events":[{"meter_id":")" + m + R"(","ts_start":1700000000,"code":"x","category":"power","severity":"panic"}]})", "events[0].severity"},
+        {R"({"events":[{"meter_id":")" + m + R"(","ts_start":1700000000,"code":"","category":"power"}]})", "events[0].code"},
         // Rows of 2003 first, then one of a meter the tenant does not have: refused before any partition exists.
         {R"({"readings":[{"meter_id":")" + m + R"(","ts":1041379200,"total":1},{"meter_id":"no-such","ts":1044057600,"total":1}],)"
          R"("profile":[{"meter_id":")" + m + R"(","ts":1041379200,"p_plus":1}]})",

@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <ctime>
 #include <mutex>
 #include <set>
@@ -384,10 +385,6 @@ void copyRows(soci::session& s, const Table& t, const std::string& tenantLiteral
          "sink insert");
 }
 
-void check(bool ok, const std::string& what) {
-    if (!ok) throw std::invalid_argument(what);
-}
-
 /// First second of the UTC month containing ts, and of the next month.
 std::pair<long long, long long> monthOf(long long ts) {
     std::time_t t = static_cast<std::time_t>(ts);
@@ -490,6 +487,18 @@ public:
         atLeast(field, v, lo);
         if (v && std::isfinite(*v) && *v > hi) fail(field, "Значение больше допустимого");
     }
+    /// A text that is one of `allowed` (listed in the reason when it is not).
+    void oneOf(const char* field, const std::string& v, std::initializer_list<const char*> allowed) const {
+        std::string list;
+        for (const char* a : allowed) {
+            if (v == a) return;
+            list += (list.empty() ? "" : ", ") + std::string(a);
+        }
+        fail(field, "Допустимые значения: " + list);
+    }
+    void required(const char* field, const std::string& v) const {
+        if (v.empty()) fail(field, "Обязательное поле");
+    }
     [[noreturn]] void fail(const char* field, const std::string& reason) const { throw InvalidMeterData(prefix_ + field, reason); }
 
 private:
@@ -505,6 +514,9 @@ void validateMeterData(const MeterDataBatch& b, long long now) {
         const RowCheck c("readings", i, now);
         c.meter(x.meterId);
         c.time("ts", x.ts);
+        c.oneOf("kind", x.kind, {"billing", "latest"});
+        c.oneOf("energy", x.energy, {"A+", "A-", "R+", "R-"});
+        c.oneOf("source", x.source, {"driver", "connector", "consumer", "operator", "demo"});
         static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
         const std::optional<double>* values[] = {&x.total, &x.t1, &x.t2, &x.t3, &x.t4};
         for (int k = 0; k < 5; ++k) c.atLeast(names[k], *values[k], 0);
@@ -514,6 +526,7 @@ void validateMeterData(const MeterDataBatch& b, long long now) {
         const RowCheck c("profile", i, now);
         c.meter(x.meterId);
         c.time("ts", x.ts);
+        if (!storableProfilePeriod(x.intervalMin)) c.fail("interval_min", "Период профиля — целое число минут от 1 до 60, на которое делится час");
         c.atLeast("p_plus", x.pPlus, 0);
         c.atLeast("p_minus", x.pMinus, 0);
         c.atLeast("q_plus", x.qPlus, 0);
@@ -524,6 +537,7 @@ void validateMeterData(const MeterDataBatch& b, long long now) {
         const RowCheck c("params", i, now);
         c.meter(x.meterId);
         c.time("ts", x.ts);
+        c.oneOf("phase", x.phase, {"A", "B", "C", "S"});
         c.atLeast("voltage", x.voltage, 0);
         c.atLeast("current", x.current, 0);
         c.atLeast("s", x.s, 0);
@@ -535,6 +549,9 @@ void validateMeterData(const MeterDataBatch& b, long long now) {
         const RowCheck c("events", i, now);
         c.meter(x.meterId);
         c.time("ts_start", x.tsStart);
+        c.oneOf("severity", x.severity, {"info", "warning", "alarm"});
+        c.required("code", x.code);
+        c.required("category", x.category);
         if (x.tsEnd) {
             c.time("ts_end", *x.tsEnd);
             if (*x.tsEnd < x.tsStart) c.fail("ts_end", "Окончание события раньше его начала");
@@ -550,7 +567,7 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
     const auto profile = lastPerKey(input.profile);
     const auto params = lastPerKey(input.params);
     const auto events = lastPerKey(input.events);
-    // Every row must name a meter of this tenant, with sane values.
+    // The meters the rows name (each must be the tenant's) and the months they fall in.
     std::set<std::string> meters;
     const std::string* previous = nullptr; // rows come in key order, meter first: insert each run once
     auto meter = [&](const std::string& id) {
@@ -560,26 +577,14 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
     std::set<long long> readingMonths, profileMonths; // the months the rows fall in (PostgreSQL partitions)
     for (const auto* x : readings) {
         meter(x->meterId);
-        check(x->kind == "billing" || x->kind == "latest", "reading kind must be billing or latest");
-        check(x->energy == "A+" || x->energy == "A-" || x->energy == "R+" || x->energy == "R-", "energy must be A+, A-, R+ or R-");
-        check(x->source == "driver" || x->source == "connector" || x->source == "consumer" || x->source == "operator" || x->source == "demo",
-              "unknown reading source");
         readingMonths.insert(monthOf(x->ts).first);
     }
     for (const auto* x : profile) {
         meter(x->meterId);
-        check(storableProfilePeriod(x->intervalMin), "profile interval must be a whole number of minutes (1 to 60) that divides an hour");
         profileMonths.insert(monthOf(x->ts).first);
     }
-    for (const auto* x : params) {
-        meter(x->meterId);
-        check(x->phase == "A" || x->phase == "B" || x->phase == "C" || x->phase == "S", "phase must be A, B, C or S");
-    }
-    for (const auto* x : events) {
-        meter(x->meterId);
-        check(x->severity == "info" || x->severity == "warning" || x->severity == "alarm", "severity must be info, warning or alarm");
-        check(!x->code.empty() && !x->category.empty(), "event code and category are required");
-    }
+    for (const auto* x : params) meter(x->meterId);
+    for (const auto* x : events) meter(x->meterId);
     refuseNul(tenant);
     for (const auto& m : meters) refuseNul(m);
     const bool pg = db_.backend() == Backend::PostgreSQL;

@@ -81,7 +81,9 @@ constexpr long long kEarliestMeterTs = 946684800;
 /// Checks every row of a batch before anything is stored: a meter named, times within
 /// [kEarliestMeterTs, now + 1 day], registers and profile powers not negative, voltage, current, apparent
 /// power and frequency not negative, cos φ within −1 … 1, an event's end not before its start (values that
-/// are not finite are stored as NULL, as before). Throws InvalidMeterData for the first bad row.
+/// are not finite are stored as NULL, as before); a reading's kind, energy and source, a parameter's phase and
+/// an event's severity from their lists, an event's code and category given, a profile period that divides
+/// an hour. Throws InvalidMeterData naming the first bad row's field.
 void validateMeterData(const MeterDataBatch& batch, long long now);
 
 /// What a write stored.
