@@ -63,13 +63,9 @@ export function logoUrl(logo) {
   return new URL(`branding/${logo.replace(/^\.?\/+/, '')}`, new URL(basePath(), location.origin)).toString();
 }
 
-const LEGAL_FORMS = new Set(['АО', 'ООО', 'ПАО', 'ЗАО', 'ОАО', 'МУП', 'ГУП', 'ИП']);
-
+/** The tenant's monogram tile (its profile's branding.monogram, made by the tenant library). */
 function monogram(tenant) {
-  const src = (tenant && (tenant.short_name || tenant.name)) || 'ЛК';
-  const letters = src.replace(/[«»"'()]/g, '').split(/\s+/).filter(Boolean);
-  // The name, not its legal form: «АО «ВОЭК»» → «ВО», «ОЭС 360» → «ОЭ».
-  const text = (letters.length > 1 && LEGAL_FORMS.has(letters[0].toUpperCase()) ? letters[1] : letters[0] || 'ЛК').slice(0, 2).toUpperCase();
+  const text = (tenant && tenant.branding && tenant.branding.monogram) || 'ЛК';
   return h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, text);
 }
 

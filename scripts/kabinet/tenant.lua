@@ -1003,9 +1003,46 @@ end
 -- profile, registration_form, dictionary, message
 ---------------------------------------------------------------------------
 
+-- Latin and Cyrillic letters (ё included) in lower or upper case; other
+-- characters as they are.
+local function change_case(s, upper)
+  local out = {}
+  for _, c in utf8.codes(s) do
+    if upper then
+      if (c >= 0x61 and c <= 0x7A) or (c >= 0x430 and c <= 0x44F) then c = c - 0x20
+      elseif c == 0x451 then c = 0x401 end
+    else
+      if (c >= 0x41 and c <= 0x5A) or (c >= 0x410 and c <= 0x42F) then c = c + 0x20
+      elseif c == 0x401 then c = 0x451 end
+    end
+    out[#out + 1] = utf8.char(c)
+  end
+  return table.concat(out)
+end
+
+local LEGAL_FORMS = set_of { "АО", "ООО", "ПАО", "ЗАО", "ОАО", "МУП", "ГУП", "ИП" }
+
+-- Up to two capital letters of a name for a tile without a logo: the name,
+-- not its legal form («АО «ВОЭК»» → «ВО», «ОЭС 360» → «ОЭ»); «ЛК» without one.
+local function monogram(name)
+  local plain = (name or ""):gsub("«", ""):gsub("»", ""):gsub("[\"'()]", "")
+  local words = {}
+  for w in plain:gmatch("%S+") do words[#words + 1] = w end
+  local word = words[1]
+  if #words > 1 and LEGAL_FORMS[change_case(words[1], true)] then word = words[2] end
+  if not word or not utf8.len(word) then return "ЛК" end
+  local letters = {}
+  for _, c in utf8.codes(word) do
+    if #letters == 2 then break end
+    letters[#letters + 1] = utf8.char(c)
+  end
+  return change_case(table.concat(letters), true)
+end
+
+
 --- The public profile of a tenant.
 -- @return {id, name, short_name, timezone, hosts = [...], branding = {primary,
---   accent, logo?}, modules = [...], access_ways = [...], confirmations = [...],
+--   accent, logo?, monogram}, modules = [...], access_ways = [...], confirmations = [...],
 --   second_factor?, settings?, applicant_kinds = [{id, label, login = {name,
 --   label, type}, access_ways = [...]}]}
 function M.profile(T)
@@ -1025,7 +1062,8 @@ function M.profile(T)
     short_name = T.short_name,
     timezone = T.timezone,
     hosts = list_copy(T.hosts),
-    branding = { primary = T.branding.primary, accent = T.branding.accent, logo = T.branding.logo },
+    branding = { primary = T.branding.primary, accent = T.branding.accent, logo = T.branding.logo,
+                 monogram = monogram(T.short_name or T.name) },
     modules = list_copy(T.modules),
     access_ways = list_copy(T.access_ways),
     confirmations = list_copy(T.confirmations),
@@ -1204,14 +1242,7 @@ NORMALIZE.street = NORMALIZE.select
 -- Lower case of Latin and Cyrillic letters (a login is one account however
 -- it is typed: "PETROV.DEMO" is "petrov.demo").
 local function fold_case(s)
-  local out = {}
-  for _, c in utf8.codes(s) do
-    if c >= 0x41 and c <= 0x5A then c = c + 0x20
-    elseif c >= 0x410 and c <= 0x42F then c = c + 0x20
-    elseif c == 0x401 then c = 0x451 end
-    out[#out + 1] = utf8.char(c)
-  end
-  return table.concat(out)
+  return change_case(s, false)
 end
 
 -- Normalises the value of one field, including list membership. Text login

@@ -232,6 +232,7 @@ case("профиль", function()
   eq(p.id, "test-grid")
   eq(p.short_name, "АО «ТСК»")
   eq(p.branding.logo, "logo.svg")
+  eq(p.branding.monogram, "ТС")                       -- the name, not its legal form
   eq(p.modules[3], "appeals")
   eq(p.hosts[1], "test.kabinet.localhost")
   eq(#p.applicant_kinds, 1)
@@ -243,6 +244,20 @@ case("профиль", function()
   local T = sample()
   tenant.profile(T).modules[1] = "hacked"
   eq(T.modules[1], "identity")
+end)
+
+case("монограмма: буквы названия, а не организационно-правовой формы", function()
+  local function mono(short_name)
+    local T = sample()
+    T.short_name = short_name
+    return tenant.profile(T).branding.monogram
+  end
+  eq(mono("АО «ВОЭК»"), "ВО")
+  eq(mono("ооо «сигма»"), "СИ")
+  eq(mono("ОЭС 360"), "ОЭ")
+  eq(mono("Ёлкинская сеть"), "ЁЛ")
+  eq(tenant.profile(load_tenant("voek")).branding.monogram, "ВО")
+  eq(tenant.profile(load_tenant("kes-orenburg")).branding.monogram, "КЭ")
 end)
 
 case("форма: явные флаги, варианты, видимость, политика", function()

@@ -11,8 +11,6 @@
 #include <cctype>
 #include <fstream>
 #include <map>
-#include <set>
-#include <sstream>
 #include <vector>
 
 namespace kabinet {
@@ -107,30 +105,6 @@ bool isHexColour(const std::string& c) {
     return std::all_of(c.begin() + 1, c.end(), [](unsigned char ch) { return std::isxdigit(ch) != 0; });
 }
 
-/// Up to two letters of the short name for the tile when the tenant has no logo: «АО «ВОЭК»» → «ВО».
-std::string monogram(const std::string& shortName) {
-    std::string word;
-    std::istringstream in(shortName); // words split at ASCII spaces
-    std::string w;
-    std::vector<std::string> words;
-    while (in >> w) words.push_back(w);
-    if (words.empty()) return "ЛК";
-    static const std::set<std::string> kForms = {"АО", "ООО", "ПАО", "ЗАО", "ОАО", "МУП", "ГУП", "ИП"};
-    word = words.size() > 1 && kForms.count(words[0]) ? words[1] : words[0]; // the name, not «АО», «ООО»
-    std::string letters;
-    int taken = 0;
-    for (size_t i = 0; i < word.size() && taken < 2;) {
-        const unsigned char c = static_cast<unsigned char>(word[i]);
-        const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-        const std::string ch = word.substr(i, len);
-        i += len;
-        if (ch == "«" || ch == "»" || ch == "\"" || ch == "(") continue;
-        letters += ch;
-        ++taken;
-    }
-    return letters.empty() ? "ЛК" : letters;
-}
-
 const char* kIndexStyle =
     ":root{color-scheme:light;--ink:#111827;--muted:#4b5563;--line:#d7dde5;--bg:#f4f6f9}"
     "*{box-sizing:border-box}"
@@ -174,7 +148,7 @@ Response serveIndex(const TenantRegistry& tenants) {
         if (!isHexColour(colour)) colour = "#1f5fa8";
         const std::string logo = member(branding, "logo");
         const std::string base = "/t/" + htmlEscape(id) + "/";
-        std::string mark = htmlEscape(monogram(t->shortName()));
+        std::string mark = htmlEscape(member(branding, "monogram")); // made by the tenant library
         // A bare logo file name is served from the tenant's branding folder (as the portal does).
         if (!logo.empty() && logo.find('/') == std::string::npos && logo.find("..") == std::string::npos)
             mark = "<img src=\"" + base + "branding/" + htmlEscape(logo) + "\" alt=\"\">";
