@@ -9,6 +9,8 @@
 #include "TestContext.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
+#include "meters/MeterService.h"
+#include "tenants/TenantRegistry.h"
 #include "storage/Database.h"
 #include "storage/Migrations.h"
 
@@ -16,6 +18,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <regex>
@@ -222,6 +225,31 @@ TEST_CASE("ВОЭК individual: add a personal account by number, see its point 
     const std::string accountId = access->getArray("accounts")->getObject(0)->getValue<std::string>("id");
     CHECK(c.call("DELETE", "access/accounts/" + accountId).status == 204);
     CHECK(c.call("GET", "points/" + w.voekPoint).status == 404);
+}
+
+TEST_CASE("the forecast takes the daily rate over the span its two readings cover, whatever the hour of the readings",
+          "[meters]") {
+    // The ВОЭК meter's readings come at 00:00 UTC, 03:00 in Владимир: the reading at the period's start is 21 hours
+    // older than the start. Two days into a period the rate is 12 kWh a day, not 24 kWh over 1.125 days.
+    auto& w = world();
+    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
+    auto voek = tenants.find("voek");
+    REQUIRE(voek);
+    const int off = voek->utcOffset();
+    using namespace std::chrono;
+    const year_month_day d{sys_days{days{(w.now - 3 * 86400 + off) / 86400}}};
+    const long long periodStart = sys_days{d.year() / d.month() / 1}.time_since_epoch().count() * 86400LL - off;
+    SessionInfo staff;
+    staff.userId = "operator";
+    staff.role = "operator";
+    MeterService meters(w.direct);
+    const auto at = [&](long long nowTs) { return meters.history(*voek, staff, w.voekPoint, nowTs)->getObject("forecast"); };
+    auto f = at(periodStart + 2 * 86400 + 7200);
+    INFO("period start " << periodStart);
+    CHECK(f->getValue<double>("consumed") == Approx(24.0));
+    CHECK(f->getValue<double>("forecast") == Approx(12.0 * f->getValue<double>("days_total")).epsilon(0.001));
+    // Before a whole day is covered there is no forecast, rather than a guess from a few hours.
+    CHECK(at(periodStart + 3600)->isNull("forecast"));
 }
 
 TEST_CASE("ВОЭК legal entity: ОГРН found, confirmed by a contract number, then all its contracts", "[meters]") {

@@ -764,7 +764,9 @@ JsonObject MeterService::history(Tenant& t, const SessionInfo& s, const std::str
     f->set("consumed", json(consumed));
     f->set("days_passed", std::round(daysPassed * 10) / 10);
     f->set("days_total", daysTotal);
-    const double elapsed = nowReg && startReg ? static_cast<double>(nowReg->ts - current) / kDay : 0;
+    // The rate is taken over the span the two readings really cover: the reading at the period's start may be
+    // older than the start itself (readings come at the meter's own hour, not the tenant's midnight).
+    const double elapsed = nowReg && startReg ? static_cast<double>(nowReg->ts - startReg->ts) / kDay : 0;
     f->set("forecast", consumed && elapsed >= 1 ? json(*consumed / elapsed * daysTotal) : Poco::Dynamic::Var());
     f->set("last_year", json(monthUse(monthStart(current, off, -12))));
     f->set("method", "Среднесуточное потребление с начала расчётного периода, умноженное на число дней периода");
