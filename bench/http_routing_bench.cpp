@@ -2,6 +2,7 @@
 // routing, error model, metrics, access log) against a bare POCO HTTPServer answering a fixed JSON body,
 // both in this process, loaded the same way. Prints requests/s of each and the ratio (target ≥ 0.8).
 #include "config/Config.h"
+#include "api/Routes.h"
 #include "http/HttpServer.h"
 #include "server/Services.h"
 #include "util/Log.h"
@@ -84,7 +85,9 @@ int main() {
                                                {"scripts", std::string(KABINET_SOURCE_DIR) + "/scripts"},
                                                {"plugins", dir.path() + "/none"}, {"log-level", "warn"}};
     auto services = Services::start(Config::resolve(opts));
-    HttpServer kabinet(*services);
+    Router router;
+    registerAllRoutes(router, *services);
+    HttpServer kabinet(services->httpContext(), std::move(router));
     kabinet.start();
     // Bare POCO with the same thread settings.
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));

@@ -2,6 +2,7 @@
 // tenant's Lua login rules, the database, the session insert) beside raw Argon2id verifications per second at
 // the same parameters and the same concurrency, in one run. Prints both and the ratio (target ≥ 0.9).
 #include "config/Config.h"
+#include "api/Routes.h"
 #include "http/HttpServer.h"
 #include "identity/PasswordHasher.h"
 #include "server/Services.h"
@@ -54,7 +55,9 @@ int main() {
                                                {"scripts", std::string(KABINET_SOURCE_DIR) + "/scripts"},
                                                {"plugins", dir.path() + "/none"}, {"log-level", "warn"}};
     auto services = Services::start(Config::resolve(opts));
-    HttpServer http(*services);
+    Router router;
+    registerAllRoutes(router, *services);
+    HttpServer http(services->httpContext(), std::move(router));
     http.start();
     // One consumer per client thread.
     auto tenant = services->tenants->find("vges");

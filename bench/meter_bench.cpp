@@ -20,6 +20,7 @@
 // bench creates its own fresh database kb_bench_<pid> on that server and drops it at the end. Without a URL
 // it prints that it was skipped and exits 0 (so the `bench` target still runs the others). Takes about a minute.
 #include "config/Config.h"
+#include "api/Routes.h"
 #include "http/HttpServer.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
@@ -302,7 +303,9 @@ int main(int argc, char** argv) {
                                                    {"scripts", std::string(KABINET_SOURCE_DIR) + "/scripts"},
                                                    {"plugins", dir.path() + "/none"}, {"log-level", "warn"}};
         auto services = Services::start(Config::resolve(opts));
-        HttpServer http(*services);
+        Router router;
+        registerAllRoutes(router, *services);
+        HttpServer http(services->httpContext(), std::move(router));
         http.start();
         const std::string tenantId = "vges";
         auto tenant = services->tenants->find(tenantId);

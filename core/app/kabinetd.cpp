@@ -1,5 +1,6 @@
 /// kabinetd — the Kabinet server. Configuration: defaults < --config file < KABINET_* variables < options.
 #include "config/Config.h"
+#include "api/Routes.h"
 #include "http/HttpServer.h"
 #include "server/Services.h"
 #include "util/Error.h"
@@ -83,7 +84,9 @@ protected:
             Config cfg = Config::resolve(options_);
             log::setLevel(cfg.logLevel);
             services = Services::start(cfg);
-            http = std::make_unique<HttpServer>(*services);
+            Router router;
+            registerAllRoutes(router, *services);
+            http = std::make_unique<HttpServer>(services->httpContext(), std::move(router));
             http->start();
             services->outbox->start();
             services->jobs->start();

@@ -9,8 +9,8 @@
 #include "WrapperCodec.h"
 
 #include "plugins/PluginHost.h"
-#include "polling/Driver.h"
-#include "polling/Transport.h"
+#include "plugins/Driver.h"
+#include "plugins/Transport.h"
 
 #include "MeterModel.h"
 #include "Simulator.h"

@@ -11,8 +11,8 @@
 
 
 #include "plugins/PluginHost.h"
-#include "polling/Driver.h"
-#include "polling/Transport.h"
+#include "plugins/Driver.h"
+#include "plugins/Transport.h"
 
 #include "MeterModel.h"
 #include "Simulator.h"

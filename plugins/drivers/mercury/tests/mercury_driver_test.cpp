@@ -12,8 +12,8 @@
 #include "Simulator.h"
 
 #include "plugins/PluginHost.h"
-#include "polling/Driver.h"
-#include "polling/Transport.h"
+#include "plugins/Driver.h"
+#include "plugins/Transport.h"
 
 #include "kabinet/driver.hpp"
 

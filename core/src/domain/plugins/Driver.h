@@ -1,7 +1,7 @@
 #pragma once
 /// The host side of a driver plugin (kb_driver_vtable): a Driver instance opens DriverSessions to meters
 /// over ByteTransports; a read returns everything the driver reported as plain C++ data plus the outcome.
-#include "polling/Transport.h"
+#include "plugins/Transport.h"
 
 #include <kabinet/plugin.h>
 

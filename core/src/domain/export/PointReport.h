@@ -3,7 +3,7 @@
 /// point, meter, period, energy of each direction over the period — then consumption by day, week or month and
 /// the cumulative registers, each with the columns A+, A−, R+, R− (and A+ per tariff zone on a multi-zone
 /// meter). Dates are date cells in XLSX, values rounded to the registers' three decimals.
-#include "http/Router.h"
+#include "identity/SessionInfo.h"
 #include "meters/MeterService.h"
 
 #include <string>

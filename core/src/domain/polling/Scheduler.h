@@ -3,7 +3,7 @@
 /// (so several kabinetd instances share the work and one bus never carries two dialogues), runs the
 /// dialogues in a bounded pool of sessions, and stores what the drivers read through the MeterDataSink.
 #include "meters/MeterData.h"
-#include "polling/Driver.h"
+#include "plugins/Driver.h"
 #include "polling/PollStore.h"
 
 #include <atomic>

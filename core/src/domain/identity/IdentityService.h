@@ -4,7 +4,7 @@
 /// codes), sessions (opaque tokens; only their SHA-256 is stored), profile, password change and reset,
 /// staff accounts. Every write is one transaction; mails and text messages go through the outbox in the
 /// same transaction. Methods throw the Error hierarchy (util/Error.h) with Russian messages.
-#include "http/Router.h"
+#include "identity/SessionInfo.h"
 
 #include <Poco/JSON/Object.h>
 

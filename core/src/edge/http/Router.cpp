@@ -1,6 +1,5 @@
 #include "http/Router.h"
 
-#include "api/Routes.h"
 
 #include "lua/LuaJson.h"
 #include "util/Error.h"

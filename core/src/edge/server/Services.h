@@ -2,6 +2,7 @@
 /// Everything a running kabinetd owns, built in order at start-up: configuration, database (migrated),
 /// tenants (loaded from Lua and recorded), plugins, metrics. The HTTP layer and the CLI work on this.
 #include "config/Config.h"
+#include "http/HttpServer.h"
 #include "http/Metrics.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
@@ -39,6 +40,8 @@ struct Services {
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
     /// and left out instead.
     static std::unique_ptr<Services> start(const Config& config);
+    /// What the HTTP front needs of these services (configuration, tenants, metrics, sessions).
+    HttpContext httpContext();
     /// Stops background work (the outbox) before the rest is destroyed.
     ~Services();
 };

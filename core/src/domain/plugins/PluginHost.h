@@ -2,7 +2,7 @@
 /// Loads plugins from a directory of plugin folders (each with manifest.json and its library) through
 /// Boost.DLL and the C ABI of kabinet/plugin.h. A plugin that is incompatible, lacks the entry symbol,
 /// throws, or disagrees with its manifest is refused with a clear log line; the server goes on without it.
-#include "polling/Driver.h"
+#include "plugins/Driver.h"
 
 #include <kabinet/plugin.h>
 

@@ -1,4 +1,4 @@
-#include "polling/Driver.h"
+#include "plugins/Driver.h"
 
 #include "plugins/PluginHost.h"
 

@@ -2,6 +2,8 @@
 /// Request/response types and the router that maps (method, path pattern) to handlers. Patterns are
 /// literal segments and {name} parameters, e.g. "/api/v1/dictionaries/{name}". Tenant-scoped routes are
 /// reached as /t/{tenant}<pattern> or as <pattern> on a host that a tenant lists.
+#include "identity/SessionInfo.h"
+
 #include <Poco/Dynamic/Var.h>
 
 #include <functional>
@@ -26,16 +28,6 @@ enum class Access {
     Operator,     ///< operator, tenant-admin or platform-admin of the tenant
     TenantAdmin,  ///< tenant-admin or platform-admin
     PlatformAdmin ///< platform-admin only
-};
-
-/// The session of a request, when it carries a valid one for its tenant.
-struct SessionInfo {
-    std::string userId;
-    std::string role; ///< consumer, operator, tenant-admin, platform-admin
-    std::string kind;
-    std::string tokenHash;
-    std::string csrf; ///< the value writes must carry in X-CSRF-Token
-    bool secondFactorRequired = false; ///< the tenant forces a second factor for the role and none is set yet
 };
 
 /// One request as a handler sees it.
@@ -75,6 +67,9 @@ struct Response {
 };
 
 using Handler = std::function<Response(Request&)>;
+
+/// "public", "user", "operator", "tenant-admin" or "platform-admin".
+const char* accessName(Access a);
 
 /// A registered route.
 struct Route {

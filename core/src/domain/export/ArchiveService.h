@@ -4,7 +4,7 @@
 /// made (21:00 Moscow time for ВОЭК) and is then locked; a background job builds XLSX and CSV files — the next
 /// day by default, at once if the tenant says so — and the consumer downloads them. Jobs live in the
 /// database and resume after a restart.
-#include "http/Router.h"
+#include "identity/SessionInfo.h"
 
 #include <Poco/JSON/Object.h>
 

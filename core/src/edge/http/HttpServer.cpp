@@ -1,11 +1,9 @@
 #include "http/HttpServer.h"
 
-#include "api/Routes.h"
 #include "http/Portal.h"
+#include "tenants/TenantRegistry.h"
 #include "lua/LuaState.h"
-#include "server/Services.h"
 #include "storage/Database.h"
-#include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -147,8 +145,8 @@ int accessLevel(Access a) {
 
 } // namespace
 
-HttpServer::HttpServer(Services& services) : s_(services), pool_(2, static_cast<int>(services.config.threads)) {
-    registerAllRoutes(router_, s_);
+HttpServer::HttpServer(HttpContext context, Router router)
+    : s_(std::move(context)), router_(std::move(router)), pool_(2, static_cast<int>(s_.config.threads)) {
     Poco::Net::SocketAddress addr(s_.config.listenHost, s_.config.listenPort);
     Poco::Net::ServerSocket socket;
     socket.bind(addr, true);
@@ -202,7 +200,7 @@ void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, const 
     Poco::Net::NameValueCollection cookies;
     req.getCookies(cookies);
     const std::string token = cookies.get("kabinet_session", "");
-    if (r.tenant) r.session = s_.identity->resolveSession(*r.tenant, token);
+    if (r.tenant) r.session = s_.resolveSession(*r.tenant, token);
     if (!r.session) throw Error(401, "not_authenticated", "Требуется вход в личный кабинет");
     if (roleLevel(r.session->role) < accessLevel(access)) throw Error(403, "forbidden", "Недостаточно прав для этого действия");
     // Writes made with the cookie must prove they come from our own pages.
@@ -267,7 +265,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
         if (fullPath.rfind("/t/", 0) == 0) {
             auto segs = splitPath(fullPath);
             tenantId = segs.size() > 1 ? segs[1] : "";
-            r.tenant = s_.tenants->find(tenantId);
+            r.tenant = s_.tenants.find(tenantId);
             if (!r.tenant) {
                 routeName = "/t/{tenant}";
                 throw NotFound("tenant_not_found", "Организация «" + text::validUtf8(tenantId, 64) + "» не найдена");
@@ -276,7 +274,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
             if (path.empty()) path = "/";
             scoped = true;
         } else if (req.has("Host")) {
-            if ((r.tenant = s_.tenants->findByHost(req.getHost()))) {
+            if ((r.tenant = s_.tenants.findByHost(req.getHost()))) {
                 tenantId = r.tenant->id();
                 scoped = fullPath != "/healthz" && fullPath != "/metrics";
             }
@@ -292,7 +290,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
                 if (pathMatched) throw Error(405, "method_not_allowed", "Метод " + r.method + " не поддерживается для этого адреса");
                 if (!scoped && path == "/") {
                     routeName = "index";
-                    out = serveIndex(*s_.tenants);
+                    out = serveIndex(s_.tenants);
                 } else {
                     throw NotFound("route_not_found", "Адрес не найден");
                 }

@@ -4,7 +4,7 @@
 /// connectors), and the views of a metering point — general information, readings, consumption by period,
 /// power profile, event journals, network parameters, billing history with a forecast. A consumer sees only
 /// the points granted to them; any other point is "not found". Answers are JSON objects (docs/API.md).
-#include "http/Router.h"
+#include "identity/SessionInfo.h"
 
 #include <Poco/JSON/Object.h>
 

@@ -1,6 +1,6 @@
 #include "identity/IdentityService.h"
 
-#include "api/FormInput.h"
+#include "tenants/FormInput.h"
 #include "config/Config.h"
 #include "identity/PasswordHasher.h"
 #include "identity/Throttle.h"

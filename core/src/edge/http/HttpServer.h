@@ -3,23 +3,35 @@
 /// middleware — connection guard (deadlines, per-address cap, a free worker), framing checks, request id, body limit, tenant resolution (path prefix /t/{tenant} or Host header),
 /// routing, the error model, access log and metrics. No request can crash the server: every exception is
 /// answered as a JSON error.
+#include "config/Config.h"
 #include "http/ConnectionGuard.h"
+#include "http/Metrics.h"
 #include "http/Router.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
+#include <functional>
 #include <memory>
 
 namespace kabinet {
 
-struct Services;
+class TenantRegistry;
+
+/// What the front needs of the rest of the server; every part outlives the HttpServer.
+struct HttpContext {
+    const Config& config;     ///< listen address, threads, deadlines, body limit, portal folder
+    TenantRegistry& tenants;  ///< resolves /t/{tenant} and Host headers
+    Metrics& metrics;         ///< counts every answered request
+    /// The session a cookie token stands for in a tenant, or null when it is not a valid one.
+    std::function<std::shared_ptr<SessionInfo>(Tenant&, const std::string&)> resolveSession;
+};
 
 class HttpServer {
 public:
-    /// Binds the listen address of the configuration and registers all routes.
-    explicit HttpServer(Services& services);
+    /// Binds the listen address of the configuration; `router` holds every route the server answers.
+    HttpServer(HttpContext context, Router router);
     ~HttpServer();
     /// Starts accepting connections.
     void start();
@@ -37,7 +49,7 @@ private:
     /// Resolves the session of a request to a route that needs one, checks the role and, for writes, the
     /// CSRF token. Throws 401/403.
     void authorize(Poco::Net::HTTPServerRequest& req, Request& r, const Route& route);
-    Services& s_;
+    HttpContext s_;
     Router router_;
     Poco::ThreadPool pool_;
     std::unique_ptr<ConnectionGuard> guard_;

@@ -1,6 +1,6 @@
 /// Tenant-scoped public routes: the tenant profile, its registration form and dictionaries, registration
 /// validation, and the loaded plugins.
-#include "api/FormInput.h"
+#include "tenants/FormInput.h"
 #include "http/Router.h"
 #include "lua/LuaJson.h"
 #include "server/Services.h"

@@ -1,4 +1,4 @@
-#include "api/FormInput.h"
+#include "tenants/FormInput.h"
 
 #include "tenants/Tenant.h"
 #include "util/Error.h"

@@ -1,4 +1,4 @@
-#include "polling/Transport.h"
+#include "plugins/Transport.h"
 
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>

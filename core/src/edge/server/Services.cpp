@@ -78,4 +78,10 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     return s;
 }
 
+HttpContext Services::httpContext() {
+    IdentityService* id = identity.get();
+    return HttpContext{config, *tenants, metrics,
+                       [id](Tenant& t, const std::string& token) { return id->resolveSession(t, token); }};
+}
+
 } // namespace kabinet

@@ -23,7 +23,4 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerAuditRoutes(r, s);
 }
 
-/// "public", "user", "operator", "tenant-admin" or "platform-admin".
-const char* accessName(Access a);
-
 } // namespace kabinet
