@@ -6,11 +6,11 @@
 // an entry to NAV in layout.js. A route with `auth: true` needs a session:
 // a visitor is sent to "login?next=<this page>" and comes back after login.
 
-import { getTenant } from './api.js';
-import { createRouter } from './router.js';
-import { applyBranding, renderShell } from './layout.js';
-import { h, mount, notice, spinner } from './ui.js';
-import { loadSession, currentUser, onSessionChange, logout, setFlash } from './session.js';
+import { getTenant } from './core/api.js';
+import { createRouter } from './core/router.js';
+import { applyBranding, renderShell } from './widgets/layout.js';
+import { h, mount, notice, spinner } from './core/ui.js';
+import { loadSession, currentUser, onSessionChange, logout, setFlash } from './core/session.js';
 
 export const ROUTES = [
   { path: '', name: 'home', load: () => import('./pages/home.js') },

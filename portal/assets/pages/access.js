@@ -13,12 +13,12 @@
 //   POST access/ogrn/confirm {contract_number} → {contracts}; 422 {fields: {contract_number}}
 //   PATCH access/contracts/<id> {title} → 200
 
-import { api, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { confirmDialog } from '../dialog.js';
-import { h, mount, notice, plural } from '../ui.js';
-import { formatIsoDate, DASH } from '../format.js';
-import { CONTRACT_KINDS, contractName, sessionEnded, nothing } from '../meters.js';
+import { api, ApiError } from '../core/api.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { confirmDialog } from '../widgets/dialog.js';
+import { h, mount, notice, plural } from '../core/ui.js';
+import { formatIsoDate, DASH } from '../core/format.js';
+import { CONTRACT_KINDS, contractName, sessionEnded, nothing } from '../core/meters.js';
 
 export const title = 'Лицевые счета и договоры';
 

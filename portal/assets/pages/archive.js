@@ -15,14 +15,14 @@
 // .archive-request[data-id][data-state] with .archive-state, button.archive-change, form.archive-change-form,
 // a.archive-file[data-format]; button.archive-refresh.
 
-import { api, apiUrl, ApiError } from '../api.js';
-import { h, mount, notice, plural, idPart } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { resultArea } from '../filters.js';
+import { api, apiUrl, ApiError } from '../core/api.js';
+import { h, mount, notice, plural, idPart } from '../core/ui.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { resultArea } from '../widgets/filters.js';
 import {
   addDays, monthStart, todayIn, formatDate, formatDateTime, formatTime, formatIsoDate, formatLongDate, isNum,
-} from '../format.js';
-import { hasModule, sessionEnded, nothing } from '../meters.js';
+} from '../core/format.js';
+import { hasModule, sessionEnded, nothing } from '../core/meters.js';
 
 export const title = 'Архив данных за период';
 

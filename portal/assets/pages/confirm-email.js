@@ -4,10 +4,10 @@
 // runs no scripts): the page sends the token once it is shown in a browser,
 // and the button «Подтвердить адрес» does the same if that did not work.
 
-import { api, ApiError } from '../api.js';
-import { setBusy } from '../forms.js';
-import { h, mount, notice } from '../ui.js';
-import { currentUser, loadSession } from '../session.js';
+import { api, ApiError } from '../core/api.js';
+import { setBusy } from '../widgets/forms.js';
+import { h, mount, notice } from '../core/ui.js';
+import { currentUser, loadSession } from '../core/session.js';
 import { resendForm } from './login.js';
 
 export const title = 'Подтверждение адреса электронной почты';

@@ -6,11 +6,11 @@
 // every card leads somewhere that works.
 //   GET access, GET points (each card shows its own error if its request fails)
 
-import { api } from '../api.js';
-import { h, notice, plural } from '../ui.js';
-import { formatDateTime, isNum } from '../format.js';
-import { contractName, sessionEnded, nothing, hasModule, manualLabel } from '../meters.js';
-import { displayName } from '../session.js';
+import { api } from '../core/api.js';
+import { h, notice, plural } from '../core/ui.js';
+import { formatDateTime, isNum } from '../core/format.js';
+import { contractName, sessionEnded, nothing, hasModule, manualLabel } from '../core/meters.js';
+import { displayName } from '../core/session.js';
 import { latestList } from './points.js';
 import { accessHint } from './access.js';
 

@@ -2,8 +2,8 @@
 // a logged-in person, the summary cards of pages/dashboard.js (for an
 // operator or a tenant administrator, the overview of pages/operator.js).
 
-import { h } from '../ui.js';
-import { currentUser, displayName, isStaff } from '../session.js';
+import { h } from '../core/ui.js';
+import { currentUser, displayName, isStaff } from '../core/session.js';
 
 export const title = 'Главная';
 

@@ -8,13 +8,13 @@
 //       finished here — POST {api}/confirm/phone {pending_token, code}, POST {api}/confirm/phone/resend
 //       {pending_token}, POST {api}/confirm/email/resend {pending_token} — then the login is sent again.
 
-import { api, ApiError, tenantId } from '../api.js';
-import { createForm, createChoice, setBusy } from '../forms.js';
-import { h, mount, notice, countdown } from '../ui.js';
-import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../session.js';
-import { createCodeEntry } from '../code-entry.js';
-import { createMailResend } from '../mail-resend.js';
-import { formatPhone } from '../format.js';
+import { api, ApiError, tenantId } from '../core/api.js';
+import { createForm, createChoice, setBusy } from '../widgets/forms.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
+import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../core/session.js';
+import { createCodeEntry } from '../widgets/code-entry.js';
+import { createMailResend } from '../widgets/mail-resend.js';
+import { formatPhone } from '../core/format.js';
 
 export const title = 'Вход';
 

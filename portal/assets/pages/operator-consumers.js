@@ -16,14 +16,14 @@
 // button.grant-revoke, form.grant-form (fields scope, ref, point), button.grant-add, button.grant-remove,
 // .consumers-status (.grant-done).
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, plural, idPart } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { confirmDialog } from '../dialog.js';
-import { resultArea } from '../filters.js';
-import { GRANT_SCOPES, GRANT_WAYS, hasModule, sessionEnded } from '../meters.js';
-import { displayName } from '../session.js';
-import { DASH, formatIdentifier, formatPhone } from '../format.js';
+import { api, ApiError } from '../core/api.js';
+import { h, mount, notice, plural, idPart } from '../core/ui.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { confirmDialog } from '../widgets/dialog.js';
+import { resultArea } from '../widgets/filters.js';
+import { GRANT_SCOPES, GRANT_WAYS, hasModule, sessionEnded } from '../core/meters.js';
+import { displayName } from '../core/session.js';
+import { DASH, formatIdentifier, formatPhone } from '../core/format.js';
 import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
 
 export const title = 'Потребители и доступ';

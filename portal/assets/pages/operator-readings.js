@@ -11,15 +11,15 @@
 // Markup: .operator-readings-table with tr.operator-reading[data-id][data-state], button.reading-approve,
 // button.reading-reject (dialog.reject-dialog, field reason), .operator-status (.operator-decided).
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, plural } from '../ui.js';
-import { formDialog } from '../dialog.js';
-import { resultArea, segmented } from '../filters.js';
-import { formatDate, formatDateTime, formatNumber, isNum, DASH } from '../format.js';
-import { TARIFF_KEYS, MANUAL_STATES, sessionEnded } from '../meters.js';
-import { setBusy } from '../forms.js';
+import { api, ApiError } from '../core/api.js';
+import { h, mount, notice, plural } from '../core/ui.js';
+import { formDialog } from '../widgets/dialog.js';
+import { resultArea, segmented } from '../widgets/filters.js';
+import { formatDate, formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
+import { TARIFF_KEYS, MANUAL_STATES, sessionEnded } from '../core/meters.js';
+import { setBusy } from '../widgets/forms.js';
 import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
-import { loader, scrollTable, dataTable } from '../point/common.js';
+import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 
 export const title = 'Показания на проверке';
 

@@ -3,11 +3,11 @@
 // go. Its pages share the sub-navigation of operatorNav().
 //   GET operator/manual-readings?state=pending → {rows: […]} (the number waiting, tenants with manual readings)
 
-import { api, ApiError } from '../api.js';
-import { h, notice, plural } from '../ui.js';
-import { hrefOf } from '../router.js';
-import { isStaff } from '../session.js';
-import { hasModule, sessionEnded, nothing } from '../meters.js';
+import { api, ApiError } from '../core/api.js';
+import { h, notice, plural } from '../core/ui.js';
+import { hrefOf } from '../core/router.js';
+import { isStaff } from '../core/session.js';
+import { hasModule, sessionEnded, nothing } from '../core/meters.js';
 
 export const title = 'Оператор';
 

@@ -6,10 +6,10 @@
 //                               → 200; 410 link_invalid (used or expired).
 // A password is never mailed: the letter carries a one-time link.
 
-import { api, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { h, mount, notice, countdown } from '../ui.js';
-import { clearSession, currentUser } from '../session.js';
+import { api, ApiError } from '../core/api.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
+import { clearSession, currentUser } from '../core/session.js';
 
 export const title = (ctx) => (ctx.query.get('token') ? 'Новый пароль' : 'Восстановление пароля');
 

@@ -7,21 +7,21 @@
 //   GET points        → the list, for the latest reading of this point
 // Each tab loads its own data when it is first opened (assets/point/*.js).
 
-import { api, ApiError } from '../api.js';
-import { h, notice } from '../ui.js';
-import { createTabs } from '../tabs.js';
-import { todayIn, isoDateIn, isNum, zonedTs } from '../format.js';
-import { sessionEnded, nothing, manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../meters.js';
-import { takeFlash } from '../session.js';
-import { renderGeneral } from '../point/general.js';
-import { renderReadings } from '../point/readings.js';
-import { renderProfile } from '../point/profile.js';
-import { renderEvents } from '../point/events.js';
-import { renderNetwork } from '../point/network.js';
-import { renderTransformers } from '../point/transformers.js';
-import { renderHistory } from '../point/history.js';
-import { renderManual } from '../point/manual.js';
-import { openReport } from '../point/report.js';
+import { api, ApiError } from '../core/api.js';
+import { h, notice } from '../core/ui.js';
+import { createTabs } from '../widgets/tabs.js';
+import { todayIn, isoDateIn, isNum, zonedTs } from '../core/format.js';
+import { sessionEnded, nothing, manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../core/meters.js';
+import { takeFlash } from '../core/session.js';
+import { renderGeneral } from './point/general.js';
+import { renderReadings } from './point/readings.js';
+import { renderProfile } from './point/profile.js';
+import { renderEvents } from './point/events.js';
+import { renderNetwork } from './point/network.js';
+import { renderTransformers } from './point/transformers.js';
+import { renderHistory } from './point/history.js';
+import { renderManual } from './point/manual.js';
+import { openReport } from './point/report.js';
 
 let lastTitle = 'Точка учёта';
 

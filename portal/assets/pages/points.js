@@ -11,14 +11,14 @@
 //     422 {fields} (account_number also when the utility has no such account); 409 meter_exists {fields: {serial}};
 //     429 too_many_attempts after too many account numbers not found (its message says how long to wait)
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, plural } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { formatDateTime, formatNumber, isNum, DASH } from '../format.js';
+import { api, ApiError } from '../core/api.js';
+import { h, mount, notice, plural } from '../core/ui.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
 import {
   refText, zoneKeys, zoneLabel, sessionEnded, nothing, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
-} from '../meters.js';
-import { setFlash } from '../session.js';
+} from '../core/meters.js';
+import { setFlash } from '../core/session.js';
 import { accessHint } from './access.js';
 
 export const title = 'Точки учёта';

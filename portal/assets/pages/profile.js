@@ -12,12 +12,12 @@
 //   DELETE {api}/me/second-factor {password}
 // Only changed fields are sent; every write carries X-CSRF-Token (api.js).
 
-import { api, getDictionary, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { createCodeEntry } from '../code-entry.js';
-import { h, mount, notice } from '../ui.js';
-import { setSession, clearSession, setFlash, currentUser, isStaff } from '../session.js';
-import { formatPhone, formatIdentifier } from '../format.js';
+import { api, getDictionary, ApiError } from '../core/api.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { createCodeEntry } from '../widgets/code-entry.js';
+import { h, mount, notice } from '../core/ui.js';
+import { setSession, clearSession, setFlash, currentUser, isStaff } from '../core/session.js';
+import { formatPhone, formatIdentifier } from '../core/format.js';
 import { totpSetupView } from './second-factor.js';
 
 export const title = 'Профиль';

@@ -10,13 +10,13 @@
 // The pending registration is kept in sessionStorage of this tab, so a
 // reload while waiting for the SMS does not lose the code entry.
 
-import { api, getDictionary, ApiError, tenantId } from '../api.js';
-import { createForm, createConsents, createChoice, setBusy } from '../forms.js';
-import { createCodeEntry } from '../code-entry.js';
-import { createMailResend } from '../mail-resend.js';
-import { h, mount, notice } from '../ui.js';
-import { loadSession, displayName } from '../session.js';
-import { formatPhone } from '../format.js';
+import { api, getDictionary, ApiError, tenantId } from '../core/api.js';
+import { createForm, createConsents, createChoice, setBusy } from '../widgets/forms.js';
+import { createCodeEntry } from '../widgets/code-entry.js';
+import { createMailResend } from '../widgets/mail-resend.js';
+import { h, mount, notice } from '../core/ui.js';
+import { loadSession, displayName } from '../core/session.js';
+import { formatPhone } from '../core/format.js';
 
 export const title = 'Регистрация';
 

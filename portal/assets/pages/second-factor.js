@@ -7,10 +7,10 @@
 // the recovery codes. The challenge comes from the login page and is kept in
 // memory only: after a reload the person logs in again.
 
-import { api, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { h, mount, notice, countdown } from '../ui.js';
-import { getPendingLogin, setPendingLogin, setSession, safeNext, withNext } from '../session.js';
+import { api, ApiError } from '../core/api.js';
+import { createForm, setBusy } from '../widgets/forms.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
+import { getPendingLogin, setPendingLogin, setSession, safeNext, withNext } from '../core/session.js';
 
 export const title = 'Подтверждение входа';
 

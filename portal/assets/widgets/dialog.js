@@ -9,8 +9,8 @@
 // .confirm-dialog__text, button.confirm-dialog__confirm and
 // button.confirm-dialog__cancel; a form dialog has form.dialog-form inside.
 
-import { h, uid, mount, notice } from './ui.js';
-import { ApiError } from './api.js';
+import { h, uid, mount, notice } from '../core/ui.js';
+import { ApiError } from '../core/api.js';
 import { createForm, setBusy } from './forms.js';
 
 /**

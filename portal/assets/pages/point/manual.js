@@ -8,13 +8,13 @@
 //     → 201 {id, state: 'pending' | 'accepted', message}
 //     → 422 {fields: {t1…t4 | total | date: reason}}; 403 when the tenant takes no readings here
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, idPart } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { resultArea } from '../filters.js';
-import { addDays, formatDate, formatDateTime, formatNumber, isNum, DASH } from '../format.js';
-import { TARIFF_KEYS, zoneLabel, manualPolicy, MANUAL_STATES, sessionEnded } from '../meters.js';
-import { loader, emptyNotice, limitedTable, dataTable } from './common.js';
+import { api, ApiError } from '../../core/api.js';
+import { h, mount, notice, idPart } from '../../core/ui.js';
+import { createForm, setBusy } from '../../widgets/forms.js';
+import { resultArea } from '../../widgets/filters.js';
+import { addDays, formatDate, formatDateTime, formatNumber, isNum, DASH } from '../../core/format.js';
+import { TARIFF_KEYS, zoneLabel, manualPolicy, MANUAL_STATES, sessionEnded } from '../../core/meters.js';
+import { loader, emptyNotice, limitedTable, dataTable } from '../../widgets/data-view.js';
 
 /** The meter's zones as keys: ['t1'] for a one-zone meter, ['t1', 't2'] for day/night, … */
 function zonesOf(meter) {

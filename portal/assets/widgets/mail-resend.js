@@ -2,9 +2,9 @@
 // for a new link (POST confirm/email/resend with the pending token) and a line that says what happened,
 // counting down while the server asks to wait.
 
-import { api, ApiError } from './api.js';
+import { api, ApiError } from '../core/api.js';
 import { setBusy } from './forms.js';
-import { h, countdown } from './ui.js';
+import { h, countdown } from '../core/ui.js';
 
 /**
  * The button and its status line. sentText: what the line says once the mail is sent; className: extra

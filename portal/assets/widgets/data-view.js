@@ -6,9 +6,9 @@
 // `anchor` is the date the default periods end on: the day of the latest
 // reading (or today), so a meter that stopped sending still shows its data.
 
-import { h, spinner, notice } from '../ui.js';
-import { sessionEnded } from '../meters.js';
-import { DASH } from '../format.js';
+import { h, spinner, notice } from '../core/ui.js';
+import { sessionEnded } from '../core/meters.js';
+import { DASH } from '../core/format.js';
 
 /**
  * Loads into a result area: shows the spinner, runs fetch(), then

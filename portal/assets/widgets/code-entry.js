@@ -6,9 +6,9 @@
 // beside the field), 410 (the code is used up: o.onExpired), 429 with
 // retry_after (a countdown before the next try).
 
-import { ApiError } from './api.js';
+import { ApiError } from '../core/api.js';
 import { createForm, setBusy } from './forms.js';
-import { h, mount, notice, countdown } from './ui.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
 
 /**
  * @param {object} o
