@@ -70,6 +70,33 @@ test('every relative import names an existing module', () => {
   assert.deepEqual(broken, []);
 });
 
+/** Names a module exports (`export function|class|const|let|var NAME`, `export { a, b as c }`). */
+function exportsOf(m) {
+  const names = new Set();
+  for (const x of m.code.matchAll(/^\s*export\s+(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm)) names.add(x[1]);
+  for (const x of m.code.matchAll(/^\s*export\s*\{([^}]*)\}/gm)) {
+    for (const part of x[1].split(',')) { const n = part.trim().split(/\s+as\s+/).pop(); if (n) names.add(n); }
+  }
+  return names;
+}
+
+test('every imported name is exported by its module', () => {
+  const byPath = new Map(modules.map((m) => [m.rel, m]));
+  const missing = [];
+  for (const m of modules) {
+    for (const x of m.code.matchAll(/^\s*import\s*\{([^}]*)\}\s*from\s*(['"])([^'"]+)\2/gm)) {
+      const target = byPath.get(path.posix.normalize(path.posix.join(path.posix.dirname(m.rel), x[3])));
+      if (!target) continue; // reported by the test above
+      const given = exportsOf(target);
+      for (const part of x[1].split(',')) {
+        const n = part.trim().split(/\s+as\s+/)[0];
+        if (n && !given.has(n)) missing.push(`${m.rel}: ${n} from ${x[3]}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('imports run down the layers: core ← widgets ← pages ← app.js', () => {
   const upward = [];
   for (const m of modules) {

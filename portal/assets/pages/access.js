@@ -18,40 +18,10 @@ import { createForm, setBusy } from '../widgets/forms.js';
 import { confirmDialog } from '../widgets/dialog.js';
 import { h, mount, notice, plural } from '../core/ui.js';
 import { formatIsoDate, DASH } from '../core/format.js';
-import { CONTRACT_KINDS, contractName, sessionEnded, nothing } from '../core/meters.js';
+import { CONTRACT_KINDS, contractName } from '../core/meters.js';
+import { tenantWays, operatorHelp } from '../core/access-ways.js';
 
 export const title = 'Лицевые счета и договоры';
-
-/** The ways of a tenant, or of the user's applicant kind when the tenant says so. */
-function tenantWays(tenant, user) {
-  const kinds = Array.isArray(tenant.applicant_kinds) ? tenant.applicant_kinds : [];
-  const kind = user && kinds.find((k) => k.id === user.kind);
-  if (kind && Array.isArray(kind.access_ways)) return kind.access_ways;
-  return Array.isArray(tenant.access_ways) ? tenant.access_ways : [];
-}
-
-/** Who to contact when the utility grants access itself. */
-function operatorHelp(tenant) {
-  const help = tenant.settings && tenant.settings.meters && tenant.settings.meters.access_help;
-  if (typeof help === 'string' && help.trim()) return help.trim();
-  return `Доступ к приборам учёта предоставляет ${tenant.short_name || tenant.name || 'сетевая организация'}: обратитесь в сетевую организацию.`;
-}
-
-/** One sentence on how to get access, for the pages that have no points to show. */
-export function accessHint(tenant, ways) {
-  const w = Array.isArray(ways) && ways.length ? ways : tenantWays(tenant, null);
-  if (w.includes('account_number')) {
-    return 'Добавьте номер лицевого счёта — он указан в квитанции на оплату электрической энергии.';
-  }
-  if (w.includes('ogrn_contract')) {
-    return 'Подтвердите данные организации номером любого договора электроснабжения или купли-продажи электрической энергии.';
-  }
-  if (w.includes('supplier_login')) {
-    return 'Точки учёта появятся, когда к личному кабинету будет привязан договор с поставщиком.';
-  }
-  if (w.includes('operator_grant')) return operatorHelp(tenant);
-  return 'Обратитесь в сетевую организацию, чтобы получить доступ к приборам учёта.';
-}
 
 function renamable(tenant, ways) {
   const s = tenant.settings && tenant.settings.contracts;
@@ -72,17 +42,11 @@ export async function render(ctx) {
     data.ways = Array.isArray(data.ways) ? data.ways : tenantWays(ctx.tenant, ctx.user);
   }
 
-  try {
-    await reload();
-  } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
-    throw err;
-  }
+  await reload();
 
-  /** Handles an error of an action: a 401 ends the page, anything else is shown in status. */
+  /** Handles an error of an action: shown in status unless the page was left (a session that ended, core/api.js). */
   function failed(err, status) {
     if (ctx.signal.aborted) return;
-    if (sessionEnded(ctx, err)) return;
     mount(status, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие. Повторите попытку.')));
   }
 
@@ -166,7 +130,6 @@ export async function render(ctx) {
           return;
         } catch (err) {
           if (ctx.signal.aborted) return;
-          if (sessionEnded(ctx, err)) return;
           if (err instanceof ApiError && [404, 409, 422].includes(err.status)) {
             const rest = form.setErrors(err.fields, 'server');
             if (!err.fields.number) form.setError('number', err.message || 'Лицевой счёт не найден', 'server');
@@ -260,7 +223,7 @@ export async function render(ctx) {
         check.hidden = true;
         showConfirm();
       } catch (err) {
-        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+        if (ctx.signal.aborted) return;
         mount(host, notice('error', h('strong', { class: 'ogrn-not-found' }, err.message || `${reg} не найден в базе данных сетевой организации.`)));
       } finally {
         if (!ctx.signal.aborted) setBusy(check, false);
@@ -287,7 +250,7 @@ export async function render(ctx) {
           draw({ kind: 'success', className: 'ogrn-confirmed', text: 'Данные подтверждены: вам доступны все договоры и точки учёта по ним.' });
           return;
         } catch (err) {
-          if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+          if (ctx.signal.aborted) return;
           if (err instanceof ApiError && (err.status === 422 || err.status === 404)) {
             form.setErrors(err.fields, 'server');
             if (!err.fields.contract_number) form.setError('contract_number', err.message || 'Договор не найден', 'server');
@@ -373,7 +336,7 @@ export async function render(ctx) {
           if (b) b.focus();
           return;
         } catch (err) {
-          if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+          if (ctx.signal.aborted) return;
           if (err instanceof ApiError && Object.keys(err.fields).length) {
             form.setErrors(err.fields, 'server');
             form.focusFirstError();

@@ -22,7 +22,7 @@ import { resultArea } from '../widgets/filters.js';
 import {
   addDays, monthStart, todayIn, formatDate, formatDateTime, formatTime, formatIsoDate, formatLongDate, isNum,
 } from '../core/format.js';
-import { hasModule, sessionEnded, nothing } from '../core/meters.js';
+import { hasModule } from '../core/meters.js';
 
 export const title = 'Архив данных за период';
 
@@ -86,12 +86,7 @@ export async function render(ctx) {
   }
 
   let data;
-  try {
-    data = await api.get('archive', { signal: ctx.signal });
-  } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
-    throw err;
-  }
+  data = await api.get('archive', { signal: ctx.signal });
   const depth = isNum(data && data.max_depth_years) ? data.max_depth_years : 3;
   const depthMin = addDays(today, -(365 * depth + Math.floor(depth / 4)));
 
@@ -124,7 +119,7 @@ export async function render(ctx) {
       status.querySelector('.archive-message').focus();
       reload(answer && answer.id);
     } catch (err) {
-      if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+      if (ctx.signal.aborted) return;
       const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
       const other = Object.values(rest);
       if (!form.focusFirstError() || other.length) {
@@ -178,7 +173,7 @@ export async function render(ctx) {
     try {
       data = await api.get('archive', { signal: ctx.signal });
     } catch (err) {
-      if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+      if (ctx.signal.aborted) return;
       result.show('error', notice('error', h('strong', null, 'Не удалось загрузить список запросов'), h('p', null, err.message || ''),
         h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => reload() }, 'Повторить')));
       return;
@@ -257,7 +252,7 @@ export async function render(ctx) {
           `Даты запроса изменены: ${formatIsoDate(from)} — ${formatIsoDate(to)}.`)));
         reload(r.id);
       } catch (err) {
-        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+        if (ctx.signal.aborted) return;
         if (err instanceof ApiError && err.status === 409) {
           mount(listStatus, notice('error', h('strong', { class: 'archive-locked' }, err.message || 'Запрос уже нельзя изменить.')));
           reload(r.id);

@@ -8,7 +8,7 @@ import { api, ApiError } from '../core/api.js';
 import { setBusy } from '../widgets/forms.js';
 import { h, mount, notice } from '../core/ui.js';
 import { currentUser, loadSession } from '../core/session.js';
-import { resendForm } from './login.js';
+import { resendForm } from '../widgets/mail-resend.js';
 
 export const title = 'Подтверждение адреса электронной почты';
 

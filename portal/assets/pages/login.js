@@ -13,7 +13,7 @@ import { createForm, createChoice, setBusy } from '../widgets/forms.js';
 import { h, mount, notice, countdown } from '../core/ui.js';
 import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../core/session.js';
 import { createCodeEntry } from '../widgets/code-entry.js';
-import { createMailResend } from '../widgets/mail-resend.js';
+import { createMailResend, resendForm } from '../widgets/mail-resend.js';
 import { formatPhone } from '../core/format.js';
 
 export const title = 'Вход';
@@ -240,7 +240,7 @@ export async function render(ctx) {
         throttled(err);
       } else if (err.status === 403 && err.code === 'not_confirmed') {
         notConfirmed(err, payload);
-      } else if (err.status === 401) {
+      } else if (err.isWrongCredentials) {
         showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
           h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
         form.field('password').control.select();
@@ -349,53 +349,3 @@ function emailStep(ctx, body) {
     status);
 }
 
-/**
- * A small form «Отправить письмо повторно» by e-mail: POST confirm/email/resend {email}.
- * The answer never says whether the address is known.
- */
-export function resendForm(ctx, email = '') {
-  const form = createForm({
-    fields: [{ name: 'email', label: 'Адрес электронной почты, указанный при регистрации', type: 'email', required: true }],
-  }, { idPrefix: 'resend', values: { email } });
-  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
-  const button = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
-  let stop = null;
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (button.disabled) return;
-    status.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    setBusy(button, true);
-    let wait = null;
-    try {
-      await api.post('confirm/email/resend', { email: form.values().email }, { signal: ctx.signal });
-      mount(status, notice('success', h('strong', null, 'Письмо отправлено'),
-        h('p', null, 'Если учётная запись с этим адресом ожидает подтверждения, на него придёт новое письмо со ссылкой. Проверьте и папку «Спам».')));
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) {
-        wait = err.retryAfter ?? 60;
-      } else if (err instanceof ApiError && Object.keys(err.fields).length) {
-        form.setErrors(err.fields);
-        form.focusFirstError();
-      } else {
-        mount(status, notice('error', err.message || 'Не удалось отправить письмо.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
-    if (wait !== null) {
-      const text = h('span', null);
-      mount(status, notice('info', text));
-      button.disabled = true;
-      if (stop) stop();
-      stop = countdown(wait, {
-        signal: ctx.signal,
-        onTick: (left) => { text.textContent = `Письмо уже отправлено недавно. Повторная отправка будет доступна через ${left} с.`; },
-        onDone: () => { button.disabled = false; status.replaceChildren(); },
-      });
-    }
-  }
-  return h('form', { class: 'inline-form resend-form', novalidate: true, onSubmit },
-    form.element, status, h('div', { class: 'form-actions' }, button));
-}

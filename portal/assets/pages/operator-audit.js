@@ -13,7 +13,7 @@ import { h, plural } from '../core/ui.js';
 import { resultArea } from '../widgets/filters.js';
 import { formatDateTime, formatIdentifier } from '../core/format.js';
 import { displayName } from '../core/session.js';
-import { operatorNav, staffGate, staffOnly, isDenied } from './operator.js';
+import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 
 export const title = 'Попытки подбора номеров';

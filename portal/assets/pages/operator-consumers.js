@@ -21,10 +21,10 @@ import { h, mount, notice, plural, idPart } from '../core/ui.js';
 import { createForm, setBusy } from '../widgets/forms.js';
 import { confirmDialog } from '../widgets/dialog.js';
 import { resultArea } from '../widgets/filters.js';
-import { GRANT_SCOPES, GRANT_WAYS, hasModule, sessionEnded } from '../core/meters.js';
+import { GRANT_SCOPES, GRANT_WAYS, hasModule } from '../core/meters.js';
 import { displayName } from '../core/session.js';
 import { DASH, formatIdentifier, formatPhone } from '../core/format.js';
-import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
+import { operatorNav, staffOnly, staffGate, isDenied } from '../widgets/staff.js';
 
 export const title = 'Потребители и доступ';
 
@@ -78,7 +78,6 @@ export async function render(ctx) {
     const answer = await api.get('points', { signal: ctx.signal });
     points = new Map((Array.isArray(answer && answer.points) ? answer.points : []).map((p) => [String(p.id), p]));
   } catch (err) {
-    if (sessionEnded(ctx, err)) return h('div');
     if (ctx.signal.aborted) throw err;
   }
   const pointOptions = [...points.values()].map((p) => ({
@@ -121,7 +120,7 @@ export async function render(ctx) {
     try {
       data = await api.get('operator/consumers', { query: { q: query }, signal: ctx.signal });
     } catch (err) {
-      if (ctx.signal.aborted || mine !== seq || sessionEnded(ctx, err)) return;
+      if (ctx.signal.aborted || mine !== seq) return;
       if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
       if (err instanceof ApiError && err.fields && err.fields.q) {
         search.setError('q', String(err.fields.q), 'server');
@@ -158,7 +157,7 @@ export async function render(ctx) {
   }
 
   function failed(err, box) {
-    if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+    if (ctx.signal.aborted) return;
     if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
     mount(box, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие.')));
   }

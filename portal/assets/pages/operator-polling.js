@@ -13,7 +13,7 @@ import { api } from '../core/api.js';
 import { h, notice, plural } from '../core/ui.js';
 import { resultArea } from '../widgets/filters.js';
 import { formatDateTime, DASH } from '../core/format.js';
-import { operatorNav, staffGate, staffOnly, isDenied } from './operator.js';
+import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 
 export const title = 'Опрос приборов учёта';

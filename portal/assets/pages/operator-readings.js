@@ -16,9 +16,9 @@ import { h, mount, notice, plural } from '../core/ui.js';
 import { formDialog } from '../widgets/dialog.js';
 import { resultArea, segmented } from '../widgets/filters.js';
 import { formatDate, formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
-import { TARIFF_KEYS, MANUAL_STATES, sessionEnded } from '../core/meters.js';
+import { TARIFF_KEYS, MANUAL_STATES } from '../core/meters.js';
 import { setBusy } from '../widgets/forms.js';
-import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
+import { operatorNav, staffOnly, staffGate, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 
 export const title = 'Показания на проверке';
@@ -155,7 +155,7 @@ export async function render(ctx) {
             return await api.post(`operator/manual-readings/${encodeURIComponent(r.id)}/reject`, { reason }, { signal: ctx.signal });
           } catch (err) {
             // Decided meanwhile, or the session is over: the dialog closes and the page says so.
-            if (err instanceof ApiError && (err.status === 409 || err.status === 404 || err.status === 401)) { fatal = err; return null; }
+            if (err instanceof ApiError && (err.status === 409 || err.status === 404 || err.isSessionEnd)) { fatal = err; return null; }
             throw err;
           }
         },
@@ -173,7 +173,7 @@ export async function render(ctx) {
   }
 
   function failed(err) {
-    if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+    if (ctx.signal.aborted) return;
     if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
     mount(status, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие.')));
     if (err instanceof ApiError && (err.status === 409 || err.status === 404)) load();

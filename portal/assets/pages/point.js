@@ -11,7 +11,7 @@ import { api, ApiError } from '../core/api.js';
 import { h, notice } from '../core/ui.js';
 import { createTabs } from '../widgets/tabs.js';
 import { todayIn, isoDateIn, isNum, zonedTs } from '../core/format.js';
-import { sessionEnded, nothing, manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../core/meters.js';
+import { manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../core/meters.js';
 import { takeFlash } from '../core/session.js';
 import { renderGeneral } from './point/general.js';
 import { renderReadings } from './point/readings.js';
@@ -63,7 +63,7 @@ export async function render(ctx) {
     info = one || {};
     listed = list && Array.isArray(list.points) ? list.points.find((p) => String(p.id) === String(id)) || null : null;
   } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
+    if (ctx.signal.aborted) throw err;
     if (err instanceof ApiError && err.status === 404) return notFound(ctx);
     throw err;
   }

@@ -16,24 +16,13 @@ import { h, mount, notice, plural } from '../core/ui.js';
 import { createForm, setBusy } from '../widgets/forms.js';
 import { formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
 import {
-  refText, zoneKeys, zoneLabel, sessionEnded, nothing, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
+  refText, zoneKeys, zoneLabel, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
 } from '../core/meters.js';
 import { setFlash } from '../core/session.js';
-import { accessHint } from './access.js';
+import { accessHint } from '../core/access-ways.js';
+import { latestList } from '../widgets/latest-readings.js';
 
 export const title = 'Точки учёта';
-
-/** The latest readings of a point per tariff zone, as a small list. */
-export function latestList(latest, zones) {
-  if (!latest || !isNum(latest.ts)) return h('p', { class: 'muted point-latest point-latest--none' }, 'Показаний пока нет');
-  const keys = zoneKeys([latest], zones).filter((k) => isNum(latest[k]));
-  const items = keys.map((k) => [zoneLabel(k, zones), latest[k]]);
-  if (isNum(latest.total) && keys.length !== 1) items.push([keys.length ? 'Сумма' : 'Показание', latest.total]);
-  return h('dl', { class: 'point-latest' },
-    items.map(([label, v]) => h('div', { class: 'point-latest__row' },
-      h('dt', null, label),
-      h('dd', null, formatNumber(v, { fixed: 3 }), h('span', { class: 'unit' }, ' кВт·ч')))));
-}
 
 function group(points) {
   const groups = new Map();
@@ -128,7 +117,7 @@ function virtualMeterSection(ctx) {
         ctx.router.navigate(`points/${encodeURIComponent(answer.point_id)}?tab=manual`);
         return;
       } catch (err) {
-        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+        if (ctx.signal.aborted) return;
         const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
         const other = Object.values(rest);
         if (!form.focusFirstError() || other.length) {
@@ -163,13 +152,8 @@ function pageActions(ctx) {
 
 export async function render(ctx) {
   let points;
-  try {
-    const answer = await api.get('points', { signal: ctx.signal });
-    points = Array.isArray(answer && answer.points) ? answer.points : [];
-  } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
-    throw err;
-  }
+  const answer = await api.get('points', { signal: ctx.signal });
+  points = Array.isArray(answer && answer.points) ? answer.points : [];
   const page = h('section', { class: 'page page--points' },
     h('h1', { class: 'page__title' }, 'Точки учёта'));
   const virtual = virtualMetersAllowed(ctx.tenant) ? virtualMeterSection(ctx) : null;
@@ -179,7 +163,6 @@ export async function render(ctx) {
     try {
       access = await api.get('access', { signal: ctx.signal });
     } catch (err) {
-      if (sessionEnded(ctx, err)) return nothing();
       if (ctx.signal.aborted) throw err;
     }
     page.append(

@@ -16,26 +16,14 @@ import { api, getDictionary, ApiError } from '../core/api.js';
 import { createForm, setBusy } from '../widgets/forms.js';
 import { createCodeEntry } from '../widgets/code-entry.js';
 import { h, mount, notice } from '../core/ui.js';
-import { setSession, clearSession, setFlash, currentUser, isStaff } from '../core/session.js';
+import { setSession, currentUser, isStaff } from '../core/session.js';
 import { formatPhone, formatIdentifier } from '../core/format.js';
-import { totpSetupView } from './second-factor.js';
+import { totpSetupView } from '../widgets/totp-setup.js';
 
 export const title = 'Профиль';
 
 const FACTOR_NAMES = { sms: 'код из SMS', totp: 'код из приложения-аутентификатора' };
 const ROLE_NAMES = { operator: 'Оператор', 'tenant-admin': 'Администратор организации' };
-
-/** A 401 that means "the session is over" rather than "wrong password". */
-function sessionEnded(err) {
-  return err instanceof ApiError && err.status === 401 && !Object.keys(err.fields).length
-    && !['invalid_credentials', 'invalid_password', 'invalid_code'].includes(err.code);
-}
-
-function toLogin(ctx) {
-  clearSession();
-  setFlash('info', 'Сессия завершена. Войдите снова, чтобы продолжить.');
-  ctx.router.navigate('login?next=profile', { replace: true });
-}
 
 /** Identifiers people read formatted (СНИЛС «118-452-306 44», phone «+7 (916) 123-45-67»). */
 const FORMATTED_TYPES = new Set(['snils', 'phone']);
@@ -64,22 +52,11 @@ function sameValue(a, b) {
 }
 
 export async function render(ctx) {
-  let me;
-  let definition;
-  let registration = null;
-  try {
-    [me, definition, registration] = await Promise.all([
-      api.get('me', { signal: ctx.signal }),
-      api.get('forms/profile', { signal: ctx.signal }),
-      api.get('forms/registration', { signal: ctx.signal }).catch((err) => { if (ctx.signal.aborted) throw err; return null; }),
-    ]);
-  } catch (err) {
-    if (sessionEnded(err)) {
-      toLogin(ctx);
-      return h('div');
-    }
-    throw err;
-  }
+  const [me, definition, registration] = await Promise.all([
+    api.get('me', { signal: ctx.signal }),
+    api.get('forms/profile', { signal: ctx.signal }),
+    api.get('forms/registration', { signal: ctx.signal }).catch((err) => { if (ctx.signal.aborted) throw err; return null; }),
+  ]);
   setSession(me);
   const policy = registration && registration.password_policy && typeof registration.password_policy === 'object'
     ? registration.password_policy : null;
@@ -210,7 +187,6 @@ function showDetails(ctx, host, user, definition, after) {
       return;
     } catch (err) {
       if (ctx.signal.aborted) return;
-      if (sessionEnded(err)) { toLogin(ctx); return; }
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         const rest = form.setErrors(err.fields, 'server');
         const restList = Object.entries(rest).filter(([k]) => !(notifications && notifications.has(k)));
@@ -245,7 +221,6 @@ function showDetails(ctx, host, user, definition, after) {
       if (code) code.focus();
     } catch (err) {
       if (ctx.signal.aborted) return;
-      if (sessionEnded(err)) { toLogin(ctx); return; }
       setBusy(button, false);
       showStatus('error', h('strong', null, err.message || 'Не удалось отправить код. Повторите попытку.'));
     }
@@ -422,13 +397,12 @@ function passwordSection(ctx, policy) {
         return;
       } catch (err) {
         if (ctx.signal.aborted) return;
-        if (sessionEnded(err)) { toLogin(ctx); return; }
         if (err instanceof ApiError && Object.keys(err.fields).length) {
           const rest = form.setErrors(err.fields, 'server');
           mount(status, notice('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
             Object.keys(rest).length ? h('ul', { class: 'notice__list' }, Object.values(rest).map((m) => h('li', null, String(m)))) : null));
           form.focusFirstError();
-        } else if (err instanceof ApiError && err.status === 401) {
+        } else if (err instanceof ApiError && err.isWrongCredentials) {
           form.setError('old', err.message || 'Неверный текущий пароль');
           form.focusFirstError();
         } else {
@@ -484,7 +458,7 @@ function secondFactorSection(ctx) {
   }
 
   function failure(err, status) {
-    if (sessionEnded(err)) { toLogin(ctx); return; }
+    if (ctx.signal.aborted) return;
     mount(status, notice('error', err.message || 'Не удалось выполнить действие. Повторите попытку.'));
   }
 
@@ -595,7 +569,7 @@ function secondFactorSection(ctx) {
         if (err instanceof ApiError && err.fields && err.fields.password) {
           form.setErrors({ password: err.fields.password });
           form.focusFirstError();
-        } else if (err instanceof ApiError && err.status === 401 && !sessionEnded(err)) {
+        } else if (err instanceof ApiError && err.isWrongCredentials) {
           form.setError('password', err.message || 'Неверный пароль');
           form.focusFirstError();
         } else if (err instanceof ApiError && err.status === 403 && err.code !== 'csrf_failed') {

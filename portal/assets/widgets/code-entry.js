@@ -84,7 +84,7 @@ export function createCodeEntry(o) {
       } else if (err.fields && err.fields.code) {
         form.setErrors({ code: err.fields.code });
         form.focusFirstError();
-      } else if (err.isValidation || err.status === 401) {
+      } else if (err.isValidation || err.isWrongCredentials) {
         form.setError('code', err.message || 'Неверный код');
         form.focusFirstError();
       } else {

@@ -7,7 +7,6 @@
 // reading (or today), so a meter that stopped sending still shows its data.
 
 import { h, spinner, notice } from '../core/ui.js';
-import { sessionEnded } from '../core/meters.js';
 import { DASH } from '../core/format.js';
 
 /**
@@ -25,7 +24,6 @@ export function loader(env, result) {
       data = await fetch();
     } catch (err) {
       if (env.signal.aborted || mine !== seq) return;
-      if (sessionEnded(env.ctx, err)) return;
       console.error(err);
       result.show('error', notice('error',
         h('strong', null, 'Не удалось загрузить данные'),

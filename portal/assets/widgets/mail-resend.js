@@ -1,10 +1,11 @@
 // «Отправить письмо повторно» for an account whose e-mail link is still to be opened: a button that asks
 // for a new link (POST confirm/email/resend with the pending token) and a line that says what happened,
-// counting down while the server asks to wait.
+// counting down while the server asks to wait; or, where no token is known (the login page, an expired
+// link), a small form asking for the address.
 
 import { api, ApiError } from '../core/api.js';
-import { setBusy } from './forms.js';
-import { h, countdown } from '../core/ui.js';
+import { createForm, setBusy } from './forms.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
 
 /**
  * The button and its status line. sentText: what the line says once the mail is sent; className: extra
@@ -38,4 +39,55 @@ export function createMailResend(ctx, pendingToken, { sentText = 'Письмо �
     }
   });
   return { button, status };
+}
+
+/**
+ * A small form «Отправить письмо повторно» by e-mail: POST confirm/email/resend {email}.
+ * The answer never says whether the address is known.
+ */
+export function resendForm(ctx, email = '') {
+  const form = createForm({
+    fields: [{ name: 'email', label: 'Адрес электронной почты, указанный при регистрации', type: 'email', required: true }],
+  }, { idPrefix: 'resend', values: { email } });
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
+  let stop = null;
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (button.disabled) return;
+    status.replaceChildren();
+    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
+    setBusy(button, true);
+    let wait = null;
+    try {
+      await api.post('confirm/email/resend', { email: form.values().email }, { signal: ctx.signal });
+      mount(status, notice('success', h('strong', null, 'Письмо отправлено'),
+        h('p', null, 'Если учётная запись с этим адресом ожидает подтверждения, на него придёт новое письмо со ссылкой. Проверьте и папку «Спам».')));
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (err instanceof ApiError && err.isThrottled) {
+        wait = err.retryAfter ?? 60;
+      } else if (err instanceof ApiError && Object.keys(err.fields).length) {
+        form.setErrors(err.fields);
+        form.focusFirstError();
+      } else {
+        mount(status, notice('error', err.message || 'Не удалось отправить письмо.'));
+      }
+    } finally {
+      if (!ctx.signal.aborted) setBusy(button, false);
+    }
+    if (wait !== null) {
+      const text = h('span', null);
+      mount(status, notice('info', text));
+      button.disabled = true;
+      if (stop) stop();
+      stop = countdown(wait, {
+        signal: ctx.signal,
+        onTick: (left) => { text.textContent = `Письмо уже отправлено недавно. Повторная отправка будет доступна через ${left} с.`; },
+        onDone: () => { button.disabled = false; status.replaceChildren(); },
+      });
+    }
+  }
+  return h('form', { class: 'inline-form resend-form', novalidate: true, onSubmit },
+    form.element, status, h('div', { class: 'form-actions' }, button));
 }

@@ -13,7 +13,7 @@ import { h, mount, notice, idPart } from '../../core/ui.js';
 import { createForm, setBusy } from '../../widgets/forms.js';
 import { resultArea } from '../../widgets/filters.js';
 import { addDays, formatDate, formatDateTime, formatNumber, isNum, DASH } from '../../core/format.js';
-import { TARIFF_KEYS, zoneLabel, manualPolicy, MANUAL_STATES, sessionEnded } from '../../core/meters.js';
+import { TARIFF_KEYS, zoneLabel, manualPolicy, MANUAL_STATES } from '../../core/meters.js';
 import { loader, emptyNotice, limitedTable, dataTable } from '../../widgets/data-view.js';
 
 /** The meter's zones as keys: ['t1'] for a one-zone meter, ['t1', 't2'] for day/night, … */
@@ -104,7 +104,7 @@ export function renderManual(panel, env) {
       if (state === 'accepted' && env.onReadingAccepted) env.onReadingAccepted(body, answer);
       loadList();
     } catch (err) {
-      if (env.signal.aborted || sessionEnded(env.ctx, err)) return;
+      if (env.signal.aborted) return;
       const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
       const other = Object.entries(rest).map(([name, m]) => (name === 'total' ? `Сумма по зонам: ${m}` : String(m)));
       const beside = form.focusFirstError();
