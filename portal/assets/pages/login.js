@@ -9,12 +9,13 @@
 //       {pending_token}, POST {api}/confirm/email/resend {pending_token} — then the login is sent again.
 
 import { api, ApiError, tenantId } from '../core/api.js';
-import { createForm, createChoice, setBusy } from '../widgets/forms.js';
+import { createForm, createChoice } from '../widgets/forms.js';
 import { h, mount, notice, countdown } from '../core/ui.js';
 import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../core/session.js';
 import { createCodeEntry } from '../widgets/code-entry.js';
 import { createMailResend, resendForm } from '../widgets/mail-resend.js';
 import { formatPhone } from '../core/format.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Вход';
 
@@ -230,34 +231,34 @@ export async function render(ctx) {
     const fields = form.values();
     const payload = { login: fields.login, password: fields.password, remember: remember.checked };
     if ((choose || kind === STAFF_KIND) && kind) payload.kind = kind.id;
-    setBusy(submit, true, 'Вход…');
-    try {
-      await signIn(payload);
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (!(err instanceof ApiError)) throw err;
-      if (err.isThrottled) {
-        throttled(err);
-      } else if (err.status === 403 && err.code === 'not_confirmed') {
-        notConfirmed(err, payload);
-      } else if (err.isWrongCredentials) {
-        showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
-          h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
-        form.field('password').control.select();
-        form.field('password').control.focus();
-      } else if (Object.keys(err.fields).length) {
-        const rest = form.setErrors(err.fields, 'server');
-        const restText = Object.values(rest).map(String);
-        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
-          restText.length ? h('ul', { class: 'notice__list' }, restText.map((t) => h('li', null, t))) : null);
-        form.focusFirstError();
-      } else {
-        showStatus('error', h('strong', null, err.message || 'Не удалось войти. Повторите попытку.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-      if (stopCountdown) submit.disabled = true;
-    }
+    await sendForm({
+      button: submit,
+      signal: ctx.signal,
+      busyText: 'Вход…',
+      send: () => signIn(payload),
+      failed(err) {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.isThrottled) {
+          throttled(err);
+        } else if (err.status === 403 && err.code === 'not_confirmed') {
+          notConfirmed(err, payload);
+        } else if (err.isWrongCredentials) {
+          showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
+            h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
+          form.field('password').control.select();
+          form.field('password').control.focus();
+        } else if (Object.keys(err.fields).length) {
+          const rest = form.setErrors(err.fields, 'server');
+          const restText = Object.values(rest).map(String);
+          showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+            restText.length ? h('ul', { class: 'notice__list' }, restText.map((t) => h('li', null, t))) : null);
+          form.focusFirstError();
+        } else {
+          showStatus('error', h('strong', null, err.message || 'Не удалось войти. Повторите попытку.'));
+        }
+        return true;
+      },
+    });
   }
 
   const choice = choose && !staff

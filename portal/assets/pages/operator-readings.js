@@ -17,9 +17,9 @@ import { formDialog } from '../widgets/dialog.js';
 import { resultArea, segmented } from '../widgets/filters.js';
 import { formatDate, formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
 import { TARIFF_KEYS, MANUAL_STATES } from '../core/meters.js';
-import { setBusy } from '../widgets/forms.js';
 import { operatorNav, staffOnly, staffGate, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
+import { submitter } from '../widgets/submit.js';
 
 export const title = 'Показания на проверке';
 
@@ -125,20 +125,23 @@ export async function render(ctx) {
   function actions(r) {
     const approve = h('button', { type: 'button', class: 'btn btn--primary btn--small reading-approve', 'aria-label': `Утвердить: ${whatText(r)}` }, 'Утвердить');
     const reject = h('button', { type: 'button', class: 'btn btn--secondary btn--small reading-reject', 'aria-label': `Отклонить: ${whatText(r)}` }, 'Отклонить');
-    approve.addEventListener('click', async () => {
-      if (approve.disabled) return;
-      status.replaceChildren();
-      setBusy(approve, true, 'Утверждение…');
-      reject.disabled = true;
-      try {
-        await api.post(`operator/manual-readings/${encodeURIComponent(r.id)}/approve`, {}, { signal: ctx.signal });
+    approve.addEventListener('click', submitter({
+      button: approve,
+      signal: ctx.signal,
+      status,
+      busyText: 'Утверждение…',
+      check: () => { reject.disabled = true; return true; },
+      send: () => api.post(`operator/manual-readings/${encodeURIComponent(r.id)}/approve`, {}, { signal: ctx.signal }),
+      done: () => {
+        reject.disabled = false;
         decided('success', `Показания утверждены: ${whatText(r)}.`);
-      } catch (err) {
-        failed(err);
-      } finally {
-        if (!ctx.signal.aborted && document.contains(approve)) { setBusy(approve, false); reject.disabled = false; }
-      }
-    });
+      },
+      failed: (err) => {
+        reject.disabled = false;
+        actionFailed(err);
+        return true;
+      },
+    }));
     reject.addEventListener('click', async () => {
       status.replaceChildren();
       let fatal = null;
@@ -160,7 +163,7 @@ export async function render(ctx) {
           }
         },
       });
-      if (fatal) { failed(fatal); return; }
+      if (fatal) { actionFailed(fatal); return; }
       if (done) decided('success', `Показания отклонены: ${whatText(r)}.`);
     });
     return h('div', { class: 'reading-actions' }, approve, reject);
@@ -172,7 +175,7 @@ export async function render(ctx) {
     load();
   }
 
-  function failed(err) {
+  function actionFailed(err) {
     if (ctx.signal.aborted) return;
     if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
     mount(status, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие.')));

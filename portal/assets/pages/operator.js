@@ -4,8 +4,7 @@
 //   GET operator/manual-readings?state=pending → {rows: […]} (the number waiting, tenants with manual readings)
 
 import { api } from '../core/api.js';
-import { h, notice, plural } from '../core/ui.js';
-import { hrefOf } from '../core/router.js';
+import { h, plural } from '../core/ui.js';
 import { hasModule } from '../core/meters.js';
 import { operatorPages, operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 

@@ -13,14 +13,15 @@
 
 import { api, ApiError } from '../core/api.js';
 import { h, mount, notice, plural } from '../core/ui.js';
-import { createForm, setBusy } from '../widgets/forms.js';
-import { formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
+import { createForm } from '../widgets/forms.js';
+import { formatDateTime, isNum, DASH } from '../core/format.js';
 import {
-  refText, zoneKeys, zoneLabel, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
+  refText, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
 } from '../core/meters.js';
 import { setFlash } from '../core/session.js';
 import { accessHint } from '../core/access-ways.js';
 import { latestList } from '../widgets/latest-readings.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Точки учёта';
 
@@ -110,23 +111,25 @@ function virtualMeterSection(ctx) {
       if (save.disabled) return;
       status.replaceChildren();
       if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-      setBusy(save, true, 'Сохранение…');
-      try {
-        const answer = await api.post('meters/virtual', form.values(), { signal: ctx.signal });
-        setFlash('success', 'Прибор учёта зарегистрирован. Передайте его показания.');
-        ctx.router.navigate(`points/${encodeURIComponent(answer.point_id)}?tab=manual`);
-        return;
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
-        const other = Object.values(rest);
-        if (!form.focusFirstError() || other.length) {
-          mount(status, notice('error', h('strong', null, err.message || 'Не удалось зарегистрировать прибор учёта.'),
-            other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
-        }
-      } finally {
-        if (!ctx.signal.aborted) setBusy(save, false);
-      }
+      await sendForm({
+        button: save,
+        signal: ctx.signal,
+        busyText: 'Сохранение…',
+        send: async () => {
+          const answer = await api.post('meters/virtual', form.values(), { signal: ctx.signal });
+          setFlash('success', 'Прибор учёта зарегистрирован. Передайте его показания.');
+          ctx.router.navigate(`points/${encodeURIComponent(answer.point_id)}?tab=manual`);
+        },
+        failed(err) {
+          const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
+          const other = Object.values(rest);
+          if (!form.focusFirstError() || other.length) {
+            mount(status, notice('error', h('strong', null, err.message || 'Не удалось зарегистрировать прибор учёта.'),
+              other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
+          }
+          return true;
+        },
+      });
     }
     mount(host, h('form', { class: 'virtual-meter-form', novalidate: true, 'aria-labelledby': 'virtual-meter-title', onSubmit },
       form.element,

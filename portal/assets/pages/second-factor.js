@@ -8,9 +8,10 @@
 // memory only: after a reload the person logs in again.
 
 import { api, ApiError } from '../core/api.js';
-import { createForm, setBusy } from '../widgets/forms.js';
+import { createForm } from '../widgets/forms.js';
 import { h, mount, notice, countdown } from '../core/ui.js';
 import { getPendingLogin, setPendingLogin, setSession, safeNext, withNext } from '../core/session.js';
+import { sendForm, submitter } from '../widgets/submit.js';
 
 export const title = 'Подтверждение входа';
 
@@ -78,27 +79,24 @@ export function render(ctx) {
     });
   }
 
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (submit.disabled) return;
-    statusHost.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    setBusy(submit, true, 'Проверка…');
-    let locked = false;          // the button stays off: challenge gone, or a countdown runs
-    try {
-      const answer = await api.post('session/second-factor', { challenge: pending.challenge, code: form.values().code }, { signal: ctx.signal });
+  const onSubmit = submitter({
+    button: submit,
+    signal: ctx.signal,
+    get form() { return form; }, // a new one for each way of confirming
+    status: statusHost,
+    busyText: 'Проверка…',
+    send: () => api.post('session/second-factor', { challenge: pending.challenge, code: form.values().code }, { signal: ctx.signal }),
+    done(answer) {
       setPendingLogin(null);
       setSession(answer);
       ctx.router.navigate(next);
-      return;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
+    },
+    failed(err) {
       if (!(err instanceof ApiError)) throw err;
       if (err.status === 410) {
-        locked = true;
         expired(err.message);
+        submit.disabled = true; // the challenge is gone
       } else if (err.isThrottled) {
-        locked = true;
         const strong = h('strong', null);
         mount(statusHost, notice('error', strong));
         if (stopWait) stopWait();
@@ -112,38 +110,36 @@ export function render(ctx) {
       } else {
         mount(statusHost, notice('error', err.message || 'Не удалось проверить код.'));
       }
-    } finally {
-      if (!ctx.signal.aborted) {
-        setBusy(submit, false);
-        if (locked) submit.disabled = true;
-      }
-    }
-  }
+      return true;
+    },
+  });
 
   // A new SMS code: the login is sent again with the same credentials, which gives a new challenge.
   async function onResend() {
     if (!resend || resend.disabled || typeof pending.resend !== 'function') return;
     resendStatus.textContent = '';
-    setBusy(resend, true, 'Отправка…');
     let retry = null;
-    try {
-      const answer = await pending.resend({ signal: ctx.signal });
-      if (answer && answer.challenge) {
-        pending.challenge = answer.challenge;
-        resendStatus.textContent = 'Новый код отправлен. Предыдущий код больше не действует.';
-      } else if (answer && answer.user) {
-        setPendingLogin(null);
-        setSession(answer);
-        ctx.router.navigate(next);
-        return;
-      }
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) retry = err.retryAfter ?? 60;
-      else resendStatus.textContent = err.message || 'Не удалось отправить код.';
-    } finally {
-      if (!ctx.signal.aborted) setBusy(resend, false);
-    }
+    await sendForm({
+      button: resend,
+      signal: ctx.signal,
+      busyText: 'Отправка…',
+      send: async () => {
+        const answer = await pending.resend({ signal: ctx.signal });
+        if (answer && answer.challenge) {
+          pending.challenge = answer.challenge;
+          resendStatus.textContent = 'Новый код отправлен. Предыдущий код больше не действует.';
+        } else if (answer && answer.user) {
+          setPendingLogin(null);
+          setSession(answer);
+          ctx.router.navigate(next);
+        }
+      },
+      failed(err) {
+        if (err instanceof ApiError && err.isThrottled) retry = err.retryAfter ?? 60;
+        else resendStatus.textContent = err.message || 'Не удалось отправить код.';
+        return true;
+      },
+    });
     if (retry !== null) {
       if (stopResend) stopResend();
       stopResend = wait(retry, resend, (left) => {

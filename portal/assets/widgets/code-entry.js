@@ -7,7 +7,8 @@
 // retry_after (a countdown before the next try).
 
 import { ApiError } from '../core/api.js';
-import { createForm, setBusy } from './forms.js';
+import { createForm } from './forms.js';
+import { submitter } from './submit.js';
 import { h, mount, notice, countdown } from '../core/ui.js';
 
 /**
@@ -36,7 +37,7 @@ export function createCodeEntry(o) {
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'btn btn--primary' }, o.submitText || 'Подтвердить');
   const resendButton = o.resend
-    ? h('button', { type: 'button', class: 'btn btn--secondary code-entry__resend', onClick: onResend }, 'Отправить код повторно')
+    ? h('button', { type: 'button', class: 'btn btn--secondary code-entry__resend', onClick: (e) => onResend(e) }, 'Отправить код повторно')
     : null;
   const resendStatus = h('p', { class: 'field-hint resend-status', 'aria-live': 'polite' });
   let stopSubmitWait = null;
@@ -53,69 +54,61 @@ export function createCodeEntry(o) {
     });
   }
 
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (submit.disabled) return;
-    status.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    setBusy(submit, true, 'Проверка…');
-    let locked = false;
-    try {
-      const answer = await o.submit(form.values().code, { signal: o.signal });
-      o.onSuccess(answer);
-    } catch (err) {
-      if (o.signal.aborted) return;
-      if (!(err instanceof ApiError)) throw err;
-      if (err.status === 410) {
-        form.setError('code', err.message || 'Код больше не действует');
-        mount(status, notice('error', h('strong', null, err.message || 'Код больше не действует'),
-          resendButton ? h('p', null, 'Запросите новый код кнопкой «Отправить код повторно».') : null));
-        if (o.onExpired) o.onExpired(err);
-      } else if (err.isThrottled) {
-        locked = true;
-        const strong = h('strong', null);
-        mount(status, notice('error', strong));
-        if (stopSubmitWait) stopSubmitWait();
-        stopSubmitWait = countdown(err.retryAfter ?? 60, {
-          signal: o.signal,
-          onTick: (left) => { strong.textContent = `Слишком много попыток. Повторите через ${left} с`; },
-          onDone: () => { stopSubmitWait = null; submit.disabled = false; status.replaceChildren(); },
-        });
-      } else if (err.fields && err.fields.code) {
-        form.setErrors({ code: err.fields.code });
-        form.focusFirstError();
-      } else if (err.isValidation || err.isWrongCredentials) {
-        form.setError('code', err.message || 'Неверный код');
-        form.focusFirstError();
-      } else {
-        mount(status, notice('error', err.message || 'Не удалось проверить код. Повторите попытку.'));
-      }
-    } finally {
-      if (!o.signal.aborted) {
-        setBusy(submit, false);
-        if (locked) submit.disabled = true;
-      }
+  const onSubmit = submitter({
+    button: submit,
+    signal: o.signal,
+    form,
+    status,
+    busyText: 'Проверка…',
+    send: () => o.submit(form.values().code, { signal: o.signal }),
+    done: (answer) => o.onSuccess(answer),
+    failed,
+  });
+
+  function failed(err) {
+    if (!(err instanceof ApiError)) return false;
+    if (err.status === 410) {
+      form.setError('code', err.message || 'Код больше не действует');
+      mount(status, notice('error', h('strong', null, err.message || 'Код больше не действует'),
+        resendButton ? h('p', null, 'Запросите новый код кнопкой «Отправить код повторно».') : null));
+      if (o.onExpired) o.onExpired(err);
+    } else if (err.isThrottled) {
+      submit.disabled = true;
+      const strong = h('strong', null);
+      mount(status, notice('error', strong));
+      if (stopSubmitWait) stopSubmitWait();
+      stopSubmitWait = countdown(err.retryAfter ?? 60, {
+        signal: o.signal,
+        onTick: (left) => { strong.textContent = `Слишком много попыток. Повторите через ${left} с`; },
+        onDone: () => { stopSubmitWait = null; submit.disabled = false; status.replaceChildren(); },
+      });
+    } else if (err.fields && err.fields.code) {
+      form.setErrors({ code: err.fields.code });
+      form.focusFirstError();
+    } else if (err.isValidation || err.isWrongCredentials) {
+      form.setError('code', err.message || 'Неверный код');
+      form.focusFirstError();
+    } else {
+      mount(status, notice('error', err.message || 'Не удалось проверить код. Повторите попытку.'));
     }
+    return true;
   }
 
-  async function onResend() {
-    if (!resendButton || resendButton.disabled) return;
-    resendStatus.textContent = '';
-    setBusy(resendButton, true, 'Отправка…');
-    let wait = null;
-    try {
-      await o.resend({ signal: o.signal });
+  const onResend = submitter({
+    button: resendButton,
+    signal: o.signal,
+    check: () => { resendStatus.textContent = ''; return true; },
+    send: () => o.resend({ signal: o.signal }),
+    done: () => {
       resendStatus.textContent = 'Новый код отправлен.';
       status.replaceChildren();
-    } catch (err) {
-      if (o.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) wait = err.retryAfter ?? 60;
-      else resendStatus.textContent = err.message || 'Не удалось отправить код.';
-    } finally {
-      if (!o.signal.aborted) setBusy(resendButton, false);
-    }
-    if (wait !== null) startCooldown(wait);
-  }
+    },
+    failed(err) {
+      if (err instanceof ApiError && err.isThrottled) { startCooldown(err.retryAfter ?? 60); return true; }
+      resendStatus.textContent = err.message || 'Не удалось отправить код.';
+      return true;
+    },
+  });
 
   const element = h('form', { class: 'code-entry', novalidate: true, onSubmit },
     form.element,

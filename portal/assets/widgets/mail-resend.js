@@ -4,7 +4,8 @@
 // link), a small form asking for the address.
 
 import { api, ApiError } from '../core/api.js';
-import { createForm, setBusy } from './forms.js';
+import { createForm } from './forms.js';
+import { submitter } from './submit.js';
 import { h, mount, notice, countdown } from '../core/ui.js';
 
 /**
@@ -14,30 +15,27 @@ import { h, mount, notice, countdown } from '../core/ui.js';
 export function createMailResend(ctx, pendingToken, { sentText = 'Письмо отправлено ещё раз.', className = '' } = {}) {
   const status = h('p', { class: 'field-hint resend-status', 'aria-live': 'polite' });
   const button = h('button', { type: 'button', class: `btn btn--secondary ${className}`.trim() }, 'Отправить письмо повторно');
-  button.addEventListener('click', async () => {
-    if (button.disabled) return;
-    status.textContent = '';
-    setBusy(button, true, 'Отправка…');
-    let wait = null;
-    try {
-      await api.post('confirm/email/resend', { pending_token: pendingToken }, { signal: ctx.signal });
-      status.textContent = sentText;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) wait = err.retryAfter ?? 60;
-      else status.textContent = err.message || 'Не удалось отправить письмо.';
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
-    if (wait !== null) {
+  button.addEventListener('click', submitter({
+    button,
+    signal: ctx.signal,
+    busyText: 'Отправка…',
+    check: () => { status.textContent = ''; return true; },
+    send: () => api.post('confirm/email/resend', { pending_token: pendingToken }, { signal: ctx.signal }),
+    done: () => { status.textContent = sentText; },
+    failed(err) {
+      if (!(err instanceof ApiError && err.isThrottled)) {
+        status.textContent = err.message || 'Не удалось отправить письмо.';
+        return true;
+      }
       button.disabled = true;
-      countdown(wait, {
+      countdown(err.retryAfter ?? 60, {
         signal: ctx.signal,
         onTick: (left) => { status.textContent = `Отправить письмо повторно можно через ${left} с`; },
         onDone: () => { button.disabled = false; status.textContent = ''; },
       });
-    }
-  });
+      return true;
+    },
+  }));
   return { button, status };
 }
 
@@ -52,42 +50,36 @@ export function resendForm(ctx, email = '') {
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
   let stop = null;
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (button.disabled) return;
-    status.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    setBusy(button, true);
-    let wait = null;
-    try {
-      await api.post('confirm/email/resend', { email: form.values().email }, { signal: ctx.signal });
-      mount(status, notice('success', h('strong', null, 'Письмо отправлено'),
-        h('p', null, 'Если учётная запись с этим адресом ожидает подтверждения, на него придёт новое письмо со ссылкой. Проверьте и папку «Спам».')));
-    } catch (err) {
-      if (ctx.signal.aborted) return;
+  const onSubmit = submitter({
+    button,
+    signal: ctx.signal,
+    form,
+    status,
+    send: () => api.post('confirm/email/resend', { email: form.values().email }, { signal: ctx.signal }),
+    done: () => mount(status, notice('success', h('strong', null, 'Письмо отправлено'),
+      h('p', null, 'Если учётная запись с этим адресом ожидает подтверждения, на него придёт новое письмо со ссылкой. Проверьте и папку «Спам».'))),
+    failed(err) {
       if (err instanceof ApiError && err.isThrottled) {
-        wait = err.retryAfter ?? 60;
-      } else if (err instanceof ApiError && Object.keys(err.fields).length) {
+        const text = h('span', null);
+        mount(status, notice('info', text));
+        button.disabled = true;
+        if (stop) stop();
+        stop = countdown(err.retryAfter ?? 60, {
+          signal: ctx.signal,
+          onTick: (left) => { text.textContent = `Письмо уже отправлено недавно. Повторная отправка будет доступна через ${left} с.`; },
+          onDone: () => { button.disabled = false; status.replaceChildren(); },
+        });
+        return true;
+      }
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
         form.setErrors(err.fields);
         form.focusFirstError();
       } else {
         mount(status, notice('error', err.message || 'Не удалось отправить письмо.'));
       }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
-    if (wait !== null) {
-      const text = h('span', null);
-      mount(status, notice('info', text));
-      button.disabled = true;
-      if (stop) stop();
-      stop = countdown(wait, {
-        signal: ctx.signal,
-        onTick: (left) => { text.textContent = `Письмо уже отправлено недавно. Повторная отправка будет доступна через ${left} с.`; },
-        onDone: () => { button.disabled = false; status.replaceChildren(); },
-      });
-    }
-  }
+      return true;
+    },
+  });
   return h('form', { class: 'inline-form resend-form', novalidate: true, onSubmit },
     form.element, status, h('div', { class: 'form-actions' }, button));
 }
