@@ -5,7 +5,7 @@
 // with the «reports» module get the action «Отчёт» (a file for a period).
 //   GET points/<id>   → {point, meter, transformers}; 404 point_not_found for a point not granted
 //   GET points        → the list, for the latest reading of this point
-// Each tab loads its own data when it is first opened (assets/point/*.js).
+// Each tab loads its own data when it is first opened (pages/point/*.js).
 
 import { api, ApiError } from '../core/api.js';
 import { h, notice } from '../core/ui.js';
