@@ -6,14 +6,15 @@
 // an entry to NAV in layout.js. A route with `auth: true` needs a session:
 // a visitor is sent to "login?next=<this page>" and comes back after login.
 
-import { getTenant } from './api.js';
-import { createRouter } from './router.js';
-import { applyBranding, renderShell } from './layout.js';
-import { h, mount, notice, spinner } from './ui.js';
-import { loadSession, currentUser, onSessionChange, logout, setFlash } from './session.js';
+import { getTenant, setSessionEndHandler } from './core/api.js';
+import { createRouter } from './core/router.js';
+import { applyBranding, renderShell } from './widgets/layout.js';
+import { h, mount, notice, spinner } from './core/ui.js';
+import { loadSession, currentUser, isStaff, onSessionChange, logout, setFlash, sessionEnded } from './core/session.js';
 
 export const ROUTES = [
-  { path: '', name: 'home', load: () => import('./pages/home.js') },
+  // The home page is the visitor's; a logged-in consumer gets the summary cards, staff the operator's overview.
+  { path: '', name: 'home', title: 'Главная', load: () => import(homePage(currentUser())) },
   { path: 'register', name: 'register', load: () => import('./pages/register.js') },
   { path: 'login', name: 'login', load: () => import('./pages/login.js') },
   { path: 'login/second-factor', name: 'second-factor', load: () => import('./pages/second-factor.js') },
@@ -31,12 +32,20 @@ export const ROUTES = [
   { path: 'operator/audit', name: 'operator-audit', auth: true, load: () => import('./pages/operator-audit.js') },
 ];
 
+/** The module shown at the home route for this person (null: a visitor). */
+function homePage(user) {
+  if (user && isStaff(user)) return './pages/operator.js';
+  if (user) return './pages/dashboard.js';
+  return './pages/home.js';
+}
+
 const NOT_FOUND = { path: '*', name: 'not-found', load: () => import('./pages/not-found.js') };
 
 const SPINNER_DELAY_MS = 200;
 
-function pageTitle(mod, ctx) {
-  const t = typeof mod.title === 'function' ? mod.title(ctx) : mod.title;
+function pageTitle(route, mod, ctx) {
+  const given = route.title !== undefined ? route.title : mod.title;
+  const t = typeof given === 'function' ? given(ctx) : given;
   return t || '';
 }
 
@@ -121,7 +130,7 @@ async function boot() {
         const mod = await route.load();
         if (!isCurrent()) return;
         node = await mod.render(ctx);
-        title = pageTitle(mod, ctx);
+        title = pageTitle(route, mod, ctx);
       } catch (err) {
         if (ctx.signal.aborted || !isCurrent()) return;
         console.error(err);
@@ -143,6 +152,8 @@ async function boot() {
       firstRender = false;
     },
   });
+  // A call answered «session is over» (core/api.js) ends it here once: the login page, and back afterwards.
+  setSessionEndHandler(() => sessionEnded(router));
   router.start();
 }
 

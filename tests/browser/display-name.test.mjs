@@ -1,10 +1,10 @@
-// The name the portal shows for a person (portal/assets/session.js displayName): the server's display_name
+// The name the portal shows for a person (portal/assets/core/session.js displayName): the server's display_name
 // with a person's name shortened, an organisation's name whole; without one, the profile values, the e-mail,
 // then the login formatted — never raw digits (issue 9, item 14). Runs in Node, no browser.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayName } from '../../portal/assets/session.js';
+import { displayName } from '../../portal/assets/core/session.js';
 
 test('имя в шапке: ФИО кратко, организация целиком, иначе почта или отформатированный логин', () => {
   assert.equal(displayName({ kind: 'individual', display_name: 'Кузнецов Алексей Викторович', fields: { surname: 'Кузнецов' } }), 'Кузнецов А. В.');

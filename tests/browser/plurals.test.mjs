@@ -1,5 +1,5 @@
 // Plural agreement of the portal's length messages (issue 9, item 15): the
-// helpers of portal/assets/validation.js directly, and on the ВГЭС
+// helpers of portal/assets/core/validation.js directly, and on the ВГЭС
 // registration form in the browser («Не менее 3 символов», «от 6 до 64
 // символов»).
 
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipReason, withPage, screenshot } from './lib/browser.mjs';
 import { waitForPage, portalUrl, control } from './lib/portal.mjs';
-import { charsGenitive, passwordPolicyHint, validateField, checkPasswordPolicy } from '../../portal/assets/validation.js';
+import { charsGenitive, passwordPolicyHint, validateField, checkPasswordPolicy } from '../../portal/assets/core/validation.js';
 
 test('«символов» после «не менее», «не более», «до»', () => {
   const want = { 1: '1 символа', 3: '3 символов', 6: '6 символов', 11: '11 символов', 21: '21 символа', 64: '64 символов', 101: '101 символа', 111: '111 символов' };

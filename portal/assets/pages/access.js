@@ -13,45 +13,16 @@
 //   POST access/ogrn/confirm {contract_number} → {contracts}; 422 {fields: {contract_number}}
 //   PATCH access/contracts/<id> {title} → 200
 
-import { api, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { confirmDialog } from '../dialog.js';
-import { h, mount, notice, plural } from '../ui.js';
-import { formatIsoDate, DASH } from '../format.js';
-import { CONTRACT_KINDS, contractName, sessionEnded, nothing } from '../meters.js';
+import { api, ApiError } from '../core/api.js';
+import { createForm } from '../widgets/forms.js';
+import { confirmDialog } from '../widgets/dialog.js';
+import { h, mount, notice, plural } from '../core/ui.js';
+import { formatIsoDate, DASH } from '../core/format.js';
+import { CONTRACT_KINDS, contractName } from '../core/meters.js';
+import { tenantWays, operatorHelp } from '../core/access-ways.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Лицевые счета и договоры';
-
-/** The ways of a tenant, or of the user's applicant kind when the tenant says so. */
-function tenantWays(tenant, user) {
-  const kinds = Array.isArray(tenant.applicant_kinds) ? tenant.applicant_kinds : [];
-  const kind = user && kinds.find((k) => k.id === user.kind);
-  if (kind && Array.isArray(kind.access_ways)) return kind.access_ways;
-  return Array.isArray(tenant.access_ways) ? tenant.access_ways : [];
-}
-
-/** Who to contact when the utility grants access itself. */
-function operatorHelp(tenant) {
-  const help = tenant.settings && tenant.settings.meters && tenant.settings.meters.access_help;
-  if (typeof help === 'string' && help.trim()) return help.trim();
-  return `Доступ к приборам учёта предоставляет ${tenant.short_name || tenant.name || 'сетевая организация'}: обратитесь в сетевую организацию.`;
-}
-
-/** One sentence on how to get access, for the pages that have no points to show. */
-export function accessHint(tenant, ways) {
-  const w = Array.isArray(ways) && ways.length ? ways : tenantWays(tenant, null);
-  if (w.includes('account_number')) {
-    return 'Добавьте номер лицевого счёта — он указан в квитанции на оплату электрической энергии.';
-  }
-  if (w.includes('ogrn_contract')) {
-    return 'Подтвердите данные организации номером любого договора электроснабжения или купли-продажи электрической энергии.';
-  }
-  if (w.includes('supplier_login')) {
-    return 'Точки учёта появятся, когда к личному кабинету будет привязан договор с поставщиком.';
-  }
-  if (w.includes('operator_grant')) return operatorHelp(tenant);
-  return 'Обратитесь в сетевую организацию, чтобы получить доступ к приборам учёта.';
-}
 
 function renamable(tenant, ways) {
   const s = tenant.settings && tenant.settings.contracts;
@@ -72,17 +43,11 @@ export async function render(ctx) {
     data.ways = Array.isArray(data.ways) ? data.ways : tenantWays(ctx.tenant, ctx.user);
   }
 
-  try {
-    await reload();
-  } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
-    throw err;
-  }
+  await reload();
 
-  /** Handles an error of an action: a 401 ends the page, anything else is shown in status. */
-  function failed(err, status) {
+  /** Handles an error of an action: shown in status unless the page was left (a session that ended, core/api.js). */
+  function actionFailed(err, status) {
     if (ctx.signal.aborted) return;
-    if (sessionEnded(ctx, err)) return;
     mount(status, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие. Повторите попытку.')));
   }
 
@@ -158,27 +123,28 @@ export async function render(ctx) {
         status.replaceChildren();
         if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
         const number = form.values().number;
-        setBusy(submit, true, 'Проверка…');
-        try {
-          const answer = await api.post('access/accounts', { number }, { signal: ctx.signal });
-          await reload();
-          draw({ kind: 'success', className: 'account-added', text: (answer && answer.message) || 'Номер лицевого счета успешно добавлен' });
-          return;
-        } catch (err) {
-          if (ctx.signal.aborted) return;
-          if (sessionEnded(ctx, err)) return;
-          if (err instanceof ApiError && [404, 409, 422].includes(err.status)) {
-            const rest = form.setErrors(err.fields, 'server');
-            if (!err.fields.number) form.setError('number', err.message || 'Лицевой счёт не найден', 'server');
-            const other = Object.values(rest);
-            if (other.length) mount(status, notice('error', h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m))))));
-            form.focusFirstError();
-          } else {
-            failed(err, status);
-          }
-        } finally {
-          if (!ctx.signal.aborted) setBusy(submit, false);
-        }
+        await sendForm({
+          button: submit,
+          signal: ctx.signal,
+          busyText: 'Проверка…',
+          send: async () => {
+            const answer = await api.post('access/accounts', { number }, { signal: ctx.signal });
+            await reload();
+            draw({ kind: 'success', className: 'account-added', text: (answer && answer.message) || 'Номер лицевого счета успешно добавлен' });
+          },
+          failed(err) {
+            if (err instanceof ApiError && [404, 409, 422].includes(err.status)) {
+              const rest = form.setErrors(err.fields, 'server');
+              if (!err.fields.number) form.setError('number', err.message || 'Лицевой счёт не найден', 'server');
+              const other = Object.values(rest);
+              if (other.length) mount(status, notice('error', h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m))))));
+              form.focusFirstError();
+            } else {
+              actionFailed(err, status);
+            }
+            return true;
+          },
+        });
       }
       mount(addHost, h('form', { class: 'account-add-form inline-form', novalidate: true, 'aria-label': 'Добавление лицевого счёта', onSubmit },
         form.element,
@@ -202,7 +168,7 @@ export async function render(ctx) {
         draw({ kind: 'success', className: 'account-removed', text: `Лицевой счёт № ${account.number} удалён.` });
       } catch (err) {
         button.disabled = false;
-        failed(err, status);
+        actionFailed(err, status);
       }
     }
 
@@ -254,17 +220,20 @@ export async function render(ctx) {
       if (check.disabled) return;
       status.replaceChildren();
       host.replaceChildren();
-      setBusy(check, true, 'Проверка…');
-      try {
-        await api.post('access/ogrn', {}, { signal: ctx.signal });
-        check.hidden = true;
-        showConfirm();
-      } catch (err) {
-        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
-        mount(host, notice('error', h('strong', { class: 'ogrn-not-found' }, err.message || `${reg} не найден в базе данных сетевой организации.`)));
-      } finally {
-        if (!ctx.signal.aborted) setBusy(check, false);
-      }
+      await sendForm({
+        button: check,
+        signal: ctx.signal,
+        busyText: 'Проверка…',
+        send: async () => {
+          await api.post('access/ogrn', {}, { signal: ctx.signal });
+          check.hidden = true;
+          showConfirm();
+        },
+        failed(err) {
+          mount(host, notice('error', h('strong', { class: 'ogrn-not-found' }, err.message || `${reg} не найден в базе данных сетевой организации.`)));
+          return true;
+        },
+      });
     });
 
     function showConfirm() {
@@ -280,24 +249,26 @@ export async function render(ctx) {
         if (submit.disabled) return;
         status.replaceChildren();
         if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-        setBusy(submit, true, 'Проверка…');
-        try {
-          await api.post('access/ogrn/confirm', { contract_number: form.values().contract_number }, { signal: ctx.signal });
-          await reload();
-          draw({ kind: 'success', className: 'ogrn-confirmed', text: 'Данные подтверждены: вам доступны все договоры и точки учёта по ним.' });
-          return;
-        } catch (err) {
-          if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
-          if (err instanceof ApiError && (err.status === 422 || err.status === 404)) {
-            form.setErrors(err.fields, 'server');
-            if (!err.fields.contract_number) form.setError('contract_number', err.message || 'Договор не найден', 'server');
-            form.focusFirstError();
-          } else {
-            failed(err, status);
-          }
-        } finally {
-          if (!ctx.signal.aborted) setBusy(submit, false);
-        }
+        await sendForm({
+          button: submit,
+          signal: ctx.signal,
+          busyText: 'Проверка…',
+          send: async () => {
+            await api.post('access/ogrn/confirm', { contract_number: form.values().contract_number }, { signal: ctx.signal });
+            await reload();
+            draw({ kind: 'success', className: 'ogrn-confirmed', text: 'Данные подтверждены: вам доступны все договоры и точки учёта по ним.' });
+          },
+          failed(err) {
+            if (err instanceof ApiError && (err.status === 422 || err.status === 404)) {
+              form.setErrors(err.fields, 'server');
+              if (!err.fields.contract_number) form.setError('contract_number', err.message || 'Договор не найден', 'server');
+              form.focusFirstError();
+            } else {
+              actionFailed(err, status);
+            }
+            return true;
+          },
+        });
       }
       mount(host,
         notice('success', `${reg} найден в базе данных сетевой организации. Подтвердите данные номером договора.`),
@@ -363,26 +334,28 @@ export async function render(ctx) {
         if (save.disabled) return;
         if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
         const titleValue = form.values().title;
-        setBusy(save, true, 'Сохранение…');
-        try {
-          const answer = await api.patch(`access/contracts/${encodeURIComponent(c.id)}`, { title: titleValue }, { signal: ctx.signal });
-          const saved = (answer && answer.contract) || answer;
-          c.title = saved && typeof saved.title === 'string' ? saved.title : titleValue;
-          const b = showName();
-          mount(status, notice('success', h('strong', { class: 'contract-renamed' }, 'Название договора сохранено.')));
-          if (b) b.focus();
-          return;
-        } catch (err) {
-          if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
-          if (err instanceof ApiError && Object.keys(err.fields).length) {
-            form.setErrors(err.fields, 'server');
-            form.focusFirstError();
-          } else {
-            failed(err, status);
-          }
-        } finally {
-          if (!ctx.signal.aborted) setBusy(save, false);
-        }
+        await sendForm({
+          button: save,
+          signal: ctx.signal,
+          busyText: 'Сохранение…',
+          send: async () => {
+            const answer = await api.patch(`access/contracts/${encodeURIComponent(c.id)}`, { title: titleValue }, { signal: ctx.signal });
+            const saved = (answer && answer.contract) || answer;
+            c.title = saved && typeof saved.title === 'string' ? saved.title : titleValue;
+            const b = showName();
+            mount(status, notice('success', h('strong', { class: 'contract-renamed' }, 'Название договора сохранено.')));
+            if (b) b.focus();
+          },
+          failed(err) {
+            if (err instanceof ApiError && Object.keys(err.fields).length) {
+              form.setErrors(err.fields, 'server');
+              form.focusFirstError();
+            } else {
+              actionFailed(err, status);
+            }
+            return true;
+          },
+        });
       }
       mount(head, h('form', { class: 'contract-rename-form inline-form', novalidate: true, 'aria-label': `Название договора № ${c.number}`, onSubmit },
         form.element,

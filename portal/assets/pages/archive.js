@@ -15,14 +15,15 @@
 // .archive-request[data-id][data-state] with .archive-state, button.archive-change, form.archive-change-form,
 // a.archive-file[data-format]; button.archive-refresh.
 
-import { api, apiUrl, ApiError } from '../api.js';
-import { h, mount, notice, plural, idPart } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { resultArea } from '../filters.js';
+import { api, apiUrl, ApiError } from '../core/api.js';
+import { h, mount, notice, plural, idPart } from '../core/ui.js';
+import { createForm } from '../widgets/forms.js';
+import { resultArea } from '../widgets/filters.js';
 import {
   addDays, monthStart, todayIn, formatDate, formatDateTime, formatTime, formatIsoDate, formatLongDate, isNum,
-} from '../format.js';
-import { hasModule, sessionEnded, nothing } from '../meters.js';
+} from '../core/format.js';
+import { hasModule } from '../core/meters.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Архив данных за период';
 
@@ -86,12 +87,7 @@ export async function render(ctx) {
   }
 
   let data;
-  try {
-    data = await api.get('archive', { signal: ctx.signal });
-  } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
-    throw err;
-  }
+  data = await api.get('archive', { signal: ctx.signal });
   const depth = isNum(data && data.max_depth_years) ? data.max_depth_years : 3;
   const depthMin = addDays(today, -(365 * depth + Math.floor(depth / 4)));
 
@@ -114,26 +110,29 @@ export async function render(ctx) {
     status.replaceChildren();
     if (!checkPeriod(form, today)) { form.focusFirstError(); return; }
     const { from, to } = form.values();
-    setBusy(submit, true, 'Отправка запроса…');
-    try {
-      const answer = await api.post('archive', { from, to }, { signal: ctx.signal });
-      mount(status, notice('success',
-        h('strong', { class: 'archive-message', tabindex: '-1' }, (answer && answer.message) || 'Запрос принят.'),
-        h('p', null, `Период: ${formatIsoDate(from)} — ${formatIsoDate(to)}. `
-          + 'Когда архив будет сформирован, в списке запросов появятся ссылки для загрузки файлов.')));
-      status.querySelector('.archive-message').focus();
-      reload(answer && answer.id);
-    } catch (err) {
-      if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
-      const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
-      const other = Object.values(rest);
-      if (!form.focusFirstError() || other.length) {
-        mount(status, notice('error', h('strong', null, err.message || 'Не удалось отправить запрос.'),
-          other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-    }
+    await sendForm({
+      button: submit,
+      signal: ctx.signal,
+      busyText: 'Отправка запроса…',
+      send: async () => {
+        const answer = await api.post('archive', { from, to }, { signal: ctx.signal });
+        mount(status, notice('success',
+          h('strong', { class: 'archive-message', tabindex: '-1' }, (answer && answer.message) || 'Запрос принят.'),
+          h('p', null, `Период: ${formatIsoDate(from)} — ${formatIsoDate(to)}. `
+            + 'Когда архив будет сформирован, в списке запросов появятся ссылки для загрузки файлов.')));
+        status.querySelector('.archive-message').focus();
+        reload(answer && answer.id);
+      },
+      failed(err) {
+        const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
+        const other = Object.values(rest);
+        if (!form.focusFirstError() || other.length) {
+          mount(status, notice('error', h('strong', null, err.message || 'Не удалось отправить запрос.'),
+            other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
+        }
+        return true;
+      },
+    });
   }
 
   const cutoff = (tenant.settings && tenant.settings.archive && tenant.settings.archive.change_until) || '21:00';
@@ -178,7 +177,7 @@ export async function render(ctx) {
     try {
       data = await api.get('archive', { signal: ctx.signal });
     } catch (err) {
-      if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+      if (ctx.signal.aborted) return;
       result.show('error', notice('error', h('strong', null, 'Не удалось загрузить список запросов'), h('p', null, err.message || ''),
         h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => reload() }, 'Повторить')));
       return;
@@ -250,26 +249,29 @@ export async function render(ctx) {
       formStatus.replaceChildren();
       if (!checkPeriod(changeForm, today)) { changeForm.focusFirstError(); return; }
       const { from, to } = changeForm.values();
-      setBusy(save, true, 'Сохранение…');
-      try {
-        await api.patch(`archive/${encodeURIComponent(r.id)}`, { from, to }, { signal: ctx.signal });
-        mount(listStatus, notice('success', h('strong', { class: 'archive-changed' },
-          `Даты запроса изменены: ${formatIsoDate(from)} — ${formatIsoDate(to)}.`)));
-        reload(r.id);
-      } catch (err) {
-        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
-        if (err instanceof ApiError && err.status === 409) {
-          mount(listStatus, notice('error', h('strong', { class: 'archive-locked' }, err.message || 'Запрос уже нельзя изменить.')));
+      await sendForm({
+        button: save,
+        signal: ctx.signal,
+        busyText: 'Сохранение…',
+        send: async () => {
+          await api.patch(`archive/${encodeURIComponent(r.id)}`, { from, to }, { signal: ctx.signal });
+          mount(listStatus, notice('success', h('strong', { class: 'archive-changed' },
+            `Даты запроса изменены: ${formatIsoDate(from)} — ${formatIsoDate(to)}.`)));
           reload(r.id);
-          return;
-        }
-        const rest = err instanceof ApiError ? changeForm.setErrors(err.fields, 'server') : {};
-        if (!changeForm.focusFirstError() || Object.keys(rest).length) {
-          mount(formStatus, notice('error', h('strong', null, err.message || 'Не удалось изменить запрос.')));
-        }
-      } finally {
-        if (!ctx.signal.aborted) setBusy(save, false);
-      }
+        },
+        failed(err) {
+          if (err instanceof ApiError && err.status === 409) {
+            mount(listStatus, notice('error', h('strong', { class: 'archive-locked' }, err.message || 'Запрос уже нельзя изменить.')));
+            reload(r.id);
+            return true;
+          }
+          const rest = err instanceof ApiError ? changeForm.setErrors(err.fields, 'server') : {};
+          if (!changeForm.focusFirstError() || Object.keys(rest).length) {
+            mount(formStatus, notice('error', h('strong', null, err.message || 'Не удалось изменить запрос.')));
+          }
+          return true;
+        },
+      });
     }
     mount(actions, h('form', { class: 'archive-change-form inline-form', novalidate: true, 'aria-label': `Изменение дат запроса от ${formatDateTime(r.created_at, tz)}`, onSubmit: onChange },
       h('div', { class: 'archive-form__fields' }, changeForm.element),

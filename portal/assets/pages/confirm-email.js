@@ -4,11 +4,11 @@
 // runs no scripts): the page sends the token once it is shown in a browser,
 // and the button «Подтвердить адрес» does the same if that did not work.
 
-import { api, ApiError } from '../api.js';
-import { setBusy } from '../forms.js';
-import { h, mount, notice } from '../ui.js';
-import { currentUser, loadSession } from '../session.js';
-import { resendForm } from './login.js';
+import { api, ApiError } from '../core/api.js';
+import { submitter } from '../widgets/submit.js';
+import { h, mount, notice } from '../core/ui.js';
+import { currentUser, loadSession } from '../core/session.js';
+import { resendForm } from '../widgets/mail-resend.js';
 
 export const title = 'Подтверждение адреса электронной почты';
 
@@ -44,13 +44,14 @@ export function render(ctx) {
   );
 
   let sent = false;
-  async function confirm() {
-    if (sent) return;
-    sent = true;
-    status.replaceChildren();
-    setBusy(button, true, 'Подтверждение…');
-    try {
-      const answer = await api.post('confirm/email', { token }, { signal: ctx.signal });
+  const confirm = submitter({
+    button,
+    signal: ctx.signal,
+    status,
+    busyText: 'Подтверждение…',
+    check: () => !sent && (sent = true),
+    send: () => api.post('confirm/email', { token }, { signal: ctx.signal }),
+    done(answer) {
       const remaining = Array.isArray(answer && answer.remaining) ? answer.remaining : [];
       const user = currentUser();
       if (user) loadSession({ force: true }).catch(() => {});
@@ -69,18 +70,18 @@ export function render(ctx) {
       );
       const done = body.querySelector('.confirm-email__done');
       if (done) { done.setAttribute('tabindex', '-1'); done.focus(); }
-    } catch (err) {
-      if (ctx.signal.aborted) return;
+    },
+    failed(err) {
       if (err instanceof ApiError && (err.status === 410 || err.status === 404)) {
         invalid(err.message);
-        return;
+        return true;
       }
       // A network failure or a server error: the button stays to try again.
       sent = false;
-      setBusy(button, false);
-      mount(status, notice('error', err.message || 'Не удалось подтвердить адрес. Повторите попытку.'));
-    }
-  }
+      return false;
+    },
+    errorText: 'Не удалось подтвердить адрес. Повторите попытку.',
+  });
 
   button.addEventListener('click', confirm);
   // Sent as soon as the page is on screen.

@@ -6,13 +6,13 @@
 // every card leads somewhere that works.
 //   GET access, GET points (each card shows its own error if its request fails)
 
-import { api } from '../api.js';
-import { h, notice, plural } from '../ui.js';
-import { formatDateTime, isNum } from '../format.js';
-import { contractName, sessionEnded, nothing, hasModule, manualLabel } from '../meters.js';
-import { displayName } from '../session.js';
-import { latestList } from './points.js';
-import { accessHint } from './access.js';
+import { api } from '../core/api.js';
+import { h, notice, plural } from '../core/ui.js';
+import { formatDateTime, isNum } from '../core/format.js';
+import { contractName, hasModule, manualLabel } from '../core/meters.js';
+import { displayName } from '../core/session.js';
+import { latestList } from '../widgets/latest-readings.js';
+import { accessHint } from '../core/access-ways.js';
 
 const SHOWN_POINTS = 4;
 
@@ -119,10 +119,7 @@ export async function render(ctx) {
     api.get('access', { signal: ctx.signal }),
     api.get('points', { signal: ctx.signal }),
   ]);
-  for (const r of [access, points]) {
-    if (r.status === 'rejected' && sessionEnded(ctx, r.reason)) return nothing();
-  }
-  if (ctx.signal.aborted) return nothing();
+  if (ctx.signal.aborted) return h('div'); // left meanwhile (or the session ended): nothing to show
   return h('section', { class: 'page page--dashboard' },
     h('h1', { class: 'page__title' }, 'Личный кабинет'),
     h('p', { class: 'lead' }, greeting(ctx.user)),

@@ -1,9 +1,9 @@
-// The home page: for a visitor, what the cabinet offers and the way in; for
-// a logged-in person, the summary cards of pages/dashboard.js (for an
-// operator or a tenant administrator, the overview of pages/operator.js).
+// The home page of a visitor: what the cabinet offers and the way in. A
+// logged-in person gets pages/dashboard.js at this route instead (an operator
+// or a tenant administrator pages/operator.js): app.js chooses.
 
-import { h } from '../ui.js';
-import { currentUser, displayName, isStaff } from '../session.js';
+import { h } from '../core/ui.js';
+import { currentUser, displayName } from '../core/session.js';
 
 export const title = 'Главная';
 
@@ -19,12 +19,9 @@ const MODULES = {
   reports: ['Отчёты', 'Показания и потребление за выбранный период.'],
 };
 
-export async function render(ctx) {
+export function render(ctx) {
   const t = ctx.tenant;
   const user = currentUser();
-  // A logged-in person gets the summary of their cabinet instead; the utility's staff their section.
-  if (user && isStaff(user)) return (await import('./operator.js')).render({ ...ctx, user });
-  if (user) return (await import('./dashboard.js')).render({ ...ctx, user });
   const modules = (Array.isArray(t.modules) ? t.modules : [])
     .map((m) => (typeof m === 'string' ? m : m && m.id))
     .filter((id) => MODULES[id]);

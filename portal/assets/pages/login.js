@@ -8,13 +8,14 @@
 //       finished here — POST {api}/confirm/phone {pending_token, code}, POST {api}/confirm/phone/resend
 //       {pending_token}, POST {api}/confirm/email/resend {pending_token} — then the login is sent again.
 
-import { api, ApiError, tenantId } from '../api.js';
-import { createForm, createChoice, setBusy } from '../forms.js';
-import { h, mount, notice, countdown } from '../ui.js';
-import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../session.js';
-import { createCodeEntry } from '../code-entry.js';
-import { createMailResend } from '../mail-resend.js';
-import { formatPhone } from '../format.js';
+import { api, ApiError, tenantId } from '../core/api.js';
+import { createForm, createChoice } from '../widgets/forms.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
+import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../core/session.js';
+import { createCodeEntry } from '../widgets/code-entry.js';
+import { createMailResend, resendForm } from '../widgets/mail-resend.js';
+import { formatPhone } from '../core/format.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Вход';
 
@@ -230,34 +231,34 @@ export async function render(ctx) {
     const fields = form.values();
     const payload = { login: fields.login, password: fields.password, remember: remember.checked };
     if ((choose || kind === STAFF_KIND) && kind) payload.kind = kind.id;
-    setBusy(submit, true, 'Вход…');
-    try {
-      await signIn(payload);
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (!(err instanceof ApiError)) throw err;
-      if (err.isThrottled) {
-        throttled(err);
-      } else if (err.status === 403 && err.code === 'not_confirmed') {
-        notConfirmed(err, payload);
-      } else if (err.status === 401) {
-        showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
-          h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
-        form.field('password').control.select();
-        form.field('password').control.focus();
-      } else if (Object.keys(err.fields).length) {
-        const rest = form.setErrors(err.fields, 'server');
-        const restText = Object.values(rest).map(String);
-        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
-          restText.length ? h('ul', { class: 'notice__list' }, restText.map((t) => h('li', null, t))) : null);
-        form.focusFirstError();
-      } else {
-        showStatus('error', h('strong', null, err.message || 'Не удалось войти. Повторите попытку.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-      if (stopCountdown) submit.disabled = true;
-    }
+    await sendForm({
+      button: submit,
+      signal: ctx.signal,
+      busyText: 'Вход…',
+      send: () => signIn(payload),
+      failed(err) {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.isThrottled) {
+          throttled(err);
+        } else if (err.status === 403 && err.code === 'not_confirmed') {
+          notConfirmed(err, payload);
+        } else if (err.isWrongCredentials) {
+          showStatus('error', h('strong', null, err.message || 'Неверный логин или пароль'),
+            h('p', null, 'Проверьте раскладку клавиатуры и Caps Lock. Если вы не помните пароль, восстановите его.'));
+          form.field('password').control.select();
+          form.field('password').control.focus();
+        } else if (Object.keys(err.fields).length) {
+          const rest = form.setErrors(err.fields, 'server');
+          const restText = Object.values(rest).map(String);
+          showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+            restText.length ? h('ul', { class: 'notice__list' }, restText.map((t) => h('li', null, t))) : null);
+          form.focusFirstError();
+        } else {
+          showStatus('error', h('strong', null, err.message || 'Не удалось войти. Повторите попытку.'));
+        }
+        return true;
+      },
+    });
   }
 
   const choice = choose && !staff
@@ -349,53 +350,3 @@ function emailStep(ctx, body) {
     status);
 }
 
-/**
- * A small form «Отправить письмо повторно» by e-mail: POST confirm/email/resend {email}.
- * The answer never says whether the address is known.
- */
-export function resendForm(ctx, email = '') {
-  const form = createForm({
-    fields: [{ name: 'email', label: 'Адрес электронной почты, указанный при регистрации', type: 'email', required: true }],
-  }, { idPrefix: 'resend', values: { email } });
-  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
-  const button = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Отправить письмо повторно');
-  let stop = null;
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (button.disabled) return;
-    status.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    setBusy(button, true);
-    let wait = null;
-    try {
-      await api.post('confirm/email/resend', { email: form.values().email }, { signal: ctx.signal });
-      mount(status, notice('success', h('strong', null, 'Письмо отправлено'),
-        h('p', null, 'Если учётная запись с этим адресом ожидает подтверждения, на него придёт новое письмо со ссылкой. Проверьте и папку «Спам».')));
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) {
-        wait = err.retryAfter ?? 60;
-      } else if (err instanceof ApiError && Object.keys(err.fields).length) {
-        form.setErrors(err.fields);
-        form.focusFirstError();
-      } else {
-        mount(status, notice('error', err.message || 'Не удалось отправить письмо.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
-    if (wait !== null) {
-      const text = h('span', null);
-      mount(status, notice('info', text));
-      button.disabled = true;
-      if (stop) stop();
-      stop = countdown(wait, {
-        signal: ctx.signal,
-        onTick: (left) => { text.textContent = `Письмо уже отправлено недавно. Повторная отправка будет доступна через ${left} с.`; },
-        onDone: () => { button.disabled = false; status.replaceChildren(); },
-      });
-    }
-  }
-  return h('form', { class: 'inline-form resend-form', novalidate: true, onSubmit },
-    form.element, status, h('div', { class: 'form-actions' }, button));
-}

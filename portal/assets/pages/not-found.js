@@ -1,4 +1,4 @@
-import { h } from '../ui.js';
+import { h } from '../core/ui.js';
 
 export const title = 'Страница не найдена';
 

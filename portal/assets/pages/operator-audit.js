@@ -8,13 +8,13 @@
 // Markup: .audit-summary, table.audit-log with tr.audit-entry[data-outcome="miss|locked|refused"],
 // nav.audit-pages with button.audit-prev / button.audit-next and .audit-page.
 
-import { api } from '../api.js';
-import { h, plural } from '../ui.js';
-import { resultArea } from '../filters.js';
-import { formatDateTime, formatIdentifier } from '../format.js';
-import { displayName } from '../session.js';
-import { operatorNav, staffGate, staffOnly, isDenied } from './operator.js';
-import { loader, scrollTable, dataTable } from '../point/common.js';
+import { api } from '../core/api.js';
+import { h, plural } from '../core/ui.js';
+import { resultArea } from '../widgets/filters.js';
+import { formatDateTime, formatIdentifier } from '../core/format.js';
+import { displayName } from '../core/session.js';
+import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
+import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 
 export const title = 'Попытки подбора номеров';
 

@@ -16,15 +16,16 @@
 // button.grant-revoke, form.grant-form (fields scope, ref, point), button.grant-add, button.grant-remove,
 // .consumers-status (.grant-done).
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, plural, idPart } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { confirmDialog } from '../dialog.js';
-import { resultArea } from '../filters.js';
-import { GRANT_SCOPES, GRANT_WAYS, hasModule, sessionEnded } from '../meters.js';
-import { displayName } from '../session.js';
-import { DASH, formatIdentifier, formatPhone } from '../format.js';
-import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
+import { api, ApiError } from '../core/api.js';
+import { h, mount, notice, plural, idPart } from '../core/ui.js';
+import { createForm } from '../widgets/forms.js';
+import { confirmDialog } from '../widgets/dialog.js';
+import { resultArea } from '../widgets/filters.js';
+import { GRANT_SCOPES, GRANT_WAYS, hasModule } from '../core/meters.js';
+import { displayName } from '../core/session.js';
+import { DASH, formatIdentifier, formatPhone } from '../core/format.js';
+import { operatorNav, staffOnly, staffGate, isDenied } from '../widgets/staff.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Потребители и доступ';
 
@@ -78,7 +79,6 @@ export async function render(ctx) {
     const answer = await api.get('points', { signal: ctx.signal });
     points = new Map((Array.isArray(answer && answer.points) ? answer.points : []).map((p) => [String(p.id), p]));
   } catch (err) {
-    if (sessionEnded(ctx, err)) return h('div');
     if (ctx.signal.aborted) throw err;
   }
   const pointOptions = [...points.values()].map((p) => ({
@@ -121,7 +121,7 @@ export async function render(ctx) {
     try {
       data = await api.get('operator/consumers', { query: { q: query }, signal: ctx.signal });
     } catch (err) {
-      if (ctx.signal.aborted || mine !== seq || sessionEnded(ctx, err)) return;
+      if (ctx.signal.aborted || mine !== seq) return;
       if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
       if (err instanceof ApiError && err.fields && err.fields.q) {
         search.setError('q', String(err.fields.q), 'server');
@@ -157,8 +157,8 @@ export async function render(ctx) {
     load();
   }
 
-  function failed(err, box) {
-    if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+  function actionFailed(err, box) {
+    if (ctx.signal.aborted) return;
     if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
     mount(box, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие.')));
   }
@@ -227,17 +227,21 @@ export async function render(ctx) {
       status.replaceChildren();
       if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
       const b = body();
-      setBusy(add, true, 'Открытие…');
-      try {
-        const before = new Set(grants.filter((g) => g.scope === b.scope).map((g) => String(g.ref)));
-        await api.post('operator/grants', b, { signal: ctx.signal });
-        if (b.scope !== 'point') opening = { userId: c.id, scope: b.scope, number: b.ref, before };
-        done(`Доступ открыт: ${name} — ${what(b)}.`);
-      } catch (err) {
-        if (!serverErrors(err)) failed(err, box);
-      } finally {
-        if (!ctx.signal.aborted) setBusy(add, false);
-      }
+      await sendForm({
+        button: add,
+        signal: ctx.signal,
+        busyText: 'Открытие…',
+        send: async () => {
+          const before = new Set(grants.filter((g) => g.scope === b.scope).map((g) => String(g.ref)));
+          await api.post('operator/grants', b, { signal: ctx.signal });
+          if (b.scope !== 'point') opening = { userId: c.id, scope: b.scope, number: b.ref, before };
+          done(`Доступ открыт: ${name} — ${what(b)}.`);
+        },
+        failed(err) {
+          if (!serverErrors(err)) actionFailed(err, box);
+          return true;
+        },
+      });
     }
     removeByNumber.addEventListener('click', async () => {
       box.replaceChildren();
@@ -278,7 +282,7 @@ export async function render(ctx) {
       done(`Доступ закрыт: ${name} — ${text}.`);
     } catch (err) {
       button.disabled = false;
-      if (!(onFieldErrors && onFieldErrors(err))) failed(err, box);
+      if (!(onFieldErrors && onFieldErrors(err))) actionFailed(err, box);
     }
   }
 

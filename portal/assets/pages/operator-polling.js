@@ -9,12 +9,12 @@
 // Markup: .polling-meters with tr.polling-meter[data-meter][data-state="ok|error|waiting"],
 // .polling-notifications with li.polling-notification[data-kind].
 
-import { api } from '../api.js';
-import { h, notice, plural } from '../ui.js';
-import { resultArea } from '../filters.js';
-import { formatDateTime, DASH } from '../format.js';
-import { operatorNav, staffGate, staffOnly, isDenied } from './operator.js';
-import { loader, scrollTable, dataTable } from '../point/common.js';
+import { api } from '../core/api.js';
+import { h, notice, plural } from '../core/ui.js';
+import { resultArea } from '../widgets/filters.js';
+import { formatDateTime, DASH } from '../core/format.js';
+import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
+import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 
 export const title = 'Опрос приборов учёта';
 

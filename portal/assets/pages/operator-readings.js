@@ -11,15 +11,15 @@
 // Markup: .operator-readings-table with tr.operator-reading[data-id][data-state], button.reading-approve,
 // button.reading-reject (dialog.reject-dialog, field reason), .operator-status (.operator-decided).
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, plural } from '../ui.js';
-import { formDialog } from '../dialog.js';
-import { resultArea, segmented } from '../filters.js';
-import { formatDate, formatDateTime, formatNumber, isNum, DASH } from '../format.js';
-import { TARIFF_KEYS, MANUAL_STATES, sessionEnded } from '../meters.js';
-import { setBusy } from '../forms.js';
-import { operatorNav, staffOnly, staffGate, isDenied } from './operator.js';
-import { loader, scrollTable, dataTable } from '../point/common.js';
+import { api, ApiError } from '../core/api.js';
+import { h, mount, notice, plural } from '../core/ui.js';
+import { formDialog } from '../widgets/dialog.js';
+import { resultArea, segmented } from '../widgets/filters.js';
+import { formatDate, formatDateTime, formatNumber, isNum, DASH } from '../core/format.js';
+import { TARIFF_KEYS, MANUAL_STATES } from '../core/meters.js';
+import { operatorNav, staffOnly, staffGate, isDenied } from '../widgets/staff.js';
+import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
+import { submitter } from '../widgets/submit.js';
 
 export const title = 'Показания на проверке';
 
@@ -125,20 +125,23 @@ export async function render(ctx) {
   function actions(r) {
     const approve = h('button', { type: 'button', class: 'btn btn--primary btn--small reading-approve', 'aria-label': `Утвердить: ${whatText(r)}` }, 'Утвердить');
     const reject = h('button', { type: 'button', class: 'btn btn--secondary btn--small reading-reject', 'aria-label': `Отклонить: ${whatText(r)}` }, 'Отклонить');
-    approve.addEventListener('click', async () => {
-      if (approve.disabled) return;
-      status.replaceChildren();
-      setBusy(approve, true, 'Утверждение…');
-      reject.disabled = true;
-      try {
-        await api.post(`operator/manual-readings/${encodeURIComponent(r.id)}/approve`, {}, { signal: ctx.signal });
+    approve.addEventListener('click', submitter({
+      button: approve,
+      signal: ctx.signal,
+      status,
+      busyText: 'Утверждение…',
+      check: () => { reject.disabled = true; return true; },
+      send: () => api.post(`operator/manual-readings/${encodeURIComponent(r.id)}/approve`, {}, { signal: ctx.signal }),
+      done: () => {
+        reject.disabled = false;
         decided('success', `Показания утверждены: ${whatText(r)}.`);
-      } catch (err) {
-        failed(err);
-      } finally {
-        if (!ctx.signal.aborted && document.contains(approve)) { setBusy(approve, false); reject.disabled = false; }
-      }
-    });
+      },
+      failed: (err) => {
+        reject.disabled = false;
+        actionFailed(err);
+        return true;
+      },
+    }));
     reject.addEventListener('click', async () => {
       status.replaceChildren();
       let fatal = null;
@@ -155,12 +158,12 @@ export async function render(ctx) {
             return await api.post(`operator/manual-readings/${encodeURIComponent(r.id)}/reject`, { reason }, { signal: ctx.signal });
           } catch (err) {
             // Decided meanwhile, or the session is over: the dialog closes and the page says so.
-            if (err instanceof ApiError && (err.status === 409 || err.status === 404 || err.status === 401)) { fatal = err; return null; }
+            if (err instanceof ApiError && (err.status === 409 || err.status === 404 || err.isSessionEnd)) { fatal = err; return null; }
             throw err;
           }
         },
       });
-      if (fatal) { failed(fatal); return; }
+      if (fatal) { actionFailed(fatal); return; }
       if (done) decided('success', `Показания отклонены: ${whatText(r)}.`);
     });
     return h('div', { class: 'reading-actions' }, approve, reject);
@@ -172,8 +175,8 @@ export async function render(ctx) {
     load();
   }
 
-  function failed(err) {
-    if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
+  function actionFailed(err) {
+    if (ctx.signal.aborted) return;
     if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
     mount(status, notice('error', h('strong', null, err.message || 'Не удалось выполнить действие.')));
     if (err instanceof ApiError && (err.status === 409 || err.status === 404)) load();

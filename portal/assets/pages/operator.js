@@ -1,63 +1,14 @@
 // The «Оператор» section of the utility's staff (role operator or
 // tenant-admin; GET me → user.role): what waits for a decision and where to
-// go. Its pages share the sub-navigation of operatorNav().
+// go. Its pages share the frame of widgets/staff.js (operatorNav, staffGate).
 //   GET operator/manual-readings?state=pending → {rows: […]} (the number waiting, tenants with manual readings)
 
-import { api, ApiError } from '../api.js';
-import { h, notice, plural } from '../ui.js';
-import { hrefOf } from '../router.js';
-import { isStaff } from '../session.js';
-import { hasModule, sessionEnded, nothing } from '../meters.js';
+import { api } from '../core/api.js';
+import { h, plural } from '../core/ui.js';
+import { hasModule } from '../core/meters.js';
+import { operatorPages, operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 
 export const title = 'Оператор';
-
-/** The pages of the section for this tenant: [{path, label}]. */
-export function operatorPages(tenant) {
-  return [
-    hasModule(tenant, 'manual_readings') ? { path: 'operator/readings', label: 'Показания на проверке' } : null,
-    { path: 'operator/consumers', label: 'Потребители и доступ' },
-    { path: 'operator/polling', label: 'Опрос приборов учёта' },
-    { path: 'operator/audit', label: 'Попытки подбора номеров' },
-  ].filter(Boolean);
-}
-
-/** The sub-navigation between the operator's pages; current is the route on screen. */
-export function operatorNav(ctx, current) {
-  return h('nav', { class: 'subnav', 'aria-label': 'Раздел оператора' },
-    h('ul', { class: 'subnav__list' },
-      [{ path: 'operator', label: 'Обзор' }, ...operatorPages(ctx.tenant)].map((p) => h('li', null,
-        h('a', { class: 'subnav__link', href: hrefOf(p.path), 'aria-current': p.path === current ? 'page' : null, dataset: { route: p.path } }, p.label)))));
-}
-
-/**
- * What the operator's pages show instead of their content: to a person who is not staff, that the section
- * is for staff; to staff who must first switch on the second factor (the tenant demands it for their
- * role: 403 second_factor_required, or user.second_factor_required), the reason and the way to the profile.
- */
-export function staffOnly(heading, err = null) {
-  if (err && err.code === 'second_factor_required') {
-    return h('section', { class: 'page page--narrow page--operator-denied' },
-      h('h1', { class: 'page__title' }, heading),
-      notice('error', h('strong', { class: 'operator-second-factor' }, err.message || 'Для вашей роли нужно включить подтверждение входа в профиле.'),
-        h('p', null, h('a', { class: 'btn btn--primary', href: hrefOf('profile') }, 'Включить подтверждение входа'))));
-  }
-  return h('section', { class: 'page page--narrow page--operator-denied' },
-    h('h1', { class: 'page__title' }, heading),
-    notice('error', h('strong', { class: 'operator-denied' }, 'Раздел доступен только сотрудникам сетевой организации.'),
-      h('p', null, 'Войдите под учётной записью оператора или администратора.')));
-}
-
-/** The refusal to show before asking anything: staff without the second factor their role needs. */
-export function staffGate(ctx, heading) {
-  if (!isStaff(ctx.user)) return staffOnly(heading);
-  if (ctx.user.second_factor_required === true) return staffOnly(heading, { code: 'second_factor_required', message: '' });
-  return null;
-}
-
-/** A 403 of an operator's request: the person is not (or no longer) staff. */
-export function isDenied(err) {
-  return err instanceof ApiError && err.status === 403 && err.code !== 'csrf_failed';
-}
 
 export async function render(ctx) {
   const gate = staffGate(ctx, title);
@@ -70,7 +21,6 @@ export async function render(ctx) {
       const answer = await api.get('operator/manual-readings', { query: { state: 'pending' }, signal: ctx.signal });
       pending = Array.isArray(answer && answer.rows) ? answer.rows.length : 0;
     } catch (err) {
-      if (sessionEnded(ctx, err)) return nothing();
       if (ctx.signal.aborted) throw err;
       if (isDenied(err)) return staffOnly(title, err);
       pendingError = err;

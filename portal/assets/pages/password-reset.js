@@ -6,10 +6,11 @@
 //                               → 200; 410 link_invalid (used or expired).
 // A password is never mailed: the letter carries a one-time link.
 
-import { api, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { h, mount, notice, countdown } from '../ui.js';
-import { clearSession, currentUser } from '../session.js';
+import { api, ApiError } from '../core/api.js';
+import { createForm } from '../widgets/forms.js';
+import { submitter } from '../widgets/submit.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
+import { clearSession, currentUser } from '../core/session.js';
 
 export const title = (ctx) => (ctx.query.get('token') ? 'Новый пароль' : 'Восстановление пароля');
 
@@ -27,16 +28,17 @@ function renderRequest(ctx) {
   const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--lg' }, 'Отправить');
   const card = h('div', { class: 'card' });
 
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (submit.disabled) return;
-    status.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    const { email } = form.values();
-    setBusy(submit, true);
-    let wait = null;
-    try {
-      await api.post('password/reset', { email }, { signal: ctx.signal });
+  let email = '';
+  const onSubmit = submitter({
+    button: submit,
+    signal: ctx.signal,
+    form,
+    status,
+    send: () => {
+      ({ email } = form.values());
+      return api.post('password/reset', { email }, { signal: ctx.signal });
+    },
+    done() {
       mount(card,
         notice('success', h('strong', { class: 'reset-sent', tabindex: '-1' }, 'Проверьте почту'),
           h('p', { class: 'reset-sent__text' }, 'Если в личном кабинете есть учётная запись с адресом ', h('b', { class: 'nowrap' }, email),
@@ -47,11 +49,17 @@ function renderRequest(ctx) {
           h('a', { class: 'btn btn--ghost', href: ctx.router.href('password/reset') }, 'Указать другой адрес')),
       );
       card.querySelector('.reset-sent').focus();
-      return;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
+    },
+    failed(err) {
       if (err instanceof ApiError && err.isThrottled) {
-        wait = err.retryAfter ?? 60;
+        const strong = h('strong', null);
+        mount(status, notice('error', strong));
+        submit.disabled = true;
+        countdown(err.retryAfter ?? 60, {
+          signal: ctx.signal,
+          onTick: (left) => { strong.textContent = `Слишком много запросов. Повторите через ${left} с`; },
+          onDone: () => { submit.disabled = false; status.replaceChildren(); },
+        });
       } else if (err instanceof ApiError && Object.keys(err.fields).length) {
         const rest = form.setErrors(err.fields);
         if (Object.keys(rest).length) mount(status, notice('error', err.message));
@@ -59,20 +67,9 @@ function renderRequest(ctx) {
       } else {
         mount(status, notice('error', err.message || 'Не удалось отправить запрос. Повторите попытку.'));
       }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-    }
-    if (wait !== null) {
-      const strong = h('strong', null);
-      mount(status, notice('error', strong));
-      submit.disabled = true;
-      countdown(wait, {
-        signal: ctx.signal,
-        onTick: (left) => { strong.textContent = `Слишком много запросов. Повторите через ${left} с`; },
-        onDone: () => { submit.disabled = false; status.replaceChildren(); },
-      });
-    }
-  }
+      return true;
+    },
+  });
 
   mount(card,
     h('form', { class: 'reset-form', novalidate: true, 'aria-labelledby': 'reset-title', onSubmit },
@@ -122,15 +119,17 @@ async function renderConfirm(ctx, token) {
     card.querySelector('.reset-invalid').focus();
   }
 
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (submit.disabled) return;
-    status.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    const v = form.values();
-    setBusy(submit, true, 'Сохранение…');
-    try {
-      await api.post('password/reset/confirm', { token, password: v.password, confirm: v.confirm }, { signal: ctx.signal });
+  const onSubmit = submitter({
+    button: submit,
+    signal: ctx.signal,
+    form,
+    status,
+    busyText: 'Сохранение…',
+    send: () => {
+      const v = form.values();
+      return api.post('password/reset/confirm', { token, password: v.password, confirm: v.confirm }, { signal: ctx.signal });
+    },
+    done() {
       // Every session of the user has ended, this browser's too.
       if (currentUser()) clearSession();
       mount(card,
@@ -139,25 +138,16 @@ async function renderConfirm(ctx, token) {
         h('p', { class: 'actions' }, h('a', { class: 'btn btn--primary', href: ctx.router.href('login') }, 'Войти')),
       );
       card.querySelector('.reset-done').focus();
-      return;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
+    },
+    failed(err) {
       if (err instanceof ApiError && (err.status === 410 || err.status === 404)) {
         invalid(err.message);
-        return;
+        return true;
       }
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        const rest = form.setErrors(err.fields);
-        mount(status, notice('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
-          Object.keys(rest).length ? h('ul', { class: 'notice__list' }, Object.values(rest).map((t) => h('li', null, String(t)))) : null));
-        form.focusFirstError();
-      } else {
-        mount(status, notice('error', err.message || 'Не удалось сохранить пароль. Повторите попытку.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-    }
-  }
+      return false;
+    },
+    errorText: 'Не удалось сохранить пароль. Повторите попытку.',
+  });
 
   mount(card,
     h('form', { class: 'reset-form', novalidate: true, 'aria-labelledby': 'reset-title', onSubmit },

@@ -5,23 +5,23 @@
 // with the «reports» module get the action «Отчёт» (a file for a period).
 //   GET points/<id>   → {point, meter, transformers}; 404 point_not_found for a point not granted
 //   GET points        → the list, for the latest reading of this point
-// Each tab loads its own data when it is first opened (assets/point/*.js).
+// Each tab loads its own data when it is first opened (pages/point/*.js).
 
-import { api, ApiError } from '../api.js';
-import { h, notice } from '../ui.js';
-import { createTabs } from '../tabs.js';
-import { todayIn, isoDateIn, isNum, zonedTs } from '../format.js';
-import { sessionEnded, nothing, manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../meters.js';
-import { takeFlash } from '../session.js';
-import { renderGeneral } from '../point/general.js';
-import { renderReadings } from '../point/readings.js';
-import { renderProfile } from '../point/profile.js';
-import { renderEvents } from '../point/events.js';
-import { renderNetwork } from '../point/network.js';
-import { renderTransformers } from '../point/transformers.js';
-import { renderHistory } from '../point/history.js';
-import { renderManual } from '../point/manual.js';
-import { openReport } from '../point/report.js';
+import { api, ApiError } from '../core/api.js';
+import { h, notice } from '../core/ui.js';
+import { createTabs } from '../widgets/tabs.js';
+import { todayIn, isoDateIn, isNum, zonedTs } from '../core/format.js';
+import { manualAllowed, manualLabel, modelText, hasModule, TARIFF_KEYS } from '../core/meters.js';
+import { takeFlash } from '../core/session.js';
+import { renderGeneral } from './point/general.js';
+import { renderReadings } from './point/readings.js';
+import { renderProfile } from './point/profile.js';
+import { renderEvents } from './point/events.js';
+import { renderNetwork } from './point/network.js';
+import { renderTransformers } from './point/transformers.js';
+import { renderHistory } from './point/history.js';
+import { renderManual } from './point/manual.js';
+import { openReport } from './point/report.js';
 
 let lastTitle = 'Точка учёта';
 
@@ -63,7 +63,7 @@ export async function render(ctx) {
     info = one || {};
     listed = list && Array.isArray(list.points) ? list.points.find((p) => String(p.id) === String(id)) || null : null;
   } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
+    if (ctx.signal.aborted) throw err;
     if (err instanceof ApiError && err.status === 404) return notFound(ctx);
     throw err;
   }

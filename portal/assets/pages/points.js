@@ -11,29 +11,19 @@
 //     422 {fields} (account_number also when the utility has no such account); 409 meter_exists {fields: {serial}};
 //     429 too_many_attempts after too many account numbers not found (its message says how long to wait)
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, plural } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { formatDateTime, formatNumber, isNum, DASH } from '../format.js';
+import { api, ApiError } from '../core/api.js';
+import { h, mount, notice, plural } from '../core/ui.js';
+import { createForm } from '../widgets/forms.js';
+import { formatDateTime, isNum, DASH } from '../core/format.js';
 import {
-  refText, zoneKeys, zoneLabel, sessionEnded, nothing, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
-} from '../meters.js';
-import { setFlash } from '../session.js';
-import { accessHint } from './access.js';
+  refText, hasModule, manualAllowed, manualLabel, virtualMetersAllowed,
+} from '../core/meters.js';
+import { setFlash } from '../core/session.js';
+import { accessHint } from '../core/access-ways.js';
+import { latestList } from '../widgets/latest-readings.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Точки учёта';
-
-/** The latest readings of a point per tariff zone, as a small list. */
-export function latestList(latest, zones) {
-  if (!latest || !isNum(latest.ts)) return h('p', { class: 'muted point-latest point-latest--none' }, 'Показаний пока нет');
-  const keys = zoneKeys([latest], zones).filter((k) => isNum(latest[k]));
-  const items = keys.map((k) => [zoneLabel(k, zones), latest[k]]);
-  if (isNum(latest.total) && keys.length !== 1) items.push([keys.length ? 'Сумма' : 'Показание', latest.total]);
-  return h('dl', { class: 'point-latest' },
-    items.map(([label, v]) => h('div', { class: 'point-latest__row' },
-      h('dt', null, label),
-      h('dd', null, formatNumber(v, { fixed: 3 }), h('span', { class: 'unit' }, ' кВт·ч')))));
-}
 
 function group(points) {
   const groups = new Map();
@@ -121,23 +111,25 @@ function virtualMeterSection(ctx) {
       if (save.disabled) return;
       status.replaceChildren();
       if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-      setBusy(save, true, 'Сохранение…');
-      try {
-        const answer = await api.post('meters/virtual', form.values(), { signal: ctx.signal });
-        setFlash('success', 'Прибор учёта зарегистрирован. Передайте его показания.');
-        ctx.router.navigate(`points/${encodeURIComponent(answer.point_id)}?tab=manual`);
-        return;
-      } catch (err) {
-        if (ctx.signal.aborted || sessionEnded(ctx, err)) return;
-        const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
-        const other = Object.values(rest);
-        if (!form.focusFirstError() || other.length) {
-          mount(status, notice('error', h('strong', null, err.message || 'Не удалось зарегистрировать прибор учёта.'),
-            other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
-        }
-      } finally {
-        if (!ctx.signal.aborted) setBusy(save, false);
-      }
+      await sendForm({
+        button: save,
+        signal: ctx.signal,
+        busyText: 'Сохранение…',
+        send: async () => {
+          const answer = await api.post('meters/virtual', form.values(), { signal: ctx.signal });
+          setFlash('success', 'Прибор учёта зарегистрирован. Передайте его показания.');
+          ctx.router.navigate(`points/${encodeURIComponent(answer.point_id)}?tab=manual`);
+        },
+        failed(err) {
+          const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
+          const other = Object.values(rest);
+          if (!form.focusFirstError() || other.length) {
+            mount(status, notice('error', h('strong', null, err.message || 'Не удалось зарегистрировать прибор учёта.'),
+              other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
+          }
+          return true;
+        },
+      });
     }
     mount(host, h('form', { class: 'virtual-meter-form', novalidate: true, 'aria-labelledby': 'virtual-meter-title', onSubmit },
       form.element,
@@ -163,13 +155,8 @@ function pageActions(ctx) {
 
 export async function render(ctx) {
   let points;
-  try {
-    const answer = await api.get('points', { signal: ctx.signal });
-    points = Array.isArray(answer && answer.points) ? answer.points : [];
-  } catch (err) {
-    if (sessionEnded(ctx, err)) return nothing();
-    throw err;
-  }
+  const answer = await api.get('points', { signal: ctx.signal });
+  points = Array.isArray(answer && answer.points) ? answer.points : [];
   const page = h('section', { class: 'page page--points' },
     h('h1', { class: 'page__title' }, 'Точки учёта'));
   const virtual = virtualMetersAllowed(ctx.tenant) ? virtualMeterSection(ctx) : null;
@@ -179,7 +166,6 @@ export async function render(ctx) {
     try {
       access = await api.get('access', { signal: ctx.signal });
     } catch (err) {
-      if (sessionEnded(ctx, err)) return nothing();
       if (ctx.signal.aborted) throw err;
     }
     page.append(

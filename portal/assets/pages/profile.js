@@ -12,30 +12,19 @@
 //   DELETE {api}/me/second-factor {password}
 // Only changed fields are sent; every write carries X-CSRF-Token (api.js).
 
-import { api, getDictionary, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { createCodeEntry } from '../code-entry.js';
-import { h, mount, notice } from '../ui.js';
-import { setSession, clearSession, setFlash, currentUser, isStaff } from '../session.js';
-import { formatPhone, formatIdentifier } from '../format.js';
-import { totpSetupView } from './second-factor.js';
+import { api, getDictionary, ApiError } from '../core/api.js';
+import { createForm } from '../widgets/forms.js';
+import { createCodeEntry } from '../widgets/code-entry.js';
+import { h, mount, notice } from '../core/ui.js';
+import { setSession, currentUser, isStaff } from '../core/session.js';
+import { formatPhone, formatIdentifier } from '../core/format.js';
+import { totpSetupView } from '../widgets/totp-setup.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Профиль';
 
 const FACTOR_NAMES = { sms: 'код из SMS', totp: 'код из приложения-аутентификатора' };
 const ROLE_NAMES = { operator: 'Оператор', 'tenant-admin': 'Администратор организации' };
-
-/** A 401 that means "the session is over" rather than "wrong password". */
-function sessionEnded(err) {
-  return err instanceof ApiError && err.status === 401 && !Object.keys(err.fields).length
-    && !['invalid_credentials', 'invalid_password', 'invalid_code'].includes(err.code);
-}
-
-function toLogin(ctx) {
-  clearSession();
-  setFlash('info', 'Сессия завершена. Войдите снова, чтобы продолжить.');
-  ctx.router.navigate('login?next=profile', { replace: true });
-}
 
 /** Identifiers people read formatted (СНИЛС «118-452-306 44», phone «+7 (916) 123-45-67»). */
 const FORMATTED_TYPES = new Set(['snils', 'phone']);
@@ -64,22 +53,11 @@ function sameValue(a, b) {
 }
 
 export async function render(ctx) {
-  let me;
-  let definition;
-  let registration = null;
-  try {
-    [me, definition, registration] = await Promise.all([
-      api.get('me', { signal: ctx.signal }),
-      api.get('forms/profile', { signal: ctx.signal }),
-      api.get('forms/registration', { signal: ctx.signal }).catch((err) => { if (ctx.signal.aborted) throw err; return null; }),
-    ]);
-  } catch (err) {
-    if (sessionEnded(err)) {
-      toLogin(ctx);
-      return h('div');
-    }
-    throw err;
-  }
+  const [me, definition, registration] = await Promise.all([
+    api.get('me', { signal: ctx.signal }),
+    api.get('forms/profile', { signal: ctx.signal }),
+    api.get('forms/registration', { signal: ctx.signal }).catch((err) => { if (ctx.signal.aborted) throw err; return null; }),
+  ]);
   setSession(me);
   const policy = registration && registration.password_policy && typeof registration.password_policy === 'object'
     ? registration.password_policy : null;
@@ -198,31 +176,32 @@ function showDetails(ctx, host, user, definition, after) {
     const body = {};
     if (Object.keys(diff.fields).length) body.fields = diff.fields;
     if (Object.keys(diff.notifications).length) body.notifications = { ...(notifications ? notifications.values() : {}) };
-    setBusy(submit, true, 'Сохранение…');
-    try {
-      const answer = await api.patch('me', body, { signal: ctx.signal });
-      setSession(answer);
-      const emailAsked = diff.fields.email;
-      showDetails(ctx, host, answer.user, definition, {
-        emailPending: Boolean(answer.email_change_pending),
-        email: emailAsked,
-      });
-      return;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (sessionEnded(err)) { toLogin(ctx); return; }
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        const rest = form.setErrors(err.fields, 'server');
-        const restList = Object.entries(rest).filter(([k]) => !(notifications && notifications.has(k)));
-        showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
-          restList.length ? h('ul', { class: 'notice__list' }, restList.map(([, m]) => h('li', null, String(m)))) : null);
-        form.focusFirstError();
-      } else {
-        showStatus('error', h('strong', null, err.message || 'Не удалось сохранить изменения. Повторите попытку.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-    }
+    await sendForm({
+      button: submit,
+      signal: ctx.signal,
+      busyText: 'Сохранение…',
+      send: async () => {
+        const answer = await api.patch('me', body, { signal: ctx.signal });
+        setSession(answer);
+        const emailAsked = diff.fields.email;
+        showDetails(ctx, host, answer.user, definition, {
+          emailPending: Boolean(answer.email_change_pending),
+          email: emailAsked,
+        });
+      },
+      failed(err) {
+        if (err instanceof ApiError && Object.keys(err.fields).length) {
+          const rest = form.setErrors(err.fields, 'server');
+          const restList = Object.entries(rest).filter(([k]) => !(notifications && notifications.has(k)));
+          showStatus('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+            restList.length ? h('ul', { class: 'notice__list' }, restList.map(([, m]) => h('li', null, String(m)))) : null);
+          form.focusFirstError();
+        } else {
+          showStatus('error', h('strong', null, err.message || 'Не удалось сохранить изменения. Повторите попытку.'));
+        }
+        return true;
+      },
+    });
   }
 
   // The login is shown read-only among the fields; when the form has no such field, above them.
@@ -235,20 +214,25 @@ function showDetails(ctx, host, user, definition, after) {
 
   markConfirmations(form, user, definition, async (button) => {
     // The phone in use, not proven yet: a code to it, then the same step as for a new phone.
-    setBusy(button, true, 'Отправка…');
-    try {
-      await api.post('me/phone/resend', {}, { signal: ctx.signal });
-      const answer = await api.get('me', { signal: ctx.signal });
-      setSession(answer);
-      showDetails(ctx, host, answer.user, definition, null);
-      const code = host.querySelector('.profile-phone-change input');
-      if (code) code.focus();
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (sessionEnded(err)) { toLogin(ctx); return; }
-      setBusy(button, false);
-      showStatus('error', h('strong', null, err.message || 'Не удалось отправить код. Повторите попытку.'));
-    }
+    await sendForm({
+      button,
+      signal: ctx.signal,
+      busyText: 'Отправка…',
+      send: async () => {
+        await api.post('me/phone/resend', {}, { signal: ctx.signal });
+        return api.get('me', { signal: ctx.signal });
+      },
+      done(answer) {
+        setSession(answer);
+        showDetails(ctx, host, answer.user, definition, null);
+        const code = host.querySelector('.profile-phone-change input');
+        if (code) code.focus();
+      },
+      failed(err) {
+        showStatus('error', h('strong', null, err.message || 'Не удалось отправить код. Повторите попытку.'));
+        return true;
+      },
+    });
   });
   const phoneChange = user.phone_change_pending
     ? phoneChangeStep(ctx, user, (answer) => {
@@ -412,31 +396,32 @@ function passwordSection(ctx, policy) {
       status.replaceChildren();
       if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
       const v = form.values();
-      setBusy(submit, true, 'Сохранение…');
-      try {
-        await api.post('me/password', { old: v.old, new: v.new, confirm: v.confirm }, { signal: ctx.signal });
-        close();
-        mount(result, notice('success', h('strong', { class: 'password-changed', tabindex: '-1' }, 'Пароль изменён'),
-          h('p', null, 'На других устройствах потребуется войти с новым паролем.')));
-        result.querySelector('.password-changed').focus();
-        return;
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        if (sessionEnded(err)) { toLogin(ctx); return; }
-        if (err instanceof ApiError && Object.keys(err.fields).length) {
-          const rest = form.setErrors(err.fields, 'server');
-          mount(status, notice('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
-            Object.keys(rest).length ? h('ul', { class: 'notice__list' }, Object.values(rest).map((m) => h('li', null, String(m)))) : null));
-          form.focusFirstError();
-        } else if (err instanceof ApiError && err.status === 401) {
-          form.setError('old', err.message || 'Неверный текущий пароль');
-          form.focusFirstError();
-        } else {
-          mount(status, notice('error', err.message || 'Не удалось сменить пароль. Повторите попытку.'));
-        }
-      } finally {
-        if (!ctx.signal.aborted) setBusy(submit, false);
-      }
+      await sendForm({
+        button: submit,
+        signal: ctx.signal,
+        busyText: 'Сохранение…',
+        send: async () => {
+          await api.post('me/password', { old: v.old, new: v.new, confirm: v.confirm }, { signal: ctx.signal });
+          close();
+          mount(result, notice('success', h('strong', { class: 'password-changed', tabindex: '-1' }, 'Пароль изменён'),
+            h('p', null, 'На других устройствах потребуется войти с новым паролем.')));
+          result.querySelector('.password-changed').focus();
+        },
+        failed(err) {
+          if (err instanceof ApiError && Object.keys(err.fields).length) {
+            const rest = form.setErrors(err.fields, 'server');
+            mount(status, notice('error', h('strong', null, err.message || 'Проверьте правильность заполнения полей'),
+              Object.keys(rest).length ? h('ul', { class: 'notice__list' }, Object.values(rest).map((m) => h('li', null, String(m)))) : null));
+            form.focusFirstError();
+          } else if (err instanceof ApiError && err.isWrongCredentials) {
+            form.setError('old', err.message || 'Неверный текущий пароль');
+            form.focusFirstError();
+          } else {
+            mount(status, notice('error', err.message || 'Не удалось сменить пароль. Повторите попытку.'));
+          }
+          return true;
+        },
+      });
     }
 
     mount(host, h('form', { class: 'password-change', novalidate: true, 'aria-labelledby': 'password-title', onSubmit },
@@ -484,7 +469,7 @@ function secondFactorSection(ctx) {
   }
 
   function failure(err, status) {
-    if (sessionEnded(err)) { toLogin(ctx); return; }
+    if (ctx.signal.aborted) return;
     mount(status, notice('error', err.message || 'Не удалось выполнить действие. Повторите попытку.'));
   }
 
@@ -493,20 +478,24 @@ function secondFactorSection(ctx) {
     const start = (method) => async (e) => {
       const button = e.currentTarget;
       status.replaceChildren();
-      setBusy(button, true, 'Подождите…');
-      try {
-        const answer = await api.post('me/second-factor', { method }, { signal: ctx.signal });
-        if (method === 'totp') showTotpSetup(answer || {});
-        else showSmsSetup();
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        setBusy(button, false);
-        if (err instanceof ApiError && err.fields && err.fields.phone) {
-          mount(status, notice('error', h('strong', null, err.message || 'Не удалось отправить код'), h('p', null, String(err.fields.phone))));
-        } else {
-          failure(err, status);
-        }
-      }
+      await sendForm({
+        button,
+        signal: ctx.signal,
+        busyText: 'Подождите…',
+        send: () => api.post('me/second-factor', { method }, { signal: ctx.signal }),
+        done(answer) {
+          if (method === 'totp') showTotpSetup(answer || {});
+          else showSmsSetup();
+        },
+        failed(err) {
+          if (err instanceof ApiError && err.fields && err.fields.phone) {
+            mount(status, notice('error', h('strong', null, err.message || 'Не удалось отправить код'), h('p', null, String(err.fields.phone))));
+          } else {
+            failure(err, status);
+          }
+          return true;
+        },
+      });
     };
     mount(body,
       message || null,
@@ -584,28 +573,30 @@ function secondFactorSection(ctx) {
       if (submit.disabled) return;
       status.replaceChildren();
       if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-      setBusy(submit, true, 'Выключение…');
-      try {
-        await api.del('me/second-factor', { body: { password: form.values().password }, signal: ctx.signal });
-        markFactor(null);
-        showOff(notice('success', 'Двухфакторная аутентификация выключена.'));
-        return;
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        if (err instanceof ApiError && err.fields && err.fields.password) {
-          form.setErrors({ password: err.fields.password });
-          form.focusFirstError();
-        } else if (err instanceof ApiError && err.status === 401 && !sessionEnded(err)) {
-          form.setError('password', err.message || 'Неверный пароль');
-          form.focusFirstError();
-        } else if (err instanceof ApiError && err.status === 403 && err.code !== 'csrf_failed') {
-          mount(status, notice('error', err.message || 'Для вашей учётной записи двухфакторная аутентификация обязательна.'));
-        } else {
-          failure(err, status);
-        }
-      } finally {
-        if (!ctx.signal.aborted) setBusy(submit, false);
-      }
+      await sendForm({
+        button: submit,
+        signal: ctx.signal,
+        busyText: 'Выключение…',
+        send: async () => {
+          await api.del('me/second-factor', { body: { password: form.values().password }, signal: ctx.signal });
+          markFactor(null);
+          showOff(notice('success', 'Двухфакторная аутентификация выключена.'));
+        },
+        failed(err) {
+          if (err instanceof ApiError && err.fields && err.fields.password) {
+            form.setErrors({ password: err.fields.password });
+            form.focusFirstError();
+          } else if (err instanceof ApiError && err.isWrongCredentials) {
+            form.setError('password', err.message || 'Неверный пароль');
+            form.focusFirstError();
+          } else if (err instanceof ApiError && err.status === 403 && err.code !== 'csrf_failed') {
+            mount(status, notice('error', err.message || 'Для вашей учётной записи двухфакторная аутентификация обязательна.'));
+          } else {
+            failure(err, status);
+          }
+          return true;
+        },
+      });
     }
     mount(body,
       message || null,

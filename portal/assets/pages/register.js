@@ -10,13 +10,14 @@
 // The pending registration is kept in sessionStorage of this tab, so a
 // reload while waiting for the SMS does not lose the code entry.
 
-import { api, getDictionary, ApiError, tenantId } from '../api.js';
-import { createForm, createConsents, createChoice, setBusy } from '../forms.js';
-import { createCodeEntry } from '../code-entry.js';
-import { createMailResend } from '../mail-resend.js';
-import { h, mount, notice } from '../ui.js';
-import { loadSession, displayName } from '../session.js';
-import { formatPhone } from '../format.js';
+import { api, getDictionary, ApiError, tenantId } from '../core/api.js';
+import { createForm, createConsents, createChoice } from '../widgets/forms.js';
+import { createCodeEntry } from '../widgets/code-entry.js';
+import { createMailResend } from '../widgets/mail-resend.js';
+import { h, mount, notice } from '../core/ui.js';
+import { loadSession, displayName } from '../core/session.js';
+import { formatPhone } from '../core/format.js';
+import { sendForm } from '../widgets/submit.js';
 
 export const title = 'Регистрация';
 
@@ -148,44 +149,46 @@ export async function render(ctx) {
       fields: form.values(),
       consents: consents.element ? consents.checked() : [],
     };
-    setBusy(submit, true, 'Регистрация…');
-    try {
-      const answer = await registerAccount(payload, { signal: ctx.signal });
-      const pending = {
-        pending_token: answer && answer.pending_token,
-        confirmations: Array.isArray(answer && answer.confirmations) ? answer.confirmations : [],
-        state: answer && answer.user ? answer.user.state : null,
-        message: (answer && answer.message) || '',
-        kind: kind.id,
-        email: payload.fields.email || null,
-        phone: payload.fields.phone || null,
-      };
-      if (pending.pending_token && pending.state !== 'active') savePending(pending);
-      mount(page, resultView(ctx, pending, () => { savePending(null); ctx.router.navigate('register', { replace: true }); }));
-      const focusTarget = page.querySelector('.registration-result__title');
-      if (focusTarget) focusTarget.focus();
-      return;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        form.clearErrors();
-        if (consents.element) consents.clearErrors();
-        let rest = form.setErrors(err.fields, 'server');
-        if (consents.element) rest = consents.setErrors(rest);
-        // The server words a refused registration as the tenant says (messages.registration_failed).
-        showStatus('error', h('strong', { class: 'registration-failed' }, err.message || failedText), listRest(rest, labelOf),
-          err.status === 409
-            ? h('p', null, 'Если это ваша учётная запись, ',
-              h('a', { href: ctx.router.href(`login?kind=${encodeURIComponent(kind.id)}`) }, 'войдите'), ' или ',
-              h('a', { href: ctx.router.href('password/reset') }, 'восстановите пароль'), '.')
-            : null);
-        if (!form.focusFirstError()) consents.focusFirstError();
-      } else {
-        showStatus('error', h('strong', null, err.message || 'Не удалось отправить данные. Повторите попытку.'));
-      }
-    } finally {
-      if (!ctx.signal.aborted) setBusy(submit, false);
-    }
+    await sendForm({
+      button: submit,
+      signal: ctx.signal,
+      busyText: 'Регистрация…',
+      send: async () => {
+        const answer = await registerAccount(payload, { signal: ctx.signal });
+        const pending = {
+          pending_token: answer && answer.pending_token,
+          confirmations: Array.isArray(answer && answer.confirmations) ? answer.confirmations : [],
+          state: answer && answer.user ? answer.user.state : null,
+          message: (answer && answer.message) || '',
+          kind: kind.id,
+          email: payload.fields.email || null,
+          phone: payload.fields.phone || null,
+        };
+        if (pending.pending_token && pending.state !== 'active') savePending(pending);
+        mount(page, resultView(ctx, pending, () => { savePending(null); ctx.router.navigate('register', { replace: true }); }));
+        const focusTarget = page.querySelector('.registration-result__title');
+        if (focusTarget) focusTarget.focus();
+      },
+      failed(err) {
+        if (err instanceof ApiError && Object.keys(err.fields).length) {
+          form.clearErrors();
+          if (consents.element) consents.clearErrors();
+          let rest = form.setErrors(err.fields, 'server');
+          if (consents.element) rest = consents.setErrors(rest);
+          // The server words a refused registration as the tenant says (messages.registration_failed).
+          showStatus('error', h('strong', { class: 'registration-failed' }, err.message || failedText), listRest(rest, labelOf),
+            err.status === 409
+              ? h('p', null, 'Если это ваша учётная запись, ',
+                h('a', { href: ctx.router.href(`login?kind=${encodeURIComponent(kind.id)}`) }, 'войдите'), ' или ',
+                h('a', { href: ctx.router.href('password/reset') }, 'восстановите пароль'), '.')
+              : null);
+          if (!form.focusFirstError()) consents.focusFirstError();
+        } else {
+          showStatus('error', h('strong', null, err.message || 'Не удалось отправить данные. Повторите попытку.'));
+        }
+        return true;
+      },
+    });
   }
 
   const loginHint = loginHints(kinds);

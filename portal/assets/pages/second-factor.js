@@ -7,10 +7,11 @@
 // the recovery codes. The challenge comes from the login page and is kept in
 // memory only: after a reload the person logs in again.
 
-import { api, ApiError } from '../api.js';
-import { createForm, setBusy } from '../forms.js';
-import { h, mount, notice, countdown } from '../ui.js';
-import { getPendingLogin, setPendingLogin, setSession, safeNext, withNext } from '../session.js';
+import { api, ApiError } from '../core/api.js';
+import { createForm } from '../widgets/forms.js';
+import { h, mount, notice, countdown } from '../core/ui.js';
+import { getPendingLogin, setPendingLogin, setSession, safeNext, withNext } from '../core/session.js';
+import { sendForm, submitter } from '../widgets/submit.js';
 
 export const title = 'Подтверждение входа';
 
@@ -19,37 +20,6 @@ const CODE_FIELD = {
   totp: { name: 'code', label: 'Код из приложения', type: 'code', required: true, hint: 'Шесть цифр из приложения-аутентификатора (Яндекс Ключ, Google Authenticator и т. п.)' },
   recovery: { name: 'code', label: 'Резервный код', type: 'text', required: true, autocomplete: 'off', hint: 'Один из резервных кодов, сохранённых при включении двухфакторной аутентификации; каждый код действует один раз' },
 };
-
-/**
- * The set-up of an authenticator app from the answer of POST me/second-factor {method: "totp"}
- * ({secret, otpauth_uri, otpauth_qr}): the steps, the QR code to scan (an SVG made by the server), and the key
- * to type in by hand; the otpauth:// link itself only under «Ссылка для приложения».
- * @returns {[Node, Node]} the steps and the code block
- */
-export function totpSetupView(answer) {
-  const secret = String((answer && answer.secret) || '');
-  const uri = String((answer && answer.otpauth_uri) || '');
-  const qr = String((answer && answer.otpauth_qr) || '');
-  const grouped = secret.replace(/(.{4})(?=.)/g, '$1 ');
-  const steps = h('ol', { class: 'steps-list' },
-    h('li', null, 'Установите на телефон приложение-аутентификатор (например, Яндекс Ключ или Google Authenticator).'),
-    h('li', null, qr
-      ? 'Добавьте в нём новую учётную запись: отсканируйте QR-код камерой телефона или введите ключ вручную.'
-      : 'Добавьте в нём новую учётную запись и введите ключ вручную.'),
-    h('li', null, 'Введите ниже шестизначный код, который покажет приложение.'));
-  const block = h('div', { class: 'totp-setup' },
-    qr.startsWith('data:image/svg+xml;')
-      ? h('img', { class: 'totp-setup__qr', src: qr, width: 200, height: 200, alt: 'QR-код для приложения-аутентификатора' })
-      : null,
-    h('dl', { class: 'totp-setup__keys' },
-      h('dt', null, 'Ключ'),
-      h('dd', null, h('code', { class: 'totp-setup__secret', dataset: { secret } }, grouped)),
-      uri ? h('dt', null, 'Ссылка для приложения') : null,
-      uri ? h('dd', null, h('details', { class: 'totp-setup__link' },
-        h('summary', null, 'Показать'),
-        h('code', { class: 'totp-setup__uri' }, uri))) : null));
-  return [steps, block];
-}
 
 export function render(ctx) {
   const pending = getPendingLogin();
@@ -109,27 +79,24 @@ export function render(ctx) {
     });
   }
 
-  async function onSubmit(e) {
-    e.preventDefault();
-    if (submit.disabled) return;
-    statusHost.replaceChildren();
-    if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-    setBusy(submit, true, 'Проверка…');
-    let locked = false;          // the button stays off: challenge gone, or a countdown runs
-    try {
-      const answer = await api.post('session/second-factor', { challenge: pending.challenge, code: form.values().code }, { signal: ctx.signal });
+  const onSubmit = submitter({
+    button: submit,
+    signal: ctx.signal,
+    get form() { return form; }, // a new one for each way of confirming
+    status: statusHost,
+    busyText: 'Проверка…',
+    send: () => api.post('session/second-factor', { challenge: pending.challenge, code: form.values().code }, { signal: ctx.signal }),
+    done(answer) {
       setPendingLogin(null);
       setSession(answer);
       ctx.router.navigate(next);
-      return;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
+    },
+    failed(err) {
       if (!(err instanceof ApiError)) throw err;
       if (err.status === 410) {
-        locked = true;
         expired(err.message);
+        submit.disabled = true; // the challenge is gone
       } else if (err.isThrottled) {
-        locked = true;
         const strong = h('strong', null);
         mount(statusHost, notice('error', strong));
         if (stopWait) stopWait();
@@ -137,44 +104,42 @@ export function render(ctx) {
           if (left === null) statusHost.replaceChildren();
           else strong.textContent = `Слишком много попыток. Повторите через ${left} с`;
         });
-      } else if (err.status === 401 || err.isValidation) {
+      } else if (err.isWrongCredentials || err.isValidation) {
         form.setError('code', (err.fields && err.fields.code) || err.message || 'Неверный код');
         form.focusFirstError();
       } else {
         mount(statusHost, notice('error', err.message || 'Не удалось проверить код.'));
       }
-    } finally {
-      if (!ctx.signal.aborted) {
-        setBusy(submit, false);
-        if (locked) submit.disabled = true;
-      }
-    }
-  }
+      return true;
+    },
+  });
 
   // A new SMS code: the login is sent again with the same credentials, which gives a new challenge.
   async function onResend() {
     if (!resend || resend.disabled || typeof pending.resend !== 'function') return;
     resendStatus.textContent = '';
-    setBusy(resend, true, 'Отправка…');
     let retry = null;
-    try {
-      const answer = await pending.resend({ signal: ctx.signal });
-      if (answer && answer.challenge) {
-        pending.challenge = answer.challenge;
-        resendStatus.textContent = 'Новый код отправлен. Предыдущий код больше не действует.';
-      } else if (answer && answer.user) {
-        setPendingLogin(null);
-        setSession(answer);
-        ctx.router.navigate(next);
-        return;
-      }
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err instanceof ApiError && err.isThrottled) retry = err.retryAfter ?? 60;
-      else resendStatus.textContent = err.message || 'Не удалось отправить код.';
-    } finally {
-      if (!ctx.signal.aborted) setBusy(resend, false);
-    }
+    await sendForm({
+      button: resend,
+      signal: ctx.signal,
+      busyText: 'Отправка…',
+      send: async () => {
+        const answer = await pending.resend({ signal: ctx.signal });
+        if (answer && answer.challenge) {
+          pending.challenge = answer.challenge;
+          resendStatus.textContent = 'Новый код отправлен. Предыдущий код больше не действует.';
+        } else if (answer && answer.user) {
+          setPendingLogin(null);
+          setSession(answer);
+          ctx.router.navigate(next);
+        }
+      },
+      failed(err) {
+        if (err instanceof ApiError && err.isThrottled) retry = err.retryAfter ?? 60;
+        else resendStatus.textContent = err.message || 'Не удалось отправить код.';
+        return true;
+      },
+    });
     if (retry !== null) {
       if (stopResend) stopResend();
       stopResend = wait(retry, resend, (left) => {

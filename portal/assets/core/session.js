@@ -59,10 +59,10 @@ export function clearSession() {
 export function loadSession({ force = false, signal } = {}) {
   if (known && !force) return Promise.resolve(user);
   if (loading && !force) return loading;
-  const p = api.get('me', { signal }).then(
+  const p = api.get('me', { signal, session: false }).then(
     (answer) => { setSession(answer); return user; },
     (err) => {
-      if (err instanceof ApiError && err.status === 401) {
+      if (err instanceof ApiError && err.isSessionEnd) {
         clearSession();
         return null;
       }
@@ -77,11 +77,29 @@ export function loadSession({ force = false, signal } = {}) {
 /** DELETE session; the user is forgotten even if the server already ended it. */
 export async function logout() {
   try {
-    await api.del('session');
+    await api.del('session', { session: false });
   } catch (err) {
-    if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) throw err;
+    if (!(err instanceof ApiError) || (!err.isSessionEnd && err.status !== 403)) throw err;
   }
   clearSession();
+}
+
+/** What the login page says to a person whose session ended while a page was open. */
+export const SESSION_ENDED_TEXT = 'Сессия завершена. Войдите снова, чтобы продолжить.';
+
+/**
+ * The session ended on the server (expired, logged out in another tab) while someone was logged in here: forgets
+ * the user and sends the person to the login page with SESSION_ENDED_TEXT, coming back to this page afterwards.
+ * The API client calls it (through app.js) for every call answered so; it acts once, since the user is gone
+ * after the first call. Returns true when it sent the person away.
+ * @param {{path: string, navigate: Function}} router
+ */
+export function sessionEnded(router) {
+  if (!user) return false;
+  clearSession();
+  setFlash('info', SESSION_ENDED_TEXT);
+  router.navigate(`login?next=${encodeURIComponent(router.path + location.search)}`, { replace: true });
+  return true;
 }
 
 /** «Иванов Иван Иванович» → «Иванов И. И.»; anything else stays as it is. */

@@ -3,11 +3,11 @@
 //   GET points/<id>/history → {periods: [{period: "2026-10", consumption, last_year, change_pct}],
 //                               forecast: {period, consumed, days_passed, days_total, forecast, method}}
 
-import { h, plural } from '../ui.js';
-import { groupedBarChart } from '../charts.js';
-import { resultArea } from '../filters.js';
-import { formatMonth, formatNumber, formatPercent, formatValue, isNum } from '../format.js';
-import { loader, emptyNotice, dataTable, scrollTable, stat } from './common.js';
+import { h, plural } from '../../core/ui.js';
+import { groupedBarChart } from '../../widgets/charts.js';
+import { resultArea } from '../../widgets/filters.js';
+import { formatMonth, formatNumber, formatPercent, formatValue, isNum } from '../../core/format.js';
+import { loader, emptyNotice, dataTable, scrollTable, stat } from '../../widgets/data-view.js';
 
 const UNIT = 'кВт·ч';
 

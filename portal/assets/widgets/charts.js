@@ -16,8 +16,8 @@
 // Common options: caption (visible title), digits (fraction digits of
 // values), height, className, tableCaption.
 
-import { h, svg } from './ui.js';
-import { formatNumber, isNum } from './format.js';
+import { h, svg } from '../core/ui.js';
+import { formatNumber, isNum } from '../core/format.js';
 
 const FONT = 12;
 const CHAR_W = FONT * 0.6;

@@ -6,9 +6,8 @@
 // `anchor` is the date the default periods end on: the day of the latest
 // reading (or today), so a meter that stopped sending still shows its data.
 
-import { h, spinner, notice } from '../ui.js';
-import { sessionEnded } from '../meters.js';
-import { DASH } from '../format.js';
+import { h, spinner, notice } from '../core/ui.js';
+import { DASH } from '../core/format.js';
 
 /**
  * Loads into a result area: shows the spinner, runs fetch(), then
@@ -25,7 +24,6 @@ export function loader(env, result) {
       data = await fetch();
     } catch (err) {
       if (env.signal.aborted || mine !== seq) return;
-      if (sessionEnded(env.ctx, err)) return;
       console.error(err);
       result.show('error', notice('error',
         h('strong', null, 'Не удалось загрузить данные'),

@@ -3,11 +3,11 @@
 // half-hourly or hourly values (the server merges half-hours into hours).
 //   GET points/<id>/profile?from&to&interval=30|60 → {interval_min, rows: [{ts, p_plus, p_minus, q_plus, q_minus}]}
 
-import { h } from '../ui.js';
-import { lineChart, groupedBarChart } from '../charts.js';
-import { periodFilter, resultArea, segmented, checkboxes } from '../filters.js';
-import { addDays, formatDateTime, formatNumber, formatTime, formatValue, isNum, zonedParts, formatIsoDate } from '../format.js';
-import { loader, emptyNotice, dataTable, stat } from './common.js';
+import { h } from '../../core/ui.js';
+import { lineChart, groupedBarChart } from '../../widgets/charts.js';
+import { periodFilter, resultArea, segmented, checkboxes } from '../../widgets/filters.js';
+import { addDays, formatDateTime, formatNumber, formatTime, formatValue, isNum, zonedParts, formatIsoDate } from '../../core/format.js';
+import { loader, emptyNotice, dataTable, stat } from '../../widgets/data-view.js';
 
 const SERIES = [
   { key: 'p_plus', name: 'P+', label: 'P+ — активная, приём', unit: 'кВт' },

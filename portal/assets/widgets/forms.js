@@ -21,8 +21,8 @@
 //     <p class="field-error" id="<error id>"></p>
 //   </div>
 
-import { h, idPart, classNames, paragraphs } from './ui.js';
-import { validateField, DIGIT_TYPES, stripSeparators, isEmpty, passwordPolicyHint } from './validation.js';
+import { h, idPart, classNames, paragraphs } from '../core/ui.js';
+import { validateField, DIGIT_TYPES, stripSeparators, isEmpty, passwordPolicyHint } from '../core/validation.js';
 
 // ---------------------------------------------------------------------------
 // Field types

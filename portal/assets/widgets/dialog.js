@@ -9,9 +9,10 @@
 // .confirm-dialog__text, button.confirm-dialog__confirm and
 // button.confirm-dialog__cancel; a form dialog has form.dialog-form inside.
 
-import { h, uid, mount, notice } from './ui.js';
-import { ApiError } from './api.js';
-import { createForm, setBusy } from './forms.js';
+import { h, uid, mount, notice } from '../core/ui.js';
+import { ApiError } from '../core/api.js';
+import { createForm } from './forms.js';
+import { submitter } from './submit.js';
 
 /**
  * Asks and resolves with true (confirmed) or false.
@@ -101,26 +102,23 @@ export function formDialog(o) {
         o.confirmLabel || 'Отправить');
       const cancel = h('button', { type: 'button', class: 'btn btn--secondary confirm-dialog__cancel', onClick: () => close(null) },
         o.cancelLabel || 'Отмена');
-      async function onSubmit(e) {
-        e.preventDefault();
-        if (confirm.disabled) return;
-        status.replaceChildren();
-        if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
-        setBusy(confirm, true);
-        try {
-          const answer = await o.submit(form.values());
-          close(answer === undefined ? true : answer);
-        } catch (err) {
+      const onSubmit = submitter({
+        button: confirm,
+        form,
+        status,
+        send: () => o.submit(form.values()),
+        done: (answer) => close(answer === undefined ? true : answer),
+        failed(err) {
+          // The reasons beside the fields; the message only when some reason has no field of its own.
           const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
           const other = Object.values(rest);
           if (!form.focusFirstError() || other.length) {
             mount(status, notice('error', h('strong', null, (err && err.message) || 'Не удалось выполнить действие.'),
               other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m)))) : null));
           }
-        } finally {
-          setBusy(confirm, false);
-        }
-      }
+          return true;
+        },
+      });
       return h('form', { class: 'dialog-form', novalidate: true, onSubmit },
         o.text ? h('p', { class: 'confirm-dialog__text' }, o.text) : null,
         form.element,

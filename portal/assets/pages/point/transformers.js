@@ -2,9 +2,9 @@
 // (from GET points/<id>: transformers [{kind, phase, model, serial, ratio, accuracy_class, verified_on}]).
 // The tab is not shown when the meter is connected directly.
 
-import { h } from '../ui.js';
-import { formatIsoDate, textOrDash } from '../format.js';
-import { dataTable, scrollTable } from './common.js';
+import { h } from '../../core/ui.js';
+import { formatIsoDate, textOrDash } from '../../core/format.js';
+import { dataTable, scrollTable } from '../../widgets/data-view.js';
 
 const KINDS = [
   { id: 'current', title: 'Трансформаторы тока' },

@@ -2,10 +2,10 @@
 // navigation, the logged-in user with «Выйти», main area, footer; and the
 // tenant's colours.
 
-import { h, mount, classNames } from './ui.js';
-import { hrefOf, basePath } from './router.js';
-import { displayName, isStaff } from './session.js';
-import { hasModule } from './meters.js';
+import { h, mount, classNames } from '../core/ui.js';
+import { hrefOf, basePath } from '../core/router.js';
+import { displayName, isStaff } from '../core/session.js';
+import { hasModule } from '../core/meters.js';
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
 const DEFAULT_PRIMARY = '#1f5fa8';

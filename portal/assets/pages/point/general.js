@@ -1,9 +1,9 @@
 // «Общая информация»: every field of the metering point and of its meter,
 // «—» where the utility has nothing.
 
-import { h, plural, notice } from '../ui.js';
-import { textOrDash, formatIsoDate, formatDateTime, formatValue, isNum, DASH, daysBetween, isIsoDate } from '../format.js';
-import { RESOURCES, TARIFFS, refText, readingText, modelText } from '../meters.js';
+import { h, plural, notice } from '../../core/ui.js';
+import { textOrDash, formatIsoDate, formatDateTime, formatValue, isNum, DASH, daysBetween, isIsoDate } from '../../core/format.js';
+import { RESOURCES, TARIFFS, refText, readingText, modelText } from '../../core/meters.js';
 
 function row(name, label, value) {
   const text = value === undefined || value === null || value === '' ? DASH : value;

@@ -7,11 +7,11 @@
 // Markup: dialog.report-dialog with form.report-form (fields from, to,
 // group, format) and a.report-download (its href carries the query).
 
-import { apiUrl } from '../api.js';
-import { h, mount, notice, idPart } from '../ui.js';
-import { createForm } from '../forms.js';
-import { openDialog } from '../dialog.js';
-import { monthStart, daysBetween, isIsoDate, formatLongDate } from '../format.js';
+import { apiUrl } from '../../core/api.js';
+import { h, mount, notice, idPart } from '../../core/ui.js';
+import { createForm } from '../../widgets/forms.js';
+import { openDialog } from '../../widgets/dialog.js';
+import { monthStart, daysBetween, isIsoDate, formatLongDate } from '../../core/format.js';
 
 const GROUPS = [
   { value: 'month', label: 'По месяцам' },

@@ -1,10 +1,7 @@
 // What the metering pages share: names of energies, tariff zones, event
-// categories; contracts and accounts as text; the session running out.
+// categories; contracts and accounts as text; the tenant's modules and settings.
 
-import { ApiError } from './api.js';
-import { clearSession, setFlash } from './session.js';
 import { formatNumber, isNum, DASH } from './format.js';
-import { h } from './ui.js';
 
 /** Directions of energy the registers count (readings, consumption). */
 export const ENERGIES = [
@@ -126,24 +123,6 @@ export function contractName(c) {
   const title = c && typeof c.title === 'string' ? c.title.trim() : '';
   if (title && title !== String(c.number ?? '').trim()) return title;
   return c && c.number ? `Договор № ${c.number}` : 'Договор';
-}
-
-/**
- * A 401 on a page of the cabinet: the session ended (expired, logged out in
- * another tab). Sends the person to the login page and back; returns true
- * when it did.
- */
-export function sessionEnded(ctx, err) {
-  if (!(err instanceof ApiError) || err.status !== 401) return false;
-  clearSession();
-  setFlash('info', 'Сессия завершена. Войдите снова, чтобы продолжить.');
-  ctx.router.navigate(`login?next=${encodeURIComponent(ctx.path + location.search)}`, { replace: true });
-  return true;
-}
-
-/** An empty element that a page returns after sessionEnded() sent the person away. */
-export function nothing() {
-  return h('div');
 }
 
 // ---------------------------------------------------------------------------

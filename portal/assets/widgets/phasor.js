@@ -14,8 +14,8 @@
 // / 240); phi: degrees. Returns a <figure> with the SVG (role="img") and the
 // same numbers as a visually hidden table.
 
-import { h, svg } from './ui.js';
-import { formatNumber, isNum } from './format.js';
+import { h, svg } from '../core/ui.js';
+import { formatNumber, isNum } from '../core/format.js';
 
 const NOMINAL = { A: 0, B: 120, C: 240 };
 const SUB_NAMES = { A: 'A', B: 'B', C: 'C' };

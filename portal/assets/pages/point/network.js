@@ -7,12 +7,12 @@
 // voltages); the shift φ of the current comes from P and Q (or from cos φ,
 // taken as lagging).
 
-import { h, uid } from '../ui.js';
-import { groupedBarChart } from '../charts.js';
-import { phasorDiagram } from '../phasor.js';
-import { resultArea } from '../filters.js';
-import { formatDateTime, formatNumber, formatValue, isNum, zonedParts, zonedTs, isIsoDate } from '../format.js';
-import { loader, emptyNotice, dataTable, scrollTable, stat } from './common.js';
+import { h, uid } from '../../core/ui.js';
+import { groupedBarChart } from '../../widgets/charts.js';
+import { phasorDiagram } from '../../widgets/phasor.js';
+import { resultArea } from '../../widgets/filters.js';
+import { formatDateTime, formatNumber, formatValue, isNum, zonedParts, zonedTs, isIsoDate } from '../../core/format.js';
+import { loader, emptyNotice, dataTable, scrollTable, stat } from '../../widgets/data-view.js';
 
 const ORDER = { A: 1, B: 2, C: 3, S: 4 };
 const pad = (n) => String(n).padStart(2, '0');

@@ -5,15 +5,15 @@
 //   GET points/<id>/readings?from&to&energy&kind      → {rows: [{ts, date, total, t1..t4, source, kind}]}
 //     («Все» = kind=billing and kind=latest, merged)
 
-import { h } from '../ui.js';
-import { barChart, groupedBarChart } from '../charts.js';
-import { periodFilter, resultArea, selectField, segmented } from '../filters.js';
+import { h } from '../../core/ui.js';
+import { barChart, groupedBarChart } from '../../widgets/charts.js';
+import { periodFilter, resultArea, selectField, segmented } from '../../widgets/filters.js';
 import {
   addDays, monthStart, weekStart, daysBetween, formatDateTime, formatNumber, formatValue, isNum, zonedParts,
   MONTHS_SHORT, MONTHS, formatDate, formatIsoDate,
-} from '../format.js';
-import { ENERGIES, energyOf, zoneKeys, zoneLabel, SOURCES, READING_KINDS } from '../meters.js';
-import { loader, emptyNotice, dataTable, limitedTable, stat } from './common.js';
+} from '../../core/format.js';
+import { ENERGIES, energyOf, zoneKeys, zoneLabel, SOURCES, READING_KINDS } from '../../core/meters.js';
+import { loader, emptyNotice, dataTable, limitedTable, stat } from '../../widgets/data-view.js';
 
 const GROUPS = [
   { value: 'month', label: 'По месяцам' },

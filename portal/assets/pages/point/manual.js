@@ -8,13 +8,14 @@
 //     → 201 {id, state: 'pending' | 'accepted', message}
 //     → 422 {fields: {t1…t4 | total | date: reason}}; 403 when the tenant takes no readings here
 
-import { api, ApiError } from '../api.js';
-import { h, mount, notice, idPart } from '../ui.js';
-import { createForm, setBusy } from '../forms.js';
-import { resultArea } from '../filters.js';
-import { addDays, formatDate, formatDateTime, formatNumber, isNum, DASH } from '../format.js';
-import { TARIFF_KEYS, zoneLabel, manualPolicy, MANUAL_STATES, sessionEnded } from '../meters.js';
-import { loader, emptyNotice, limitedTable, dataTable } from './common.js';
+import { api, ApiError } from '../../core/api.js';
+import { h, mount, notice, idPart } from '../../core/ui.js';
+import { createForm } from '../../widgets/forms.js';
+import { resultArea } from '../../widgets/filters.js';
+import { addDays, formatDate, formatDateTime, formatNumber, isNum, DASH } from '../../core/format.js';
+import { TARIFF_KEYS, zoneLabel, manualPolicy, MANUAL_STATES } from '../../core/meters.js';
+import { loader, emptyNotice, limitedTable, dataTable } from '../../widgets/data-view.js';
+import { sendForm } from '../../widgets/submit.js';
 
 /** The meter's zones as keys: ['t1'] for a one-zone meter, ['t1', 't2'] for day/night, … */
 function zonesOf(meter) {
@@ -88,34 +89,36 @@ export function renderManual(panel, env) {
     const values = form.values();
     const body = { date: values.date };
     for (const k of keys) body[k] = Number(String(values[k]).replace(',', '.'));
-    setBusy(submit, true);
-    try {
-      const answer = await api.post(`points/${encodeURIComponent(env.id)}/manual-readings`, body, { signal: env.signal });
-      const state = (answer && answer.state) || 'pending';
-      mount(status, notice('success',
-        h('strong', { class: 'manual-result', dataset: { state }, tabindex: '-1' },
-          (answer && answer.message) || (state === 'accepted' ? 'Показания приняты' : 'Показания отправлены оператору на проверку')),
-        h('p', null, state === 'accepted'
-          ? 'Они уже учтены во вкладке «Показания».'
-          : 'Состояние проверки видно в списке переданных показаний ниже.')));
-      for (const k of keys) form.setValue(k, '');
-      form.clearErrors();
-      status.querySelector('.manual-result').focus();
-      if (state === 'accepted' && env.onReadingAccepted) env.onReadingAccepted(body, answer);
-      loadList();
-    } catch (err) {
-      if (env.signal.aborted || sessionEnded(env.ctx, err)) return;
-      const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
-      const other = Object.entries(rest).map(([name, m]) => (name === 'total' ? `Сумма по зонам: ${m}` : String(m)));
-      const beside = form.focusFirstError();
-      if (!beside || other.length) {
-        mount(status, notice('error',
-          h('strong', null, err.message || 'Не удалось передать показания.'),
-          other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, m))) : null));
-      }
-    } finally {
-      if (!env.signal.aborted) setBusy(submit, false);
-    }
+    await sendForm({
+      button: submit,
+      signal: env.signal,
+      send: async () => {
+        const answer = await api.post(`points/${encodeURIComponent(env.id)}/manual-readings`, body, { signal: env.signal });
+        const state = (answer && answer.state) || 'pending';
+        mount(status, notice('success',
+          h('strong', { class: 'manual-result', dataset: { state }, tabindex: '-1' },
+            (answer && answer.message) || (state === 'accepted' ? 'Показания приняты' : 'Показания отправлены оператору на проверку')),
+          h('p', null, state === 'accepted'
+            ? 'Они уже учтены во вкладке «Показания».'
+            : 'Состояние проверки видно в списке переданных показаний ниже.')));
+        for (const k of keys) form.setValue(k, '');
+        form.clearErrors();
+        status.querySelector('.manual-result').focus();
+        if (state === 'accepted' && env.onReadingAccepted) env.onReadingAccepted(body, answer);
+        loadList();
+      },
+      failed(err) {
+        const rest = err instanceof ApiError ? form.setErrors(err.fields, 'server') : {};
+        const other = Object.entries(rest).map(([name, m]) => (name === 'total' ? `Сумма по зонам: ${m}` : String(m)));
+        const beside = form.focusFirstError();
+        if (!beside || other.length) {
+          mount(status, notice('error',
+            h('strong', null, err.message || 'Не удалось передать показания.'),
+            other.length ? h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, m))) : null));
+        }
+        return true;
+      },
+    });
   }
 
   const formSection = h('section', { class: 'card manual-form-card', 'aria-labelledby': `manual-form-title-${pid}` },

@@ -5,8 +5,8 @@
 // input[name=to], button.filters__preset, button.filters__apply and
 // .filters__error (the reason the period is refused).
 
-import { h, uid, mount, plural } from './ui.js';
-import { isIsoDate, daysBetween, formatLongDate } from './format.js';
+import { h, uid, mount, plural } from '../core/ui.js';
+import { isIsoDate, daysBetween, formatLongDate } from '../core/format.js';
 
 /** A labelled <select>: {element, control}. */
 export function selectField({ name, label, options, value, onChange }) {

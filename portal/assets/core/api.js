@@ -11,6 +11,15 @@
 // GET me (session.js hands it over with setCsrfToken) and lives only in memory;
 // after a reload GET me fetches it again. A write refused with 403
 // csrf_failed fetches a fresh value once and is repeated.
+//
+// A 401 is handled here once for the whole portal: when a call made with a
+// session is refused because the server no longer knows that session (expired,
+// logged out in another tab), the handler given to setSessionEndHandler (app.js:
+// session.js sessionEnded) forgets the user and sends the person to the login
+// page; the call still rejects with its ApiError, after the page was left (its
+// signal aborted). A 401 refusing what was typed (a wrong password or code:
+// ApiError.isWrongCredentials) is the form's business. Calls for which a 401 is
+// an answer (who is logged in, logging out) pass `session: false`.
 
 const DEFAULT_TIMEOUT_MS = 30000;
 
@@ -47,6 +56,27 @@ export class ApiError extends Error {
   get isNetwork() {
     return this.status === 0;
   }
+
+  /** True for a 401 refusing the login, password or code that was typed (not a session that ended). */
+  get isWrongCredentials() {
+    return this.status === 401 && (CREDENTIAL_CODES.has(this.code) || Object.keys(this.fields).length > 0);
+  }
+
+  /** True for a 401 saying the session is over (expired, logged out elsewhere, never opened). */
+  get isSessionEnd() {
+    return this.status === 401 && !this.isWrongCredentials;
+  }
+}
+
+/** Codes of a 401 that refuses what a person typed rather than their session. */
+const CREDENTIAL_CODES = new Set(['invalid_credentials', 'invalid_password', 'invalid_code']);
+
+// Called once a call made with a session is answered «session is over».
+let sessionEndHandler = null;
+
+/** Sets what a 401 that ends the session does (app.js: forget the user, go to the login page). */
+export function setSessionEndHandler(fn) {
+  sessionEndHandler = typeof fn === 'function' ? fn : null;
 }
 
 function metaContent(name) {
@@ -136,9 +166,10 @@ function combineSignals(signals) {
  * @param {AbortSignal} [options.signal]
  * @param {object} [options.headers]
  * @param {number} [options.timeout]  milliseconds
+ * @param {boolean} [options.session]  false: a 401 is an answer here, not the end of the session
  */
 export async function request(method, path, options = {}) {
-  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS, csrfRetried = false } = options;
+  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS, csrfRetried = false, session = true } = options;
   const init = {
     method,
     credentials: 'same-origin',
@@ -192,7 +223,7 @@ export async function request(method, path, options = {}) {
       setCsrfToken(me && me.csrf);
       return request(method, path, { ...options, csrfRetried: true });
     }
-    throw new ApiError({
+    const error = new ApiError({
       status: response.status,
       code,
       message: (isErrorModel && data.message) || statusMessage(response.status),
@@ -200,6 +231,8 @@ export async function request(method, path, options = {}) {
       body: isErrorModel ? data : text,
       retryAfter: response.status === 429 ? retryAfterOf(isErrorModel ? data : null, response) : null,
     });
+    if (session && error.isSessionEnd && sessionEndHandler && !(signal && signal.aborted)) sessionEndHandler(error);
+    throw error;
   }
   if (!parsed) {
     throw new ApiError({ status: response.status, code: 'bad_response', message: 'Сервер прислал ответ в неожиданном формате.', body: text });

@@ -4,12 +4,12 @@
 //   GET points/<id>/events?from&to&category&severity
 //     → {rows: [{ts_start, ts_end, code, category, severity, text, tamper}], stats: {by_category, by_severity}}
 
-import { h, plural, notice } from '../ui.js';
-import { hBarChart } from '../charts.js';
-import { periodFilter, resultArea, selectField } from '../filters.js';
-import { addDays, monthStart, formatDateTime, isNum } from '../format.js';
-import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../meters.js';
-import { loader, emptyNotice, dataTable, limitedTable } from './common.js';
+import { h, plural, notice } from '../../core/ui.js';
+import { hBarChart } from '../../widgets/charts.js';
+import { periodFilter, resultArea, selectField } from '../../widgets/filters.js';
+import { addDays, monthStart, formatDateTime, isNum } from '../../core/format.js';
+import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../../core/meters.js';
+import { loader, emptyNotice, dataTable, limitedTable } from '../../widgets/data-view.js';
 
 function counts(obj) {
   if (!obj || typeof obj !== 'object') return null;

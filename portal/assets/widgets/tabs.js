@@ -7,7 +7,7 @@
 // Markup: .tabs > [role=tablist] > button[role=tab][data-tab=<id>],
 // section[role=tabpanel][data-tab=<id>] (hidden unless selected).
 
-import { h, idPart } from './ui.js';
+import { h, idPart } from '../core/ui.js';
 
 /**
  * @param {object} o

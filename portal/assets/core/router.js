@@ -2,7 +2,7 @@
 // <base href> ("/t/<tenant>/" or "/"): the route of "/t/voek/register" is
 // "register", the home page is "". Pages are ES modules loaded on first use.
 //
-// A route: {path: 'meters/:id', load: () => import('./pages/meter.js')}
+// A route: {path: 'meters/:id', load: () => import('../pages/meter.js')}
 // A page module exports:
 //   title             string, or (ctx) => string
 //   render(ctx)       returns a Node (or a promise of one)
