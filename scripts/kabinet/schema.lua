@@ -46,7 +46,7 @@ end
 local function check_items(add, path, items)
   if not is_list(items) or #items == 0 then
     add(path, "ожидается непустой список значений")
-    return false
+    return
   end
   local values = {}
   for i, item in ipairs(items) do
@@ -377,6 +377,7 @@ M.kind = S.record { name = "applicant kind", rules = { kind_rules },
     desc = "the kind's id (`individual`, `legal_entity` …)" } },
   { "label", S.string { required = true, desc = "Russian name of the kind" } },
   { "fields", S.list { of = M.field, nonempty = true, message = "ожидается непустой список полей", required = true,
+    missing = "ожидается непустой список полей",
     enter = enter_fields, rules = { no_visibility_cycles }, desc = "the registration form, in order" } },
   { "login", S.custom { doc = "field name", desc = "the login field, instead of `login = true` on it",
     check = function() end } },
