@@ -212,8 +212,8 @@ function M.describe(n)
     return table.concat(list, ", ")
   end
   local k = n.kind
-  if k == "string" then return n.pattern and "string (" .. n.pattern_doc .. ")" or "string" end
-  if k == "ident" then return "string (" .. n.pattern_doc .. ")" end
+  if k == "string" then return n.pattern and "string (" .. (n.pattern_doc or "pattern") .. ")" or "string" end
+  if k == "ident" then return "string (" .. (n.pattern_doc or "pattern") .. ")" end
   if k == "bool" then return "boolean" end
   if k == "int" or k == "number" then
     local what = k == "int" and "integer" or "number"
