@@ -31,14 +31,15 @@ local function need(n)
   return ""
 end
 
--- Rows of a record: | key | type | required / default | what |; nested
--- records (not lists of them) are flattened as `outer.inner`.
-local function rows(record, prefix, out)
+-- Rows of a record: | key | type | required / default | what |; with
+-- `flatten`, keys of nested records (not lists of them) are rows of their
+-- own, written `outer.inner`.
+local function rows(record, prefix, out, flatten)
   for _, entry in ipairs(record.keys) do
     local name, n = entry[1], entry[2]
     local key = prefix .. name
-    if n.kind == "record" and n.flatten ~= false and #n.keys > 0 and prefix == "" and record.flatten then
-      rows(n, key .. ".", out)
+    if flatten and n.kind == "record" and #n.keys > 0 then
+      rows(n, key .. ".", out, flatten)
     else
       local what = n.desc or error("schema_doc: key '" .. key .. "' has no description", 0)
       if n.only_for then
@@ -52,13 +53,9 @@ local function rows(record, prefix, out)
   return out
 end
 
-local HEAD = { "| key | type | required / default | what |", "|---|---|---|---|" }
-
+-- The markdown table of a record's keys.
 local function table_of(record, flatten)
-  record.flatten = flatten
-  local out = rows(record, "", { HEAD[1], HEAD[2] })
-  record.flatten = nil
-  return table.concat(out, "\n")
+  return table.concat(rows(record, "", { "| key | type | required / default | what |", "|---|---|---|---|" }, flatten), "\n")
 end
 
 local function key(record, name) return S.key(record, name) end
