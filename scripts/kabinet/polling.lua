@@ -83,28 +83,26 @@ function M.check(add, p)
   S.check(M.schema, p, "polling", add, {})
 end
 
--- The rules in the form the server reads: schedules with an item bit mask and seconds.
+--- The rules in the form the server reads: schedules with an item bit mask and seconds; what a
+-- schedule or `retry` leaves out is the schema's default.
 -- @return {schedules = [{name, items, every_s, delay_s, depth_s, window_from_min?, window_to_min?}],
 --          retry = {first_s, factor, max_s}}
 function M.normalise(p)
   p = p or {}
+  local schedule_node = S.key(M.schema, "schedules").of
   local schedules = {}
-  for i, s in ipairs(p.schedules or M.DEFAULT.schedules) do
+  for i, decl in ipairs(p.schedules or M.DEFAULT.schedules) do
+    local s = S.defaults(schedule_node, decl)
     local items = 0
     for _, item in ipairs(s.read) do items = items | M.ITEMS[item] end
     schedules[i] = {
-      name = s.name, items = items, every_s = s.every_min * 60, delay_s = (s.delay_min or 0) * 60,
-      depth_s = (s.depth_days or 7) * 86400,
+      name = s.name, items = items, every_s = s.every_min * 60, delay_s = s.delay_min * 60,
+      depth_s = s.depth_days * 86400,
       window_from_min = s.window and minutes_of(s.window[1]) or nil,
       window_to_min = s.window and minutes_of(s.window[2]) or nil,
     }
   end
-  local r = p.retry or {}
-  local d = M.DEFAULT.retry
-  return {
-    schedules = schedules,
-    retry = { first_s = r.first_s or d.first_s, factor = r.factor or d.factor, max_s = r.max_s or d.max_s },
-  }
+  return { schedules = schedules, retry = S.defaults(S.key(M.schema, "retry"), p.retry) }
 end
 
 return M
