@@ -30,6 +30,20 @@ int loadTenant(lua_State* L) {
     lua_call(L, 0, 1);
     return 1;
 }
+
+/// read_doc(path): the text of a documentation file of the repository (a `.md` path relative to it).
+int readDoc(lua_State* L) {
+    const std::string rel = luaL_checkstring(L, 1);
+    if (rel.size() < 4 || rel.substr(rel.size() - 3) != ".md" || rel.find("..") != std::string::npos || rel[0] == '/')
+        return luaL_error(L, "bad document path");
+    std::ifstream in(test::sourceDir() + "/" + rel);
+    if (!in) return luaL_error(L, "no document %s", rel.c_str());
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    lua_pushlstring(L, text.data(), text.size());
+    return 1;
+}
 } // namespace
 
 TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenants]") {
@@ -47,6 +61,8 @@ TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenant
             LuaState st("test " + fs::path(script).filename().string(), 256u << 20, 20'000'000'000ull, roots);
             lua_pushcfunction(st.L(), &loadTenant);
             lua_setglobal(st.L(), "load_tenant");
+            lua_pushcfunction(st.L(), &readDoc);
+            lua_setglobal(st.L(), "read_doc");
             try {
                 st.runFile(script, 0);
             } catch (const LuaError& e) {

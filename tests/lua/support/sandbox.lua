@@ -8,7 +8,7 @@
 -- package. `require(name)` maps dots to slashes and looks in the folder of
 -- the tenant being loaded, then in scripts/; modules are cached by file, so
 -- tenant-local modules of different tenants never collide. Globals `kabinet`
--- (array, log) and `load_tenant(id [, folder])` are provided as the host
+-- (array, log), `load_tenant(id [, folder])` and `read_doc(path)` are provided as the host
 -- provides them (`folder`, relative to the repository, holds tenant folders
 -- other than tenants/, e.g. the test fixtures).
 -- This file itself runs with the full standard library.
@@ -105,6 +105,19 @@ env.load_tenant = function(id, folder)
   current_dir = previous
   if not ok then error(T, 0) end
   return T
+end
+
+--- read_doc(path): the text of a documentation file of the repository (a
+-- `.md` path relative to it), as the host's test runner provides it.
+env.read_doc = function(rel)
+  if type(rel) ~= "string" or not rel:match("^[%w_%-/%.]+%.md$") or rel:find("..", 1, true) or rel:sub(1, 1) == "/" then
+    error("read_doc: недопустимый путь '" .. tostring(rel) .. "'", 2)
+  end
+  local f = io.open(root .. "/" .. rel, "r")
+  if not f then error("read_doc: нет файла " .. rel, 2) end
+  local text = f:read("a")
+  f:close()
+  return text
 end
 
 local ok, err = pcall(load_file(test_path))

@@ -68,6 +68,9 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
                     consentIds_.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
     profileJson_ = luajson::stringify(profile_);
     polling_ = callModule("polling", 0, [](lua_State*) {});
+    auto settings = callModule("settings", 0, [](lua_State*) {});
+    settings_ = settings.type() == typeid(Poco::JSON::Object::Ptr) ? settings.extract<Poco::JSON::Object::Ptr>()
+                                                                    : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
     identity_ = callModule("identity", 0, [](lua_State*) {});
     if (identity_.type() != typeid(Poco::JSON::Object::Ptr))
         throw LuaError("tenant '" + id_ + "': identity() did not return a table");
@@ -85,6 +88,10 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
 }
 
 Tenant::~Tenant() = default;
+
+Poco::JSON::Object::Ptr Tenant::moduleSettings(const std::string& module) const {
+    return settings_->getObject(module);
+}
 
 std::unique_ptr<LuaState> Tenant::newState() {
     auto st = std::make_unique<LuaState>("tenant '" + id_ + "'", limits_.memoryBytes, limits_.instructionBudget,

@@ -5,6 +5,7 @@
 #include "lua/LuaState.h"
 
 #include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Object.h>
 
 #include <functional>
 #include <map>
@@ -40,6 +41,9 @@ public:
     const std::string& profileJson() const noexcept { return profileJson_; }            /// …as text
     /// Meter polling rules (kabinet.polling.normalise): {schedules = [...], retry = {...}}.
     const Poco::Dynamic::Var& polling() const noexcept { return polling_; }
+    /// The settings of a module the tenant switches on (kabinet.tenant.settings, computed at load): checked
+    /// against the module's schema and with every default filled in; null when the module is off.
+    Poco::JSON::Object::Ptr moduleSettings(const std::string& module) const;
     const std::string& registrationFormJson() const noexcept { return formJson_; }      /// registration form
     /// Ids of the consents of the registration form (152-ФЗ), sent by clients in "consents".
     const std::set<std::string>& consentIds() const noexcept { return consentIds_; }
@@ -95,6 +99,7 @@ private:
     std::vector<std::string> hosts_;
     Poco::Dynamic::Var profile_;
     Poco::Dynamic::Var polling_;
+    Poco::JSON::Object::Ptr settings_;
     std::string profileJson_, formJson_;
     std::set<std::string> consentIds_;
     Poco::Dynamic::Var identity_;

@@ -39,14 +39,13 @@ ArchivePolicy policyOf(const Tenant& t) {
     if (auto modules = profile->getArray("modules"))
         for (const auto& m : *modules) p.enabled |= m.convert<std::string>() == "archive";
     p.offset = tz::offsetSeconds(profile->optValue<std::string>("timezone", "Europe/Moscow"));
-    auto settings = profile->getObject("settings");
-    if (auto a = settings ? settings->getObject("archive") : nullptr) {
-        p.depthYears = a->optValue<int>("max_depth_years", 3);
-        const std::string until = a->optValue<std::string>("change_until", "21:00");
+    if (auto a = t.moduleSettings("archive")) { // checked, with the defaults (kabinet.settings)
+        p.depthYears = a->getValue<int>("max_depth_years");
+        const std::string until = a->getValue<std::string>("change_until"); // "ЧЧ:ММ"
         int h = 21, m = 0;
         if (std::sscanf(until.c_str(), "%d:%d", &h, &m) == 2) p.cutoffMinutes = h * 60 + m;
-        p.offset = tz::offsetSeconds(a->optValue<std::string>("change_timezone", profile->optValue<std::string>("timezone", "Europe/Moscow")));
-        p.nextDay = a->optValue<std::string>("ready", "next_day") != "immediately";
+        p.offset = tz::offsetSeconds(a->getValue<std::string>("change_timezone"));
+        p.nextDay = a->getValue<std::string>("ready") == "next_day";
     }
     return p;
 }

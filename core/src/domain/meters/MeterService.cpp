@@ -879,18 +879,15 @@ ManualPolicy manualPolicy(const Tenant& t) {
     auto profile = t.profile().extract<Poco::JSON::Object::Ptr>();
     if (auto modules = profile->getArray("modules"))
         for (const auto& m : *modules) p.enabled |= m.convert<std::string>() == "manual_readings";
-    auto settings = profile->getObject("settings");
-    auto mr = settings ? settings->getObject("manual_readings") : nullptr;
-    if (mr) {
-        p.approval = mr->optValue<std::string>("approval", p.approval);
-        if (auto w = mr->getObject("window")) {
-            p.fromDay = w->optValue<int>("from_day", 1);
-            p.toDay = w->optValue<int>("to_day", 31);
-        }
-        p.maxDailyKwh = mr->optValue<double>("max_daily_kwh", p.maxDailyKwh);
-        p.virtualMeters = mr->optValue<bool>("virtual_meters", false);
-        p.nonSmartOnly = mr->optValue<bool>("non_smart_only", false);
-        p.polledMeters = mr->optValue<bool>("polled_meters", false);
+    if (auto mr = t.moduleSettings("manual_readings")) { // checked, with the defaults (kabinet.settings)
+        p.approval = mr->getValue<std::string>("approval");
+        auto w = mr->getObject("window");
+        p.fromDay = w->getValue<int>("from_day");
+        p.toDay = w->getValue<int>("to_day");
+        p.maxDailyKwh = mr->getValue<double>("max_daily_kwh");
+        p.virtualMeters = mr->getValue<bool>("virtual_meters");
+        p.nonSmartOnly = mr->getValue<bool>("non_smart_only");
+        p.polledMeters = mr->getValue<bool>("polled_meters");
     }
     return p;
 }
