@@ -126,12 +126,15 @@ std::vector<sim::MeterConfig> meters(unsigned count, unsigned seedBase, unsigned
     return out;
 }
 
-SchedulerOptions options(const std::string& owner, unsigned sessions = 2) {
+/// Scheduler options for a test. Meters that answer get generous timeouts (a loaded machine may be slow to
+/// answer, never silent); tests of faults keep short ones, so that a silent meter costs little time.
+SchedulerOptions options(const std::string& owner, unsigned sessions = 2, bool faults = false) {
     SchedulerOptions o;
     o.sessions = sessions;
     o.tickMs = 50;
     o.owner = owner;
-    o.driversJson = R"({"mercury": {"timeout_ms": 300}, "iec62056-21": {"timeout_ms": 500}, "dlms": {"timeout_ms": 500}})";
+    o.driversJson = faults ? R"({"mercury": {"timeout_ms": 300}, "iec62056-21": {"timeout_ms": 500}, "dlms": {"timeout_ms": 500}})"
+                           : R"({"mercury": {"timeout_ms": 3000}, "iec62056-21": {"timeout_ms": 3000}, "dlms": {"timeout_ms": 3000}})";
     return o;
 }
 
@@ -247,7 +250,7 @@ TEST_CASE("polling: every fault of every driver ends in a logged error and a ret
                                                   t - 10 * 86400));
                     const auto ids = f.attach(gw, p, "gw-f");
                     gw.bus().meters[0]->setFault({fault, after, UINT_MAX});
-                    Scheduler scheduler(f.db, f.tenants, f.plugins, options("a"));
+                    Scheduler scheduler(f.db, f.tenants, f.plugins, options("a", 2, true));
                     const auto started = std::chrono::steady_clock::now();
                     scheduler.runOnce(now());
                     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -375,7 +378,7 @@ TEST_CASE("polling: an unreachable gateway fails its meters with a transport err
         port = gw.port();
         ids = f.attach(gw, p, "gw-gone");
     } // the gateway is gone: nothing listens on its port any more
-    Scheduler scheduler(f.db, f.tenants, f.plugins, options("a"));
+    Scheduler scheduler(f.db, f.tenants, f.plugins, options("a", 2, true));
     const long long started = now();
     CHECK(scheduler.runOnce(started) == 0);
     CHECK(scheduler.failed() == 2);
