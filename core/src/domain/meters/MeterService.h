@@ -5,12 +5,14 @@
 /// power profile, event journals, network parameters, billing history with a forecast. A consumer sees only
 /// the points granted to them; any other point is "not found". Answers are JSON objects (docs/API.md).
 #include "identity/SessionInfo.h"
+#include "meters/PointReadStore.h"
 
 #include <Poco/JSON/Object.h>
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace kabinet {
 
@@ -23,7 +25,7 @@ using Query = std::map<std::string, std::string>;
 
 class MeterService {
 public:
-    explicit MeterService(Database& db) : db_(db) {}
+    explicit MeterService(Database& db) : db_(db), reads_(db) {}
 
     Poco::JSON::Object::Ptr access(Tenant& t, const SessionInfo& s);
     /// Grants the account with this number. Guesses are throttled per user and per client address and
@@ -39,9 +41,25 @@ public:
                                          const std::map<std::string, std::unique_ptr<Connector>>& connectors);
     void renameContract(Tenant& t, const SessionInfo& s, const std::string& contractId, const std::string& title);
 
+    /// The points the session sees (staff: all of the tenant's, at most 500, by name), each with its meter, whether
+    /// manual readings may be sent and its latest A+ reading (null when none); the latest readings of all the
+    /// listed meters are read in one query.
     Poco::JSON::Object::Ptr points(Tenant& t, const SessionInfo& s);
+    /// A point's card, its meter's (with `polled`), manual-readings availability and transformers; 404 for a point
+    /// the session does not see.
     Poco::JSON::Object::Ptr point(Tenant& t, const SessionInfo& s, const std::string& pointId);
+    /// Register readings of a point in [from, to] (default: the 31 days to today), `energy` (A+ default) and
+    /// `kind` (latest default, or billing), oldest first: {"energy", "rows": [{date, kind, source, t1..t4,
+    /// total, ts}]}. 404 before any 422.
     Poco::JSON::Object::Ptr readings(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    /// The same answer as JSON text, written straight from the fetched rows (the API's path).
+    std::string readingsText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    /// The readings answers (as JSON text, each the same as readingsText's) of several points at once, in the
+    /// order asked: visibility in one query, the rows of all the meters in one query per 500. 404 when any
+    /// point is not seen by the session.
+    std::vector<std::string> readingsText(Tenant& t, const SessionInfo& s, const std::vector<std::string>& pointIds, const Query& q);
+    /// Consumption per day, week (from Monday) or month of the local calendar from the differences of the
+    /// `latest` registers (null where a register is missing).
     Poco::JSON::Object::Ptr consumption(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
     /// The power profile for [from, to]: as stored, or with `interval=60` (or 30 over 15-minute data) merged into
     /// longer intervals whose average power is the energy of their parts over their length (null where a part is
@@ -49,8 +67,12 @@ public:
     Poco::JSON::Object::Ptr profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
     /// The same answer as JSON text, written straight from bulk-fetched rows (the API's path: years of intervals).
     std::string profileText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    /// The meter's events in the period (default a year), newest first, filtered by category/severity, with counts
+    /// of all of them by category and severity.
     Poco::JSON::Object::Ptr events(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    /// The per-phase network parameters of the latest moment at or before `at` (default now).
     Poco::JSON::Object::Ptr network(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q);
+    /// Billing history of the last 12 months beside the year before, and the forecast of the current period.
     Poco::JSON::Object::Ptr history(Tenant& t, const SessionInfo& s, const std::string& pointId, long long now);
 
     /// Manual readings (SPEC §2.3): per the tenant's settings.manual_readings — approval "auto" or "operator",
@@ -85,6 +107,7 @@ private:
     /// The meter id of a point the session may see; throws 404 otherwise.
     std::string visibleMeter(Tenant& t, const SessionInfo& s, const std::string& pointId);
     Database& db_;
+    PointReadStore reads_; ///< the SQL of the point views
 };
 
 } // namespace kabinet

@@ -167,7 +167,11 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/points/{id}", true, Access::User,
           [&s](Request& q) { return json(200, s.meters->point(*q.tenant, *q.session, q.params["id"])); });
     r.add("GET", "/api/v1/points/{id}/readings", true, Access::User,
-          [&s](Request& q) { return json(200, s.meters->readings(*q.tenant, *q.session, q.params["id"], query(q))); });
+          [&s](Request& q) {
+              Response r = Response::json(200, s.meters->readingsText(*q.tenant, *q.session, q.params["id"], query(q)));
+              r.headers.push_back({"Cache-Control", "no-store"});
+              return r;
+          });
     r.add("GET", "/api/v1/points/{id}/consumption", true, Access::User,
           [&s](Request& q) { return json(200, s.meters->consumption(*q.tenant, *q.session, q.params["id"], query(q))); });
     r.add("GET", "/api/v1/points/{id}/profile", true, Access::User,

@@ -1,0 +1,278 @@
+#include "meters/PointReadStore.h"
+
+#include "storage/Database.h"
+#include "storage/RowValues.h"
+
+#include <cmath>
+
+namespace kabinet {
+
+namespace {
+
+/// The points a consumer sees: a grant of the point, of its personal account, or of its contract (directly or
+/// through the account's contract). On alias `p`; binds one parameter, the user id.
+const char* kGranted =
+    "EXISTS (SELECT 1 FROM access_grants g WHERE g.tenant_id = p.tenant_id AND g.user_id = ? AND ((g.scope = 'point' AND "
+    "g.ref_id = p.point_id) OR (g.scope = 'account' AND g.ref_id = p.account_id) OR (g.scope = 'contract' AND (g.ref_id = "
+    "p.contract_id OR g.ref_id = (SELECT a.contract_id FROM accounts a WHERE a.tenant_id = p.tenant_id AND a.account_id = "
+    "p.account_id)))))";
+
+/// "?, ?, …" for n values, appending the values to params.
+std::string placeholders(const std::vector<std::string>& ids, std::size_t from, std::size_t to, std::vector<SqlParam>& params) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) {
+        out += i == from ? "?" : ", ?";
+        params.emplace_back(ids[i]);
+    }
+    return out;
+}
+
+Poco::Dynamic::Var jsonNumber(const std::optional<double>& v) {
+    if (!v) return Poco::Dynamic::Var();
+    return std::round(*v * 1000.0) / 1000.0;
+}
+
+/// The rows of a small query as JSON objects with the given names; `numeric` columns as rounded numbers,
+/// the others as text (null when empty).
+Poco::JSON::Array::Ptr records(soci::session& s, const std::string& sql, const std::vector<std::string>& names,
+                               const std::vector<std::string>& numeric, const std::vector<std::string>& params) {
+    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+    soci::rowset<soci::row> rs = [&]() -> soci::rowset<soci::row> {
+        switch (params.size()) {
+        case 1: return s.prepare << sql, soci::use(params[0]);
+        case 2: return s.prepare << sql, soci::use(params[0]), soci::use(params[1]);
+        default: return s.prepare << sql;
+        }
+    }();
+    for (const auto& r : rs) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (std::find(numeric.begin(), numeric.end(), names[i]) != numeric.end()) {
+                o->set(names[i], jsonNumber(columnReal(r, i)));
+            } else {
+                const std::string v = columnText(r, i);
+                o->set(names[i], v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v));
+            }
+        }
+        out->add(o);
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<std::string> PointReadStore::visibleMeter(const std::string& tenant, const Viewer& v, const std::string& pointId) {
+    std::optional<std::string> meter;
+    db_.read([&](soci::session& se) {
+        std::vector<SqlParam> params{tenant, pointId};
+        std::string sql = "SELECT m.meter_id FROM metering_points p LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = "
+                          "p.point_id WHERE p.tenant_id = ? AND p.point_id = ?";
+        if (!v.staff) {
+            sql += " AND " + std::string(kGranted);
+            params.emplace_back(v.userId);
+        }
+        auto rows = FetchedRows::fetch(se, sql + " ORDER BY m.installed_on DESC", params);
+        if (rows.size()) meter = std::string(rows.text(0, 0));
+    });
+    return meter;
+}
+
+std::map<std::string, std::string> PointReadStore::visibleMeters(const std::string& tenant, const Viewer& v,
+                                                                 const std::vector<std::string>& pointIds) {
+    std::map<std::string, std::string> out;
+    db_.read([&](soci::session& se) {
+        for (std::size_t at = 0; at < pointIds.size(); at += kChunk) {
+            std::vector<SqlParam> params{tenant};
+            std::string sql = "SELECT p.point_id, m.meter_id FROM metering_points p LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND "
+                              "m.point_id = p.point_id WHERE p.tenant_id = ? AND p.point_id IN (" +
+                              placeholders(pointIds, at, std::min(pointIds.size(), at + kChunk), params) + ")";
+            if (!v.staff) {
+                sql += " AND " + std::string(kGranted);
+                params.emplace_back(v.userId);
+            }
+            auto rows = FetchedRows::fetch(se, sql + " ORDER BY p.point_id, m.installed_on DESC", params);
+            for (std::size_t r = 0; r < rows.size(); ++r) out.emplace(std::string(rows.text(r, 0)), std::string(rows.text(r, 1))); // first: the newest
+        }
+    });
+    return out;
+}
+
+FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v) {
+    std::optional<FetchedRows> out;
+    db_.read([&](soci::session& se) {
+        std::vector<SqlParam> params{tenant};
+        std::string sql =
+            "SELECT p.point_id, p.name, p.number, p.address, a.number, c.number, m.meter_id, m.model, m.serial, m.smart, "
+            "m.phases, m.tariff_zones, (SELECT COUNT(*) FROM meter_links l WHERE l.tenant_id = m.tenant_id AND l.meter_id = m.meter_id AND "
+            "l.enabled <> 0) FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+            "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
+            "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id WHERE p.tenant_id = ?";
+        if (!v.staff) {
+            sql += " AND " + std::string(kGranted);
+            params.emplace_back(v.userId);
+        }
+        out = FetchedRows::fetch(se, sql + " ORDER BY p.name LIMIT 500", params);
+    });
+    return std::move(*out);
+}
+
+std::map<std::string, Register> PointReadStore::latestReadings(const std::string& tenant, const std::vector<std::string>& meters) {
+    std::map<std::string, Register> out;
+    std::vector<std::string> ids;
+    for (const auto& m : meters)
+        if (!m.empty()) ids.push_back(m);
+    if (ids.empty()) return out;
+    db_.read([&](soci::session& se) {
+        for (std::size_t at = 0; at < ids.size(); at += kChunk) {
+            std::vector<SqlParam> params{tenant};
+            const std::string in = placeholders(ids, at, std::min(ids.size(), at + kChunk), params);
+            auto rows = FetchedRows::fetch(
+                se,
+                "SELECT r.meter_id, r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM readings r WHERE r.tenant_id = ? AND r.meter_id IN (" + in +
+                    ") AND r.energy = 'A+' AND r.kind = 'latest' AND r.ts = (SELECT MAX(x.ts) FROM readings x WHERE x.tenant_id = "
+                    "r.tenant_id AND x.meter_id = r.meter_id AND x.energy = 'A+' AND x.kind = 'latest')",
+                params);
+            for (std::size_t r = 0; r < rows.size(); ++r) {
+                Register g;
+                g.ts = rows.integer(r, 1);
+                for (int i = 0; i < 5; ++i) g.v[i] = rows.optReal(r, static_cast<std::size_t>(i + 2));
+                out[std::string(rows.text(r, 0))] = g;
+            }
+        }
+    });
+    return out;
+}
+
+Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const std::string& pointId) {
+    Poco::JSON::Array::Ptr p;
+    db_.read([&](soci::session& se) {
+        p = records(se, "SELECT p.point_id, p.name, p.number, p.resource, p.address, p.installation_place, p.commissioned_on, p.tariff, "
+                        "p.power_limit_kw, a.number, c.number FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+                        "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
+                        "WHERE p.tenant_id = :t AND p.point_id = :p",
+                    {"id", "name", "number", "resource", "address", "installation_place", "commissioned_on", "tariff", "power_limit_kw",
+                     "account", "contract"},
+                    {"power_limit_kw"}, {tenant, pointId});
+    });
+    return p->size() ? p->get(0) : Poco::Dynamic::Var();
+}
+
+Poco::JSON::Object::Ptr PointReadStore::meterCard(const std::string& tenant, const std::string& meter) {
+    Poco::JSON::Array::Ptr m;
+    db_.read([&](soci::session& se) {
+        m = records(se, "SELECT meter_id, model, modification, serial, register_number, accuracy_class, nominal_voltage, current_range, "
+                        "phases, tariff_zones, smart, virtual, installed_on, verified_on, verification_years, next_verification_on FROM meters "
+                        "WHERE tenant_id = :t AND meter_id = :m",
+                    {"id", "model", "modification", "serial", "register_number", "accuracy_class", "nominal_voltage", "current_range",
+                     "phases", "tariff_zones", "smart", "virtual", "installed_on", "verified_on", "verification_years", "next_verification_on"},
+                    {"phases", "tariff_zones", "smart", "virtual", "verification_years"}, {tenant, meter});
+    });
+    return m->size() ? m->getObject(0) : nullptr;
+}
+
+bool PointReadStore::isPolled(const std::string& tenant, const std::string& meter) {
+    int n = 0;
+    db_.read([&](soci::session& se) {
+        se << "SELECT COUNT(*) FROM meter_links WHERE tenant_id = :t AND meter_id = :m AND enabled <> 0", soci::use(tenant), soci::use(meter),
+            soci::into(n);
+    });
+    return n > 0;
+}
+
+Poco::JSON::Array::Ptr PointReadStore::transformers(const std::string& tenant, const std::string& meter) {
+    Poco::JSON::Array::Ptr out;
+    db_.read([&](soci::session& se) {
+        out = records(se, "SELECT kind, phase, model, serial, ratio, accuracy_class, verified_on FROM transformers WHERE "
+                          "tenant_id = :t AND meter_id = :m ORDER BY kind, phase",
+                      {"kind", "phase", "model", "serial", "ratio", "accuracy_class", "verified_on"}, {}, {tenant, meter});
+    });
+    return out;
+}
+
+std::vector<FetchedRows> PointReadStore::readings(const std::string& tenant, const std::vector<std::string>& meters, const std::string& energy,
+                                                  const std::string& kind, long long from, long long to) {
+    std::vector<FetchedRows> out;
+    db_.read([&](soci::session& se) {
+        for (std::size_t at = 0; at < meters.size(); at += kChunk) {
+            std::vector<SqlParam> params{tenant};
+            const std::string in = placeholders(meters, at, std::min(meters.size(), at + kChunk), params);
+            params.insert(params.end(), {energy, kind, from, to});
+            out.push_back(FetchedRows::fetch(se,
+                                             "SELECT meter_id, ts, total, t1, t2, t3, t4, source, kind FROM readings WHERE tenant_id = ? AND "
+                                             "meter_id IN (" + in + ") AND energy = ? AND kind = ? AND ts >= ? AND ts < ? ORDER BY meter_id, ts",
+                                             params));
+        }
+    });
+    return out;
+}
+
+std::vector<Register> PointReadStore::registers(const std::string& tenant, const std::string& meter, const std::string& energy, long long from,
+                                                long long to) {
+    std::vector<Register> out;
+    db_.read([&](soci::session& se) {
+        auto rows = FetchedRows::fetch(se,
+                                       "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = ? AND meter_id = ? AND energy = ? "
+                                       "AND kind = 'latest' AND ts >= ? AND ts <= ? ORDER BY ts",
+                                       {tenant, meter, energy, from - 2 * kDaySeconds, to});
+        out.reserve(rows.size());
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            Register g;
+            g.ts = rows.integer(r, 0);
+            for (int i = 0; i < 5; ++i) g.v[i] = rows.optReal(r, static_cast<std::size_t>(i + 1));
+            out.push_back(g);
+        }
+    });
+    return out;
+}
+
+ProfileRows PointReadStore::profile(const std::string& tenant, const std::string& meter, long long from, long long to) {
+    ProfileRows out;
+    db_.read([&](soci::session& se) {
+        auto rows = FetchedRows::fetch(se,
+                                       "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE tenant_id = ? AND "
+                                       "meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
+                                       {tenant, meter, from, to});
+        out.reserve(rows.size());
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            const double x[4] = {rows.real(r, 2), rows.real(r, 3), rows.real(r, 4), rows.real(r, 5)};
+            out.add(rows.integer(r, 0), rows.integer(r, 1), x);
+        }
+    });
+    return out;
+}
+
+FetchedRows PointReadStore::events(const std::string& tenant, const std::string& meter, long long from, long long to) {
+    std::optional<FetchedRows> out;
+    db_.read([&](soci::session& se) {
+        out = FetchedRows::fetch(se,
+                                 "SELECT ts_start, ts_end, code, category, severity, text, tamper FROM meter_events WHERE tenant_id = ? AND "
+                                 "meter_id = ? AND ts_start >= ? AND ts_start < ? ORDER BY ts_start DESC",
+                                 {tenant, meter, from, to});
+    });
+    return std::move(*out);
+}
+
+std::optional<long long> PointReadStore::networkMoment(const std::string& tenant, const std::string& meter, long long at) {
+    std::optional<long long> out;
+    db_.read([&](soci::session& se) {
+        long long ts = 0;
+        soci::indicator ind;
+        se << "SELECT MAX(ts) FROM network_params WHERE tenant_id = :t AND meter_id = :m AND ts <= :a", soci::use(tenant), soci::use(meter),
+            soci::use(at), soci::into(ts, ind);
+        if (ind != soci::i_null) out = ts;
+    });
+    return out;
+}
+
+Poco::JSON::Array::Ptr PointReadStore::networkPhases(const std::string& tenant, const std::string& meter, long long ts) {
+    Poco::JSON::Array::Ptr out;
+    db_.read([&](soci::session& se) {
+        out = records(se, "SELECT phase, voltage, current, p, q, s, pf, frequency, angle FROM network_params WHERE tenant_id = :t AND "
+                          "meter_id = :m AND ts = " + std::to_string(ts) + " ORDER BY phase",
+                      {"phase", "voltage", "current", "p", "q", "s", "pf", "frequency", "angle"},
+                      {"voltage", "current", "p", "q", "s", "pf", "frequency", "angle"}, {tenant, meter});
+    });
+    return out;
+}
+
+} // namespace kabinet
