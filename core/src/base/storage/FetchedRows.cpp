@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <mutex>
+#include <unordered_map>
 
 namespace kabinet {
 
@@ -111,6 +113,51 @@ std::string numbered(const std::string& sql) {
     return out;
 }
 
+/// The statements prepared on each PostgreSQL connection, by SQL text: a query asked again on the same
+/// connection skips parsing and planning (the server keeps a generic plan once it pays). Bounded per connection;
+/// a connection that was replaced at the same address answers "does not exist" (26000) and is prepared again.
+class PreparedStatements {
+public:
+    static constexpr std::size_t kPerConnection = 200;
+
+    /// The statement's name on this connection, or "" when it is not (and will not be) prepared.
+    std::string nameFor(PGconn* conn, const std::string& sql, bool& fresh) {
+        std::lock_guard<std::mutex> lock(m_);
+        auto& names = byConnection_[conn];
+        auto it = names.find(sql);
+        fresh = it == names.end();
+        if (!fresh) return it->second;
+        if (names.size() >= kPerConnection) return "";
+        return names[sql] = "kb_rows_" + std::to_string(++counter_);
+    }
+    void forget(PGconn* conn, const std::string& sql) {
+        std::lock_guard<std::mutex> lock(m_);
+        byConnection_[conn].erase(sql);
+    }
+
+private:
+    std::mutex m_;
+    std::unordered_map<PGconn*, std::unordered_map<std::string, std::string>> byConnection_;
+    unsigned long long counter_ = 0;
+};
+
+PreparedStatements& prepared() {
+    static PreparedStatements p;
+    return p;
+}
+
+[[noreturn]] void fail(PGconn* conn, PGresult* r) {
+    std::string msg = r ? PQresultErrorMessage(r) : "";
+    if (msg.empty()) msg = PQerrorMessage(conn);
+    PQclear(r);
+    throw soci::soci_error(msg);
+}
+
+bool missingStatement(PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    return state && std::string(state) == "26000";
+}
+
 std::unique_ptr<FetchedRows::Impl> fetchPg(PGconn* conn, const std::string& sql, const std::vector<SqlParam>& params) {
     std::vector<std::string> texts;
     texts.reserve(params.size());
@@ -118,14 +165,34 @@ std::unique_ptr<FetchedRows::Impl> fetchPg(PGconn* conn, const std::string& sql,
     std::vector<const char*> values;
     values.reserve(texts.size());
     for (const auto& t : texts) values.push_back(t.c_str());
-    PGresult* r = PQexecParams(conn, numbered(sql).c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        std::string msg = r ? PQresultErrorMessage(r) : "";
-        if (msg.empty()) msg = PQerrorMessage(conn);
-        PQclear(r);
-        throw soci::soci_error(msg);
+    const int n = static_cast<int>(values.size());
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        bool fresh = false;
+        const std::string name = prepared().nameFor(conn, sql, fresh);
+        PGresult* r = nullptr;
+        if (name.empty()) {
+            r = PQexecParams(conn, numbered(sql).c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
+        } else {
+            if (fresh) {
+                PGresult* p = PQprepare(conn, name.c_str(), numbered(sql).c_str(), n, nullptr);
+                if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+                    prepared().forget(conn, sql);
+                    fail(conn, p);
+                }
+                PQclear(p);
+            }
+            r = PQexecPrepared(conn, name.c_str(), n, values.data(), nullptr, nullptr, 0);
+        }
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) return std::make_unique<PgRows>(r);
+        if (!name.empty() && !fresh && missingStatement(r) && attempt == 0) { // a new connection at the old address
+            PQclear(r);
+            prepared().forget(conn, sql);
+            continue;
+        }
+        if (!name.empty()) prepared().forget(conn, sql); // prepared again next time (e.g. after a reconnect)
+        fail(conn, r);
     }
-    return std::make_unique<PgRows>(r);
+    throw soci::soci_error("FetchedRows: the statement could not be prepared");
 }
 
 std::unique_ptr<FetchedRows::Impl> fetchSqlite(sqlite3* db, const std::string& sql, const std::vector<SqlParam>& params) {
@@ -175,9 +242,11 @@ FetchedRows::~FetchedRows() = default;
 FetchedRows FetchedRows::fetch(soci::session& s, const std::string& sql, const std::vector<SqlParam>& params) {
     soci::details::session_backend* be = s.get_backend();
     if (!be) throw soci::soci_error("Session is not connected.");
-    if (auto* pg = dynamic_cast<soci::postgresql_session_backend*>(be)) return FetchedRows(fetchPg(pg->conn_, sql, params));
-    if (auto* lite = dynamic_cast<soci::sqlite3_session_backend*>(be)) return FetchedRows(fetchSqlite(lite->conn_, sql, params));
-    throw soci::soci_error("FetchedRows: unsupported database backend " + s.get_backend_name());
+    // By name, not dynamic_cast: the backends' libraries do not export their classes' type information.
+    const std::string name = s.get_backend_name();
+    if (name == "postgresql") return FetchedRows(fetchPg(static_cast<soci::postgresql_session_backend*>(be)->conn_, sql, params));
+    if (name == "sqlite3") return FetchedRows(fetchSqlite(static_cast<soci::sqlite3_session_backend*>(be)->conn_, sql, params));
+    throw soci::soci_error("FetchedRows: unsupported database backend " + name);
 }
 
 std::size_t FetchedRows::size() const noexcept { return impl_->size(); }

@@ -432,13 +432,23 @@ JsonObject MeterService::point(Tenant& t, const SessionInfo& s, const std::strin
 }
 
 std::string MeterService::readingsText(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {
-    const std::string meter = visibleMeter(t, s, pointId);
+    if (pointId.empty() || pointId.size() > 64) throw pointNotFound();
     const int off = t.utcOffset();
-    const ReadingsAsk a = readingsAsk(q, off);
-    const auto found = reads_.readings(t.id(), {meter}, a.energy, a.kind, a.from, a.to);
+    // The point is checked and its readings read in one query; a bad parameter is answered only for a point the
+    // session sees (404 before 422, as every point view).
+    std::optional<ReadingsAsk> a;
+    try {
+        a = readingsAsk(q, off);
+    } catch (const Error&) {
+        visibleMeter(t, s, pointId);
+        throw;
+    }
+    const auto rows = reads_.visibleReadings(t.id(), viewerOf(s), pointId, a->energy, a->kind, a->from, a->to);
+    if (!rows) throw pointNotFound();
+    const std::size_t n = rows->size() == 1 && rows->isNull(0, 1) ? 0 : rows->size();
     std::string out;
-    out.reserve(64 + found.front().size() * 150);
-    readingsJson(out, a.energy, &found.front(), 0, found.front().size(), off);
+    out.reserve(64 + n * 150);
+    readingsJson(out, a->energy, &*rows, 0, n, off);
     return out;
 }
 

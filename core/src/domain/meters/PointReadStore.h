@@ -56,6 +56,11 @@ public:
     /// source, kind; ordered by meter then time. One query per 500 meters; the results in the order of the chunks.
     std::vector<FetchedRows> readings(const std::string& tenant, const std::vector<std::string>& meters, const std::string& energy,
                                       const std::string& kind, long long from, long long to);
+    /// The readings of the meter installed last at a point the viewer sees, checked and read in one query;
+    /// nullopt when the viewer does not see the point. Columns as readings(); when the point has no readings in
+    /// the period, a single row whose ts is NULL.
+    std::optional<FetchedRows> visibleReadings(const std::string& tenant, const Viewer& v, const std::string& pointId, const std::string& energy,
+                                               const std::string& kind, long long from, long long to);
     /// Cumulative `latest` registers of a meter in [from - 2 days, to], oldest first.
     std::vector<Register> registers(const std::string& tenant, const std::string& meter, const std::string& energy, long long from, long long to);
     /// Power-profile intervals of a meter in [from, to), oldest first.
