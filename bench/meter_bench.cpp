@@ -446,7 +446,27 @@ int main(int argc, char** argv) {
                                  "meter_id = $2 AND ts >= $3 AND ts < $4 ORDER BY ts";
         auto first = call(client, "GET", profilePath, "", login.cookie);
         if (first.status != 200) throw std::runtime_error("profile request failed: " + first.body);
-        const std::size_t apiRows = Poco::JSON::Parser().parse(first.body).extract<Poco::JSON::Object::Ptr>()->getArray("rows")->size();
+        const auto firstJson = Poco::JSON::Parser().parse(first.body).extract<Poco::JSON::Object::Ptr>();
+        const std::size_t apiRows = firstJson->getArray("rows")->size();
+        {
+            // The answer holds the raw rows' values, rounded to three decimals, null where NULL.
+            std::vector<const char*> values;
+            for (const auto& p : rawParams) values.push_back(p.c_str());
+            PGresult* res = PQexecParams(raw.get(), profileSql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+            const auto rowsJson = firstJson->getArray("rows");
+            bool same = PQresultStatus(res) == PGRES_TUPLES_OK && static_cast<std::size_t>(PQntuples(res)) == rowsJson->size();
+            static const char* names[] = {"p_plus", "p_minus", "q_plus", "q_minus"};
+            for (int i = 0; same && i < PQntuples(res); ++i) {
+                const auto o = rowsJson->getObject(static_cast<unsigned>(i));
+                same = o->getValue<long long>("ts") == std::atoll(PQgetvalue(res, i, 0));
+                for (int k = 0; same && k < 4; ++k) {
+                    if (PQgetisnull(res, i, k + 2)) same = o->isNull(names[k]);
+                    else same = !o->isNull(names[k]) && o->getValue<double>(names[k]) == std::round(std::atof(PQgetvalue(res, i, k + 2)) * 1000.0) / 1000.0;
+                }
+            }
+            PQclear(res);
+            if (!same) throw std::runtime_error("profile: the answer's values are not the rows' values");
+        }
         const std::size_t rawRows = raw.fetchAll(profileSql, rawParams);
         if (apiRows != rawRows) throw std::runtime_error("the API and the raw SELECT disagree on the rows");
         raw.fetchAll(profileSql, rawParams);

@@ -14,9 +14,52 @@ void number(std::string& out, double v) {
         return;
     }
     char buf[40];
-    const double r = std::round(v * 1000.0) / 1000.0 + 0.0; // + 0.0: no "-0"
+    const double k = std::round(v * 1000.0);
+    if (std::fabs(k) < 1e15) {
+        // %.15g of k / 1000 is the decimal k / 1000 with its trailing zeros dropped: written from the integer.
+        long long n = static_cast<long long>(k);
+        if (n < 0) {
+            out += '-';
+            n = -n;
+        }
+        integer(out, n / 1000);
+        int frac = static_cast<int>(n % 1000);
+        if (frac) {
+            char f[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10), static_cast<char>('0' + frac % 10), 0};
+            std::size_t len = 3;
+            while (f[len - 1] == '0') --len;
+            out += '.';
+            out.append(f, len);
+        }
+        return;
+    }
+    const double r = k / 1000.0;
     const int n = std::snprintf(buf, sizeof buf, "%.15g", r);
     out.append(buf, static_cast<std::size_t>(n));
+}
+
+bool plainNumber(std::string& out, std::string_view text) {
+    std::size_t i = 0, digits = 0, decimals = 0;
+    bool point = false;
+    if (i < text.size() && text[i] == '-') ++i;
+    if (i == text.size() || text[i] == '.') return false;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c >= '0' && c <= '9') {
+            ++digits;
+            if (point) ++decimals;
+        } else if (c == '.' && !point) {
+            point = true;
+        } else {
+            return false; // an exponent, NaN, Infinity
+        }
+    }
+    if (digits > 15 || decimals > 3 || (point && (decimals == 0 || text.back() == '0'))) return false;
+    const std::size_t start = text[0] == '-' ? 1 : 0;
+    if (text[start] == '0' && start + 1 < text.size() && text[start + 1] != '.') return false; // a leading zero
+    if (text == "-0") return false;
+    out += text;
+    return true;
 }
 
 void integer(std::string& out, long long v) {

@@ -8,6 +8,9 @@ namespace kabinet::jsontext {
 
 /// A value rounded to three decimals ("1234.5", "0", "1e+16"), or null when it is NaN.
 void number(std::string& out, double v);
+/// Appends a number as the database printed it when that text is already what number() would write for it (at
+/// most three decimals and fifteen digits, no exponent, not "-0"); returns false, appending nothing, otherwise.
+bool plainNumber(std::string& out, std::string_view text);
 /// A whole number.
 void integer(std::string& out, long long v);
 /// A quoted, escaped string.

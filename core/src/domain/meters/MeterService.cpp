@@ -336,6 +336,22 @@ ReadingsAsk readingsAsk(const Query& q, int off) {
     return a;
 }
 
+/// A numeric column as the answer writes it (rounded to three decimals, null when NULL): the database's own text
+/// when it is already that, else formatted from the value.
+void numberValue(std::string& out, const FetchedRows& rows, std::size_t r, std::size_t c) {
+    if (rows.isNull(r, c)) out += "null";
+    else if (!jsontext::plainNumber(out, rows.text(r, c))) jsontext::number(out, rows.real(r, c));
+}
+
+/// A whole-number column as the answer writes it.
+void wholeValue(std::string& out, const FetchedRows& rows, std::size_t r, std::size_t c) {
+    const std::string_view v = rows.text(r, c);
+    if (v.empty() || v.find_first_not_of("-0123456789") != std::string_view::npos || v[0] == '0' || (v[0] == '-' && v.size() > 1 && v[1] == '0'))
+        jsontext::integer(out, rows.integer(r, c));
+    else
+        out += v;
+}
+
 /// Appends the readings answer {"energy", "rows"} of rows [begin, end) of the fetched readings (columns
 /// meter_id, ts, total, t1..t4, source, kind): the keys in the order Poco::JSON writes them.
 void readingsJson(std::string& out, const std::string& energy, const FetchedRows* rows, std::size_t begin, std::size_t end, int off) {
@@ -354,7 +370,7 @@ void readingsJson(std::string& out, const std::string& energy, const FetchedRows
         static const std::size_t cols[] = {3, 4, 5, 6, 2};
         for (int k = 0; k < 5; ++k) {
             out += keys[k];
-            jsontext::number(out, rows->real(r, cols[k]));
+            numberValue(out, *rows, r, cols[k]);
         }
         out += ",\"ts\":";
         jsontext::integer(out, ts);
@@ -539,33 +555,55 @@ std::string MeterService::profileText(Tenant& t, const SessionInfo& s, const std
     const std::string wanted = param(q, "interval");
     if (!wanted.empty() && wanted != "15" && wanted != "30" && wanted != "60")
         throw Unprocessable(FieldErrors{{"interval", "Допустимо 15, 30 или 60 минут"}});
-    // Up to three years of half-hours (52,560 rows): fetched at once and written as JSON text directly,
-    // without an object per row.
-    ProfileRows rows = reads_.profile(t.id(), meter, from, to);
+    // Up to three years of half-hours (52,560 rows): fetched at once and written as JSON text directly, without an
+    // object per row; values the database printed as the answer prints them are copied as they are.
+    const FetchedRows rows = reads_.profile(t.id(), meter, from, to);
     long long native = 0; // the longest interval the meter stored in the period
-    for (long long m : rows.minutes) native = std::max(native, m);
+    for (std::size_t r = 0; r < rows.size(); ++r) native = std::max(native, rows.integer(r, 1));
+    static const char* keys[] = {",\"p_plus\":", ",\"p_minus\":", ",\"q_plus\":", ",\"q_minus\":"};
+    std::string text;
     // A longer interval than stored is computed here; a shorter one cannot be: the stored one is answered.
     int interval = native > 0 ? static_cast<int>(native) : 30;
     if (!wanted.empty() && std::stoi(wanted) > interval && std::stoi(wanted) % interval == 0) {
         interval = std::stoi(wanted);
-        rows = aggregateProfile(rows, interval, off);
+        ProfileRows stored;
+        stored.reserve(rows.size());
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            const double x[4] = {rows.real(r, 2), rows.real(r, 3), rows.real(r, 4), rows.real(r, 5)};
+            stored.add(rows.integer(r, 0), rows.integer(r, 1), x);
+        }
+        const ProfileRows merged = aggregateProfile(stored, interval, off);
+        text.reserve(64 + merged.size() * 90);
+        text += "{\"interval_min\":";
+        jsontext::integer(text, interval);
+        text += ",\"rows\":[";
+        for (std::size_t i = 0; i < merged.size(); ++i) {
+            text += i ? ",{\"ts\":" : "{\"ts\":";
+            jsontext::integer(text, merged.ts[i]);
+            for (int k = 0; k < 4; ++k) {
+                text += keys[k];
+                jsontext::number(text, merged.v[k][i]);
+            }
+            text += '}';
+        }
+        text += "]}";
+    return text;
     }
-    static const char* keys[] = {",\"p_plus\":", ",\"p_minus\":", ",\"q_plus\":", ",\"q_minus\":"};
-    std::string text;
     text.reserve(64 + rows.size() * 90);
     text += "{\"interval_min\":";
     jsontext::integer(text, interval);
     text += ",\"rows\":[";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        text += i ? ",{\"ts\":" : "{\"ts\":";
-        jsontext::integer(text, rows.ts[i]);
-        for (int k = 0; k < 4; ++k) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        text += r ? ",{\"ts\":" : "{\"ts\":";
+        wholeValue(text, rows, r, 0);
+        for (std::size_t k = 0; k < 4; ++k) {
             text += keys[k];
-            jsontext::number(text, rows.v[k][i]);
+            numberValue(text, rows, r, k + 2);
         }
         text += '}';
     }
-    return text + "]}";
+    text += "]}";
+    return text;
 }
 
 JsonObject MeterService::profile(Tenant& t, const SessionInfo& s, const std::string& pointId, const Query& q) {

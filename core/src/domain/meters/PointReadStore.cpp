@@ -259,20 +259,15 @@ std::vector<Register> PointReadStore::registers(const std::string& tenant, const
     return out;
 }
 
-ProfileRows PointReadStore::profile(const std::string& tenant, const std::string& meter, long long from, long long to) {
-    ProfileRows out;
+FetchedRows PointReadStore::profile(const std::string& tenant, const std::string& meter, long long from, long long to) {
+    std::optional<FetchedRows> out;
     db_.read([&](soci::session& se) {
-        auto rows = FetchedRows::fetch(se,
-                                       "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE tenant_id = ? AND "
-                                       "meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
-                                       {tenant, meter, from, to});
-        out.reserve(rows.size());
-        for (std::size_t r = 0; r < rows.size(); ++r) {
-            const double x[4] = {rows.real(r, 2), rows.real(r, 3), rows.real(r, 4), rows.real(r, 5)};
-            out.add(rows.integer(r, 0), rows.integer(r, 1), x);
-        }
+        out = FetchedRows::fetch(se,
+                                 "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE tenant_id = ? AND "
+                                 "meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
+                                 {tenant, meter, from, to});
     });
-    return out;
+    return std::move(*out);
 }
 
 FetchedRows PointReadStore::events(const std::string& tenant, const std::string& meter, long long from, long long to) {

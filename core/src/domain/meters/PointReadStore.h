@@ -63,8 +63,9 @@ public:
                                                const std::string& kind, long long from, long long to);
     /// Cumulative `latest` registers of a meter in [from - 2 days, to], oldest first.
     std::vector<Register> registers(const std::string& tenant, const std::string& meter, const std::string& energy, long long from, long long to);
-    /// Power-profile intervals of a meter in [from, to), oldest first.
-    ProfileRows profile(const std::string& tenant, const std::string& meter, long long from, long long to);
+    /// Power-profile intervals of a meter in [from, to), oldest first: columns ts, interval_min, p_plus, p_minus,
+    /// q_plus, q_minus.
+    FetchedRows profile(const std::string& tenant, const std::string& meter, long long from, long long to);
 
     /// Events of a meter with ts_start in [from, to), newest first: columns ts_start, ts_end, code, category,
     /// severity, text, tamper.
