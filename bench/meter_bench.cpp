@@ -678,7 +678,7 @@ int main(int argc, char** argv) {
         Poco::URI pgbUri(server);
         pgbUri.setPath("/" + pgbDb);
         const std::string pgbUrl = pgbUri.toString();
-        const int clients = 4;
+        const int clients = std::getenv("KABINET_BENCH_CLIENTS") ? std::max(1, std::atoi(std::getenv("KABINET_BENCH_CLIENTS"))) : 4;
         const double seconds = std::getenv("KABINET_BENCH_SECONDS") ? std::atof(std::getenv("KABINET_BENCH_SECONDS")) : 5.0;
         std::vector<double> pgbTps, pointsRates, readingsRates;
         bool havePgbench = part('d') && ::access(pgbench.c_str(), X_OK) == 0;

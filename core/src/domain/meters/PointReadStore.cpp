@@ -140,9 +140,11 @@ std::map<std::string, Register> PointReadStore::latestReadings(const std::string
             const std::string in = placeholders(ids, at, std::min(ids.size(), at + kChunk), params);
             auto rows = FetchedRows::fetch(
                 se,
-                "SELECT r.meter_id, r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM readings r WHERE r.tenant_id = ? AND r.meter_id IN (" + in +
-                    ") AND r.energy = 'A+' AND r.kind = 'latest' AND r.ts = (SELECT MAX(x.ts) FROM readings x WHERE x.tenant_id = "
-                    "r.tenant_id AND x.meter_id = r.meter_id AND x.energy = 'A+' AND x.kind = 'latest')",
+                // Driven by the meters: the newest moment is looked up once per meter (by index), not once per reading.
+                "SELECT r.meter_id, r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM meters mm JOIN readings r ON r.tenant_id = mm.tenant_id AND "
+                "r.meter_id = mm.meter_id AND r.energy = 'A+' AND r.kind = 'latest' AND r.ts = (SELECT MAX(x.ts) FROM readings x WHERE "
+                "x.tenant_id = mm.tenant_id AND x.meter_id = mm.meter_id AND x.energy = 'A+' AND x.kind = 'latest') WHERE mm.tenant_id = ? AND "
+                "mm.meter_id IN (" + in + ")",
                 params);
             for (std::size_t r = 0; r < rows.size(); ++r) {
                 Register g;
