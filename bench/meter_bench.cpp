@@ -1,4 +1,4 @@
-// Meter data on PostgreSQL: three figures, each beside its raw reference measured in the same run, with the
+// Meter data on PostgreSQL: four figures, each beside its raw reference measured in the same run, with the
 // ratio (docs: /work/shared/reference/PERFORMANCE.md, "Targets").
 //
 //  a. Ingest: profile rows/s through MeterDataSink::write (1,000 meters × N half-hours, batches of 10,000
@@ -8,17 +8,29 @@
 //  b. Three years of half-hourly profile for one meter (52,560 rows) through the API — an in-process
 //     kabinetd, a consumer granted the meter's point, GET /t/vges/api/v1/points/{id}/profile over a kept-alive
 //     connection, the whole body read — against the raw SELECT of the same rows over libpq (text protocol,
-//     every value fetched). Medians of several alternating runs. Target: API ≤ 2 × raw SELECT.
-//  c. A month of daily `latest` readings for 1,000 of 10,000 meters: MeterService::readings in process (as
-//     an operator, plus the JSON text the route would send) against the same per-meter SELECT over libpq,
-//     and against one SELECT of all those rows at once (the floor). Rows/s and ratios, medians.
+//     every value fetched). The answer's values are checked against the raw rows first. Medians of several
+//     alternating runs. Target: API ≤ 1.5 × raw SELECT.
+//  c. A month of daily `latest` readings for 1,000 of 10,000 meters through the service, as an operator, with
+//     the JSON text the route sends: point by point (MeterService::readingsText of one point, what
+//     GET …/points/{id}/readings runs) and in one batch call (readingsText of all the points), against the same
+//     per-meter SELECT over libpq and against one SELECT of all those rows at once (the floor). The batch's
+//     texts are checked to equal the per-point ones and Poco::JSON's writing of the same values. Rows/s and
+//     ratios, medians. Targets: batch ≥ 0.8 × per-meter SELECT and ≥ 0.5 × single SELECT.
+//  d. A logged-in consumer's latest readings over HTTP: several client threads (KABINET_BENCH_CLIENTS, 4), each
+//     over its own kept-alive connection, ask GET …/points (their points with the latest reading of each) and
+//     GET …/points/{id}/readings (the month's `latest` readings) for KABINET_BENCH_SECONDS (5) a run, against
+//     `pgbench -S` with as many clients on the same server (its own database, `pgbench -i -s 1`, dropped
+//     after); three alternating runs, medians; also one client's latency and the parts of it in process.
+//     Target: ≥ 0.4 × pgbench -S.
 //
 // It needs a PostgreSQL server whose role may create databases; the suite's throw-away server does:
 //     bash tests/support/pg.sh start 55440
 //     bench_meters --database postgresql://kabinet:kabinet@127.0.0.1:55440/kabinet_test
 // (or KABINET_BENCH_DATABASE=postgresql://…). The URL names any database the role can connect to; the
-// bench creates its own fresh database kb_bench_<pid> on that server and drops it at the end. Without a URL
-// it prints that it was skipped and exits 0 (so the `bench` target still runs the others). Takes about a minute.
+// bench creates its own fresh database kb_bench_<pid> on that server and drops it at the end (kept with
+// KABINET_BENCH_KEEP=1, to look at plans). KABINET_BENCH_PARTS=bd measures only some figures (the data of all
+// is written anyway). Without a URL it prints that it was skipped and exits 0 (so the `bench` target still
+// runs the others). Takes one to two minutes.
 #include "config/Config.h"
 #include "api/Routes.h"
 #include "http/HttpServer.h"
@@ -643,7 +655,14 @@ int main(int argc, char** argv) {
         };
         const double httpUs = perCall([&] { call(client, "GET", readingsPath, "", login.cookie); });
         const double sessionUs = perCall([&] { services->identity->resolveSession(*tenant, login.cookie); });
+#if KABINET_BENCH_BATCH
         const double serviceUs = perCall([&] { services->meters->readingsText(*tenant, consumerSession, one.first, Query{}); });
+#else
+        const double serviceUs = perCall([&] {
+            std::ostringstream out;
+            services->meters->readings(*tenant, consumerSession, one.first, Query{})->stringify(out);
+        });
+#endif
         const double pointsUs = perCall([&] { call(client, "GET", pointsPath, "", login.cookie); });
         const double pointsServiceUs = perCall([&] { services->meters->points(*tenant, consumerSession); });
         // Requests per second of `clients` threads, each over its own kept-alive connection, for `seconds`.

@@ -158,7 +158,7 @@ bool missingStatement(PGresult* r) {
     return state && std::string(state) == "26000";
 }
 
-std::unique_ptr<FetchedRows::Impl> fetchPg(PGconn* conn, const std::string& sql, const std::vector<SqlParam>& params) {
+std::unique_ptr<FetchedRows::Impl> fetchPg(PGconn* conn, const std::string& sql, const std::vector<SqlParam>& params, SqlPlan plan) {
     std::vector<std::string> texts;
     texts.reserve(params.size());
     for (const auto& p : params) texts.push_back(std::holds_alternative<std::string>(p) ? std::get<std::string>(p) : std::to_string(std::get<long long>(p)));
@@ -168,7 +168,7 @@ std::unique_ptr<FetchedRows::Impl> fetchPg(PGconn* conn, const std::string& sql,
     const int n = static_cast<int>(values.size());
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool fresh = false;
-        const std::string name = prepared().nameFor(conn, sql, fresh);
+        const std::string name = plan == SqlPlan::Reused ? prepared().nameFor(conn, sql, fresh) : std::string();
         PGresult* r = nullptr;
         if (name.empty()) {
             r = PQexecParams(conn, numbered(sql).c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
@@ -239,12 +239,12 @@ FetchedRows::FetchedRows(FetchedRows&&) noexcept = default;
 FetchedRows& FetchedRows::operator=(FetchedRows&&) noexcept = default;
 FetchedRows::~FetchedRows() = default;
 
-FetchedRows FetchedRows::fetch(soci::session& s, const std::string& sql, const std::vector<SqlParam>& params) {
+FetchedRows FetchedRows::fetch(soci::session& s, const std::string& sql, const std::vector<SqlParam>& params, SqlPlan plan) {
     soci::details::session_backend* be = s.get_backend();
     if (!be) throw soci::soci_error("Session is not connected.");
     // By name, not dynamic_cast: the backends' libraries do not export their classes' type information.
     const std::string name = s.get_backend_name();
-    if (name == "postgresql") return FetchedRows(fetchPg(static_cast<soci::postgresql_session_backend*>(be)->conn_, sql, params));
+    if (name == "postgresql") return FetchedRows(fetchPg(static_cast<soci::postgresql_session_backend*>(be)->conn_, sql, params, plan));
     if (name == "sqlite3") return FetchedRows(fetchSqlite(static_cast<soci::sqlite3_session_backend*>(be)->conn_, sql, params));
     throw soci::soci_error("FetchedRows: unsupported database backend " + name);
 }

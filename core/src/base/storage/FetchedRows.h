@@ -17,6 +17,11 @@ namespace kabinet {
 /// A query parameter: text or a whole number.
 using SqlParam = std::variant<std::string, long long>;
 
+/// How a query is planned on PostgreSQL: `Reused` — prepared once per connection and kept (small queries asked
+/// often: neither parsed nor planned again); `PerCall` — planned for its parameters every time (queries of
+/// thousands of rows, where a plan that knows the parameters, e.g. which partitions a range covers, pays).
+enum class SqlPlan { Reused, PerCall };
+
 /// The rows of one query, held in memory. Values are read by row and column; a NULL reads as 0, NaN,
 /// nullopt or empty text.
 class FetchedRows {
@@ -24,7 +29,7 @@ public:
     /// Runs `sql` on the session's connection with `params` bound in order to its `?` placeholders (which must
     /// not appear inside string literals) and fetches every row. A failure throws soci::soci_error with the
     /// backend's message, so Database::read/transaction map it as any other database error.
-    static FetchedRows fetch(soci::session& s, const std::string& sql, const std::vector<SqlParam>& params);
+    static FetchedRows fetch(soci::session& s, const std::string& sql, const std::vector<SqlParam>& params, SqlPlan plan = SqlPlan::Reused);
 
     FetchedRows(FetchedRows&&) noexcept;
     FetchedRows& operator=(FetchedRows&&) noexcept;

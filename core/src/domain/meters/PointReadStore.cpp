@@ -214,7 +214,7 @@ std::vector<FetchedRows> PointReadStore::readings(const std::string& tenant, con
             out.push_back(FetchedRows::fetch(se,
                                              "SELECT meter_id, ts, total, t1, t2, t3, t4, source, kind FROM readings WHERE tenant_id = ? AND "
                                              "meter_id IN (" + in + ") AND energy = ? AND kind = ? AND ts >= ? AND ts < ? ORDER BY meter_id, ts",
-                                             params));
+                                             params, meters.size() > 1 ? SqlPlan::PerCall : SqlPlan::Reused));
         }
     });
     return out;
@@ -267,7 +267,7 @@ FetchedRows PointReadStore::profile(const std::string& tenant, const std::string
         out = FetchedRows::fetch(se,
                                  "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE tenant_id = ? AND "
                                  "meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
-                                 {tenant, meter, from, to});
+                                 {tenant, meter, from, to}, SqlPlan::PerCall);
     });
     return std::move(*out);
 }
