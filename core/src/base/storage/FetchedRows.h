@@ -31,12 +31,13 @@ public:
     /// backend's message, so Database::read/transaction map it as any other database error.
     static FetchedRows fetch(soci::session& s, const std::string& sql, const std::vector<SqlParam>& params, SqlPlan plan = SqlPlan::Reused);
 
-    FetchedRows(FetchedRows&&) noexcept;
-    FetchedRows& operator=(FetchedRows&&) noexcept;
-    ~FetchedRows();
+    FetchedRows(FetchedRows&&) noexcept;            ///< moves the rows; the source is left empty
+    FetchedRows& operator=(FetchedRows&&) noexcept; ///< moves the rows; the source is left empty
+    ~FetchedRows();                                 ///< frees the rows (and the backend's result)
 
     std::size_t size() const noexcept;    ///< the number of rows
     std::size_t columns() const noexcept; ///< the number of columns
+    /// True when the value is NULL.
     bool isNull(std::size_t row, std::size_t col) const;
     /// A whole-number column (a fraction is rounded); 0 when NULL.
     long long integer(std::size_t row, std::size_t col) const;
@@ -51,6 +52,7 @@ public:
     /// print as the backend prints them: read numbers with integer()/real().)
     std::string_view text(std::size_t row, std::size_t col) const;
 
+    /// The backend's holder of the rows (libpq's result, or SQLite's values copied out).
     class Impl;
 
 private:

@@ -21,12 +21,13 @@ class Database;
 
 /// Who asks: staff see every point of the tenant, a consumer (userId) only the points granted to them.
 struct Viewer {
-    std::string userId;
-    bool staff = false;
+    std::string userId; ///< the consumer's user id (unused for staff)
+    bool staff = false; ///< operators and tenant admins: every point of the tenant
 };
 
 class PointReadStore {
 public:
+    /// Reads through the given pool; holds no state of its own.
     explicit PointReadStore(Database& db) : db_(db) {}
 
     /// The meter installed last at a point the viewer sees ("" when the point has none); nullopt when the point
