@@ -43,6 +43,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
                                                makeSmsSender(config, *s->plugins), config.mailFrom);
     OutboxWorker* outbox = s->outbox.get();
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
+    s->audit = std::make_unique<AuditLog>(*s->db);
     s->meters = std::make_unique<MeterService>(*s->db);
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);

@@ -4,6 +4,7 @@
 #include "config/Config.h"
 #include "http/HttpServer.h"
 #include "http/Metrics.h"
+#include "identity/AuditLog.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "export/ArchiveService.h"
@@ -28,6 +29,8 @@ struct Services {
     std::unique_ptr<PasswordHasher> hasher;
     std::unique_ptr<OutboxWorker> outbox;
     std::unique_ptr<IdentityService> identity;
+    /// The audit log of identifier guesses, as operators read it.
+    std::unique_ptr<AuditLog> audit;
     std::unique_ptr<MeterService> meters;
     std::unique_ptr<ArchiveService> archive;
     std::unique_ptr<JobWorker> jobs;
