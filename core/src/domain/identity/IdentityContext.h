@@ -11,9 +11,9 @@ class PasswordHasher;
 struct Config;
 
 struct IdentityContext {
-    Database& db;
-    PasswordHasher& hasher;
-    const Config& config;
+    Database& db;           ///< every read and transaction of the services
+    PasswordHasher& hasher; ///< Argon2id, on its bounded slots; used outside transactions
+    const Config& config;   ///< the public base URL of mailed links
     std::function<void()> poke; ///< wakes the outbox; called after a commit that queued messages
 
     /// Unix seconds now: the one clock of the identity tables.

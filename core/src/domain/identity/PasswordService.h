@@ -14,6 +14,7 @@ class Tenant;
 
 class PasswordService {
 public:
+    /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
     explicit PasswordService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
 
     /// Changes the caller's password ({old, new, confirm}; 422 naming the field at fault, the new one by the

@@ -16,6 +16,7 @@ class Tenant;
 
 class ProfileService {
 public:
+    /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
     explicit ProfileService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
 
     /// The user as the profile shows it: notification switches with the tenant's defaults for those never

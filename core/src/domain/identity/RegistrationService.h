@@ -14,6 +14,7 @@ class Tenant;
 
 class RegistrationService {
 public:
+    /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
     explicit RegistrationService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
 
     /// Registers an applicant from the tenant's registration form: 422 naming each bad field (worded as the

@@ -16,6 +16,7 @@ class Tenant;
 
 class SecondFactorService {
 public:
+    /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
     explicit SecondFactorService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
 
     /// Begins the set-up of `method` ("totp" or "sms", and only one the tenant offers; 422 otherwise). TOTP

@@ -26,6 +26,7 @@ struct LoginResult {
 
 class SessionService {
 public:
+    /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
     explicit SessionService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
 
     /// Logs in by the tenant's login identifier (`kind` optional) or, for staff, by e-mail in every tenant

@@ -13,6 +13,7 @@ class Tenant;
 
 class StaffService {
 public:
+    /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
     explicit StaffService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
 
     /// Creates a staff account (`role` operator or tenant-admin), active at once, its e-mail confirmed and
