@@ -8,7 +8,6 @@
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Log.h"
-#include "util/Threads.h"
 #include "util/TimeZones.h"
 
 #include <Poco/File.h>
@@ -303,34 +302,10 @@ int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
     return built;
 }
 
-void JobWorker::start() {
-    thread_ = std::thread([this] {
-        blockTerminationSignals();
-        while (!stop_) {
-            try {
-                archive_.runDue(tenants_, static_cast<long long>(std::time(nullptr)));
-            } catch (const std::exception& e) {
-                log::warn("job pass failed", {{"error", e.what()}});
-            }
-            std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait_for(lock, std::chrono::seconds(5), [this] { return poked_ || stop_.load(); });
-            poked_ = false;
-        }
-    });
-}
-
-void JobWorker::stop() {
-    stop_ = true;
-    poke();
-    if (thread_.joinable()) thread_.join();
-}
-
-void JobWorker::poke() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        poked_ = true;
-    }
-    wake_.notify_one();
-}
+JobWorker::JobWorker(ArchiveService& archive, TenantRegistry& tenants)
+    : archive_(archive), tenants_(tenants), worker_("jobs", [this] {
+          archive_.runDue(tenants_, static_cast<long long>(std::time(nullptr)));
+          return std::chrono::milliseconds(std::chrono::seconds(5));
+      }, Backoff{std::chrono::seconds(5), std::chrono::minutes(1)}) {}
 
 } // namespace kabinet
