@@ -4,6 +4,7 @@
 #include "lua/LuaJson.h"
 #include "meters/MeterService.h"
 #include "storage/Database.h"
+#include "storage/RowLease.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -258,6 +259,11 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
     });
 }
 
+namespace {
+/// A due job is taken for 10 minutes and marked running; its outcome (done or failed) gives the lease back.
+const RowLease kJobLease({"jobs", "job_id", "state IN ('requested', 'running')", "state = 'running'", "updated_at"});
+} // namespace
+
 int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
     int built = 0;
     for (const auto& tid : tenants.ids()) {
@@ -274,11 +280,7 @@ int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
             bool claimed = false;
             const long long lease = now + 600;
             db_.transaction([&](soci::session& se) {
-                soci::statement st = (se.prepare << "UPDATE jobs SET state = 'running', lease_until = :l, updated_at = :n WHERE tenant_id = :t "
-                                                    "AND job_id = :id AND state IN ('requested', 'running') AND lease_until < :n2",
-                                      soci::use(lease), soci::use(now), soci::use(tid), soci::use(id), soci::use(now));
-                st.execute(true);
-                claimed = st.get_affected_rows() == 1;
+                claimed = kJobLease.take(se, tid, id, now, lease);
                 if (claimed)
                     se << "SELECT user_id, params_json FROM jobs WHERE tenant_id = :t AND job_id = :id", soci::use(tid), soci::use(id),
                         soci::into(userId), soci::into(params);

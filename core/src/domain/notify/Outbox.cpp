@@ -3,6 +3,7 @@
 #include "notify/MailTransport.h"
 #include "notify/SmsSender.h"
 #include "storage/Database.h"
+#include "storage/RowLease.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Log.h"
@@ -17,6 +18,8 @@ namespace kabinet {
 namespace {
 constexpr int kMaxAttempts = 8;
 constexpr long long kLeaseSeconds = 120;
+/// A queued message is taken for kLeaseSeconds, counting the attempt; its outcome gives the lease back.
+const RowLease kMessageLease({"outbox", "message_id", "state = 'queued'", "attempts = attempts + 1", ""});
 /// How often due messages are looked for when nobody pokes the worker.
 constexpr std::chrono::milliseconds kPassInterval = std::chrono::seconds(2);
 
@@ -83,11 +86,7 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     int attempts = 0;
     const long long t = now(), lease = t + kLeaseSeconds;
     db_.transaction([&](soci::session& s) {
-        soci::statement st = (s.prepare << "UPDATE outbox SET lease_until = :lease, attempts = attempts + 1 WHERE tenant_id = :t "
-                                           "AND message_id = :id AND state = 'queued' AND lease_until < :now",
-                              soci::use(lease), soci::use(tenant), soci::use(id), soci::use(t));
-        st.execute(true);
-        claimed = st.get_affected_rows() == 1;
+        claimed = kMessageLease.take(s, tenant, id, t, lease);
         if (claimed)
             s << "SELECT channel, recipient, subject, body, html, attempts FROM outbox WHERE tenant_id = :t AND message_id = :id",
                 soci::use(tenant), soci::use(id), soci::into(channel), soci::into(recipient), soci::into(subject),
