@@ -106,6 +106,7 @@ void Scheduler::start() {
         std::lock_guard lock(mutex_);
         stopping_ = false;
     }
+    lastSync_ = 0; // the first round syncs the jobs with the rules
     // A failing round (database unreachable) is tried again a tick later, then less and less often.
     const Backoff backoff{std::chrono::milliseconds(options_.tickMs), std::chrono::minutes(1)};
     for (unsigned i = 0; i < options_.sessions; ++i)
