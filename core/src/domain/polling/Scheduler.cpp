@@ -5,7 +5,6 @@
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
 #include "util/Log.h"
-#include "util/Threads.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -101,27 +100,33 @@ Scheduler::Scheduler(Database& db, TenantRegistry& tenants, PluginHost& plugins,
 Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
-    if (options_.sessions == 0 || loopThread_.joinable()) return;
+    std::lock_guard control(control_);
+    if (options_.sessions == 0 || claimer_) return;
     {
         std::lock_guard lock(mutex_);
         stopping_ = false;
     }
-    for (unsigned i = 0; i < options_.sessions; ++i) workers_.emplace_back([this] { worker(); });
-    loopThread_ = std::thread([this] { loop(); });
+    lastSync_ = 0; // the first round syncs the jobs with the rules
+    // A failing round (database unreachable) is tried again a tick later, then less and less often.
+    const Backoff backoff{std::chrono::milliseconds(options_.tickMs), std::chrono::minutes(1)};
+    for (unsigned i = 0; i < options_.sessions; ++i)
+        sessions_.push_back(std::make_unique<Worker>("polling-session-" + std::to_string(i + 1), [this] { return sessionPass(); }, backoff));
+    claimer_ = std::make_unique<Worker>("polling", [this] { return claimPass(); }, backoff);
+    for (auto& w : sessions_) w->start();
+    claimer_->start();
     log::info("polling started", {{"sessions", std::to_string(options_.sessions)}, {"instance", options_.owner}});
 }
 
 void Scheduler::stop() {
+    std::lock_guard control(control_);
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ && !loopThread_.joinable()) return;
-        stopping_ = true;
+        stopping_ = true; // every session stops after the meter in hand
     }
-    cv_.notify_all();
-    if (loopThread_.joinable()) loopThread_.join();
-    for (auto& w : workers_)
-        if (w.joinable()) w.join();
-    workers_.clear();
+    if (claimer_) claimer_->stop();
+    for (auto& w : sessions_) w->stop();
+    claimer_.reset();
+    sessions_.clear();
     // Claims that were queued but never started go back.
     std::deque<GatewayClaim> left;
     {
@@ -157,66 +162,53 @@ void Scheduler::syncAll(long long now) {
     }
 }
 
-void Scheduler::loop() {
-    blockTerminationSignals();
-    long long lastSync = 0;
-    for (;;) {
-        unsigned free = 0;
-        {
-            std::unique_lock lock(mutex_);
-            if (stopping_) break;
-            free = options_.sessions > inFlight_ + queue_.size() ? options_.sessions - inFlight_ - static_cast<unsigned>(queue_.size()) : 0;
-        }
-        const long long now = nowSeconds();
-        try {
-            if (now - lastSync >= 60) {
-                syncAll(now);
-                lastSync = now;
-            }
-            if (free > 0) {
-                auto claims = store_.claimGateways(now, options_.leaseS, free);
-                if (!claims.empty()) {
-                    std::lock_guard lock(mutex_);
-                    for (auto& c : claims) queue_.push_back(std::move(c));
-                }
-                cv_.notify_all();
-            }
-        } catch (const std::exception& e) {
-            log::warn("polling round failed", {{"error", e.what()}});
-        }
-        std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::milliseconds(options_.tickMs), [this] { return stopping_; });
+Worker::Delay Scheduler::claimPass() {
+    unsigned free = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return Worker::kUntilWoken;
+        free = options_.sessions > inFlight_ + queue_.size() ? options_.sessions - inFlight_ - static_cast<unsigned>(queue_.size()) : 0;
     }
+    const long long now = nowSeconds();
+    if (now - lastSync_ >= 60) {
+        syncAll(now);
+        lastSync_ = now;
+    }
+    if (free > 0) {
+        auto claims = store_.claimGateways(now, options_.leaseS, free);
+        if (!claims.empty()) {
+            {
+                std::lock_guard lock(mutex_);
+                for (auto& c : claims) queue_.push_back(std::move(c));
+            }
+            for (auto& w : sessions_) w->wake();
+        }
+    }
+    return std::chrono::milliseconds(options_.tickMs);
 }
 
-void Scheduler::worker() {
-    blockTerminationSignals();
-    for (;;) {
-        GatewayClaim g;
-        {
-            std::unique_lock lock(mutex_);
-            cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (stopping_) return;
-            g = std::move(queue_.front());
-            queue_.pop_front();
-            ++inFlight_;
-        }
-        try {
-            pollGateway(g);
-        } catch (const std::exception& e) {
-            log::error("gateway poll failed", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
-        }
-        try {
-            store_.releaseLease(g);
-        } catch (const std::exception& e) {
-            log::warn("gateway lease not released", {{"gateway", g.gatewayId}, {"error", e.what()}});
-        }
-        {
-            std::lock_guard lock(mutex_);
-            --inFlight_;
-        }
-        cv_.notify_all();
+Worker::Delay Scheduler::sessionPass() {
+    GatewayClaim g;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.empty()) return Worker::kUntilWoken;
+        g = std::move(queue_.front());
+        queue_.pop_front();
+        ++inFlight_;
     }
+    try {
+        pollGateway(g);
+    } catch (const std::exception& e) {
+        log::error("gateway poll failed", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
+    }
+    try {
+        store_.releaseLease(g);
+    } catch (const std::exception& e) {
+        log::warn("gateway lease not released", {{"gateway", g.gatewayId}, {"error", e.what()}});
+    }
+    std::lock_guard lock(mutex_);
+    --inFlight_;
+    return !stopping_ && !queue_.empty() ? Worker::Delay::zero() : Worker::kUntilWoken;
 }
 
 unsigned Scheduler::runOnce(long long now) {

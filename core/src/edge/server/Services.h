@@ -45,7 +45,7 @@ struct Services {
     static std::unique_ptr<Services> start(const Config& config);
     /// What the HTTP front needs of these services (configuration, tenants, metrics, sessions).
     HttpContext httpContext();
-    /// Stops background work (the outbox) before the rest is destroyed.
+    /// Stops background work (polling, archive jobs, the outbox: each a Worker) before the rest is destroyed.
     ~Services();
 };
 
