@@ -30,6 +30,7 @@ struct AccountRef {
 
 class AccessStore {
 public:
+    /// Works on the rows of `tenantId` through `s`, which must outlive the store.
     AccessStore(soci::session& s, std::string tenantId) : s_(s), tenant_(std::move(tenantId)) {}
 
     // -- grants --
@@ -43,6 +44,7 @@ public:
     Poco::JSON::Array::Ptr grantsOf(const std::string& userId);
     /// How many metering points the user sees (kVisiblePoints).
     int visiblePointCount(const std::string& userId);
+    /// True when the user has this grant.
     bool hasGrant(const std::string& userId, const std::string& scope, const std::string& ref);
     /// What to do when the grant is there already.
     enum class OnConflict {
@@ -50,6 +52,7 @@ public:
         Keep,   ///< the grant stays as it was
         Retitle ///< the grant takes the new title
     };
+    /// Stores a grant; `onConflict` says what happens when the user has it already.
     void addGrant(const Grant& g, OnConflict onConflict);
     /// False when there was no such grant.
     bool removeGrant(const std::string& userId, const std::string& scope, const std::string& ref);
@@ -57,6 +60,7 @@ public:
     bool retitleContract(const std::string& userId, const std::string& contractId, const std::string& title);
 
     // -- what people name --
+    /// The tenant's personal account with this number, or nullopt.
     std::optional<AccountRef> accountByNumber(const std::string& number);
     /// The ОГРН (or ОГРНИП) of the user's profile; empty when it has none.
     std::string userOgrn(const std::string& userId);

@@ -38,6 +38,7 @@ struct ManualReading {
 
 class ManualReadingStore {
 public:
+    /// Works on the rows of `tenantId` through `s`, which must outlive the store.
     ManualReadingStore(soci::session& s, std::string tenantId) : s_(s), tenant_(std::move(tenantId)) {}
 
     /// Defaults (one zone, not smart, not polled) for a meter the tenant does not have.
@@ -47,7 +48,9 @@ public:
     /// The meter's first A+ `latest` registers after ts, whatever their source.
     std::optional<RegisterValues> readingAfter(const std::string& meterId, long long ts);
 
+    /// Stores a new submission (decided_at only when it was decided at once).
     void insert(const ManualReading& r);
+    /// The submission with this id, or nullopt.
     std::optional<ManualReading> find(const std::string& id);
     /// Records the decision on a submission: its state, the reason, when and by whom.
     void decide(const std::string& id, const std::string& state, const std::string& reason, long long at, const std::string& by);

@@ -28,6 +28,7 @@ struct Table {
     const char* time; ///< the time column of the key
 };
 
+/// The four volume tables.
 inline const Table kReadings = {"readings", "tenant_id, meter_id, ts, kind, energy, total, t1, t2, t3, t4, source",
                                 "tenant_id, meter_id, energy, kind, ts",
                                 "total = excluded.total, t1 = excluded.t1, t2 = excluded.t2, t3 = excluded.t3, t4 = excluded.t4, "
@@ -48,6 +49,7 @@ inline const Table kEvents = {"meter_events", "tenant_id, meter_id, ts_start, co
                               "tamper = excluded.tamper",
                               "ts_start"};
 
+/// A whole number as decimal text.
 inline void appendInteger(std::string& out, long long v) {
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -61,6 +63,7 @@ inline void appendReal(std::string& out, double v) {
     out.append(buf, r.ptr);
 }
 
+/// Throws std::invalid_argument for a text with a NUL byte (neither SQL text nor COPY can carry one).
 inline void refuseNul(const std::string& s) {
     if (s.find('\0') != std::string::npos) throw std::invalid_argument("text contains a NUL byte");
 }
@@ -153,7 +156,7 @@ private:
     bool first_ = true;
 };
 
-// One row of each table, in the column order of its Table.
+/// One row of each table, in the column order of its Table, into SqlValues or CopyValues.
 template <class Out>
 void put(Out& o, const std::string& tenant, const ReadingRow& x) {
     o.text(tenant);
@@ -197,7 +200,7 @@ void put(Out& o, const std::string& tenant, const EventRow& x) {
     o.endRow();
 }
 
-// The key of each table (without the tenant), in the order of its primary key.
+/// The key of each table (without the tenant), in the order of its primary key.
 inline auto key(const ReadingRow& x) { return std::tie(x.meterId, x.energy, x.kind, x.ts); }
 inline auto key(const ProfileRow& x) { return std::tie(x.meterId, x.ts); }
 inline auto key(const ParamRow& x) { return std::tie(x.meterId, x.ts, x.phase); }
