@@ -8,9 +8,16 @@
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "export/ArchiveService.h"
+#include "export/ReportService.h"
+#include "meters/AccessService.h"
+#include "meters/GrantService.h"
+#include "meters/IngestService.h"
+#include "meters/ManualReadingService.h"
 #include "meters/MeterService.h"
+#include "meters/VirtualMeterService.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
+#include "polling/PollingService.h"
 #include "polling/Scheduler.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
@@ -31,8 +38,15 @@ struct Services {
     std::unique_ptr<IdentityService> identity;
     /// The audit log of identifier guesses, as operators read it.
     std::unique_ptr<AuditLog> audit;
-    std::unique_ptr<MeterService> meters;
+    std::unique_ptr<MeterService> meters; ///< the views of metering points
+    std::unique_ptr<AccessService> access;
+    std::unique_ptr<GrantService> grants;
+    std::unique_ptr<ManualReadingService> manualReadings;
+    std::unique_ptr<VirtualMeterService> virtualMeters;
+    std::unique_ptr<IngestService> ingest;
+    std::unique_ptr<PollingService> polling;
     std::unique_ptr<ArchiveService> archive;
+    std::unique_ptr<ReportService> reports;
     std::unique_ptr<JobWorker> jobs;
     /// Meter polling (started by kabinetd only, not by the CLI).
     std::unique_ptr<Scheduler> scheduler;

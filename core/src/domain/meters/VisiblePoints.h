@@ -1,0 +1,15 @@
+#pragma once
+/// Which metering points a consumer sees, as one SQL text shared by the point views and the access page.
+
+namespace kabinet {
+
+/// The ids of the metering points a user sees: a point granted directly, the points of a granted account, and
+/// the points of a granted contract (directly or through its accounts). A subquery binding :vt (the tenant)
+/// and :vu (the user), in that order.
+inline constexpr const char* kVisiblePoints =
+    "SELECT p.point_id FROM metering_points p WHERE p.tenant_id = :vt AND EXISTS (SELECT 1 FROM access_grants g WHERE "
+    "g.tenant_id = p.tenant_id AND g.user_id = :vu AND ((g.scope = 'point' AND g.ref_id = p.point_id) OR (g.scope = 'account' AND "
+    "g.ref_id = p.account_id) OR (g.scope = 'contract' AND (g.ref_id = p.contract_id OR g.ref_id = (SELECT a.contract_id FROM accounts a "
+    "WHERE a.tenant_id = p.tenant_id AND a.account_id = p.account_id)))))";
+
+} // namespace kabinet
