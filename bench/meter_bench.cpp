@@ -443,7 +443,7 @@ int main(int argc, char** argv) {
         grant->set("user_id", consumerId);
         grant->set("scope", "point");
         grant->set("ref", one.first);
-        services->meters->grant(*tenant, op, grant, false);
+        services->grants->grant(*tenant, op, grant, false);
         Poco::Net::HTTPClientSession client("127.0.0.1", http.port());
         client.setKeepAlive(true);
         const std::string base = "/t/" + tenantId + "/api/v1/";

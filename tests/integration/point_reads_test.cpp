@@ -6,6 +6,7 @@
 #include "TestContext.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
+#include "meters/GrantService.h"
 #include "meters/MeterService.h"
 #include "storage/Database.h"
 #include "storage/Migrations.h"
@@ -109,7 +110,7 @@ TEST_CASE("several points' readings in one call answer each point's own text; an
     grant->set("user_id", "reader-1");
     grant->set("scope", "point");
     grant->set("ref", points[0]);
-    service.grant(*t, op, grant, false);
+    GrantService(db).grant(*t, op, grant, false);
     SessionInfo consumer;
     consumer.userId = "reader-1";
     consumer.role = "consumer";

@@ -4,11 +4,11 @@
 #include "lua/LuaJson.h"
 #include "meters/MeterService.h"
 #include "storage/Database.h"
+#include "storage/RowLease.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Log.h"
-#include "util/Threads.h"
 #include "util/TimeZones.h"
 
 #include <Poco/File.h>
@@ -259,6 +259,11 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
     });
 }
 
+namespace {
+/// A due job is taken for 10 minutes and marked running; its outcome (done or failed) gives the lease back.
+const RowLease kJobLease({"jobs", "job_id", "state IN ('requested', 'running')", "state = 'running'", "updated_at"});
+} // namespace
+
 int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
     int built = 0;
     for (const auto& tid : tenants.ids()) {
@@ -275,11 +280,7 @@ int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
             bool claimed = false;
             const long long lease = now + 600;
             db_.transaction([&](soci::session& se) {
-                soci::statement st = (se.prepare << "UPDATE jobs SET state = 'running', lease_until = :l, updated_at = :n WHERE tenant_id = :t "
-                                                    "AND job_id = :id AND state IN ('requested', 'running') AND lease_until < :n2",
-                                      soci::use(lease), soci::use(now), soci::use(tid), soci::use(id), soci::use(now));
-                st.execute(true);
-                claimed = st.get_affected_rows() == 1;
+                claimed = kJobLease.take(se, tid, id, now, lease);
                 if (claimed)
                     se << "SELECT user_id, params_json FROM jobs WHERE tenant_id = :t AND job_id = :id", soci::use(tid), soci::use(id),
                         soci::into(userId), soci::into(params);
@@ -303,34 +304,10 @@ int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
     return built;
 }
 
-void JobWorker::start() {
-    thread_ = std::thread([this] {
-        blockTerminationSignals();
-        while (!stop_) {
-            try {
-                archive_.runDue(tenants_, static_cast<long long>(std::time(nullptr)));
-            } catch (const std::exception& e) {
-                log::warn("job pass failed", {{"error", e.what()}});
-            }
-            std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait_for(lock, std::chrono::seconds(5), [this] { return poked_ || stop_.load(); });
-            poked_ = false;
-        }
-    });
-}
-
-void JobWorker::stop() {
-    stop_ = true;
-    poke();
-    if (thread_.joinable()) thread_.join();
-}
-
-void JobWorker::poke() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        poked_ = true;
-    }
-    wake_.notify_one();
-}
+JobWorker::JobWorker(ArchiveService& archive, TenantRegistry& tenants)
+    : archive_(archive), tenants_(tenants), worker_("jobs", [this] {
+          archive_.runDue(tenants_, static_cast<long long>(std::time(nullptr)));
+          return std::chrono::milliseconds(std::chrono::seconds(5));
+      }, Backoff{std::chrono::seconds(5), std::chrono::minutes(1)}) {}
 
 } // namespace kabinet

@@ -5,14 +5,11 @@
 /// day by default, at once if the tenant says so — and the consumer downloads them. Jobs live in the
 /// database and resume after a restart.
 #include "identity/SessionInfo.h"
+#include "util/Worker.h"
 
 #include <Poco/JSON/Object.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace kabinet {
 
@@ -40,23 +37,25 @@ private:
     std::string dir_;
 };
 
-/// Runs due archive jobs in the background (every few seconds, or when poked).
+/// Runs due archive jobs in the background: a Worker ("jobs") whose pass is ArchiveService::runDue, every 5 s
+/// or at once when poked; a failing pass backs off from 5 s up to a minute.
 class JobWorker {
 public:
-    JobWorker(ArchiveService& archive, TenantRegistry& tenants) : archive_(archive), tenants_(tenants) {}
+    /// A stopped worker over these services.
+    JobWorker(ArchiveService& archive, TenantRegistry& tenants);
+    /// Stops the worker.
     ~JobWorker() { stop(); }
-    void start();
-    void stop();
-    void poke();
+    /// Starts the thread (nothing while it runs).
+    void start() { worker_.start(); }
+    /// Finishes the pass in hand and ends the thread; returns when it has ended.
+    void stop() { worker_.stop(); }
+    /// Runs a pass promptly (after a request due at once); never lost, never blocks.
+    void poke() { worker_.wake(); }
 
 private:
     ArchiveService& archive_;
     TenantRegistry& tenants_;
-    std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool poked_ = false;
-    std::atomic<bool> stop_{false};
+    Worker worker_; ///< last: stopped before the members its pass uses are destroyed
 };
 
 } // namespace kabinet

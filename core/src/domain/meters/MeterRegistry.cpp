@@ -71,8 +71,12 @@ std::string MeterRegistry::upsertPoint(soci::session& s, const std::string& tena
     return id;
 }
 
+std::string MeterRegistry::findMeter(soci::session& s, const std::string& tenant, const std::string& model, const std::string& serial) {
+    return findId(s, "SELECT meter_id FROM meters WHERE tenant_id = :t AND model = :m AND serial = :s", tenant, model, serial);
+}
+
 std::string MeterRegistry::upsertMeter(soci::session& s, const std::string& tenant, Meter m) {
-    std::string id = findId(s, "SELECT meter_id FROM meters WHERE tenant_id = :t AND model = :m AND serial = :s", tenant, m.model, m.serial);
+    std::string id = findMeter(s, tenant, m.model, m.serial);
     if (id.empty()) id = m.id.empty() ? crypto::randomToken(12) : m.id;
     int smart = m.smart ? 1 : 0, virt = m.isVirtual ? 1 : 0, years = m.verificationYears.value_or(0);
     soci::indicator yearsInd = m.verificationYears ? soci::i_ok : soci::i_null;

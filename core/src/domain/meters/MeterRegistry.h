@@ -58,6 +58,8 @@ public:
     static std::string upsertPoint(soci::session& s, const std::string& tenant, MeteringPoint p);
     static std::string upsertMeter(soci::session& s, const std::string& tenant, Meter m);
     static void upsertTransformer(soci::session& s, const std::string& tenant, const Transformer& t);
+    /// The id of the tenant's meter of this model and serial number, or empty when there is none.
+    static std::string findMeter(soci::session& s, const std::string& tenant, const std::string& model, const std::string& serial);
 
 private:
     Database& db_;

@@ -1,5 +1,7 @@
 #include "meters/PointReadStore.h"
 
+#include "meters/RowJson.h"
+#include "meters/VisiblePoints.h"
 #include "storage/Database.h"
 #include "storage/RowValues.h"
 
@@ -9,25 +11,15 @@ namespace kabinet {
 
 namespace {
 
-/// The points a consumer sees: a grant of the point, of its personal account, or of its contract (directly or
-/// through the account's contract). On alias `p`; binds one parameter, the user id.
-const char* kGranted =
-    "EXISTS (SELECT 1 FROM access_grants g WHERE g.tenant_id = p.tenant_id AND g.user_id = ? AND ((g.scope = 'point' AND "
-    "g.ref_id = p.point_id) OR (g.scope = 'account' AND g.ref_id = p.account_id) OR (g.scope = 'contract' AND (g.ref_id = "
-    "p.contract_id OR g.ref_id = (SELECT a.contract_id FROM accounts a WHERE a.tenant_id = p.tenant_id AND a.account_id = "
-    "p.account_id)))))";
-
-/// The points a consumer sees, as a set of point ids driven by their grants (a few rows, by index, whatever the
-/// tenant's size): the same points as kGranted. Binds the tenant and the user id four times, in that order.
-const char* kGrantedIds =
-    "SELECT g.ref_id FROM access_grants g WHERE g.tenant_id = ? AND g.user_id = ? AND g.scope = 'point' "
-    "UNION SELECT x.point_id FROM access_grants g JOIN metering_points x ON x.tenant_id = g.tenant_id AND x.account_id = g.ref_id "
-    "WHERE g.tenant_id = ? AND g.user_id = ? AND g.scope = 'account' "
-    "UNION SELECT x.point_id FROM access_grants g JOIN metering_points x ON x.tenant_id = g.tenant_id AND x.contract_id = g.ref_id "
-    "WHERE g.tenant_id = ? AND g.user_id = ? AND g.scope = 'contract' "
-    "UNION SELECT x.point_id FROM access_grants g JOIN accounts a ON a.tenant_id = g.tenant_id AND a.contract_id = g.ref_id "
-    "JOIN metering_points x ON x.tenant_id = a.tenant_id AND x.account_id = a.account_id WHERE g.tenant_id = ? AND g.user_id = ? AND "
-    "g.scope = 'contract'";
+/// kVisiblePoints with positional placeholders (tenant, then user): `p.point_id IN (…)` of a single point or a few.
+const std::string& visiblePoints() {
+    static const std::string sql = [] {
+        std::string s = kVisiblePoints;
+        for (const char* name : {":vt", ":vu"}) s.replace(s.find(name), 3, "?");
+        return s;
+    }();
+    return sql;
+}
 
 /// "?, ?, …" for n values, appending the values to params.
 std::string placeholders(const std::vector<std::string>& ids, std::size_t from, std::size_t to, std::vector<SqlParam>& params) {
@@ -35,38 +27,6 @@ std::string placeholders(const std::vector<std::string>& ids, std::size_t from, 
     for (std::size_t i = from; i < to; ++i) {
         out += i == from ? "?" : ", ?";
         params.emplace_back(ids[i]);
-    }
-    return out;
-}
-
-Poco::Dynamic::Var jsonNumber(const std::optional<double>& v) {
-    if (!v) return Poco::Dynamic::Var();
-    return std::round(*v * 1000.0) / 1000.0;
-}
-
-/// The rows of a small query as JSON objects with the given names; `numeric` columns as rounded numbers,
-/// the others as text (null when empty).
-Poco::JSON::Array::Ptr records(soci::session& s, const std::string& sql, const std::vector<std::string>& names,
-                               const std::vector<std::string>& numeric, const std::vector<std::string>& params) {
-    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    soci::rowset<soci::row> rs = [&]() -> soci::rowset<soci::row> {
-        switch (params.size()) {
-        case 1: return s.prepare << sql, soci::use(params[0]);
-        case 2: return s.prepare << sql, soci::use(params[0]), soci::use(params[1]);
-        default: return s.prepare << sql;
-        }
-    }();
-    for (const auto& r : rs) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            if (std::find(numeric.begin(), numeric.end(), names[i]) != numeric.end()) {
-                o->set(names[i], jsonNumber(columnReal(r, i)));
-            } else {
-                const std::string v = columnText(r, i);
-                o->set(names[i], v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v));
-            }
-        }
-        out->add(o);
     }
     return out;
 }
@@ -80,8 +40,8 @@ std::optional<std::string> PointReadStore::visibleMeter(const std::string& tenan
         std::string sql = "SELECT m.meter_id FROM metering_points p LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = "
                           "p.point_id WHERE p.tenant_id = ? AND p.point_id = ?";
         if (!v.staff) {
-            sql += " AND " + std::string(kGranted);
-            params.emplace_back(v.userId);
+            sql += " AND p.point_id IN (" + visiblePoints() + ")";
+            params.insert(params.end(), {tenant, v.userId});
         }
         auto rows = FetchedRows::fetch(se, sql + " ORDER BY m.installed_on DESC", params);
         if (rows.size()) meter = std::string(rows.text(0, 0));
@@ -99,8 +59,8 @@ std::map<std::string, std::string> PointReadStore::visibleMeters(const std::stri
                               "m.point_id = p.point_id WHERE p.tenant_id = ? AND p.point_id IN (" +
                               placeholders(pointIds, at, std::min(pointIds.size(), at + kChunk), params) + ")";
             if (!v.staff) {
-                sql += " AND " + std::string(kGranted);
-                params.emplace_back(v.userId);
+                sql += " AND p.point_id IN (" + visiblePoints() + ")";
+                params.insert(params.end(), {tenant, v.userId});
             }
             auto rows = FetchedRows::fetch(se, sql + " ORDER BY p.point_id, m.installed_on DESC", params);
             for (std::size_t r = 0; r < rows.size(); ++r) out.emplace(std::string(rows.text(r, 0)), std::string(rows.text(r, 1))); // first: the newest
@@ -120,7 +80,7 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
             "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
             "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id WHERE p.tenant_id = ?";
         if (!v.staff) {
-            sql += " AND p.point_id IN (" + std::string(kGrantedIds) + ")";
+            sql += " AND p.point_id IN (" + std::string(kVisiblePointsByGrant) + ")";
             for (int i = 0; i < 4; ++i) params.insert(params.end(), {tenant, v.userId});
         }
         out = FetchedRows::fetch(se, sql + " ORDER BY p.name LIMIT 500", params);
@@ -160,7 +120,7 @@ std::map<std::string, Register> PointReadStore::latestReadings(const std::string
 Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const std::string& pointId) {
     Poco::JSON::Array::Ptr p;
     db_.read([&](soci::session& se) {
-        p = records(se, "SELECT p.point_id, p.name, p.number, p.resource, p.address, p.installation_place, p.commissioned_on, p.tariff, "
+        p = rowjson::rows(se, "SELECT p.point_id, p.name, p.number, p.resource, p.address, p.installation_place, p.commissioned_on, p.tariff, "
                         "p.power_limit_kw, a.number, c.number FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
                         "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
                         "WHERE p.tenant_id = :t AND p.point_id = :p",
@@ -174,7 +134,7 @@ Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const st
 Poco::JSON::Object::Ptr PointReadStore::meterCard(const std::string& tenant, const std::string& meter) {
     Poco::JSON::Array::Ptr m;
     db_.read([&](soci::session& se) {
-        m = records(se, "SELECT meter_id, model, modification, serial, register_number, accuracy_class, nominal_voltage, current_range, "
+        m = rowjson::rows(se, "SELECT meter_id, model, modification, serial, register_number, accuracy_class, nominal_voltage, current_range, "
                         "phases, tariff_zones, smart, virtual, installed_on, verified_on, verification_years, next_verification_on FROM meters "
                         "WHERE tenant_id = :t AND meter_id = :m",
                     {"id", "model", "modification", "serial", "register_number", "accuracy_class", "nominal_voltage", "current_range",
@@ -196,7 +156,7 @@ bool PointReadStore::isPolled(const std::string& tenant, const std::string& mete
 Poco::JSON::Array::Ptr PointReadStore::transformers(const std::string& tenant, const std::string& meter) {
     Poco::JSON::Array::Ptr out;
     db_.read([&](soci::session& se) {
-        out = records(se, "SELECT kind, phase, model, serial, ratio, accuracy_class, verified_on FROM transformers WHERE "
+        out = rowjson::rows(se, "SELECT kind, phase, model, serial, ratio, accuracy_class, verified_on FROM transformers WHERE "
                           "tenant_id = :t AND meter_id = :m ORDER BY kind, phase",
                       {"kind", "phase", "model", "serial", "ratio", "accuracy_class", "verified_on"}, {}, {tenant, meter});
     });
@@ -228,8 +188,8 @@ std::optional<FetchedRows> PointReadStore::visibleReadings(const std::string& te
         std::string point = "SELECT m.meter_id FROM metering_points p LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = "
                             "p.point_id WHERE p.tenant_id = ? AND p.point_id = ?";
         if (!v.staff) {
-            point += " AND " + std::string(kGranted);
-            params.emplace_back(v.userId);
+            point += " AND p.point_id IN (" + visiblePoints() + ")";
+            params.insert(params.end(), {tenant, v.userId});
         }
         params.insert(params.end(), {tenant, energy, kind, from, to});
         auto rows = FetchedRows::fetch(se,
@@ -298,7 +258,7 @@ std::optional<long long> PointReadStore::networkMoment(const std::string& tenant
 Poco::JSON::Array::Ptr PointReadStore::networkPhases(const std::string& tenant, const std::string& meter, long long ts) {
     Poco::JSON::Array::Ptr out;
     db_.read([&](soci::session& se) {
-        out = records(se, "SELECT phase, voltage, current, p, q, s, pf, frequency, angle FROM network_params WHERE tenant_id = :t AND "
+        out = rowjson::rows(se, "SELECT phase, voltage, current, p, q, s, pf, frequency, angle FROM network_params WHERE tenant_id = :t AND "
                           "meter_id = :m AND ts = " + std::to_string(ts) + " ORDER BY phase",
                       {"phase", "voltage", "current", "p", "q", "s", "pf", "frequency", "angle"},
                       {"voltage", "current", "p", "q", "s", "pf", "frequency", "angle"}, {tenant, meter});

@@ -2,7 +2,8 @@
 /// How the core delivers e-mail. A MailTransport sends one MailMessage: over SMTP (plain, STARTTLS or
 /// implicit TLS, optional AUTH PLAIN/LOGIN) or, when no server is configured, into a drop directory as
 /// .eml files. It knows nothing about the database; the outbox decides from MailError::retryable whether
-/// to try again later.
+/// to try again later. (Inside notify/: MimeMessage renders the text, SmtpSettings parses the URL,
+/// SmtpTransport holds the dialogue and TLS, DropDirTransport the files.)
 #include <memory>
 #include <stdexcept>
 #include <string>

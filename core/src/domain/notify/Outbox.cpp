@@ -3,10 +3,10 @@
 #include "notify/MailTransport.h"
 #include "notify/SmsSender.h"
 #include "storage/Database.h"
+#include "storage/RowLease.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Log.h"
-#include "util/Threads.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +18,10 @@ namespace kabinet {
 namespace {
 constexpr int kMaxAttempts = 8;
 constexpr long long kLeaseSeconds = 120;
+/// A queued message is taken for kLeaseSeconds, counting the attempt; its outcome gives the lease back.
+const RowLease kMessageLease({"outbox", "message_id", "state = 'queued'", "attempts = attempts + 1", ""});
+/// How often due messages are looked for when nobody pokes the worker.
+constexpr std::chrono::milliseconds kPassInterval = std::chrono::seconds(2);
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 
@@ -38,42 +42,23 @@ std::string enqueueMessage(soci::session& s, const std::string& tenantId, const 
 
 OutboxWorker::OutboxWorker(Database& db, const TenantRegistry& tenants, std::unique_ptr<MailTransport> mail,
                            std::unique_ptr<SmsSender> sms, std::string mailFrom)
-    : db_(db), tenants_(tenants), mail_(std::move(mail)), sms_(std::move(sms)), mailFrom_(std::move(mailFrom)) {}
+    : db_(db), tenants_(tenants), mail_(std::move(mail)), sms_(std::move(sms)), mailFrom_(std::move(mailFrom)),
+      worker_("outbox", [this] {
+          runOnce();
+          return kPassInterval;
+      }, Backoff{kPassInterval, std::chrono::minutes(1)}) {}
 
 OutboxWorker::~OutboxWorker() { stop(); }
 
 void OutboxWorker::start() {
+    if (worker_.running()) return;
     log::info("outbox worker started", {{"mail", mail_->describe()}, {"sms", sms_->describe()}});
-    thread_ = std::thread([this] { loop(); });
+    worker_.start();
 }
 
-void OutboxWorker::stop() {
-    stop_ = true;
-    poke();
-    if (thread_.joinable()) thread_.join();
-}
+void OutboxWorker::stop() { worker_.stop(); }
 
-void OutboxWorker::poke() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        poked_ = true;
-    }
-    wake_.notify_one();
-}
-
-void OutboxWorker::loop() {
-    blockTerminationSignals();
-    while (!stop_) {
-        try {
-            runOnce();
-        } catch (const std::exception& e) {
-            log::warn("outbox pass failed", {{"error", e.what()}});
-        }
-        std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait_for(lock, std::chrono::seconds(2), [this] { return poked_ || stop_.load(); });
-        poked_ = false;
-    }
-}
+void OutboxWorker::poke() { worker_.wake(); }
 
 int OutboxWorker::runOnce() {
     int handed = 0;
@@ -87,7 +72,7 @@ int OutboxWorker::runOnce() {
             for (const auto& id : rs) due.push_back(id);
         });
         for (const auto& id : due) {
-            if (stop_) return handed;
+            if (worker_.stopping()) return handed;
             if (deliver(tenant, id)) ++handed;
         }
     }
@@ -101,11 +86,7 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     int attempts = 0;
     const long long t = now(), lease = t + kLeaseSeconds;
     db_.transaction([&](soci::session& s) {
-        soci::statement st = (s.prepare << "UPDATE outbox SET lease_until = :lease, attempts = attempts + 1 WHERE tenant_id = :t "
-                                           "AND message_id = :id AND state = 'queued' AND lease_until < :now",
-                              soci::use(lease), soci::use(tenant), soci::use(id), soci::use(t));
-        st.execute(true);
-        claimed = st.get_affected_rows() == 1;
+        claimed = kMessageLease.take(s, tenant, id, t, lease);
         if (claimed)
             s << "SELECT channel, recipient, subject, body, html, attempts FROM outbox WHERE tenant_id = :t AND message_id = :id",
                 soci::use(tenant), soci::use(id), soci::into(channel), soci::into(recipient), soci::into(subject),

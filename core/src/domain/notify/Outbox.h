@@ -3,14 +3,12 @@
 /// them, and a worker delivers them afterwards, with retries and backoff. Queued messages survive a
 /// restart; a delivered message is marked sent and never picked again (delivery is at least once: a crash
 /// between the hand-over and the mark may repeat it, with the same Message-ID / reference).
+#include "util/Worker.h"
+
 #include <soci/soci.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace kabinet {
 
@@ -31,34 +29,32 @@ struct OutgoingMessage {
 /// Queues a message inside the caller's transaction; returns its id.
 std::string enqueueMessage(soci::session& s, const std::string& tenantId, const OutgoingMessage& m);
 
-/// Delivers queued messages in the background.
+/// Delivers queued messages in the background: a Worker ("outbox") whose pass delivers every due message,
+/// every 2 s or at once when poked; a failing pass (database unreachable) backs off from 2 s up to a minute.
 class OutboxWorker {
 public:
+    /// A stopped worker delivering through these transports, mails from `mailFrom`.
     OutboxWorker(Database& db, const TenantRegistry& tenants, std::unique_ptr<MailTransport> mail,
                  std::unique_ptr<SmsSender> sms, std::string mailFrom);
+    /// Stops the worker.
     ~OutboxWorker();
-    /// Starts the delivery thread.
+    /// Starts the delivery thread (nothing while it runs).
     void start();
-    /// Stops it (finishes the message in hand).
+    /// Stops it: finishes the message in hand, leaves the rest queued; returns when the thread has ended.
     void stop();
-    /// Wakes the worker now (after a commit that queued something).
+    /// Wakes the worker now (after a commit that queued something); never lost, never blocks.
     void poke();
     /// Delivers every due message once, in this thread; returns how many were handed over. For tests/CLI.
     int runOnce();
 
 private:
-    void loop();
     bool deliver(const std::string& tenant, const std::string& id);
     Database& db_;
     const TenantRegistry& tenants_;
     std::unique_ptr<MailTransport> mail_;
     std::unique_ptr<SmsSender> sms_;
     std::string mailFrom_;
-    std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool poked_ = false;
-    std::atomic<bool> stop_{false};
+    Worker worker_; ///< last: stopped before the members its pass uses are destroyed
 };
 
 } // namespace kabinet

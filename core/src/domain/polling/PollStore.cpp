@@ -3,7 +3,6 @@
 #include "storage/Database.h"
 #include "storage/RowValues.h"
 
-#include <Poco/JSON/Array.h>
 #include <soci/soci.h>
 
 namespace kabinet {
@@ -117,15 +116,14 @@ std::vector<MeterTask> PollStore::dueMeters(const GatewayClaim& g, long long now
     return out;
 }
 
-Poco::JSON::Object::Ptr PollStore::status(const std::string& tenantId, unsigned notificationLimit) {
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    Poco::JSON::Array::Ptr gateways = new Poco::JSON::Array, meters = new Poco::JSON::Array, notes = new Poco::JSON::Array;
-    auto optionalInteger = [](const soci::row& r, std::size_t i) -> Poco::Dynamic::Var {
-        if (r.get_indicator(i) == soci::i_null) return Poco::Dynamic::Var();
+PollStatus PollStore::status(const std::string& tenantId, unsigned notificationLimit) {
+    PollStatus out;
+    auto optionalInteger = [](const soci::row& r, std::size_t i) -> std::optional<long long> {
+        if (r.get_indicator(i) == soci::i_null) return std::nullopt;
         return columnInteger(r, i);
     };
-    auto optionalText = [](const soci::row& r, std::size_t i) -> Poco::Dynamic::Var {
-        if (r.get_indicator(i) == soci::i_null) return Poco::Dynamic::Var();
+    auto optionalText = [](const soci::row& r, std::size_t i) -> std::optional<std::string> {
+        if (r.get_indicator(i) == soci::i_null) return std::nullopt;
         return columnText(r, i);
     };
     db_.read([&](soci::session& s) {
@@ -133,15 +131,9 @@ Poco::JSON::Object::Ptr PollStore::status(const std::string& tenantId, unsigned 
         soci::rowset<soci::row> gs = (s.prepare << "SELECT gateway_id, host, port, title, lease_owner, lease_until FROM gateways "
                                                    "WHERE tenant_id = :t ORDER BY gateway_id",
                                       soci::use(t));
-        for (const auto& r : gs) {
-            Poco::JSON::Object::Ptr g = new Poco::JSON::Object;
-            g->set("gateway_id", columnText(r, 0));
-            g->set("address", columnText(r, 1) + ":" + columnText(r, 2));
-            g->set("title", columnText(r, 3));
-            g->set("lease_owner", optionalText(r, 4));
-            g->set("lease_until", optionalInteger(r, 5));
-            gateways->add(g);
-        }
+        for (const auto& r : gs)
+            out.gateways.push_back({columnText(r, 0), columnText(r, 1) + ":" + columnText(r, 2), columnText(r, 3), optionalText(r, 4),
+                                    optionalInteger(r, 5)});
         soci::rowset<soci::row> ms =
             (s.prepare << "SELECT l.meter_id, m.serial, m.model, l.driver, l.gateway_id, l.enabled, l.firmware, l.clock_drift_s, "
                           "j.schedule, j.next_run, j.attempts, j.last_run, j.last_ok, j.last_error_kind, j.last_error "
@@ -149,52 +141,23 @@ Poco::JSON::Object::Ptr PollStore::status(const std::string& tenantId, unsigned 
                           "LEFT JOIN poll_jobs j ON j.tenant_id = l.tenant_id AND j.meter_id = l.meter_id "
                           "WHERE l.tenant_id = :t ORDER BY l.gateway_id, l.meter_id, j.schedule",
              soci::use(t));
-        Poco::JSON::Object::Ptr meter;
         for (const auto& r : ms) {
             const std::string id = columnText(r, 0);
-            if (!meter || meter->getValue<std::string>("meter_id") != id) {
-                meter = new Poco::JSON::Object;
-                meter->set("meter_id", id);
-                meter->set("serial", columnText(r, 1));
-                meter->set("model", columnText(r, 2));
-                meter->set("driver", columnText(r, 3));
-                meter->set("gateway_id", columnText(r, 4));
-                meter->set("enabled", columnInteger(r, 5) != 0);
-                meter->set("firmware", optionalText(r, 6));
-                meter->set("clock_drift_s", optionalInteger(r, 7));
-                meter->set("jobs", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
-                meters->add(meter);
-            }
+            if (out.meters.empty() || out.meters.back().meterId != id)
+                out.meters.push_back({id, columnText(r, 1), columnText(r, 2), columnText(r, 3), columnText(r, 4), columnInteger(r, 5) != 0,
+                                      optionalText(r, 6), optionalInteger(r, 7), {}});
             if (r.get_indicator(8) == soci::i_null) continue;
-            Poco::JSON::Object::Ptr j = new Poco::JSON::Object;
-            j->set("schedule", columnText(r, 8));
-            j->set("next_run", columnInteger(r, 9));
-            j->set("attempts", columnInteger(r, 10));
-            j->set("last_run", optionalInteger(r, 11));
-            j->set("last_ok", optionalInteger(r, 12));
-            j->set("last_error_kind", optionalText(r, 13));
-            j->set("last_error", optionalText(r, 14));
-            meter->getArray("jobs")->add(j);
+            out.meters.back().jobs.push_back({columnText(r, 8), columnInteger(r, 9), columnInteger(r, 10), optionalInteger(r, 11),
+                                              optionalInteger(r, 12), optionalText(r, 13), optionalText(r, 14)});
         }
         int limit = static_cast<int>(notificationLimit);
         soci::rowset<soci::row> ns = (s.prepare << "SELECT notification_id, kind, meter_id, title, body, created_at, state FROM notifications "
                                                    "WHERE tenant_id = :t ORDER BY created_at DESC, notification_id LIMIT :l",
                                       soci::use(t), soci::use(limit));
-        for (const auto& r : ns) {
-            Poco::JSON::Object::Ptr n = new Poco::JSON::Object;
-            n->set("notification_id", columnText(r, 0));
-            n->set("kind", columnText(r, 1));
-            n->set("meter_id", optionalText(r, 2));
-            n->set("title", columnText(r, 3));
-            n->set("body", columnText(r, 4));
-            n->set("created_at", columnInteger(r, 5));
-            n->set("state", columnText(r, 6));
-            notes->add(n);
-        }
+        for (const auto& r : ns)
+            out.notifications.push_back({columnText(r, 0), columnText(r, 1), columnText(r, 3), columnText(r, 4), columnText(r, 6),
+                                         optionalText(r, 2), columnInteger(r, 5)});
     });
-    out->set("gateways", gateways);
-    out->set("meters", meters);
-    out->set("notifications", notes);
     return out;
 }
 

@@ -3,8 +3,6 @@
 /// gateway leases shared by several kabinetd instances, the cursors polling resumes from, and the log.
 #include "polling/PollingRules.h"
 
-#include <Poco/JSON/Object.h>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +44,44 @@ struct PollLogRow {
     long long storedRows = 0;
 };
 
+/// A gateway as operators see it.
+struct GatewayState {
+    std::string gatewayId, address, title; ///< address: "host:port"
+    std::optional<std::string> leaseOwner; ///< the instance polling through it now
+    std::optional<long long> leaseUntil;
+};
+
+/// One schedule of a polled meter.
+struct JobState {
+    std::string schedule;
+    long long nextRun = 0, attempts = 0; ///< attempts: failures in a row
+    std::optional<long long> lastRun, lastOk;
+    std::optional<std::string> lastErrorKind, lastError;
+};
+
+/// A linked meter with its schedules, by gateway and meter.
+struct PolledMeter {
+    std::string meterId, serial, model, driver, gatewayId;
+    bool enabled = true;
+    std::optional<std::string> firmware;
+    std::optional<long long> clockDriftS;
+    std::vector<JobState> jobs;
+};
+
+/// A notification record for the tenant's operators (e.g. a tamper event), newest first.
+struct NotificationRecord {
+    std::string id, kind, title, body, state;
+    std::optional<std::string> meterId;
+    long long createdAt = 0;
+};
+
+/// Polling of one tenant as its operators see it.
+struct PollStatus {
+    std::vector<GatewayState> gateways;
+    std::vector<PolledMeter> meters;
+    std::vector<NotificationRecord> notifications;
+};
+
 class PollStore {
 public:
     PollStore(Database& db, std::string owner);
@@ -75,10 +111,10 @@ public:
                 const PollLogRow& log, const std::optional<std::string>& firmware, const std::optional<long long>& clockDrift,
                 long long now);
 
-    /// What the tenant's operators see of polling: gateways (with their leases), every linked meter with its
-    /// jobs (next run, failures in a row, last success, last error and its kind) and the latest notification
-    /// records. Meter settings (passwords) are never included.
-    Poco::JSON::Object::Ptr status(const std::string& tenantId, unsigned notificationLimit = 50);
+    /// What the tenant's operators see of polling, read at once: gateways (with their leases), every linked
+    /// meter with its jobs, and the latest `notificationLimit` notification records. Meter settings
+    /// (passwords) are never read.
+    PollStatus status(const std::string& tenantId, unsigned notificationLimit = 50);
 
     const std::string& owner() const { return owner_; }
 

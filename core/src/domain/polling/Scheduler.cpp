@@ -1,11 +1,11 @@
 #include "polling/Scheduler.h"
 
 #include "plugins/PluginHost.h"
+#include "polling/ReadingMapper.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
 #include "util/Log.h"
-#include "util/Threads.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -24,60 +24,6 @@ namespace {
 constexpr unsigned kCurrentItems = KB_READ_IDENTITY | KB_READ_CLOCK | KB_READ_ENERGY | KB_READ_INSTANT;
 
 long long nowSeconds() { return static_cast<long long>(std::time(nullptr)); }
-
-const char* energyName(kb_quantity q) {
-    switch (q) {
-    case KB_Q_ENERGY_AP: return "A+";
-    case KB_Q_ENERGY_AM: return "A-";
-    case KB_Q_ENERGY_RP: return "R+";
-    case KB_Q_ENERGY_RM: return "R-";
-    default: return nullptr;
-    }
-}
-
-struct EventText {
-    const char* code;
-    const char* category;
-    const char* severity;
-    const char* text;
-    bool tamper;
-};
-
-/// The journal classes of plugin.h as the portal shows them. Tamper classes raise operator notifications.
-EventText eventText(kb_event_class c) {
-    switch (c) {
-    case KB_EV_POWER_OFF: return {"power_off", "power", "warning", "Отключение питания", false};
-    case KB_EV_POWER_ON: return {"power_on", "power", "info", "Включение питания", false};
-    case KB_EV_PHASE_OFF: return {"phase_off", "voltage", "warning", "Пропадание напряжения фазы", false};
-    case KB_EV_PHASE_ON: return {"phase_on", "voltage", "info", "Восстановление напряжения фазы", false};
-    case KB_EV_COVER_OPEN: return {"cover_open", "tamper", "alarm", "Вскрытие крышки корпуса", true};
-    case KB_EV_COVER_CLOSE: return {"cover_close", "tamper", "info", "Закрытие крышки корпуса", false};
-    case KB_EV_TERMINAL_COVER_OPEN: return {"terminal_cover_open", "tamper", "alarm", "Вскрытие крышки клеммной колодки", true};
-    case KB_EV_TERMINAL_COVER_CLOSE: return {"terminal_cover_close", "tamper", "info", "Закрытие крышки клеммной колодки", false};
-    case KB_EV_MAGNETIC_FIELD: return {"magnet", "tamper", "alarm", "Воздействие сверхнормативного магнитного поля", true};
-    case KB_EV_FIRMWARE_INTEGRITY: return {"firmware_integrity", "firmware", "alarm", "Нарушение целостности встроенного ПО", true};
-    case KB_EV_CLOCK_SET: return {"clock_set", "clock", "info", "Коррекция часов", false};
-    case KB_EV_VOLTAGE_HIGH: return {"voltage_high", "voltage", "warning", "Превышение напряжения", false};
-    case KB_EV_VOLTAGE_LOW: return {"voltage_low", "voltage", "warning", "Снижение напряжения", false};
-    case KB_EV_VOLTAGE_NORMAL: return {"voltage_normal", "voltage", "info", "Напряжение в норме", false};
-    case KB_EV_ACCESS: return {"access_denied", "access", "warning", "Попытка несанкционированного доступа", false};
-    default: return {"other", "other", "info", "Событие журнала прибора учёта", false};
-    }
-}
-
-std::optional<double> finite(double v) {
-    if (std::isnan(v) || std::isinf(v)) return std::nullopt;
-    return v;
-}
-
-/// Strips what is not a digit or a letter, and leading zeros, so "00412345" and "412345" compare equal.
-std::string serialKey(const std::string& s) {
-    std::string out;
-    for (char c : s)
-        if (std::isalnum(static_cast<unsigned char>(c))) out += c;
-    const auto nz = out.find_first_not_of('0');
-    return nz == std::string::npos ? std::string() : out.substr(nz);
-}
 
 /// Adds the meter's settings default for the time zone: the tenant's offset.
 std::string withDefaults(const std::string& settings, int utcOffsetS) {
@@ -101,27 +47,33 @@ Scheduler::Scheduler(Database& db, TenantRegistry& tenants, PluginHost& plugins,
 Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
-    if (options_.sessions == 0 || loopThread_.joinable()) return;
+    std::lock_guard control(control_);
+    if (options_.sessions == 0 || claimer_) return;
     {
         std::lock_guard lock(mutex_);
         stopping_ = false;
     }
-    for (unsigned i = 0; i < options_.sessions; ++i) workers_.emplace_back([this] { worker(); });
-    loopThread_ = std::thread([this] { loop(); });
+    lastSync_ = 0; // the first round syncs the jobs with the rules
+    // A failing round (database unreachable) is tried again a tick later, then less and less often.
+    const Backoff backoff{std::chrono::milliseconds(options_.tickMs), std::chrono::minutes(1)};
+    for (unsigned i = 0; i < options_.sessions; ++i)
+        sessions_.push_back(std::make_unique<Worker>("polling-session-" + std::to_string(i + 1), [this] { return sessionPass(); }, backoff));
+    claimer_ = std::make_unique<Worker>("polling", [this] { return claimPass(); }, backoff);
+    for (auto& w : sessions_) w->start();
+    claimer_->start();
     log::info("polling started", {{"sessions", std::to_string(options_.sessions)}, {"instance", options_.owner}});
 }
 
 void Scheduler::stop() {
+    std::lock_guard control(control_);
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ && !loopThread_.joinable()) return;
-        stopping_ = true;
+        stopping_ = true; // every session stops after the meter in hand
     }
-    cv_.notify_all();
-    if (loopThread_.joinable()) loopThread_.join();
-    for (auto& w : workers_)
-        if (w.joinable()) w.join();
-    workers_.clear();
+    if (claimer_) claimer_->stop();
+    for (auto& w : sessions_) w->stop();
+    claimer_.reset();
+    sessions_.clear();
     // Claims that were queued but never started go back.
     std::deque<GatewayClaim> left;
     {
@@ -157,66 +109,53 @@ void Scheduler::syncAll(long long now) {
     }
 }
 
-void Scheduler::loop() {
-    blockTerminationSignals();
-    long long lastSync = 0;
-    for (;;) {
-        unsigned free = 0;
-        {
-            std::unique_lock lock(mutex_);
-            if (stopping_) break;
-            free = options_.sessions > inFlight_ + queue_.size() ? options_.sessions - inFlight_ - static_cast<unsigned>(queue_.size()) : 0;
-        }
-        const long long now = nowSeconds();
-        try {
-            if (now - lastSync >= 60) {
-                syncAll(now);
-                lastSync = now;
-            }
-            if (free > 0) {
-                auto claims = store_.claimGateways(now, options_.leaseS, free);
-                if (!claims.empty()) {
-                    std::lock_guard lock(mutex_);
-                    for (auto& c : claims) queue_.push_back(std::move(c));
-                }
-                cv_.notify_all();
-            }
-        } catch (const std::exception& e) {
-            log::warn("polling round failed", {{"error", e.what()}});
-        }
-        std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::milliseconds(options_.tickMs), [this] { return stopping_; });
+Worker::Delay Scheduler::claimPass() {
+    unsigned free = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return Worker::kUntilWoken;
+        free = options_.sessions > inFlight_ + queue_.size() ? options_.sessions - inFlight_ - static_cast<unsigned>(queue_.size()) : 0;
     }
+    const long long now = nowSeconds();
+    if (now - lastSync_ >= 60) {
+        syncAll(now);
+        lastSync_ = now;
+    }
+    if (free > 0) {
+        auto claims = store_.claimGateways(now, options_.leaseS, free);
+        if (!claims.empty()) {
+            {
+                std::lock_guard lock(mutex_);
+                for (auto& c : claims) queue_.push_back(std::move(c));
+            }
+            for (auto& w : sessions_) w->wake();
+        }
+    }
+    return std::chrono::milliseconds(options_.tickMs);
 }
 
-void Scheduler::worker() {
-    blockTerminationSignals();
-    for (;;) {
-        GatewayClaim g;
-        {
-            std::unique_lock lock(mutex_);
-            cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (stopping_) return;
-            g = std::move(queue_.front());
-            queue_.pop_front();
-            ++inFlight_;
-        }
-        try {
-            pollGateway(g);
-        } catch (const std::exception& e) {
-            log::error("gateway poll failed", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
-        }
-        try {
-            store_.releaseLease(g);
-        } catch (const std::exception& e) {
-            log::warn("gateway lease not released", {{"gateway", g.gatewayId}, {"error", e.what()}});
-        }
-        {
-            std::lock_guard lock(mutex_);
-            --inFlight_;
-        }
-        cv_.notify_all();
+Worker::Delay Scheduler::sessionPass() {
+    GatewayClaim g;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.empty()) return Worker::kUntilWoken;
+        g = std::move(queue_.front());
+        queue_.pop_front();
+        ++inFlight_;
     }
+    try {
+        pollGateway(g);
+    } catch (const std::exception& e) {
+        log::error("gateway poll failed", {{"tenant", g.tenantId}, {"gateway", g.gatewayId}, {"error", e.what()}});
+    }
+    try {
+        store_.releaseLease(g);
+    } catch (const std::exception& e) {
+        log::warn("gateway lease not released", {{"gateway", g.gatewayId}, {"error", e.what()}});
+    }
+    std::lock_guard lock(mutex_);
+    --inFlight_;
+    return !stopping_ && !queue_.empty() ? Worker::Delay::zero() : Worker::kUntilWoken;
 }
 
 unsigned Scheduler::runOnce(long long now) {
@@ -380,17 +319,14 @@ PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, By
                 if (ranged && itemFailed) continue;
                 // A profile whose period the sink does not store fails the profile alone (config: the meter's
                 // setting), so that the rest of the poll is stored.
-                if (const auto odd = std::find_if(r.intervals.begin(), r.intervals.end(), [](const DriverReading::Interval& i) {
-                        return i.lengthS % 60 != 0 || !storableProfilePeriod(static_cast<int>(i.lengthS / 60));
-                    });
-                    odd != r.intervals.end()) {
+                if (const auto* odd = unstorableInterval(r)) {
                     failItems(KB_READ_PROFILE, "config",
                               "profile period of " + std::to_string(odd->lengthS) +
                                   " s is not stored: set the meter's profile to whole minutes from 1 to 60 that divide an hour");
                     r.intervals.clear();
                 }
                 if (r.identity) {
-                    if (!task.serial.empty() && !r.identity->serial.empty() && serialKey(task.serial) != serialKey(r.identity->serial)) {
+                    if (!task.serial.empty() && !r.identity->serial.empty() && !sameSerial(task.serial, r.identity->serial)) {
                         failItems(~0u, "identity", "the meter at this address reports serial " + r.identity->serial.substr(0, 32) +
                                                       ", not the registered one");
                         batch = MeterDataBatch{};
@@ -399,81 +335,7 @@ PollReport Scheduler::pollMeter(const GatewayClaim& g, const MeterTask& task, By
                     if (!r.identity->firmware.empty()) firmware = r.identity->firmware;
                 }
                 if (r.clock) drift = r.clock->meterTime - r.clock->hostTime;
-                // Energy registers: one row per direction (and per snapshot moment for billing).
-                std::map<std::pair<std::string, long long>, ReadingRow> rows;
-                for (const auto& v : r.values) {
-                    if (const char* e = energyName(v.quantity)) {
-                        const bool billing = grp.items == KB_READ_BILLING;
-                        const long long ts = billing ? v.ts : now;
-                        auto& row = rows[{e, ts}];
-                        row.meterId = task.meterId;
-                        row.ts = ts;
-                        row.kind = billing ? "billing" : "latest";
-                        row.energy = e;
-                        row.source = "driver";
-                        auto val = finite(v.value);
-                        switch (v.tariff) {
-                        case 0: row.total = val; break;
-                        case 1: row.t1 = val; break;
-                        case 2: row.t2 = val; break;
-                        case 3: row.t3 = val; break;
-                        case 4: row.t4 = val; break;
-                        default: break;
-                        }
-                    }
-                }
-                for (auto& [k, row] : rows)
-                    if (row.total) batch.readings.push_back(std::move(row));
-                // Instantaneous values: one row per phase.
-                std::map<unsigned, ParamRow> params;
-                for (const auto& v : r.values) {
-                    if (energyName(v.quantity)) continue;
-                    auto& p = params[v.phase];
-                    p.meterId = task.meterId;
-                    p.ts = now;
-                    p.phase = v.phase == 1 ? "A" : v.phase == 2 ? "B" : v.phase == 3 ? "C" : "S";
-                    auto val = finite(v.value);
-                    switch (v.quantity) {
-                    case KB_Q_VOLTAGE: p.voltage = val; break;
-                    case KB_Q_CURRENT: p.current = val; break;
-                    case KB_Q_POWER_P: p.p = val; break;
-                    case KB_Q_POWER_Q: p.q = val; break;
-                    case KB_Q_POWER_S: p.s = val; break;
-                    case KB_Q_POWER_FACTOR: p.pf = val; break;
-                    case KB_Q_FREQUENCY: p.frequency = val; break;
-                    case KB_Q_ANGLE: p.angle = val; break;
-                    default: break;
-                    }
-                }
-                for (auto& [k, p] : params) batch.params.push_back(std::move(p));
-                for (const auto& i : r.intervals) {
-                    if (i.lengthS == 0 || i.start < grp.from || i.start >= grp.to) continue;
-                    ProfileRow p;
-                    p.meterId = task.meterId;
-                    p.ts = i.start;
-                    p.intervalMin = static_cast<int>(i.lengthS / 60);
-                    const double perHour = 3600.0 / double(i.lengthS);
-                    if (auto v = finite(i.ap)) p.pPlus = *v * perHour;
-                    if (auto v = finite(i.am)) p.pMinus = *v * perHour;
-                    if (auto v = finite(i.rp)) p.qPlus = *v * perHour;
-                    if (auto v = finite(i.rm)) p.qMinus = *v * perHour;
-                    batch.profile.push_back(std::move(p));
-                }
-                for (const auto& e : r.events) {
-                    const EventText t = eventText(e.eventClass);
-                    EventRow row;
-                    row.meterId = task.meterId;
-                    row.tsStart = e.ts;
-                    row.code = t.code;
-                    if (e.eventClass == KB_EV_OTHER) row.code += ":" + e.journal + ":" + std::to_string(e.code);
-                    if (e.phase >= 1 && e.phase <= 3) row.code += std::string("_") + "abc"[e.phase - 1];
-                    row.category = t.category;
-                    row.severity = t.severity;
-                    row.text = t.text;
-                    if (e.phase >= 1 && e.phase <= 3) row.text += std::string(" ") + (e.phase == 1 ? "A" : e.phase == 2 ? "B" : "C");
-                    row.tamper = t.tamper;
-                    batch.events.push_back(std::move(row));
-                }
+                appendDriverRows(r, task.meterId, grp.items, grp.from, grp.to, now, batch);
             }
             session->close();
         }

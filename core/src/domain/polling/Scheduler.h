@@ -5,15 +5,14 @@
 #include "meters/MeterData.h"
 #include "plugins/Driver.h"
 #include "polling/PollStore.h"
+#include "util/Worker.h"
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace kabinet {
@@ -38,12 +37,20 @@ struct PollReport {
     std::string errorKind, error;
 };
 
+/// Two kinds of Worker: one "polling" worker syncs the jobs with the tenants' rules (every minute) and claims
+/// due gateways into a queue (every tick, as many as there are free sessions); `sessions` workers
+/// ("polling-session-N") each take a claim from the queue, poll the gateway's due meters (renewing the lease
+/// after every meter, giving the gateway up when the lease was lost) and release the lease.
 class Scheduler {
 public:
+    /// A stopped scheduler; nothing runs before start().
     Scheduler(Database& db, TenantRegistry& tenants, PluginHost& plugins, SchedulerOptions options);
+    /// Stops it (see stop()).
     ~Scheduler();
+    /// Starts the claiming worker and the session workers; nothing when `sessions` is 0 or it runs already.
     void start();
-    /// Stops taking work, lets running dialogues end, releases leases.
+    /// Stops taking work, lets running dialogues end (each stops after the meter in hand), releases the
+    /// leases of claims not started; returns when every thread has ended. Safe to call repeatedly.
     void stop();
     /// One round without threads: syncs jobs, claims due gateways and polls them in this thread (tests, CLI).
     /// Returns how many meters were polled.
@@ -53,12 +60,14 @@ public:
     /// it, records the outcome. Never throws for meter or link failures (they are outcomes).
     PollReport pollMeter(const GatewayClaim& gateway, const MeterTask& task, ByteTransport* transport, long long now);
 
+    /// Meters polled without failure so far.
     std::uint64_t polled() const { return polled_.load(); }
+    /// Meter polls with a failed schedule so far.
     std::uint64_t failed() const { return failed_.load(); }
 
 private:
-    void loop();
-    void worker();
+    Worker::Delay claimPass();
+    Worker::Delay sessionPass();
     unsigned pollGateway(const GatewayClaim& g);
     void syncAll(long long now);
     Driver& driver(const std::string& name);
@@ -73,14 +82,16 @@ private:
     std::mutex driversMutex_;
     std::map<std::string, std::unique_ptr<Driver>> drivers_;
     std::map<std::string, PollingRules> rules_;
-    std::mutex mutex_;
-    std::condition_variable cv_, idle_;
+    std::mutex mutex_; ///< guards rules_, queue_, inFlight_, stopping_
     std::deque<GatewayClaim> queue_;
     unsigned inFlight_ = 0;
     bool stopping_ = false;
-    std::thread loopThread_;
-    std::vector<std::thread> workers_;
+    long long lastSync_ = 0; ///< of the claiming worker
     std::atomic<std::uint64_t> polled_{0}, failed_{0};
+    std::mutex control_; ///< serialises start() and stop()
+    // Last: stopped (in stop()) before the members their passes use are destroyed.
+    std::unique_ptr<Worker> claimer_;
+    std::vector<std::unique_ptr<Worker>> sessions_;
 };
 
 } // namespace kabinet

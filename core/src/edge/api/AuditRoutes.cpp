@@ -37,7 +37,7 @@ void registerAuditRoutes(Router& r, Services& s) {
         const int perPage = positive(q, "per_page", 50, AuditLog::kMaxPerPage);
         const int page = positive(q, "page", 1, 1000000);
         std::ostringstream out;
-        AuditLog(*s.db).page(q.tenant->id(), page, perPage)->stringify(out);
+        s.audit->page(q.tenant->id(), page, perPage)->stringify(out);
         Response resp = Response::json(200, out.str());
         resp.headers.push_back({"Cache-Control", "no-store"});
         return resp;

@@ -1,5 +1,6 @@
 /// Identity routes: registration, confirmations, sessions, profile, passwords, second factor, staff.
-/// The contract is docs/API.md; the logic lives in identity/IdentityService.
+/// The contract is docs/API.md. Each handler parses the request, calls one method of identity/IdentityService
+/// (which forwards to the service holding the rules) and writes the answer: its status, body and cookie.
 #include "api/Routes.h"
 #include "identity/IdentityService.h"
 #include "server/Services.h"

@@ -1,12 +1,5 @@
 /// Routes of contracts, accounts and meter data (docs/API.md, "Contracts, accounts and meter data").
 #include "api/Routes.h"
-#include "export/ArchiveService.h"
-#include "export/PointReport.h"
-#include "meters/MeterData.h"
-#include "util/Files.h"
-#include "meters/MeterService.h"
-#include "polling/PollStore.h"
-#include "util/Crypto.h"
 #include "server/Services.h"
 #include "util/Error.h"
 
@@ -16,7 +9,6 @@
 #include <Poco/URI.h>
 
 #include <cctype>
-#include <cmath>
 #include <ctime>
 #include <sstream>
 
@@ -42,8 +34,6 @@ Query query(const Request& q) {
     return out;
 }
 
-using FieldErrors = std::map<std::string, std::string>;
-
 /// Content-Disposition of a download (RFC 6266): the UTF-8 name as filename* and an ASCII fallback as filename.
 std::string attachment(const std::string& name, const std::string& fallback) {
     std::string ascii;
@@ -53,87 +43,19 @@ std::string attachment(const std::string& name, const std::string& fallback) {
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
-/// A field of an ingest row that is missing or of the wrong JSON type: InvalidMeterData names it.
-struct BadField {
-    const char* field;
-    const char* reason;
-};
+/// A file to download: its body, type and name (Content-Disposition).
+Response download(ReportFile file) {
+    Response resp;
+    resp.body = std::move(file.body);
+    resp.contentType = file.contentType;
+    resp.headers.push_back({"Content-Disposition", attachment(file.fileName, file.asciiFileName)});
+    return resp;
+}
 
-/// A JSON batch {"readings":[…],"profile":[…],"params":[…],"events":[…]} as rows; every field of every row is
-/// checked for its JSON type (a number is not a boolean, a meter id is a non-empty string, times are integer
-/// Unix seconds), and the first bad one is named as "list[index].field" (422).
-MeterDataBatch parseBatch(const Poco::JSON::Object::Ptr& b) {
-    MeterDataBatch out;
-    std::size_t count = 0;
-    auto list = [&](const char* key) -> Poco::JSON::Array::Ptr {
-        if (!b->has(key) || b->get(key).isEmpty()) return nullptr;
-        if (b->get(key).type() != typeid(Poco::JSON::Array::Ptr)) throw Unprocessable(FieldErrors{{key, "Ожидается список"}});
-        auto a = b->getArray(key);
-        count += a->size();
-        if (count > 100000) throw Unprocessable(FieldErrors{{key, "Не более 100000 записей в одном пакете"}});
-        return a;
-    };
-    auto isBool = [](const Poco::Dynamic::Var& v) { return v.type() == typeid(bool); };
-    auto num = [&](const Poco::JSON::Object::Ptr& o, const char* k) -> std::optional<double> {
-        if (!o->has(k) || o->get(k).isEmpty()) return std::nullopt;
-        const auto& v = o->get(k);
-        if (isBool(v) || !v.isNumeric()) throw BadField{k, "Ожидается число"};
-        return v.convert<double>();
-    };
-    auto str = [](const Poco::JSON::Object::Ptr& o, const char* k, const std::string& def = "") {
-        if (!o->has(k) || o->get(k).isEmpty()) return def;
-        if (!o->get(k).isString()) throw BadField{k, "Ожидается строка"};
-        return o->getValue<std::string>(k);
-    };
-    auto meter = [](const Poco::JSON::Object::Ptr& o) {
-        if (!o->has("meter_id") || o->get("meter_id").isEmpty()) throw BadField{"meter_id", "Укажите прибор учёта"};
-        if (!o->get("meter_id").isString()) throw BadField{"meter_id", "Ожидается строка"};
-        return o->getValue<std::string>("meter_id");
-    };
-    auto ts = [&](const Poco::JSON::Object::Ptr& o, const char* k) -> long long {
-        if (!o->has(k) || o->get(k).isEmpty()) throw BadField{k, "Укажите время (секунды Unix, UTC)"};
-        const auto& v = o->get(k);
-        if (isBool(v) || !v.isInteger()) throw BadField{k, "Ожидается целое число секунд Unix"};
-        return v.convert<long long>();
-    };
-    auto each = [&](const char* key, auto fn) {
-        auto a = list(key);
-        if (!a) return;
-        for (std::size_t i = 0; i < a->size(); ++i) {
-            const std::string row = std::string(key) + "[" + std::to_string(i) + "]";
-            if (a->get(static_cast<unsigned>(i)).type() != typeid(Poco::JSON::Object::Ptr))
-                throw Unprocessable(FieldErrors{{row, "Ожидается объект"}});
-            try {
-                fn(a->getObject(static_cast<unsigned>(i)));
-            } catch (const BadField& e) {
-                throw Unprocessable(FieldErrors{{row + "." + e.field, e.reason}});
-            } catch (const Poco::Exception&) {
-                throw Unprocessable(FieldErrors{{row, "Некорректная запись"}});
-            }
-        }
-    };
-    each("readings", [&](const Poco::JSON::Object::Ptr& o) {
-        out.readings.push_back({meter(o), ts(o, "ts"), str(o, "kind", "latest"), str(o, "energy", "A+"), num(o, "total"),
-                                num(o, "t1"), num(o, "t2"), num(o, "t3"), num(o, "t4"), str(o, "source", "driver")});
-    });
-    each("profile", [&](const Poco::JSON::Object::Ptr& o) {
-        const auto interval = num(o, "interval_min").value_or(30);
-        if (interval != std::floor(interval) || interval < 1 || interval > 1440) throw BadField{"interval_min", "Ожидается целое число минут"};
-        out.profile.push_back({meter(o), ts(o, "ts"), static_cast<int>(interval), num(o, "p_plus"), num(o, "p_minus"), num(o, "q_plus"),
-                               num(o, "q_minus")});
-    });
-    each("params", [&](const Poco::JSON::Object::Ptr& o) {
-        out.params.push_back({meter(o), ts(o, "ts"), str(o, "phase", "S"), num(o, "voltage"), num(o, "current"), num(o, "p"),
-                              num(o, "q"), num(o, "s"), num(o, "pf"), num(o, "frequency"), num(o, "angle")});
-    });
-    each("events", [&](const Poco::JSON::Object::Ptr& o) {
-        std::optional<long long> end;
-        if (o->has("ts_end") && !o->get("ts_end").isEmpty()) end = ts(o, "ts_end");
-        if (o->has("tamper") && !o->get("tamper").isEmpty() && !isBool(o->get("tamper"))) throw BadField{"tamper", "Ожидается true или false"};
-        out.events.push_back({meter(o), ts(o, "ts_start"), str(o, "code"), str(o, "category"), str(o, "severity", "info"),
-                              str(o, "text"), end, o->optValue<bool>("tamper", false)});
-    });
-    return out;
+/// The token of an `Authorization: Bearer …` header; empty without one.
+std::string bearer(const Request& q) {
+    const std::string auth = q.raw && q.raw->has("Authorization") ? q.raw->get("Authorization") : "";
+    return auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : std::string();
 }
 
 std::string field(Request& q, const char* key) {
@@ -143,23 +65,23 @@ std::string field(Request& q, const char* key) {
 } // namespace
 
 void registerMeterRoutes(Router& r, Services& s) {
-    r.add("GET", "/api/v1/access", true, Access::User, [&s](Request& q) { return json(200, s.meters->access(*q.tenant, *q.session)); });
+    r.add("GET", "/api/v1/access", true, Access::User, [&s](Request& q) { return json(200, s.access->access(*q.tenant, *q.session)); });
     r.add("POST", "/api/v1/access/accounts", true, Access::User,
-          [&s](Request& q) { return json(201, s.meters->addAccount(*q.tenant, *q.session, field(q, "number"), q.clientAddress)); });
+          [&s](Request& q) { return json(201, s.access->addAccount(*q.tenant, *q.session, field(q, "number"), q.clientAddress)); });
     r.add("DELETE", "/api/v1/access/accounts/{id}", true, Access::User, [&s](Request& q) {
-        s.meters->removeAccount(*q.tenant, *q.session, q.params["id"]);
+        s.access->removeAccount(*q.tenant, *q.session, q.params["id"]);
         Response resp;
         resp.status = 204;
         return resp;
     });
-    r.add("POST", "/api/v1/access/ogrn", true, Access::User, [&s](Request& q) { return json(200, s.meters->checkOgrn(*q.tenant, *q.session)); });
+    r.add("POST", "/api/v1/access/ogrn", true, Access::User, [&s](Request& q) { return json(200, s.access->checkOgrn(*q.tenant, *q.session)); });
     r.add("POST", "/api/v1/access/ogrn/confirm", true, Access::User,
-          [&s](Request& q) { return json(200, s.meters->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"), q.clientAddress)); });
+          [&s](Request& q) { return json(200, s.access->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"), q.clientAddress)); });
     r.add("POST", "/api/v1/access/supplier", true, Access::User, [&s](Request& q) {
-        return json(201, s.meters->linkSupplier(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), s.connectors));
+        return json(201, s.access->linkSupplier(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>()));
     });
     r.add("PATCH", "/api/v1/access/contracts/{id}", true, Access::User, [&s](Request& q) {
-        s.meters->renameContract(*q.tenant, *q.session, q.params["id"], field(q, "title"));
+        s.access->renameContract(*q.tenant, *q.session, q.params["id"], field(q, "title"));
         return Response::json(200, R"({"ok":true})");
     });
 
@@ -189,51 +111,32 @@ void registerMeterRoutes(Router& r, Services& s) {
     });
 
     r.add("GET", "/api/v1/points/{id}/manual-readings", true, Access::User,
-          [&s](Request& q) { return json(200, s.meters->manualReadings(*q.tenant, *q.session, q.params["id"])); });
+          [&s](Request& q) { return json(200, s.manualReadings->ofPoint(*q.tenant, *q.session, q.params["id"])); });
     r.add("POST", "/api/v1/points/{id}/manual-readings", true, Access::User, [&s](Request& q) {
-        return json(201, s.meters->submitReading(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
-                                                 static_cast<long long>(std::time(nullptr))));
+        return json(201, s.manualReadings->submit(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
+                                                  static_cast<long long>(std::time(nullptr))));
     });
     r.add("POST", "/api/v1/meters/virtual", true, Access::User, [&s](Request& q) {
-        return json(201, s.meters->createVirtualMeter(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
-                                                      q.clientAddress));
+        return json(201, s.virtualMeters->create(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), q.clientAddress));
     });
     // Meter polling as the operators see it: gateways, polled meters with their jobs and errors, notifications.
     r.add("GET", "/api/v1/operator/polling", true, Access::Operator,
-          [&s](Request& q) { return json(200, PollStore(*s.db, "api").status(q.tenant->id())); });
+          [&s](Request& q) { return json(200, s.polling->status(*q.tenant)); });
     r.add("GET", "/api/v1/operator/manual-readings", true, Access::Operator,
-          [&s](Request& q) { return json(200, s.meters->pendingReadings(*q.tenant, query(q)["state"])); });
+          [&s](Request& q) { return json(200, s.manualReadings->inState(*q.tenant, query(q)["state"])); });
     r.add("POST", "/api/v1/operator/manual-readings/{id}/approve", true, Access::Operator, [&s](Request& q) {
-        s.meters->decideReading(*q.tenant, *q.session, q.params["id"], true, "");
+        s.manualReadings->decide(*q.tenant, *q.session, q.params["id"], true, "");
         return Response::json(200, R"({"ok":true,"state":"accepted"})");
     });
     r.add("POST", "/api/v1/operator/manual-readings/{id}/reject", true, Access::Operator, [&s](Request& q) {
-        s.meters->decideReading(*q.tenant, *q.session, q.params["id"], false, field(q, "reason"));
+        s.manualReadings->decide(*q.tenant, *q.session, q.params["id"], false, field(q, "reason"));
         return Response::json(200, R"({"ok":true,"state":"rejected"})");
     });
 
     // Bulk meter data from drivers, connectors and other trusted producers: a bearer token (--ingest-token).
     r.add("POST", "/api/v1/ingest/meter-data", true, [&s](Request& q) {
-        const std::string auth = q.raw && q.raw->has("Authorization") ? q.raw->get("Authorization") : "";
-        if (s.config.ingestToken.empty() || auth.rfind("Bearer ", 0) != 0 ||
-            !crypto::constantTimeEquals(auth.substr(7), s.config.ingestToken))
-            throw Error(401, "not_authenticated", "Нужен токен загрузки данных");
-        const MeterDataBatch batch = parseBatch(q.jsonObject().extract<Poco::JSON::Object::Ptr>());
-        IngestResult res;
-        try {
-            res = MeterDataSink(*s.db).write(q.tenant->id(), batch);
-        } catch (const InvalidMeterData& e) {
-            throw Unprocessable(FieldErrors{{e.field, e.reason}});
-        } catch (const std::invalid_argument& e) {
-            throw Unprocessable(FieldErrors{{"batch", e.what()}});
-        }
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-        o->set("readings", res.readings);
-        o->set("profile", res.profile);
-        o->set("params", res.params);
-        o->set("events", res.events);
-        o->set("tamper_events", res.tamperEvents);
-        return json(200, o);
+        s.ingest->authorize(bearer(q));
+        return json(200, s.ingest->ingest(q.tenant->id(), q.jsonObject().extract<Poco::JSON::Object::Ptr>()));
     });
 
     // Archive of meter data for a period (ВОЭК) and reports.
@@ -250,31 +153,20 @@ void registerMeterRoutes(Router& r, Services& s) {
                                            static_cast<long long>(std::time(nullptr))));
     });
     r.add("GET", "/api/v1/archive/{id}/file", true, Access::User, [&s](Request& q) {
-        auto [path, type, name] = s.archive->file(*q.tenant, *q.session, q.params["id"], query(q)["format"]);
-        Response resp;
-        if (!readFile(path, resp.body)) throw NotFound("archive_not_ready", "Архив ещё не сформирован");
-        resp.contentType = type;
-        resp.headers.push_back({"Content-Disposition", attachment(name, name)});
-        return resp;
+        return download(s.reports->archiveFile(*q.tenant, *q.session, q.params["id"], query(q)["format"]));
     });
     r.add("GET", "/api/v1/points/{id}/report", true, Access::User, [&s](Request& q) {
-        Query qs = query(q);
-        ReportFile file = pointReport(*s.meters, *q.tenant, *q.session, q.params["id"], qs, qs.count("format") ? qs["format"] : "csv");
-        Response resp;
-        resp.body = std::move(file.body);
-        resp.contentType = file.contentType;
-        resp.headers.push_back({"Content-Disposition", attachment(file.fileName, file.asciiFileName)});
-        return resp;
+        return download(s.reports->pointReport(*q.tenant, *q.session, q.params["id"], query(q)));
     });
 
     r.add("GET", "/api/v1/operator/consumers", true, Access::Operator,
-          [&s](Request& q) { return json(200, s.meters->consumers(*q.tenant, query(q)["q"])); });
+          [&s](Request& q) { return json(200, s.grants->consumers(*q.tenant, query(q)["q"])); });
     r.add("POST", "/api/v1/operator/grants", true, Access::Operator, [&s](Request& q) {
-        s.meters->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), false);
+        s.grants->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), false);
         return Response::json(201, R"({"ok":true})");
     });
     r.add("DELETE", "/api/v1/operator/grants", true, Access::Operator, [&s](Request& q) {
-        s.meters->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), true);
+        s.grants->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), true);
         Response resp;
         resp.status = 204;
         return resp;

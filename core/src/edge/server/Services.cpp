@@ -43,8 +43,16 @@ std::unique_ptr<Services> Services::start(const Config& config) {
                                                makeSmsSender(config, *s->plugins), config.mailFrom);
     OutboxWorker* outbox = s->outbox.get();
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
+    s->audit = std::make_unique<AuditLog>(*s->db);
     s->meters = std::make_unique<MeterService>(*s->db);
+    s->access = std::make_unique<AccessService>(*s->db, s->connectors);
+    s->grants = std::make_unique<GrantService>(*s->db);
+    s->manualReadings = std::make_unique<ManualReadingService>(*s->db, *s->meters);
+    s->virtualMeters = std::make_unique<VirtualMeterService>(*s->db);
+    s->ingest = std::make_unique<IngestService>(*s->db, config.ingestToken);
+    s->polling = std::make_unique<PollingService>(*s->db);
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
+    s->reports = std::make_unique<ReportService>(*s->meters, *s->archive);
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
     SchedulerOptions polling;
     polling.sessions = config.pollSessions;

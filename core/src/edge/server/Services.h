@@ -4,12 +4,20 @@
 #include "config/Config.h"
 #include "http/HttpServer.h"
 #include "http/Metrics.h"
+#include "identity/AuditLog.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "export/ArchiveService.h"
+#include "export/ReportService.h"
+#include "meters/AccessService.h"
+#include "meters/GrantService.h"
+#include "meters/IngestService.h"
+#include "meters/ManualReadingService.h"
 #include "meters/MeterService.h"
+#include "meters/VirtualMeterService.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
+#include "polling/PollingService.h"
 #include "polling/Scheduler.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
@@ -28,8 +36,17 @@ struct Services {
     std::unique_ptr<PasswordHasher> hasher;
     std::unique_ptr<OutboxWorker> outbox;
     std::unique_ptr<IdentityService> identity;
-    std::unique_ptr<MeterService> meters;
+    /// The audit log of identifier guesses, as operators read it.
+    std::unique_ptr<AuditLog> audit;
+    std::unique_ptr<MeterService> meters; ///< the views of metering points
+    std::unique_ptr<AccessService> access;
+    std::unique_ptr<GrantService> grants;
+    std::unique_ptr<ManualReadingService> manualReadings;
+    std::unique_ptr<VirtualMeterService> virtualMeters;
+    std::unique_ptr<IngestService> ingest;
+    std::unique_ptr<PollingService> polling;
     std::unique_ptr<ArchiveService> archive;
+    std::unique_ptr<ReportService> reports;
     std::unique_ptr<JobWorker> jobs;
     /// Meter polling (started by kabinetd only, not by the CLI).
     std::unique_ptr<Scheduler> scheduler;
@@ -42,7 +59,7 @@ struct Services {
     static std::unique_ptr<Services> start(const Config& config);
     /// What the HTTP front needs of these services (configuration, tenants, metrics, sessions).
     HttpContext httpContext();
-    /// Stops background work (the outbox) before the rest is destroyed.
+    /// Stops background work (polling, archive jobs, the outbox: each a Worker) before the rest is destroyed.
     ~Services();
 };
 

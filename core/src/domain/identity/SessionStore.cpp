@@ -1,0 +1,43 @@
+#include "identity/SessionStore.h"
+
+#include <soci/soci.h>
+
+namespace kabinet {
+
+SessionStore::SessionStore(soci::session& s, std::string tenant) : s_(s), tenant_(std::move(tenant)) {}
+
+void SessionStore::insert(const std::string& tokenHash, const std::string& userId, bool remember, long long now, long long expiresAt,
+                          const std::string& client) {
+    const int rem = remember ? 1 : 0;
+    s_ << "INSERT INTO sessions (tenant_id, token_hash, user_id, remember, created_at, expires_at, client_address) "
+          "VALUES (:t, :h, :u, :r, :c, :e, :a)",
+        soci::use(tenant_), soci::use(tokenHash), soci::use(userId), soci::use(rem), soci::use(now), soci::use(expiresAt),
+        soci::use(client);
+}
+
+std::optional<SessionOwner> SessionStore::live(const std::string& tokenHash, long long now) const {
+    SessionOwner o;
+    soci::indicator factorInd = soci::i_null;
+    s_ << "SELECT u.user_id, u.role, u.kind, u.second_factor FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id "
+          "AND u.user_id = s.user_id WHERE s.tenant_id = :t AND s.token_hash = :h AND s.expires_at > :n AND u.state = 'active'",
+        soci::use(tenant_), soci::use(tokenHash), soci::use(now), soci::into(o.userId), soci::into(o.role), soci::into(o.kind),
+        soci::into(o.secondFactor, factorInd);
+    if (!s_.got_data()) return std::nullopt;
+    if (factorInd == soci::i_null) o.secondFactor.clear();
+    return o;
+}
+
+void SessionStore::remove(const std::string& tokenHash) {
+    s_ << "DELETE FROM sessions WHERE tenant_id = :t AND token_hash = :h", soci::use(tenant_), soci::use(tokenHash);
+}
+
+void SessionStore::removeAll(const std::string& userId) {
+    s_ << "DELETE FROM sessions WHERE tenant_id = :t AND user_id = :u", soci::use(tenant_), soci::use(userId);
+}
+
+void SessionStore::removeOthers(const std::string& userId, const std::string& keepHash) {
+    s_ << "DELETE FROM sessions WHERE tenant_id = :t AND user_id = :u AND token_hash <> :h", soci::use(tenant_), soci::use(userId),
+        soci::use(keepHash);
+}
+
+} // namespace kabinet
