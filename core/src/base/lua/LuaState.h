@@ -1,12 +1,21 @@
 #pragma once
 /// A sandboxed Lua 5.4 state with a memory cap and a per-call instruction budget.
 ///
+/// The budget is kept by a deadline, not by counting: a call may run for budget / kInstructionsPerMs
+/// milliseconds of wall time. Until then nothing watches inside Lua (no hook); when the deadline passes,
+/// the shared LuaWatchdog arms a count hook on the running thread of the state (lua_sethook may be called
+/// asynchronously) and the hook raises "instruction budget … exceeded" at the next instruction. The hook
+/// is removed when the call ends.
+///
 /// Sandbox: base library without dofile/loadfile and with `load` limited to text chunks; string, table,
 /// math, utf8, coroutine; `os` reduced to time/date/clock; no io, debug or package. `require(name)` loads
 /// text modules only, from the search roots given (first match wins), once per state.
 /// A global table `kabinet` offers `kabinet.array(t)` (emit t as a JSON array) and `kabinet.log(msg)`.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +34,10 @@ class LuaError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+/// Instructions per millisecond that turn a budget into a call's deadline (50,000,000 → 500 ms): a
+/// conservative rate for plain Lua on a loaded machine, so a legitimate call never meets its deadline.
+inline constexpr unsigned long long kInstructionsPerMs = 100'000;
 
 class LuaState {
 public:
@@ -53,9 +66,16 @@ public:
     /// Called by kabinet.log; default writes a debug log line with the owner.
     std::function<void(const std::string&)> onLog;
 
+    /// The wall time one call may take before the watchdog stops it (from the instruction budget).
+    std::chrono::microseconds deadline() const noexcept { return deadline_; }
+
 private:
     static void* alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
     static void hook(lua_State* L, lua_Debug* ar);
+    static void overdue(void* self);
+    static int luaGuardedWrap(lua_State* L);
+    static int luaWrapped(lua_State* L);
+    void switchTo(lua_State* thread);
     static int luaRequire(lua_State* L);
     static int luaLoadText(lua_State* L);
     static int luaArray(lua_State* L);
@@ -70,7 +90,11 @@ private:
     std::size_t limit_;
     std::size_t used_ = 0;
     unsigned long long budget_;
-    unsigned long long spent_ = 0;
+    std::chrono::microseconds deadline_;
+    int depth_ = 0;                          // nesting of call(): only the outermost one is watched
+    std::mutex armMutex_;                    // the watchdog's arming vs. a coroutine switch
+    std::atomic<bool> overdue_{false};       // the current call passed its deadline
+    lua_State* running_ = nullptr;           // the thread running now (main or a coroutine), under armMutex_
     bool budgetExceeded_ = false;
     bool memoryExceeded_ = false;
     std::vector<std::string> roots_;
