@@ -76,8 +76,9 @@ void LuaState::overdue(void* p) {
     auto* st = static_cast<LuaState*>(p);
     std::lock_guard<std::mutex> lock(st->armMutex_);
     st->overdue_ = true;
-    // From the watchdog's thread, while the state runs: lua_sethook is the one call Lua allows
-    // asynchronously (it only stores the hook and sets the trap flags the interpreter polls).
+    // From the watchdog's thread, while the state runs: lua_sethook is the one Lua call made to be called
+    // asynchronously (ldebug.c: "can be called during a signal"; lua.c stops a script on SIGINT this way):
+    // it stores the hook and sets the trap flags the interpreter polls before each instruction.
     lua_sethook(st->running_, &LuaState::hook, LUA_MASKCOUNT, 1);
 }
 
