@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace kabinet;
 
@@ -135,4 +136,17 @@ TEST_CASE("a coroutine suspended in an overdue call runs freely in the next call
     lua_pushboolean(st.L(), 0);
     st.call(1, 1);
     CHECK(lua_tointeger(st.L(), -1) == 2000);
+}
+
+TEST_CASE("the deadline counts the call's CPU time, not time spent waiting", "[lua][watchdog]") {
+    const std::string dir = test::tempDir("lua");
+    std::ofstream(dir + "/wait.lua") << "return function(wait) wait() local n = 0 for i = 1, 10000 do n = n + i end return n end\n";
+    LuaState st("test", 8u << 20, 2'000'000, {dir});
+    st.runFile(dir + "/wait.lua", 1);
+    lua_pushcfunction(st.L(), [](lua_State*) -> int {
+        std::this_thread::sleep_for(std::chrono::milliseconds(80)); // four deadlines off the CPU (a loaded machine)
+        return 0;
+    });
+    st.call(1, 1);
+    CHECK(lua_tointeger(st.L(), -1) == 50005000);
 }

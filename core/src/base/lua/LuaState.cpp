@@ -7,6 +7,7 @@
 
 #include <Poco/File.h>
 #include <algorithm>
+#include <pthread.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -69,17 +70,31 @@ void LuaState::hook(lua_State* L, lua_Debug*) {
         return;
     }
     st->budgetExceeded_ = true;
-    luaL_error(L, "instruction budget of %llu exceeded", st->budget_);
+    luaL_where(L, 0); // the running Lua function: inside a hook, level 0 is the interrupted code
+    lua_pushfstring(L, "instruction budget of %I exceeded", static_cast<lua_Integer>(st->budget_));
+    lua_concat(L, 2);
+    lua_error(L);
 }
 
-void LuaState::overdue(void* p) {
+std::chrono::steady_clock::time_point LuaState::look(void* p) {
     auto* st = static_cast<LuaState*>(p);
+    // A quarter of the deadline in wall time has passed: from here on count the CPU time of the call's
+    // thread, and arm once it has used the other three quarters.
+    const std::chrono::nanoseconds rest = st->deadline_ * 3 / 4;
+    timespec ts{};
+    if (clock_gettime(st->cpuClock_, &ts) == 0) {
+        const long long cpu = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+        if (st->cpuMark_ < 0) st->cpuMark_ = cpu;
+        const std::chrono::nanoseconds used{cpu - st->cpuMark_};
+        if (used < rest) return std::chrono::steady_clock::now() + (rest - used);
+    }
     std::lock_guard<std::mutex> lock(st->armMutex_);
     st->overdue_ = true;
     // From the watchdog's thread, while the state runs: lua_sethook is the one Lua call made to be called
     // asynchronously (ldebug.c: "can be called during a signal"; lua.c stops a script on SIGINT this way):
     // it stores the hook and sets the trap flags the interpreter polls before each instruction.
     lua_sethook(st->running_, &LuaState::hook, LUA_MASKCOUNT, 1);
+    return {};
 }
 
 void LuaState::switchTo(lua_State* thread) {
@@ -340,7 +355,14 @@ void LuaState::call(int nargs, int nresults) {
     std::uint64_t ticket = 0;
     if (outermost) {
         budgetExceeded_ = memoryExceeded_ = false;
-        ticket = LuaWatchdog::instance().enter(LuaWatchdog::Clock::now() + deadline_, &LuaState::overdue, this);
+        // The thread's CPU clock, for the watchdog (its id is computed, not a system call).
+        static thread_local clockid_t cpuClock = [] {
+            clockid_t id = CLOCK_THREAD_CPUTIME_ID;
+            return pthread_getcpuclockid(pthread_self(), &id) == 0 ? id : CLOCK_MONOTONIC;
+        }();
+        cpuClock_ = cpuClock;
+        cpuMark_ = -1;
+        ticket = LuaWatchdog::instance().enter(LuaWatchdog::Clock::now() + deadline_ / 4, &LuaState::look, this);
     }
     int base = lua_gettop(L_) - nargs;
     lua_pushcfunction(L_, [](lua_State* L) -> int {

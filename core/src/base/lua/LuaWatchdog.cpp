@@ -18,15 +18,15 @@ LuaWatchdog::~LuaWatchdog() {
     thread_.join();
 }
 
-std::uint64_t LuaWatchdog::enter(Clock::time_point deadline, Action overdue, void* context) {
+std::uint64_t LuaWatchdog::enter(Clock::time_point at, Action look, void* context) {
     bool earliest = false;
     std::uint64_t ticket = 0;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         ticket = next_++;
-        earliest = deadlines_.empty() || deadline < deadlines_.begin()->first;
-        deadlines_.emplace(deadline, ticket);
-        watches_.emplace(ticket, std::make_pair(deadline, Watch{overdue, context}));
+        earliest = deadlines_.empty() || at < deadlines_.begin()->first;
+        deadlines_.emplace(at, ticket);
+        watches_.emplace(ticket, std::make_pair(at, Watch{look, context}));
     }
     if (earliest) wake_.notify_one(); // the thread sleeps until a later deadline (or for good)
     return ticket;
@@ -52,12 +52,16 @@ void LuaWatchdog::run() {
             wake_.wait_until(lock, first.first);
             continue;
         }
-        // Overdue: act once and forget the deadline; the call still leaves as usual.
+        // Due: look at the call; it answers when to look again, or nothing (the call still leaves as usual).
         deadlines_.erase(deadlines_.begin());
         auto it = watches_.find(first.second);
-        Watch w = it->second.second;
-        watches_.erase(it);
-        w.overdue(w.context);
+        const Clock::time_point again = it->second.second.look(it->second.second.context);
+        if (again == Clock::time_point{}) {
+            watches_.erase(it);
+        } else {
+            it->second.first = again;
+            deadlines_.emplace(again, first.second);
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 /// One thread that watches every Lua call under way and acts only on a call that outlives its deadline.
 ///
-/// A call registers its deadline on entry and withdraws it on exit (a lock and a set insert: nothing runs
-/// inside Lua meanwhile). The thread sleeps until the earliest deadline; when one passes it runs that
-/// call's `overdue` action once (LuaState arms its instruction hook there). An action runs under the
+/// A call registers a time to be looked at on entry and withdraws it on exit (a lock and a set insert:
+/// nothing runs inside Lua meanwhile). The thread sleeps until the earliest such time; when one passes it
+/// runs that call's action, which either answers a later time to look again (LuaState measures the CPU
+/// time its thread used) or ends the watch (LuaState arms its instruction hook). An action runs under the
 /// watchdog's lock, so once leave() has returned the watchdog never touches that call again.
 #include <chrono>
 #include <condition_variable>
@@ -19,14 +20,15 @@ namespace kabinet {
 class LuaWatchdog {
 public:
     using Clock = std::chrono::steady_clock;
-    using Action = void (*)(void* context);
+    /// Looks at an overdue call: answers when to look again, or Clock::time_point{} to end the watch.
+    using Action = Clock::time_point (*)(void* context);
 
     /// The process-wide watchdog; its thread starts on first use and is joined at exit.
     static LuaWatchdog& instance();
 
-    /// Watches a call: if `deadline` passes before leave(ticket), `overdue(context)` runs once on the
-    /// watchdog's thread. Returns the ticket for leave().
-    std::uint64_t enter(Clock::time_point deadline, Action overdue, void* context);
+    /// Watches a call: if `at` passes before leave(ticket), `look(context)` runs on the watchdog's thread
+    /// (again at the time it answers, until it answers none). Returns the ticket for leave().
+    std::uint64_t enter(Clock::time_point at, Action look, void* context);
     /// Ends the watch of a call (whether or not its action ran); afterwards the action never runs.
     void leave(std::uint64_t ticket);
 
@@ -39,7 +41,7 @@ private:
     void run();
 
     struct Watch {
-        Action overdue;
+        Action look;
         void* context;
     };
     std::mutex mutex_;
