@@ -150,3 +150,11 @@ TEST_CASE("the deadline counts the call's CPU time, not time spent waiting", "[l
     st.call(1, 1);
     CHECK(lua_tointeger(st.L(), -1) == 50005000);
 }
+
+TEST_CASE("a loop in a coroutine's __close handler is stopped too", "[lua][watchdog]") {
+    CHECK_THROWS_WITH(eval("local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() while true do end end}) "
+                           "coroutine.yield() end) coroutine.resume(co) return coroutine.close(co)"),
+                      Catch::Contains("instruction budget"));
+    CHECK(eval("local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() end}) coroutine.yield() end) "
+               "coroutine.resume(co) return coroutine.close(co)") == "true");
+}

@@ -125,15 +125,18 @@ void LuaState::openSandbox() {
     lua_setglobal(L_, "pcall");
     lua_pushcfunction(L_, &LuaState::luaGuardedXpcall);
     lua_setglobal(L_, "xpcall");
-    // Both also tell the watchdog which thread runs, so an overdue coroutine is stopped too.
+    // coroutine.resume, wrap and close also tell the watchdog which thread runs, so an overdue coroutine is stopped too.
     lua_getglobal(L_, "coroutine");
     lua_getfield(L_, -1, "resume");
-    lua_pushcclosure(L_, &LuaState::luaGuardedResume, 1);
+    lua_pushcclosure(L_, &LuaState::luaGuardedCoroutine, 1);
     lua_pushvalue(L_, -1);
     lua_setfield(L_, LUA_REGISTRYINDEX, "kabinet.resume");
     lua_setfield(L_, -2, "resume");
     lua_pushcfunction(L_, &LuaState::luaGuardedWrap);
     lua_setfield(L_, -2, "wrap");
+    lua_getfield(L_, -1, "close"); // runs the coroutine's pending __close handlers: the same guard
+    lua_pushcclosure(L_, &LuaState::luaGuardedCoroutine, 1);
+    lua_setfield(L_, -2, "close");
     lua_pop(L_, 1);
     // os: only the clock functions.
     lua_getglobal(L_, "os");
@@ -237,7 +240,9 @@ int LuaState::luaGuardedXpcall(lua_State* L) {
     return lua_gettop(L);
 }
 
-int LuaState::luaGuardedResume(lua_State* L) {
+// coroutine.resume or coroutine.close (the upvalue) on the coroutine at 1: the state knows that coroutine
+// runs meanwhile, and an exhausted budget or memory inside it goes on instead of becoming a `false` answer.
+int LuaState::luaGuardedCoroutine(lua_State* L) {
     LuaState* st = self(L);
     lua_State* co = lua_tothread(L, 1);
     int n = lua_gettop(L);

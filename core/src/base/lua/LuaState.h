@@ -83,7 +83,7 @@ private:
     static int luaArray(lua_State* L);
     static int luaGuardedPcall(lua_State* L);
     static int luaGuardedXpcall(lua_State* L);
-    static int luaGuardedResume(lua_State* L);
+    static int luaGuardedCoroutine(lua_State* L);
     static int luaLog(lua_State* L);
     void openSandbox();
     [[noreturn]] void fail(const std::string& what);
