@@ -2,6 +2,7 @@
 /// Request/response types and the router that maps (method, path pattern) to handlers. Patterns are
 /// literal segments and {name} parameters, e.g. "/api/v1/dictionaries/{name}". Tenant-scoped routes are
 /// reached as /t/{tenant}<pattern> or as <pattern> on a host that a tenant lists.
+#include "http/RouteSpec.h"
 #include "identity/SessionInfo.h"
 
 #include <Poco/Dynamic/Var.h>
@@ -79,6 +80,7 @@ struct Route {
     Access access;
     Handler handler;
     std::vector<std::string> segments;
+    std::shared_ptr<const RouteSpec> spec; ///< what the route declares (null: undescribed, which a test refuses)
 };
 
 class Router {
@@ -89,6 +91,13 @@ public:
     }
     /// Adds a route that needs the given access.
     void add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler);
+    /// Adds a public route with its description.
+    void add(const std::string& method, const std::string& pattern, bool tenantScoped, RouteSpec spec, Handler handler) {
+        add(method, pattern, tenantScoped, Access::Public, std::move(spec), std::move(handler));
+    }
+    /// Adds a route that needs the given access, with its description.
+    void add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, RouteSpec spec,
+             Handler handler);
     /// Finds the route for a path. Returns nullptr when none matches; sets `pathMatched` when some route
     /// matched the path but not the method (→ 405).
     const Route* match(const std::string& method, const std::string& path, bool tenantScoped,
