@@ -13,9 +13,11 @@
 using namespace kabinet;
 
 namespace {
+/// The document as text with its keys sorted (parsing sorts them), so two documents compare by content.
 std::string canonical(const Poco::Dynamic::Var& v) {
-    std::ostringstream out;
-    v.extract<Poco::JSON::Object::Ptr>()->stringify(out);
+    std::ostringstream first, out;
+    v.extract<Poco::JSON::Object::Ptr>()->stringify(first);
+    Poco::JSON::Parser().parse(first.str()).extract<Poco::JSON::Object::Ptr>()->stringify(out);
     return out.str();
 }
 } // namespace
