@@ -88,6 +88,16 @@ TEST_CASE("openapi: every registered route is described and in the document with
     CHECK(paths->has("/t/{tenant}/api/v1/points/{id}/readings"));
 }
 
+TEST_CASE("openapi: a route registered without a description is found and marked", "[openapi]") {
+    Table t;
+    CHECK(undescribedRoutes(t.router).empty());
+    t.router.addUndescribed("GET", "/api/v1/undescribed", true, Access::User, [](Request&) { return Response::json(200, "{}"); });
+    CHECK(undescribedRoutes(t.router) == std::vector<std::string>{"GET /t/{tenant}/api/v1/undescribed"});
+    const auto op = openApiDocument(t.router)->getObject("paths")->getObject("/t/{tenant}/api/v1/undescribed")->getObject("get");
+    REQUIRE(op);
+    CHECK(op->getValue<bool>("x-kabinet-undescribed"));
+}
+
 TEST_CASE("openapi: the document is well-formed OpenAPI 3.1 and every $ref resolves", "[openapi]") {
     Table t;
     const auto& doc = t.doc;

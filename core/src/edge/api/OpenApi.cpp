@@ -177,6 +177,13 @@ std::string lower(const std::string& s) {
 }
 } // namespace
 
+std::vector<std::string> undescribedRoutes(const Router& router) {
+    std::vector<std::string> out;
+    for (const auto& r : router.routes())
+        if (!r.spec) out.push_back(r.method + " " + documentPath(r));
+    return out;
+}
+
 std::string documentPath(const Route& route) { return (route.tenantScoped ? "/t/{tenant}" : "") + route.pattern; }
 
 Object::Ptr openApiDocument(const Router& router) {

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <vector>
 
 namespace kabinet {
 
@@ -17,6 +18,9 @@ Poco::JSON::Object::Ptr openApiDocument(const Router& router);
 
 /// The document as JSON text.
 std::string openApiText(const Router& router);
+
+/// "METHOD path" of every route registered without a RouteSpec (the [openapi] tests require none).
+std::vector<std::string> undescribedRoutes(const Router& router);
 
 /// The path a route has in the document: "/t/{tenant}" + pattern for tenant-scoped routes.
 std::string documentPath(const Route& route);

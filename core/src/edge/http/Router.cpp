@@ -78,7 +78,7 @@ const char* accessName(Access a) {
     return "unknown";
 }
 
-void Router::add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler) {
+void Router::addUndescribed(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler) {
     routes_.push_back({method, pattern, tenantScoped, access, std::move(handler), splitPath(pattern), nullptr});
 }
 
