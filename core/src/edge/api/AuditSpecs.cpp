@@ -7,16 +7,16 @@ namespace kabinet::spec {
 using namespace shape;
 
 RouteSpec auditLog() {
-    const Shape user = object({{"login", string()},
-                               {"login_field", string()},
-                               {"email", nullable(string())},
-                               {"fields", shapes::formValues()}});
-    const Shape entry = object({{"at", shapes::unixTime()},
-                                {"action", string()},
-                                {"tried", described(string(), "only the last two characters")},
-                                {"client_address", string()},
-                                {"outcome", oneOf({"miss", "locked", "refused"})},
-                                {"user", nullable(user)}});
+    const Shape user = named("AuditUser", object({{"login", string()},
+                                                  {"login_field", string()},
+                                                  {"email", nullable(string())},
+                                                  {"fields", shapes::formValues()}}));
+    const Shape entry = named("AuditEntry", object({{"at", shapes::unixTime()},
+                                                    {"action", string()},
+                                                    {"tried", described(string(), "only the last two characters")},
+                                                    {"client_address", string()},
+                                                    {"outcome", oneOf({"miss", "locked", "refused"})},
+                                                    {"user", nullable(user)}}));
     return RouteSpec("Missed and refused guesses of account and contract numbers, newest first")
         .group("operators")
         .query("page", integer(), "from 1")

@@ -186,7 +186,7 @@ RouteSpec disableSecondFactor() {
 }
 
 RouteSpec listOperators() {
-    const Shape staff = object({{"id", shapes::id()}, {"role", string()}, {"email", string()}, {"full_name", string()}});
+    const Shape staff = named("Staff", object({{"id", shapes::id()}, {"role", string()}, {"email", string()}, {"full_name", string()}}));
     return RouteSpec("The utility's staff").group("identity").answer(200, object({{"operators", arrayOf(staff)}}));
 }
 

@@ -23,7 +23,7 @@ const char* kCsv = "text/csv; charset=utf-8";
 // ---- access ways -------------------------------------------------------------------------------------------------
 
 RouteSpec access() {
-    const Shape account = object({{"id", id()}, {"number", string()}, {"address", optText()}, {"holder_name", optText()}});
+    const Shape account = named("Account", object({{"id", id()}, {"number", string()}, {"address", optText()}, {"holder_name", optText()}}));
     return RouteSpec("The consumer's access ways, accounts and contracts, and how many points they see")
         .group("access")
         .answer(200, object({{"ways", arrayOf(string())},
@@ -76,56 +76,56 @@ RouteSpec renameContract() {
 // ---- metering points ---------------------------------------------------------------------------------------------
 
 RouteSpec points() {
-    const Shape point = object({{"id", id()},
-                                {"name", string()},
-                                {"number", string()},
-                                {"address", optText()},
-                                {"account", optText()},
-                                {"contract", optText()},
-                                {"meter", meterSummary()},
-                                {"latest", nullable(registers())},
-                                {"manual_readings", manualAllowed()}});
+    const Shape point = named("Point", object({{"id", id()},
+                                               {"name", string()},
+                                               {"number", string()},
+                                               {"address", optText()},
+                                               {"account", optText()},
+                                               {"contract", optText()},
+                                               {"meter", meterSummary()},
+                                               {"latest", nullable(registers())},
+                                               {"manual_readings", manualAllowed()}}));
     return RouteSpec("The metering points the user may see, with each meter's latest reading")
         .group("meters")
         .answer(200, object({{"points", arrayOf(point)}}));
 }
 
 RouteSpec point() {
-    const Shape pointInfo = object({{"id", id()},
-                                    {"name", string()},
-                                    {"number", string()},
-                                    {"resource", optText()},
-                                    {"address", optText()},
-                                    {"installation_place", optText()},
-                                    {"commissioned_on", optText()},
-                                    {"tariff", optText()},
-                                    {"power_limit_kw", optNumber()},
-                                    {"account", optText()},
-                                    {"contract", optText()}});
-    const Shape meter = object({{"id", id()},
-                                {"model", string()},
-                                {"modification", optText()},
-                                {"serial", string()},
-                                {"register_number", optText()},
-                                {"accuracy_class", optText()},
-                                {"nominal_voltage", optText()},
-                                {"current_range", optText()},
-                                {"phases", optNumber()},
-                                {"tariff_zones", optNumber()},
-                                {"smart", boolean()},
-                                {"virtual", boolean()},
-                                {"polled", boolean()},
-                                {"installed_on", optText()},
-                                {"verified_on", optText()},
-                                {"verification_years", optNumber()},
-                                {"next_verification_on", optText()}});
-    const Shape transformer = object({{"kind", optText()},
-                                      {"phase", optText()},
-                                      {"model", optText()},
-                                      {"serial", optText()},
-                                      {"ratio", optText()},
-                                      {"accuracy_class", optText()},
-                                      {"verified_on", optText()}});
+    const Shape pointInfo = named("PointInfo", object({{"id", id()},
+                                                       {"name", string()},
+                                                       {"number", string()},
+                                                       {"resource", optText()},
+                                                       {"address", optText()},
+                                                       {"installation_place", optText()},
+                                                       {"commissioned_on", optText()},
+                                                       {"tariff", optText()},
+                                                       {"power_limit_kw", optNumber()},
+                                                       {"account", optText()},
+                                                       {"contract", optText()}}));
+    const Shape meter = named("Meter", object({{"id", id()},
+                                               {"model", string()},
+                                               {"modification", optText()},
+                                               {"serial", string()},
+                                               {"register_number", optText()},
+                                               {"accuracy_class", optText()},
+                                               {"nominal_voltage", optText()},
+                                               {"current_range", optText()},
+                                               {"phases", optNumber()},
+                                               {"tariff_zones", optNumber()},
+                                               {"smart", boolean()},
+                                               {"virtual", boolean()},
+                                               {"polled", boolean()},
+                                               {"installed_on", optText()},
+                                               {"verified_on", optText()},
+                                               {"verification_years", optNumber()},
+                                               {"next_verification_on", optText()}}));
+    const Shape transformer = named("Transformer", object({{"kind", optText()},
+                                                           {"phase", optText()},
+                                                           {"model", optText()},
+                                                           {"serial", optText()},
+                                                           {"ratio", optText()},
+                                                           {"accuracy_class", optText()},
+                                                           {"verified_on", optText()}}));
     return RouteSpec("General information on a metering point, its meter and instrument transformers")
         .group("meters")
         .answer(200, object({{"point", nullable(pointInfo)},
@@ -136,15 +136,15 @@ RouteSpec point() {
 }
 
 RouteSpec readings() {
-    const Shape row = object({{"ts", unixTime()},
-                              {"date", date()},
-                              {"total", optNumber()},
-                              {"t1", optNumber()},
-                              {"t2", optNumber()},
-                              {"t3", optNumber()},
-                              {"t4", optNumber()},
-                              {"source", string()},
-                              {"kind", oneOf({"latest", "billing"})}});
+    const Shape row = named("Reading", object({{"ts", unixTime()},
+                                               {"date", date()},
+                                               {"total", optNumber()},
+                                               {"t1", optNumber()},
+                                               {"t2", optNumber()},
+                                               {"t3", optNumber()},
+                                               {"t4", optNumber()},
+                                               {"source", string()},
+                                               {"kind", oneOf({"latest", "billing"})}}));
     return period(RouteSpec("Readings of the meter's registers"))
         .group("meters")
         .query("energy", oneOf({"A+", "A-", "R+", "R-"}), "energy direction, A+ by default")
@@ -154,13 +154,13 @@ RouteSpec readings() {
 }
 
 RouteSpec consumption() {
-    const Shape row = object({{"period", string()},
-                              {"start_ts", unixTime()},
-                              {"total", optNumber()},
-                              {"t1", optNumber()},
-                              {"t2", optNumber()},
-                              {"t3", optNumber()},
-                              {"t4", optNumber()}});
+    const Shape row = named("ConsumptionRow", object({{"period", string()},
+                                                      {"start_ts", unixTime()},
+                                                      {"total", optNumber()},
+                                                      {"t1", optNumber()},
+                                                      {"t2", optNumber()},
+                                                      {"t3", optNumber()},
+                                                      {"t4", optNumber()}}));
     return period(RouteSpec("Consumption by day, week or month (differences of the cumulative registers)"))
         .group("meters")
         .query("group", oneOf({"day", "week", "month"}))
@@ -174,11 +174,11 @@ RouteSpec consumption() {
 }
 
 RouteSpec profile() {
-    const Shape row = object({{"ts", unixTime()},
-                              {"p_plus", optNumber()},
-                              {"p_minus", optNumber()},
-                              {"q_plus", optNumber()},
-                              {"q_minus", optNumber()}});
+    const Shape row = named("ProfileRow", object({{"ts", unixTime()},
+                                                  {"p_plus", optNumber()},
+                                                  {"p_minus", optNumber()},
+                                                  {"q_plus", optNumber()},
+                                                  {"q_minus", optNumber()}}));
     return period(RouteSpec("The load profile: average power per interval"))
         .group("meters")
         .query("interval", oneOf({"30", "60"}), "minutes; 60 merges half-hours")
@@ -187,13 +187,13 @@ RouteSpec profile() {
 }
 
 RouteSpec events() {
-    const Shape row = object({{"ts_start", unixTime()},
-                              {"ts_end", nullable(integer())},
-                              {"code", string()},
-                              {"category", string()},
-                              {"severity", string()},
-                              {"text", string()},
-                              {"tamper", boolean()}});
+    const Shape row = named("MeterEvent", object({{"ts_start", unixTime()},
+                                                  {"ts_end", nullable(integer())},
+                                                  {"code", string()},
+                                                  {"category", string()},
+                                                  {"severity", string()},
+                                                  {"text", string()},
+                                                  {"tamper", boolean()}}));
     return period(RouteSpec("The meter's event log and counts by category and severity"))
         .group("meters")
         .query("category", string())
@@ -204,15 +204,15 @@ RouteSpec events() {
 }
 
 RouteSpec network() {
-    const Shape phase = object({{"phase", string()},
-                                {"voltage", optNumber()},
-                                {"current", optNumber()},
-                                {"p", optNumber()},
-                                {"q", optNumber()},
-                                {"s", optNumber()},
-                                {"pf", optNumber()},
-                                {"frequency", optNumber()},
-                                {"angle", optNumber()}});
+    const Shape phase = named("PhaseParameters", object({{"phase", string()},
+                                                         {"voltage", optNumber()},
+                                                         {"current", optNumber()},
+                                                         {"p", optNumber()},
+                                                         {"q", optNumber()},
+                                                         {"s", optNumber()},
+                                                         {"pf", optNumber()},
+                                                         {"frequency", optNumber()},
+                                                         {"angle", optNumber()}}));
     return RouteSpec("Network parameters per phase at a moment (the latest by default)")
         .group("meters")
         .query("at", integer(), "Unix seconds")
@@ -221,17 +221,17 @@ RouteSpec network() {
 }
 
 RouteSpec history() {
-    const Shape month = object({{"period", string()},
-                                {"consumption", optNumber()},
-                                {"last_year", optNumber()},
-                                {"change_pct", optNumber()}});
-    const Shape forecast = object({{"period", string()},
-                                   {"consumed", optNumber()},
-                                   {"days_passed", number()},
-                                   {"days_total", number()},
-                                   {"forecast", optNumber()},
-                                   {"last_year", optNumber()},
-                                   {"method", string()}});
+    const Shape month = named("MonthConsumption", object({{"period", string()},
+                                                          {"consumption", optNumber()},
+                                                          {"last_year", optNumber()},
+                                                          {"change_pct", optNumber()}}));
+    const Shape forecast = named("Forecast", object({{"period", string()},
+                                                     {"consumed", optNumber()},
+                                                     {"days_passed", number()},
+                                                     {"days_total", number()},
+                                                     {"forecast", optNumber()},
+                                                     {"last_year", optNumber()},
+                                                     {"method", string()}}));
     return RouteSpec("Consumption of the last twelve months beside the year before, and the forecast of this one")
         .group("meters")
         .answer(200, object({{"periods", arrayOf(month)}, {"forecast", forecast}}))
@@ -267,22 +267,22 @@ RouteSpec createVirtualMeter() {
 }
 
 RouteSpec pendingReadings() {
-    const Shape row = object({{"id", id()},
-                              {"ts", unixTime()},
-                              {"t1", optNumber()},
-                              {"t2", optNumber()},
-                              {"t3", optNumber()},
-                              {"t4", optNumber()},
-                              {"total", optNumber()},
-                              {"state", oneOf({"pending", "accepted", "rejected"})},
-                              {"reason", optText()},
-                              {"submitted_at", unixTime()},
-                              {"point_id", id()},
-                              {"point_name", optText()},
-                              {"address", optText()},
-                              {"model", optText()},
-                              {"serial", optText()},
-                              {"consumer", optText()}});
+    const Shape row = named("PendingReading", object({{"id", id()},
+                                                      {"ts", unixTime()},
+                                                      {"t1", optNumber()},
+                                                      {"t2", optNumber()},
+                                                      {"t3", optNumber()},
+                                                      {"t4", optNumber()},
+                                                      {"total", optNumber()},
+                                                      {"state", oneOf({"pending", "accepted", "rejected"})},
+                                                      {"reason", optText()},
+                                                      {"submitted_at", unixTime()},
+                                                      {"point_id", id()},
+                                                      {"point_name", optText()},
+                                                      {"address", optText()},
+                                                      {"model", optText()},
+                                                      {"serial", optText()},
+                                                      {"consumer", optText()}}));
     return RouteSpec("Manual readings of the tenant in one state, oldest first")
         .group("manual-readings")
         .query("state", oneOf({"pending", "accepted", "rejected"}), "pending by default")
@@ -308,34 +308,34 @@ RouteSpec rejectReading() {
 // ---- polling and ingest ------------------------------------------------------------------------------------------
 
 RouteSpec pollingStatus() {
-    const Shape gateway = object({{"gateway_id", id()},
-                                  {"address", string()},
-                                  {"title", string()},
-                                  {"lease_owner", optText()},
-                                  {"lease_until", nullable(integer())}});
-    const Shape job = object({{"schedule", string()},
-                              {"next_run", unixTime()},
-                              {"attempts", integer()},
-                              {"last_run", nullable(integer())},
-                              {"last_ok", nullable(integer())},
-                              {"last_error_kind", optText()},
-                              {"last_error", optText()}});
-    const Shape meter = object({{"meter_id", id()},
-                                {"serial", string()},
-                                {"model", string()},
-                                {"driver", string()},
-                                {"gateway_id", string()},
-                                {"enabled", boolean()},
-                                {"firmware", optText()},
-                                {"clock_drift_s", nullable(integer())},
-                                {"jobs", arrayOf(job)}});
-    const Shape note = object({{"notification_id", id()},
-                               {"kind", string()},
-                               {"meter_id", optText()},
-                               {"title", string()},
-                               {"body", string()},
-                               {"created_at", unixTime()},
-                               {"state", string()}});
+    const Shape gateway = named("PollingGateway", object({{"gateway_id", id()},
+                                                          {"address", string()},
+                                                          {"title", string()},
+                                                          {"lease_owner", optText()},
+                                                          {"lease_until", nullable(integer())}}));
+    const Shape job = named("PollingJob", object({{"schedule", string()},
+                                                  {"next_run", unixTime()},
+                                                  {"attempts", integer()},
+                                                  {"last_run", nullable(integer())},
+                                                  {"last_ok", nullable(integer())},
+                                                  {"last_error_kind", optText()},
+                                                  {"last_error", optText()}}));
+    const Shape meter = named("PolledMeter", object({{"meter_id", id()},
+                                                     {"serial", string()},
+                                                     {"model", string()},
+                                                     {"driver", string()},
+                                                     {"gateway_id", string()},
+                                                     {"enabled", boolean()},
+                                                     {"firmware", optText()},
+                                                     {"clock_drift_s", nullable(integer())},
+                                                     {"jobs", arrayOf(job)}}));
+    const Shape note = named("PollingNotification", object({{"notification_id", id()},
+                                                            {"kind", string()},
+                                                            {"meter_id", optText()},
+                                                            {"title", string()},
+                                                            {"body", string()},
+                                                            {"created_at", unixTime()},
+                                                            {"state", string()}}));
     return RouteSpec("Meter polling of the tenant: gateways, polled meters with their jobs, the latest notifications")
         .group("polling")
         .answer(200, object({{"gateways", arrayOf(gateway)}, {"meters", arrayOf(meter)}, {"notifications", arrayOf(note)}}));
@@ -402,19 +402,19 @@ RouteSpec pointReport() {
 // ---- operators ---------------------------------------------------------------------------------------------------
 
 RouteSpec consumers() {
-    const Shape grant = object({{"scope", oneOf({"account", "contract", "point"})},
-                                {"ref", string()},
-                                {"way", optText()},
-                                {"number", described(optText(), "the number the grant calls take")},
-                                {"point_name", optText()}});
-    const Shape consumer = object({{"id", id()},
-                                   {"kind", string()},
-                                   {"login", string()},
-                                   {"login_field", string()},
-                                   {"email", optText()},
-                                   {"phone", optText()},
-                                   {"fields", formValues()},
-                                   {"grants", arrayOf(grant)}});
+    const Shape grant = named("ConsumerGrant", object({{"scope", oneOf({"account", "contract", "point"})},
+                                                       {"ref", string()},
+                                                       {"way", optText()},
+                                                       {"number", described(optText(), "the number the grant calls take")},
+                                                       {"point_name", optText()}}));
+    const Shape consumer = named("Consumer", object({{"id", id()},
+                                                     {"kind", string()},
+                                                     {"login", string()},
+                                                     {"login_field", string()},
+                                                     {"email", optText()},
+                                                     {"phone", optText()},
+                                                     {"fields", formValues()},
+                                                     {"grants", arrayOf(grant)}}));
     return RouteSpec("Consumers of the tenant found by login or e-mail, with their grants")
         .group("operators")
         .query("q", string(), "part of the login or e-mail")

@@ -51,10 +51,10 @@ Shape registrationBody() {
 }
 
 RouteSpec tenantProfile() {
-    const Shape kind = object({{"id", string()},
-                               {"label", string()},
-                               {"login", object({{"name", string()}, {"label", string()}, {"type", string()}})},
-                               {"access_ways", arrayOf(string())}});
+    const Shape kind = named("ApplicantKind", object({{"id", string()},
+                                                      {"label", string()},
+                                                      {"login", object({{"name", string()}, {"label", string()}, {"type", string()}})},
+                                                      {"access_ways", arrayOf(string())}}));
     const Shape profile = named(
         "TenantProfile",
         open(object({{"id", string()},
@@ -73,16 +73,21 @@ RouteSpec tenantProfile() {
 }
 
 RouteSpec registrationForm() {
-    const Shape consent = open(object({{"id", string()},
-                                       {"label", string()},
-                                       {"title?", string()},
-                                       {"version", string()},
-                                       {"text", string()},
-                                       {"required", boolean()},
-                                       {"implicit", boolean()}}));
+    const Shape consent = named("Consent", open(object({{"id", string()},
+                                                        {"label", string()},
+                                                        {"title?", string()},
+                                                        {"version", string()},
+                                                        {"text", string()},
+                                                        {"required", boolean()},
+                                                        {"implicit", boolean()}})));
     const Shape form = object({{"kinds", formKinds(formField())},
                                {"consents", arrayOf(consent)},
-                               {"password_policy", mapOf(any())},
+                               {"password_policy", open(object({{"min_length", integer()},
+                                                                {"max_length", integer()},
+                                                                {"latin_only?", boolean()},
+                                                                {"require_digit?", boolean()},
+                                                                {"require_letter?", boolean()},
+                                                                {"require_upper?", boolean()}}))},
                                {"messages", mapOf(string())}});
     return RouteSpec("The registration form of every applicant kind, its consents and password policy")
         .group("tenant")
@@ -115,11 +120,11 @@ RouteSpec profileForm() {
 }
 
 RouteSpec plugins() {
-    const Shape plugin = object({{"name", string()},
-                                 {"kind", string()},
-                                 {"version", string()},
-                                 {"abi", string()},
-                                 {"status", string()}});
+    const Shape plugin = named("Plugin", object({{"name", string()},
+                                                 {"kind", string()},
+                                                 {"version", string()},
+                                                 {"abi", string()},
+                                                 {"status", string()}}));
     return RouteSpec("The plugins the server loaded and the ones that failed")
         .group("tenant")
         .answer(200, object({{"plugins", arrayOf(plugin)}, {"failed", arrayOf(object({{"folder", string()}, {"error", string()}}))}}))

@@ -40,12 +40,13 @@ struct ShapeNode {
     Shape target;                                     ///< what a named shape stands for
 };
 
+/// The builders of shapes.
 namespace shape {
-Shape string();
+Shape string();                                         ///< any JSON string
 Shape string(const std::string& format);                ///< e.g. "date" (YYYY-MM-DD), "date-time"
-Shape integer();
+Shape integer();                                        ///< a whole JSON number
 Shape number();                                         ///< any JSON number, integers included
-Shape boolean();
+Shape boolean();                                        ///< true or false
 Shape any();                                            ///< any JSON value
 Shape oneOf(std::vector<std::string> values);           ///< a string out of these
 Shape arrayOf(Shape items);
