@@ -1,4 +1,5 @@
 #include "lua/LuaWatchdog.h"
+#include "util/Threads.h"
 
 namespace kabinet {
 
@@ -41,6 +42,7 @@ void LuaWatchdog::leave(std::uint64_t ticket) {
 }
 
 void LuaWatchdog::run() {
+    blockTerminationSignals(); // SIGTERM is the server's to wait for; a stray one here would kill the process
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stop_) {
         if (deadlines_.empty()) {
