@@ -1,5 +1,6 @@
 /// kabinet — the administration command line: migrations, tenant validation, plugin listing, version.
 /// Errors go to stderr with a non-zero exit code.
+#include "api/OpenApi.h"
 #include "api/Routes.h"
 #include "config/Config.h"
 #include "demo/DemoSeeder.h"
@@ -53,7 +54,8 @@ int usage(std::ostream& out, int code) {
            "  demo polling --gateways DRIVER=HOST:PORT[,...]\n"
            "                     give every tenant a demo meter behind each simulated gateway (kabinet-meter-sim)\n"
            "  poll once          run one polling round in this process and print what it did\n"
-           "  routes             list every API route with the access it needs\n"
+           "  routes             list every API route: method, path, the access it needs, summary\n"
+           "  openapi            print the OpenAPI 3.1 description of the API (as GET /api/v1/openapi.json serves it)\n"
            "  version            print the version, schema and plugin ABI\n"
            "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
     return code;
@@ -293,8 +295,17 @@ int main(int argc, char** argv) {
             Services none;
             Router router;
             registerAllRoutes(router, none);
+            // One line a route, tab-separated: method, path, role, summary (from the route's RouteSpec).
             for (const auto& r : router.routes())
-                std::cout << r.method << "\t" << (r.tenantScoped ? "/t/{tenant}" : "") << r.pattern << "\t" << accessName(r.access) << "\n";
+                std::cout << r.method << "\t" << documentPath(r) << "\t" << accessName(r.access) << "\t"
+                          << (r.spec ? r.spec->summary : std::string("UNDESCRIBED")) << "\n";
+            return 0;
+        }
+        if (cmd == "openapi" && args.size() == 1) {
+            Services none;
+            Router router;
+            registerAllRoutes(router, none);
+            std::cout << openApiText(router) << "\n";
             return 0;
         }
         if (cmd == "version" && args.size() == 1) {

@@ -6,6 +6,7 @@
 // its own.
 #include <catch2/catch.hpp>
 
+#include "AnswerShapes.h"
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
 #include "Simulators.h"
@@ -69,6 +70,7 @@ HttpResult httpFrom(const std::string& source, unsigned short port, const std::s
         if (colon != std::string::npos) r.headers[line.substr(0, colon)] = line.substr(line.find_first_not_of(' ', colon + 1));
     }
     r.body = answer.substr(end + 4);
+    test::checkAnswer(method, path, r);
     return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "AnswerShapes.h"
 #include "TestContext.h"
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -44,6 +45,7 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
     r.status = resp.getStatus();
     Poco::StreamCopier::copyToString(in, r.body);
     for (const auto& [k, v] : resp) r.headers[k] = v;
+    checkAnswer(method, path, r);
     return r;
 }
 

@@ -39,8 +39,8 @@ TEST_CASE("migration text splits into statements", "[storage]") {
 
 TEST_CASE("the router matches patterns and reports wrong methods", "[http]") {
     Router r;
-    r.add("GET", "/api/v1/dictionaries/{name}", true, [](Request&) { return Response{}; });
-    r.add("GET", "/healthz", false, [](Request&) { return Response{}; });
+    r.add("GET", "/api/v1/dictionaries/{name}", true, RouteSpec("A dictionary"), [](Request&) { return Response{}; });
+    r.add("GET", "/healthz", false, RouteSpec("Health"), [](Request&) { return Response{}; });
     std::map<std::string, std::string> p;
     bool pathMatched = false;
     auto* route = r.match("GET", "/api/v1/dictionaries/streets", true, p, pathMatched);

@@ -4,7 +4,9 @@
 #include "lua/LuaJson.h"
 #include "lua/LuaState.h"
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace kabinet;
 
@@ -74,4 +76,85 @@ TEST_CASE("Lua values convert to JSON and back", "[lua]") {
 TEST_CASE("runtime errors name the script and line", "[lua]") {
     CHECK_THROWS_WITH(eval("local x = nil\nreturn x.y"), Catch::Contains("chunk.lua:2"));
     CHECK_THROWS_WITH(eval("return (("), Catch::Contains("chunk.lua:1"));
+}
+
+// The budget is kept by a watchdog: nothing watches inside Lua until a call passes its deadline, then an
+// instruction hook is armed on the running thread and stops it, even in a loop that calls no function.
+TEST_CASE("a tight loop past its deadline is stopped by the watchdog", "[lua][watchdog]") {
+    const std::string dir = test::tempDir("lua");
+    std::ofstream(dir + "/loop.lua") << "local i = 0\nwhile true do i = i + 1 end\n";
+    LuaState st("test", 8u << 20, 2'000'000, {dir});
+    CHECK(st.deadline() == std::chrono::milliseconds(20));
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH(st.runFile(dir + "/loop.lua", 0), Catch::Contains("instruction budget") && Catch::Contains("loop.lua:2"));
+    // Stopped by the deadline, not by counting: the loop ran at least that long.
+    CHECK(std::chrono::steady_clock::now() - t0 >= st.deadline());
+    // The state serves the next call, with no hook left behind.
+    lua_pushcfunction(st.L(), [](lua_State* L) -> int {
+        lua_pushboolean(L, lua_gethook(L) == nullptr);
+        return 1;
+    });
+    st.call(0, 1);
+    CHECK(lua_toboolean(st.L(), -1));
+    lua_pop(st.L(), 1);
+}
+
+TEST_CASE("a fast call runs with no instruction hook and is not stopped", "[lua][watchdog]") {
+    const std::string dir = test::tempDir("lua");
+    std::ofstream(dir + "/fast.lua") << "local n = 0\nfor i = 1, 1000 do n = n + i end\n"
+                                        "local co = coroutine.create(function() while true do coroutine.yield(n) end end)\n"
+                                        "return function(probe) probe() local ok, v = coroutine.resume(co) return ok and v end\n";
+    LuaState st("test", 8u << 20, 2'000'000, {dir});
+    st.runFile(dir + "/fast.lua", 1);
+    const int fn = lua_gettop(st.L());
+    static bool hooked;
+    hooked = false;
+    for (int i = 0; i < 200; ++i) {
+        lua_pushvalue(st.L(), fn);
+        lua_pushcfunction(st.L(), [](lua_State* L) -> int {
+            if (lua_gethook(L) != nullptr) hooked = true;
+            return 0;
+        });
+        st.call(1, 1);
+        CHECK(lua_tointeger(st.L(), -1) == 500500);
+        lua_pop(st.L(), 1);
+    }
+    CHECK_FALSE(hooked);
+}
+
+TEST_CASE("a coroutine suspended in an overdue call runs freely in the next call", "[lua][watchdog]") {
+    const std::string dir = test::tempDir("lua");
+    std::ofstream(dir + "/keep.lua") << "co = coroutine.create(function() local i = 0 while true do i = i + 1 if i % 1000 == 0 then coroutine.yield(i) end end end)\n"
+                                        "return function(loop) local ok, v = coroutine.resume(co) while loop do end return v end\n";
+    LuaState st("test", 8u << 20, 2'000'000, {dir});
+    st.runFile(dir + "/keep.lua", 1);
+    const int fn = lua_gettop(st.L());
+    lua_pushvalue(st.L(), fn);
+    lua_pushboolean(st.L(), 1);
+    CHECK_THROWS_WITH(st.call(1, 1), Catch::Contains("instruction budget"));
+    lua_pushvalue(st.L(), fn);
+    lua_pushboolean(st.L(), 0);
+    st.call(1, 1);
+    CHECK(lua_tointeger(st.L(), -1) == 2000);
+}
+
+TEST_CASE("the deadline counts the call's CPU time, not time spent waiting", "[lua][watchdog]") {
+    const std::string dir = test::tempDir("lua");
+    std::ofstream(dir + "/wait.lua") << "return function(wait) wait() local n = 0 for i = 1, 10000 do n = n + i end return n end\n";
+    LuaState st("test", 8u << 20, 2'000'000, {dir});
+    st.runFile(dir + "/wait.lua", 1);
+    lua_pushcfunction(st.L(), [](lua_State*) -> int {
+        std::this_thread::sleep_for(std::chrono::milliseconds(80)); // four deadlines off the CPU (a loaded machine)
+        return 0;
+    });
+    st.call(1, 1);
+    CHECK(lua_tointeger(st.L(), -1) == 50005000);
+}
+
+TEST_CASE("a loop in a coroutine's __close handler is stopped too", "[lua][watchdog]") {
+    CHECK_THROWS_WITH(eval("local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() while true do end end}) "
+                           "coroutine.yield() end) coroutine.resume(co) return coroutine.close(co)"),
+                      Catch::Contains("instruction budget"));
+    CHECK(eval("local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() end}) coroutine.yield() end) "
+               "coroutine.resume(co) return coroutine.close(co)") == "true");
 }

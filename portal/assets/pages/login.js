@@ -9,7 +9,8 @@
 //       {pending_token}, POST {api}/confirm/email/resend {pending_token} — then the login is sent again.
 
 import { api, ApiError, tenantId } from '../core/api.js';
-import { createForm, createChoice } from '../widgets/forms.js';
+import { createForm } from '../widgets/forms.js';
+import { createChoice } from '../widgets/choice.js';
 import { h, mount, notice, countdown } from '../core/ui.js';
 import { setSession, setPendingLogin, currentUser, displayName, takeFlash, safeNext, withNext } from '../core/session.js';
 import { createCodeEntry } from '../widgets/code-entry.js';

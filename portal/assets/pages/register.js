@@ -11,7 +11,9 @@
 // reload while waiting for the SMS does not lose the code entry.
 
 import { api, getDictionary, ApiError, tenantId } from '../core/api.js';
-import { createForm, createConsents, createChoice } from '../widgets/forms.js';
+import { createForm } from '../widgets/forms.js';
+import { createConsents } from '../widgets/consents.js';
+import { createChoice } from '../widgets/choice.js';
 import { createCodeEntry } from '../widgets/code-entry.js';
 import { createMailResend } from '../widgets/mail-resend.js';
 import { h, mount, notice } from '../core/ui.js';

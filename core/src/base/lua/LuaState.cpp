@@ -1,9 +1,13 @@
 #include "lua/LuaState.h"
 
+#include "lua/LuaWatchdog.h"
+
 #include "util/Files.h"
 #include "util/Log.h"
 
 #include <Poco/File.h>
+#include <algorithm>
+#include <pthread.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -13,7 +17,6 @@ namespace kabinet {
 const char* const kLuaArrayMeta = "kabinet.array";
 
 namespace {
-constexpr int kHookEvery = 1000; // instructions between budget checks
 
 LuaState* self(lua_State* L) {
     void* ud = nullptr;
@@ -24,9 +27,12 @@ LuaState* self(lua_State* L) {
 
 LuaState::LuaState(std::string owner, std::size_t memoryLimit, unsigned long long instructionBudget,
                    std::vector<std::string> requireRoots)
-    : owner_(std::move(owner)), limit_(memoryLimit), budget_(instructionBudget), roots_(std::move(requireRoots)) {
+    : owner_(std::move(owner)), limit_(memoryLimit), budget_(instructionBudget),
+      deadline_(std::max<unsigned long long>(1, instructionBudget * 1000 / kInstructionsPerMs)),
+      roots_(std::move(requireRoots)) {
     L_ = lua_newstate(&LuaState::alloc, this);
     if (!L_) throw LuaError(owner_ + ": cannot create a Lua state");
+    running_ = L_;
     onLog = [this](const std::string& m) { log::debug("lua log", {{"owner", owner_}, {"text", m}}); };
     try {
         openSandbox();
@@ -59,11 +65,42 @@ void* LuaState::alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize)
 
 void LuaState::hook(lua_State* L, lua_Debug*) {
     LuaState* st = self(L);
-    st->spent_ += kHookEvery;
-    if (st->spent_ > st->budget_) {
-        st->budgetExceeded_ = true;
-        luaL_error(L, "instruction budget of %llu exceeded", st->budget_);
+    if (!st->overdue_.load()) {
+        lua_sethook(L, nullptr, 0, 0); // a coroutine armed during an earlier call, resumed in a later one
+        return;
     }
+    st->budgetExceeded_ = true;
+    luaL_where(L, 0); // the running Lua function: inside a hook, level 0 is the interrupted code
+    lua_pushfstring(L, "instruction budget of %I exceeded", static_cast<lua_Integer>(st->budget_));
+    lua_concat(L, 2);
+    lua_error(L);
+}
+
+std::chrono::steady_clock::time_point LuaState::look(void* p) {
+    auto* st = static_cast<LuaState*>(p);
+    // A quarter of the deadline in wall time has passed: from here on count the CPU time of the call's
+    // thread, and arm once it has used the other three quarters.
+    const std::chrono::nanoseconds rest = st->deadline_ * 3 / 4;
+    timespec ts{};
+    if (clock_gettime(st->cpuClock_, &ts) == 0) {
+        const long long cpu = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+        if (st->cpuMark_ < 0) st->cpuMark_ = cpu;
+        const std::chrono::nanoseconds used{cpu - st->cpuMark_};
+        if (used < rest) return std::chrono::steady_clock::now() + (rest - used);
+    }
+    std::lock_guard<std::mutex> lock(st->armMutex_);
+    st->overdue_ = true;
+    // From the watchdog's thread, while the state runs: lua_sethook is the one Lua call made to be called
+    // asynchronously (ldebug.c: "can be called during a signal"; lua.c stops a script on SIGINT this way):
+    // it stores the hook and sets the trap flags the interpreter polls before each instruction.
+    lua_sethook(st->running_, &LuaState::hook, LUA_MASKCOUNT, 1);
+    return {};
+}
+
+void LuaState::switchTo(lua_State* thread) {
+    std::lock_guard<std::mutex> lock(armMutex_);
+    running_ = thread;
+    if (overdue_.load()) lua_sethook(thread, &LuaState::hook, LUA_MASKCOUNT, 1);
 }
 
 void LuaState::openSandbox() {
@@ -88,10 +125,18 @@ void LuaState::openSandbox() {
     lua_setglobal(L_, "pcall");
     lua_pushcfunction(L_, &LuaState::luaGuardedXpcall);
     lua_setglobal(L_, "xpcall");
+    // coroutine.resume, wrap and close also tell the watchdog which thread runs, so an overdue coroutine is stopped too.
     lua_getglobal(L_, "coroutine");
     lua_getfield(L_, -1, "resume");
-    lua_pushcclosure(L_, &LuaState::luaGuardedResume, 1);
+    lua_pushcclosure(L_, &LuaState::luaGuardedCoroutine, 1);
+    lua_pushvalue(L_, -1);
+    lua_setfield(L_, LUA_REGISTRYINDEX, "kabinet.resume");
     lua_setfield(L_, -2, "resume");
+    lua_pushcfunction(L_, &LuaState::luaGuardedWrap);
+    lua_setfield(L_, -2, "wrap");
+    lua_getfield(L_, -1, "close"); // runs the coroutine's pending __close handlers: the same guard
+    lua_pushcclosure(L_, &LuaState::luaGuardedCoroutine, 1);
+    lua_setfield(L_, -2, "close");
     lua_pop(L_, 1);
     // os: only the clock functions.
     lua_getglobal(L_, "os");
@@ -195,12 +240,24 @@ int LuaState::luaGuardedXpcall(lua_State* L) {
     return lua_gettop(L);
 }
 
-int LuaState::luaGuardedResume(lua_State* L) {
+// coroutine.resume or coroutine.close (the upvalue) on the coroutine at 1: the state knows that coroutine
+// runs meanwhile, and an exhausted budget or memory inside it goes on instead of becoming a `false` answer.
+int LuaState::luaGuardedCoroutine(lua_State* L) {
+    LuaState* st = self(L);
+    lua_State* co = lua_tothread(L, 1);
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, n, LUA_MULTRET);
-    LuaState* st = self(L);
+    {
+        // Lua errors unwind as C++ exceptions: the guard hands the running thread back in every case.
+        struct Back {
+            LuaState* st;
+            lua_State* L;
+            ~Back() { st->switchTo(L); }
+        } back{st, L};
+        if (co) st->switchTo(co);
+        lua_call(L, n, LUA_MULTRET);
+    }
     if (lua_toboolean(L, 1) == 0 && lua_gettop(L) >= 2) {
         const char* err = lua_tostring(L, 2);
         if (st->budgetExceeded_ || (err && std::string(err) == "not enough memory")) {
@@ -208,6 +265,36 @@ int LuaState::luaGuardedResume(lua_State* L) {
             return lua_error(L);
         }
     }
+    return lua_gettop(L);
+}
+
+int LuaState::luaGuardedWrap(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_State* co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, &LuaState::luaWrapped, 1);
+    return 1;
+}
+
+int LuaState::luaWrapped(lua_State* L) {
+    int n = lua_gettop(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, "kabinet.resume");
+    lua_insert(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 2);
+    lua_call(L, n + 1, LUA_MULTRET);
+    if (!lua_toboolean(L, 1)) { // an error inside the coroutine goes on, with the caller's position
+        if (lua_type(L, 2) == LUA_TSTRING) {
+            luaL_where(L, 1);
+            lua_pushvalue(L, 2);
+            lua_concat(L, 2);
+            lua_replace(L, 2);
+        }
+        lua_settop(L, 2);
+        return lua_error(L);
+    }
+    lua_remove(L, 1);
     return lua_gettop(L);
 }
 
@@ -268,9 +355,20 @@ void LuaState::runFile(const std::string& path, int nresults) {
 }
 
 void LuaState::call(int nargs, int nresults) {
-    spent_ = 0;
-    budgetExceeded_ = memoryExceeded_ = false;
-    lua_sethook(L_, &LuaState::hook, LUA_MASKCOUNT, kHookEvery);
+    // Only the outermost call is watched (a host function may call back into Lua).
+    const bool outermost = depth_ == 0;
+    std::uint64_t ticket = 0;
+    if (outermost) {
+        budgetExceeded_ = memoryExceeded_ = false;
+        // The thread's CPU clock, for the watchdog (its id is computed, not a system call).
+        static thread_local clockid_t cpuClock = [] {
+            clockid_t id = CLOCK_THREAD_CPUTIME_ID;
+            return pthread_getcpuclockid(pthread_self(), &id) == 0 ? id : CLOCK_MONOTONIC;
+        }();
+        cpuClock_ = cpuClock;
+        cpuMark_ = -1;
+        ticket = LuaWatchdog::instance().enter(LuaWatchdog::Clock::now() + deadline_ / 4, &LuaState::look, this);
+    }
     int base = lua_gettop(L_) - nargs;
     lua_pushcfunction(L_, [](lua_State* L) -> int {
         const char* m = lua_tostring(L, 1);
@@ -278,8 +376,18 @@ void LuaState::call(int nargs, int nresults) {
         return 1;
     });
     lua_insert(L_, base);
+    ++depth_;
     int rc = lua_pcall(L_, nargs, nresults, base);
-    lua_sethook(L_, nullptr, 0, 0);
+    --depth_;
+    if (outermost) {
+        LuaWatchdog::instance().leave(ticket); // from here on the watchdog leaves this state alone
+        {
+            std::lock_guard<std::mutex> lock(armMutex_);
+            overdue_ = false;
+            running_ = L_;
+        }
+        lua_sethook(L_, nullptr, 0, 0);
+    }
     lua_remove(L_, base);
     if (rc != LUA_OK) {
         std::string err = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";

@@ -1,12 +1,23 @@
 #pragma once
 /// A sandboxed Lua 5.4 state with a memory cap and a per-call instruction budget.
 ///
+/// The budget is kept by a deadline, not by counting: a call may use budget / kInstructionsPerMs
+/// milliseconds of CPU time. Nothing watches inside Lua (no hook): the shared LuaWatchdog looks at a call
+/// a quarter of its deadline after it began, then again until the calling thread has used the other three
+/// quarters of CPU time since that look (so a busy machine does not stop a legitimate call); then it arms a
+/// count hook on the running thread of the state (lua_sethook may be called asynchronously), which raises
+/// "instruction budget … exceeded" at the next instruction. The hook is removed when the call ends.
+///
 /// Sandbox: base library without dofile/loadfile and with `load` limited to text chunks; string, table,
 /// math, utf8, coroutine; `os` reduced to time/date/clock; no io, debug or package. `require(name)` loads
 /// text modules only, from the search roots given (first match wins), once per state.
 /// A global table `kabinet` offers `kabinet.array(t)` (emit t as a JSON array) and `kabinet.log(msg)`.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
+#include <mutex>
+#include <time.h>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +36,10 @@ class LuaError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+/// Instructions per millisecond that turn a budget into a call's deadline in CPU time (50,000,000 →
+/// 500 ms): a conservative rate for plain Lua, so a legitimate call never meets its deadline.
+inline constexpr unsigned long long kInstructionsPerMs = 100'000;
 
 class LuaState {
 public:
@@ -53,15 +68,22 @@ public:
     /// Called by kabinet.log; default writes a debug log line with the owner.
     std::function<void(const std::string&)> onLog;
 
+    /// The CPU time one call may take before the watchdog stops it (from the instruction budget).
+    std::chrono::microseconds deadline() const noexcept { return deadline_; }
+
 private:
     static void* alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
     static void hook(lua_State* L, lua_Debug* ar);
+    static std::chrono::steady_clock::time_point look(void* self);
+    static int luaGuardedWrap(lua_State* L);
+    static int luaWrapped(lua_State* L);
+    void switchTo(lua_State* thread);
     static int luaRequire(lua_State* L);
     static int luaLoadText(lua_State* L);
     static int luaArray(lua_State* L);
     static int luaGuardedPcall(lua_State* L);
     static int luaGuardedXpcall(lua_State* L);
-    static int luaGuardedResume(lua_State* L);
+    static int luaGuardedCoroutine(lua_State* L);
     static int luaLog(lua_State* L);
     void openSandbox();
     [[noreturn]] void fail(const std::string& what);
@@ -70,7 +92,13 @@ private:
     std::size_t limit_;
     std::size_t used_ = 0;
     unsigned long long budget_;
-    unsigned long long spent_ = 0;
+    std::chrono::microseconds deadline_;
+    int depth_ = 0;                          // nesting of call(): only the outermost one is watched
+    std::mutex armMutex_;                    // the watchdog's arming vs. a coroutine switch
+    std::atomic<bool> overdue_{false};       // the current call passed its deadline
+    clockid_t cpuClock_ = 0;                 // the CPU clock of the thread of the current call
+    long long cpuMark_ = -1;                 // its CPU time (ns) at the watchdog's first look; -1 before
+    lua_State* running_ = nullptr;           // the thread running now (main or a coroutine), under armMutex_
     bool budgetExceeded_ = false;
     bool memoryExceeded_ = false;
     std::vector<std::string> roots_;

@@ -1,4 +1,5 @@
 /// Routes of the operators' audit log (docs/API.md, "Audit log").
+#include "api/AuditSpecs.h"
 #include "api/Routes.h"
 #include "identity/AuditLog.h"
 #include "server/Services.h"
@@ -33,7 +34,7 @@ int positive(const Request& q, const std::string& name, int fallback, int max) {
 
 void registerAuditRoutes(Router& r, Services& s) {
     // Misses and refusals of personal account and contract number guesses, newest first, a page at a time.
-    r.add("GET", "/api/v1/operator/audit", true, Access::Operator, [&s](Request& q) {
+    r.add("GET", "/api/v1/operator/audit", true, Access::Operator, spec::auditLog(), [&s](Request& q) {
         const int perPage = positive(q, "per_page", 50, AuditLog::kMaxPerPage);
         const int page = positive(q, "page", 1, 1000000);
         std::ostringstream out;

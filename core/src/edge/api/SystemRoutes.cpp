@@ -1,4 +1,7 @@
-/// Routes outside any tenant: health and metrics.
+/// Routes outside any tenant: health, metrics and the description of the API.
+#include "api/OpenApi.h"
+#include "api/Routes.h"
+#include "api/SystemSpecs.h"
 #include "http/Router.h"
 #include "server/Services.h"
 
@@ -9,7 +12,7 @@
 namespace kabinet {
 
 void registerSystemRoutes(Router& r, Services& s) {
-    r.add("GET", "/healthz", false, [&s](Request&) {
+    r.add("GET", "/healthz", false, spec::healthz(), [&s](Request&) {
         Poco::JSON::Object o;
         std::string reason;
         const bool up = s.db->ping(reason);
@@ -26,12 +29,18 @@ void registerSystemRoutes(Router& r, Services& s) {
         o.stringify(out);
         return Response::json(up ? 200 : 503, out.str());
     });
-    r.add("GET", "/metrics", false, [&s](Request&) {
+    r.add("GET", "/metrics", false, spec::metrics(), [&s](Request&) {
         Response resp;
         resp.contentType = "text/plain; version=0.0.4; charset=utf-8";
         resp.body = s.metrics.render();
         return resp;
     });
+}
+
+void registerApiDescription(Router& r) {
+    auto text = std::make_shared<std::string>();
+    r.add("GET", "/api/v1/openapi.json", false, spec::openApi(), [text](Request&) { return Response::json(200, *text); });
+    *text = openApiText(r); // every route registered so far, this one included
 }
 
 } // namespace kabinet

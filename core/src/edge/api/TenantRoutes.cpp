@@ -1,5 +1,6 @@
 /// Tenant-scoped public routes: the tenant profile, its registration form and dictionaries, registration
 /// validation, and the loaded plugins.
+#include "api/TenantSpecs.h"
 #include "tenants/FormInput.h"
 #include "http/Router.h"
 #include "lua/LuaJson.h"
@@ -23,12 +24,12 @@ std::string toText(const Poco::JSON::Object& o) {
 } // namespace
 
 void registerTenantRoutes(Router& r, Services& s) {
-    r.add("GET", "/api/v1/tenant", true, [](Request& q) { return Response::json(200, q.tenant->profileJson()); });
+    r.add("GET", "/api/v1/tenant", true, spec::tenantProfile(), [](Request& q) { return Response::json(200, q.tenant->profileJson()); });
 
-    r.add("GET", "/api/v1/forms/registration", true,
+    r.add("GET", "/api/v1/forms/registration", true, spec::registrationForm(),
           [](Request& q) { return Response::json(200, q.tenant->registrationFormJson()); });
 
-    r.add("GET", "/api/v1/dictionaries/{name}", true, [](Request& q) {
+    r.add("GET", "/api/v1/dictionaries/{name}", true, spec::dictionary(), [](Request& q) {
         const std::string& name = q.params["name"];
         if (name.size() > 64) throw NotFound("dictionary_not_found", "Справочник не найден");
         std::string json = q.tenant->dictionaryJson(name);
@@ -36,16 +37,16 @@ void registerTenantRoutes(Router& r, Services& s) {
         return Response::json(200, json);
     });
 
-    r.add("POST", "/api/v1/forms/registration/validate", true, [](Request& q) {
+    r.add("POST", "/api/v1/forms/registration/validate", true, spec::validateRegistration(), [](Request& q) {
         FormInput in = readForm(*q.tenant, q.jsonObject().extract<Poco::JSON::Object::Ptr>());
         mergeTenantErrors(*q.tenant, q.tenant->validateRegistration(in.kind, in.fields), in.errors);
         if (!in.errors.empty()) throw Unprocessable(in.errors);
         return Response::json(200, "{\"ok\":true}");
     });
 
-    r.add("GET", "/api/v1/forms/profile", true, [](Request& q) { return Response::json(200, q.tenant->profileFormJson()); });
+    r.add("GET", "/api/v1/forms/profile", true, spec::profileForm(), [](Request& q) { return Response::json(200, q.tenant->profileFormJson()); });
 
-    r.add("GET", "/api/v1/plugins", true, Access::TenantAdmin, [&s](Request&) {
+    r.add("GET", "/api/v1/plugins", true, Access::TenantAdmin, spec::plugins(), [&s](Request&) {
         Poco::JSON::Object o;
         Poco::JSON::Array::Ptr loaded = new Poco::JSON::Array;
         for (const auto& p : s.plugins->plugins()) {

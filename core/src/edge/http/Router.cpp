@@ -78,8 +78,14 @@ const char* accessName(Access a) {
     return "unknown";
 }
 
-void Router::add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler) {
-    routes_.push_back({method, pattern, tenantScoped, access, std::move(handler), splitPath(pattern)});
+void Router::addUndescribed(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, Handler handler) {
+    routes_.push_back({method, pattern, tenantScoped, access, std::move(handler), splitPath(pattern), nullptr});
+}
+
+void Router::add(const std::string& method, const std::string& pattern, bool tenantScoped, Access access, RouteSpec spec,
+                 Handler handler) {
+    routes_.push_back({method, pattern, tenantScoped, access, std::move(handler), splitPath(pattern),
+                       std::make_shared<const RouteSpec>(std::move(spec))});
 }
 
 const Route* Router::match(const std::string& method, const std::string& path, bool tenantScoped,

@@ -1,6 +1,8 @@
 #pragma once
 /// A session with one DLMS/COSEM (SPODES) meter: link + association (AARQ/AARE with the LN context and
-/// LLS), GET with block transfer, and the read items of kb_read_item.
+/// LLS), GET with block transfer, and the read items of kb_read_item. The link and GET are in DlmsSession.cpp,
+/// the objects' metadata in DlmsObjects.cpp, the items in DlmsValues.cpp (identity, clock, energy,
+/// instantaneous values), DlmsProfile.cpp, DlmsBilling.cpp and DlmsEvents.cpp.
 #include "ApduCodec.h"
 #include "AxdrCodec.h"
 #include "Link.h"
@@ -23,7 +25,11 @@ public:
     DlmsSession(MeterSettings settings, DriverConfig config, sdk::Transport transport);
     ~DlmsSession() override;
 
+    /// Reads the requested items, associating first when the last read lost the association; any error
+    /// leaves the session to start over with the next read.
     void read(const sdk::ReadRequest& request, sdk::ReadingSink& sink) override;
+    /// Releases the association (RLRQ) and disconnects, one attempt, errors ignored; sends nothing after a
+    /// transport failure.
     void close() noexcept override;
 
 private:

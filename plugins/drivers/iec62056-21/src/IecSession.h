@@ -3,7 +3,9 @@
 //
 // A session with one Energomera CE meter over IEC 62056-21 mode C: sign-on, programming mode with the
 // password, R1 reads of the meter's functions, break. Frame-level retries; one re-sign-on when the meter
-// has silently dropped its session (it then ignores R1 until the next sign-on).
+// has silently dropped its session (it then ignores R1 until the next sign-on). The link is in
+// IecSession.cpp, the meter functions read in IecFunctions.h, the items in IecValues.cpp (identity, clock,
+// energy, instantaneous values), IecBilling.cpp, IecProfile.cpp and IecEvents.cpp.
 //
 
 
@@ -33,6 +35,7 @@ public:
 		/// refused, TimeoutError / ProtocolError / TransportError otherwise.
 
 	void close() noexcept override;
+		/// Ends programming mode with a break (the meter does not answer it); errors ignored.
 
 private:
 	enum class Expect { Line, Block, AckOrBlock };

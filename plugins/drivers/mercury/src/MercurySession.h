@@ -3,7 +3,9 @@
 //
 // A session with one Mercury 230/234/236 meter: the request/answer dialogue over the host's transport
 // (answer timeout, bounded repetition of a lost or corrupted answer, re-opening a channel the meter closed)
-// and the reading of each item.
+// and the reading of each item. The dialogue is in MercurySession.cpp, the typed request in MercuryAsk.h,
+// the items in MercuryIdentity.cpp (identity, clock), MercuryValues.cpp (energy, instantaneous values),
+// MercuryBilling.cpp, MercuryProfile.cpp and MercuryEvents.cpp.
 //
 
 
@@ -35,6 +37,7 @@ public:
 	Unavailable(std::uint8_t status, const std::string& message): std::runtime_error(message), _status(status) {}
 
 	std::uint8_t status() const noexcept
+		/// The status byte of the refusal (1..4).
 	{
 		return _status;
 	}
@@ -56,11 +59,13 @@ public:
 	}
 
 	const std::string& object() const noexcept
+		/// The object asked for, as its request bytes ("08 12").
 	{
 		return _object;
 	}
 
 	const std::string& reason() const noexcept
+		/// What was wrong with the answer, without the object.
 	{
 		return _reason;
 	}

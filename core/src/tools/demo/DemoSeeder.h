@@ -6,6 +6,13 @@
 /// through MeterDataSink: half-hourly power profile, daily and monthly cumulative registers in two tariff
 /// zones, event journals with tamper events, and hourly network parameters of the last two days.
 /// Everything is deterministic given the seed and the moment "now"; a second run adds nothing.
+///
+/// What is seeded for a tenant is its roster, tenants/<id>/demo.lua (demo/Roster.h); a tenant without one
+/// gets no demo data. The generator's parts: Random (the random source), Calendar, LoadCurves, MeterSeries
+/// (one meter's data), RegistrationForm (what a person types), CheckDigits (identifiers, by the shared
+/// validators).
+#include "demo/CheckDigits.h"
+
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -19,7 +26,7 @@ class TenantRegistry;
 /// What to generate.
 struct DemoOptions {
     int years = 3;              ///< depth of the meter data, in years back from now
-    int consumersPerTenant = 3; ///< consumers per tenant (at least the tenant's named demo roster: two for ВОЭК)
+    int consumersPerTenant = 3; ///< consumers per tenant (at least the roster's `keep` named ones)
     int extraMeters = 0;        ///< additional meters with data, spread over the tenants (benchmarks); granted to nobody
     long long now = 0;          ///< the moment the data ends at (Unix seconds); 0 = time(nullptr). Fixed in tests
     unsigned seed = 42;         ///< seed of the generator
@@ -62,18 +69,5 @@ private:
     DemoStats stats_;
 };
 
-/// Identifiers with valid check digits (the published algorithms), for demo and test data.
-namespace demo {
-/// СНИЛС: 11 digits from the 9-digit number (above 001-001-998) and its control number.
-std::string snils(const std::string& nine);
-/// ИНН of an organisation: 10 digits from the first 9.
-std::string inn10(const std::string& nine);
-/// ИНН of a person or sole proprietor: 12 digits from the first 10.
-std::string inn12(const std::string& ten);
-/// ОГРН: 13 digits from the first 12 (first digit 1 or 5).
-std::string ogrn(const std::string& twelve);
-/// ОГРНИП: 15 digits from the first 14 (first digit 3).
-std::string ogrnip(const std::string& fourteen);
-} // namespace demo
 
 } // namespace kabinet

@@ -1,0 +1,28 @@
+#include "http/RouteSpec.h"
+
+namespace kabinet {
+
+RouteSpec& RouteSpec::errors(std::vector<int> statuses) {
+    for (int status : statuses) answers.push_back({status, "", errorShape(), {}});
+    return *this;
+}
+
+Shape errorShape() {
+    using namespace shape;
+    static const Shape error = named(
+        "Error", described(object({{"error", string()},
+                                   {"message", string()},
+                                   {"fields", mapOf(string())},
+                                   {"retry_after?", integer()},
+                                   // 403 not_confirmed: what the login still lacks.
+                                   {"remaining?", arrayOf(oneOf({"email", "phone"}))},
+                                   {"pending_token?", string()},
+                                   {"code_sent?", boolean()},
+                                   {"email?", string()},
+                                   {"phone?", string()}}),
+                           "`error` is a code, `message` Russian text for a person, `fields` names each bad input field "
+                           "with its reason ({} when no field is to blame); 429 adds `retry_after` (seconds)"));
+    return error;
+}
+
+} // namespace kabinet
