@@ -1,5 +1,7 @@
 #include "identity/SessionStore.h"
 
+#include "storage/FetchedRows.h"
+
 #include <soci/soci.h>
 
 namespace kabinet {
@@ -16,14 +18,17 @@ void SessionStore::insert(const std::string& tokenHash, const std::string& userI
 }
 
 std::optional<SessionOwner> SessionStore::live(const std::string& tokenHash, long long now) const {
+    // Asked on every request: one round trip, prepared once per pooled connection (neither parsed nor planned again).
+    static const std::string sql =
+        "SELECT u.user_id, u.role, u.kind, u.second_factor FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id "
+        "AND u.user_id = s.user_id WHERE s.tenant_id = ? AND s.token_hash = ? AND s.expires_at > ? AND u.state = 'active'";
+    const auto rows = FetchedRows::fetch(s_, sql, {tenant_, tokenHash, now}, SqlPlan::Reused);
+    if (rows.size() == 0) return std::nullopt;
     SessionOwner o;
-    soci::indicator factorInd = soci::i_null;
-    s_ << "SELECT u.user_id, u.role, u.kind, u.second_factor FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id "
-          "AND u.user_id = s.user_id WHERE s.tenant_id = :t AND s.token_hash = :h AND s.expires_at > :n AND u.state = 'active'",
-        soci::use(tenant_), soci::use(tokenHash), soci::use(now), soci::into(o.userId), soci::into(o.role), soci::into(o.kind),
-        soci::into(o.secondFactor, factorInd);
-    if (!s_.got_data()) return std::nullopt;
-    if (factorInd == soci::i_null) o.secondFactor.clear();
+    o.userId = rows.text(0, 0);
+    o.role = rows.text(0, 1);
+    o.kind = rows.text(0, 2);
+    o.secondFactor = rows.text(0, 3); // empty when NULL
     return o;
 }
 
