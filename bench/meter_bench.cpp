@@ -31,6 +31,7 @@
 // KABINET_BENCH_KEEP=1, to look at plans). KABINET_BENCH_PARTS=bd measures only some figures (the data of all
 // is written anyway). Without a URL it prints that it was skipped and exits 0 (so the `bench` target still
 // runs the others). Takes one to two minutes.
+// The parts are in meter_bench/: Common.h (what they share), Ingest.cpp (a.), Reads.cpp (b., c.), Http.cpp (d.).
 #include "meter_bench/Common.h"
 
 using namespace kabinet;
