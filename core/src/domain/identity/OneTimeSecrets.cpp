@@ -3,8 +3,10 @@
 #include "identity/IdentityMessages.h"
 #include "identity/UserStore.h"
 #include "util/Crypto.h"
+#include "util/Error.h"
 
 #include <Poco/JSON/Object.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 
@@ -16,6 +18,12 @@ std::string hashCode(const std::string& userId, const std::string& code) { retur
 
 bool allDigits(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string sixDigitCode(const std::string& typed) {
+    std::string code = Poco::trim(typed);
+    if (code.size() != 6 || !allDigits(code)) throw Unprocessable({{"code", "Введите 6 цифр кода"}});
+    return code;
 }
 
 std::string newToken(TokenStore& tokens, const std::string& userId, const std::string& purpose, const std::string& data,

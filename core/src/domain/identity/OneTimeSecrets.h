@@ -32,6 +32,8 @@ std::string hashToken(const std::string& token);
 std::string hashCode(const std::string& userId, const std::string& code);
 /// Whether `s` is one or more ASCII digits.
 bool allDigits(const std::string& s);
+/// The 6-digit code a person typed, trimmed; anything else throws 422 naming the field `code`.
+std::string sixDigitCode(const std::string& typed);
 
 /// Makes a random token of a purpose for the user, stores its hash and returns the raw value.
 std::string newToken(TokenStore& tokens, const std::string& userId, const std::string& purpose, const std::string& data,

@@ -165,8 +165,7 @@ JsonObject ProfileService::patchMe(Tenant& t, const SessionInfo& si, const JsonO
 }
 
 JsonObject ProfileService::confirmPhoneChange(Tenant& t, const SessionInfo& si, const std::string& rawCode) {
-    const std::string code = Poco::trim(rawCode);
-    if (code.size() != 6 || !allDigits(code)) throw Unprocessable(FieldErrors{{"code", "Введите 6 цифр кода"}});
+    const std::string code = sixDigitCode(rawCode);
     const IdentitySettings st(t);
     bool wrong = false;
     ctx_.db.transaction([&](soci::session& s) {

@@ -58,8 +58,7 @@ JsonObject SecondFactorService::startSecondFactor(Tenant& t, const SessionInfo& 
 }
 
 JsonObject SecondFactorService::confirmSecondFactor(Tenant& t, const SessionInfo& si, const std::string& rawCode) {
-    const std::string code = Poco::trim(rawCode);
-    if (code.size() != 6 || !allDigits(code)) throw Unprocessable(FieldErrors{{"code", "Введите 6 цифр кода"}});
+    const std::string code = sixDigitCode(rawCode);
     std::vector<std::string> codes;
     bool wrong = false;
     ctx_.db.transaction([&](soci::session& s) {
