@@ -4,6 +4,7 @@
 
 #include "TestContext.h"
 #include "storage/Database.h"
+#include "storage/FetchedRows.h"
 #include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
@@ -68,6 +69,28 @@ TEST_CASE("a transaction that throws leaves nothing behind; a unique violation m
     }
     db.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM tenants", soci::into(n); });
     CHECK(n == 1); // "b" rolled back with the failed duplicate
+}
+
+TEST_CASE("a statement prepared on a closed connection does not break a transaction on the next one", "[storage]") {
+    // New connections are often opened at the address a closed one freed; the statements remembered for the
+    // old connection must not be taken for the new one's (the error would abort the transaction around it).
+    test::FreshDatabase fresh;
+    { Database db(fresh.url(), 1); Migrator(db).migrate(); }
+    for (int round = 0; round < 12; ++round) {
+        Database db(fresh.url(), 1);
+        db.transaction([&](soci::session& s) {
+            s << "INSERT INTO tenants (tenant_id, name, short_name, status, first_seen_at, loaded_at) "
+                 "VALUES (:id, 'n', 's', 'active', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                soci::use("t" + std::to_string(round));
+            auto rows = FetchedRows::fetch(s, "SELECT COUNT(*) FROM tenants WHERE status = ?", {std::string("active")});
+            REQUIRE(rows.size() == 1);
+            CHECK(rows.integer(0, 0) == round + 1);
+        });
+    }
+    int n = 0;
+    Database db(fresh.url(), 1);
+    db.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM tenants", soci::into(n); });
+    CHECK(n == 12); // every round's insert committed
 }
 
 TEST_CASE("tenants are recorded as loaded, failures with their error", "[storage][tenants]") {

@@ -114,30 +114,38 @@ std::string numbered(const std::string& sql) {
 }
 
 /// The statements prepared on each PostgreSQL connection, by SQL text: a query asked again on the same
-/// connection skips parsing and planning (the server keeps a generic plan once it pays). Bounded per connection;
-/// a connection that was replaced at the same address answers "does not exist" (26000) and is prepared again.
+/// connection skips parsing and planning (the server keeps a generic plan once it pays). Bounded per connection.
+/// A connection is known by its address and its server process: a new connection opened at a freed address has
+/// another backend process, so its list starts empty — a missing statement is never met inside a transaction,
+/// where the error would abort everything the transaction did.
 class PreparedStatements {
 public:
     static constexpr std::size_t kPerConnection = 200;
 
     /// The statement's name on this connection, or "" when it is not (and will not be) prepared.
     std::string nameFor(PGconn* conn, const std::string& sql, bool& fresh) {
+        const int pid = PQbackendPID(conn);
         std::lock_guard<std::mutex> lock(m_);
-        auto& names = byConnection_[conn];
-        auto it = names.find(sql);
-        fresh = it == names.end();
+        auto& known = byConnection_[conn];
+        if (known.pid != pid) known = Known{pid, {}};
+        auto it = known.names.find(sql);
+        fresh = it == known.names.end();
         if (!fresh) return it->second;
-        if (names.size() >= kPerConnection) return "";
-        return names[sql] = "kb_rows_" + std::to_string(++counter_);
+        if (known.names.size() >= kPerConnection) return "";
+        return known.names[sql] = "kb_rows_" + std::to_string(++counter_);
     }
     void forget(PGconn* conn, const std::string& sql) {
         std::lock_guard<std::mutex> lock(m_);
-        byConnection_[conn].erase(sql);
+        byConnection_[conn].names.erase(sql);
     }
 
 private:
+    struct Known {
+        int pid = 0;
+        std::unordered_map<std::string, std::string> names;
+    };
     std::mutex m_;
-    std::unordered_map<PGconn*, std::unordered_map<std::string, std::string>> byConnection_;
+    std::unordered_map<PGconn*, Known> byConnection_;
     unsigned long long counter_ = 0;
 };
 
@@ -184,7 +192,7 @@ std::unique_ptr<FetchedRows::Impl> fetchPg(PGconn* conn, const std::string& sql,
             r = PQexecPrepared(conn, name.c_str(), n, values.data(), nullptr, nullptr, 0);
         }
         if (PQresultStatus(r) == PGRES_TUPLES_OK) return std::make_unique<PgRows>(r);
-        if (!name.empty() && !fresh && missingStatement(r) && attempt == 0) { // a new connection at the old address
+        if (!name.empty() && !fresh && missingStatement(r) && attempt == 0 && PQtransactionStatus(conn) == PQTRANS_IDLE) { // dropped by hand, outside a transaction
             PQclear(r);
             prepared().forget(conn, sql);
             continue;
