@@ -16,8 +16,8 @@
 //     per-meter SELECT over libpq and against one SELECT of all those rows at once (the floor). The batch's
 //     texts are checked to equal the per-point ones and Poco::JSON's writing of the same values. Rows/s and
 //     ratios, medians. Targets: batch ≥ 0.8 × per-meter SELECT and ≥ 0.5 × single SELECT.
-//  d. A logged-in consumer's latest readings over HTTP: several client threads (KABINET_BENCH_CLIENTS, 4), each
-//     over its own kept-alive connection, ask GET …/points (their points with the latest reading of each) and
+//  d. A logged-in consumer's latest readings over HTTP: KABINET_BENCH_CLIENTS (4) kept-alive connections of a lean
+//     client, driven by two threads as pgbench -j 2 drives its clients, ask GET …/points (their points with the latest reading of each) and
 //     GET …/points/{id}/readings (the month's `latest` readings) for KABINET_BENCH_SECONDS (5) a run, against
 //     `pgbench -S` with as many clients on the same server (its own database, `pgbench -i -s 1`, dropped
 //     after); three alternating runs, medians; also one client's latency and the parts of it in process.

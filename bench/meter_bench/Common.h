@@ -25,6 +25,11 @@
 #include <Poco/TemporaryFile.h>
 #include <Poco/URI.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -271,6 +276,64 @@ inline HttpAnswer call(Poco::Net::HTTPClientSession& s, const std::string& metho
         if (c.getName() == "kabinet_session") a.cookie = c.getValue();
     return a;
 }
+
+/// A lean HTTP/1.1 client over one kept-alive connection, for throughput loops: the request's bytes are built
+/// once and written with one send(); the answer is read until its Content-Length is in. Costs the client a few
+/// microseconds a request, as pgbench's own client does, so the figure is the server's; several of them are
+/// driven by one thread waiting on all their sockets at once, as pgbench's -j threads drive its clients.
+class LeanClient {
+public:
+    LeanClient(unsigned short port, const std::string& path, const std::string& cookie) {
+        request_ = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: kabinet_session=" + cookie + "\r\n\r\n";
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("cannot connect");
+        int one = 1;
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        buf_.resize(1 << 16);
+    }
+    ~LeanClient() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    LeanClient(const LeanClient&) = delete;
+    LeanClient& operator=(const LeanClient&) = delete;
+    /// Sends the request once and reads its whole answer; returns the status (0 when the connection broke).
+    int get() { return send() ? receive() : 0; }
+    /// Writes the request; false when the connection broke.
+    bool send() { return ::send(fd_, request_.data(), request_.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request_.size()); }
+    /// Reads one whole answer (waiting for it); returns its status (0 when the connection broke).
+    int receive() {
+        std::size_t have = 0, headEnd = std::string::npos;
+        while (headEnd == std::string::npos) {
+            const ssize_t n = ::recv(fd_, buf_.data() + have, buf_.size() - have, 0);
+            if (n <= 0) return 0;
+            have += static_cast<std::size_t>(n);
+            headEnd = std::string_view(buf_.data(), have).find("\r\n\r\n");
+        }
+        const std::string_view head(buf_.data(), headEnd);
+        const std::size_t at = head.find("Content-Length: ");
+        if (at == std::string_view::npos || head.size() < 12) return 0;
+        const std::size_t length = std::strtoull(head.data() + at + 16, nullptr, 10);
+        const int status = std::atoi(head.data() + 9);
+        std::size_t body = have - headEnd - 4;
+        while (body < length) {
+            const ssize_t n = ::recv(fd_, buf_.data(), buf_.size(), 0);
+            if (n <= 0) return 0;
+            body += static_cast<std::size_t>(n);
+        }
+        return status;
+    }
+    /// The connection's socket, to wait on several at once.
+    int fd() const noexcept { return fd_; }
+
+private:
+    int fd_ = -1;
+    std::string request_;
+    std::vector<char> buf_;
+};
 
 /// The number of rows of a readings answer (each row's object starts with its date).
 inline std::size_t rowsIn(const std::string& text) {

@@ -355,6 +355,46 @@ TEST_CASE("second factors: TOTP with recovery codes; SMS codes at ОЭС 360", "
     CHECK(v.call("POST", "session/second-factor", R"({"challenge":")" + ch + R"(","code":")" + next + R"("})").status == 200);
 }
 
+TEST_CASE("a session looked up a moment ago ends at once with a logout or a new password; a change by another process within a second", "[identity][session-cache]") {
+    auto& w = world();
+    const std::string username = "cache" + std::to_string(std::rand() % 100000);
+    Client a{w.server, "vges"};
+    REQUIRE(a.call("POST", "registration",
+                   R"({"kind":"individual","fields":{"username":")" + username + R"(","email":")" + username + R"(@example.ru",)"
+                       R"("password":"Secret123","password_confirm":"Secret123","full_name":"Кэшев","from_voronezh":false,)"
+                       R"("address":"Москва","postcode":"125009","phone":"+79601153767","snils":"112-233-445 95"},)"
+                       R"("consents":["personal_data"]})")
+                .status == 201);
+    auto session = [&] {
+        Client c{w.server, "vges"};
+        REQUIRE(c.login(username, "Secret123").status == 200);
+        REQUIRE(c.call("GET", "me").status == 200); // looked up now, so kept for the next request
+        return c;
+    };
+    Client b = session(), c = session(), d = session();
+    // A new password chosen in b ends c at once; b goes on.
+    REQUIRE(b.call("POST", "me/password", R"({"old":"Secret123","new":"Secret456","confirm":"Secret456"})").status == 200);
+    CHECK(c.call("GET", "me").status == 401);
+    CHECK(b.call("GET", "me").status == 200);
+    CHECK(d.call("GET", "me").status == 401);
+    // A logout ends the session at once, even for a copy of its cookie used a moment before.
+    Client copy{w.server, "vges", b.cookie, b.csrf};
+    CHECK(copy.call("GET", "me").status == 200);
+    CHECK(b.call("DELETE", "session").status == 204);
+    CHECK(copy.call("GET", "me").status == 401);
+    // Another process ending every session (the admin CLI, another server) is seen within the cache's second.
+    Client e{w.server, "vges"};
+    REQUIRE(e.login(username, "Secret456").status == 200);
+    REQUIRE(e.call("GET", "me").status == 200);
+    Database direct(w.db.url(), 1);
+    direct.transaction([&](soci::session& s) {
+        s << "DELETE FROM sessions WHERE tenant_id = 'vges' AND user_id IN (SELECT user_id FROM users WHERE tenant_id = 'vges' AND login = :l)",
+            soci::use(username);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(e.call("GET", "me").status == 401);
+}
+
 TEST_CASE("roles: the CLI makes a tenant admin, who makes an operator; consumers are refused", "[identity][roles]") {
     auto& w = world();
     std::string out;

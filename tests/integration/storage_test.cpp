@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "TestContext.h"
+#include "storage/AfterCommit.h"
 #include "storage/Database.h"
 #include "storage/FetchedRows.h"
 #include "storage/Migrations.h"
@@ -91,6 +92,28 @@ TEST_CASE("a statement prepared on a closed connection does not break a transact
     Database db(fresh.url(), 1);
     db.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM tenants", soci::into(n); });
     CHECK(n == 12); // every round's insert committed
+}
+
+TEST_CASE("work registered after commit runs once the transaction commits, never after a rollback", "[storage]") {
+    test::FreshDatabase fresh;
+    Database db(fresh.url(), 1);
+    Migrator(db).migrate();
+    std::vector<std::string> ran;
+    db.transaction([&](soci::session& s) {
+        afterCommit([&] { ran.push_back("committed"); });
+        int n = 0;
+        s << "SELECT COUNT(*) FROM tenants", soci::into(n);
+        CHECK(ran.empty()); // not before the commit
+    });
+    CHECK(ran == std::vector<std::string>{"committed"});
+    CHECK_THROWS(db.transaction([&](soci::session&) {
+        afterCommit([&] { ran.push_back("rolled back"); });
+        throw std::runtime_error("stop");
+    }));
+    db.transaction([](soci::session&) {}); // nothing left over from the rolled-back one
+    CHECK(ran == std::vector<std::string>{"committed"});
+    afterCommit([&] { ran.push_back("outside"); }); // no transaction: at once
+    CHECK(ran.back() == "outside");
 }
 
 TEST_CASE("tenants are recorded as loaded, failures with their error", "[storage][tenants]") {

@@ -1,5 +1,7 @@
 #include "storage/Database.h"
 
+#include "storage/AfterCommit.h"
+
 #include "util/Error.h"
 #include "util/Log.h"
 
@@ -175,27 +177,34 @@ void Database::run(Lease& l, const std::function<void()>& fn) {
 
 void Database::transaction(const std::function<void(soci::session&)>& fn) {
     Lease l = lease();
-    run(l, [&] {
-        if (url_.backend == Backend::SQLite) {
-            // Take the write lock at the start: a deferred transaction that reads and then writes can fail at
-            // once with SQLITE_BUSY when another connection writes meanwhile (the busy timeout cannot help).
-            *l << "BEGIN IMMEDIATE";
-            try {
-                fn(*l);
-                *l << "COMMIT";
-            } catch (...) {
+    storage_detail::transactionBegins();
+    try {
+        run(l, [&] {
+            if (url_.backend == Backend::SQLite) {
+                // Take the write lock at the start: a deferred transaction that reads and then writes can fail at
+                // once with SQLITE_BUSY when another connection writes meanwhile (the busy timeout cannot help).
+                *l << "BEGIN IMMEDIATE";
                 try {
-                    *l << "ROLLBACK";
+                    fn(*l);
+                    *l << "COMMIT";
                 } catch (...) {
+                    try {
+                        *l << "ROLLBACK";
+                    } catch (...) {
+                    }
+                    throw;
                 }
-                throw;
+                return;
             }
-            return;
-        }
-        soci::transaction tr(*l);
-        fn(*l);
-        tr.commit();
-    });
+            soci::transaction tr(*l);
+            fn(*l);
+            tr.commit();
+        });
+    } catch (...) {
+        storage_detail::transactionRolledBack();
+        throw;
+    }
+    storage_detail::transactionCommitted();
 }
 
 void Database::read(const std::function<void(soci::session&)>& fn) {

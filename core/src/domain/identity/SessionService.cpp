@@ -241,9 +241,13 @@ std::shared_ptr<SessionInfo> SessionService::resolveSession(Tenant& t, const std
     auto si = std::make_shared<SessionInfo>();
     si->tokenHash = hashToken(token);
     const long long n = ctx_.now();
-    std::optional<SessionOwner> owner;
-    ctx_.db.read([&](soci::session& s) { owner = SessionStore(s, t.id()).live(si->tokenHash, n); });
-    if (!owner) return nullptr;
+    std::optional<SessionOwner> owner = cache_.find(t.id(), si->tokenHash, n);
+    if (!owner) {
+        const auto generation = SessionCache::generation();
+        ctx_.db.read([&](soci::session& s) { owner = SessionStore(s, t.id()).live(si->tokenHash, n); });
+        if (!owner) return nullptr;
+        cache_.keep(t.id(), si->tokenHash, *owner, generation);
+    }
     si->userId = owner->userId;
     si->role = owner->role;
     si->kind = owner->kind;

@@ -3,7 +3,9 @@
 /// Throttle, the second factor of a login, the sessions themselves (opaque tokens; only their SHA-256 is
 /// stored) and their CSRF values. Each write is one transaction. Methods throw the Error hierarchy
 /// (util/Error.h) with Russian messages.
+#include "config/Config.h"
 #include "identity/IdentityContext.h"
+#include "identity/SessionCache.h"
 #include "identity/SessionInfo.h"
 
 #include <Poco/JSON/Object.h>
@@ -27,7 +29,8 @@ struct LoginResult {
 class SessionService {
 public:
     /// Works with the database, password hasher, configuration and outbox wake-up of `ctx`.
-    explicit SessionService(IdentityContext ctx) : ctx_(std::move(ctx)) {}
+    explicit SessionService(IdentityContext ctx)
+        : ctx_(std::move(ctx)), cache_(std::chrono::milliseconds(ctx_.config.sessionCacheMs)) {}
 
     /// Logs in by the tenant's login identifier (`kind` optional) or, for staff, by e-mail in every tenant
     /// (`kind` "staff" finds staff only). The attempt is reserved in the Throttle before the password is
@@ -50,6 +53,7 @@ public:
 
 private:
     IdentityContext ctx_;
+    SessionCache cache_; ///< live sessions looked up a moment ago (--session-cache-ms)
 };
 
 } // namespace kabinet

@@ -1,7 +1,7 @@
 #pragma once
 /// The SQL of login sessions (`sessions`): a session is the SHA-256 of its cookie token, so the table alone
 /// opens nothing. A store works on the session it is given — the caller's transaction for writes — and never
-/// commits by itself. Every statement is limited to the store's tenant.
+/// commits by itself. Every statement is limited to the store's tenant. Every change tells the SessionCache.
 #include <optional>
 #include <string>
 
@@ -15,6 +15,7 @@ namespace kabinet {
 struct SessionOwner {
     std::string userId, role, kind;
     std::string secondFactor; ///< the user's second factor; empty when none is set
+    long long expiresAt = 0;  ///< when the session ends (Unix seconds)
 };
 
 class SessionStore {

@@ -1,5 +1,7 @@
 #include "identity/UserStore.h"
 
+#include "identity/SessionCache.h"
+
 #include "storage/RowValues.h"
 
 #include <soci/soci.h>
@@ -113,6 +115,7 @@ void UserStore::replacePhone(const std::string& userId, const std::string& phone
 }
 
 void UserStore::activate(const std::string& userId, long long now) {
+    SessionCache::changed(); // decides whether and how its sessions live
     s_ << "UPDATE users SET state = 'active', updated_at = :n WHERE tenant_id = :t AND user_id = :u", soci::use(now), soci::use(tenant_),
         soci::use(userId);
 }
@@ -128,11 +131,13 @@ void UserStore::updateProfile(const std::string& userId, const std::string& fiel
 }
 
 void UserStore::setPassword(const std::string& userId, const std::string& hash, long long now) {
+    SessionCache::changed(); // decides whether and how its sessions live
     s_ << "UPDATE users SET password_hash = :h, updated_at = :n WHERE tenant_id = :t AND user_id = :u", soci::use(hash), soci::use(now),
         soci::use(tenant_), soci::use(userId);
 }
 
 void UserStore::resetPassword(const std::string& userId, const std::string& hash, long long now) {
+    SessionCache::changed(); // decides whether and how its sessions live
     s_ << "UPDATE users SET password_hash = :h, email_verified = 1, updated_at = :n WHERE tenant_id = :t AND user_id = :u",
         soci::use(hash), soci::use(now), soci::use(tenant_), soci::use(userId);
 }
@@ -153,12 +158,14 @@ void UserStore::beginSms(const std::string& userId) {
 }
 
 void UserStore::enableTotp(const std::string& userId, long long step) {
+    SessionCache::changed(); // decides whether and how its sessions live
     s_ << "UPDATE users SET second_factor = 'totp', totp_secret = pending_secret, totp_last_step = :s, pending_factor = NULL, "
           "pending_secret = NULL WHERE tenant_id = :t AND user_id = :u",
         soci::use(step), soci::use(tenant_), soci::use(userId);
 }
 
 void UserStore::enableSms(const std::string& userId) {
+    SessionCache::changed(); // decides whether and how its sessions live
     s_ << "UPDATE users SET second_factor = 'sms', totp_secret = NULL, pending_factor = NULL WHERE tenant_id = :t AND user_id = :u",
         soci::use(tenant_), soci::use(userId);
 }
@@ -169,6 +176,7 @@ void UserStore::useTotpStep(const std::string& userId, long long step) {
 }
 
 void UserStore::clearSecondFactor(const std::string& userId) {
+    SessionCache::changed(); // decides whether and how its sessions live
     s_ << "UPDATE users SET second_factor = NULL, totp_secret = NULL, pending_factor = NULL, pending_secret = NULL "
           "WHERE tenant_id = :t AND user_id = :u",
         soci::use(tenant_), soci::use(userId);

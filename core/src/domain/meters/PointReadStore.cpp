@@ -76,9 +76,13 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
         std::string sql =
             "SELECT p.point_id, p.name, p.number, p.address, a.number, c.number, m.meter_id, m.model, m.serial, m.smart, "
             "m.phases, m.tariff_zones, (SELECT COUNT(*) FROM meter_links l WHERE l.tenant_id = m.tenant_id AND l.meter_id = m.meter_id AND "
-            "l.enabled <> 0) FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+            "l.enabled <> 0), r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
             "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
-            "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id WHERE p.tenant_id = ?";
+            "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id "
+            // The meter's newest A+ reading of kind "latest", found by index once per meter.
+            "LEFT JOIN readings r ON r.tenant_id = m.tenant_id AND r.meter_id = m.meter_id AND r.energy = 'A+' AND r.kind = 'latest' AND "
+            "r.ts = (SELECT MAX(x.ts) FROM readings x WHERE x.tenant_id = m.tenant_id AND x.meter_id = m.meter_id AND x.energy = 'A+' AND "
+            "x.kind = 'latest') WHERE p.tenant_id = ?";
         if (!v.staff) {
             sql += " AND p.point_id IN (" + std::string(kVisiblePointsByGrant) + ")";
             for (int i = 0; i < 4; ++i) params.insert(params.end(), {tenant, v.userId});
@@ -86,35 +90,6 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
         out = FetchedRows::fetch(se, sql + " ORDER BY p.name LIMIT 500", params);
     });
     return std::move(*out);
-}
-
-std::map<std::string, Register> PointReadStore::latestReadings(const std::string& tenant, const std::vector<std::string>& meters) {
-    std::map<std::string, Register> out;
-    std::vector<std::string> ids;
-    for (const auto& m : meters)
-        if (!m.empty()) ids.push_back(m);
-    if (ids.empty()) return out;
-    db_.read([&](soci::session& se) {
-        for (std::size_t at = 0; at < ids.size(); at += kChunk) {
-            std::vector<SqlParam> params{tenant};
-            const std::string in = placeholders(ids, at, std::min(ids.size(), at + kChunk), params);
-            auto rows = FetchedRows::fetch(
-                se,
-                // Driven by the meters: the newest moment is looked up once per meter (by index), not once per reading.
-                "SELECT r.meter_id, r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM meters mm JOIN readings r ON r.tenant_id = mm.tenant_id AND "
-                "r.meter_id = mm.meter_id AND r.energy = 'A+' AND r.kind = 'latest' AND r.ts = (SELECT MAX(x.ts) FROM readings x WHERE "
-                "x.tenant_id = mm.tenant_id AND x.meter_id = mm.meter_id AND x.energy = 'A+' AND x.kind = 'latest') WHERE mm.tenant_id = ? AND "
-                "mm.meter_id IN (" + in + ")",
-                params);
-            for (std::size_t r = 0; r < rows.size(); ++r) {
-                Register g;
-                g.ts = rows.integer(r, 1);
-                for (int i = 0; i < 5; ++i) g.v[i] = rows.optReal(r, static_cast<std::size_t>(i + 2));
-                out[std::string(rows.text(r, 0))] = g;
-            }
-        }
-    });
-    return out;
 }
 
 Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const std::string& pointId) {

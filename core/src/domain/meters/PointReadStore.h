@@ -37,11 +37,10 @@ public:
     /// seen are absent). One query per 500 points.
     std::map<std::string, std::string> visibleMeters(const std::string& tenant, const Viewer& v, const std::vector<std::string>& pointIds);
 
-    /// The points the viewer sees, by name, at most 500; columns: point_id, name, number, address, account number,
-    /// contract number, meter_id, model, serial, smart, phases, tariff_zones, polled (count of enabled links).
+    /// The points the viewer sees, by name, at most 500, in one query; columns: point_id, name, number, address,
+    /// account number, contract number, meter_id, model, serial, smart, phases, tariff_zones, polled (count of
+    /// enabled links), then the meter's newest A+ `latest` register: ts, total, t1 … t4 (NULL when none).
     FetchedRows pointList(const std::string& tenant, const Viewer& v);
-    /// The latest A+ `latest` register of each meter that has one, by meter id. One query per 500 meters.
-    std::map<std::string, Register> latestReadings(const std::string& tenant, const std::vector<std::string>& meters);
 
     /// The point's card {id, name, number, resource, address, installation_place, commissioned_on, tariff,
     /// power_limit_kw, account, contract}, or null.
