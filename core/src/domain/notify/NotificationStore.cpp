@@ -42,13 +42,16 @@ std::string NotificationStore::literal(const std::string& text) {
 bool NotificationStore::insertNotification(const std::string& tenant, const std::string& id, const std::string& kind,
                                            const std::string& category, const std::string& severity,
                                            const std::string& title, const std::string& body,
-                                           const std::string& refsJson, long long now, const std::string& dedupeKey) {
+                                           const std::string& refsJson, long long now, const std::string& dedupeKey,
+                                           const std::string& broadcastId) {
     soci::indicator dedupeInd = dedupeKey.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator broadcastInd = broadcastId.empty() ? soci::i_null : soci::i_ok;
     soci::statement st = (s_.prepare << "INSERT INTO notifications (tenant_id, notification_id, kind, category, severity, title, body, refs, "
-                                        "created_at, dedupe_key) VALUES (:t, :id, :k, :c, :sv, :ti, :b, :r, :n, :d) "
+                                        "created_at, dedupe_key, broadcast_id) VALUES (:t, :id, :k, :c, :sv, :ti, :b, :r, :n, :d, :bc) "
                                         "ON CONFLICT (tenant_id, kind, dedupe_key) DO NOTHING",
                           soci::use(tenant), soci::use(id), soci::use(kind), soci::use(category), soci::use(severity),
-                          soci::use(title), soci::use(body), soci::use(refsJson), soci::use(now), soci::use(dedupeKey, dedupeInd));
+                          soci::use(title), soci::use(body), soci::use(refsJson), soci::use(now), soci::use(dedupeKey, dedupeInd),
+                          soci::use(broadcastId, broadcastInd));
     st.execute(true);
     return st.get_affected_rows() > 0;
 }
