@@ -209,6 +209,12 @@ TEST_CASE("notify: a rolled-back change notifies no one; dedupe; unknown kinds; 
     CHECK(f.raise(rejected({"nobody"})).empty());
     CHECK(f.scalar("SELECT COUNT(*) FROM notifications") == 1);
 
+    // A person whose profile switches were never written (an empty text) has the defaults.
+    addPerson(f.db, {"p2", "p2@notify.example", "", "consumer", "active", ""});
+    const std::string empty = f.raise(rejected({"p2"}));
+    CHECK(deliveryState(f, empty, "p2", "email") == "queued");
+    CHECK(deliveryState(f, empty, "p2", "sms") == "not_wanted"); // no phone
+
     // An operator's broadcast: its own title and body, the channels it chose, its id.
     Notice b;
     b.kind = "broadcast";

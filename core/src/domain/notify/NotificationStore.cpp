@@ -129,8 +129,8 @@ void NotificationStore::addChannelDeliveries(const std::string& tenant, const st
     std::string categorySwitch = categoryDefault ? "1" : "0";
     if (safeName(category))
         categorySwitch = postgres()
-            ? "COALESCE(CASE (u.notifications_json::jsonb ->> '" + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")"
-            : "COALESCE(CASE json_type(u.notifications_json, '$." + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")";
+            ? "COALESCE(CASE (NULLIF(u.notifications_json, '')::jsonb ->> '" + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")"
+            : "COALESCE(CASE json_type(CASE WHEN json_valid(u.notifications_json) THEN u.notifications_json ELSE '{}' END, '$." + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")";
     const std::string channelSwitch = "COALESCE(ns." + channel + ", 1)";
     const std::string address = channel == "email" ? "u.email" : "u.phone";
     const std::string digest = channel == "email" ? "COALESCE(ns.digest, " + std::string(digestDefault ? "1" : "0") + ") = 1" : "1 = 0";
