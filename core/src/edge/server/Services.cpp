@@ -20,6 +20,7 @@ namespace kabinet {
 Services::~Services() {
     if (scheduler) scheduler->stop();
     if (jobs) jobs->stop();
+    if (digest) digest->stop();
     if (outbox) outbox->stop();
 }
 
@@ -42,6 +43,8 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->outbox = std::make_unique<OutboxWorker>(*s->db, *s->tenants, makeMailTransport(config.smtp, config.dataPath("mail")),
                                                makeSmsSender(config, *s->plugins), config.mailFrom);
     OutboxWorker* outbox = s->outbox.get();
+    s->notifications = std::make_unique<NotificationService>(*s->db);
+    s->digest = std::make_unique<DigestWorker>(*s->db, *s->tenants, [outbox] { outbox->poke(); });
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
     s->audit = std::make_unique<AuditLog>(*s->db);
     s->meters = std::make_unique<MeterService>(*s->db);
@@ -49,7 +52,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->grants = std::make_unique<GrantService>(*s->db);
     s->manualReadings = std::make_unique<ManualReadingService>(*s->db, *s->meters);
     s->virtualMeters = std::make_unique<VirtualMeterService>(*s->db);
-    s->ingest = std::make_unique<IngestService>(*s->db, config.ingestToken);
+    s->ingest = std::make_unique<IngestService>(*s->db, config.ingestToken, s->tenants.get());
     s->polling = std::make_unique<PollingService>(*s->db);
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
     s->reports = std::make_unique<ReportService>(*s->meters, *s->archive);
