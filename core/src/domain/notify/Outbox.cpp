@@ -1,5 +1,7 @@
 #include "notify/Outbox.h"
 
+#include "storage/AfterCommit.h"
+
 #include "notify/MailTransport.h"
 #include "notify/SmsSender.h"
 #include "storage/Database.h"
@@ -9,6 +11,7 @@
 #include "util/Log.h"
 
 #include <algorithm>
+#include <mutex>
 #include <chrono>
 #include <ctime>
 #include <vector>
@@ -29,6 +32,19 @@ long long now() { return static_cast<long long>(std::time(nullptr)); }
 long long backoff(int attempts) { return std::min<long long>(3600, 10LL << std::min(attempts, 12)); }
 } // namespace
 
+namespace {
+/// The running outbox worker of this process, woken once a transaction that queued messages commits.
+std::mutex runningMutex;
+OutboxWorker* running = nullptr;
+
+void wakeAfterCommit() {
+    afterCommit([] {
+        std::lock_guard<std::mutex> lock(runningMutex);
+        if (running) running->poke();
+    });
+}
+} // namespace
+
 std::string enqueueMessage(soci::session& s, const std::string& tenantId, const OutgoingMessage& m) {
     const std::string id = crypto::randomToken(12);
     const long long t = now();
@@ -37,6 +53,7 @@ std::string enqueueMessage(soci::session& s, const std::string& tenantId, const 
          ":next, 0, '', :created)",
         soci::use(tenantId), soci::use(id), soci::use(m.channel), soci::use(m.recipient), soci::use(m.subject),
         soci::use(m.body), soci::use(m.html), soci::use(t), soci::use(t);
+    wakeAfterCommit();
     return id;
 }
 
@@ -48,7 +65,9 @@ long long enqueueSelected(soci::session& s, const std::string& channel, const st
                                        "SELECT q.t, q.id, :ch, q.rc, :sub, :body, '', 'queued', 0, :next, 0, '', :created FROM q",
                           soci::use(ch), soci::use(sub), soci::use(b), soci::use(now), soci::use(now));
     st.execute(true);
-    return st.get_affected_rows();
+    const long long queued = st.get_affected_rows();
+    if (queued > 0) wakeAfterCommit();
+    return queued;
 }
 
 OutboxWorker::OutboxWorker(Database& db, const TenantRegistry& tenants, std::unique_ptr<MailTransport> mail,
@@ -65,9 +84,17 @@ void OutboxWorker::start() {
     if (worker_.running()) return;
     log::info("outbox worker started", {{"mail", mail_->describe()}, {"sms", sms_->describe()}});
     worker_.start();
+    std::lock_guard<std::mutex> lock(runningMutex);
+    running = this;
 }
 
-void OutboxWorker::stop() { worker_.stop(); }
+void OutboxWorker::stop() {
+    {
+        std::lock_guard<std::mutex> lock(runningMutex);
+        if (running == this) running = nullptr;
+    }
+    worker_.stop();
+}
 
 void OutboxWorker::poke() { worker_.wake(); }
 

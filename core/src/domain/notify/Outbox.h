@@ -26,7 +26,8 @@ struct OutgoingMessage {
     std::string html;      ///< optional (mails)
 };
 
-/// Queues a message inside the caller's transaction; returns its id.
+/// Queues a message inside the caller's transaction; returns its id. The running OutboxWorker of this process
+/// is woken once that transaction commits (other processes' workers find it on their next pass).
 std::string enqueueMessage(soci::session& s, const std::string& tenantId, const OutgoingMessage& m);
 
 /// Queues one message of the same subject and body for every row of `select` (SQL yielding tenant id, message id
