@@ -263,7 +263,7 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
         notice.kind = "archive_ready";
         notice.audience.users = {userId};
         notice.values = {{"from", day(from)}, {"to", day(to)}, {"period", "с " + day(from) + " по " + day(to)}};
-        notice.refs = {{"archive", jobId}};
+        notice.refs = {{"archive", jobId, "Архив данных с " + day(from) + " по " + day(to)}};
         NotificationCentre::raise(se, t, notice, n);
     });
 }

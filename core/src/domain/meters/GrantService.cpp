@@ -74,7 +74,7 @@ void GrantService::grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Obj
         n.kind = revoke ? "access_revoked" : "access_granted";
         n.audience.users = {userId};
         n.values = {{"number", number}, {"what", what.at(scope) + " № " + number}};
-        n.refs = {{scope, *refId}};
+        n.refs = {{scope, *refId, n.values["what"]}};
         NotificationCentre::raise(se, t, n, now);
     });
 }

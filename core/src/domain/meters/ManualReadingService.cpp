@@ -118,7 +118,7 @@ void noticeDecision(soci::session& se, Tenant& t, const ManualReading& r, int zo
         n.values["meter"] = m->serial;
         n.values["serial"] = m->serial;
         n.values["address"] = m->address;
-        n.refs = {{"point", m->pointId}, {"meter", m->meterId}};
+        n.refs = {{"point", m->pointId, m->pointName}, {"meter", m->meterId, "Прибор учёта № " + m->serial}};
     }
     NotificationCentre::raise(se, t, n, now);
 }

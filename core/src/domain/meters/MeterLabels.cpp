@@ -12,10 +12,11 @@ namespace kabinet {
 std::optional<MeterLabel> meterLabel(soci::session& s, const std::string& tenantId, const std::string& meterId) {
     soci::row r;
     s << "SELECT m.meter_id, m.point_id, m.model, m.serial, p.name, p.number, p.address, "
-         "COALESCE(a.holder_name, ''), COALESCE(c.consumer_name, '') "
+         "COALESCE(c.consumer_name, ''), COALESCE(a.holder_name, ''), COALESCE(ac.consumer_name, ''), COALESCE(a.address, '') "
          "FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND p.point_id = m.point_id "
-         "LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND a.account_id = p.account_id "
          "LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
+         "LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND a.account_id = p.account_id "
+         "LEFT JOIN contracts ac ON ac.tenant_id = a.tenant_id AND ac.contract_id = a.contract_id "
          "WHERE m.tenant_id = :t AND m.meter_id = :m",
         soci::use(tenantId), soci::use(meterId), soci::into(r);
     if (!s.got_data()) return std::nullopt;
@@ -26,8 +27,9 @@ std::optional<MeterLabel> meterLabel(soci::session& s, const std::string& tenant
     m.serial = columnText(r, 3);
     m.pointName = columnText(r, 4);
     m.pointNumber = columnText(r, 5);
-    m.address = columnText(r, 6);
-    m.holder = !columnText(r, 7).empty() ? columnText(r, 7) : columnText(r, 8);
+    m.address = columnText(r, 6).empty() ? columnText(r, 10) : columnText(r, 6);
+    for (std::size_t i : {7, 8, 9})
+        if (m.holder.empty()) m.holder = columnText(r, i);
     return m;
 }
 

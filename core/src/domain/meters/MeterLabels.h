@@ -17,7 +17,7 @@ struct MeterLabel {
     std::string meterId, pointId; ///< for links only
     std::string model, serial;
     std::string pointName, pointNumber, address;
-    std::string holder; ///< the account holder's or the contract's consumer name ("" when none is stored)
+    std::string holder; ///< the consumer: the contract's, else the account holder, else the account's contract's ("" when none)
 };
 
 /// The meter's label in this tenant, or nullopt for a meter it does not have.

@@ -9,6 +9,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace kabinet {
@@ -52,10 +53,14 @@ std::string NotificationCentre::raise(soci::session& s, Tenant& t, const Notice&
     }
     store.addInAppDeliveries(t.id(), id, now);
     const bool categoryOn = category ? category->defaultOn : true;
-    if (kind->uses("email") && kinds->offers("email"))
+    // An operator's broadcast names its channels instead of the kind's (Notice::channels).
+    auto uses = [&](const std::string& c) {
+        return n.channels.empty() ? kind->uses(c) : std::find(n.channels.begin(), n.channels.end(), c) != n.channels.end();
+    };
+    if (uses("email") && kinds->offers("email"))
         store.addChannelDeliveries(t.id(), id, "email", kind->category, categoryOn, kinds->digestDefault, title,
                                    body + "\n\n" + t.name(), now);
-    if (kind->uses("sms") && kinds->offers("sms"))
+    if (uses("sms") && kinds->offers("sms"))
         store.addChannelDeliveries(t.id(), id, "sms", kind->category, categoryOn, false, "",
                                    t.shortName() + ": " + (body.empty() ? title : body), now);
     return id;

@@ -50,8 +50,8 @@ struct Notice {
     std::string dedupeKey;
     std::string title; ///< overrides the kind's title template (operator broadcasts); "" = the template
     std::string body;  ///< overrides the kind's body template; "" = the template
-    /// When not empty, only these of the kind's channels are used (in-app always): an operator's broadcast
-    /// names its channels. Empty = the kind's channels.
+    /// When not empty, these channels are used instead of the kind's (in-app always; a channel the tenant
+    /// does not offer stays unused): an operator's broadcast names its channels. Empty = the kind's channels.
     std::vector<std::string> channels;
 };
 

@@ -47,7 +47,7 @@ int SilentMeters::check(Tenant& t, const PollingRules& rules, long long now) {
                         {"consumer", label->holder},
                         {"since", localTimeText(m.lastOk, t.utcOffset())},
                         {"hours", std::to_string((now - m.lastOk) / 3600)}};
-            n.refs = {{"meter", label->meterId}, {"point", label->pointId}};
+            n.refs = {{"meter", label->meterId, "Прибор учёта № " + label->serial}, {"point", label->pointId, label->pointName}};
             if (!NotificationCentre::raise(s, t, n, now).empty()) ++raised;
         });
     }
