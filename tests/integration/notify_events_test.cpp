@@ -282,6 +282,20 @@ TEST_CASE("a tamper event is an operator alert with consumer, address, serial an
     CHECK(op.call("GET", "operator/alerts?state=later").status == 422);
     Client consumer{w.server, "sigma"};
     CHECK(consumer.call("GET", "operator/alerts").status == 401);
+
+    // An alert raised while the tenant had no operator (no recipient rows) is acknowledged all the same.
+    MeterDataBatch again;
+    again.events.push_back({w.meter1, at + 3600, "cover_open", "tamper", "alarm", "Вскрытие крышки клеммной колодки", std::nullopt, true});
+    MeterDataSink(w.direct, &w.tenants).write("sigma", again);
+    const std::string lonely = w.text("SELECT notification_id FROM notifications WHERE tenant_id = 'sigma' AND kind = 'meter_tamper' AND body LIKE "
+                                      "'%клеммной%'");
+    REQUIRE_FALSE(lonely.empty());
+    w.direct.transaction([&](soci::session& s) {
+        s << "DELETE FROM notification_recipients WHERE tenant_id = 'sigma' AND notification_id = :n", soci::use(lonely);
+    });
+    r = op.call("POST", "operator/alerts/" + lonely + "/acknowledge");
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getValue<std::string>("acknowledged_by") == w.admin);
 }
 
 TEST_CASE("a meter silent longer than the tenant's threshold is told to the operators once per silence", "[notify-events]") {

@@ -115,6 +115,13 @@ JsonObject OperatorAlerts::acknowledge(Tenant& t, const SessionInfo& op, const s
     db_.transaction([&](soci::session& s) {
         const std::string sql = std::string(kColumns) + "AND n.notification_id = :id";
         if (fetch(s, sql, t.id(), &id).empty()) throw NotFound("alert_not_found", "Оповещение не найдено");
+        // An alert raised before this operator was one (or before the tenant had any) has no row of theirs:
+        // the acknowledging operator becomes a recipient, so that who and when are kept.
+        s << "INSERT INTO notification_recipients (tenant_id, notification_id, user_id, created_at, read_at) "
+             "SELECT n.tenant_id, n.notification_id, :u, n.created_at, :n FROM notifications n WHERE n.tenant_id = :t AND "
+             "n.notification_id = :id AND NOT EXISTS (SELECT 1 FROM notification_recipients r WHERE r.tenant_id = n.tenant_id AND "
+             "r.notification_id = n.notification_id AND r.user_id = :u2)",
+            soci::use(op.userId), soci::use(now), soci::use(t.id()), soci::use(id), soci::use(op.userId);
         // The first acknowledgement stands: rows acknowledged already keep who and when.
         s << "UPDATE notification_recipients SET acknowledged_at = :n, acknowledged_by = :u "
              "WHERE tenant_id = :t AND notification_id = :id AND acknowledged_at IS NULL AND "
