@@ -8,6 +8,7 @@
 #include "notify/DropDirTransport.h"
 #include "notify/OperatorAlerts.h"
 #include "notify/Outbox.h"
+#include "notify/SmsSender.h"
 #include "storage/Database.h"
 #include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
@@ -31,6 +32,12 @@ using namespace kabinet;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+/// Text messages are not part of this benchmark (the broadcast uses in-app and e-mail).
+struct NoSms final : SmsSender {
+    void send(const std::string&, const std::string&, const std::string&) override {}
+    std::string describe() const override { return "none"; }
+};
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -91,7 +98,7 @@ int main(int argc, char** argv) {
                 sent->getValue<long long>("recipients"), queued, store, reference, store / reference);
 
     // Delivery in the background while requests keep coming.
-    OutboxWorker outbox(db, tenants, std::make_unique<DropDirTransport>(dir.path() + "/mail"), nullptr, "Кабинет <no-reply@kabinet.test>");
+    OutboxWorker outbox(db, tenants, std::make_unique<mail::DropDirTransport>(dir.path() + "/mail"), std::make_unique<NoSms>(), "Кабинет <no-reply@kabinet.test>");
     outbox.start();
     outbox.poke();
     std::vector<double> answers;
