@@ -55,7 +55,7 @@ test('СИГМА: оператор рассылает уведомление и 
     assert.equal(sent.status, 201);
     assert.equal(sent.body.recipients, n);
     await page.locator('.broadcast-sent').waitFor();
-    assert.match(await page.locator('.broadcast-sent').innerText(), /«Уведомление о плановых работах» отправлено/);
+    assert.match(await page.locator('.broadcast-sent').innerText(), new RegExp(`«Уведомление о плановых работах» отправлено ${n} потребител(ю|ям)\\.`));
     const row = page.locator(`tr.broadcast-row[data-id="${sent.body.id}"]`);
     await row.waitFor();
     assert.match(await row.innerText(), /Уведомление о плановых работах/);

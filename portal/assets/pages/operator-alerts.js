@@ -74,7 +74,7 @@ export async function render(ctx) {
     const table = dataTable({
       className: 'alerts-table',
       caption: `${STATES.find((s) => s.value === state.value).label}: ${rows.length} ${plural(rows.length, ['оповещение', 'оповещения', 'оповещений'])}`,
-      columns: [{ title: 'Время' }, { title: 'Событие' }, { title: 'Потребитель' }, { title: 'Адрес' }, { title: 'Прибор учёта' },
+      columns: [{ title: 'Поступило' }, { title: 'Событие' }, { title: 'Потребитель' }, { title: 'Адрес' }, { title: 'Прибор учёта' },
         { title: state.value === 'open' ? 'Действие' : 'Принято к сведению' }],
       rowAttrs: (_, i) => ({ class: ['alert-row', `alert-row--${rows[i].kind}`], dataset: { id: rows[i].id, kind: rows[i].kind } }),
       rows: rows.map((a) => [

@@ -91,8 +91,8 @@ export async function render(ctx) {
   const titleInput = h('input', { id: ids.title, name: 'title', class: 'input', maxlength: '200', required: true });
   const bodyInput = h('textarea', { id: ids.body, name: 'body', class: 'input textarea', rows: '5', maxlength: '4000', required: true });
   const listInput = h('textarea', { id: ids.list, name: 'list', class: 'input textarea', rows: '3' });
-  const listLabel = h('label', { class: 'field__label', for: ids.list });
-  const listHint = h('span', { class: 'field__hint' });
+  const listLabel = h('label', { class: 'field-label', for: ids.list });
+  const listHint = h('span', { class: 'field-hint' });
   const listField = h('div', { class: 'field broadcast-list', hidden: true }, listLabel, listInput, listHint);
   let previewed = null; // the body the count was shown for
   const audience = segmented({
@@ -109,12 +109,12 @@ export async function render(ctx) {
     checked: c.value !== 'sms', disabled: c.value === 'in_app', onChange: () => changed(),
   }));
   const channels = h('fieldset', { class: 'field checkgroup broadcast-channels' },
-    h('legend', { class: 'field__label' }, 'Каналы'),
+    h('legend', { class: 'field-label' }, 'Каналы'),
     h('div', { class: 'checkgroup__options' }, CHANNELS.map((c, i) => h('span', { class: 'checkgroup__option' }, boxes[i], h('label', { for: boxes[i].id }, c.label)))));
   const previewButton = h('button', { type: 'button', class: 'btn btn--secondary broadcast-preview' }, 'Проверить получателей');
   const sendButton = h('button', { type: 'submit', class: 'btn btn--primary broadcast-send', disabled: true }, 'Отправить');
-  const templates = h('p', { class: 'broadcast-templates' }, 'Шаблоны: ', TEMPLATES.map((t, i) => [i ? ', ' : '',
-    h('button', { type: 'button', class: 'link-button broadcast-template', onClick: () => { titleInput.value = t.label; bodyInput.value = t.body; changed(); bodyInput.focus(); } }, t.label)]));
+  const templates = h('p', { class: 'broadcast-templates' }, 'Шаблоны: ', TEMPLATES.map((t, i) => [i ? ' ' : '',
+    h('button', { type: 'button', class: 'btn btn--ghost btn--small broadcast-template', onClick: () => { titleInput.value = t.label; bodyInput.value = t.body; changed(); bodyInput.focus(); } }, t.label)]));
 
   function requestBody() {
     const a = audience.value;
@@ -179,7 +179,7 @@ export async function render(ctx) {
     const done = await send(sendButton, 'operator/broadcasts', 'Отправка…');
     if (!done) return;
     const n = done.answer.recipients || 0;
-    mount(status, notice('success', h('strong', { class: 'broadcast-sent', tabindex: '-1' }, `Уведомление «${done.body.title}» отправлено: ${people(n)}.`)));
+    mount(status, notice('success', h('strong', { class: 'broadcast-sent', tabindex: '-1' }, `Уведомление «${done.body.title}» отправлено ${n} ${plural(n, ['потребителю', 'потребителям', 'потребителям'])}.`)));
     status.querySelector('.broadcast-sent').focus();
     titleInput.value = '';
     bodyInput.value = '';
@@ -189,12 +189,12 @@ export async function render(ctx) {
   } },
   h('h2', null, 'Новая рассылка'),
   templates,
-  h('div', { class: 'field' }, h('label', { class: 'field__label', for: ids.title }, 'Заголовок'), titleInput),
-  h('div', { class: 'field' }, h('label', { class: 'field__label', for: ids.body }, 'Текст уведомления'), bodyInput),
+  h('div', { class: 'field' }, h('label', { class: 'field-label', for: ids.title }, 'Заголовок'), titleInput),
+  h('div', { class: 'field' }, h('label', { class: 'field-label', for: ids.body }, 'Текст уведомления'), bodyInput),
   audience.element,
   listField,
   channels,
-  h('div', { class: 'form__actions' }, previewButton, sendButton),
+  h('div', { class: 'form-actions' }, previewButton, sendButton),
   count);
   for (const input of [titleInput, bodyInput, listInput]) input.addEventListener('input', changed);
 

@@ -39,7 +39,9 @@ std::string meterText(const MeterLabel& m) {
 
 std::string pointText(const MeterLabel& m) {
     if (m.pointNumber.empty()) return m.pointName;
-    return m.pointNumber + (m.pointName.empty() ? "" : " «" + m.pointName + "»");
+    if (m.pointName.empty()) return m.pointNumber;
+    // A name with quotes of its own (Кафе «Ласточка») is not quoted again.
+    return m.pointName.find("«") != std::string::npos ? m.pointNumber + ", " + m.pointName : m.pointNumber + " «" + m.pointName + "»";
 }
 
 std::string localTimeText(long long ts, int offsetS) {

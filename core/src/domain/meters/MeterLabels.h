@@ -26,7 +26,8 @@ std::optional<MeterLabel> meterLabel(soci::session& s, const std::string& tenant
 /// "Заводской номер 41234567 (Меркурий 234 ARTM)": the meter as a text line.
 std::string meterText(const MeterLabel& m);
 
-/// "ТУ-0001 «Квартира»": the point as a text line (number and name; the name alone without a number).
+/// "ТУ-0001 «Квартира»": the point as a text line (number and name; "91-ТУ-2, Кафе «Ласточка»" for a name with
+/// quotes of its own; the name alone without a number).
 std::string pointText(const MeterLabel& m);
 
 /// "05.03.2026 14:07": a moment on the tenant's clock (UTC + offsetS), as operators read it.
