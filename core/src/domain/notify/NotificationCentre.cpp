@@ -44,7 +44,7 @@ std::string NotificationCentre::raise(soci::session& s, Tenant& t, const Notice&
     NotificationStore store(s);
     const std::string id = "ntf-" + crypto::randomToken(12);
     if (!store.insertNotification(t.id(), id, kind->id, kind->category, kind->severity, title, body,
-                                  refsJson(store, t.id(), n.refs, title), now, n.dedupeKey))
+                                  refsJson(store, t.id(), n.refs, title), now, n.dedupeKey, n.broadcastId))
         return "";
     if (store.addRecipients(t.id(), id, n.audience, now) == 0) {
         // A staff notice stays in the tenant's journal (the operators' pages) even before anyone could receive it.
@@ -53,14 +53,15 @@ std::string NotificationCentre::raise(soci::session& s, Tenant& t, const Notice&
     }
     store.addInAppDeliveries(t.id(), id, now);
     const bool categoryOn = category ? category->defaultOn : true;
-    // An operator's broadcast names its channels instead of the kind's (Notice::channels).
-    auto uses = [&](const std::string& c) {
-        return n.channels.empty() ? kind->uses(c) : std::find(n.channels.begin(), n.channels.end(), c) != n.channels.end();
+    auto uses = [&](const std::string& channel) {
+        if (!kinds->offers(channel)) return false;
+        if (n.channels.empty()) return kind->uses(channel);
+        return std::find(n.channels.begin(), n.channels.end(), channel) != n.channels.end();
     };
-    if (uses("email") && kinds->offers("email"))
+    if (uses("email"))
         store.addChannelDeliveries(t.id(), id, "email", kind->category, categoryOn, kinds->digestDefault, title,
                                    body + "\n\n" + t.name(), now);
-    if (uses("sms") && kinds->offers("sms"))
+    if (uses("sms"))
         store.addChannelDeliveries(t.id(), id, "sms", kind->category, categoryOn, false, "",
                                    t.shortName() + ": " + (body.empty() ? title : body), now);
     return id;
