@@ -15,7 +15,7 @@ import { formatDateTime, DASH } from '../core/format.js';
 import { resultArea, segmented } from '../widgets/filters.js';
 import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
-import { setBusy } from '../widgets/forms.js';
+import { submitter } from '../widgets/submit.js';
 
 export const title = 'Оповещения';
 
@@ -45,23 +45,25 @@ export async function render(ctx) {
   function acknowledgeButton(a) {
     const button = h('button', { type: 'button', class: 'btn btn--primary btn--small alert-acknowledge',
       'aria-label': `Принять к сведению: ${a.kind_label}, прибор учёта № ${a.meter_serial || DASH}` }, 'Принять к сведению');
-    button.addEventListener('click', async () => {
-      status.replaceChildren();
-      setBusy(button, true, 'Сохранение…');
-      try {
-        const done = await api.post(`operator/alerts/${encodeURIComponent(a.id)}/acknowledge`, {}, { signal: ctx.signal });
+    button.addEventListener('click', submitter({
+      button,
+      signal: ctx.signal,
+      status,
+      busyText: 'Сохранение…',
+      send: () => api.post(`operator/alerts/${encodeURIComponent(a.id)}/acknowledge`, {}, { signal: ctx.signal }),
+      done: (done) => {
         mount(status, notice('success', h('strong', { class: 'alert-acknowledged', tabindex: '-1' },
           `Оповещение принято к сведению: ${done.kind_label}, прибор учёта № ${done.meter_serial || DASH}.`)));
         status.querySelector('.alert-acknowledged').focus();
         load();
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        setBusy(button, false);
-        if (isDenied(err)) { mount(page, staffOnly(title, err)); return; }
+      },
+      failed: (err) => {
+        if (isDenied(err)) { mount(page, staffOnly(title, err)); return true; }
         mount(status, notice('error', h('strong', null, err.message || 'Не удалось сохранить.')));
         if (err instanceof ApiError && err.status === 404) load();
-      }
-    });
+        return true;
+      },
+    }));
     return button;
   }
 

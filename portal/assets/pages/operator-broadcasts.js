@@ -17,7 +17,7 @@ import { formatDateTime, DASH } from '../core/format.js';
 import { resultArea, segmented } from '../widgets/filters.js';
 import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
-import { setBusy } from '../widgets/forms.js';
+import { submitter } from '../widgets/submit.js';
 
 export const title = 'Рассылки';
 
@@ -148,45 +148,52 @@ export async function render(ctx) {
       reasons.length ? h('ul', { class: 'notice__list' }, reasons.map((m) => h('li', null, String(m)))) : null));
   }
 
-  async function send(button, path, busyText) {
-    status.replaceChildren();
-    const body = requestBody();
-    const why = missing(body);
-    if (why) { mount(status, notice('error', h('strong', null, why))); return null; }
-    setBusy(button, true, busyText);
-    try {
-      return { body, answer: await api.post(path, body, { signal: ctx.signal }) };
-    } catch (err) {
-      failed(err);
-      return null;
-    } finally {
-      if (!ctx.signal.aborted) setBusy(button, false);
-    }
+  /** A handler sending the form's body to `path` once the client's checks pass; done(answer, body) after. */
+  function sender(button, path, busyText, done, check = () => true) {
+    let body = null;
+    return submitter({
+      button,
+      signal: ctx.signal,
+      status,
+      busyText,
+      check: () => {
+        if (!check()) return false;
+        body = requestBody();
+        const why = missing(body);
+        if (why) { mount(status, notice('error', h('strong', null, why))); return false; }
+        return true;
+      },
+      send: () => api.post(path, body, { signal: ctx.signal }),
+      done: (answer) => done(answer || {}, body),
+      failed: (err) => { failed(err); return true; },
+    });
   }
 
-  previewButton.addEventListener('click', async () => {
-    const done = await send(previewButton, 'operator/broadcasts/preview', 'Подсчёт…');
-    if (!done) return;
-    const n = done.answer.recipients || 0;
-    previewed = JSON.stringify(done.body);
+  previewButton.addEventListener('click', sender(previewButton, 'operator/broadcasts/preview', 'Подсчёт…', (answer, body) => {
+    const n = answer.recipients || 0;
+    previewed = JSON.stringify(body);
     count.textContent = n ? `Уведомление получат ${people(n)}.` : 'Среди выбранных получателей нет ни одного потребителя.';
     sendButton.disabled = !n;
-  });
+  }));
 
-  const form = h('form', { class: 'broadcast-form card', noValidate: true, onSubmit: async (e) => {
-    e.preventDefault();
-    if (!previewed || previewed !== JSON.stringify(requestBody())) { changed(); mount(status, notice('error', h('strong', null, 'Сначала проверьте число получателей.'))); return; }
-    const done = await send(sendButton, 'operator/broadcasts', 'Отправка…');
-    if (!done) return;
-    const n = done.answer.recipients || 0;
-    mount(status, notice('success', h('strong', { class: 'broadcast-sent', tabindex: '-1' }, `Уведомление «${done.body.title}» отправлено ${n} ${plural(n, ['потребителю', 'потребителям', 'потребителям'])}.`)));
+  const send = sender(sendButton, 'operator/broadcasts', 'Отправка…', (answer, body) => {
+    const n = answer.recipients || 0;
+    mount(status, notice('success', h('strong', { class: 'broadcast-sent', tabindex: '-1' },
+      `Уведомление «${body.title}» отправлено ${n} ${plural(n, ['потребителю', 'потребителям', 'потребителям'])}.`)));
     status.querySelector('.broadcast-sent').focus();
     titleInput.value = '';
     bodyInput.value = '';
     listInput.value = '';
     changed();
     load();
-  } },
+  }, () => {
+    if (previewed && previewed === JSON.stringify(requestBody())) return true;
+    changed();
+    mount(status, notice('error', h('strong', null, 'Сначала проверьте число получателей.')));
+    return false;
+  });
+
+  const form = h('form', { class: 'broadcast-form card', noValidate: true, onSubmit: send },
   h('h2', null, 'Новая рассылка'),
   templates,
   h('div', { class: 'field' }, h('label', { class: 'field-label', for: ids.title }, 'Заголовок'), titleInput),
