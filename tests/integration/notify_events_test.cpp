@@ -393,6 +393,8 @@ TEST_CASE("an operator broadcast: preview, audiences by account, contract and ad
     CHECK(obj(r.body)->getValue<long long>("recipients") == 1);
     CHECK(w.received("ne-c2", "broadcast") == 1);
     CHECK(w.received("ne-c1", "broadcast") == 0);
+    CHECK(w.count("SELECT COUNT(*) FROM notifications WHERE tenant_id = 'sigma' AND kind = 'broadcast' AND broadcast_id = '" + id +
+                  "' AND refs LIKE '%\"broadcast\"%'") == 1);
     auto mail = w.smtp.waitFor("romashka@example.ru", mailsBefore + 1);
     CHECK(mail.subject == "Уведомление о задолженности");
     CHECK_THAT(mail.text, Catch::Contains("Оплатите задолженность до 25 числа."));

@@ -4,6 +4,7 @@
 #include "storage/Database.h"
 #include "storage/RowValues.h"
 #include "tenants/Tenant.h"
+#include "util/Crypto.h"
 #include "util/Error.h"
 
 #include <Poco/JSON/Array.h>
@@ -167,6 +168,8 @@ std::pair<std::string, long long> raise(soci::session& s, Tenant& t, const Reque
     n.body = r.body;
     n.values = {{"title", r.title}, {"body", r.body}};
     n.channels = r.channels;
+    n.broadcastId = "bc-" + crypto::randomToken(12);
+    n.refs = {{"broadcast", n.broadcastId, r.title}};
     if (r.all) n.audience.allConsumers = true;
     else if (r.listKey == "accounts") n.audience.accounts = byNumbers(s, t.id(), r);
     else if (r.listKey == "contracts") n.audience.contracts = byNumbers(s, t.id(), r);
@@ -176,7 +179,7 @@ std::pair<std::string, long long> raise(soci::session& s, Tenant& t, const Reque
     if (!id.empty())
         s << "SELECT COUNT(*) FROM notification_recipients WHERE tenant_id = :t AND notification_id = :n", soci::use(t.id()), soci::use(id),
             soci::into(recipients);
-    return {id, recipients};
+    return {id.empty() ? id : n.broadcastId, recipients};
 }
 
 /// Thrown out of a preview's transaction so that it rolls back.
@@ -218,15 +221,18 @@ JsonObject BroadcastService::history(Tenant& t) {
     Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
     db_.read([&](soci::session& s) {
         std::vector<JsonObject> list;
+        std::vector<std::string> notifications; // of each row of list
         {
             soci::rowset<soci::row> rs =
                 (s.prepare << "SELECT n.notification_id, n.title, n.body, n.created_at, "
-                              "(SELECT COUNT(*) FROM notification_recipients r WHERE r.tenant_id = n.tenant_id AND r.notification_id = n.notification_id) "
-                              "FROM notifications n WHERE n.tenant_id = :t AND n.kind = 'broadcast' ORDER BY n.created_at DESC, n.notification_id LIMIT 100",
+                              "(SELECT COUNT(*) FROM notification_recipients r WHERE r.tenant_id = n.tenant_id AND r.notification_id = n.notification_id), "
+                              "n.broadcast_id FROM notifications n WHERE n.tenant_id = :t AND n.kind = 'broadcast' AND n.broadcast_id IS NOT NULL "
+                              "ORDER BY n.created_at DESC, n.notification_id LIMIT 100",
                  soci::use(t.id()));
             for (const auto& row : rs) {
                 JsonObject o = new Poco::JSON::Object;
-                o->set("id", columnText(row, 0));
+                notifications.push_back(columnText(row, 0));
+                o->set("id", columnText(row, 5));
                 o->set("title", columnText(row, 1));
                 o->set("body", columnText(row, 2));
                 o->set("created_at", columnInteger(row, 3));
@@ -234,10 +240,11 @@ JsonObject BroadcastService::history(Tenant& t) {
                 list.push_back(o);
             }
         }
-        for (auto& o : list) {
+        for (std::size_t i = 0; i < list.size(); ++i) {
             // A queued mail or text message is as far as its outbox message got.
+            auto& o = list[i];
             JsonObject channels = new Poco::JSON::Object;
-            const std::string id = o->getValue<std::string>("id");
+            const std::string& id = notifications[i];
             soci::rowset<soci::row> rs =
                 (s.prepare << "SELECT d.channel, CASE WHEN d.state = 'queued' AND o.state IS NOT NULL THEN o.state ELSE d.state END AS st, COUNT(*) "
                               "FROM notification_deliveries d LEFT JOIN outbox o ON o.tenant_id = d.tenant_id AND o.message_id = d.message_id "

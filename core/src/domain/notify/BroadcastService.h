@@ -20,7 +20,8 @@ public:
     /// Works on `db`, which must outlive it.
     explicit BroadcastService(Database& db) : db_(db) {}
 
-    /// Sends {title, body, audience, channels}: answers {id, recipients}. 422 naming the field for a bad body,
+    /// Sends {title, body, audience, channels}: answers {id, recipients}; id is the broadcast's (notifications.
+/// broadcast_id, and the `broadcast` ref of what each recipient gets). 422 naming the field for a bad body,
     /// for account or contract numbers the tenant does not have (listed), an address that matches no
     /// metering point, or an audience with no consumer in it.
     Poco::JSON::Object::Ptr send(Tenant& t, const Poco::JSON::Object::Ptr& body, long long now);
