@@ -76,7 +76,12 @@ test('СИГМА: оператор рассылает уведомление и 
         severity: 'alarm', text: 'Воздействие магнитным полем', tamper: true }] }),
     });
     assert.equal(ingest.status, 200, await ingest.text());
-    await page.locator('.subnav__link[data-route="operator/alerts"]').click();
+    // The overview counts it; its card leads to the alerts.
+    await page.locator('.subnav__link[data-route="operator"]').click();
+    await waitForPage(page, 'operator');
+    const alertsCard = page.locator('.operator-card[data-route="operator/alerts"]');
+    assert.match(await alertsCard.innerText(), /\d+ нов(ое|ых) оповещени(е|я|й)/);
+    await alertsCard.locator('a').click();
     await waitForPage(page, 'operator-alerts');
     const alert = page.locator('tr.alert-row[data-kind="meter_tamper"]').first();
     await alert.waitFor();
