@@ -30,6 +30,8 @@ export const ROUTES = [
   { path: 'operator/consumers', name: 'operator-consumers', auth: true, load: () => import('./pages/operator-consumers.js') },
   { path: 'operator/polling', name: 'operator-polling', auth: true, load: () => import('./pages/operator-polling.js') },
   { path: 'operator/audit', name: 'operator-audit', auth: true, load: () => import('./pages/operator-audit.js') },
+  { path: 'operator/alerts', name: 'operator-alerts', auth: true, load: () => import('./pages/operator-alerts.js') },
+  { path: 'operator/broadcasts', name: 'operator-broadcasts', auth: true, load: () => import('./pages/operator-broadcasts.js') },
 ];
 
 /** The module shown at the home route for this person (null: a visitor). */

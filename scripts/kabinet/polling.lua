@@ -8,13 +8,16 @@
 --         depth_days = 7, window = { "00:00", "24:00" } },
 --     },
 --     retry = { first_s = 60, factor = 2, max_s = 3600 },
+--     silent_after_h = 24,
 --   }
 --
 -- every_min: period, aligned to the tenant's local midnight; delay_min: minutes after each period start
 -- (so that the meter has closed its profile interval); window: local hours in which the schedule may run
 -- ("22:00"-"06:00" crosses midnight); depth_days: how far back profile, events and billing snapshots are
 -- caught up when nothing is stored yet (or after a long outage). retry: after the n-th failure in a row the
--- next try comes first_s × factor^(n−1) seconds later, at most max_s.
+-- next try comes first_s × factor^(n−1) seconds later, at most max_s. silent_after_h: a meter whose last
+-- good poll is older than this many hours while polls keep failing is reported to the operators
+-- (`meter_silent`, once per silence).
 local S = require("kabinet.shape")
 
 local M = {}
@@ -27,6 +30,7 @@ M.DEFAULT = {
     { name = "profile", read = { "profile", "events", "billing" }, every_min = 30, delay_min = 2, depth_days = 7 },
   },
   retry = { first_s = 60, factor = 2, max_s = 3600 },
+  silent_after_h = 24,
 }
 
 local function minutes_of(text)
@@ -76,6 +80,9 @@ M.schema = S.record { name = "polling", desc = "meter polling schedules and retr
       desc = "growth per failure in a row" } },
     { "max_s", S.int { min = 1, default = M.DEFAULT.retry.max_s, message = SECONDS_MESSAGE, desc = "the longest wait" } },
   } } },
+  { "silent_after_h", S.int { min = 1, max = 8760, default = M.DEFAULT.silent_after_h,
+    message = "ожидается целое число часов от 1 до 8760",
+    desc = "hours without a good poll (while polls fail) after which the operators are told the meter is silent" } },
 } }
 
 --- Adds a problem for every wrong key or value of a `polling` table through add(path, text).
@@ -86,7 +93,7 @@ end
 --- The rules in the form the server reads: schedules with an item bit mask and seconds; what a
 -- schedule or `retry` leaves out is the schema's default.
 -- @return {schedules = [{name, items, every_s, delay_s, depth_s, window_from_min?, window_to_min?}],
---          retry = {first_s, factor, max_s}}
+--          retry = {first_s, factor, max_s}, silent_after_s}
 function M.normalise(p)
   p = p or {}
   local schedule_node = S.key(M.schema, "schedules").of
@@ -102,7 +109,8 @@ function M.normalise(p)
       window_to_min = s.window and minutes_of(s.window[2]) or nil,
     }
   end
-  return { schedules = schedules, retry = S.defaults(S.key(M.schema, "retry"), p.retry) }
+  return { schedules = schedules, retry = S.defaults(S.key(M.schema, "retry"), p.retry),
+           silent_after_s = (p.silent_after_h or M.DEFAULT.silent_after_h) * 3600 }
 end
 
 return M

@@ -5,7 +5,8 @@
 # sms-http plugin to the gateway; waits for /healthz; exports KABINET_URL, KABINET_MAIL_DIR (each mail as
 # <n>.eml) and KABINET_SMS_URL (GET $KABINET_SMS_URL/_messages); runs the command; stops everything and
 # drops the database. The database is seeded with demo data first (KABINET_DEMO_ACCOUNTS: their logins);
-# KABINET_DATABASE_URL and KABINET_CLI let a test make staff accounts with `kabinet users create-admin`.
+# KABINET_DATABASE_URL and KABINET_CLI let a test make staff accounts with `kabinet users create-admin`;
+# KABINET_INGEST_TOKEN (exported, also to kabinetd) lets it send meter data as a driver would.
 set -euo pipefail
 backend=${1:?sqlite|postgresql}; shift
 src=${KABINET_SOURCE_DIR:?}; bin=${KABINET_BINARY_DIR:?}
@@ -51,6 +52,8 @@ export KABINET_SMS_GATEWAY="{\"url\":\"http://127.0.0.1:$sms_port/send\",\"token
 "$bin/core/kabinet" demo seed --years 1 --database "$db_url" --data-dir "$work" --tenants "$src/tenants" --scripts "$src/scripts" \
   --json "$work/demo-accounts.json" >"$work/demo.log" 2>&1 || { echo "with_kabinetd.sh: demo seed failed" >&2; cat "$work/demo.log" >&2; exit 1; }
 export KABINET_DEMO_ACCOUNTS="$work/demo-accounts.json" KABINET_DATABASE_URL="$db_url" KABINET_CLI="$bin/core/kabinet"
+# The ingest token kabinetd accepts (a test sends meter events, e.g. a tamper event, as a driver would).
+export KABINET_INGEST_TOKEN="${KABINET_INGEST_TOKEN:-browser-ingest-token-0123456789}"
 "$bin/core/kabinetd" --smtp "smtp://127.0.0.1:$smtp_port" --public-url "http://127.0.0.1:$port" --listen "127.0.0.1:$port" --database "$db_url" --data-dir "$work" \
   --tenants "$src/tenants" --scripts "$src/scripts" --portal "$src/portal" --plugins "$bin/plugins-out" \
   >"$work/kabinetd.log" 2>&1 &

@@ -2,6 +2,7 @@
 // tenant-admin; GET me → user.role): what waits for a decision and where to
 // go. Its pages share the frame of widgets/staff.js (operatorNav, staffGate).
 //   GET operator/manual-readings?state=pending → {rows: […]} (the number waiting, tenants with manual readings)
+//   GET operator/alerts?state=open → {rows: […]} (the alerts not yet acknowledged)
 
 import { api } from '../core/api.js';
 import { h, plural } from '../core/ui.js';
@@ -26,6 +27,15 @@ export async function render(ctx) {
       pendingError = err;
     }
   }
+  // Open alerts (tamper, silent meters): how many wait; the card says nothing of a count it could not get.
+  let alerts = null;
+  try {
+    const answer = await api.get('operator/alerts', { query: { state: 'open' }, signal: ctx.signal });
+    alerts = Array.isArray(answer && answer.rows) ? answer.rows.length : null;
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    if (isDenied(err)) return staffOnly(title, err);
+  }
   const cards = pages.map((p) => {
     let text;
     if (p.path === 'operator/readings') {
@@ -36,6 +46,12 @@ export async function render(ctx) {
           : 'Новых показаний на проверке нет.';
     } else if (p.path === 'operator/audit') {
       text = 'Номера лицевых счетов и договоров, которые пытались подобрать: кто, когда, с какого адреса.';
+    } else if (p.path === 'operator/alerts') {
+      text = alerts
+        ? `${alerts} ${plural(alerts, ['новое оповещение', 'новых оповещения', 'новых оповещений'])}: вмешательство в работу приборов учёта и приборы, которые перестали отвечать на опрос.`
+        : 'Вмешательство в работу приборов учёта и приборы, которые перестали отвечать на опрос: потребитель, адрес, время.';
+    } else if (p.path === 'operator/broadcasts') {
+      text = 'Уведомления потребителям: всем, по лицевым счетам, договорам или адресам — в кабинете, по почте и SMS.';
     } else if (p.path === 'operator/polling') {
       text = 'Приборы учёта на автоматическом опросе: последние успешные опросы, ошибки связи и уведомления о вмешательстве.';
     } else {
@@ -43,7 +59,7 @@ export async function render(ctx) {
     }
     return h('li', { class: 'card operator-card', dataset: { route: p.path } },
       h('h2', { class: 'operator-card__title' }, h('a', { href: ctx.router.href(p.path) }, p.label)),
-      h('p', { class: ['operator-card__text', p.path === 'operator/readings' && pending ? 'operator-card__text--attention' : null] }, text));
+      h('p', { class: ['operator-card__text', (p.path === 'operator/readings' && pending) || (p.path === 'operator/alerts' && alerts) ? 'operator-card__text--attention' : null] }, text));
   });
   return h('section', { class: 'page page--operator' },
     h('h1', { class: 'page__title' }, 'Раздел оператора'),

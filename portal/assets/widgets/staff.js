@@ -15,6 +15,8 @@ export function operatorPages(tenant) {
     { path: 'operator/consumers', label: 'Потребители и доступ' },
     { path: 'operator/polling', label: 'Опрос приборов учёта' },
     { path: 'operator/audit', label: 'Попытки подбора номеров' },
+    { path: 'operator/alerts', label: 'Оповещения' },
+    { path: 'operator/broadcasts', label: 'Рассылки' },
   ].filter(Boolean);
 }
 

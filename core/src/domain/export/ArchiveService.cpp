@@ -3,6 +3,7 @@
 #include "export/TableWriter.h"
 #include "lua/LuaJson.h"
 #include "meters/MeterService.h"
+#include "notify/NotificationCentre.h"
 #include "storage/Database.h"
 #include "storage/RowLease.h"
 #include "tenants/TenantRegistry.h"
@@ -256,6 +257,14 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
     db_.transaction([&](soci::session& se) {
         se << "UPDATE jobs SET state = 'done', result_path = :p, lease_until = 0, updated_at = :n WHERE tenant_id = :t AND job_id = :id",
             soci::use(base), soci::use(n), soci::use(t.id()), soci::use(jobId);
+        // The requester learns that the files can be downloaded, in the transaction that says so.
+        auto day = [](const std::string& iso) { return iso.size() == 10 ? iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4) : iso; };
+        Notice notice;
+        notice.kind = "archive_ready";
+        notice.audience.users = {userId};
+        notice.values = {{"from", day(from)}, {"to", day(to)}, {"period", "с " + day(from) + " по " + day(to)}};
+        notice.refs = {{"archive", jobId, "Архив данных с " + day(from) + " по " + day(to)}};
+        NotificationCentre::raise(se, t, notice, n);
     });
 }
 

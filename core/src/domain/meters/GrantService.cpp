@@ -1,12 +1,14 @@
 #include "meters/GrantService.h"
 
 #include "meters/AccessStore.h"
+#include "notify/NotificationCentre.h"
 #include "storage/Database.h"
 #include "tenants/Tenant.h"
 #include "util/Error.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
+#include <soci/soci.h>
 
 #include <cctype>
 #include <ctime>
@@ -56,10 +58,24 @@ void GrantService::grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Obj
         if (!store.isConsumer(userId)) throw Unprocessable(FieldErrors{{"user_id", "Потребитель не найден"}});
         const auto refId = store.refByNumber(scope, ref);
         if (!refId) throw Unprocessable(FieldErrors{{"ref", "Не найдено в данных сетевой организации"}});
-        if (revoke) store.removeGrant(userId, scope, *refId);
-        else
-            store.addGrant({userId, scope, *refId, "operator_grant", std::nullopt, op.userId, static_cast<long long>(std::time(nullptr))},
-                           AccessStore::OnConflict::Keep);
+        const long long now = static_cast<long long>(std::time(nullptr));
+        bool changed = false;
+        if (revoke) changed = store.removeGrant(userId, scope, *refId);
+        else {
+            changed = !store.hasGrant(userId, scope, *refId);
+            store.addGrant({userId, scope, *refId, "operator_grant", std::nullopt, op.userId, now}, AccessStore::OnConflict::Keep);
+        }
+        // The consumer is told of a change (not of a grant they had already), in the same transaction.
+        if (!changed) return;
+        static const std::map<std::string, std::string> what = {{"account", "лицевой счёт"}, {"contract", "договор"}, {"point", "точка учёта"}};
+        std::string number = ref; // a point may be named by its id: people know it by its number
+        if (scope == "point") se << "SELECT number FROM metering_points WHERE tenant_id = :t AND point_id = :p", soci::use(t.id()), soci::use(*refId), soci::into(number);
+        Notice n;
+        n.kind = revoke ? "access_revoked" : "access_granted";
+        n.audience.users = {userId};
+        n.values = {{"number", number}, {"what", what.at(scope) + " № " + number}};
+        n.refs = {{scope, *refId, n.values["what"]}};
+        NotificationCentre::raise(se, t, n, now);
     });
 }
 

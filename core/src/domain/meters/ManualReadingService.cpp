@@ -1,9 +1,11 @@
 #include "meters/ManualReadingService.h"
 
 #include "meters/ManualPolicy.h"
+#include "meters/MeterLabels.h"
 #include "meters/ManualReadingStore.h"
 #include "meters/MeterData.h"
 #include "meters/MeterService.h"
+#include "notify/NotificationCentre.h"
 #include "storage/Database.h"
 #include "tenants/Tenant.h"
 #include "util/Crypto.h"
@@ -89,6 +91,36 @@ FieldErrors plausibility(ManualReadingStore& store, const std::string& meter, lo
             errors[zones == 1 ? "t1" : "total"] = "Слишком большой расход с прошлого показания: проверьте введённые значения";
     }
     return errors;
+}
+
+/// "DD.MM.YYYY" of a "YYYY-MM-DD" date.
+std::string russianDate(const std::string& iso) { return iso.size() == 10 ? iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4) : iso; }
+
+/// The submitted registers as a line: "1 500,5 кВт·ч" for one zone, "Т1 1 200,5 кВт·ч, Т2 300 кВт·ч" for more.
+std::string readingText(const ManualReading& r, int zones) {
+    if (zones <= 1) return r.v[1] ? fmt(*r.v[1]) + "\u00a0кВт·ч" : r.v[0] ? fmt(*r.v[0]) + "\u00a0кВт·ч" : std::string();
+    std::string out;
+    for (int i = 1; i <= zones; ++i)
+        if (r.v[i]) out += (out.empty() ? "" : ", ") + std::string("Т") + std::to_string(i) + " " + fmt(*r.v[i]) + "\u00a0кВт·ч";
+    return out;
+}
+
+/// Tells the consumer who submitted `r` that it was accepted or rejected (inside the decision's transaction).
+void noticeDecision(soci::session& se, Tenant& t, const ManualReading& r, int zones, bool approve, const std::string& reason, long long now) {
+    Notice n;
+    n.kind = approve ? "manual_reading_approved" : "manual_reading_rejected";
+    n.audience.users = {r.userId};
+    n.values["reading"] = readingText(r, zones);
+    n.values["date"] = russianDate(tz::localDate(r.ts, t.utcOffset()));
+    n.values["reason"] = reason;
+    if (const auto m = meterLabel(se, t.id(), r.meterId)) {
+        n.values["point"] = m->pointName;
+        n.values["meter"] = m->serial;
+        n.values["serial"] = m->serial;
+        n.values["address"] = m->address;
+        n.refs = {{"point", m->pointId, m->pointName}, {"meter", m->meterId, "Прибор учёта № " + m->serial}};
+    }
+    NotificationCentre::raise(se, t, n, now);
 }
 
 void storeAccepted(Database& db, const std::string& tenant, const ReadingRow& row) {
@@ -185,16 +217,21 @@ void ManualReadingService::decide(Tenant& t, const SessionInfo& op, const std::s
         const auto r = store.find(id);
         if (!r) throw NotFound("reading_not_found", "Показание не найдено");
         if (r->state != "pending") throw Conflict("already_decided", "Решение по этому показанию уже принято");
-        store.decide(id, approve ? "accepted" : "rejected", reason, static_cast<long long>(std::time(nullptr)), op.userId);
-        if (!approve) return;
-        // The meter may have sent readings since the submission: the reading must still fit between them.
+        const long long now = static_cast<long long>(std::time(nullptr));
+        store.decide(id, approve ? "accepted" : "rejected", reason, now, op.userId);
         const int zones = store.meter(r->meterId).tariffZones;
+        if (!approve) {
+            noticeDecision(se, t, *r, zones, false, reason, now);
+            return;
+        }
+        // The meter may have sent readings since the submission: the reading must still fit between them.
         const FieldErrors errors = plausibility(store, r->meterId, r->ts, r->v, zones, manualPolicy(t).maxDailyKwh);
         if (!errors.empty()) {
             std::string why;
             for (const auto& [k, e] : errors) why += (why.empty() ? "" : "; ") + e;
             throw Conflict("reading_inconsistent", "Показание противоречит показаниям прибора учёта: " + why, errors);
         }
+        noticeDecision(se, t, *r, zones, true, "", now);
         accepted = ReadingRow{r->meterId, r->ts, "latest", "A+", r->v[0], r->v[1], r->v[2], r->v[3], r->v[4], "consumer"};
     });
     if (accepted) storeAccepted(db_, t.id(), *accepted);

@@ -44,6 +44,7 @@ PollingRules PollingRules::fromVar(const Poco::Dynamic::Var& v) {
         r.retryFactor = retry->optValue<double>("factor", 2.0);
         r.retryMaxS = retry->optValue<long long>("max_s", 3600);
     }
+    r.silentAfterS = o->optValue<long long>("silent_after_s", 24 * 3600);
     return r;
 }
 

@@ -21,6 +21,8 @@ struct PollingRules {
     long long retryFirstS = 60;
     double retryFactor = 2;
     long long retryMaxS = 3600;
+    /// A meter whose last good poll is older than this while its polls fail is silent (operators are told).
+    long long silentAfterS = 24 * 3600;
 
     /// Reads the normalised Lua table; throws std::invalid_argument when it is malformed.
     static PollingRules fromVar(const Poco::Dynamic::Var& v);

@@ -42,7 +42,7 @@ std::string withDefaults(const std::string& settings, int utcOffsetS) {
 } // namespace
 
 Scheduler::Scheduler(Database& db, TenantRegistry& tenants, PluginHost& plugins, SchedulerOptions options)
-    : db_(db), tenants_(tenants), plugins_(plugins), options_(std::move(options)), store_(db, options_.owner), sink_(db, &tenants) {}
+    : db_(db), tenants_(tenants), plugins_(plugins), options_(std::move(options)), store_(db, options_.owner), sink_(db, &tenants), silent_(db) {}
 
 Scheduler::~Scheduler() { stop(); }
 
@@ -101,6 +101,7 @@ void Scheduler::syncAll(long long now) {
         try {
             PollingRules r = PollingRules::fromVar(tenant->polling());
             store_.syncJobs(id, r, now);
+            silent_.check(*tenant, r, now); // meters that stopped answering: told to the operators once per silence
             std::lock_guard lock(mutex_);
             rules_[id] = std::move(r);
         } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include "meters/MeterData.h"
 #include "plugins/Driver.h"
 #include "polling/PollStore.h"
+#include "polling/SilentMeters.h"
 #include "util/Worker.h"
 
 #include <atomic>
@@ -37,8 +38,8 @@ struct PollReport {
     std::string errorKind, error;
 };
 
-/// Two kinds of Worker: one "polling" worker syncs the jobs with the tenants' rules (every minute) and claims
-/// due gateways into a queue (every tick, as many as there are free sessions); `sessions` workers
+/// Two kinds of Worker: one "polling" worker syncs the jobs with the tenants' rules and reports silent meters
+/// (SilentMeters, every minute) and claims due gateways into a queue (every tick, as many as there are free sessions); `sessions` workers
 /// ("polling-session-N") each take a claim from the queue, poll the gateway's due meters (renewing the lease
 /// after every meter, giving the gateway up when the lease was lost) and release the lease.
 class Scheduler {
@@ -79,6 +80,7 @@ private:
     SchedulerOptions options_;
     PollStore store_;
     MeterDataSink sink_;
+    SilentMeters silent_; ///< checked with every sync of the rules (every minute)
     std::mutex driversMutex_;
     std::map<std::string, std::unique_ptr<Driver>> drivers_;
     std::map<std::string, PollingRules> rules_;

@@ -50,6 +50,8 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->meters = std::make_unique<MeterService>(*s->db);
     s->access = std::make_unique<AccessService>(*s->db, s->connectors);
     s->grants = std::make_unique<GrantService>(*s->db);
+    s->broadcasts = std::make_unique<BroadcastService>(*s->db);
+    s->alerts = std::make_unique<OperatorAlerts>(*s->db);
     s->manualReadings = std::make_unique<ManualReadingService>(*s->db, *s->meters);
     s->virtualMeters = std::make_unique<VirtualMeterService>(*s->db);
     s->ingest = std::make_unique<IngestService>(*s->db, config.ingestToken, s->tenants.get());

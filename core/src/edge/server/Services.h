@@ -15,8 +15,10 @@
 #include "meters/ManualReadingService.h"
 #include "meters/MeterService.h"
 #include "meters/VirtualMeterService.h"
+#include "notify/BroadcastService.h"
 #include "notify/DigestWorker.h"
 #include "notify/NotificationService.h"
+#include "notify/OperatorAlerts.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
 #include "polling/PollingService.h"
@@ -45,6 +47,8 @@ struct Services {
     std::unique_ptr<MeterService> meters; ///< the views of metering points
     std::unique_ptr<AccessService> access;
     std::unique_ptr<GrantService> grants;
+    std::unique_ptr<BroadcastService> broadcasts; ///< operators' broadcasts
+    std::unique_ptr<OperatorAlerts> alerts;       ///< tamper and silent-meter alerts for operators
     std::unique_ptr<ManualReadingService> manualReadings;
     std::unique_ptr<VirtualMeterService> virtualMeters;
     std::unique_ptr<IngestService> ingest;
