@@ -90,6 +90,7 @@ protected:
             http->start();
             services->outbox->start();
             services->jobs->start();
+            services->outageNotices->start();
             services->scheduler->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});

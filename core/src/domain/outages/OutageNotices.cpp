@@ -1,0 +1,47 @@
+#include "outages/OutageNotices.h"
+
+#include "notify/NotificationCentre.h"
+#include "outages/OutageRules.h"
+#include "tenants/Tenant.h"
+
+#include <set>
+
+namespace kabinet::outages {
+
+std::vector<std::string> affectedPoints(OutageStore& store, const Outage& o) {
+    std::set<std::string> ids;
+    for (const auto& a : o.addresses)
+        for (const auto& p : store.candidatePoints(a))
+            if (affects(a, p.address)) ids.insert(p.id);
+    return {ids.begin(), ids.end()};
+}
+
+int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o, const std::string& stage, long long now) {
+    std::set<std::string> wanted;
+    if (stage == "ended") {
+        for (const char* earlier : {"planned", "emergency"})
+            for (const auto& p : store.notifiedPoints(o.id, earlier)) wanted.insert(p);
+    } else {
+        for (const auto& p : affectedPoints(store, o)) wanted.insert(p);
+    }
+    for (const auto& p : store.notifiedPoints(o.id, stage)) wanted.erase(p);
+    if (wanted.empty()) return 0;
+    std::vector<std::string> points(wanted.begin(), wanted.end());
+
+    const int offset = t.utcOffset();
+    Notice n;
+    n.kind = "outage_" + stage;
+    n.audience.points = points;
+    n.values = {{"address", addressLine(o)},
+                {"start", localText(o.startsAt, offset)},
+                {"end", localText(o.plannedEnd, offset)},
+                {"actual_end", o.actualEnd ? localText(*o.actualEnd, offset) : std::string()},
+                {"reason", o.reason},
+                {"outage_kind", kindLabel(o.kind)}};
+    n.refs = {{"outage", o.id}};
+    NotificationCentre::raise(s, t, n, now);
+    store.recordNotified(o.id, stage, points, now);
+    return static_cast<int>(points.size());
+}
+
+} // namespace kabinet::outages

@@ -1,0 +1,29 @@
+#pragma once
+/// Telling consumers about an outage (issue 11): which metering points an outage reaches, and the notices of its
+/// three stages — `outage_planned` ahead of time, `outage_emergency` at publication, `outage_ended` at closing —
+/// raised through NotificationCentre in the caller's transaction. Each point is told once per stage of an outage
+/// (outage_notices), so an edit that adds addresses tells only the consumers newly reached.
+#include "outages/OutageStore.h"
+
+#include <string>
+#include <vector>
+
+namespace soci {
+class session;
+}
+
+namespace kabinet {
+class Tenant;
+}
+
+namespace kabinet::outages {
+
+/// The ids of the tenant's metering points whose address lies in one of the outage's addresses.
+std::vector<std::string> affectedPoints(OutageStore& store, const Outage& o);
+
+/// Raises the notice of `stage` ("planned", "emergency" or "ended") of outage `o` to the consumers of the points
+/// not yet told at that stage — for "ended", of the points told at an earlier stage — inside the caller's
+/// transaction `s`, and records them. Returns how many points were newly told (0: nothing raised).
+int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o, const std::string& stage, long long now);
+
+} // namespace kabinet::outages
