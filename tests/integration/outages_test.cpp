@@ -265,3 +265,90 @@ TEST_CASE("outage statistics by address and period, and the public list without 
     CHECK(w.server.request("GET", "/t/voek/api/v1/public/outages").status == 404);
     CHECK(w.server.request("GET", "/t/vges/api/v1/outages").status == 401);
 }
+
+namespace {
+
+/// How many notifications of `kind` about outage `outage` user `email` received in the portal.
+int notices(World& w, const std::string& email, const std::string& kind, const std::string& outage) {
+    int n = 0;
+    const std::string like = "%\"" + outage + "\"%";
+    w.direct.read([&](soci::session& s) {
+        s << "SELECT COUNT(*) FROM notification_recipients r JOIN notifications x ON x.tenant_id = r.tenant_id AND "
+             "x.notification_id = r.notification_id JOIN users u ON u.tenant_id = r.tenant_id AND u.user_id = r.user_id "
+             "WHERE r.tenant_id = 'vges' AND u.email = :e AND x.kind = :k AND x.refs LIKE :o",
+            soci::use(email), soci::use(kind), soci::use(like), soci::into(n);
+    });
+    return n;
+}
+
+/// Mails to `to` whose subject is `subject`, received so far.
+int mails(World& w, const std::string& to, const std::string& subject) {
+    int n = 0;
+    for (const auto& m : w.smtp.mails()) n += m.to.find(to) != std::string::npos && m.subject.find(subject) != std::string::npos;
+    return n;
+}
+
+/// Waits up to 15 s for `count` mails to `to` with `subject`.
+bool mailArrives(World& w, const std::string& to, const std::string& subject, int count = 1) {
+    for (int i = 0; i < 150; ++i) {
+        if (mails(w, to, subject) >= count) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("a planned outage is announced ahead of time, an emergency one at once, and their end again — to the consumers there only", "[outages][notify]") {
+    auto& w = world();
+    Operator op(w);
+    Consumer there(w, "г. Воронеж, Кольцовская ул., д. 101, кв. 5");
+    Consumer next(w, "г. Воронеж, Кольцовская ул., д. 103");
+    Consumer away(w, "г. Воронеж, Кольцовская ул., д. 150");
+    OutageService service(w.direct);
+    const long long day = 86400;
+
+    // Planned in 5 days: ВГЭС announces 3 days ahead, so nothing at publication.
+    const long long start = w.now + 5 * day + 3600;
+    auto o = op.publish(planned(w, start, start + 4 * 3600, "нечёт. 101-109"));
+    const std::string id = o->getValue<std::string>("id");
+    CHECK(notices(w, there.email, "outage_planned", id) == 0);
+    CHECK(service.notifyDue(w.tenants, w.now + day) == 0);
+    CHECK(notices(w, there.email, "outage_planned", id) == 0);
+    // Two and a half days later (an injected clock) it is due: the consumers at 101 and 103 are told, not the one at 150.
+    CHECK(service.notifyDue(w.tenants, w.now + 2 * day + 43200) >= 1);
+    CHECK(notices(w, there.email, "outage_planned", id) == 1);
+    CHECK(notices(w, next.email, "outage_planned", id) == 1);
+    CHECK(notices(w, away.email, "outage_planned", id) == 0);
+    // Once per stage: later passes and an edit of the reason tell no one again.
+    CHECK(service.notifyDue(w.tenants, w.now + 3 * day) == 0);
+    REQUIRE(op.call("PATCH", "operator/outages/" + id, R"({"reason":"Замена трансформатора"})").status == 200);
+    CHECK(notices(w, there.email, "outage_planned", id) == 1);
+    // A planned outage published within the three days is announced at publication, and a real mail reaches the
+    // consumer there (the sweep above ran at an injected time, so its mails are due then), none the one away.
+    auto soon = op.publish(planned(w, w.now + day, w.now + day + 7200, "101-103"));
+    CHECK(notices(w, there.email, "outage_planned", soon->getValue<std::string>("id")) == 1);
+    REQUIRE(mailArrives(w, there.email, "Плановое отключение электроэнергии"));
+    CHECK(mails(w, away.email, "отключение") == 0);
+
+    // Emergency: at once on publication, to the consumer there only.
+    auto e = op.publish(planned(w, w.now - 600, w.now + 3 * 3600, "101", "emergency"));
+    const std::string eid = e->getValue<std::string>("id");
+    CHECK(notices(w, there.email, "outage_emergency", eid) == 1);
+    CHECK(notices(w, next.email, "outage_emergency", eid) == 0);
+    CHECK(notices(w, away.email, "outage_emergency", eid) == 0);
+    REQUIRE(mailArrives(w, there.email, "Аварийное отключение электроэнергии"));
+
+    // Its end: closed with the actual end, the consumer told before hears again, once.
+    auto r = op.call("PATCH", "operator/outages/" + eid, R"({"actual_end":")" + msk(w.now) + R"("})");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(notices(w, there.email, "outage_ended", eid) == 1);
+    CHECK(notices(w, next.email, "outage_ended", eid) == 0);
+    REQUIRE(mailArrives(w, there.email, "Электроснабжение восстановлено"));
+    CHECK(mails(w, there.email, "Аварийное отключение электроэнергии") == 1);
+
+    // A change that is rolled back notifies no one: an emergency outage refused for a bad houses text.
+    REQUIRE(op.call("POST", "operator/outages", planned(w, w.now - 60, w.now + 3600, "101-", "emergency")).status == 422);
+    CHECK(mails(w, there.email, "Аварийное отключение электроэнергии") == 1);
+}

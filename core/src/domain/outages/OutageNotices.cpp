@@ -34,8 +34,9 @@ int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o
     n.audience.points = points;
     n.values = {{"address", addressLine(o)},
                 {"start", localText(o.startsAt, offset)},
-                {"end", localText(o.plannedEnd, offset)},
-                {"actual_end", o.actualEnd ? localText(*o.actualEnd, offset) : std::string()},
+                // The planned end ahead of time; the actual end when it ended.
+                {"end", stage == "ended" && o.actualEnd ? localText(*o.actualEnd, offset) : localText(o.plannedEnd, offset)},
+                {"planned_end", localText(o.plannedEnd, offset)},
                 {"reason", o.reason},
                 {"outage_kind", kindLabel(o.kind)}};
     n.refs = {{"outage", o.id}};
