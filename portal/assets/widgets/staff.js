@@ -15,6 +15,7 @@ export function operatorPages(tenant) {
     { path: 'operator/consumers', label: 'Потребители и доступ' },
     { path: 'operator/polling', label: 'Опрос приборов учёта' },
     { path: 'operator/audit', label: 'Попытки подбора номеров' },
+    hasModule(tenant, 'outages') ? { path: 'operator/outages', label: 'Отключения' } : null,
   ].filter(Boolean);
 }
 

@@ -1,0 +1,136 @@
+// Outages at ВГЭС, against a running kabinetd with demo data (KABINET_DEMO_ACCOUNTS) and a tenant administrator
+// made with the command line tool (KABINET_CLI, KABINET_DATABASE_URL):
+//   * the administrator opens «Оператор» → «Отключения», presses «Опубликовать» on an empty form (the server's
+//     reasons beside the fields), then publishes a planned outage tomorrow 09:00–17:00 at «Кольцовская ул.»,
+//     houses 31-39; it is in the list;
+//   * the demo consumer whose flat is at Кольцовская ул., д. 35 sees it on the home page (card «Отключения по
+//     вашим адресам», with the point «Квартира») and on «Отключения» («Статистика отключений»): for the
+//     addresses of their points, and looked up by street and house 35 for that day (count 1, 8 ч); house 50
+//     finds nothing;
+//   * anyone finds it on the public list without logging in.
+// Screenshots: outages.NN-<step>.png.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { skipReason, withPage, screenshot } from './lib/browser.mjs';
+import { waitForPage, captureApi, textOf, portalUrl, isoDay, plainSpaces } from './lib/portal.mjs';
+import { demoSkipReason, demoAccount, login, openFromMenu } from './lib/meters.mjs';
+import { staffSkipReason, createTenantAdmin } from './lib/staff.mjs';
+
+const skip = skipReason() || demoSkipReason() || staffSkipReason() || false;
+const step = (n, name) => `outages.${String(n).padStart(2, '0')}-${name}`;
+
+/** Waits until the result area has loaded; returns its state. */
+async function resultState(page, name) {
+  await page.waitForFunction((n) => {
+    const r = document.querySelector(`.result[data-result="${n}"]`);
+    return r && !['idle', 'loading'].includes(r.dataset.state);
+  }, name, { timeout: 20000 });
+  return page.locator(`.result[data-result="${name}"]`).getAttribute('data-state');
+}
+
+test('ВГЭС: оператор публикует плановое отключение на улице — потребитель там видит его на главной и в поиске', { skip, timeout: 300000 }, async (t) => {
+  const consumer = demoAccount('vges', 'individual');
+  const admin = await createTenantAdmin('vges', { prefix: 'vges-outages' });
+  const day = isoDay(1);
+  const reason = `Замена кабельной линии ${Date.now().toString(36)}`;
+  let outageId = null;
+
+  await withPage(t, async (page) => {
+    await login(page, admin, { next: 'operator/outages', pageName: 'operator-outages' });
+    await resultState(page, 'operator-outages');
+    await page.locator('button.outage-new').click();
+    const form = page.locator('form.outage-form');
+    await form.waitFor();
+
+    // An empty form: the server's reasons beside the fields.
+    const refused = await captureApi(page, 'POST', 'operator/outages', () => form.locator('.outage-save').click());
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.equal(await textOf(page, 'form.outage-form [data-field="reason"] .field-error'), 'Укажите причину отключения');
+    assert.equal(await textOf(page, 'form.outage-form [data-field="starts_at"] .field-error'), 'Укажите начало отключения');
+    assert.equal(await textOf(page, 'form.outage-form [data-field="addresses.0.street"] .field-error'), 'Выберите улицу или опишите адрес текстом');
+    assert.equal(await form.locator('[name="reason"]').getAttribute('aria-invalid'), 'true');
+    await screenshot(page, step(1, 'operator-refused'));
+
+    // A planned outage tomorrow 09:00–17:00 at Кольцовская ул., houses 31-39.
+    await form.locator('select[name="kind"]').selectOption('planned');
+    await form.locator('[name="reason"]').fill(reason);
+    await form.locator('[name="starts_at"]').fill(`${day}T09:00`);
+    await form.locator('[name="planned_end"]').fill(`${day}T17:00`);
+    await form.locator('.outage-street').first().selectOption('Кольцовская ул.');
+    await form.locator('.outage-houses').first().fill('31-39');
+    const made = await captureApi(page, 'POST', 'operator/outages', () => form.locator('.outage-save').click());
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.ok(made.headers['x-csrf-token'], 'POST operator/outages went without X-CSRF-Token');
+    assert.deepEqual(made.request.addresses, [{ street: 'Кольцовская ул.', houses: '31-39' }]);
+    assert.equal(made.body.starts_local, `${day}T09:00`);
+    assert.equal(made.body.permitted_minutes, 1440);
+    outageId = made.body.id;
+    assert.equal(await textOf(page, '.operator-decided'), 'Отключение опубликовано. Потребители по этим адресам получат уведомление.');
+    const row = page.locator(`tr.outage-row[data-id="${outageId}"]`);
+    await row.waitFor();
+    const rowText = plainSpaces(await row.innerText());
+    assert.match(rowText, /Кольцовская ул\., дома 31-39/);
+    assert.match(rowText, /Плановое/);
+    assert.match(rowText, /8 ч/);
+    assert.ok(!/null|undefined|NaN/.test(rowText), rowText);
+    await screenshot(page, step(2, 'operator-published'));
+  }, { artifact: 'outages.operator' });
+
+  await withPage(t, async (page) => {
+    await login(page, consumer, { next: '', pageName: 'home' });
+    // The home page: the card of outages at the consumer's own addresses.
+    const card = page.locator('[data-card="outages"]');
+    const item = card.locator(`[data-outage="${outageId}"]`);
+    await item.waitFor({ timeout: 20000 });
+    const itemText = plainSpaces(await item.innerText());
+    assert.match(itemText, /Плановое отключение: \d\d\.\d\d\.\d{4} 09:00 — \d\d\.\d\d\.\d{4} 17:00/);
+    assert.ok(itemText.includes(reason), itemText);
+    assert.ok(itemText.includes('Кольцовская ул., дома 31-39'), itemText);
+    assert.ok(itemText.includes('Точка учёта: Квартира'), itemText);
+    await screenshot(page, step(3, 'consumer-home'));
+
+    // «Отключения»: the addresses of the consumer's points by default.
+    await openFromMenu(page, 'outages', 'outages');
+    assert.equal(await page.locator('h1').innerText(), 'Статистика отключений');
+    await resultState(page, 'outages');
+    await page.locator('form.outage-lookup [name="from"]').fill(day);
+    await page.locator('form.outage-lookup [name="to"]').fill(day);
+    let list = await captureApi(page, 'GET', 'outages', () => page.locator('.outage-lookup__submit').click());
+    assert.equal(list.status, 200);
+    assert.ok(list.body.rows.some((r) => r.id === outageId), 'the own-points lookup misses the outage');
+    await page.locator(`tr.outage-row[data-id="${outageId}"]`).waitFor();
+    assert.match(plainSpaces(await page.locator(`tr.outage-row[data-id="${outageId}"]`).innerText()), /Квартира/);
+
+    // Looked up by street and house 35 for that day: the outage, count 1, 8 ч.
+    await page.locator('form.outage-lookup [name="street"]').selectOption('Кольцовская ул.');
+    await page.locator('form.outage-lookup [name="house"]').fill('35');
+    list = await captureApi(page, 'GET', 'outages', () => page.locator('.outage-lookup__submit').click());
+    assert.ok(list.body.rows.some((r) => r.id === outageId), 'the lookup by address misses the outage');
+    await page.locator(`tr.outage-row[data-id="${outageId}"]`).waitFor();
+    assert.equal(await textOf(page, '.outage-stats__address'), 'Адрес: Кольцовская ул., д. 35');
+    const count = Number(await textOf(page, '.outage-stats__count dd'));
+    assert.ok(count >= 1, `count ${count}`);
+    assert.match(plainSpaces(await textOf(page, '.outage-stats__duration dd')), /ч/);
+    await screenshot(page, step(4, 'consumer-lookup'));
+
+    // House 50 is not among 31–39.
+    await page.locator('form.outage-lookup [name="house"]').fill('50');
+    list = await captureApi(page, 'GET', 'outages', () => page.locator('.outage-lookup__submit').click());
+    assert.ok(!list.body.rows.some((r) => r.id === outageId), 'house 50 found the outage of houses 31-39');
+    await resultState(page, 'outages');
+    assert.equal(await page.locator(`tr.outage-row[data-id="${outageId}"]`).count(), 0);
+  }, { artifact: 'outages.consumer' });
+
+  await withPage(t, async (page) => {
+    // The public list, without a login.
+    await page.goto(portalUrl('vges', 'public/outages'));
+    await waitForPage(page, 'public-outages');
+    assert.equal(await resultState(page, 'public-outages'), 'ready');
+    const row = page.locator(`tr.outage-row[data-id="${outageId}"]`);
+    await row.waitFor();
+    assert.ok(plainSpaces(await row.innerText()).includes(reason));
+    assert.equal(await page.locator('.user-menu__logout').count(), 0);
+    await screenshot(page, step(5, 'public-list'));
+  }, { artifact: 'outages.public' });
+});
