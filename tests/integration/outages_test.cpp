@@ -339,12 +339,19 @@ TEST_CASE("a planned outage is announced ahead of time, an emergency one at once
     CHECK(notices(w, away.email, "outage_emergency", eid) == 0);
     REQUIRE(mailArrives(w, there.email, "Аварийное отключение электроэнергии"));
 
+    // An edit of the emergency outage that reaches house 103 too tells the consumer there, and not the one told before again.
+    REQUIRE(op.call("PATCH", "operator/outages/" + eid, R"({"addresses":[{"street":"Кольцовская ул.","houses":"101, 103"}]})").status == 200);
+    CHECK(notices(w, there.email, "outage_emergency", eid) == 1);
+    CHECK(notices(w, next.email, "outage_emergency", eid) == 1);
+    CHECK(notices(w, away.email, "outage_emergency", eid) == 0);
+
     // Its end: closed with the actual end, the consumer told before hears again, once.
     auto r = op.call("PATCH", "operator/outages/" + eid, R"({"actual_end":")" + msk(w.now) + R"("})");
     INFO(r.body);
     REQUIRE(r.status == 200);
     CHECK(notices(w, there.email, "outage_ended", eid) == 1);
-    CHECK(notices(w, next.email, "outage_ended", eid) == 0);
+    CHECK(notices(w, next.email, "outage_ended", eid) == 1);
+    CHECK(notices(w, away.email, "outage_ended", eid) == 0);
     REQUIRE(mailArrives(w, there.email, "Электроснабжение восстановлено"));
     CHECK(mails(w, there.email, "Аварийное отключение электроэнергии") == 1);
 
