@@ -91,6 +91,7 @@ protected:
             services->outbox->start();
             services->jobs->start();
             services->outageNotices->start();
+            services->digest->start();
             services->scheduler->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
@@ -109,6 +110,7 @@ protected:
         services->scheduler->stop();
         services->outbox->stop();
         services->jobs->stop();
+        services->digest->stop();
         log::info("stopped");
         return EXIT_OK;
     }
