@@ -2,7 +2,8 @@
 // made with the command line tool (KABINET_CLI, KABINET_DATABASE_URL):
 //   * the administrator opens «Оператор» → «Отключения», presses «Опубликовать» on an empty form (the server's
 //     reasons beside the fields), then publishes a planned outage tomorrow 09:00–17:00 at «Кольцовская ул.»,
-//     houses 31-39; it is in the list;
+//     houses 31-39; it is in the list; «Изменить» widens the houses to 31-41; an emergency outage on
+//     another street is closed with «Закрыть отключение» (an actual end before its start refused beside the field);
 //   * the demo consumer whose flat is at Кольцовская ул., д. 35 sees it on the home page (card «Отключения по
 //     вашим адресам», with the point «Квартира») and on «Отключения» («Статистика отключений»): for the
 //     addresses of their points, and looked up by street and house 35 for that day (count 1, 8 ч); house 50
@@ -75,6 +76,49 @@ test('ВГЭС: оператор публикует плановое отклю�
     assert.match(rowText, /8 ч/);
     assert.ok(!/null|undefined|NaN/.test(rowText), rowText);
     await screenshot(page, step(2, 'operator-published'));
+
+    // «Изменить»: the form filled in; the houses widened to 31-41.
+    await row.locator('button.outage-edit').click();
+    const edit = page.locator(`form.outage-form[data-outage="${outageId}"]`);
+    await edit.waitFor();
+    assert.equal(await edit.locator('[name="reason"]').inputValue(), reason);
+    assert.equal(await edit.locator('[name="starts_at"]').inputValue(), `${day}T09:00`);
+    assert.equal(await edit.locator('.outage-street').first().inputValue(), 'Кольцовская ул.');
+    await edit.locator('.outage-houses').first().fill('31-41');
+    const changed = await captureApi(page, 'PATCH', `operator/outages/${outageId}`, () => edit.locator('.outage-save').click());
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(await textOf(page, '.operator-decided'), 'Отключение изменено.');
+    await page.locator(`tr.outage-row[data-id="${outageId}"]:has-text("дома 31-41")`).waitFor();
+
+    // An emergency outage on another street since today's midnight, closed with the actual end now.
+    const now = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date()).replace(' ', 'T');
+    await page.locator('button.outage-new').click();
+    const form2 = page.locator('form.outage-form[data-outage=""]');
+    await form2.locator('select[name="kind"]').selectOption('emergency');
+    await form2.locator('[name="reason"]').fill('Повреждение кабеля');
+    await form2.locator('[name="starts_at"]').fill(`${isoDay(0)}T00:00`);
+    await form2.locator('[name="planned_end"]').fill(`${isoDay(0)}T23:59`);
+    await form2.locator('.outage-street').first().selectOption('Ворошилова ул.');
+    const emergency = await captureApi(page, 'POST', 'operator/outages', () => form2.locator('.outage-save').click());
+    assert.equal(emergency.status, 201, JSON.stringify(emergency.body));
+    const erow = page.locator(`tr.outage-row[data-id="${emergency.body.id}"]`);
+    await erow.locator('button.outage-edit').click();
+    const closing = page.locator(`form.outage-form[data-outage="${emergency.body.id}"]`);
+    const early = await captureApi(page, 'PATCH', `operator/outages/${emergency.body.id}`, async () => {
+      await closing.locator('[name="actual_end"]').fill(`${isoDay(-1)}T12:00`);
+      await closing.locator('.outage-close').click();
+    });
+    assert.equal(early.status, 422);
+    assert.equal(await textOf(page, 'form.outage-form [data-field="actual_end"] .field-error'), 'Фактическое окончание не может быть раньше начала');
+    await screenshot(page, step(3, 'operator-close-refused'));
+    await closing.locator('[name="actual_end"]').fill(now);
+    const closed = await captureApi(page, 'PATCH', `operator/outages/${emergency.body.id}`, () => closing.locator('.outage-close').click());
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    assert.equal(closed.body.state, 'closed');
+    assert.equal(await textOf(page, '.operator-decided'), 'Отключение закрыто. Потребители узнают, что электроснабжение восстановлено.');
+    await page.locator(`tr.outage-row[data-id="${emergency.body.id}"]:has-text("Завершено")`).waitFor();
+    await screenshot(page, step(4, 'operator-closed'));
   }, { artifact: 'outages.operator' });
 
   await withPage(t, async (page) => {
@@ -86,9 +130,9 @@ test('ВГЭС: оператор публикует плановое отклю�
     const itemText = plainSpaces(await item.innerText());
     assert.match(itemText, /Плановое отключение: \d\d\.\d\d\.\d{4} 09:00 — \d\d\.\d\d\.\d{4} 17:00/);
     assert.ok(itemText.includes(reason), itemText);
-    assert.ok(itemText.includes('Кольцовская ул., дома 31-39'), itemText);
+    assert.ok(itemText.includes('Кольцовская ул., дома 31-41'), itemText);
     assert.ok(itemText.includes('Точка учёта: Квартира'), itemText);
-    await screenshot(page, step(3, 'consumer-home'));
+    await screenshot(page, step(5, 'consumer-home'));
 
     // «Отключения»: the addresses of the consumer's points by default.
     await openFromMenu(page, 'outages', 'outages');
@@ -112,12 +156,12 @@ test('ВГЭС: оператор публикует плановое отклю�
     const count = Number(await textOf(page, '.outage-stats__count dd'));
     assert.ok(count >= 1, `count ${count}`);
     assert.match(plainSpaces(await textOf(page, '.outage-stats__duration dd')), /ч/);
-    await screenshot(page, step(4, 'consumer-lookup'));
+    await screenshot(page, step(6, 'consumer-lookup'));
 
-    // House 50 is not among 31–39.
+    // House 50 is not among 31–41.
     await page.locator('form.outage-lookup [name="house"]').fill('50');
     list = await captureApi(page, 'GET', 'outages', () => page.locator('.outage-lookup__submit').click());
-    assert.ok(!list.body.rows.some((r) => r.id === outageId), 'house 50 found the outage of houses 31-39');
+    assert.ok(!list.body.rows.some((r) => r.id === outageId), 'house 50 found the outage of houses 31-41');
     await resultState(page, 'outages');
     assert.equal(await page.locator(`tr.outage-row[data-id="${outageId}"]`).count(), 0);
   }, { artifact: 'outages.consumer' });
@@ -131,6 +175,6 @@ test('ВГЭС: оператор публикует плановое отклю�
     await row.waitFor();
     assert.ok(plainSpaces(await row.innerText()).includes(reason));
     assert.equal(await page.locator('.user-menu__logout').count(), 0);
-    await screenshot(page, step(5, 'public-list'));
+    await screenshot(page, step(7, 'public-list'));
   }, { artifact: 'outages.public' });
 });
