@@ -11,6 +11,7 @@
 #include "TenantClient.h"
 #include "TestContext.h"
 #include "identity/PasswordHasher.h"
+#include "meters/MeterData.h"
 #include "notify/DigestWorker.h"
 #include "notify/NotificationCentre.h"
 #include "notify/NotificationKinds.h"
@@ -133,6 +134,21 @@ TEST_CASE("notify: a notice reaches in-app, mail and SMS by each person's choice
     CHECK(deliveryState(f, id, "digest", "sms") == "not_wanted");
     CHECK(f.scalar("SELECT COUNT(*) FROM outbox") == 3);
 
+    // The digest: nothing before the tenant's hour, one mail at it listing the day's notifications, once.
+    const std::string second = f.raise(rejected({"digest"}, ""));
+    CHECK(f.text("SELECT body FROM notifications WHERE notification_id = '" + second + "'") ==
+          "Показания 12 345 кВт·ч по точке учёта «Квартира» от 01.12.2026 отклонены.");
+    auto& t = f.tenant();
+    const int hour = NotificationKinds::of(t)->digestHour;
+    const long long dueAt = ((now() + t.utcOffset()) / 86400 + 1) * 86400 - t.utcOffset() + hour * 3600LL; // tomorrow
+    DigestWorker digest(f.db, f.tenants);
+    CHECK(digest.runOnce(dueAt - 60) == 0);
+    CHECK(f.scalar("SELECT COUNT(*) FROM outbox") == 3);
+    CHECK(digest.runOnce(dueAt + 5) == 1);
+    CHECK(digest.runOnce(dueAt + 600) == 0);
+    CHECK(f.scalar("SELECT COUNT(*) FROM outbox") == 4);
+    CHECK(f.scalar("SELECT COUNT(*) FROM notification_deliveries WHERE user_id = 'digest' AND channel = 'email' AND state = 'digest'") == 0);
+    CHECK(f.scalar("SELECT COUNT(DISTINCT message_id) FROM notification_deliveries WHERE user_id = 'digest' AND channel = 'email'") == 1);
     {
         // kabinetd's outbox delivers them: a real mail and real texts, none to those who did not want them.
         test::KabinetdProcess d(f.fresh.url(), {"--smtp", smtp.url()}, {{"KABINET_SMS_GATEWAY", sms.pluginConfig()}});
@@ -141,22 +157,13 @@ TEST_CASE("notify: a notice reaches in-app, mail and SMS by each person's choice
         CHECK(mail.text.find("Причина: показание меньше предыдущего.") != std::string::npos);
         CHECK(sms.waitFor("+79001110001").find("отклонены") != std::string::npos);
         CHECK(sms.waitFor("+79001110003").find("отклонены") != std::string::npos);
-
-        // The digest: nothing before the tenant's hour, one mail at it listing the day's notifications, once.
-        const std::string second = f.raise(rejected({"digest"}, ""));
-        CHECK(f.text("SELECT body FROM notifications WHERE notification_id = '" + second + "'") ==
-              "Показания 12 345 кВт·ч по точке учёта «Квартира» от 01.12.2026 отклонены.");
-        auto& t = f.tenant();
-        const int hour = NotificationKinds::of(t)->digestHour;
-        const long long localMidnight = ((now() + t.utcOffset()) / 86400 + 1) * 86400; // tomorrow, local
-        DigestWorker digest(f.db, f.tenants);
-        CHECK(digest.runOnce(localMidnight - t.utcOffset() + hour * 3600 - 60) == 0);
-        CHECK(digest.runOnce(localMidnight - t.utcOffset() + hour * 3600 + 5) == 1);
-        CHECK(digest.runOnce(localMidnight - t.utcOffset() + hour * 3600 + 600) == 0);
         const auto dm = smtp.waitFor("digest@notify.example");
+        INFO(dm.subject);
         CHECK(dm.subject.find("2 уведомления за день") != std::string::npos);
-        CHECK(f.scalar("SELECT COUNT(*) FROM notification_deliveries WHERE user_id = 'digest' AND channel = 'email' AND state = 'digest'") == 0);
-        CHECK(f.scalar("SELECT COUNT(DISTINCT message_id) FROM notification_deliveries WHERE user_id = 'digest' AND channel = 'email'") == 1);
+        CHECK(dm.text.find("Причина: показание меньше предыдущего.") != std::string::npos);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < deadline && f.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'sent'") < 4)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
         d.terminate();
     }
     // Every mail the server received went to someone who wanted it: no mail to cat-off or mail-off.
@@ -201,6 +208,28 @@ TEST_CASE("notify: a rolled-back change notifies no one; dedupe; unknown kinds; 
     }
     CHECK(f.raise(rejected({"nobody"})).empty());
     CHECK(f.scalar("SELECT COUNT(*) FROM notifications") == 1);
+
+    // A person whose profile switches were never written (an empty text) has the defaults.
+    addPerson(f.db, {"p2", "p2@notify.example", "", "consumer", "active", ""});
+    const std::string empty = f.raise(rejected({"p2"}));
+    CHECK(deliveryState(f, empty, "p2", "email") == "queued");
+    CHECK(deliveryState(f, empty, "p2", "sms") == "not_wanted"); // no phone
+
+    // An operator's broadcast: its own title and body, the channels it chose, its id.
+    Notice b;
+    b.kind = "broadcast";
+    b.audience.users = {"p1"};
+    b.title = "Уведомление о задолженности";
+    b.body = "Оплатите счёт до 10 декабря.";
+    b.channels = {"sms"};
+    b.broadcastId = "bc-1";
+    const std::string id = f.raise(b);
+    REQUIRE(!id.empty());
+    CHECK(f.text("SELECT title FROM notifications WHERE notification_id = '" + id + "'") == "Уведомление о задолженности");
+    CHECK(f.text("SELECT broadcast_id FROM notifications WHERE notification_id = '" + id + "'") == "bc-1");
+    CHECK(deliveryState(f, id, "p1", "sms") == "queued");
+    CHECK(deliveryState(f, id, "p1", "email") == ""); // not a channel of this broadcast
+    CHECK(f.text("SELECT body FROM outbox WHERE channel = 'sms' AND message_id LIKE '" + id + "%'") == "ОЭС 360: Оплатите счёт до 10 декабря.");
 }
 
 TEST_CASE("notify: the audience through grants on points, accounts and contracts", "[notify]") {
@@ -355,7 +384,8 @@ TEST_CASE("notify: the API — list, pages, read, read-all, another's 404, kinds
     auto del = d.request("GET", "/t/oes360/api/v1/operator/notifications/" + annas[0] + "/deliveries", "", admin);
     REQUIRE(del.status == 200);
     std::map<std::string, std::string> states;
-    for (const auto& r : *obj(del.body)->getArray("rows")) {
+    const auto deliveries = obj(del.body);
+    for (const auto& r : *deliveries->getArray("rows")) {
         auto o = r.extract<Poco::JSON::Object::Ptr>();
         states[o->getValue<std::string>("channel")] = o->getValue<std::string>("state");
         CHECK(o->getValue<std::string>("login") == "anna@notify.example");
@@ -363,9 +393,21 @@ TEST_CASE("notify: the API — list, pages, read, read-all, another's 404, kinds
     CHECK(states["in_app"] == "sent");
     CHECK((states["email"] == "queued" || states["email"] == "sent" || states["email"] == "failed"));
     CHECK(d.request("GET", "/t/oes360/api/v1/operator/notifications/ntf-nothing/deliveries", "", admin).status == 404);
-    // Operators get their own notifications through the same route.
+    // Operators get their own notifications through the same route; consumers never see staff ones.
+    Notice alert;
+    alert.kind = "meter_silent";
+    alert.audience.operators = true;
+    alert.values = {{"meter", "01234567"}, {"since", "01.12.2026 10:00"}};
+    const std::string alertId = f.raise(alert);
+    REQUIRE(!alertId.empty());
     auto adminList = d.request("GET", "/t/oes360/api/v1/notifications", "", admin);
-    CHECK(adminList.status == 200);
+    REQUIRE(adminList.status == 200);
+    auto adminRows = obj(adminList.body);
+    REQUIRE(adminRows->getArray("rows")->size() == 1);
+    CHECK(adminRows->getArray("rows")->getObject(0)->getValue<std::string>("id") == alertId);
+    CHECK(adminRows->getArray("rows")->getObject(0)->getValue<std::string>("title") == "Прибор учёта № 01234567 не отвечает");
+    CHECK(adminRows->getValue<int>("unread") == 1);
+    CHECK(obj(a.call("GET", "notifications").body)->getValue<int>("unread") == 0);
     d.terminate();
 }
 
@@ -396,4 +438,87 @@ TEST_CASE("notify: a kill -9 after the commit still delivers after the restart",
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(f.text("SELECT o.state FROM notification_deliveries d JOIN outbox o ON o.message_id = d.message_id WHERE d.channel = 'email'") == "sent");
     d.terminate();
+}
+
+TEST_CASE("notify: the operators' records of 0005 move into the notification centre", "[notify]") {
+    test::FreshDatabase fresh;
+    Database db{fresh.url(), 2};
+    const std::string dialect = test::backend() == "postgresql" ? "postgresql" : "sqlite";
+    // The schema as it was before sql/0007, with a tamper record of that time.
+    db.transaction([&](soci::session& s) {
+        s << "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        for (const auto& m : embeddedMigrations()) {
+            if (m.version >= 7 || (*m.dialect && m.dialect != dialect)) continue;
+            for (const auto& st : Migrator::splitStatements(m.sql)) s << st;
+            int v = m.version;
+            std::string name = m.name;
+            s << "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, 'then')", soci::use(v), soci::use(name);
+        }
+    });
+    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
+    tenants.persist(db);
+    addPerson(db, {"op", "op@notify.example", "", "operator"});
+    addPerson(db, {"adm", "adm@notify.example", "", "tenant-admin"});
+    addPerson(db, {"con", "con@notify.example", ""});
+    exec(db, "INSERT INTO metering_points (tenant_id, point_id, name, number) VALUES ('oes360', 'p1', 'Цех', '1')");
+    exec(db, "INSERT INTO meters (tenant_id, meter_id, point_id, model, serial) VALUES ('oes360', 'm1', 'p1', 'mercury', '01234567')");
+    exec(db, "INSERT INTO notifications (tenant_id, notification_id, audience, kind, ref, meter_id, title, body, created_at, state) VALUES "
+             "('oes360', 'ntf-old1', 'operators', 'tamper', 'm1|1700000000|cover_open', 'm1', 'Вскрытие', 'Прибор учёта', 1700000100, 'read'), "
+             "('oes360', 'ntf-old2', 'operators', 'tamper', 'm9|1700000000|magnet', 'm9', 'Магнит', '', 1700000200, 'new')");
+    REQUIRE(Migrator(db).migrate() == Migrator::latestKnown() - 6);
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notifications WHERE kind = 'meter_tamper'") == 2);
+    CHECK(test::scalarText(db, "SELECT refs FROM notifications WHERE notification_id = 'ntf-old1'") ==
+          R"([{"type":"meter","id":"m1","label":"01234567"}])");
+    CHECK(test::scalarText(db, "SELECT refs FROM notifications WHERE notification_id = 'ntf-old2'") == "[]");
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_recipients") == 4); // two records × two staff
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_recipients WHERE user_id = 'con'") == 0);
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_recipients WHERE read_at IS NOT NULL") == 2);
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'in_app' AND state = 'sent'") == 4);
+    // The same event seen again is not raised twice: the old ref is the new dedupe key.
+    Notice again;
+    again.kind = "meter_tamper";
+    again.audience.operators = true;
+    again.dedupeKey = "m1|1700000000|cover_open";
+    db.transaction([&](soci::session& s) { CHECK(NotificationCentre::raise(s, *tenants.find(kTenant), again, now()).empty()); });
+}
+
+TEST_CASE("notify: a tamper event tells the operators who, where, which meter and when — never an id", "[notify]") {
+    Fixture f;
+    addPerson(f.db, {"op", "op@notify.example", "", "operator"});
+    addPerson(f.db, {"con", "con@notify.example", ""});
+    exec(f.db, "INSERT INTO contracts (tenant_id, contract_id, number, consumer_name) VALUES ('oes360', 'c1', 'Д-7', 'ООО «Ромашка»')");
+    exec(f.db, "INSERT INTO metering_points (tenant_id, point_id, contract_id, name, number, address) VALUES "
+               "('oes360', 'pt-internal', 'c1', 'Цех № 2', '7', 'г. Оренбург, ул. Ленина, д. 5')");
+    exec(f.db, "INSERT INTO meters (tenant_id, meter_id, point_id, model, serial) VALUES ('oes360', 'mt-internal', 'pt-internal', 'mercury', '09876543')");
+    MeterDataBatch b;
+    b.events.push_back({"mt-internal", 1764756000, "cover_open", "tamper", "alarm", "Вскрытие крышки корпуса", std::nullopt, true});
+    b.events.push_back({"mt-internal", 1764756060, "power_off", "power", "warning", "Отключение питания", std::nullopt, false});
+    MeterDataSink(f.db, &f.tenants).write(kTenant, b);
+    MeterDataSink(f.db, &f.tenants).write(kTenant, b); // the same journal read again
+    REQUIRE(f.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'meter_tamper'") == 1);
+    const std::string title = f.text("SELECT title FROM notifications"), body = f.text("SELECT body FROM notifications");
+    CHECK(title == "Вмешательство в работу прибора учёта № 09876543");
+    // The event's time in the tenant's zone.
+    const int offset = f.tenant().utcOffset();
+    char local[32];
+    const std::time_t at = 1764756000 + offset;
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    std::strftime(local, sizeof local, "%d.%m.%Y %H:%M", &tm);
+    CHECK(body == "Вскрытие крышки корпуса: прибор учёта № 09876543, потребитель ООО «Ромашка», адрес: г. Оренбург, ул. Ленина, д. 5, время: " +
+                      std::string(local) + ".");
+    for (const auto& text : {title, body}) {
+        CHECK(text.find("mt-internal") == std::string::npos);
+        CHECK(text.find("pt-internal") == std::string::npos);
+    }
+    CHECK(recipients(f, f.text("SELECT notification_id FROM notifications")) == std::set<std::string>{"op"});
+    const std::string refs = f.text("SELECT refs FROM notifications");
+    auto parsed = Poco::JSON::Parser().parse(refs).extract<Poco::JSON::Array::Ptr>();
+    REQUIRE(parsed->size() == 2);
+    CHECK(parsed->getObject(0)->getValue<std::string>("type") == "meter");
+    CHECK(parsed->getObject(0)->getValue<std::string>("id") == "mt-internal");
+    CHECK(parsed->getObject(0)->getValue<std::string>("label") == "Прибор учёта № 09876543");
+    CHECK(parsed->getObject(1)->getValue<std::string>("type") == "point");
+    CHECK(parsed->getObject(1)->getValue<std::string>("label") == "Цех № 2");
+    CHECK(f.scalar("SELECT COUNT(*) FROM notification_recipients WHERE acknowledged_at IS NULL") == 1);
 }

@@ -45,7 +45,7 @@ public:
     bool insertNotification(const std::string& tenant, const std::string& id, const std::string& kind,
                             const std::string& category, const std::string& severity, const std::string& title,
                             const std::string& body, const std::string& refsJson, long long now,
-                            const std::string& dedupeKey);
+                            const std::string& dedupeKey, const std::string& broadcastId = "");
     /// Adds every active user of the audience as a recipient (each once); returns how many.
     long long addRecipients(const std::string& tenant, const std::string& id, const Audience& audience, long long now);
     /// Removes a notification (one that reached nobody).
@@ -81,8 +81,8 @@ public:
     long long markAllRead(const std::string& tenant, const std::string& user, long long now);
 
     // -- staff --
-    /// Whether the notification exists in the tenant.
-    bool exists(const std::string& tenant, const std::string& id);
+    /// The notification (as no recipient in particular sees it), or nullopt when the tenant has none of that id.
+    std::optional<ReceivedNotification> find(const std::string& tenant, const std::string& id);
     /// Its deliveries by recipient and channel (the outbox's state when a message was queued), at most
     /// `limit` from `offset`.
     std::vector<DeliveryState> deliveries(const std::string& tenant, const std::string& id, int limit, int offset);
