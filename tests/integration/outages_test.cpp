@@ -363,3 +363,24 @@ TEST_CASE("a planned outage is announced ahead of time, an emergency one at once
     REQUIRE(op.call("POST", "operator/outages", planned(w, w.now - 60, w.now + 3600, "101-", "emergency")).status == 422);
     CHECK(mails(w, there.email, "Аварийное отключение электроэнергии") == 1);
 }
+
+TEST_CASE("an outage reaches addresses written in capitals, in lower case or with «ё»", "[outages][notify]") {
+    auto& w = world();
+    Operator op(w);
+    Consumer capitals(w, "Г. ВОРОНЕЖ, УЛ. КОЛЬЦОВСКАЯ, Д. 121");
+    Consumer lower(w, "г. воронеж, кольцовская ул., д. 123, кв. 4");
+    Consumer beyond(w, "Г. ВОРОНЕЖ, УЛ. КОЛЬЦОВСКАЯ, Д. 125");
+    Consumer star(w, "г. Воронеж, ЗВЁЗДНАЯ УЛ., Д. 14");
+    auto e = op.publish(R"({"kind":"emergency","reason":"Повреждение КЛ-0,4 кВ","starts_at":")" + msk(w.now - 300) + R"(","planned_end":")" +
+                        msk(w.now + 4 * 3600) + R"(","addresses":[{"street":"Кольцовская ул.","houses":"121-123"},{"street":"Звездная ул.","houses":"чёт. 2-16"}]})");
+    const std::string id = e->getValue<std::string>("id");
+    CHECK(notices(capitals, "outage_emergency", id) == 1);
+    CHECK(notices(lower, "outage_emergency", id) == 1);
+    CHECK(notices(star, "outage_emergency", id) == 1);
+    CHECK(notices(beyond, "outage_emergency", id) == 0);
+    // The home page's list of their own points finds it too, and a lookup typed in capitals.
+    CHECK(has(ids(capitals.call("GET", "outages")), id));
+    CHECK(has(ids(star.call("GET", "outages")), id));
+    CHECK_FALSE(has(ids(beyond.call("GET", "outages")), id));
+    CHECK(has(ids(beyond.call("GET", "outages?address=%D0%A3%D0%9B.%20%D0%9A%D0%9E%D0%9B%D0%AC%D0%A6%D0%9E%D0%92%D0%A1%D0%9A%D0%90%D0%AF%2C%20%D0%94.%20122")), id));
+}

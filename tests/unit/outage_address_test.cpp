@@ -120,3 +120,25 @@ TEST_CASE("local times of outages", "[outages][rules]") {
     CHECK_FALSE(parseLocal("05.12.2026 09:30", msk));
     CHECK_FALSE(parseLocal("2026-12-05T24:00", msk));
 }
+
+TEST_CASE("letter case and «ё» do not matter in addresses, Cyrillic included", "[outages][address]") {
+    CHECK(streetKey("КОЛЬЦОВСКАЯ УЛ.") == "кольцовская");
+    CHECK(streetKey("Ул. ЗВЁЗДНАЯ") == "звездная");
+    CHECK(streetKey("ПРОСПЕКТ Московский") == "московский");
+    const AffectedAddress kolts{"Кольцовская ул.", "10-40", ""};
+    CHECK(affects(kolts, "Г. ВОРОНЕЖ, УЛ. КОЛЬЦОВСКАЯ, Д. 12"));
+    CHECK(affects(kolts, "г. воронеж, ул. кольцовская, д. 12"));
+    CHECK(affects(kolts, "г. Воронеж, КольцОвская УЛИЦА, ДОМ 35А, кв. 3"));
+    CHECK_FALSE(affects(kolts, "Г. ВОРОНЕЖ, УЛ. КОЛЬЦОВСКАЯ, Д. 41"));
+    CHECK(mentions(kolts, "УЛ. КОЛЬЦОВСКАЯ"));
+    const AffectedAddress star{"Звёздная ул.", "чёт. 2-16", ""};
+    CHECK(affects(star, "г. Воронеж, ЗВЕЗДНАЯ УЛ., Д. 14"));
+    CHECK(affects(star, "г. Воронеж, звездная ул., д. 14"));
+    CHECK_FALSE(affects(star, "г. Воронеж, ЗВЁЗДНАЯ УЛ., Д. 15"));
+    const AffectedAddress houses{"Кольцовская ул.", "35А, НЕЧЁТ. 1-9", ""};
+    CHECK(affects(houses, "г. Воронеж, Кольцовская ул., д. 35а"));
+    CHECK(affects(houses, "г. Воронеж, Кольцовская ул., д. 7"));
+    const AffectedAddress free{"", "", "СНТ «Восход», все участки"};
+    CHECK(affects(free, "ВОРОНЕЖСКАЯ ОБЛ., СНТ «ВОСХОД», ВСЕ УЧАСТКИ"));
+    CHECK(folded("ЁЛКИ-ПАЛКИ, Ёжик") == "елки-палки ежик");
+}

@@ -9,11 +9,21 @@
 namespace kabinet::outages {
 
 std::vector<std::string> affectedPoints(OutageStore& store, const Outage& o) {
-    std::set<std::string> ids;
-    for (const auto& a : o.addresses)
-        for (const auto& p : store.candidatePoints(a))
-            if (affects(a, p.address)) ids.insert(p.id);
-    return {ids.begin(), ids.end()};
+    constexpr std::size_t kPage = 1000;
+    std::vector<std::string> ids;
+    std::string after;
+    for (;;) {
+        const auto page = store.addressedPoints(after, kPage);
+        for (const auto& p : page)
+            for (const auto& a : o.addresses)
+                if (affects(a, p.address)) {
+                    ids.push_back(p.id);
+                    break;
+                }
+        if (page.size() < kPage) break;
+        after = page.back().id;
+    }
+    return ids;
 }
 
 int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o, const std::string& stage, long long now) {

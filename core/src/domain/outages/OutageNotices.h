@@ -18,7 +18,8 @@ class Tenant;
 
 namespace kabinet::outages {
 
-/// The ids of the tenant's metering points whose address lies in one of the outage's addresses.
+/// The ids of the tenant's metering points whose address lies in one of the outage's addresses (affects(): letter case and «ё»
+/// ignored), read a page of 1000 points at a time.
 std::vector<std::string> affectedPoints(OutageStore& store, const Outage& o);
 
 /// Raises the notice of `stage` ("planned", "emergency" or "ended") of outage `o` to the consumers of the points

@@ -17,27 +17,6 @@ const char* kColumns =
     "LEFT JOIN users cu ON cu.tenant_id = o.tenant_id AND cu.user_id = o.created_by "
     "LEFT JOIN users uu ON uu.tenant_id = o.tenant_id AND uu.user_id = o.updated_by WHERE o.tenant_id = ?";
 
-/// The longest word of a folded text without its first letter (whose case the address may write either way):
-/// a fragment every address naming it contains; "" when too short or unsafe in LIKE.
-std::string fragment(const std::string& key) {
-    std::string best, cur;
-    auto consider = [&] {
-        if (cur.size() > best.size()) best = cur;
-        cur.clear();
-    };
-    for (char c : key) {
-        if (c == ' ') consider();
-        else cur += c;
-    }
-    consider();
-    if (best.empty()) return {};
-    std::size_t first = 1;
-    while (first < best.size() && (static_cast<unsigned char>(best[first]) & 0xC0) == 0x80) ++first;
-    best = best.substr(first);
-    if (best.size() < 4 || best.find_first_of("%_\\") != std::string::npos) return {};
-    return best;
-}
-
 std::optional<long long> optInt(const FetchedRows& r, std::size_t row, std::size_t col) {
     if (r.isNull(row, col)) return std::nullopt;
     return r.integer(row, col);
@@ -133,15 +112,10 @@ std::vector<Outage> OutageStore::overlapping(long long from, long long to, std::
                 {to, from, from});
 }
 
-std::vector<PointAddress> OutageStore::candidatePoints(const AffectedAddress& a) {
-    const std::string frag = fragment(a.street.empty() ? folded(a.text) : streetKey(a.street));
-    std::vector<SqlParam> p{tenant_};
-    std::string sql = "SELECT point_id, name, address FROM metering_points WHERE tenant_id = ? AND address IS NOT NULL";
-    if (!frag.empty()) {
-        sql += " AND address LIKE ?";
-        p.push_back("%" + frag + "%");
-    }
-    auto rows = FetchedRows::fetch(s_, sql, p);
+std::vector<PointAddress> OutageStore::addressedPoints(const std::string& after, std::size_t limit) {
+    auto rows = FetchedRows::fetch(s_, "SELECT point_id, name, address FROM metering_points WHERE tenant_id = ? AND point_id > ? AND address IS NOT NULL "
+                                       "AND address <> '' ORDER BY point_id LIMIT " + std::to_string(limit),
+                                   {tenant_, after});
     std::vector<PointAddress> out;
     for (std::size_t i = 0; i < rows.size(); ++i)
         out.push_back({std::string(rows.text(i, 0)), std::string(rows.text(i, 1)), std::string(rows.text(i, 2))});

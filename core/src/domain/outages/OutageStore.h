@@ -55,8 +55,10 @@ public:
     /// going on), earliest first, at most `limit`.
     std::vector<Outage> overlapping(long long from, long long to, std::size_t limit);
 
-    /// Points whose address may lie in `a` (a coarse text filter; affects() decides).
-    std::vector<PointAddress> candidatePoints(const AffectedAddress& a);
+    /// The tenant's points with an address, by id after `after` ("" = from the first), at most `limit`: the pages
+    /// affectedPoints() reads. Addresses are matched in C++ (AddressMatch), since neither backend's SQL folds the
+    /// case of Cyrillic letters or «ё» the same way.
+    std::vector<PointAddress> addressedPoints(const std::string& after, std::size_t limit);
     /// The points a user sees (meters/VisiblePoints.h), with their addresses.
     std::vector<PointAddress> visiblePoints(const std::string& userId);
 
