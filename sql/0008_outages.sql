@@ -3,7 +3,8 @@
 
 -- One outage. `sources` is the number of independent supply sources of the addresses (1 or 2): the permitted
 -- duration is 24 h with one and 2 h with two. `reminded_at` marks the planned outage whose notice ahead of time
--- the sweep has sent (the one conditional UPDATE that claims it).
+-- the sweep has sent (the one conditional UPDATE that claims it). A `cancelled` outage was called off by an
+-- operator before it started: it stays listed, marked, and counts in no statistics.
 CREATE TABLE outages (
     tenant_id   TEXT NOT NULL,
     outage_id   TEXT NOT NULL,
@@ -13,7 +14,7 @@ CREATE TABLE outages (
     planned_end BIGINT NOT NULL,
     actual_end  BIGINT,
     sources     INTEGER NOT NULL DEFAULT 1 CHECK (sources IN (1, 2)),
-    state       TEXT NOT NULL DEFAULT 'published' CHECK (state IN ('published', 'closed')),
+    state       TEXT NOT NULL DEFAULT 'published' CHECK (state IN ('published', 'closed', 'cancelled')),
     created_by  TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
     updated_by  TEXT NOT NULL,
@@ -41,12 +42,12 @@ CREATE TABLE outage_addresses (
 CREATE INDEX outage_addresses_street ON outage_addresses (tenant_id, street);
 
 -- Notification bookkeeping: a metering point whose consumers were told of an outage at a stage (planned ahead
--- of time, emergency at publication, ended at closing). The key keeps each stage to once per point, also when
+-- of time, emergency at publication, ended at closing, cancelled when called off before its start). The key keeps each stage to once per point, also when
 -- two instances sweep at the same moment.
 CREATE TABLE outage_notices (
     tenant_id   TEXT NOT NULL,
     outage_id   TEXT NOT NULL,
-    stage       TEXT NOT NULL CHECK (stage IN ('planned', 'emergency', 'ended')),
+    stage       TEXT NOT NULL CHECK (stage IN ('planned', 'emergency', 'ended', 'cancelled')),
     point_id    TEXT NOT NULL,
     notified_at BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, outage_id, stage, point_id),

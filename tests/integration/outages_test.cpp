@@ -384,3 +384,62 @@ TEST_CASE("an outage reaches addresses written in capitals, in lower case or wit
     CHECK_FALSE(has(ids(beyond.call("GET", "outages")), id));
     CHECK(has(ids(beyond.call("GET", "outages?address=%D0%A3%D0%9B.%20%D0%9A%D0%9E%D0%9B%D0%AC%D0%A6%D0%9E%D0%92%D0%A1%D0%9A%D0%90%D0%AF%2C%20%D0%94.%20122")), id));
 }
+
+TEST_CASE("an operator cancels an outage before it starts; those told hear of it; a started or closed one is not cancelled", "[outages][notify]") {
+    auto& w = world();
+    Operator op(w);
+    Consumer there(w, "г. Воронеж, Кольцовская ул., д. 201, кв. 1");
+    Consumer away(w, "г. Воронеж, Кольцовская ул., д. 250");
+    const long long day = 86400, start = w.now + day;
+    // Planned for tomorrow: within ВГЭС's three days, so the consumer there is told at publication.
+    auto o = op.publish(planned(w, start, start + 4 * 3600, "201-209"));
+    const std::string id = o->getValue<std::string>("id");
+    REQUIRE(notices(there, "outage_planned", id) == 1);
+
+    CHECK(there.call("POST", "operator/outages/" + id + "/cancel").status == 403);
+    CHECK(op.call("POST", "operator/outages/nope/cancel").status == 404);
+    auto r = op.call("POST", "operator/outages/" + id + "/cancel");
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(obj(r.body)->getValue<std::string>("state") == "cancelled");
+    CHECK(obj(r.body)->getValue<int>("duration_minutes") == 0);
+    CHECK(obj(r.body)->getValue<bool>("exceeded") == false);
+    CHECK(notices(there, "outage_cancelled", id) == 1);
+    CHECK(notices(away, "outage_cancelled", id) == 0);
+    REQUIRE(mailArrives(w, there.email, "Отключение электроэнергии отменено"));
+    CHECK(mails(w, away.email, "отменено") == 0);
+
+    // Listed, marked cancelled, at the consumer's points; counted in no statistics.
+    auto mine = there.call("GET", "outages");
+    REQUIRE(has(ids(mine), id));
+    auto rows = obj(mine.body)->getArray("rows");
+    for (std::size_t i = 0; i < rows->size(); ++i)
+        if (rows->getObject(i)->getValue<std::string>("id") == id) CHECK(rows->getObject(i)->getValue<std::string>("state") == "cancelled");
+    auto stats = there.call("GET", "outages/stats?from=" + mskDate(start) + "&to=" + mskDate(start + day));
+    REQUIRE(stats.status == 200);
+    CHECK(obj(stats.body)->getObject("total")->getValue<int>("count") == 0);
+
+    // Not again, not edited, not announced by the background pass.
+    r = op.call("POST", "operator/outages/" + id + "/cancel");
+    CHECK(r.status == 409);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "outage_cancelled");
+    CHECK(op.call("PATCH", "operator/outages/" + id, R"({"reason":"Другая"})").status == 409);
+    OutageService service(w.direct);
+    auto later = op.publish(planned(w, w.now + 5 * day, w.now + 5 * day + 3600, "201"));
+    REQUIRE(op.call("POST", "operator/outages/" + later->getValue<std::string>("id") + "/cancel").status == 200);
+    service.notifyDue(w.tenants, w.now + 4 * day);
+    CHECK(notices(there, "outage_planned", later->getValue<std::string>("id")) == 0);
+    CHECK(notices(there, "outage_cancelled", later->getValue<std::string>("id")) == 0); // no one had been told
+
+    // Started or closed: 409, and it stays as it was.
+    auto going = op.publish(planned(w, w.now - 600, w.now + 3600, "201", "emergency"));
+    r = op.call("POST", "operator/outages/" + going->getValue<std::string>("id") + "/cancel");
+    CHECK(r.status == 409);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "outage_started");
+    CHECK(notices(there, "outage_cancelled", going->getValue<std::string>("id")) == 0);
+    r = op.call("PATCH", "operator/outages/" + going->getValue<std::string>("id"), R"({"actual_end":")" + msk(w.now) + R"("})");
+    REQUIRE(r.status == 200);
+    r = op.call("POST", "operator/outages/" + going->getValue<std::string>("id") + "/cancel");
+    CHECK(r.status == 409);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "outage_closed");
+}

@@ -2,22 +2,26 @@
 // the form — planned or emergency, the reason, start and planned end, the number of independent supply
 // sources (the permitted duration: 24 h with one, 2 h with two) and the addresses: streets of the tenant's
 // dictionary with houses («10-24, 35, чёт. 2-16»; empty — the whole street) or an address in words. «Изменить»
-// opens it filled in; «Закрыть отключение» records the actual end. Consumers at the addresses are told by the
+// opens it filled in; «Закрыть отключение» records the actual end; «Отменить» (until the start, after a
+// confirmation) calls it off and the consumers told of it hear that it is cancelled. Consumers at the addresses are told by the
 // server (emergency at once, planned ahead of time, and the end).
 //   GET outages?from&to → {rows}; POST operator/outages → 201; PATCH operator/outages/<id> → 200;
+//   POST operator/outages/<id>/cancel → 200 (409 once started or closed);
 //   422 {fields: {kind, reason, starts_at, planned_end, actual_end, sources, addresses, addresses.N.street|houses|text}}
 //
 // Markup: button.outage-new, form.outage-form ([data-field] wrappers with .field-error), .outage-address-row
 // (select.outage-street, input.outage-houses, input.outage-text), button.outage-save, input[name=actual_end],
-// button.outage-close, .operator-status (.operator-decided), table.outage-table (button.outage-edit).
+// button.outage-close, .operator-status (.operator-decided), table.outage-table (button.outage-edit,
+// button.outage-cancel-action; the confirmation is dialog.confirm-dialog).
 
 import { api, getDictionary, ApiError } from '../core/api.js';
 import { h, mount, notice, uid } from '../core/ui.js';
-import { todayIn, addDays } from '../core/format.js';
+import { todayIn, addDays, formatDateTime } from '../core/format.js';
 import { resultArea } from '../widgets/filters.js';
 import { loader } from '../widgets/data-view.js';
 import { submitter } from '../widgets/submit.js';
 import { outageTable, OUTAGE_KINDS } from '../widgets/outages.js';
+import { confirmDialog } from '../widgets/dialog.js';
 import { operatorNav, staffOnly, staffGate, isDenied } from '../widgets/staff.js';
 
 export const title = 'Отключения';
@@ -214,6 +218,32 @@ export async function render(ctx) {
   }
   newButton.addEventListener('click', () => open(null));
 
+  async function cancelOutage(o, button) {
+    const yes = await confirmDialog({
+      title: 'Отменить отключение?',
+      text: `${OUTAGE_KINDS[o.kind] || 'Отключение'} отключение ${formatDateTime(o.starts_at, tz)} — ${o.address_line}. `
+        + 'Потребители, которым о нём уже сообщили, получат уведомление об отмене. Вернуть отключение будет нельзя.',
+      confirmLabel: 'Отменить отключение',
+      cancelLabel: 'Не отменять',
+    });
+    if (!yes) return;
+    button.disabled = true;
+    status.replaceChildren();
+    try {
+      const saved = await api.post(`operator/outages/${encodeURIComponent(o.id)}/cancel`, {}, { signal: ctx.signal });
+      editor.replaceChildren();
+      mount(status, notice('success', h('strong', { class: 'operator-decided', tabindex: '-1', dataset: { outage: saved.id } },
+        'Отключение отменено. Потребители, которым о нём сообщили, получат уведомление.')));
+      status.querySelector('.operator-decided').focus();
+      load();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      button.disabled = false;
+      mount(status, notice('error', h('strong', { class: 'operator-refused' }, (err && err.message) || 'Не удалось отменить отключение.')));
+      if (err instanceof ApiError && err.status === 409) load();
+    }
+  }
+
   function load() {
     run(async () => {
       try {
@@ -229,9 +259,15 @@ export async function render(ctx) {
         state: 'ready',
         nodes: [outageTable(rows, tz, {
           caption: 'Отключения за последний месяц и предстоящие',
-          actions: (o) => (o.state === 'published'
-            ? h('button', { type: 'button', class: 'btn btn--secondary btn--small outage-edit', 'aria-label': `Изменить: ${o.address_line}`, onClick: () => open(o) }, 'Изменить')
-            : h('span', { class: 'muted' }, 'Закрыто')),
+          actions: (o) => {
+            if (o.state === 'closed') return h('span', { class: 'muted' }, 'Закрыто');
+            if (o.state === 'cancelled') return h('span', { class: 'muted' }, 'Отменено');
+            return h('span', { class: 'outage-actions' },
+              h('button', { type: 'button', class: 'btn btn--secondary btn--small outage-edit', 'aria-label': `Изменить: ${o.address_line}`, onClick: () => open(o) }, 'Изменить'),
+              o.starts_at > Date.now() / 1000
+                ? h('button', { type: 'button', class: 'btn btn--danger btn--small outage-cancel-action', 'aria-label': `Отменить: ${o.address_line}`, onClick: (e) => cancelOutage(o, e.currentTarget) }, 'Отменить')
+                : null);
+          },
         })],
       };
     });

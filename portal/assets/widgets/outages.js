@@ -25,14 +25,16 @@ export function durationText(minutes) {
   return parts.join(' ');
 }
 
-/** The state of an outage in words: «Закрыто», «Идёт сейчас», «Запланировано». */
+/** The state of an outage in words: «Завершено», «Отменено», «Идёт сейчас», «Предстоит». */
 export function stateText(o, now = Date.now() / 1000) {
   if (o.state === 'closed') return 'Завершено';
+  if (o.state === 'cancelled') return 'Отменено';
   return o.starts_at <= now ? 'Идёт сейчас' : 'Предстоит';
 }
 
 /** The duration with its verdict: «5 ч — допустимо до 24 ч» or «26 ч — сверх допустимых 24 ч на 2 ч». */
 export function durationCell(o) {
+  if (o.state === 'cancelled') return h('span', { class: 'outage-duration outage-duration--cancelled' }, DASH, h('span', { class: 'cell-sub' }, 'Не состоялось'));
   const permitted = durationText(o.permitted_minutes);
   return h('span', { class: ['outage-duration', o.exceeded ? 'outage-duration--exceeded' : null] },
     h('span', { class: 'outage-duration__value' }, durationText(o.duration_minutes)),
@@ -71,12 +73,12 @@ export function outageTable(rows, tz, { caption = '', points = false, actions = 
     className,
     caption: caption || `${rows.length} ${plural(rows.length, ['отключение', 'отключения', 'отключений'])}`,
     columns,
-    rowAttrs: (cells, i) => ({ class: 'outage-row', dataset: { id: rows[i].id, kind: rows[i].kind, state: rows[i].state } }),
+    rowAttrs: (cells, i) => ({ class: ['outage-row', rows[i].state === 'cancelled' ? 'outage-row--cancelled' : null], dataset: { id: rows[i].id, kind: rows[i].kind, state: rows[i].state } }),
     rows: rows.map((o) => [
       formatDateTime(o.starts_at, tz),
       endCell(o, tz),
       h('span', null, h('span', { class: `badge outage-kind outage-kind--${o.kind}` }, OUTAGE_KINDS[o.kind] || DASH),
-        h('span', { class: 'cell-sub' }, stateText(o))),
+        h('span', { class: ['cell-sub', 'outage-state', `outage-state--${o.state}`] }, stateText(o))),
       h('span', null, h('span', { class: 'outage-address' }, o.address_line || DASH),
         o.reason ? h('span', { class: 'cell-sub outage-reason' }, `Причина: ${o.reason}`) : null),
       ...(points ? [Array.isArray(o.points) && o.points.length
@@ -105,9 +107,9 @@ export function outagesCard(ctx, answer) {
       return;
     }
     body.replaceChildren(h('ul', { class: 'dashboard-list dashboard-outages__list' }, rows.slice(0, 5).map((o) =>
-      h('li', { class: ['dashboard-list__item', 'dashboard-outage', `dashboard-outage--${o.kind}`], dataset: { outage: o.id } },
+      h('li', { class: ['dashboard-list__item', 'dashboard-outage', `dashboard-outage--${o.kind}`, o.state === 'cancelled' ? 'dashboard-outage--cancelled' : null], dataset: { outage: o.id } },
         h('span', { class: 'dashboard-list__main' },
-          `${OUTAGE_KINDS[o.kind] || 'Отключение'} отключение: ${formatDateTime(o.starts_at, tz)} — ${formatDateTime(o.actual_end ?? o.planned_end, tz)}`),
+          `${OUTAGE_KINDS[o.kind] || 'Отключение'} отключение${o.state === 'cancelled' ? ' отменено' : ''}: ${formatDateTime(o.starts_at, tz)} — ${formatDateTime(o.actual_end ?? o.planned_end, tz)}`),
         h('span', { class: 'dashboard-list__sub' }, [o.address_line, o.reason ? `причина: ${o.reason}` : null].filter(Boolean).join('; ')),
         Array.isArray(o.points) && o.points.length
           ? h('span', { class: 'dashboard-list__sub' }, `${plural(o.points.length, ['Точка', 'Точки', 'Точки'])} учёта: ${o.points.map((p) => p.name).join(', ')}`)

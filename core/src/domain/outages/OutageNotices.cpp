@@ -26,9 +26,10 @@ std::vector<std::string> affectedPoints(OutageStore& store, const Outage& o) {
     return ids;
 }
 
-int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o, const std::string& stage, long long now) {
+int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o, const std::string& stage, long long now,
+                const std::vector<std::string>& channels) {
     std::set<std::string> wanted;
-    if (stage == "ended") {
+    if (stage == "ended" || stage == "cancelled") {
         for (const char* earlier : {"planned", "emergency"})
             for (const auto& p : store.notifiedPoints(o.id, earlier)) wanted.insert(p);
     } else {
@@ -50,6 +51,7 @@ int notifyStage(soci::session& s, Tenant& t, OutageStore& store, const Outage& o
                 {"reason", o.reason},
                 {"outage_kind", kindLabel(o.kind)}};
     n.refs = {{"outage", o.id}};
+    n.channels = channels;
     NotificationCentre::raise(s, t, n, now);
     store.recordNotified(o.id, stage, points, now);
     return static_cast<int>(points.size());

@@ -23,6 +23,8 @@ long long permittedMinutes(int sources) { return sources >= 2 ? 120 : 1440; }
 
 Duration durationOf(const Outage& o, long long now) {
     Duration d;
+    d.permitted = permittedMinutes(o.sources);
+    if (o.state == "cancelled") return d; // it did not happen
     const long long end = o.actualEnd ? *o.actualEnd : std::max(o.plannedEnd, now);
     d.minutes = std::max(0LL, (end - o.startsAt + 59) / 60);
     d.permitted = permittedMinutes(o.sources);

@@ -25,7 +25,8 @@ OutageSettings settingsOf(const Tenant& t);
 
 /// How long an outage lasts or lasted against what is permitted, in minutes.
 struct Duration {
-    long long minutes = 0;   ///< from start to the actual end; for one not closed, to the planned end or to now when later
+    long long minutes = 0;   ///< from start to the actual end; for one not closed, to the planned end or to now when later;
+                             ///< 0 for a cancelled one
     long long permitted = 0; ///< 120 with two sources, 1440 with one
     long long exceeded = 0;  ///< minutes over the permitted duration (0 when within it)
 };

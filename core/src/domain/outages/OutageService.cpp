@@ -360,9 +360,9 @@ JsonObject OutageService::create(Tenant& t, const SessionInfo& s, const JsonObje
         store.insert(o);
         if (o.state != "published") return;
         if (o.kind == "emergency") {
-            notifyStage(se, t, store, o, "emergency", now);
+            notifyStage(se, t, store, o, "emergency", now, channels_);
         } else if (o.startsAt - settings.notifyDaysAhead * kDay <= now && o.plannedEnd > now && store.claimReminder(o.id, now)) {
-            notifyStage(se, t, store, o, "planned", now);
+            notifyStage(se, t, store, o, "planned", now, channels_);
         }
         o = *store.get(o.id);
     });
@@ -378,6 +378,7 @@ JsonObject OutageService::change(Tenant& t, const SessionInfo& s, const std::str
         if (!found) throw NotFound("not_found", "Отключение не найдено");
         Outage o = *found;
         if (o.state == "closed") throw Conflict("outage_closed", "Отключение уже закрыто, изменить его нельзя");
+        if (o.state == "cancelled") throw Conflict("outage_cancelled", "Отключение отменено, изменить его нельзя");
         readBody(t, body, o, false, now);
         const bool closing = o.actualEnd.has_value();
         if (closing) o.state = "closed";
@@ -385,13 +386,34 @@ JsonObject OutageService::change(Tenant& t, const SessionInfo& s, const std::str
         o.updatedAt = now;
         store.update(o);
         if (closing) {
-            notifyStage(se, t, store, o, "ended", now);
+            notifyStage(se, t, store, o, "ended", now, channels_);
         } else if (o.kind == "emergency") {
-            notifyStage(se, t, store, o, "emergency", now);
+            notifyStage(se, t, store, o, "emergency", now, channels_);
         } else if (o.startsAt - settings.notifyDaysAhead * kDay <= now && o.plannedEnd > now) {
             store.claimReminder(o.id, now);
-            notifyStage(se, t, store, o, "planned", now);
+            notifyStage(se, t, store, o, "planned", now, channels_);
         }
+        result = *store.get(id);
+    });
+    return outageJson(result, t.utcOffset(), now, true);
+}
+
+JsonObject OutageService::cancel(Tenant& t, const SessionInfo& s, const std::string& id, long long now) {
+    enabled(t);
+    Outage result;
+    db_.transaction([&](soci::session& se) {
+        OutageStore store(se, t.id());
+        auto found = store.get(id);
+        if (!found) throw NotFound("not_found", "Отключение не найдено");
+        Outage o = *found;
+        if (o.state == "closed") throw Conflict("outage_closed", "Отключение уже закрыто, отменить его нельзя");
+        if (o.state == "cancelled") throw Conflict("outage_cancelled", "Отключение уже отменено");
+        if (o.startsAt <= now) throw Conflict("outage_started", "Отключение уже началось: отменить его нельзя, его можно только закрыть");
+        o.state = "cancelled";
+        o.updatedBy = s.userId;
+        o.updatedAt = now;
+        store.update(o);
+        notifyStage(se, t, store, o, "cancelled", now, channels_);
         result = *store.get(id);
     });
     return outageJson(result, t.utcOffset(), now, true);
@@ -444,7 +466,9 @@ JsonObject OutageService::stats(Tenant& t, const SessionInfo& s, const Query& q,
     Tally total;
     db_.read([&](soci::session& se) {
         OutageStore store(se, t.id());
-        const auto outages = inPeriod(store, p, now);
+        auto outages = inPeriod(store, p, now);
+        // A cancelled outage did not happen.
+        outages.erase(std::remove_if(outages.begin(), outages.end(), [](const Outage& o) { return o.state == "cancelled"; }), outages.end());
         std::vector<std::string> addresses;
         if (!address.empty()) {
             addresses.push_back(address);
@@ -505,7 +529,7 @@ int OutageService::notifyDue(Tenant& t, long long now) {
             if (!store.claimReminder(id, now)) return;
             auto o = store.get(id);
             if (!o) return;
-            notifyStage(se, t, store, *o, "planned", now);
+            notifyStage(se, t, store, *o, "planned", now, channels_);
             ++announced;
         });
     }

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kabinet {
 
@@ -22,7 +23,9 @@ class OutageService {
 public:
     using Query = std::map<std::string, std::string>;
 
-    explicit OutageService(Database& db) : db_(db) {}
+    /// `channels` limits the channels of the notices this service raises (empty: each kind's own; {"in_app"}: the
+    /// portal only, as the demo seed tells its made-up people).
+    explicit OutageService(Database& db, std::vector<std::string> channels = {}) : db_(db), channels_(std::move(channels)) {}
 
     /// POST operator/outages: validates the body (422 naming each field in Russian), stores the outage published,
     /// and tells the consumers it reaches — at once when emergency, or when planned and starting within the
@@ -32,11 +35,17 @@ public:
     /// before that it ended). New addresses reach their consumers at the stages already passed. 404 unknown id,
     /// 409 when closed already.
     Poco::JSON::Object::Ptr change(Tenant& t, const SessionInfo& s, const std::string& id, const Poco::JSON::Object::Ptr& body, long long now);
+    /// POST operator/outages/{id}/cancel: calls off an outage that has not started — its state becomes `cancelled`
+    /// (listed, marked, counted in no statistics, never announced again) and the consumers already told of it get
+    /// `outage_cancelled`. 404 unknown id; 409 `outage_started` once its start has come, `outage_closed` /
+    /// `outage_cancelled` when closed or cancelled already.
+    Poco::JSON::Object::Ptr cancel(Tenant& t, const SessionInfo& s, const std::string& id, long long now);
     /// GET outages (?address&from&to): outages overlapping the period (default: going on or to come) at the
     /// address — for a consumer without one, at the addresses of their own points (each row names those points);
     /// for staff without one, all. Staff rows carry who created and changed them.
     Poco::JSON::Object::Ptr list(Tenant& t, const SessionInfo& s, const Query& q, long long now);
-    /// GET outages/stats (?address&from&to; default period: this year so far): per address, the number of outages,
+    /// GET outages/stats (?address&from&to; default period: this year so far): per address, the number of outages
+    /// (cancelled ones left out),
     /// planned and emergency, their total duration and how many exceeded the permitted duration, and the total.
     Poco::JSON::Object::Ptr stats(Tenant& t, const SessionInfo& s, const Query& q, long long now);
     /// GET public/outages (?address&from&to): the list without a login, nothing about people; 404 unless the tenant
@@ -50,6 +59,7 @@ public:
 
 private:
     Database& db_;
+    std::vector<std::string> channels_;
 };
 
 } // namespace kabinet

@@ -25,7 +25,7 @@ struct Outage {
     long long plannedEnd = 0;
     std::optional<long long> actualEnd;
     int sources = 1;   ///< independent supply sources of its addresses: 1 or 2
-    std::string state = "published"; ///< published | closed
+    std::string state = "published"; ///< published | closed | cancelled (called off before its start)
     std::string createdBy, updatedBy; ///< user ids
     std::string createdByLogin, updatedByLogin; ///< their logins as read back (empty when the user is gone)
     long long createdAt = 0, updatedAt = 0;

@@ -48,6 +48,8 @@ void registerOutageRoutes(Router& r, Services& s) {
           [&s](Request& q) { return json(201, s.outages->create(*q.tenant, *q.session, body(q), now())); });
     r.add("PATCH", "/api/v1/operator/outages/{id}", true, Access::Operator, spec::changeOutage(),
           [&s](Request& q) { return json(200, s.outages->change(*q.tenant, *q.session, q.params["id"], body(q), now())); });
+    r.add("POST", "/api/v1/operator/outages/{id}/cancel", true, Access::Operator, spec::cancelOutage(),
+          [&s](Request& q) { return json(200, s.outages->cancel(*q.tenant, *q.session, q.params["id"], now())); });
 }
 
 } // namespace kabinet

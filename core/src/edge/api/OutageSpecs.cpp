@@ -21,7 +21,7 @@ Shape outage() {
     const Shape point = named("OutagePoint", object({{"id", id()}, {"name", string()}, {"address", string()}}));
     return named("Outage", object({{"id", id()},
                                    {"kind", oneOf({"planned", "emergency"})},
-                                   {"state", oneOf({"published", "closed"})},
+                                   {"state", described(oneOf({"published", "closed", "cancelled"}), "cancelled: called off before its start")},
                                    {"reason", string()},
                                    {"starts_at", unixTime()},
                                    {"planned_end", unixTime()},
@@ -107,6 +107,13 @@ RouteSpec changeOutage() {
         .body(input(false))
         .answer(200, outage())
         .errors({404, 409, 422});
+}
+
+RouteSpec cancelOutage() {
+    return RouteSpec("Cancels an outage that has not started; the consumers told of it are told it is cancelled")
+        .group("outages")
+        .answer(200, outage())
+        .errors({404, 409});
 }
 
 } // namespace kabinet::spec

@@ -9,5 +9,6 @@ RouteSpec outageStats();   ///< GET outages/stats
 RouteSpec publicOutages(); ///< GET public/outages
 RouteSpec createOutage();  ///< POST operator/outages
 RouteSpec changeOutage();  ///< PATCH operator/outages/{id}
+RouteSpec cancelOutage();  ///< POST operator/outages/{id}/cancel
 
 } // namespace kabinet::spec
