@@ -8,7 +8,12 @@
 //     вашим адресам», with the point «Квартира») and on «Отключения» («Статистика отключений»): for the
 //     addresses of their points, and looked up by street and house 35 for that day (count 1, 8 ч); house 50
 //     finds nothing;
-//   * anyone finds it on the public list without logging in.
+//   * anyone finds it on the public list without logging in;
+//   * the demo's own outages: the demo consumer's home page shows the planned one at the flat, and «Отключения»
+//     has numbers for the addresses of their points (this year);
+//   * the administrator cancels a planned outage before its start: «Отменить» asks first (answering «Не
+//     отменять» sends nothing), then POST operator/outages/<id>/cancel; the row reads «Отменено» without
+//     actions; the consumer's home page shows it as cancelled.
 // Screenshots: outages.NN-<step>.png.
 
 import { test } from 'node:test';
@@ -177,4 +182,80 @@ test('ВГЭС: оператор публикует плановое отклю�
     assert.equal(await page.locator('.user-menu__logout').count(), 0);
     await screenshot(page, step(7, 'public-list'));
   }, { artifact: 'outages.public' });
+});
+
+test('ВГЭС: демо-отключения у потребителя; оператор отменяет плановое отключение до начала, с подтверждением', { skip, timeout: 300000 }, async (t) => {
+  const consumer = demoAccount('vges', 'individual');
+  const admin = await createTenantAdmin('vges', { prefix: 'vges-outages-cancel' });
+  const day = isoDay(3);
+  const reason = `Перенос опоры ${Date.now().toString(36)}`;
+  let outageId = null;
+
+  await withPage(t, async (page) => {
+    await login(page, admin, { next: 'operator/outages', pageName: 'operator-outages' });
+    await resultState(page, 'operator-outages');
+    await page.locator('button.outage-new').click();
+    const form = page.locator('form.outage-form');
+    await form.locator('select[name="kind"]').selectOption('planned');
+    await form.locator('[name="reason"]').fill(reason);
+    await form.locator('[name="starts_at"]').fill(`${day}T10:00`);
+    await form.locator('[name="planned_end"]').fill(`${day}T12:00`);
+    await form.locator('.outage-street').first().selectOption('Кольцовская ул.');
+    await form.locator('.outage-houses').first().fill('35');
+    const made = await captureApi(page, 'POST', 'operator/outages', () => form.locator('.outage-save').click());
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    outageId = made.body.id;
+    const row = page.locator(`tr.outage-row[data-id="${outageId}"]`);
+    await row.waitFor();
+
+    // «Отменить» asks first; «Не отменять» leaves it as it was and sends nothing.
+    let sent = 0;
+    page.on('request', (r) => { if (r.url().includes(`operator/outages/${outageId}/cancel`)) sent += 1; });
+    await row.locator('button.outage-cancel-action').click();
+    const dialog = page.locator('dialog.confirm-dialog');
+    await dialog.waitFor();
+    assert.equal(await dialog.locator('.confirm-dialog__title').innerText(), 'Отменить отключение?');
+    const question = plainSpaces(await dialog.locator('.confirm-dialog__text').innerText());
+    assert.ok(question.includes('Кольцовская ул., д. 35') && question.includes('10:00'), question);
+    await screenshot(page, step(8, 'operator-cancel-asked'));
+    await dialog.locator('.confirm-dialog__cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(sent, 0);
+    assert.equal(await row.getAttribute('data-state'), 'published');
+
+    // Confirmed: cancelled, marked in the list, no actions left.
+    await row.locator('button.outage-cancel-action').click();
+    const cancelled = await captureApi(page, 'POST', `operator/outages/${outageId}/cancel`, () => page.locator('dialog.confirm-dialog .confirm-dialog__confirm').click());
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.ok(cancelled.headers['x-csrf-token'], 'the cancel went without X-CSRF-Token');
+    assert.equal(cancelled.body.state, 'cancelled');
+    assert.equal(await textOf(page, '.operator-decided'), 'Отключение отменено. Потребители, которым о нём сообщили, получат уведомление.');
+    const done = page.locator(`tr.outage-row[data-id="${outageId}"][data-state="cancelled"]`);
+    await done.waitFor();
+    const doneText = plainSpaces(await done.innerText());
+    assert.match(doneText, /Отменено/);
+    assert.match(doneText, /Не состоялось/);
+    assert.ok(!/null|undefined|NaN/.test(doneText), doneText);
+    assert.equal(await done.locator('button').count(), 0);
+    await screenshot(page, step(9, 'operator-cancelled'));
+  }, { artifact: 'outages.cancel' });
+
+  await withPage(t, async (page) => {
+    await login(page, consumer, { next: '', pageName: 'home' });
+    const card = page.locator('[data-card="outages"]');
+    // The cancelled one, marked; and the demo's planned outage at the flat.
+    const item = card.locator(`[data-outage="${outageId}"]`);
+    await item.waitFor({ timeout: 20000 });
+    assert.match(plainSpaces(await item.innerText()), /^Плановое отключение отменено: \d\d\.\d\d\.\d{4} 10:00/);
+    const demo = card.locator(`.dashboard-outage--planned:not(.dashboard-outage--cancelled):has-text("Замена вводного кабеля жилого дома")`);
+    assert.ok(await demo.count() >= 1, 'the demo planned outage at the flat is not on the home page');
+    await screenshot(page, step(10, 'consumer-home-cancelled'));
+
+    // «Отключения»: this year's demo outages at the addresses of the consumer's points.
+    await openFromMenu(page, 'outages', 'outages');
+    await resultState(page, 'outages');
+    const count = Number(await textOf(page, '.outage-stats__count dd'));
+    assert.ok(count >= 2, `count ${count}`);
+    await screenshot(page, step(11, 'consumer-stats-demo'));
+  }, { artifact: 'outages.cancel-consumer' });
 });
