@@ -11,6 +11,7 @@
 #include "TestContext.h"
 #include "meters/MeterRegistry.h"
 #include "outages/OutageService.h"
+#include "outages/OutageStore.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
 
@@ -430,6 +431,10 @@ TEST_CASE("an operator cancels an outage before it starts; those told hear of it
     service.notifyDue(w.tenants, w.now + 4 * day);
     CHECK(notices(there, "outage_planned", later->getValue<std::string>("id")) == 0);
     CHECK(notices(there, "outage_cancelled", later->getValue<std::string>("id")) == 0); // no one had been told
+    // A background pass that listed it just before the cancel cannot claim it afterwards.
+    bool claimed = true;
+    w.direct.transaction([&](soci::session& se) { claimed = outages::OutageStore(se, "vges").claimReminder(later->getValue<std::string>("id"), w.now); });
+    CHECK_FALSE(claimed);
 
     // Started or closed: 409, and it stays as it was.
     auto going = op.publish(planned(w, w.now - 600, w.now + 3600, "201", "emergency"));

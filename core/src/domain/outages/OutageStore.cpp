@@ -156,7 +156,8 @@ std::vector<std::string> OutageStore::dueReminders(long long now, long long ahea
 }
 
 bool OutageStore::claimReminder(const std::string& id, long long now) {
-    soci::statement st = (s_.prepare << "UPDATE outages SET reminded_at = :n WHERE tenant_id = :t AND outage_id = :id AND reminded_at IS NULL",
+    soci::statement st = (s_.prepare << "UPDATE outages SET reminded_at = :n WHERE tenant_id = :t AND outage_id = :id AND reminded_at IS NULL "
+                                            "AND state = 'published'",
                           soci::use(now), soci::use(tenant_), soci::use(id));
     st.execute(true);
     return st.get_affected_rows() == 1;

@@ -69,7 +69,8 @@ public:
     /// Planned published outages whose notice ahead of time is due (start within `ahead` seconds of `now`, not yet
     /// ended, not yet reminded).
     std::vector<std::string> dueReminders(long long now, long long ahead);
-    /// Marks outage `id` reminded at `now` if no one has: true when this call marked it.
+    /// Marks outage `id` reminded at `now` if no one has and it is still published (not closed or cancelled by a
+    /// concurrent change): true when this call marked it.
     bool claimReminder(const std::string& id, long long now);
 
 private:
