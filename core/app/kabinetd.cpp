@@ -91,6 +91,7 @@ protected:
             http->start();
             services->outbox->start();
             services->jobs->start();
+            services->outageNotices->start();
             services->digest->start();
             services->scheduler->start();
         } catch (const ConfigError& e) {

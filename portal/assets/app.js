@@ -25,6 +25,8 @@ export const ROUTES = [
   { path: 'points', name: 'points', auth: true, load: () => import('./pages/points.js') },
   { path: 'points/:id', name: 'point', auth: true, load: () => import('./pages/point.js') },
   { path: 'archive', name: 'archive', auth: true, load: () => import('./pages/archive.js') },
+  { path: 'outages', name: 'outages', auth: true, load: () => import('./pages/outages.js') },
+  { path: 'public/outages', name: 'public-outages', load: () => import('./pages/public-outages.js') },
   { path: 'operator', name: 'operator', auth: true, load: () => import('./pages/operator.js') },
   { path: 'operator/readings', name: 'operator-readings', auth: true, load: () => import('./pages/operator-readings.js') },
   { path: 'operator/consumers', name: 'operator-consumers', auth: true, load: () => import('./pages/operator-consumers.js') },
@@ -32,6 +34,7 @@ export const ROUTES = [
   { path: 'operator/audit', name: 'operator-audit', auth: true, load: () => import('./pages/operator-audit.js') },
   { path: 'operator/alerts', name: 'operator-alerts', auth: true, load: () => import('./pages/operator-alerts.js') },
   { path: 'operator/broadcasts', name: 'operator-broadcasts', auth: true, load: () => import('./pages/operator-broadcasts.js') },
+  { path: 'operator/outages', name: 'operator-outages', auth: true, load: () => import('./pages/operator-outages.js') },
 ];
 
 /** The module shown at the home route for this person (null: a visitor). */

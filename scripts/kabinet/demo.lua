@@ -93,6 +93,23 @@ D.names = {
   },
 }
 
+local OUTAGE_KINDS = { planned = true, emergency = true }
+
+-- Checks one demo outage (see tenants/README.md, "Demo data"); errors name the item and the key.
+local function check_outage(o, i)
+  local where = string.format("demo.roster: outages[%d]", i)
+  assert(type(o) == "table", where .. ": table expected")
+  assert(OUTAGE_KINDS[o.kind], where .. ".kind: planned or emergency expected")
+  assert(type(o.reason) == "string" and o.reason ~= "", where .. ".reason: text expected")
+  local s = o.start
+  assert(type(s) == "table" and ((math.type(s.day) == "integer" and type(s.at) == "string" and s.at:match("^%d%d:%d%d$"))
+    or math.type(s.minutes) == "integer"), where .. ".start: {day = N, at = \"HH:MM\"} or {minutes = N} expected")
+  assert(type(o.hours) == "number" and o.hours > 0, where .. ".hours: a positive number expected")
+  assert(o.actual_hours == nil or (type(o.actual_hours) == "number" and o.actual_hours >= 0), where .. ".actual_hours: a number expected")
+  assert(o.sources == nil or o.sources == 1 or o.sources == 2, where .. ".sources: 1 or 2 expected")
+  assert(type(o.addresses) == "table" and #o.addresses > 0, where .. ".addresses: a list of {street, houses} or {text} expected")
+end
+
 -- Sets t[k] to v where t has no value yet.
 local function default(t, k, v)
   if t[k] == nil then t[k] = v end
@@ -100,7 +117,7 @@ end
 
 --- A tenant's demo roster with its defaults filled in (see tenants/README.md, "Demo data"): the place, the
 -- meter of generated flats, the named consumers (the first `keep` are seeded whatever the count asked),
--- and the names generated consumers are drawn from.
+-- the names generated consumers are drawn from, and the outages to publish (a tenant with the outages module).
 function D.roster(r)
   assert(type(r.place) == "table", "demo.roster: place is required")
   assert(type(r.generic_meter) == "table" and r.generic_meter.phases == 1,
@@ -108,6 +125,8 @@ function D.roster(r)
   default(r, "keep", 1)
   default(r, "names", D.names)
   default(r, "consumers", {})
+  default(r, "outages", {})
+  for i, o in ipairs(r.outages) do check_outage(o, i) end
   default(r.place, "streets", {})
   default(r.place, "operator_scope", "point")
   for _, c in ipairs(r.consumers) do

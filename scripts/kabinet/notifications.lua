@@ -98,6 +98,11 @@ M.KINDS = {
     channels = { "in_app", "email" },
     title = "{title}",
     body = "{body}" },
+  -- {address}, {start}, {reason}
+  outage_cancelled = { label = "Отключение отменено", category = "outages", severity = "info",
+    channels = { "in_app", "email", "sms" },
+    title = "Отключение электроэнергии отменено",
+    body = "Отключение электроэнергии по адресу {address}, назначенное на {start}, отменено.[ Причина отключения: {reason}.]" },
 }
 
 --- Placeholders of a template that are not `{name}` with a name of

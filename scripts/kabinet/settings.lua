@@ -61,6 +61,13 @@ M.MODULES = {
   contracts = S.record { name = "settings.contracts", keys = {
     { "renamable", S.bool { default = false, desc = "consumers may name their contracts" } },
   } },
+  outages = S.record { name = "settings.outages", keys = {
+    { "notify_days_ahead", S.int { min = 0, max = 30, default = 3,
+      desc = "consumers at a planned outage's addresses are told this many days before it starts" } },
+    { "sources", S.int { min = 1, max = 2, default = 1,
+      desc = "independent supply sources of an outage's addresses unless the operator says otherwise: 1 (24 h permitted) or 2 (2 h)" } },
+    { "public", S.bool { default = true, desc = "the outage list is published without a login (GET public/outages)" } },
+  } },
   appeals = text_module("appeals"),
   services = text_module("services"),
   techconnect = S.record { name = "settings.techconnect", keys = {

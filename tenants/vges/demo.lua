@@ -1,5 +1,7 @@
 -- Demo data of ВГЭС (kabinet demo seed): a person, an organisation and a sole proprietor who add their
--- personal accounts by number; the person can still add the garage's account.
+-- personal accounts by number; the person can still add the garage's account. Outages at their streets,
+-- relative to the day of the seed: closed ones in the past (one over the permitted 24 h), an emergency one
+-- going on at the proprietor's, and planned ones to come at the person's flat and the office.
 local demo = require("kabinet.demo")
 
 local stroy = { inn = demo.inn10("366201234"), ogrn = demo.ogrn("113366801234") }
@@ -12,6 +14,22 @@ return demo.roster {
     account_prefix = "36", contract_prefix = "ВГЭС-Д-", point_prefix = "36-ТУ-",
   },
   generic_meter = demo.meter("ce102", { smart = false }),
+  -- start: {day = days from today, at = local time} or {minutes = from now}; hours: planned duration;
+  -- actual_hours: closed after that long.
+  outages = {
+    { kind = "planned", reason = "Плановый ремонт трансформаторной подстанции ТП-1124", start = { day = -9, at = "09:00" },
+      hours = 8, actual_hours = 7.5, addresses = { { street = "Кольцовская ул.", houses = "21-45" } } },
+    { kind = "emergency", reason = "Повреждение кабельной линии 6 кВ", start = { day = -23, at = "14:20" },
+      hours = 4, actual_hours = 27, addresses = { { street = "Кольцовская ул.", houses = "нечёт. 1-59" }, { street = "Ворошилова ул." } } },
+    { kind = "planned", reason = "Замена коммутационного оборудования РП-7", start = { day = -37, at = "10:00" },
+      hours = 2, actual_hours = 3, sources = 2, addresses = { { street = "Московский пр-т", houses = "85-101" } } },
+    { kind = "emergency", reason = "Повреждение кабеля 0,4 кВ", start = { minutes = -90 },
+      hours = 5, addresses = { { street = "Плехановская ул.", houses = "2-16" } } },
+    { kind = "planned", reason = "Замена вводного кабеля жилого дома", start = { day = 2, at = "09:00" },
+      hours = 8, addresses = { { street = "Кольцовская ул.", houses = "31-39" } } },
+    { kind = "planned", reason = "Ремонт воздушной линии 0,4 кВ", start = { day = 6, at = "10:00" },
+      hours = 6, addresses = { { street = "Московский пр-т", houses = "91-99" } } },
+  },
   consumers = {
     {
       kind = "individual", way = "account_number", scope = "account", who = "Физическое лицо, квартира в г. Воронеже",

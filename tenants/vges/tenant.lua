@@ -245,6 +245,9 @@ return {
     -- Virtual meters: the consumer creates a meter (place, account, serial) and sends readings, accepted at once.
     -- Meters the server polls are not offered «Передать показания» (polled_meters = false).
     manual_readings = { approval = "auto", virtual_meters = true, max_daily_kwh = 300, polled_meters = false },
+    -- «Статистика отключений» (seed 003): planned outages announced three days ahead; most of the city's
+    -- houses have one supply source (24 h permitted); the list is public, as the company's site publishes it.
+    outages = { notify_days_ahead = 3, sources = 1, public = true },
   },
 
   validate = hooks.validate,

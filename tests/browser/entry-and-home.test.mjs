@@ -25,7 +25,7 @@ const MODULE_CARDS = {
   'kes-orenburg': [],
   sigma: ['manual', 'reports'],
   voek: ['archive'],
-  vges: ['manual'],
+  vges: ['outages', 'manual'],
   oes360: ['manual'],
 };
 

@@ -100,3 +100,27 @@ TEST_CASE("a malformed demo.lua is refused naming the file and the key", "[demo]
     o.consumersPerTenant = 1;
     CHECK_THROWS_WITH(seeder.seed(o), Catch::Contains("kes-orenburg/demo.lua") && Catch::Contains("load") && Catch::Contains("river"));
 }
+
+TEST_CASE("demo outages need the outages module and a well-formed declaration", "[demo][roster][outages]") {
+    const std::string outage = R"(outages = { { kind = "planned", reason = "Ремонт", start = { day = 1, at = "09:00" }, hours = 2,
+    addresses = { { street = "ул. Первая" } } } },
+  generic_meter =)";
+    std::string roster = kRoster;
+    roster.replace(roster.find("generic_meter ="), std::string("generic_meter =").size(), outage);
+    {
+        World w(tenantsWith(roster));
+        DemoSeeder seeder(w.db, w.tenants, *w.identity);
+        DemoOptions o;
+        o.years = 1;
+        o.consumersPerTenant = 1;
+        CHECK_THROWS_WITH(seeder.seed(o), Catch::Contains("kes-orenburg/demo.lua: outages") && Catch::Contains("no outages module"));
+    }
+    std::string bad = roster;
+    bad.replace(bad.find("kind = \"planned\""), std::string("kind = \"planned\"").size(), "kind = \"soon\"");
+    World w(tenantsWith(bad));
+    DemoSeeder seeder(w.db, w.tenants, *w.identity);
+    DemoOptions o;
+    o.years = 1;
+    o.consumersPerTenant = 1;
+    CHECK_THROWS_WITH(seeder.seed(o), Catch::Contains("outages[1].kind"));
+}

@@ -10,11 +10,13 @@
 #include "demo/DemoSeeder.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
+#include "outages/OutageService.h"
 #include "storage/Database.h"
 #include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 #include "util/TimeZones.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
@@ -58,7 +60,7 @@ long long count(Database& db, const std::string& sql) {
 std::map<std::string, long long> counts(Database& db) {
     std::map<std::string, long long> out;
     for (const char* table : {"users", "consents", "tokens", "outbox", "contracts", "accounts", "metering_points", "meters", "transformers",
-                              "readings", "profile", "network_params", "meter_events", "access_grants"})
+                              "readings", "profile", "network_params", "meter_events", "access_grants", "outages", "notifications"})
         out[table] = count(db, std::string("SELECT COUNT(*) FROM ") + table);
     return out;
 }
@@ -228,6 +230,51 @@ TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[d
         CHECK(!r.token.empty());
     }
 
+    // ВГЭС's outages, published through the outages service relative to now: closed ones in the past (one over the
+    // permitted duration), an emergency one going on, planned ones to come; the demo person sees the one at the flat
+    // on the home page (the own points' list) with its notice in the portal, and the statistics have numbers.
+    CHECK(seeder.stats().outages == 6);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM outages WHERE tenant_id <> 'vges'") == 0);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM outages WHERE tenant_id = 'vges' AND state = 'closed' AND actual_end < " + std::to_string(kNow)) == 3);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM outages WHERE tenant_id = 'vges' AND state = 'published' AND kind = 'planned' AND starts_at > " +
+                      std::to_string(kNow)) == 2);
+    CHECK(count(w.db, "SELECT COUNT(*) FROM outages WHERE tenant_id = 'vges' AND state = 'published' AND kind = 'emergency' AND starts_at < " +
+                      std::to_string(kNow)) == 1);
+    {
+        auto& vges = *w.tenants.find("vges");
+        OutageService outages(w.db);
+        auto userOf = [&](const std::string& login) {
+            SessionInfo s;
+            s.role = "consumer";
+            s.userId = "?";
+            w.db.read([&](soci::session& se) {
+                se << "SELECT user_id FROM users WHERE tenant_id = 'vges' AND login = :l", soci::use(login), soci::into(s.userId);
+            });
+            return s;
+        };
+        const SessionInfo petrov = userOf("petrov.demo");
+        auto mine = outages.list(vges, petrov, {}, kNow)->getArray("rows");
+        REQUIRE(mine->size() == 1);
+        CHECK(mine->getObject(0)->getValue<std::string>("kind") == "planned");
+        CHECK(mine->getObject(0)->getArray("points")->getObject(0)->getValue<std::string>("name") == "Квартира");
+        auto stats = outages.stats(vges, petrov, {}, kNow)->getObject("total");
+        CHECK(stats->getValue<int>("count") == 2);
+        CHECK(stats->getValue<int>("exceeded") == 1);
+        CHECK(stats->getValue<int>("exceeded_minutes") == 3 * 60);
+        auto all = outages.stats(vges, SessionInfo{"", "operator"}, {}, kNow)->getObject("total");
+        CHECK(all->getValue<int>("count") == 4); // the three closed ones and the one going on
+        CHECK(all->getValue<int>("exceeded") == 2);
+        CHECK(outages.list(vges, userOf("orlova.ip"), {}, kNow)->getArray("rows")->getObject(0)->getValue<std::string>("kind") == "emergency");
+        CHECK(outages.publicList(vges, {}, kNow)->getArray("rows")->size() == 3); // from a week ago: the one going on and those to come
+        CHECK(count(w.db, "SELECT COUNT(*) FROM notifications n JOIN notification_recipients r ON r.tenant_id = n.tenant_id AND "
+                          "r.notification_id = n.notification_id JOIN users u ON u.tenant_id = r.tenant_id AND u.user_id = r.user_id WHERE "
+                          "u.login = 'petrov.demo' AND n.kind = 'outage_planned'") == 1);
+        CHECK(count(w.db, "SELECT COUNT(*) FROM notifications n JOIN notification_recipients r ON r.tenant_id = n.tenant_id AND "
+                          "r.notification_id = n.notification_id JOIN users u ON u.tenant_id = r.tenant_id AND u.user_id = r.user_id WHERE "
+                          "u.login = 'orlova.ip' AND n.kind = 'outage_emergency'") == 1);
+        CHECK(count(w.db, "SELECT COUNT(*) FROM notification_deliveries WHERE channel <> 'in_app' AND state = 'queued'") == 0);
+    }
+
     // A second run adds nothing and answers the same accounts.
     const auto before = counts(w.db);
     const auto again = seeder.seed(o);
@@ -239,6 +286,7 @@ TEST_CASE("demo seed fills every tenant with consistent data, idempotently", "[d
         CHECK(again[i].description == accounts[i].description);
     }
     CHECK(seeder.stats().users == 0);
+    CHECK(seeder.stats().outages == 0);
     CHECK(seeder.stats().profile == 0);
 
     // The run command's polled meters: one per simulated gateway in every tenant, linked to its driver, on a

@@ -111,6 +111,29 @@ case("настройки модулей проверяются по схеме",
   reports(K, "settings.archive: модуль 'archive' не включён в modules")
 end)
 
+case("настройки отключений: значения ВГЭС, умолчания и проверка", function()
+  local vges = tenant.settings(load_tenant("vges"))
+  eq(vges.outages.notify_days_ahead, 3)
+  eq(vges.outages.sources, 1)
+  eq(vges.outages.public, true)
+  local T = load_tenant("vges")
+  T.settings.outages = nil
+  local s = tenant.settings(T)
+  eq(s.outages.notify_days_ahead, 3)
+  eq(s.outages.sources, 1)
+  eq(s.outages.public, true)
+  local V = load_tenant("vges")
+  V.settings.outages = { notify_days_ahead = 45, sources = 3, public = "да", colour = "red" }
+  reports(V, "settings.outages.notify_days_ahead: ожидается целое число от 0 до 30")
+  reports(V, "settings.outages.sources: ожидается целое число от 1 до 2")
+  reports(V, "settings.outages.public: ожидается true или false")
+  reports(V, "settings.outages.colour: неизвестный ключ")
+  local K = load_tenant("kes-orenburg")
+  K.settings = K.settings or {}
+  K.settings.outages = { sources = 2 }
+  reports(K, "settings.outages: модуль 'outages' не включён в modules")
+end)
+
 ---------------------------------------------------------------------------
 -- identity limits
 ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { contractName, hasModule, manualLabel } from '../core/meters.js';
 import { displayName } from '../core/session.js';
 import { latestList } from '../widgets/latest-readings.js';
 import { accessHint } from '../core/access-ways.js';
+import { outagesCard } from '../widgets/outages.js';
 
 const SHOWN_POINTS = 4;
 
@@ -94,6 +95,8 @@ function moduleCard(ctx, name, titleText, text, route, linkText) {
 
 /** Cards of further modules, in this order, each only when the tenant declares the module. */
 const MODULE_CARDS = [
+  // Outages going on or to come at the consumer's own points (GET outages).
+  { module: 'outages', card: (ctx) => outagesCard(ctx, api.get('outages', { signal: ctx.signal })) },
   {
     module: 'manual_readings',
     card: (ctx) => moduleCard(ctx, 'manual', 'Передача показаний',

@@ -8,7 +8,7 @@ import { currentUser, displayName } from '../core/session.js';
 export const title = 'Главная';
 
 // What each module of a tenant (the ids of scripts/kabinet/tenant.lua M.MODULES) means for a consumer,
-// for the modules the portal has pages for. A declared module not listed here (appeals, outages, …: no
+// for the modules the portal has pages for. A declared module not listed here (appeals, services, …: no
 // page yet) is not promised on the home page.
 const MODULES = {
   contracts: ['Договоры', 'Все договоры организации и точки учёта по каждому договору.'],
@@ -17,6 +17,7 @@ const MODULES = {
   manual_readings: ['Передача показаний', 'Передавайте показания приборов учёта без визита в офис.'],
   archive: ['Архив данных', 'Выгрузка архива показаний за прошлые периоды.'],
   reports: ['Отчёты', 'Показания и потребление за выбранный период.'],
+  outages: ['Отключения', 'Плановые и аварийные отключения по вашему адресу, их число и длительность; уведомления о них заранее.'],
 };
 
 export function render(ctx) {

@@ -80,6 +80,8 @@ export const NAV = [
   { path: 'points', label: 'Точки учёта', when: (tenant, user) => Boolean(user) },
   { path: 'access', label: 'Счета и договоры', when: (tenant, user) => Boolean(user) && !isStaff(user) },
   { path: 'archive', label: 'Архив данных', when: (tenant, user) => Boolean(user) && !isStaff(user) && hasModule(tenant, 'archive') },
+  { path: 'outages', label: 'Отключения', when: (tenant, user) => Boolean(user) && !isStaff(user) && hasModule(tenant, 'outages') },
+  { path: 'public/outages', label: 'Отключения', when: (tenant, user) => !user && hasModule(tenant, 'outages') && !(tenant.settings && tenant.settings.outages && tenant.settings.outages.public === false) },
   // Staff of the utility (operator, tenant administrator): the queue of readings, consumers and their access.
   { path: 'operator', label: 'Оператор', when: (tenant, user) => isStaff(user) },
   { path: 'profile', label: 'Профиль', when: (tenant, user) => Boolean(user) },

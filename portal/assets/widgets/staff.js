@@ -17,6 +17,7 @@ export function operatorPages(tenant) {
     { path: 'operator/audit', label: 'Попытки подбора номеров' },
     { path: 'operator/alerts', label: 'Оповещения' },
     { path: 'operator/broadcasts', label: 'Рассылки' },
+    hasModule(tenant, 'outages') ? { path: 'operator/outages', label: 'Отключения' } : null,
   ].filter(Boolean);
 }
 

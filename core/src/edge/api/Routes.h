@@ -14,6 +14,7 @@ void registerIdentityRoutes(Router& r, Services& s); ///< registration, sessions
 void registerMeterRoutes(Router& r, Services& s);    ///< access to metering points, meter data, operator grants
 void registerAuditRoutes(Router& r, Services& s);    ///< the operators' audit log
 void registerOperatorNoticeRoutes(Router& r, Services& s); ///< operators' broadcasts and alerts
+void registerOutageRoutes(Router& r, Services& s);   ///< outages: lookup, statistics, public list, operators' edits
 void registerNotificationRoutes(Router& r, Services& s); ///< notifications, their kinds and settings, deliveries
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
@@ -26,6 +27,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerMeterRoutes(r, s);
     registerAuditRoutes(r, s);
     registerOperatorNoticeRoutes(r, s);
+    registerOutageRoutes(r, s);
     registerNotificationRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }

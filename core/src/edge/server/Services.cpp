@@ -20,6 +20,7 @@ namespace kabinet {
 Services::~Services() {
     if (scheduler) scheduler->stop();
     if (jobs) jobs->stop();
+    if (outageNotices) outageNotices->stop();
     if (digest) digest->stop();
     if (outbox) outbox->stop();
 }
@@ -59,6 +60,8 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
     s->reports = std::make_unique<ReportService>(*s->meters, *s->archive);
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
+    s->outages = std::make_unique<OutageService>(*s->db);
+    s->outageNotices = std::make_unique<OutageWorker>(*s->outages, *s->tenants);
     SchedulerOptions polling;
     polling.sessions = config.pollSessions;
     polling.tickMs = config.pollTickMs;

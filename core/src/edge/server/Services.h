@@ -20,6 +20,8 @@
 #include "notify/NotificationService.h"
 #include "notify/OperatorAlerts.h"
 #include "notify/Outbox.h"
+#include "outages/OutageService.h"
+#include "outages/OutageWorker.h"
 #include "plugins/PluginHost.h"
 #include "polling/PollingService.h"
 #include "polling/Scheduler.h"
@@ -56,6 +58,8 @@ struct Services {
     std::unique_ptr<ArchiveService> archive;
     std::unique_ptr<ReportService> reports;
     std::unique_ptr<JobWorker> jobs;
+    std::unique_ptr<OutageService> outages; ///< outages, their lookups and notices
+    std::unique_ptr<OutageWorker> outageNotices; ///< notices of planned outages ahead of time
     /// Meter polling (started by kabinetd only, not by the CLI).
     std::unique_ptr<Scheduler> scheduler;
     /// Connector plugin instances by supplier id (the tenant's `suppliers` dictionary values).

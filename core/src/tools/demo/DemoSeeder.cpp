@@ -1,6 +1,7 @@
 #include "demo/DemoSeeder.h"
 
 #include "demo/Calendar.h"
+#include "demo/DemoOutages.h"
 #include "demo/MeterSeries.h"
 #include "demo/Random.h"
 #include "demo/RegistrationForm.h"
@@ -349,7 +350,10 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
             }
             accounts.push_back({tenantId, c.kind, login, kPassword, describe(c, years)});
         }
-        log::info("demo tenant seeded", {{"tenant", tenantId}, {"consumers", std::to_string(roster.size())}});
+        // Outages at the consumers' streets, once their points exist (the notices reach them).
+        const std::size_t outages = seedOutages(db_, *t, demo, now);
+        stats_.outages += outages;
+        log::info("demo tenant seeded", {{"tenant", tenantId}, {"consumers", std::to_string(roster.size())}, {"outages", std::to_string(outages)}});
     }
 
     // Benchmark meters: spread over the tenants with a roster, one point each under a load-test contract, granted to nobody.

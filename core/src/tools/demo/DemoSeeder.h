@@ -5,6 +5,7 @@
 /// see their points by the tenant's access way (SPEC §2.2), and years of meter data (SPEC §2.3) written
 /// through MeterDataSink: half-hourly power profile, daily and monthly cumulative registers in two tariff
 /// zones, event journals with tamper events, and hourly network parameters of the last two days.
+/// Outages the roster declares are published through the outages service (demo/DemoOutages.h).
 /// Everything is deterministic given the seed and the moment "now"; a second run adds nothing.
 ///
 /// What is seeded for a tenant is its roster, tenants/<id>/demo.lua (demo/Roster.h); a tenant without one
@@ -45,6 +46,7 @@ struct DemoAccount {
 struct DemoStats {
     std::size_t users = 0, meters = 0, smartMeters = 0;                          ///< registered users; meters with data written
     std::size_t readings = 0, profile = 0, params = 0, events = 0, tamperEvents = 0; ///< rows written through the sink
+    std::size_t outages = 0;                                                     ///< outages published (demo/DemoOutages.h)
     double seconds = 0;                                                          ///< wall time of the run
 };
 

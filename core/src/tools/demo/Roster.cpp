@@ -150,6 +150,26 @@ ConsumerSpec consumerOf(const Reader& c, const Place& place, Rng& r) {
     return s;
 }
 
+OutageSpec outageOf(const Reader& o) {
+    OutageSpec s;
+    s.kind = o.str("kind"), s.reason = o.str("reason");
+    const Reader start = o.sub("start");
+    if (!start.o) throw std::runtime_error(o.where + ".start: {day, at} or {minutes} is required");
+    if (start.o->has("day")) {
+        s.day = static_cast<int>(start.num("day", 0));
+        const std::string at = start.str("at");
+        if (at.size() != 5 || at[2] != ':') throw std::runtime_error(start.where + ".at: HH:MM expected");
+        s.atMinutes = std::stoi(at.substr(0, 2)) * 60 + std::stoi(at.substr(3, 2));
+    } else {
+        s.minutesFromNow = static_cast<int>(start.num("minutes", 0));
+    }
+    s.hours = o.num("hours", 1);
+    if (o.o->has("actual_hours")) s.actualHours = o.num("actual_hours", 0);
+    if (o.o->has("sources")) s.sources = static_cast<int>(o.num("sources", 1));
+    for (const auto& a : o.list("addresses")) s.addresses.push_back({a.str("street"), a.str("houses"), a.str("text")});
+    return s;
+}
+
 /// "9128451732" → "+7 (912) 845-17-32", as a person types it.
 std::string formatMobile(const std::string& ten) {
     return "+7 (" + ten.substr(0, 3) + ") " + ten.substr(3, 3) + "-" + ten.substr(6, 2) + "-" + ten.substr(8, 2);
@@ -182,6 +202,7 @@ std::optional<Roster> loadRoster(Tenant& t, Rng& r) {
     out.genericMeter = meterOf(root.sub("generic_meter"));
     out.keep = static_cast<std::size_t>(root.num("keep", 1));
     for (const auto& c : root.list("consumers")) out.consumers.push_back(consumerOf(c, p, r));
+    for (const auto& o : root.list("outages")) out.outages.push_back(outageOf(o));
     const Reader names = root.sub("names");
     for (const auto& s : names.tuples("surnames"))
         if (s.size() == 3) out.names.surnames.push_back({s[0], s[1], s[2]});

@@ -97,6 +97,21 @@ struct Names {
     std::vector<std::pair<std::string, std::string>> patronymics;  ///< male, female
 };
 
+/// One outage the demo publishes (a tenant with the outages module), its times relative to the seed's "now".
+struct OutageSpec {
+    struct Address {
+        std::string street, houses, text;
+    };
+    std::string kind, reason;
+    std::optional<int> day;        ///< starts this many days from today (local date), at `atMinutes`
+    int atMinutes = 0;             ///< local time of day of the start, in minutes
+    int minutesFromNow = 0;        ///< without `day`: starts this many minutes from now (rounded down to 5)
+    double hours = 1;              ///< planned duration
+    std::optional<double> actualHours; ///< closed after this long
+    std::optional<int> sources;    ///< 1 or 2; the tenant's default when absent
+    std::vector<Address> addresses;
+};
+
 /// A tenant's demo roster.
 struct Roster {
     Place place;
@@ -104,6 +119,7 @@ struct Roster {
     std::size_t keep = 1;   ///< named consumers seeded whatever the number asked
     std::vector<ConsumerSpec> consumers;
     Names names;
+    std::vector<OutageSpec> outages;
 };
 
 /// Reads tenants/<id>/demo.lua in the tenant's sandbox, drawing the meters' serials from `r` in the order
