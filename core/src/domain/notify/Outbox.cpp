@@ -25,6 +25,9 @@ constexpr long long kLeaseSeconds = 120;
 const RowLease kMessageLease({"outbox", "message_id", "state = 'queued'", "attempts = attempts + 1", ""});
 /// How often due messages are looked for when nobody pokes the worker.
 constexpr std::chrono::milliseconds kPassInterval = std::chrono::seconds(2);
+/// Messages a pass takes of one tenant; a pass that handed over this many comes back at once (a broadcast's
+/// thousands of mails go out back to back, not 50 every 2 s).
+constexpr int kBatch = 50;
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 
@@ -74,8 +77,7 @@ OutboxWorker::OutboxWorker(Database& db, const TenantRegistry& tenants, std::uni
                            std::unique_ptr<SmsSender> sms, std::string mailFrom)
     : db_(db), tenants_(tenants), mail_(std::move(mail)), sms_(std::move(sms)), mailFrom_(std::move(mailFrom)),
       worker_("outbox", [this] {
-          runOnce();
-          return kPassInterval;
+          return runOnce() >= kBatch ? std::chrono::milliseconds(0) : kPassInterval;
       }, Backoff{kPassInterval, std::chrono::minutes(1)}) {}
 
 OutboxWorker::~OutboxWorker() { stop(); }
@@ -105,8 +107,8 @@ int OutboxWorker::runOnce() {
         const long long t = now();
         db_.read([&](soci::session& s) {
             soci::rowset<std::string> rs = (s.prepare << "SELECT message_id FROM outbox WHERE tenant_id = :t AND state = 'queued' "
-                                                         "AND next_attempt_at <= :now AND lease_until < :now2 ORDER BY next_attempt_at LIMIT 50",
-                                            soci::use(tenant), soci::use(t), soci::use(t));
+                                                         "AND next_attempt_at <= :now AND lease_until < :now2 ORDER BY next_attempt_at LIMIT :n",
+                                            soci::use(tenant), soci::use(t), soci::use(t), soci::use(kBatch));
             for (const auto& id : rs) due.push_back(id);
         });
         for (const auto& id : due) {
