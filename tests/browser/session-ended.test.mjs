@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipReason, withPage, screenshot } from './lib/browser.mjs';
-import { waitForPage, captureApi, control } from './lib/portal.mjs';
+import { waitForPage, captureApi, control, apiCall } from './lib/portal.mjs';
 import { demoSkipReason, demoAccount, login, openFromMenu, pointIds } from './lib/meters.mjs';
 
 const skip = skipReason() || demoSkipReason() || false;
@@ -44,8 +44,13 @@ test('ВОЭК: сессия завершилась — страница вхо�
 
     // A page opened after the session ended: its first request answers 401.
     await page.context().clearCookies();
-    const opened = await captureApi(page, 'GET', `points/${id}`, () => page.locator(`.point-card[data-point="${id}"] .point-card__link`).click());
-    assert.equal(opened.status, 401);
+    // The point page asks for the point and the list at once; whichever answers 401 first sends the person to
+    // the login page and the other request is dropped.
+    const [opened] = await Promise.all([
+      page.waitForResponse((r) => apiCall('GET', `points/${id}`)(r) || apiCall('GET', 'points')(r)),
+      page.locator(`.point-card[data-point="${id}"] .point-card__link`).click(),
+    ]);
+    assert.equal(opened.status(), 401);
     await checkSentToLogin(page, `points/${id}`);
     await screenshot(page, 'session-ended.01-login-after-page');
     await loginAgain(page, account, 'point');
