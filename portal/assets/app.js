@@ -24,6 +24,7 @@ export const ROUTES = [
   { path: 'access', name: 'access', auth: true, load: () => import('./pages/access.js') },
   { path: 'points', name: 'points', auth: true, load: () => import('./pages/points.js') },
   { path: 'points/:id', name: 'point', auth: true, load: () => import('./pages/point.js') },
+  { path: 'notifications', name: 'notifications', auth: true, load: () => import('./pages/notifications.js') },
   { path: 'archive', name: 'archive', auth: true, load: () => import('./pages/archive.js') },
   { path: 'operator', name: 'operator', auth: true, load: () => import('./pages/operator.js') },
   { path: 'operator/readings', name: 'operator-readings', auth: true, load: () => import('./pages/operator-readings.js') },
