@@ -307,7 +307,7 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
             const std::string address = pl.city + ", " + street + ", д. " + c.person.house + ", кв. " + c.person.flat;
             c.person.address = address;
             ContractSpec k{pl.contractPrefix + "Г-" + std::string(4 - std::min<std::size_t>(4, n.size()), '0') + n, "individual",
-                           c.person.fullName(), "", "", address, pl.supplier, "2022-01-01", c.way == "supplier_login" ? "Квартира" : "", {}, {}, true};
+                           c.person.fullName(), "", "", address, pl.supplier, "2022-01-01", c.way == "supplier_login" ? "Квартира" : "", {}, {}, true, {}};
             PointSpec p{"Квартира", pl.pointPrefix + "9" + std::string(5 - std::min<std::size_t>(5, n.size()), '0') + n, address, "Этажный щит", 10,
                         drawn(demo.genericMeter, r)};
             std::string accountNumber = pl.accountPrefix + std::to_string(900000 + g);

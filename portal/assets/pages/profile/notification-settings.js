@@ -40,7 +40,8 @@ function fieldset(className, legend, ...children) {
 /** Draws the settings block into host from {kinds, settings}; `saved` says the last save succeeded. */
 export function showNotificationSettings(ctx, host, user, loaded, saved = false) {
   const { kinds, settings } = loaded;
-  const categories = kinds.categories.filter((c) => c && c.id);
+  // Categories for staff only (operators' alerts) are not a consumer's to switch.
+  const categories = kinds.categories.filter((c) => c && c.id && c.staff !== true);
   const ownCategories = settings.categories && typeof settings.categories === 'object' ? settings.categories : {};
   const ownChannels = settings.channels && typeof settings.channels === 'object' ? settings.channels : {};
   const channelLabel = (id) => {
