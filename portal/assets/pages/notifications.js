@@ -52,6 +52,8 @@ export async function render(ctx) {
 
   function showCount(n) {
     summary.textContent = `${unreadText(n ?? 0)}.`;
+    // Nothing at all: the empty list says so, once.
+    summary.hidden = !n && !first.rows.length && !unreadOnly;
     readAll.hidden = !n;
   }
   showCount(first.unread);
@@ -121,7 +123,7 @@ export async function render(ctx) {
       h('p', null, h('strong', null, unreadOnly ? 'Непрочитанных уведомлений нет.' : 'Уведомлений пока нет.')),
       h('p', { class: 'muted' }, unreadOnly
         ? h('a', { href: ctx.router.href('notifications') }, 'Показать все уведомления')
-        : 'Здесь появятся сообщения сетевой организации: о переданных показаниях, доступе к приборам учёта, отключениях и другие.'));
+        : 'Здесь появятся сообщения личного кабинета: о переданных показаниях, доступе к приборам учёта, отключениях электроэнергии.'));
   } else {
     append(first.rows);
     content = h('div', null, list, moreHost);
