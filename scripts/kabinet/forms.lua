@@ -8,6 +8,7 @@ local V = require("kabinet.validators")
 local W = require("kabinet.vocabulary")
 local schema = require("kabinet.schema")
 local tables = require("kabinet.tables")
+local notifications = require("kabinet.notifications")
 
 local array, set_of, plain_copy = tables.array, tables.set_of, tables.plain_copy
 local TEXT = W.TEXT
@@ -192,8 +193,8 @@ function M.profile_form(T)
     kinds[i] = { id = kind.id, label = kind.label, fields = array(fields) }
   end
   local switches = {}
-  for i, sw in ipairs(T.notification_switches or {}) do
-    switches[i] = { id = sw.id, label = sw.label, default = sw.default ~= false }
+  for _, c in ipairs(notifications.declared(T).categories) do
+    if c.profile and not c.staff then switches[#switches + 1] = { id = c.id, label = c.label, default = c.default } end
   end
   -- The contact fields whose confirmation the profile shows: the e-mail where
   -- the tenant confirms it by a link, the phone where it proves it by a code.

@@ -15,6 +15,7 @@ local tables = require("kabinet.tables")
 local messages = require("kabinet.messages")
 local polling = require("kabinet.polling")
 local settings = require("kabinet.settings")
+local notifications = require("kabinet.notifications")
 
 local set_of, is_list, non_empty_string, sorted_keys =
   tables.set_of, tables.is_list, tables.non_empty_string, tables.sorted_keys
@@ -510,13 +511,7 @@ M.declaration = S.record { name = "declaration", label = "декларация",
     { "registration_failed", S.string { default = W.DEFAULT_MESSAGES.registration_failed, desc = "the registration form has errors" } },
     { "login_readonly", S.string { default = W.DEFAULT_MESSAGES.login_readonly, desc = "the profile's login field" } },
   } } },
-  { "notification_switches", S.list { message = "ожидается список", desc = "switches in the profile",
-    unique = { key = "id", pattern = NAME_PATTERN, message = "повторяющийся идентификатор '%s'" },
-    of = S.record { name = "notification switch", message = "ожидается таблица {id, label, default}", keys = {
-      { "id", S.string { required = true, pattern = NAME_PATTERN, pattern_doc = "`a-z`, `0-9`, `_`", pattern_message = ID_MESSAGE, desc = "the switch's id" } },
-      { "label", S.string { required = true, desc = "e.g. «Сервисные уведомления»" } },
-      { "default", S.bool { default = true, desc = "on until the user turns it off" } },
-    } } } },
+  { "notifications", notifications.schema },
   { "mail_templates", templates("mail", "the tenant's own mail texts, see «Mail and SMS»") },
   { "sms_templates", templates("sms", "the tenant's own SMS texts, see «Mail and SMS»") },
   { "polling", polling.schema },

@@ -13,6 +13,7 @@
 local S = require("kabinet.shape")
 local schema = require("kabinet.schema")
 local settings = require("kabinet.settings")
+local notifications = require("kabinet.notifications")
 local tables = require("kabinet.tables")
 
 local M = {}
@@ -71,7 +72,10 @@ function M.blocks()
     { "applicant_kind", table_of(kinds) },
     { "field", table_of(schema.field) },
     { "consent", table_of(key(D, "consents").of) },
-    { "notification_switch", table_of(key(D, "notification_switches").of) },
+    { "notifications", table_of(key(D, "notifications")) },
+    { "notification_category", table_of(key(key(D, "notifications"), "categories").of) },
+    { "notification_kind", table_of(notifications.kind_schema) },
+    { "notification_channel", table_of(notifications.channel_schema) },
     { "messages", table_of(key(D, "messages")) },
     { "name_forms", table_of(key(D, "name_forms")) },
     { "identity", table_of(key(D, "identity"), true) },

@@ -42,6 +42,7 @@ local forms = require("kabinet.forms")
 local identity = require("kabinet.identity")
 local settings = require("kabinet.settings")
 local polling = require("kabinet.polling")
+local notifications = require("kabinet.notifications")
 local tables = require("kabinet.tables")
 
 local array, list_copy, plain_copy = tables.array, tables.list_copy, tables.plain_copy
@@ -209,6 +210,14 @@ M.normalize_login = identity.normalize_login
 --   label, default}], messages = {required, login_readonly},
 --   confirmed = {email = "<field>"?, phone = "<field>"?}}
 M.profile_form = forms.profile_form
+
+--- The notification centre's declarations of the tenant (kabinet.notifications):
+-- the default categories, channels and kinds merged with `notifications` of the
+-- declaration.
+-- @return {categories = [{id, label, default, staff, profile}], channels = [{id,
+--   label}], kinds = [{id, label, category, severity, channels, title, body}],
+--   digest, digest_hour}
+M.notifications = notifications.declared
 
 --- Validates a change of the profile as the browser sent it (PATCH
 -- semantics): only the fields present are checked, by the rules of

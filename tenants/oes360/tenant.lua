@@ -41,9 +41,11 @@ return {
   },
 
   -- Profile, 3.4: "включить или выключить уведомления от поставщика или приборов учета".
-  notification_switches = {
-    { id = "supplier", label = "Уведомления от поставщика", default = true },
-    { id = "meters", label = "Уведомления от приборов учёта", default = true },
+  notifications = {
+    categories = {
+      { id = "supplier", label = "Уведомления от поставщика", default = true },
+      { id = "meters", label = "Уведомления от приборов учёта", default = true },
+    },
   },
 
   -- The login code names the cabinet (67 characters with a 6-digit code).

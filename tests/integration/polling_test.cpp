@@ -182,8 +182,8 @@ void checkStored(Fixture& f, const Protocol& p, const std::string& id, const sim
             tamper.insert(e.ts);
     const long long storedTamper = f.scalar("SELECT COUNT(*) FROM meter_events " + where + " AND tamper = 1");
     CHECK(storedTamper >= static_cast<long long>(tamper.size()) - 0);
-    CHECK(f.scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = '" + std::string(kTenant) + "' AND meter_id = '" + id +
-                   "' AND kind = 'tamper'") == storedTamper);
+    CHECK(f.scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = '" + std::string(kTenant) + "' AND dedupe_key LIKE '" + id +
+                   "|%' AND kind = 'meter_tamper'") == storedTamper);
     CHECK(f.scalar("SELECT COUNT(*) FROM meter_events " + where + " AND code = 'power_off'") > 0);
 }
 

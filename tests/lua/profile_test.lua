@@ -2,7 +2,7 @@
 -- shipped tenant against the seeds (ВГЭС passport and state register
 -- fields, the login read-only, ОЭС 360 notification switches),
 -- validate_profile() with PATCH semantics, normalize_profile(), the hooks'
--- context argument, and check() on `profile_fields` / `notification_switches`.
+-- context argument, and check() on `profile_fields` / `notifications.categories`.
 -- Needs the global load_tenant(id) of the test harness.
 
 local tenant = require("kabinet.tenant")
@@ -77,7 +77,7 @@ local function sample()
     access_ways = { "account_number" },
     confirmations = { "email" },
     password_policy = { min_length = 8 },
-    notification_switches = { { id = "service", label = "Сервисные уведомления" } },
+    notifications = { categories = { { id = "service", label = "Сервисные уведомления" } } },
     applicant_kinds = {
       {
         id = "individual",
@@ -341,7 +341,7 @@ case("функции validate получают контекст и только 
 end)
 
 ---------------------------------------------------------------------------
--- check: profile_fields and notification_switches
+-- check: profile_fields and notification categories
 ---------------------------------------------------------------------------
 
 case("check: образец с полями профиля проходит, ключи строгие", function()
@@ -384,20 +384,20 @@ end)
 
 case("check: переключатели уведомлений", function()
   local T = sample()
-  T.notification_switches = {
+  T.notifications = { categories = {
     { id = "service", label = "Сервисные уведомления", default = "yes" },
     { id = "service", label = "Ещё раз" },
     { id = "Bad Id", label = "" },
     { id = "extra", label = "Лишнее", colour = "red" },
-  }
-  reports(T, "notification_switches[1].default: ожидается true или false")
-  reports(T, "notification_switches[2].id: повторяющийся идентификатор 'service'")
-  reports(T, "notification_switches[3].id: идентификатор")
-  reports(T, "notification_switches[3].label: ожидается непустая строка")
-  reports(T, "notification_switches[4].colour: неизвестный ключ")
+  } }
+  reports(T, "notifications.categories[1].default: ожидается true или false")
+  reports(T, "notifications.categories[2].id: повторяющийся идентификатор 'service'")
+  reports(T, "notifications.categories[3].id: идентификатор")
+  reports(T, "notifications.categories[3].label: ожидается непустая строка")
+  reports(T, "notifications.categories[4].colour: неизвестный ключ")
   local T2 = sample()
-  T2.notification_switches = { supplier = true }
-  reports(T2, "notification_switches: ожидается список")
+  T2.notifications = { categories = { supplier = true } }
+  reports(T2, "notifications.categories: ожидается список")
 end)
 
 testing.finish()

@@ -18,7 +18,7 @@ Poco::JSON::Object::Ptr IngestService::ingest(const std::string& tenantId, const
     const MeterDataBatch batch = meterDataFromJson(body);
     IngestResult res;
     try {
-        res = MeterDataSink(db_).write(tenantId, batch);
+        res = MeterDataSink(db_, tenants_).write(tenantId, batch);
     } catch (const InvalidMeterData& e) {
         throw Unprocessable(FieldErrors{{e.field, e.reason}});
     } catch (const std::invalid_argument& e) {

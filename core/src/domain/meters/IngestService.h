@@ -8,11 +8,14 @@
 namespace kabinet {
 
 class Database;
+class TenantRegistry;
 
 class IngestService {
 public:
     /// `token`: the secret producers present; empty refuses every producer.
-    IngestService(Database& db, std::string token) : db_(db), token_(std::move(token)) {}
+    /// With `tenants`, tamper events raise notifications (MeterDataSink).
+    IngestService(Database& db, std::string token, const TenantRegistry* tenants = nullptr)
+        : db_(db), token_(std::move(token)), tenants_(tenants) {}
 
     /// Throws 401 unless `token` is the ingest token (compared in constant time).
     void authorize(const std::string& token) const;
@@ -25,6 +28,7 @@ public:
 private:
     Database& db_;
     std::string token_;
+    const TenantRegistry* tenants_;
 };
 
 } // namespace kabinet

@@ -11,7 +11,12 @@
 
 #include "meters/SinkCopy.h"
 #include "meters/SinkRows.h"
+#include "meters/TamperNotice.h"
+#include "notify/NotificationCentre.h"
 #include "storage/Database.h"
+#include "storage/RowValues.h"
+#include "tenants/Tenant.h"
+#include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Log.h"
 
@@ -83,7 +88,7 @@ std::set<std::string> g_partitions; // created in this process (per database, ta
 
 } // namespace
 
-MeterDataSink::MeterDataSink(Database& db) : db_(db) {}
+MeterDataSink::MeterDataSink(Database& db, const TenantRegistry* tenants) : db_(db), tenants_(tenants) {}
 
 void MeterDataSink::ensurePartitions(const std::string& table, const std::set<long long>& monthStarts) {
     if (db_.backend() != Backend::PostgreSQL || monthStarts.empty()) return;
@@ -185,23 +190,14 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         store(kProfile, profile, profilePart);
         store(kParams, params, paramsPart);
         store(kEvents, events, eventsPart);
-        // A tamper event raises one notification record for the tenant's operators, once per event.
-        for (const auto* e : events) {
-            if (!e->tamper) continue;
-            std::string id = "ntf-" + crypto::randomToken(12);
-            std::string ref = e->meterId + "|" + std::to_string(e->tsStart) + "|" + e->code;
-            std::string meterId = e->meterId;
-            std::string title = "Вмешательство в работу прибора учёта: " + e->text;
-            std::string body = "Прибор учёта " + e->meterId + ": " + e->text + ", " +
-                               Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(e->tsStart),
-                                                               "%Y-%m-%d %H:%M:%S UTC");
-            long long createdAt = static_cast<long long>(std::time(nullptr));
-            std::string tenantId = tenant;
-            s << "INSERT INTO notifications (tenant_id, notification_id, audience, kind, ref, meter_id, title, body, created_at) "
-                 "VALUES (:t, :id, 'operators', 'tamper', :ref, :m, :title, :body, :c) "
-                 "ON CONFLICT (tenant_id, kind, ref) DO NOTHING",
-                soci::use(tenantId), soci::use(id), soci::use(ref), soci::use(meterId), soci::use(title),
-                soci::use(body), soci::use(createdAt);
+        // A tamper event tells the tenant's operators, once per event, in this transaction.
+        if (tenants_) {
+            std::shared_ptr<Tenant> t;
+            for (const auto* e : events) {
+                if (!e->tamper) continue;
+                if (!t && !(t = tenants_->find(tenant))) break;
+                NotificationCentre::raise(s, *t, tamperNotice(s, *t, *e), static_cast<long long>(std::time(nullptr)));
+            }
         }
     });
     r.readings = readings.size();

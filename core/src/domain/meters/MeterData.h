@@ -91,9 +91,14 @@ struct IngestResult {
     std::size_t readings = 0, profile = 0, params = 0, events = 0, tamperEvents = 0;
 };
 
+class TenantRegistry;
+
 class MeterDataSink {
 public:
-    explicit MeterDataSink(Database& db);
+    /// A sink writing to `db`. With `tenants`, a tamper event raises `meter_tamper` to the tenant's operators
+    /// through the notification centre, in the batch's transaction, once per event (meter, start, code);
+    /// without, events are only stored.
+    explicit MeterDataSink(Database& db, const TenantRegistry* tenants = nullptr);
     /// Writes a batch for a tenant in one transaction. Every row is validated first (validateMeterData), and
     /// rows for meters the tenant does not have are refused (InvalidMeterData naming the first such row);
     /// a refused batch leaves nothing behind — no rows and no PostgreSQL partitions.
@@ -103,6 +108,7 @@ private:
     /// PostgreSQL: the monthly partitions of `table` for the months of the given times (not those between).
     void ensurePartitions(const std::string& table, const std::set<long long>& monthStarts);
     Database& db_;
+    const TenantRegistry* tenants_;
 };
 
 } // namespace kabinet

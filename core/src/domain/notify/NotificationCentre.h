@@ -24,6 +24,9 @@ class Tenant;
 struct NoticeRef {
     std::string type;
     std::string id;
+    /// Human text for the link (never a raw id); "" = looked up by the centre for contract, account, point
+    /// and meter (number, name, serial), else the notice's title.
+    std::string label = {};
 };
 
 /// Who receives a notice. The union of every part, each person once; consumers only while active.

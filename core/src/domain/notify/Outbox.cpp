@@ -40,6 +40,17 @@ std::string enqueueMessage(soci::session& s, const std::string& tenantId, const 
     return id;
 }
 
+long long enqueueSelected(soci::session& s, const std::string& channel, const std::string& subject, const std::string& body,
+                          const std::string& select, long long now) {
+    std::string ch = channel, sub = subject, b = body;
+    soci::statement st = (s.prepare << "WITH q (t, id, rc) AS (" + select + ") INSERT INTO outbox (tenant_id, message_id, channel, "
+                                       "recipient, subject, body, html, state, attempts, next_attempt_at, lease_until, last_error, created_at) "
+                                       "SELECT q.t, q.id, :ch, q.rc, :sub, :body, '', 'queued', 0, :next, 0, '', :created FROM q",
+                          soci::use(ch), soci::use(sub), soci::use(b), soci::use(now), soci::use(now));
+    st.execute(true);
+    return st.get_affected_rows();
+}
+
 OutboxWorker::OutboxWorker(Database& db, const TenantRegistry& tenants, std::unique_ptr<MailTransport> mail,
                            std::unique_ptr<SmsSender> sms, std::string mailFrom)
     : db_(db), tenants_(tenants), mail_(std::move(mail)), sms_(std::move(sms)), mailFrom_(std::move(mailFrom)),

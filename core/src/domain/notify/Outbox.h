@@ -29,6 +29,12 @@ struct OutgoingMessage {
 /// Queues a message inside the caller's transaction; returns its id.
 std::string enqueueMessage(soci::session& s, const std::string& tenantId, const OutgoingMessage& m);
 
+/// Queues one message of the same subject and body for every row of `select` (SQL yielding tenant id, message id
+/// and recipient, in that order) by one INSERT … SELECT inside the caller's transaction, due at `now`; returns how
+/// many. For notices to many people; message ids must be new.
+long long enqueueSelected(soci::session& s, const std::string& channel, const std::string& subject, const std::string& body,
+                          const std::string& select, long long now);
+
 /// Delivers queued messages in the background: a Worker ("outbox") whose pass delivers every due message,
 /// every 2 s or at once when poked; a failing pass (database unreachable) backs off from 2 s up to a minute.
 class OutboxWorker {

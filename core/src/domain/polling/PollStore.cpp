@@ -3,9 +3,25 @@
 #include "storage/Database.h"
 #include "storage/RowValues.h"
 
+#include <Poco/JSON/Parser.h>
 #include <soci/soci.h>
 
 namespace kabinet {
+
+namespace {
+/// The meter a notification refers to (its refs [{type, id, label}]), if any.
+std::optional<std::string> meterOf(const std::string& refsJson) {
+    try {
+        auto refs = Poco::JSON::Parser().parse(refsJson).extract<Poco::JSON::Array::Ptr>();
+        for (const auto& v : *refs) {
+            auto o = v.extract<Poco::JSON::Object::Ptr>();
+            if (o->optValue<std::string>("type", "") == "meter") return o->optValue<std::string>("id", "");
+        }
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+} // namespace
 
 PollStore::PollStore(Database& db, std::string owner) : db_(db), owner_(std::move(owner)) {}
 
@@ -151,12 +167,16 @@ PollStatus PollStore::status(const std::string& tenantId, unsigned notificationL
                                               optionalInteger(r, 12), optionalText(r, 13), optionalText(r, 14)});
         }
         int limit = static_cast<int>(notificationLimit);
-        soci::rowset<soci::row> ns = (s.prepare << "SELECT notification_id, kind, meter_id, title, body, created_at, state FROM notifications "
-                                                   "WHERE tenant_id = :t ORDER BY created_at DESC, notification_id LIMIT :l",
+        // The meter alerts of the notification centre (sql/0007): read once any recipient read it.
+        soci::rowset<soci::row> ns = (s.prepare << "SELECT n.notification_id, n.kind, n.refs, n.title, n.body, n.created_at, "
+                                                   "CASE WHEN EXISTS (SELECT 1 FROM notification_recipients r WHERE r.tenant_id = n.tenant_id "
+                                                   "AND r.notification_id = n.notification_id AND r.read_at IS NOT NULL) THEN 'read' ELSE 'new' END "
+                                                   "FROM notifications n WHERE n.tenant_id = :t AND n.kind IN ('meter_tamper', 'meter_silent') "
+                                                   "ORDER BY n.created_at DESC, n.notification_id LIMIT :l",
                                       soci::use(t), soci::use(limit));
         for (const auto& r : ns)
             out.notifications.push_back({columnText(r, 0), columnText(r, 1), columnText(r, 3), columnText(r, 4), columnText(r, 6),
-                                         optionalText(r, 2), columnInteger(r, 5)});
+                                         meterOf(columnText(r, 2)), columnInteger(r, 5)});
     });
     return out;
 }

@@ -42,7 +42,7 @@ std::string withDefaults(const std::string& settings, int utcOffsetS) {
 } // namespace
 
 Scheduler::Scheduler(Database& db, TenantRegistry& tenants, PluginHost& plugins, SchedulerOptions options)
-    : db_(db), tenants_(tenants), plugins_(plugins), options_(std::move(options)), store_(db, options_.owner), sink_(db) {}
+    : db_(db), tenants_(tenants), plugins_(plugins), options_(std::move(options)), store_(db, options_.owner), sink_(db, &tenants) {}
 
 Scheduler::~Scheduler() { stop(); }
 

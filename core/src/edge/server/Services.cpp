@@ -49,7 +49,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->grants = std::make_unique<GrantService>(*s->db);
     s->manualReadings = std::make_unique<ManualReadingService>(*s->db, *s->meters);
     s->virtualMeters = std::make_unique<VirtualMeterService>(*s->db);
-    s->ingest = std::make_unique<IngestService>(*s->db, config.ingestToken);
+    s->ingest = std::make_unique<IngestService>(*s->db, config.ingestToken, s->tenants.get());
     s->polling = std::make_unique<PollingService>(*s->db);
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
     s->reports = std::make_unique<ReportService>(*s->meters, *s->archive);
