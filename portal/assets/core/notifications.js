@@ -51,19 +51,24 @@ export async function listNotifications({ unreadOnly = false, limit = 20, before
   return { rows, unread: unread ?? 0 };
 }
 
-/** Marks one notification read; the count goes down at once when it was unread. */
-export async function markRead(row, { signal } = {}) {
-  await api.post(`notifications/${encodeURIComponent(row.id)}/read`, {}, { signal });
-  if (!row.read_at) {
-    row.read_at = Math.floor(Date.now() / 1000);
-    if (unread) setUnreadCount(unread - 1);
-  }
+/** The unread count an answer gives ({unread: N}), else `fallback`. */
+function countIn(answer, fallback) {
+  const n = answer && typeof answer === 'object' ? Number(answer.unread) : NaN;
+  return Number.isFinite(n) ? n : fallback;
 }
 
-/** Marks every notification read. */
+/** Marks one notification read → {id, read_at, unread}; the count is the server's. */
+export async function markRead(row, { signal } = {}) {
+  const answer = await api.post(`notifications/${encodeURIComponent(row.id)}/read`, {}, { signal });
+  const wasUnread = !row.read_at;
+  row.read_at = (answer && answer.read_at) || row.read_at || Math.floor(Date.now() / 1000);
+  setUnreadCount(countIn(answer, wasUnread && unread ? unread - 1 : unread));
+}
+
+/** Marks every notification read → {read, unread}. */
 export async function markAllRead({ signal } = {}) {
-  await api.post('notifications/read-all', {}, { signal });
-  setUnreadCount(0);
+  const answer = await api.post('notifications/read-all', {}, { signal });
+  setUnreadCount(countIn(answer, 0));
 }
 
 /** The tenant's kinds, categories and channels of notifications (asked once a page load). */

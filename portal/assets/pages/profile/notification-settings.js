@@ -3,7 +3,7 @@
 // digest. The one block of notification switches of the profile (the tenant's switches are its categories).
 //   GET notification-kinds → {categories: [{id, label, default}], channels: [{id, label}], kinds}
 //   GET me/notification-settings → {categories: {id: bool}, channels: {email: bool, sms: bool}, digest: bool}
-//   PUT me/notification-settings (the same shape) → the same; 422 {fields: {"categories.<id>", "channels.sms", …}}
+//   PUT me/notification-settings (the same shape, only what is sent) → the same; 422 {fields: {"categories.<id>", "channels.sms", …}}
 
 import { api } from '../../core/api.js';
 import { h, mount, notice } from '../../core/ui.js';
@@ -78,8 +78,8 @@ export function showNotificationSettings(ctx, host, user, loaded, saved = false)
     const ch = channelForm.values();
     return {
       categories: Object.fromEntries(categories.map((x) => [x.id, c[`categories.${x.id}`] === true])),
-      // SMS not offered (no confirmed phone): what the server has stays as it is.
-      channels: { email: ch['channels.email'] === true, sms: smsOffered ? ch['channels.sms'] === true : ownChannels.sms === true },
+      // SMS not offered (no confirmed phone): not sent, so what the server has stays as it is.
+      channels: smsOffered ? { email: ch['channels.email'] === true, sms: ch['channels.sms'] === true } : { email: ch['channels.email'] === true },
       digest: digestForm.values().digest === true,
     };
   }
