@@ -90,6 +90,7 @@ protected:
             http->start();
             services->outbox->start();
             services->jobs->start();
+            services->digest->start();
             services->scheduler->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
@@ -108,6 +109,7 @@ protected:
         services->scheduler->stop();
         services->outbox->stop();
         services->jobs->stop();
+        services->digest->stop();
         log::info("stopped");
         return EXIT_OK;
     }

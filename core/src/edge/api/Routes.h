@@ -13,6 +13,7 @@ void registerTenantRoutes(Router& r, Services& s);   ///< tenant profile, forms,
 void registerIdentityRoutes(Router& r, Services& s); ///< registration, sessions, profile, staff (docs/API.md)
 void registerMeterRoutes(Router& r, Services& s);    ///< access to metering points, meter data, operator grants
 void registerAuditRoutes(Router& r, Services& s);    ///< the operators' audit log
+void registerNotificationRoutes(Router& r, Services& s); ///< notifications, their kinds and settings, deliveries
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
 
@@ -23,6 +24,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerIdentityRoutes(r, s);
     registerMeterRoutes(r, s);
     registerAuditRoutes(r, s);
+    registerNotificationRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }
 

@@ -15,6 +15,8 @@
 #include "meters/ManualReadingService.h"
 #include "meters/MeterService.h"
 #include "meters/VirtualMeterService.h"
+#include "notify/DigestWorker.h"
+#include "notify/NotificationService.h"
 #include "notify/Outbox.h"
 #include "plugins/PluginHost.h"
 #include "polling/PollingService.h"
@@ -35,6 +37,8 @@ struct Services {
     Metrics metrics;
     std::unique_ptr<PasswordHasher> hasher;
     std::unique_ptr<OutboxWorker> outbox;
+    std::unique_ptr<NotificationService> notifications; ///< people's notifications and their settings
+    std::unique_ptr<DigestWorker> digest;               ///< the daily digest mails (started by kabinetd)
     std::unique_ptr<IdentityService> identity;
     /// The audit log of identifier guesses, as operators read it.
     std::unique_ptr<AuditLog> audit;
