@@ -157,7 +157,7 @@ struct DemoSeeder::Run {
         Notice notice;
         notice.kind = "broadcast";
         notice.audience.users = {userId};
-        notice.refs = {{"contract", contractId}};
+        if (n.aboutContract) notice.refs = {{"contract", contractId}};
         notice.values = {{"title", n.title}, {"body", n.body}};
         notice.title = n.title, notice.body = n.body;
         notice.dedupeKey = "demo:" + contractNumber + ":" + std::to_string(index + 1);

@@ -54,7 +54,8 @@ struct AccountSpec {
 struct NoticeSpec {
     std::string title, body;
     int daysAgo = 0;   ///< raised this many days before the seeding
-    bool read = false; ///< already read by the consumer
+    bool read = false;          ///< already read by the consumer
+    bool aboutContract = true;  ///< refers to the contract (false: a message to the consumer in general)
 };
 
 struct ContractSpec {
