@@ -206,7 +206,17 @@ test('ОЭС 360: у сотрудника тоже есть колокольчи
     await expectBell(page, unread.body.unread);
     await page.locator('a.notification-bell').click();
     await waitForPage(page, 'notifications');
-    assert.equal((await page.locator('.notifications-summary').textContent()).trim(), unreadSentence(unread.body.unread));
+    const list = await apiGet(page, TENANT, 'notifications?limit=20');
+    if (list.body.rows.length) {
+      assert.equal((await page.locator('.notifications-summary').textContent()).trim(), unreadSentence(unread.body.unread));
+      assert.equal(await page.locator('li.notification-item').count(), list.body.rows.length);
+    } else {
+      assert.match(await page.locator('.notifications-empty').innerText(), /^Уведомлений пока нет\.\n/);
+      assert.ok(await page.locator('.notifications-summary').isHidden(), 'the count said beside «Уведомлений пока нет»');
+    }
+    // No way to settings staff do not have.
+    assert.equal(await page.locator('.notifications-settings').count(), 0);
+    assert.doesNotMatch(await page.locator('main').innerText(), /\bnull\b|\bundefined\b/);
     await screenshot(page, 'notifications.staff');
   }, { artifact: 'notifications.staff' });
 });

@@ -6,6 +6,7 @@
 //   GET  notification-kinds (the categories' names)
 
 import { h, mount, notice } from '../core/ui.js';
+import { isStaff } from '../core/session.js';
 import {
   listNotifications, markRead, markAllRead, notificationKinds, onUnreadChange, unreadText,
 } from '../core/notifications.js';
@@ -123,7 +124,9 @@ export async function render(ctx) {
       h('p', null, h('strong', null, unreadOnly ? 'Непрочитанных уведомлений нет.' : 'Уведомлений пока нет.')),
       h('p', { class: 'muted' }, unreadOnly
         ? h('a', { href: ctx.router.href('notifications') }, 'Показать все уведомления')
-        : 'Здесь появятся сообщения личного кабинета: о переданных показаниях, доступе к приборам учёта, отключениях электроэнергии.'));
+        : isStaff(ctx.user)
+          ? 'Здесь появятся оповещения о приборах учёта: о вмешательстве в их работу и о тех, что перестали отвечать.'
+          : 'Здесь появятся сообщения личного кабинета: о переданных показаниях, доступе к приборам учёта, отключениях электроэнергии.'));
   } else {
     append(first.rows);
     content = h('div', null, list, moreHost);
@@ -137,7 +140,8 @@ export async function render(ctx) {
     filter,
     status,
     h('div', { class: 'card notifications-card' }, content),
-    h('p', { class: 'notifications-settings muted' },
+    // Consumers choose categories and channels in the profile; staff have no such settings there.
+    isStaff(ctx.user) ? null : h('p', { class: 'notifications-settings muted' },
       'Какие уведомления и как присылать (электронная почта, SMS, ежедневная сводка), выбирается в ',
       h('a', { href: ctx.router.href('profile') }, 'профиле'), '.'));
 
