@@ -147,10 +147,14 @@ test('ОЭС 360: переключатели уведомлений по умо�
     await waitForPage(page, 'profile');
     const me = await apiGet(page, 'oes360', 'me');
     assert.deepEqual(me.body.user.notifications, { supplier: true, meters: true });
+    // The profile's switches are the notification categories (the tenant's two and the centre's own ones, all on
+    // by default): every one never set shows «Да», the tenant's among them.
+    const categories = (await apiGet(page, 'oes360', 'notification-kinds')).body.categories;
+    assert.ok(['supplier', 'meters'].every((id) => categories.some((c) => c.id === id)), JSON.stringify(categories));
     const states = page.locator('.notifications .switch__state');
     await states.first().waitFor();
-    assert.deepEqual((await states.allTextContents()).map((s) => s.trim()), ['Да', 'Да']);
-    assert.equal(await page.locator('.notifications input[role="switch"]:checked').count(), 2);
+    assert.deepEqual((await states.allTextContents()).map((s) => s.trim()), categories.map(() => 'Да'));
+    assert.equal(await page.locator('.notifications input[role="switch"]:checked').count(), categories.length);
     await screenshot(page, 'identity-texts.oes360-switches');
 
     // Codes go to the phone here: the phone of the registration is not proven yet, and is proven on the spot.
