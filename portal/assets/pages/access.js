@@ -24,7 +24,7 @@ import { CONTRACT_KINDS, contractName } from '../core/meters.js';
 import { tenantWays, operatorHelp } from '../core/access-ways.js';
 import { sendForm } from '../widgets/submit.js';
 import { contractUnread, unreadRefs } from '../core/notifications.js';
-import { unreadMark } from '../widgets/notifications.js';
+import { markedName } from '../widgets/notifications.js';
 
 export const title = 'Лицевые счета и договоры';
 
@@ -337,8 +337,7 @@ export async function render(ctx) {
         ? h('button', { type: 'button', class: 'btn btn--ghost btn--small contract-rename', 'aria-label': `Редактировать название: ${contractName(c)}` }, 'Редактировать')
         : null;
       if (rename) rename.addEventListener('click', showRename);
-      mount(head, h('h3', { class: 'access-item__title contract-item__title' }, contractName(c),
-        unread ? unreadMark(ctx, contractName(c)) : null), rename);
+      mount(head, h('h3', { class: 'access-item__title contract-item__title' }, markedName(ctx, contractName(c), unread)), rename);
       return rename;
     }
 

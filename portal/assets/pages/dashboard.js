@@ -16,7 +16,7 @@ import { displayName } from '../core/session.js';
 import { latestList } from '../widgets/latest-readings.js';
 import { accessHint } from '../core/access-ways.js';
 import { contractUnread, listNotifications, unreadRefs, unreadText } from '../core/notifications.js';
-import { notificationTime, unreadBadge, unreadMark } from '../widgets/notifications.js';
+import { markedName, notificationTime, unreadBadge } from '../widgets/notifications.js';
 
 const SHOWN_POINTS = 4;
 const SHOWN_NOTIFICATIONS = 3;
@@ -45,7 +45,7 @@ function accessCard(ctx, result, points, marks) {
     ...contracts.map((c) => {
       const unread = contractUnread(marks, c, pointList);
       return h('li', { class: 'dashboard-list__item', dataset: { contract: c.number, unread: unread ? 'true' : null } },
-      h('span', { class: 'dashboard-list__main' }, contractName(c), unread ? unreadMark(ctx, contractName(c)) : null),
+      h('span', { class: 'dashboard-list__main' }, markedName(ctx, contractName(c), unread)),
       h('span', { class: 'dashboard-list__sub' }, [contractName(c) !== `Договор № ${c.number}` ? `№ ${c.number}` : null, c.consumer_name]
         .filter(Boolean).join(' · ')));
     }),

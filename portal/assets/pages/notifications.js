@@ -145,6 +145,10 @@ export async function render(ctx) {
       'Какие уведомления и как присылать (электронная почта, SMS, ежедневная сводка), выбирается в ',
       h('a', { href: ctx.router.href('profile') }, 'профиле'), '.'));
 
-  if (openId && items.has(openId)) queueMicrotask(() => items.get(openId).open());
+  if (openId && items.has(openId)) {
+    const item = items.get(openId);
+    queueMicrotask(() => item.open());
+    setTimeout(() => { if (!ctx.signal.aborted && item.element.isConnected) item.focus(); }, 0); // once on screen
+  }
   return page;
 }

@@ -25,7 +25,7 @@ import { accessHint } from '../core/access-ways.js';
 import { latestList } from '../widgets/latest-readings.js';
 import { sendForm } from '../widgets/submit.js';
 import { contractUnread, unreadRefs } from '../core/notifications.js';
-import { unreadMark } from '../widgets/notifications.js';
+import { markedName, unreadMark } from '../widgets/notifications.js';
 
 export const title = 'Точки учёта';
 
@@ -217,7 +217,7 @@ export async function render(ctx) {
       const unread = Boolean(marks && g.contract !== null
         && contractUnread(marks.refs, { id: marks.contractIds.get(String(g.contract)), number: g.contract }, points));
       return h('section', { class: 'points-group', 'aria-labelledby': `points-group-${i}`, dataset: { contract: g.contract, unread: unread ? 'true' : null } },
-        h('h2', { class: 'section-title', id: `points-group-${i}` }, g.label, unread ? unreadMark(ctx, g.label) : null),
+        h('h2', { class: 'section-title', id: `points-group-${i}` }, markedName(ctx, g.label, unread)),
         h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h3', pointUnread(p)))));
     })));
   if (virtual) page.append(virtual);

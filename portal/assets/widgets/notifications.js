@@ -52,7 +52,7 @@ function categoryLabel(categories, id) {
 /**
  * One notification of the notifications page: date, category, «Не прочитано», the title as a button that opens
  * the text and what it is about. `onOpen(row, button)` is called when an unread one is opened (it marks it read).
- * Returns {element, open(), markRead()}.
+ * Returns {element, open(), markRead(), focus()}.
  */
 export function notificationItem(ctx, row, { categories = null, onOpen = null } = {}) {
   const bodyId = `notification-${String(row.id).replace(/[^A-Za-z0-9_-]/g, '_')}-body`;
@@ -91,7 +91,7 @@ export function notificationItem(ctx, row, { categories = null, onOpen = null } 
       open();
     }
   });
-  return { element, open, markRead };
+  return { element, open, markRead, focus: () => toggle.focus() };
 }
 
 /**
@@ -103,6 +103,17 @@ export function unreadMark(ctx, label) {
   return h('a', { class: 'unread-mark', href: ctx.router.href('notifications?unread=1'), title: text },
     h('span', { class: 'unread-mark__dot', 'aria-hidden': 'true' }),
     h('span', { class: 'visually-hidden' }, text));
+}
+
+/**
+ * A name with the unread mark after it (when `unread`), the mark kept on the line of the name's last word.
+ */
+export function markedName(ctx, text, unread) {
+  const name = String(text ?? '');
+  if (!unread) return name;
+  const cut = name.lastIndexOf(' ');
+  return [cut > 0 ? name.slice(0, cut + 1) : null,
+    h('span', { class: 'nowrap' }, cut > 0 ? name.slice(cut + 1) : name, unreadMark(ctx, name))];
 }
 
 /**
