@@ -16,6 +16,8 @@ import { skipReason, withPage, screenshot } from './lib/browser.mjs';
 import { portalUrl, waitForPage, captureApi, apiGet } from './lib/portal.mjs';
 import { demoSkipReason, demoAccounts, login } from './lib/meters.mjs';
 import { staffSkipReason, createTenantAdmin } from './lib/staff.mjs';
+import { unreadText, contractUnread, refRoute, momentOf } from '../../portal/assets/core/notifications.js';
+import { formatMoment } from '../../portal/assets/core/format.js';
 
 const skip = skipReason() || demoSkipReason() || false;
 const TENANT = 'oes360';
@@ -54,6 +56,41 @@ async function expectBell(page, n) {
   if (n > 0) assert.equal((await count.textContent()).trim(), String(Math.min(n, 99)) + (n > 99 ? '+' : ''));
   else assert.ok(await count.isHidden(), 'the bell shows a number with nothing unread');
 }
+
+test('уведомления: числа, даты и отметки договоров (core/notifications.js, core/format.js, в Node)', () => {
+  const want = {
+    0: 'Непрочитанных уведомлений нет', 1: '1 непрочитанное уведомление', 2: '2 непрочитанных уведомления',
+    5: '5 непрочитанных уведомлений', 11: '11 непрочитанных уведомлений', 21: '21 непрочитанное уведомление',
+    22: '22 непрочитанных уведомления', 111: '111 непрочитанных уведомлений',
+  };
+  for (const [n, text] of Object.entries(want)) assert.equal(unreadText(Number(n)), text);
+  for (const n of [1, 2, 3, 4, 5, 11, 12, 21, 24, 25, 101, 104]) assert.equal(`${unreadText(n)}.`, unreadSentence(n));
+
+  // Dates in the tenant's zone: today and yesterday by name, the year only when it is not this one.
+  const now = Math.floor(Date.now() / 1000);
+  assert.match(formatMoment(now - 60, 'Europe/Moscow'), /^(сегодня|вчера) в \d{2}:\d{2}$/);
+  assert.match(formatMoment(now - 86400 * 400, 'Europe/Moscow'), /^\d{1,2} [а-я]+ \d{4} в \d{2}:\d{2}$/);
+  // 2022-10-25 09:30 UTC: 12:30 in Moscow, 14:30 in Yekaterinburg.
+  assert.equal(formatMoment(1666690200, 'Europe/Moscow'), '25 октября 2022 в 12:30');
+  assert.equal(formatMoment(1666690200, 'Asia/Yekaterinburg'), '25 октября 2022 в 14:30');
+  assert.equal(formatMoment(null, 'Europe/Moscow'), '—');
+  assert.equal(momentOf('2022-10-25T09:30:00Z'), 1666690200);
+  assert.equal(momentOf(1666690200000), 1666690200);
+
+  // A contract is marked by a ref to it or to one of its points (GET points names the contract by number).
+  const marks = { contracts: new Set(['c1']), accounts: new Set(), points: new Set(['p2']) };
+  const points = [{ id: 'p1', contract: '100-1' }, { id: 'p2', contract: '200-2' }, { id: 'p3', contract: null }];
+  assert.equal(contractUnread(marks, { id: 'c1', number: '100-1' }, points), true);
+  assert.equal(contractUnread(marks, { id: 'c2', number: '200-2' }, points), true);
+  assert.equal(contractUnread(marks, { id: 'c3', number: '300-3' }, points), false);
+  assert.equal(contractUnread(null, { id: 'c1', number: '100-1' }, points), false);
+
+  // Refs lead to the pages the portal has, never nowhere.
+  assert.equal(refRoute({ type: 'point', id: 'a b' }), 'points/a%20b');
+  assert.equal(refRoute({ type: 'contract', id: 'c1' }), 'access');
+  assert.equal(refRoute({ type: 'meter', id: 'm1' }), null);
+  assert.equal(refRoute({ type: 'point', id: '' }), null);
+});
 
 test('ОЭС 360: непрочитанное уведомление отмечено у договора, прочитано — отметки нет', { skip, timeout: 180000 }, async (t) => {
   const account = demoAccounts().find((a) => a.tenant === TENANT && /morozova/i.test(String(a.login)));
