@@ -151,7 +151,8 @@ struct DemoSeeder::Run {
     }
 
     /// Raises the supplier's message `n` (the `index`-th of the contract) to the consumer through the notification
-    /// centre, as of `daysAgo` before now, read already when the roster says so; once per contract and index.
+    /// centre, as of `daysAgo` before now, read already when the roster says so; once per contract and index. Its
+    /// mail and text message are as if sent then: nothing of the demo stays queued in the outbox.
     void notice(Tenant& t, const std::string& userId, const std::string& contractId, const std::string& contractNumber,
                 std::size_t index, const NoticeSpec& n) {
         Notice notice;
@@ -164,7 +165,11 @@ struct DemoSeeder::Run {
         const long long at = now - static_cast<long long>(n.daysAgo) * 86400;
         self.db_.transaction([&](soci::session& s) {
             const std::string id = NotificationCentre::raise(s, t, notice, at);
-            if (!id.empty() && n.read) NotificationStore(s).markRead(t.id(), userId, id, at + 3600);
+            if (id.empty()) return;
+            if (n.read) NotificationStore(s).markRead(t.id(), userId, id, at + 3600);
+            s << "UPDATE outbox SET state = 'sent', sent_at = :at WHERE tenant_id = :t AND state = 'queued' AND message_id IN "
+                 "(SELECT message_id FROM notification_deliveries WHERE tenant_id = :t2 AND notification_id = :id AND message_id IS NOT NULL)",
+                soci::use(at), soci::use(t.id()), soci::use(t.id()), soci::use(id);
         });
     }
 
