@@ -7,6 +7,7 @@
 
 import { api, cached } from './api.js';
 import { plural } from './ui.js';
+import { currentUser } from './session.js';
 
 let unread = null; // null: not known (a visitor, or not asked yet)
 const listeners = new Set();
@@ -71,9 +72,13 @@ export async function markAllRead({ signal } = {}) {
   setUnreadCount(countIn(answer, 0));
 }
 
-/** The tenant's kinds, categories and channels of notifications (asked once a page load). */
+/**
+ * The tenant's kinds, categories and channels of notifications offered to the person logged in (asked once a
+ * page load and person: staff are offered categories consumers are not).
+ */
 export function notificationKinds() {
-  return cached('notification-kinds', () => api.get('notification-kinds'));
+  const user = currentUser();
+  return cached(`notification-kinds:${user ? user.id : ''}`, () => api.get('notification-kinds'));
 }
 
 /** «3 непрочитанных уведомления», «1 непрочитанное уведомление», «Непрочитанных уведомлений нет». */
