@@ -161,6 +161,9 @@ test('ОЭС 360: переключатели уведомлений по умо�
     const phoneState = page.locator('[data-field="phone"] .contact-state');
     assert.equal((await phoneState.textContent()).trim(), 'не подтверждён');
     assert.equal((await page.locator('[data-field="email"] .contact-state').textContent()).trim(), 'подтверждён');
+    // No SMS notifications to a phone not proven: the settings say how to get them.
+    assert.equal(await page.locator('.profile-notifications input[name="channels.sms"]').count(), 0);
+    await page.locator('.profile-notifications .notification-settings__sms').waitFor();
     const sms = await SmsInbox.open();
     await page.locator('.contact-state__confirm').click();
     const step = page.locator('.profile-phone-change');
@@ -171,6 +174,9 @@ test('ОЭС 360: переключатели уведомлений по умо�
     assert.equal(done.status, 200, JSON.stringify(done.body));
     await page.locator('.profile-saved').waitFor();
     assert.equal((await phoneState.textContent()).trim(), 'подтверждён');
+    // The proven phone is offered for SMS notifications at once.
+    await page.locator('.profile-notifications input[name="channels.sms"]').waitFor();
+    assert.equal(await page.locator('.profile-notifications .notification-settings__sms').count(), 0);
     await screenshot(page, 'identity-texts.oes360-phone-confirmed');
   });
 });
