@@ -32,13 +32,13 @@ export function setUnreadCount(n) {
 }
 
 /**
- * Asks the server for the unread count (the cheapest call: one row). Errors are the caller's; a call made by
- * the header in the background passes `session: false`, so that a session that ended is noticed by the page.
+ * Asks the server for the unread count (the cheapest call: one row) and returns it, without remembering it.
+ * Errors are the caller's; a call made by the header in the background passes `session: false`, so that a
+ * session that ended is noticed by the page.
  */
-export async function refreshUnreadCount({ signal, session = true } = {}) {
+export async function fetchUnreadCount({ signal, session = true } = {}) {
   const answer = await api.get('notifications', { query: { unread: 1, limit: 1 }, signal, session });
-  setUnreadCount(Number(answer && answer.unread));
-  return unread;
+  return Number(answer && answer.unread);
 }
 
 /** A page of notifications: {rows, unread}; the unread count is remembered. */

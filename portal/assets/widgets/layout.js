@@ -6,7 +6,7 @@ import { h, mount, classNames } from '../core/ui.js';
 import { hrefOf, basePath } from '../core/router.js';
 import { displayName, isStaff } from '../core/session.js';
 import { hasModule } from '../core/meters.js';
-import { refreshUnreadCount, setUnreadCount, onUnreadChange } from '../core/notifications.js';
+import { fetchUnreadCount, setUnreadCount, onUnreadChange } from '../core/notifications.js';
 import { notificationBell } from './notifications.js';
 
 /** How often the header asks for the unread count while the tab is visible (also on every navigation). */
@@ -122,7 +122,9 @@ export function renderShell(root, tenant, options = {}) {
   function refreshBell() {
     if (!user || bellAsking) return;
     // session: false — a session that ended is the page's to notice (core/api.js), never a background call's.
-    bellAsking = refreshUnreadCount({ session: false })
+    const asked = user.id;
+    bellAsking = fetchUnreadCount({ session: false })
+      .then((n) => { if (user && user.id === asked) setUnreadCount(n); })
       .catch(() => {})
       .finally(() => { bellAsking = null; });
   }
