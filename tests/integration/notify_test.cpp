@@ -11,6 +11,7 @@
 #include "TenantClient.h"
 #include "TestContext.h"
 #include "identity/PasswordHasher.h"
+#include "meters/MeterData.h"
 #include "notify/DigestWorker.h"
 #include "notify/NotificationCentre.h"
 #include "notify/NotificationKinds.h"
@@ -403,4 +404,87 @@ TEST_CASE("notify: a kill -9 after the commit still delivers after the restart",
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(f.text("SELECT o.state FROM notification_deliveries d JOIN outbox o ON o.message_id = d.message_id WHERE d.channel = 'email'") == "sent");
     d.terminate();
+}
+
+TEST_CASE("notify: the operators' records of 0005 move into the notification centre", "[notify]") {
+    test::FreshDatabase fresh;
+    Database db{fresh.url(), 2};
+    const std::string dialect = test::backend() == "postgresql" ? "postgresql" : "sqlite";
+    // The schema as it was before sql/0007, with a tamper record of that time.
+    db.transaction([&](soci::session& s) {
+        s << "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        for (const auto& m : embeddedMigrations()) {
+            if (m.version >= 7 || (*m.dialect && m.dialect != dialect)) continue;
+            for (const auto& st : Migrator::splitStatements(m.sql)) s << st;
+            int v = m.version;
+            std::string name = m.name;
+            s << "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, 'then')", soci::use(v), soci::use(name);
+        }
+    });
+    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
+    tenants.persist(db);
+    addPerson(db, {"op", "op@notify.example", "", "operator"});
+    addPerson(db, {"adm", "adm@notify.example", "", "tenant-admin"});
+    addPerson(db, {"con", "con@notify.example", ""});
+    exec(db, "INSERT INTO metering_points (tenant_id, point_id, name, number) VALUES ('oes360', 'p1', 'Цех', '1')");
+    exec(db, "INSERT INTO meters (tenant_id, meter_id, point_id, model, serial) VALUES ('oes360', 'm1', 'p1', 'mercury', '01234567')");
+    exec(db, "INSERT INTO notifications (tenant_id, notification_id, audience, kind, ref, meter_id, title, body, created_at, state) VALUES "
+             "('oes360', 'ntf-old1', 'operators', 'tamper', 'm1|1700000000|cover_open', 'm1', 'Вскрытие', 'Прибор учёта', 1700000100, 'read'), "
+             "('oes360', 'ntf-old2', 'operators', 'tamper', 'm9|1700000000|magnet', 'm9', 'Магнит', '', 1700000200, 'new')");
+    REQUIRE(Migrator(db).migrate() == Migrator::latestKnown() - 6);
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notifications WHERE kind = 'meter_tamper'") == 2);
+    CHECK(test::scalarText(db, "SELECT refs FROM notifications WHERE notification_id = 'ntf-old1'") ==
+          R"([{"type":"meter","id":"m1","label":"01234567"}])");
+    CHECK(test::scalarText(db, "SELECT refs FROM notifications WHERE notification_id = 'ntf-old2'") == "[]");
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_recipients") == 4); // two records × two staff
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_recipients WHERE user_id = 'con'") == 0);
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_recipients WHERE read_at IS NOT NULL") == 2);
+    CHECK(test::scalarInt(db, "SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'in_app' AND state = 'sent'") == 4);
+    // The same event seen again is not raised twice: the old ref is the new dedupe key.
+    Notice again;
+    again.kind = "meter_tamper";
+    again.audience.operators = true;
+    again.dedupeKey = "m1|1700000000|cover_open";
+    db.transaction([&](soci::session& s) { CHECK(NotificationCentre::raise(s, *tenants.find(kTenant), again, now()).empty()); });
+}
+
+TEST_CASE("notify: a tamper event tells the operators who, where, which meter and when — never an id", "[notify]") {
+    Fixture f;
+    addPerson(f.db, {"op", "op@notify.example", "", "operator"});
+    addPerson(f.db, {"con", "con@notify.example", ""});
+    exec(f.db, "INSERT INTO contracts (tenant_id, contract_id, number, consumer_name) VALUES ('oes360', 'c1', 'Д-7', 'ООО «Ромашка»')");
+    exec(f.db, "INSERT INTO metering_points (tenant_id, point_id, contract_id, name, number, address) VALUES "
+               "('oes360', 'pt-internal', 'c1', 'Цех № 2', '7', 'г. Оренбург, ул. Ленина, д. 5')");
+    exec(f.db, "INSERT INTO meters (tenant_id, meter_id, point_id, model, serial) VALUES ('oes360', 'mt-internal', 'pt-internal', 'mercury', '09876543')");
+    MeterDataBatch b;
+    b.events.push_back({"mt-internal", 1764756000, "cover_open", "tamper", "alarm", "Вскрытие крышки корпуса", std::nullopt, true});
+    b.events.push_back({"mt-internal", 1764756060, "power_off", "power", "warning", "Отключение питания", std::nullopt, false});
+    MeterDataSink(f.db, &f.tenants).write(kTenant, b);
+    MeterDataSink(f.db, &f.tenants).write(kTenant, b); // the same journal read again
+    REQUIRE(f.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'meter_tamper'") == 1);
+    const std::string title = f.text("SELECT title FROM notifications"), body = f.text("SELECT body FROM notifications");
+    CHECK(title == "Вмешательство в работу прибора учёта № 09876543");
+    // The event's time in the tenant's zone.
+    const int offset = f.tenant().utcOffset();
+    char local[32];
+    const std::time_t at = 1764756000 + offset;
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    std::strftime(local, sizeof local, "%d.%m.%Y %H:%M", &tm);
+    CHECK(body == "Вскрытие крышки корпуса: прибор учёта № 09876543, потребитель ООО «Ромашка», адрес: г. Оренбург, ул. Ленина, д. 5, время: " +
+                      std::string(local) + ".");
+    for (const auto& text : {title, body}) {
+        CHECK(text.find("mt-internal") == std::string::npos);
+        CHECK(text.find("pt-internal") == std::string::npos);
+    }
+    CHECK(recipients(f, f.text("SELECT notification_id FROM notifications")) == std::set<std::string>{"op"});
+    const std::string refs = f.text("SELECT refs FROM notifications");
+    auto parsed = Poco::JSON::Parser().parse(refs).extract<Poco::JSON::Array::Ptr>();
+    REQUIRE(parsed->size() == 2);
+    CHECK(parsed->getObject(0)->getValue<std::string>("type") == "meter");
+    CHECK(parsed->getObject(0)->getValue<std::string>("id") == "mt-internal");
+    CHECK(parsed->getObject(0)->getValue<std::string>("label") == "Прибор учёта № 09876543");
+    CHECK(parsed->getObject(1)->getValue<std::string>("type") == "point");
+    CHECK(parsed->getObject(1)->getValue<std::string>("label") == "Цех № 2");
+    CHECK(f.scalar("SELECT COUNT(*) FROM notification_recipients WHERE acknowledged_at IS NULL") == 1);
 }

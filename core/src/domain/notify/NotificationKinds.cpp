@@ -61,7 +61,7 @@ std::string tidy(std::string s) {
     for (bool changed = true; changed;) {
         const std::string before = s;
         replaceAll(s, "  ", " ");
-        for (const char* p : {" .", " ,", " :", " ;", " )", "( ", "«»", "« »", "()", ",.", ":.", ";.", ", ,", ",,", ": ,", "№ ,", "№ .", " №)"}) {
+        for (const char* p : {" .", " ,", " :", " ;", " )", "( ", "«»", "« »", "()", ",.", ":.", ";.", ", ,", ",,", ": ,", "№ ,", "№ .", " №)", "№,", "№."}) {
             std::string from = p, to;
             if (from == " ." || from == ",." || from == ":." || from == ";.") to = ".";
             else if (from == " ," || from == ", ," || from == ",," || from == ": ,") to = ",";
@@ -69,8 +69,8 @@ std::string tidy(std::string s) {
             else if (from == " ;") to = ";";
             else if (from == " )" || from == " №)") to = ")";
             else if (from == "( ") to = "(";
-            else if (from == "№ ,") to = ",";
-            else if (from == "№ .") to = ".";
+            else if (from == "№ ," || from == "№,") to = ",";
+            else if (from == "№ ." || from == "№.") to = ".";
             replaceAll(s, from, to);
         }
         changed = s != before;

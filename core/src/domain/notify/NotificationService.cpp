@@ -164,15 +164,12 @@ Obj NotificationService::deliveries(const Tenant& t, const std::string& id, int 
     db_.read([&](soci::session& s) {
         NotificationStore store(s);
         const std::string nid = fixedLength(id);
-        std::string kind, title;
-        long long created = 0;
-        s << "SELECT kind, title, created_at FROM notifications WHERE tenant_id = :t AND notification_id = :id", soci::use(t.id()),
-            soci::use(nid), soci::into(kind), soci::into(title), soci::into(created);
-        if (!s.got_data()) throw NotFound("not_found", "Уведомление не найдено");
+        const auto n = store.find(t.id(), nid);
+        if (!n) throw NotFound("not_found", "Уведомление не найдено");
         out->set("id", nid);
-        out->set("kind", kind);
-        out->set("title", title);
-        out->set("created_at", created);
+        out->set("kind", n->kind);
+        out->set("title", n->title);
+        out->set("created_at", n->createdAt);
         Arr counts = new Poco::JSON::Array;
         for (const auto& [channel, state, n] : store.deliveryCounts(t.id(), nid)) {
             Obj o = new Poco::JSON::Object;

@@ -248,10 +248,12 @@ long long NotificationStore::markAllRead(const std::string& tenant, const std::s
     return st.get_affected_rows();
 }
 
-bool NotificationStore::exists(const std::string& tenant, const std::string& id) {
-    int one = 0;
-    s_ << "SELECT 1 FROM notifications WHERE tenant_id = :t AND notification_id = :id", soci::use(tenant), soci::use(id), soci::into(one);
-    return s_.got_data();
+std::optional<ReceivedNotification> NotificationStore::find(const std::string& tenant, const std::string& id) {
+    soci::rowset<soci::row> rs = (s_.prepare << "SELECT notification_id, kind, category, severity, title, body, refs, created_at, NULL "
+                                                "FROM notifications WHERE tenant_id = :t AND notification_id = :id",
+                                  soci::use(tenant), soci::use(id));
+    for (const auto& r : rs) return received(r);
+    return std::nullopt;
 }
 
 namespace {

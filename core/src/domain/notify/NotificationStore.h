@@ -81,8 +81,8 @@ public:
     long long markAllRead(const std::string& tenant, const std::string& user, long long now);
 
     // -- staff --
-    /// Whether the notification exists in the tenant.
-    bool exists(const std::string& tenant, const std::string& id);
+    /// The notification (as no recipient in particular sees it), or nullopt when the tenant has none of that id.
+    std::optional<ReceivedNotification> find(const std::string& tenant, const std::string& id);
     /// Its deliveries by recipient and channel (the outbox's state when a message was queued), at most
     /// `limit` from `offset`.
     std::vector<DeliveryState> deliveries(const std::string& tenant, const std::string& id, int limit, int offset);
