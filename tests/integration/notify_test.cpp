@@ -208,6 +208,28 @@ TEST_CASE("notify: a rolled-back change notifies no one; dedupe; unknown kinds; 
     }
     CHECK(f.raise(rejected({"nobody"})).empty());
     CHECK(f.scalar("SELECT COUNT(*) FROM notifications") == 1);
+
+    // A person whose profile switches were never written (an empty text) has the defaults.
+    addPerson(f.db, {"p2", "p2@notify.example", "", "consumer", "active", ""});
+    const std::string empty = f.raise(rejected({"p2"}));
+    CHECK(deliveryState(f, empty, "p2", "email") == "queued");
+    CHECK(deliveryState(f, empty, "p2", "sms") == "not_wanted"); // no phone
+
+    // An operator's broadcast: its own title and body, the channels it chose, its id.
+    Notice b;
+    b.kind = "broadcast";
+    b.audience.users = {"p1"};
+    b.title = "Уведомление о задолженности";
+    b.body = "Оплатите счёт до 10 декабря.";
+    b.channels = {"sms"};
+    b.broadcastId = "bc-1";
+    const std::string id = f.raise(b);
+    REQUIRE(!id.empty());
+    CHECK(f.text("SELECT title FROM notifications WHERE notification_id = '" + id + "'") == "Уведомление о задолженности");
+    CHECK(f.text("SELECT broadcast_id FROM notifications WHERE notification_id = '" + id + "'") == "bc-1");
+    CHECK(deliveryState(f, id, "p1", "sms") == "queued");
+    CHECK(deliveryState(f, id, "p1", "email") == ""); // not a channel of this broadcast
+    CHECK(f.text("SELECT body FROM outbox WHERE channel = 'sms' AND message_id LIKE '" + id + "%'") == "ОЭС 360: Оплатите счёт до 10 декабря.");
 }
 
 TEST_CASE("notify: the audience through grants on points, accounts and contracts", "[notify]") {
@@ -371,9 +393,21 @@ TEST_CASE("notify: the API — list, pages, read, read-all, another's 404, kinds
     CHECK(states["in_app"] == "sent");
     CHECK((states["email"] == "queued" || states["email"] == "sent" || states["email"] == "failed"));
     CHECK(d.request("GET", "/t/oes360/api/v1/operator/notifications/ntf-nothing/deliveries", "", admin).status == 404);
-    // Operators get their own notifications through the same route.
+    // Operators get their own notifications through the same route; consumers never see staff ones.
+    Notice alert;
+    alert.kind = "meter_silent";
+    alert.audience.operators = true;
+    alert.values = {{"meter", "01234567"}, {"since", "01.12.2026 10:00"}};
+    const std::string alertId = f.raise(alert);
+    REQUIRE(!alertId.empty());
     auto adminList = d.request("GET", "/t/oes360/api/v1/notifications", "", admin);
-    CHECK(adminList.status == 200);
+    REQUIRE(adminList.status == 200);
+    auto adminRows = obj(adminList.body);
+    REQUIRE(adminRows->getArray("rows")->size() == 1);
+    CHECK(adminRows->getArray("rows")->getObject(0)->getValue<std::string>("id") == alertId);
+    CHECK(adminRows->getArray("rows")->getObject(0)->getValue<std::string>("title") == "Прибор учёта № 01234567 не отвечает");
+    CHECK(adminRows->getValue<int>("unread") == 1);
+    CHECK(obj(a.call("GET", "notifications").body)->getValue<int>("unread") == 0);
     d.terminate();
 }
 

@@ -9,6 +9,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace kabinet {
@@ -43,7 +44,7 @@ std::string NotificationCentre::raise(soci::session& s, Tenant& t, const Notice&
     NotificationStore store(s);
     const std::string id = "ntf-" + crypto::randomToken(12);
     if (!store.insertNotification(t.id(), id, kind->id, kind->category, kind->severity, title, body,
-                                  refsJson(store, t.id(), n.refs, title), now, n.dedupeKey))
+                                  refsJson(store, t.id(), n.refs, title), now, n.dedupeKey, n.broadcastId))
         return "";
     if (store.addRecipients(t.id(), id, n.audience, now) == 0) {
         // A staff notice stays in the tenant's journal (the operators' pages) even before anyone could receive it.
@@ -52,10 +53,15 @@ std::string NotificationCentre::raise(soci::session& s, Tenant& t, const Notice&
     }
     store.addInAppDeliveries(t.id(), id, now);
     const bool categoryOn = category ? category->defaultOn : true;
-    if (kind->uses("email") && kinds->offers("email"))
+    auto uses = [&](const std::string& channel) {
+        if (!kinds->offers(channel)) return false;
+        if (n.channels.empty()) return kind->uses(channel);
+        return std::find(n.channels.begin(), n.channels.end(), channel) != n.channels.end();
+    };
+    if (uses("email"))
         store.addChannelDeliveries(t.id(), id, "email", kind->category, categoryOn, kinds->digestDefault, title,
                                    body + "\n\n" + t.name(), now);
-    if (kind->uses("sms") && kinds->offers("sms"))
+    if (uses("sms"))
         store.addChannelDeliveries(t.id(), id, "sms", kind->category, categoryOn, false, "",
                                    t.shortName() + ": " + (body.empty() ? title : body), now);
     return id;

@@ -50,6 +50,10 @@ struct Notice {
     std::string dedupeKey;
     std::string title; ///< overrides the kind's title template (operator broadcasts); "" = the template
     std::string body;  ///< overrides the kind's body template; "" = the template
+    /// Overrides the channels of the kind ("email", "sms"; in-app is always used), as an operator's broadcast
+    /// chooses them; empty = the kind's. Channels the tenant does not offer are left out.
+    std::vector<std::string> channels = {};
+    std::string broadcastId = {}; ///< the operator's broadcast the notice belongs to ("" = none)
 };
 
 class NotificationCentre {

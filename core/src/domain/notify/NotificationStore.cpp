@@ -42,13 +42,16 @@ std::string NotificationStore::literal(const std::string& text) {
 bool NotificationStore::insertNotification(const std::string& tenant, const std::string& id, const std::string& kind,
                                            const std::string& category, const std::string& severity,
                                            const std::string& title, const std::string& body,
-                                           const std::string& refsJson, long long now, const std::string& dedupeKey) {
+                                           const std::string& refsJson, long long now, const std::string& dedupeKey,
+                                           const std::string& broadcastId) {
     soci::indicator dedupeInd = dedupeKey.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator broadcastInd = broadcastId.empty() ? soci::i_null : soci::i_ok;
     soci::statement st = (s_.prepare << "INSERT INTO notifications (tenant_id, notification_id, kind, category, severity, title, body, refs, "
-                                        "created_at, dedupe_key) VALUES (:t, :id, :k, :c, :sv, :ti, :b, :r, :n, :d) "
+                                        "created_at, dedupe_key, broadcast_id) VALUES (:t, :id, :k, :c, :sv, :ti, :b, :r, :n, :d, :bc) "
                                         "ON CONFLICT (tenant_id, kind, dedupe_key) DO NOTHING",
                           soci::use(tenant), soci::use(id), soci::use(kind), soci::use(category), soci::use(severity),
-                          soci::use(title), soci::use(body), soci::use(refsJson), soci::use(now), soci::use(dedupeKey, dedupeInd));
+                          soci::use(title), soci::use(body), soci::use(refsJson), soci::use(now), soci::use(dedupeKey, dedupeInd),
+                          soci::use(broadcastId, broadcastInd));
     st.execute(true);
     return st.get_affected_rows() > 0;
 }
@@ -126,8 +129,8 @@ void NotificationStore::addChannelDeliveries(const std::string& tenant, const st
     std::string categorySwitch = categoryDefault ? "1" : "0";
     if (safeName(category))
         categorySwitch = postgres()
-            ? "COALESCE(CASE (u.notifications_json::jsonb ->> '" + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")"
-            : "COALESCE(CASE json_type(u.notifications_json, '$." + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")";
+            ? "COALESCE(CASE (NULLIF(u.notifications_json, '')::jsonb ->> '" + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")"
+            : "COALESCE(CASE json_type(CASE WHEN json_valid(u.notifications_json) THEN u.notifications_json ELSE '{}' END, '$." + category + "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END, " + categorySwitch + ")";
     const std::string channelSwitch = "COALESCE(ns." + channel + ", 1)";
     const std::string address = channel == "email" ? "u.email" : "u.phone";
     const std::string digest = channel == "email" ? "COALESCE(ns.digest, " + std::string(digestDefault ? "1" : "0") + ") = 1" : "1 = 0";

@@ -45,7 +45,7 @@ public:
     bool insertNotification(const std::string& tenant, const std::string& id, const std::string& kind,
                             const std::string& category, const std::string& severity, const std::string& title,
                             const std::string& body, const std::string& refsJson, long long now,
-                            const std::string& dedupeKey);
+                            const std::string& dedupeKey, const std::string& broadcastId = "");
     /// Adds every active user of the audience as a recipient (each once); returns how many.
     long long addRecipients(const std::string& tenant, const std::string& id, const Audience& audience, long long now);
     /// Removes a notification (one that reached nobody).
