@@ -24,6 +24,7 @@ export const ROUTES = [
   { path: 'access', name: 'access', auth: true, load: () => import('./pages/access.js') },
   { path: 'points', name: 'points', auth: true, load: () => import('./pages/points.js') },
   { path: 'points/:id', name: 'point', auth: true, load: () => import('./pages/point.js') },
+  { path: 'notifications', name: 'notifications', auth: true, load: () => import('./pages/notifications.js') },
   { path: 'archive', name: 'archive', auth: true, load: () => import('./pages/archive.js') },
   { path: 'outages', name: 'outages', auth: true, load: () => import('./pages/outages.js') },
   { path: 'public/outages', name: 'public-outages', load: () => import('./pages/public-outages.js') },

@@ -76,9 +76,10 @@ for (const tenant of TENANTS) {
       await assertCleanText(page, 'home', account);
       await screenshot(page, step(prefix, 1, 'home'));
 
-      // Cards: the common two and exactly the declared modules' ones; never balance, notifications, appeals.
+      // Cards: the common three (points, access, the latest notifications) and exactly the declared modules'
+      // ones; never balance or appeals.
       const cards = await page.locator('.dashboard-card').evaluateAll((els) => els.map((e) => e.dataset.card));
-      assert.deepEqual(cards, ['points', 'access', ...MODULE_CARDS[tenant]], `${tenant}: cards ${cards}`);
+      assert.deepEqual(cards, ['points', 'access', 'notifications', ...MODULE_CARDS[tenant]], `${tenant}: cards ${cards}`);
 
       // Every link of every card opens a page that works.
       const links = await page.locator('.dashboard-card a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));

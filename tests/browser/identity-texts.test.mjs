@@ -147,16 +147,23 @@ test('ОЭС 360: переключатели уведомлений по умо�
     await waitForPage(page, 'profile');
     const me = await apiGet(page, 'oes360', 'me');
     assert.deepEqual(me.body.user.notifications, { supplier: true, meters: true });
+    // The profile's switches are the notification categories (the tenant's two and the centre's own ones, all on
+    // by default): every one never set shows «Да», the tenant's among them.
+    const categories = (await apiGet(page, 'oes360', 'notification-kinds')).body.categories;
+    assert.ok(['supplier', 'meters'].every((id) => categories.some((c) => c.id === id)), JSON.stringify(categories));
     const states = page.locator('.notifications .switch__state');
     await states.first().waitFor();
-    assert.deepEqual((await states.allTextContents()).map((s) => s.trim()), ['Да', 'Да']);
-    assert.equal(await page.locator('.notifications input[role="switch"]:checked').count(), 2);
+    assert.deepEqual((await states.allTextContents()).map((s) => s.trim()), categories.map(() => 'Да'));
+    assert.equal(await page.locator('.notifications input[role="switch"]:checked').count(), categories.length);
     await screenshot(page, 'identity-texts.oes360-switches');
 
     // Codes go to the phone here: the phone of the registration is not proven yet, and is proven on the spot.
     const phoneState = page.locator('[data-field="phone"] .contact-state');
     assert.equal((await phoneState.textContent()).trim(), 'не подтверждён');
     assert.equal((await page.locator('[data-field="email"] .contact-state').textContent()).trim(), 'подтверждён');
+    // No SMS notifications to a phone not proven: the settings say how to get them.
+    assert.equal(await page.locator('.profile-notifications input[name="channels.sms"]').count(), 0);
+    await page.locator('.profile-notifications .notification-settings__sms').waitFor();
     const sms = await SmsInbox.open();
     await page.locator('.contact-state__confirm').click();
     const step = page.locator('.profile-phone-change');
@@ -167,6 +174,9 @@ test('ОЭС 360: переключатели уведомлений по умо�
     assert.equal(done.status, 200, JSON.stringify(done.body));
     await page.locator('.profile-saved').waitFor();
     assert.equal((await phoneState.textContent()).trim(), 'подтверждён');
+    // The proven phone is offered for SMS notifications at once.
+    await page.locator('.profile-notifications input[name="channels.sms"]').waitFor();
+    assert.equal(await page.locator('.profile-notifications .notification-settings__sms').count(), 0);
     await screenshot(page, 'identity-texts.oes360-phone-confirmed');
   });
 });

@@ -1,8 +1,8 @@
 // Metering points against a running kabinetd with demo data
 // (`kabinet demo seed`; KABINET_DEMO_ACCOUNTS names the JSON file of its
 // accounts [{tenant, kind, login, password, description}]):
-//   * ООО «СИГМА» (access granted by the operator): login → home summary (no
-//     balance, notifications or appeals card: no such pages) →
+//   * ООО «СИГМА» (access granted by the operator): login → home summary (the
+//     latest notifications; no balance or appeals card: no such pages) →
 //     «Счета и договоры» says who grants access → points → a point, every
 //     tab with data → logout;
 //   * АО «ВОЭК», individual: login → a wrong account number refused beside
@@ -26,10 +26,10 @@ async function checkHome(page, { points }) {
   await page.locator('.brand').click();
   await waitForPage(page, 'home');
   await page.locator('.dashboard').waitFor();
-  for (const cardName of ['points', 'access']) {
+  for (const cardName of ['points', 'access', 'notifications']) {
     assert.equal(await page.locator(`.dashboard-card[data-card="${cardName}"]`).count(), 1, `no «${cardName}» card on the home page`);
   }
-  for (const cardName of ['balance', 'notifications', 'appeals']) {
+  for (const cardName of ['balance', 'appeals']) {
     assert.equal(await page.locator(`.dashboard-card[data-card="${cardName}"]`).count(), 0, `a «${cardName}» card leading nowhere`);
   }
   const shown = await page.locator('.dashboard-card[data-card="points"] .dashboard-point').count();

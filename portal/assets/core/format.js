@@ -210,6 +210,22 @@ export function formatLongDate(iso) {
   return `${Number(m[3])} ${MONTHS_GENITIVE[Number(m[2]) - 1]} ${m[1]}`;
 }
 
+/**
+ * A moment (Unix seconds) as people read it in lists, in the zone: «сегодня в 14:05», «вчера в 09:12»,
+ * «25 октября в 14:05» this year, «25 октября 2022 в 14:05» before.
+ */
+export function formatMoment(ts, tz) {
+  if (!isNum(ts)) return DASH;
+  const p = zonedParts(ts, tz);
+  const day = isoDateIn(ts, tz);
+  const today = todayIn(tz);
+  const time = `${pad(p.hour)}:${pad(p.minute)}`;
+  if (day === today) return `сегодня в ${time}`;
+  if (day === addDays(today, -1)) return `вчера в ${time}`;
+  const date = `${p.day} ${MONTHS_GENITIVE[p.month - 1]}`;
+  return day.slice(0, 4) === today.slice(0, 4) ? `${date} в ${time}` : `${date} ${p.year} в ${time}`;
+}
+
 // ---------------------------------------------------------------------------
 // Identifiers, as people write them
 

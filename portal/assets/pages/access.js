@@ -12,6 +12,8 @@
 //   POST access/ogrn {} → {found: true}; 404 ogrn_not_found
 //   POST access/ogrn/confirm {contract_number} → {contracts}; 422 {fields: {contract_number}}
 //   PATCH access/contracts/<id> {title} → 200
+//   GET notifications?unread=1 (and GET points when unread ones name points): contracts with unread
+//     notifications about them or their points are marked
 
 import { api, ApiError } from '../core/api.js';
 import { createForm } from '../widgets/forms.js';
@@ -21,6 +23,8 @@ import { formatIsoDate, DASH } from '../core/format.js';
 import { CONTRACT_KINDS, contractName } from '../core/meters.js';
 import { tenantWays, operatorHelp } from '../core/access-ways.js';
 import { sendForm } from '../widgets/submit.js';
+import { contractUnread, unreadRefs } from '../core/notifications.js';
+import { markedName } from '../widgets/notifications.js';
 
 export const title = 'Лицевые счета и договоры';
 
@@ -44,6 +48,21 @@ export async function render(ctx) {
   }
 
   await reload();
+
+  // Contracts with unread notifications (about them or one of their points) are marked; without the marks
+  // when they cannot be had.
+  let marks = null;
+  let markPoints = [];
+  try {
+    marks = await unreadRefs({ signal: ctx.signal });
+    if (marks.points.size && data.contracts.length) {
+      const answer = await api.get('points', { signal: ctx.signal });
+      markPoints = Array.isArray(answer && answer.points) ? answer.points : [];
+    }
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    marks = null;
+  }
 
   /** Handles an error of an action: shown in status unless the page was left (a session that ended, core/api.js). */
   function actionFailed(err, status) {
@@ -301,7 +320,8 @@ export async function render(ctx) {
   }
 
   function contractItem(c, status, canRename) {
-    const li = h('li', { class: 'access-item contract-item', dataset: { contract: c.number, id: c.id } });
+    const unread = contractUnread(marks, c, markPoints);
+    const li = h('li', { class: 'access-item contract-item', dataset: { contract: c.number, id: c.id, unread: unread ? 'true' : null } });
     const period = c.valid_from || c.valid_to
       ? `${c.valid_from ? `с ${formatIsoDate(c.valid_from)}` : ''}${c.valid_from && c.valid_to ? ' ' : ''}${c.valid_to ? `по ${formatIsoDate(c.valid_to)}` : ''}`
       : 'бессрочный';
@@ -317,7 +337,7 @@ export async function render(ctx) {
         ? h('button', { type: 'button', class: 'btn btn--ghost btn--small contract-rename', 'aria-label': `Редактировать название: ${contractName(c)}` }, 'Редактировать')
         : null;
       if (rename) rename.addEventListener('click', showRename);
-      mount(head, h('h3', { class: 'access-item__title contract-item__title' }, contractName(c)), rename);
+      mount(head, h('h3', { class: 'access-item__title contract-item__title' }, markedName(ctx, contractName(c), unread)), rename);
       return rename;
     }
 

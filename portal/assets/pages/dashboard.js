@@ -1,10 +1,12 @@
 // The home page of a logged-in consumer: summary cards — metering points with
 // their latest readings per tariff, accounts and contracts, and one card per
 // further module the tenant declares (GET tenant → modules) whose page the
-// portal has: manual readings, reports, the data archive. A module without a
-// page of its own (balance, notifications, appeals, …) gets no card, so that
-// every card leads somewhere that works.
-//   GET access, GET points (each card shows its own error if its request fails)
+// portal has: manual readings, reports, the data archive; the latest three
+// notifications (contracts with unread ones are marked). A module without a
+// page of its own (balance, appeals, …) gets no card, so that every card leads
+// somewhere that works.
+//   GET access, GET points, GET notifications?limit=3, GET notifications?unread=1
+//   (each card shows its own error if its request fails)
 
 import { api } from '../core/api.js';
 import { h, notice, plural } from '../core/ui.js';
@@ -14,8 +16,11 @@ import { displayName } from '../core/session.js';
 import { latestList } from '../widgets/latest-readings.js';
 import { accessHint } from '../core/access-ways.js';
 import { outagesCard } from '../widgets/outages.js';
+import { contractUnread, listNotifications, unreadRefs, unreadText } from '../core/notifications.js';
+import { markedName, notificationTime, unreadBadge } from '../widgets/notifications.js';
 
 const SHOWN_POINTS = 4;
+const SHOWN_NOTIFICATIONS = 3;
 
 function card(name, titleText, ...children) {
   const id = `dashboard-${name}-title`;
@@ -28,19 +33,23 @@ function failedNote(err) {
   return notice('error', `Не удалось загрузить сведения: ${err && err.message ? err.message : 'ошибка сети'}`);
 }
 
-function accessCard(ctx, result, points) {
+function accessCard(ctx, result, points, marks) {
   if (result.status === 'rejected') return card('access', 'Лицевые счета и договоры', failedNote(result.reason));
   const a = result.value || {};
   const accounts = Array.isArray(a.accounts) ? a.accounts : [];
   const contracts = Array.isArray(a.contracts) ? a.contracts : [];
+  const pointList = points.status === 'fulfilled' && Array.isArray(points.value && points.value.points) ? points.value.points : [];
   const items = [
     ...accounts.map((x) => h('li', { class: 'dashboard-list__item', dataset: { account: x.number } },
       h('span', { class: 'dashboard-list__main' }, `Лицевой счёт № ${x.number}`),
       x.address ? h('span', { class: 'dashboard-list__sub' }, x.address) : null)),
-    ...contracts.map((c) => h('li', { class: 'dashboard-list__item', dataset: { contract: c.number } },
-      h('span', { class: 'dashboard-list__main' }, contractName(c)),
+    ...contracts.map((c) => {
+      const unread = contractUnread(marks, c, pointList);
+      return h('li', { class: 'dashboard-list__item', dataset: { contract: c.number, unread: unread ? 'true' : null } },
+      h('span', { class: 'dashboard-list__main' }, markedName(ctx, contractName(c), unread)),
       h('span', { class: 'dashboard-list__sub' }, [contractName(c) !== `Договор № ${c.number}` ? `№ ${c.number}` : null, c.consumer_name]
-        .filter(Boolean).join(' · ')))),
+        .filter(Boolean).join(' · ')));
+    }),
   ];
   const pointsOpen = points.status === 'fulfilled' && Array.isArray(points.value && points.value.points) && points.value.points.length > 0;
   let empty = accessHint(ctx.tenant, a.ways);
@@ -78,6 +87,28 @@ function pointsCard(ctx, result) {
         points.length > SHOWN_POINTS
           ? `Все ${points.length} ${plural(points.length, ['точка', 'точки', 'точек'])} учёта`
           : 'Подробнее о точках учёта')));
+}
+
+/** The latest notifications (each opens on the notifications page), or a sentence saying there are none. */
+function notificationsCard(ctx, result) {
+  if (result.status === 'rejected') return card('notifications', 'Уведомления', failedNote(result.reason));
+  const { rows, unread } = result.value;
+  if (!rows.length) {
+    return card('notifications', 'Уведомления',
+      h('p', { class: 'muted dashboard-card__note' }, 'Уведомлений пока нет: здесь появятся сообщения о показаниях, доступе к приборам учёта и отключениях.'),
+      h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href('profile') }, 'Настроить уведомления')));
+  }
+  return card('notifications', 'Уведомления',
+    h('ul', { class: 'dashboard-list dashboard-notifications' },
+      rows.slice(0, SHOWN_NOTIFICATIONS).map((row) => h('li', {
+        class: 'dashboard-list__item dashboard-notification',
+        dataset: { id: row.id, state: row.read_at ? 'read' : 'unread' },
+      },
+      h('span', { class: 'dashboard-list__sub' }, notificationTime(row, ctx.tenant.timezone), row.read_at ? null : unreadBadge()),
+      h('a', { class: 'dashboard-list__main', href: ctx.router.href(`notifications?open=${encodeURIComponent(row.id)}`) }, row.title || 'Уведомление')))),
+    h('p', { class: 'dashboard-card__more' },
+      h('a', { href: ctx.router.href('notifications') }, 'Все уведомления'),
+      unread ? h('span', { class: 'muted dashboard-notifications__unread' }, ` · ${unreadText(unread).toLowerCase()}`) : null));
 }
 
 /** «Здравствуйте, Иванов И. И.!» — without a name when all there is is an e-mail or a number (СНИЛС, ОГРН). */
@@ -118,9 +149,11 @@ const MODULE_CARDS = [
 ];
 
 export async function render(ctx) {
-  const [access, points] = await Promise.allSettled([
+  const [access, points, latest, marks] = await Promise.allSettled([
     api.get('access', { signal: ctx.signal }),
     api.get('points', { signal: ctx.signal }),
+    listNotifications({ limit: SHOWN_NOTIFICATIONS, signal: ctx.signal }),
+    unreadRefs({ signal: ctx.signal }),
   ]);
   if (ctx.signal.aborted) return h('div'); // left meanwhile (or the session ended): nothing to show
   return h('section', { class: 'page page--dashboard' },
@@ -129,7 +162,8 @@ export async function render(ctx) {
     h('div', { class: 'dashboard' },
       pointsCard(ctx, points),
       h('div', { class: 'dashboard__cards' },
-        accessCard(ctx, access, points),
+        accessCard(ctx, access, points, marks.status === 'fulfilled' ? marks.value : null),
+        notificationsCard(ctx, latest),
         MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx))),
     ));
 }

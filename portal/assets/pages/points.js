@@ -10,6 +10,8 @@
 //   POST meters/virtual {address, account_number, serial, model?} → 201 {point_id, meter_id};
 //     422 {fields} (account_number also when the utility has no such account); 409 meter_exists {fields: {serial}};
 //     429 too_many_attempts after too many account numbers not found (its message says how long to wait)
+//   GET notifications?unread=1 (and GET access when unread ones name contracts): a group of a contract with
+//     unread notifications about it or its points is marked, and so is such a point
 
 import { api, ApiError } from '../core/api.js';
 import { h, mount, notice, plural } from '../core/ui.js';
@@ -22,6 +24,8 @@ import { setFlash } from '../core/session.js';
 import { accessHint } from '../core/access-ways.js';
 import { latestList } from '../widgets/latest-readings.js';
 import { sendForm } from '../widgets/submit.js';
+import { contractUnread, unreadRefs } from '../core/notifications.js';
+import { markedName, unreadMark } from '../widgets/notifications.js';
 
 export const title = 'Точки учёта';
 
@@ -32,18 +36,19 @@ function group(points) {
     const account = p.account ? refText(p.account) : null;
     const key = account ? `a:${account}` : contract ? `c:${contract}` : '';
     const label = account ? `Лицевой счёт № ${account}` : contract ? `Договор № ${contract}` : 'Точки учёта';
-    if (!groups.has(key)) groups.set(key, { label, points: [] });
+    if (!groups.has(key)) groups.set(key, { label, contract: account ? null : p.contract || null, points: [] });
     groups.get(key).points.push(p);
   }
   return [...groups.values()];
 }
 
-export function pointCard(ctx, p, headingLevel = 'h3') {
+export function pointCard(ctx, p, headingLevel = 'h3', unread = false) {
   const m = p.meter || {};
   const href = ctx.router.href(`points/${encodeURIComponent(p.id)}`);
-  return h('article', { class: 'card point-card', dataset: { point: p.id } },
+  return h('article', { class: 'card point-card', dataset: { point: p.id, unread: unread ? 'true' : null } },
     h('div', { class: 'point-card__head' },
-      h(headingLevel, { class: 'point-card__title' }, h('a', { href, class: 'point-card__name' }, p.name || `Точка учёта ${p.number || p.id}`)),
+      h(headingLevel, { class: 'point-card__title' }, h('a', { href, class: 'point-card__name' }, p.name || `Точка учёта ${p.number || p.id}`),
+        unread ? unreadMark(ctx, p.name || p.number) : null),
       m.smart ? h('span', { class: 'badge badge--smart' }, 'интеллектуальный') : null),
     h('dl', { class: 'point-card__facts' },
       h('div', null, h('dt', null, 'Номер'), h('dd', null, p.number || DASH)),
@@ -153,6 +158,25 @@ function pageActions(ctx) {
     h('a', { class: 'btn btn--secondary points-archive', href: ctx.router.href('archive') }, 'Получить архив данных за период'));
 }
 
+/**
+ * What unread notifications are about: {refs (unreadRefs), contractIds (contract number → id, from GET access
+ * when a ref names a contract)}; null when that cannot be had (the page is shown without marks).
+ */
+async function unreadMarks(ctx, points) {
+  try {
+    const refs = await unreadRefs({ signal: ctx.signal });
+    const contractIds = new Map();
+    if (refs.contracts.size && points.some((p) => p.contract)) {
+      const access = await api.get('access', { signal: ctx.signal });
+      for (const c of Array.isArray(access && access.contracts) ? access.contracts : []) contractIds.set(String(c.number), c.id);
+    }
+    return { refs, contractIds };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return null;
+  }
+}
+
 export async function render(ctx) {
   let points;
   const answer = await api.get('points', { signal: ctx.signal });
@@ -183,12 +207,19 @@ export async function render(ctx) {
   const links = pageActions(ctx);
   if (links) page.append(links);
   const groups = group(points);
+  const marks = await unreadMarks(ctx, points);
+  const pointUnread = (p) => Boolean(marks && marks.refs.points.has(String(p.id)));
   page.append(h('div', { class: 'points-list' },
-    groups.map((g, i) => (groups.length > 1 || g.label !== 'Точки учёта'
-      ? h('section', { class: 'points-group', 'aria-labelledby': `points-group-${i}` },
-        h('h2', { class: 'section-title', id: `points-group-${i}` }, g.label),
-        h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h3'))))
-      : h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h2')))))));
+    groups.map((g, i) => {
+      if (groups.length === 1 && g.label === 'Точки учёта') {
+        return h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h2', pointUnread(p))));
+      }
+      const unread = Boolean(marks && g.contract !== null
+        && contractUnread(marks.refs, { id: marks.contractIds.get(String(g.contract)), number: g.contract }, points));
+      return h('section', { class: 'points-group', 'aria-labelledby': `points-group-${i}`, dataset: { contract: g.contract, unread: unread ? 'true' : null } },
+        h('h2', { class: 'section-title', id: `points-group-${i}` }, markedName(ctx, g.label, unread)),
+        h('div', { class: 'points-grid' }, g.points.map((p) => pointCard(ctx, p, 'h3', pointUnread(p)))));
+    })));
   if (virtual) page.append(virtual);
   return page;
 }

@@ -12,31 +12,39 @@
 //   DELETE {api}/me/second-factor {password}
 // Only changed fields are sent; every write carries X-CSRF-Token (api.js).
 
-// The sections live under pages/profile/: details.js (personal data, notifications.js, contacts.js),
-// staff.js, password.js, second-factor.js.
+//   GET notification-kinds, GET/PUT me/notification-settings (a consumer's notification settings)
+// The sections live under pages/profile/: details.js (personal data, contacts.js; notifications.js: the
+// tenant's switches, only where the server has no notification settings), notification-settings.js, staff.js,
+// password.js, second-factor.js.
 
 import { api } from '../core/api.js';
 import { h, mount } from '../core/ui.js';
-import { setSession, isStaff } from '../core/session.js';
+import { setSession, isStaff, onSessionChange } from '../core/session.js';
 import { showDetails } from './profile/details.js';
 import { showStaffDetails } from './profile/staff.js';
 import { passwordSection } from './profile/password.js';
 import { secondFactorSection } from './profile/second-factor.js';
+import { loadNotificationSettings, showNotificationSettings } from './profile/notification-settings.js';
 
 export const title = 'Профиль';
 
 export async function render(ctx) {
-  const [me, definition, registration] = await Promise.all([
+  const [me, formDefinition, registration, notificationSettings] = await Promise.all([
     api.get('me', { signal: ctx.signal }),
     api.get('forms/profile', { signal: ctx.signal }),
     api.get('forms/registration', { signal: ctx.signal }).catch((err) => { if (ctx.signal.aborted) throw err; return null; }),
+    loadNotificationSettings(ctx.signal),
   ]);
   setSession(me);
+  // One block of notification switches: with the notification settings, the tenant's switches are their
+  // categories, so the personal data form leaves them out.
+  const definition = notificationSettings ? withoutSwitches(formDefinition) : formDefinition;
   const policy = registration && registration.password_policy && typeof registration.password_policy === 'object'
     ? registration.password_policy : null;
 
   const page = h('section', { class: 'page page--profile' });
   const detailsHost = h('div');
+  const notificationsHost = h('div');
   const staff = isStaff(me.user);
   mount(page,
     h('h1', { class: 'page__title', id: 'profile-title', tabindex: '-1' }, 'Профиль'),
@@ -44,10 +52,35 @@ export async function render(ctx) {
       ? 'Ваша учётная запись сотрудника. Имя и адрес электронной почты меняет администратор организации.'
       : 'Ваши данные в личном кабинете. Логин для входа изменить нельзя; остальные сведения можно исправить и сохранить.'),
     detailsHost,
+    staff ? null : notificationsHost,
     passwordSection(ctx, policy),
     secondFactorSection(ctx),
   );
   if (staff) showStaffDetails(detailsHost, me.user);
   else showDetails(ctx, detailsHost, me.user, definition, null);
+  if (!staff && notificationSettings) {
+    showNotificationSettings(ctx, notificationsHost, me.user, notificationSettings);
+    // A phone confirmed (or changed) in the personal data decides whether SMS is offered: drawn again then.
+    let phone = `${me.user.phone}|${me.user.phone_verified}`;
+    const stop = onSessionChange((u) => {
+      const now = u ? `${u.phone}|${u.phone_verified}` : phone;
+      if (now === phone || ctx.signal.aborted) return;
+      phone = now;
+      loadNotificationSettings(ctx.signal).then((loaded) => {
+        if (loaded && !ctx.signal.aborted) showNotificationSettings(ctx, notificationsHost, u, loaded);
+      }).catch(() => {});
+    });
+    ctx.signal.addEventListener('abort', stop, { once: true });
+  }
   return page;
+}
+
+/** The profile form's definition without its notification switches. */
+function withoutSwitches(definition) {
+  if (!definition || typeof definition !== 'object') return definition;
+  return {
+    ...definition,
+    notifications: [],
+    kinds: Array.isArray(definition.kinds) ? definition.kinds.map((k) => ({ ...k, notifications: [] })) : definition.kinds,
+  };
 }

@@ -6,6 +6,11 @@ import { h, mount, classNames } from '../core/ui.js';
 import { hrefOf, basePath } from '../core/router.js';
 import { displayName, isStaff } from '../core/session.js';
 import { hasModule } from '../core/meters.js';
+import { fetchUnreadCount, setUnreadCount, onUnreadChange } from '../core/notifications.js';
+import { notificationBell } from './notifications.js';
+
+/** How often the header asks for the unread count while the tab is visible (also on every navigation). */
+const BELL_REFRESH_MS = 60000;
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
 const DEFAULT_PRIMARY = '#1f5fa8';
@@ -111,6 +116,23 @@ export function renderShell(root, tenant, options = {}) {
   const nav = h('nav', { class: 'nav', 'aria-label': 'Основное меню' }, navList);
   const userBox = h('div', { class: 'user-menu' });
 
+  // The bell: the unread count of the signed-in person, asked on navigation, every minute while the tab is
+  // visible and when it becomes visible again; pages that read notifications update it at once.
+  const bell = notificationBell(hrefOf('notifications'));
+  onUnreadChange((n) => bell.show(n));
+  let bellAsking = null;
+  function refreshBell() {
+    if (!user || bellAsking) return;
+    // session: false — a session that ended is the page's to notice (core/api.js), never a background call's.
+    const asked = user.id;
+    bellAsking = fetchUnreadCount({ session: false })
+      .then((n) => { if (user && user.id === asked) setUnreadCount(n); })
+      .catch(() => {})
+      .finally(() => { bellAsking = null; });
+  }
+  setInterval(() => { if (document.visibilityState === 'visible') refreshBell(); }, BELL_REFRESH_MS);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') refreshBell(); });
+
   function renderNav() {
     mount(navList, NAV.filter((n) => !n.when || n.when(tenant, user)).map((n) =>
       h('li', null, h('a', { href: hrefOf(n.path), class: 'nav__link', dataset: { route: n.path } }, n.label))));
@@ -131,6 +153,7 @@ export function renderShell(root, tenant, options = {}) {
       },
     }, 'Выйти');
     mount(userBox,
+      bell.element,
       h('a', { class: 'user-menu__name', href: hrefOf('profile'), title: 'Профиль' },
         h('span', { class: 'visually-hidden' }, 'Вы вошли как '),
         displayName(user)),
@@ -177,12 +200,16 @@ export function renderShell(root, tenant, options = {}) {
     setActive(path) {
       activePath = path;
       markActive(path);
+      refreshBell();
     },
     /** Shows the menu of a visitor (null) or of a logged-in user. */
     setUser(next) {
+      const changed = (user && user.id) !== (next && next.id);
       user = next || null;
+      if (!user || changed) setUnreadCount(null);
       renderNav();
       renderUser();
+      if (changed) refreshBell();
     },
   };
 }

@@ -9,6 +9,8 @@
 #include "identity/IdentityService.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
+#include "notify/NotificationCentre.h"
+#include "notify/NotificationStore.h"
 #include "storage/Database.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
@@ -146,6 +148,29 @@ struct DemoSeeder::Run {
             s << "INSERT INTO access_grants (tenant_id, user_id, scope, ref_id, way, title, granted_at) VALUES (:t, :u, :s, :r, :w, :ti, :n) "
                  "ON CONFLICT (tenant_id, user_id, scope, ref_id) DO NOTHING",
                 soci::use(tenant), soci::use(userId), soci::use(scope), soci::use(ref), soci::use(way), soci::use(title, ti), soci::use(now);
+        });
+    }
+
+    /// Raises the supplier's message `n` (the `index`-th of the contract) to the consumer through the notification
+    /// centre, as of `daysAgo` before now, read already when the roster says so; once per contract and index. Its
+    /// mail and text message are as if sent then: nothing of the demo stays queued in the outbox.
+    void notice(Tenant& t, const std::string& userId, const std::string& contractId, const std::string& contractNumber,
+                std::size_t index, const NoticeSpec& n) {
+        Notice notice;
+        notice.kind = "broadcast";
+        notice.audience.users = {userId};
+        if (n.aboutContract) notice.refs = {{"contract", contractId}};
+        notice.values = {{"title", n.title}, {"body", n.body}};
+        notice.title = n.title, notice.body = n.body;
+        notice.dedupeKey = "demo:" + contractNumber + ":" + std::to_string(index + 1);
+        const long long at = now - static_cast<long long>(n.daysAgo) * 86400;
+        self.db_.transaction([&](soci::session& s) {
+            const std::string id = NotificationCentre::raise(s, t, notice, at);
+            if (id.empty()) return;
+            if (n.read) NotificationStore(s).markRead(t.id(), userId, id, at + 3600);
+            s << "UPDATE outbox SET state = 'sent', sent_at = :at WHERE tenant_id = :t AND state = 'queued' AND message_id IN "
+                 "(SELECT message_id FROM notification_deliveries WHERE tenant_id = :t2 AND notification_id = :id AND message_id IS NOT NULL)",
+                soci::use(at), soci::use(t.id()), soci::use(t.id()), soci::use(id);
         });
     }
 
@@ -308,7 +333,7 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
             const std::string address = pl.city + ", " + street + ", д. " + c.person.house + ", кв. " + c.person.flat;
             c.person.address = address;
             ContractSpec k{pl.contractPrefix + "Г-" + std::string(4 - std::min<std::size_t>(4, n.size()), '0') + n, "individual",
-                           c.person.fullName(), "", "", address, pl.supplier, "2022-01-01", c.way == "supplier_login" ? "Квартира" : "", {}, {}, true};
+                           c.person.fullName(), "", "", address, pl.supplier, "2022-01-01", c.way == "supplier_login" ? "Квартира" : "", {}, {}, true, {}};
             PointSpec p{"Квартира", pl.pointPrefix + "9" + std::string(5 - std::min<std::size_t>(5, n.size()), '0') + n, address, "Этажный щит", 10,
                         drawn(demo.genericMeter, r)};
             std::string accountNumber = pl.accountPrefix + std::to_string(900000 + g);
@@ -331,7 +356,10 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
                                                                                                  : k.legalAddress;
                 if (ct.legalAddress.empty()) ct.legalAddress = ct.actualAddress;
                 const std::string contractId = run.registry.upsertContract(tenantId, ct);
-                if (c.scope == "contract" && k.grant) run.grant(tenantId, userId, "contract", contractId, c.way, k.title);
+                if (c.scope == "contract" && k.grant) {
+                    run.grant(tenantId, userId, "contract", contractId, c.way, k.title);
+                    for (std::size_t i = 0; i < k.notices.size(); ++i) run.notice(*t, userId, contractId, k.number, i, k.notices[i]);
+                }
                 for (const auto& p : k.points) {
                     const std::string pointId = run.point(tenantId, offset, p, "", contractId, start, end);
                     if (c.scope == "point" && p.grant) run.grant(tenantId, userId, "point", pointId, c.way, "");

@@ -145,6 +145,15 @@ ConsumerSpec consumerOf(const Reader& c, const Place& place, Rng& r) {
             ks.accounts.push_back(std::move(as));
         }
         for (const auto& p : k.list("points")) ks.points.push_back(pointOf(p, r));
+        for (const auto& n : k.list("notifications")) {
+            NoticeSpec ns;
+            ns.title = n.str("title"), ns.body = n.str("body"), ns.read = n.flag("read", false);
+            ns.aboutContract = n.flag("about_contract", true);
+            ns.daysAgo = static_cast<int>(n.num("days_ago", 0));
+            if (ns.title.empty() || ns.body.empty()) throw std::runtime_error(n.where + ": title and body are required");
+            if (ns.daysAgo < 0) throw std::runtime_error(n.where + ".days_ago: 0 or more expected");
+            ks.notices.push_back(std::move(ns));
+        }
         s.contracts.push_back(std::move(ks));
     }
     return s;

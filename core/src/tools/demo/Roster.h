@@ -49,11 +49,21 @@ struct AccountSpec {
     std::string label; ///< what the account is for, for the description ("гараж")
 };
 
+/// A message of the supplier about a contract, raised through the notification centre (kind "broadcast") to the
+/// consumer the contract is granted to when the demo is seeded, once (seeding again raises it no more).
+struct NoticeSpec {
+    std::string title, body;
+    int daysAgo = 0;   ///< raised this many days before the seeding
+    bool read = false;          ///< already read by the consumer
+    bool aboutContract = true;  ///< refers to the contract (false: a message to the consumer in general)
+};
+
 struct ContractSpec {
     std::string number, consumerKind = "individual", consumerName, inn, ogrn, legalAddress, supplier, validFrom, title;
     std::vector<AccountSpec> accounts;
     std::vector<PointSpec> points; ///< points of the contract without a personal account
     bool grant = true;             ///< granted when the scope is "contract"
+    std::vector<NoticeSpec> notices; ///< raised when the contract is granted to the consumer
 };
 
 /// A person as the registration form asks for them.
