@@ -88,6 +88,7 @@ test('уведомления: числа, даты и отметки догов�
   // Refs lead to the pages the portal has, never nowhere.
   assert.equal(refRoute({ type: 'point', id: 'a b' }), 'points/a%20b');
   assert.equal(refRoute({ type: 'contract', id: 'c1' }), 'access');
+  assert.equal(refRoute({ type: 'outage', id: 'o1' }), 'outages');
   assert.equal(refRoute({ type: 'meter', id: 'm1' }), null);
   assert.equal(refRoute({ type: 'point', id: '' }), null);
 });

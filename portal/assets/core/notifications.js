@@ -106,6 +106,7 @@ export function refRoute(ref) {
     case 'contract':
     case 'account': return 'access';
     case 'archive': return 'archive';
+    case 'outage': return 'outages'; // «Статистика отключений»: the consumer's own addresses by default
     default: return null;
   }
 }
