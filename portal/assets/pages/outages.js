@@ -6,12 +6,12 @@
 // Markup: form.outage-lookup (select street, input house, from, to), .outage-stats (dl), table.outage-table
 // with tr.outage-row[data-id].
 
-import { api, getDictionary } from '../core/api.js';
+import { api } from '../core/api.js';
 import { h, notice, plural } from '../core/ui.js';
 import { todayIn, addDays } from '../core/format.js';
 import { resultArea } from '../widgets/filters.js';
 import { loader } from '../widgets/data-view.js';
-import { lookupForm, outageTable, durationText } from '../widgets/outages.js';
+import { addressLookup, outageTable, durationText } from '../widgets/outages.js';
 
 export const title = 'Статистика отключений';
 
@@ -32,26 +32,16 @@ function statsView(total, address) {
 export async function render(ctx) {
   const tz = ctx.tenant.timezone || 'Europe/Moscow';
   const today = todayIn(tz);
-  const q = ctx.query;
-  const state = {
-    street: q.get('street') || '',
-    house: q.get('house') || '',
-    from: q.get('from') || `${today.slice(0, 4)}-01-01`,
-    to: q.get('to') || addDays(today, 60),
-  };
-  let streets = [];
-  try {
-    streets = await getDictionary('streets');
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-  }
+  const lookup = await addressLookup(ctx, {
+    from: `${today.slice(0, 4)}-01-01`, to: addDays(today, 60), own: 'Адреса моих точек учёта', load: () => load(),
+  });
+  const { state } = lookup;
   const result = resultArea('outages');
   const run = loader({ ctx, signal: ctx.signal }, result);
-  const addressOf = () => (state.street ? (state.house ? `${state.street}, д. ${state.house}` : state.street) : '');
 
   function load() {
     const query = { from: state.from, to: state.to };
-    const address = addressOf();
+    const address = lookup.address();
     if (address) query.address = address;
     run(async () => {
       const [stats, list] = await Promise.all([
@@ -72,25 +62,12 @@ export async function render(ctx) {
     });
   }
 
-  const form = lookupForm({
-    streets,
-    street: state.street,
-    house: state.house,
-    from: state.from,
-    to: state.to,
-    own: 'Адреса моих точек учёта',
-    onApply: (v) => {
-      Object.assign(state, { street: v.street, house: v.house, from: v.from, to: v.to });
-      ctx.router.setQuery({ street: v.street || null, house: v.house || null, from: v.from, to: v.to });
-      load();
-    },
-  });
   const page = h('section', { class: 'page page--outages' },
     h('h1', { class: 'page__title' }, title),
     h('p', { class: 'lead' }, 'Плановые и аварийные отключения электроэнергии по адресу объекта за выбранный период: '
       + 'время, причина, число отключений и их общая длительность. Допустимая длительность перерыва — 24 часа при одном '
       + 'источнике питания и 2 часа при двух независимых источниках.'),
-    form,
+    lookup.form,
     result.element);
   load();
   return page;

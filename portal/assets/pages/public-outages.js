@@ -4,32 +4,26 @@
 //
 // Markup: form.outage-lookup, table.outage-table with tr.outage-row[data-id].
 
-import { api, getDictionary, ApiError } from '../core/api.js';
+import { api, ApiError } from '../core/api.js';
 import { h, notice } from '../core/ui.js';
 import { todayIn, addDays } from '../core/format.js';
 import { resultArea } from '../widgets/filters.js';
 import { loader } from '../widgets/data-view.js';
-import { lookupForm, outageTable } from '../widgets/outages.js';
+import { addressLookup, outageTable } from '../widgets/outages.js';
 
 export const title = 'Отключения электроэнергии';
 
 export async function render(ctx) {
   const tz = ctx.tenant.timezone || 'Europe/Moscow';
   const today = todayIn(tz);
-  const q = ctx.query;
-  const state = { street: q.get('street') || '', house: q.get('house') || '', from: q.get('from') || addDays(today, -7), to: q.get('to') || addDays(today, 60) };
-  let streets = [];
-  try {
-    streets = await getDictionary('streets');
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-  }
+  const lookup = await addressLookup(ctx, { from: addDays(today, -7), to: addDays(today, 60), own: 'Все улицы', load: () => load() });
+  const { state } = lookup;
   const result = resultArea('public-outages');
   const run = loader({ ctx, signal: ctx.signal }, result);
 
   function load() {
     const query = { from: state.from, to: state.to };
-    if (state.street) query.address = state.house ? `${state.street}, д. ${state.house}` : state.street;
+    if (lookup.address()) query.address = lookup.address();
     run(async () => {
       try {
         return await api.get('public/outages', { query, signal: ctx.signal });
@@ -48,24 +42,11 @@ export async function render(ctx) {
     });
   }
 
-  const form = lookupForm({
-    streets,
-    street: state.street,
-    house: state.house,
-    from: state.from,
-    to: state.to,
-    own: 'Все улицы',
-    onApply: (v) => {
-      Object.assign(state, { street: v.street, house: v.house, from: v.from, to: v.to });
-      ctx.router.setQuery({ street: v.street || null, house: v.house || null, from: v.from, to: v.to });
-      load();
-    },
-  });
   const page = h('section', { class: 'page page--public-outages' },
     h('h1', { class: 'page__title' }, title),
     h('p', { class: 'lead' }, `${ctx.tenant.short_name || ctx.tenant.name || 'Сетевая организация'}: плановые и аварийные отключения `
       + 'электроэнергии. Выберите улицу и дом, чтобы увидеть отключения по своему адресу.'),
-    form,
+    lookup.form,
     result.element);
   load();
   return page;

@@ -5,6 +5,7 @@
 //   Rows are the answer of GET outages / public/outages: {id, kind, state, reason, starts_at, planned_end,
 //   actual_end, sources, duration_minutes, permitted_minutes, exceeded, exceeded_minutes, addresses, address_line, points?}
 
+import { getDictionary } from '../core/api.js';
 import { h, plural } from '../core/ui.js';
 import { formatDateTime, DASH } from '../core/format.js';
 import { dataTable, scrollTable } from './data-view.js';
@@ -172,4 +173,33 @@ export function lookupForm(o) {
     o.onApply({ address: street ? (h2 ? `${street}, д. ${h2}` : street) : '', street, house: h2, from: from.value, to: to.value });
   });
   return form;
+}
+
+/**
+ * The address lookup of a page: its choice read from the page's query (street, house, from, to; `from` and `to`
+ * are the default dates), the tenant's streets (none when the dictionary cannot be read: the street is typed
+ * then) and the form, whose «Показать» keeps the choice in `state` and in the address bar and calls `load`.
+ * `address()` is the address asked for: «улица, д. N», the street alone, or '' for none.
+ */
+export async function addressLookup(ctx, { from, to, own, load }) {
+  const q = ctx.query;
+  const state = { street: q.get('street') || '', house: q.get('house') || '', from: q.get('from') || from, to: q.get('to') || to };
+  let streets = [];
+  try {
+    streets = await getDictionary('streets');
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+  }
+  const form = lookupForm({
+    streets,
+    ...state,
+    own,
+    onApply: (v) => {
+      Object.assign(state, { street: v.street, house: v.house, from: v.from, to: v.to });
+      ctx.router.setQuery({ street: v.street || null, house: v.house || null, from: v.from, to: v.to });
+      load();
+    },
+  });
+  const address = () => (state.street ? (state.house ? `${state.street}, д. ${state.house}` : state.street) : '');
+  return { state, address, form };
 }
