@@ -110,7 +110,7 @@ int cmdCreateAdmin(const Config& cfg, const std::map<std::string, std::string>& 
         generated = true;
     }
     PasswordHasher hasher;
-    IdentityService identity(db, hasher, cfg, [] {});
+    IdentityService identity(db, hasher, cfg);
     try {
         const std::string id = identity.createStaff(*tenant, "tenant-admin", email, fullName, password);
         std::cout << "tenant-admin " << id << " created for " << tenantId << "\n";
@@ -143,7 +143,7 @@ int cmdDemoSeed(const Config& cfg, const std::map<std::string, std::string>& opt
     TenantRegistry reg(cfg.tenantsDir, cfg.scriptsDir, LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
     reg.persist(db);
     PasswordHasher hasher;
-    IdentityService identity(db, hasher, cfg, [] {});
+    IdentityService identity(db, hasher, cfg);
     DemoSeeder seeder(db, reg, identity);
     const auto accounts = seeder.seed(o);
     const auto& st = seeder.stats();

@@ -64,7 +64,7 @@ struct World {
         Migrator(db).migrate();
         tenants.persist(db);
         config.dataDir = test::tempDir("demo");
-        identity = std::make_unique<IdentityService>(db, hasher, config, [] {});
+        identity = std::make_unique<IdentityService>(db, hasher, config);
     }
 };
 

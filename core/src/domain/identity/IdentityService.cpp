@@ -5,15 +5,14 @@ namespace kabinet {
 using JsonObject = Poco::JSON::Object::Ptr;
 
 namespace {
-IdentityContext context(Database& db, PasswordHasher& hasher, const Config& config, std::function<void()> poke) {
-    return IdentityContext{db, hasher, config, std::move(poke)};
+IdentityContext context(Database& db, PasswordHasher& hasher, const Config& config) {
+    return IdentityContext{db, hasher, config};
 }
 } // namespace
 
-IdentityService::IdentityService(Database& db, PasswordHasher& hasher, const Config& config, std::function<void()> poke)
-    : registration_(context(db, hasher, config, poke)), sessions_(context(db, hasher, config, poke)),
-      profile_(context(db, hasher, config, poke)), passwords_(context(db, hasher, config, poke)),
-      secondFactor_(context(db, hasher, config, poke)), staff_(context(db, hasher, config, poke)) {}
+IdentityService::IdentityService(Database& db, PasswordHasher& hasher, const Config& config)
+    : registration_(context(db, hasher, config)), sessions_(context(db, hasher, config)), profile_(context(db, hasher, config)),
+      passwords_(context(db, hasher, config)), secondFactor_(context(db, hasher, config)), staff_(context(db, hasher, config)) {}
 
 JsonObject IdentityService::registerUser(Tenant& t, const JsonObject& body, const std::string& client) {
     return registration_.registerUser(t, body, client);

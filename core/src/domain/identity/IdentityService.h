@@ -17,7 +17,6 @@
 
 #include <Poco/JSON/Object.h>
 
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,8 +29,8 @@ struct Config;
 
 class IdentityService {
 public:
-    /// `poke` wakes the outbox after a commit that queued messages.
-    IdentityService(Database& db, PasswordHasher& hasher, const Config& config, std::function<void()> poke);
+    /// The services over this database, hasher and configuration.
+    IdentityService(Database& db, PasswordHasher& hasher, const Config& config);
 
     /// RegistrationService::registerUser.
     Poco::JSON::Object::Ptr registerUser(Tenant& t, const Poco::JSON::Object::Ptr& body, const std::string& client);

@@ -43,7 +43,6 @@ void PasswordService::changePassword(Tenant& t, const SessionInfo& si, const Jso
         SessionStore(s, t.id()).removeOthers(u->id, si.tokenHash); // every other session ends; this one goes on
         if (!u->email.empty()) queueMail(s, t, u->email, "password_changed", new Poco::JSON::Object);
     });
-    ctx_.poke();
 }
 
 void PasswordService::requestPasswordReset(Tenant& t, const JsonObject& body) {
@@ -52,7 +51,6 @@ void PasswordService::requestPasswordReset(Tenant& t, const JsonObject& body) {
     if (email.size() > 256 || rawLogin.size() > 256) throw Unprocessable(FieldErrors{{"email", "Слишком длинное значение"}});
     std::string login;
     if (!rawLogin.empty()) login = t.normalizeLogin("", rawLogin);
-    bool queued = false;
     ctx_.db.transaction([&](soci::session& s) {
         UserStore users(s, t.id());
         TokenStore tokens(s, t.id());
@@ -65,9 +63,7 @@ void PasswordService::requestPasswordReset(Tenant& t, const JsonObject& body) {
         vars->set("link", portalLink(ctx_.config, t, "password/reset", newToken(tokens, u->id, "password_reset", "", kResetLinkSeconds, n)));
         vars->set("expires_minutes", kResetLinkSeconds / 60);
         queueMail(s, t, u->email, "password_reset", vars);
-        queued = true;
     });
-    if (queued) ctx_.poke();
 }
 
 void PasswordService::confirmPasswordReset(Tenant& t, const JsonObject& body) {
@@ -100,7 +96,6 @@ void PasswordService::confirmPasswordReset(Tenant& t, const JsonObject& body) {
         settleState(users, st, *u, n);
         queueMail(s, t, u->email, "password_changed", new Poco::JSON::Object);
     });
-    ctx_.poke();
     log::info("password reset", {{"tenant", t.id()}, {"user_id", u->id}});
 }
 

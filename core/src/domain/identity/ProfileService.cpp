@@ -158,7 +158,6 @@ JsonObject ProfileService::patchMe(Tenant& t, const SessionInfo& si, const JsonO
             startPhoneChange(s, tokens, t, *u, newPhone, n);
         }
     });
-    if (!newEmail.empty() || phoneByCode) ctx_.poke();
     auto out = me(t, si);
     if (!newEmail.empty()) out->set("email_change_pending", true);
     return out;
@@ -209,7 +208,6 @@ void ProfileService::resendPhoneChange(Tenant& t, const SessionInfo& si) {
         if (since < kResendCooldown) throw tooSoon(kResendCooldown - since);
         startPhoneChange(s, tokens, t, *u, phone, n);
     });
-    ctx_.poke();
 }
 
 } // namespace kabinet

@@ -89,7 +89,6 @@ JsonObject RegistrationService::registerUser(Tenant& t, const JsonObject& body, 
         if (u.state == "pending") pending = newToken(tokens, u.id, "pending", "", kPendingSeconds, t0);
         if (st.needs("phone")) sendCode(s, tokens, t, u, "phone_code", "phone_code", hashToken(crypto::randomToken(16)), t0);
     });
-    ctx_.poke();
     log::info("user registered", {{"tenant", t.id()}, {"user_id", u.id}, {"kind", u.kind}, {"state", u.state}});
     JsonObject out = new Poco::JSON::Object;
     JsonObject user = new Poco::JSON::Object;
@@ -144,7 +143,6 @@ void RegistrationService::resendEmail(Tenant& t, const JsonObject& body) {
     const IdentitySettings st(t);
     const std::string pending = str(body, "pending_token"), email = Poco::toLower(str(body, "email"));
     if (pending.empty() && email.empty()) throw Unprocessable(FieldErrors{{"email", "Укажите адрес электронной почты"}});
-    bool queued = false;
     ctx_.db.transaction([&](soci::session& s) {
         UserStore users(s, t.id());
         TokenStore tokens(s, t.id());
@@ -157,9 +155,7 @@ void RegistrationService::resendEmail(Tenant& t, const JsonObject& body) {
             return; // by e-mail: say nothing that tells whether the account exists
         }
         queueConfirmationMail(s, tokens, ctx_.config, t, *u, n);
-        queued = true;
     });
-    if (queued) ctx_.poke();
 }
 
 JsonObject RegistrationService::confirmPhone(Tenant& t, const std::string& pendingToken, const std::string& code) {
@@ -200,7 +196,6 @@ void RegistrationService::resendPhone(Tenant& t, const std::string& pendingToken
         if (since < kResendCooldown) throw tooSoon(kResendCooldown - since);
         sendCode(s, tokens, t, *u, "phone_code", "phone_code", hashToken(crypto::randomToken(16)), n);
     });
-    ctx_.poke();
 }
 
 } // namespace kabinet

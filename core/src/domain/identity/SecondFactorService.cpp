@@ -52,7 +52,6 @@ JsonObject SecondFactorService::startSecondFactor(Tenant& t, const SessionInfo& 
             out->set("sent", true);
         }
     });
-    if (method == "sms") ctx_.poke();
     out->set("method", method);
     return out;
 }

@@ -86,8 +86,8 @@ std::optional<User> accountForLogin(UserStore& users, const std::string& kind, c
 /// The answer to a login of an account still waiting for its confirmations: 403 `not_confirmed` with what
 /// is `remaining` and a fresh `pending_token`, so that the person finishes on the spot (resends the mail
 /// link, enters the code, asks for a new one). When no phone code can still be entered, a new one is
-/// sent (at most one a minute). `queued` tells whether a message was queued.
-LoginResult notConfirmed(IdentityContext& ctx, Tenant& t, const IdentitySettings& st, const User& u, bool& queued) {
+/// sent (at most one a minute).
+LoginResult notConfirmed(IdentityContext& ctx, Tenant& t, const IdentitySettings& st, const User& u) {
     const auto left = st.remaining(u);
     std::string pending;
     bool codeSent = false;
@@ -103,7 +103,6 @@ LoginResult notConfirmed(IdentityContext& ctx, Tenant& t, const IdentitySettings
             }
         }
     });
-    queued = codeSent;
     LoginResult r;
     r.status = 403;
     r.body = new Poco::JSON::Object;
@@ -166,10 +165,7 @@ LoginResult SessionService::login(Tenant& t, const JsonObject& body, const std::
     throttle.release(addressKey);
     if (u->state == "disabled") throw Error(403, "account_disabled", "Учётная запись заблокирована; обратитесь в организацию");
     if (u->state == "pending") {
-        bool queued = false;
-        auto r = notConfirmed(ctx_, t, st, *u, queued);
-        if (queued) ctx_.poke();
-        return r;
+        return notConfirmed(ctx_, t, st, *u);
     }
     if (ctx_.hasher.needsRehash(u->passwordHash)) {
         const std::string upgraded = ctx_.hasher.hash(password);
@@ -186,7 +182,6 @@ LoginResult SessionService::login(Tenant& t, const JsonObject& body, const std::
             if (u->secondFactor == "sms") sendCode(s, tokens, t, *u, purpose, "login_code", h, n);
             else tokens.insert(h, u->id, purpose, "", n, kChallengeSeconds);
         });
-        if (u->secondFactor == "sms") ctx_.poke();
         r.body = new Poco::JSON::Object;
         r.body->set("second_factor", u->secondFactor);
         r.body->set("challenge", challenge);

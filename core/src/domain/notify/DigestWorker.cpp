@@ -31,8 +31,8 @@ std::string notificationCount(long long n) {
     return std::to_string(n) + " " + word;
 }
 
-DigestWorker::DigestWorker(Database& db, const TenantRegistry& tenants, std::function<void()> queued)
-    : db_(db), tenants_(tenants), queued_(std::move(queued)),
+DigestWorker::DigestWorker(Database& db, const TenantRegistry& tenants)
+    : db_(db), tenants_(tenants),
       worker_("digest", [this] {
           runOnce(static_cast<long long>(std::time(nullptr)));
           return kPassInterval;
@@ -50,7 +50,6 @@ int DigestWorker::runOnce(long long now) {
         if (worker_.stopping()) break;
         queued += runTenant(id, now);
     }
-    if (queued > 0 && queued_) queued_();
     return queued;
 }
 

@@ -6,7 +6,6 @@
 /// send it once.
 #include "util/Worker.h"
 
-#include <functional>
 #include <string>
 
 namespace kabinet {
@@ -16,8 +15,8 @@ class TenantRegistry;
 
 class DigestWorker {
 public:
-    /// A stopped worker; `queued` is called after a pass queued mails (to wake the outbox).
-    DigestWorker(Database& db, const TenantRegistry& tenants, std::function<void()> queued = {});
+    /// A stopped worker (the mails a pass queues wake the outbox once committed).
+    DigestWorker(Database& db, const TenantRegistry& tenants);
     /// Stops the worker.
     ~DigestWorker();
     /// Starts the thread (nothing while it runs).
@@ -32,7 +31,6 @@ private:
     int runTenant(const std::string& tenantId, long long now);
     Database& db_;
     const TenantRegistry& tenants_;
-    std::function<void()> queued_;
     Worker worker_; ///< last: stopped before the members its pass uses are destroyed
 };
 

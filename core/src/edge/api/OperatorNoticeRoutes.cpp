@@ -38,7 +38,6 @@ std::string param(const Request& q, const std::string& name) {
 void registerOperatorNoticeRoutes(Router& r, Services& s) {
     r.add("POST", "/api/v1/operator/broadcasts", true, Access::Operator, spec::sendBroadcast(), [&s](Request& q) {
         auto out = s.broadcasts->send(*q.tenant, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), now());
-        if (s.outbox) s.outbox->poke();
         return json(201, out);
     });
     r.add("POST", "/api/v1/operator/broadcasts/preview", true, Access::Operator, spec::previewBroadcast(), [&s](Request& q) {

@@ -43,10 +43,9 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->hasher = std::make_unique<PasswordHasher>(Argon2Params{}, hashThreads);
     s->outbox = std::make_unique<OutboxWorker>(*s->db, *s->tenants, makeMailTransport(config.smtp, config.dataPath("mail")),
                                                makeSmsSender(config, *s->plugins), config.mailFrom);
-    OutboxWorker* outbox = s->outbox.get();
     s->notifications = std::make_unique<NotificationService>(*s->db);
-    s->digest = std::make_unique<DigestWorker>(*s->db, *s->tenants, [outbox] { outbox->poke(); });
-    s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config, [outbox] { outbox->poke(); });
+    s->digest = std::make_unique<DigestWorker>(*s->db, *s->tenants);
+    s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config);
     s->audit = std::make_unique<AuditLog>(*s->db);
     s->meters = std::make_unique<MeterService>(*s->db);
     s->access = std::make_unique<AccessService>(*s->db, s->connectors);
