@@ -85,7 +85,7 @@ std::string mismatch(const std::string& method, const std::string& path, const H
     if (!response->has("content")) return answer.body.empty() ? std::string() : "a body where none is declared";
     const auto content = response->getObject("content");
     const std::string type = mediaType(headerOf(answer, "Content-Type"));
-    if (content->has("application/json")) {
+    if (content->has("application/json") && (type == "application/json" || content->size() == 1)) {
         if (type != "application/json") return "Content-Type " + type + " where JSON is declared";
         Poco::Dynamic::Var body;
         try {

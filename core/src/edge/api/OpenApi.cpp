@@ -160,7 +160,14 @@ Object::Ptr operation(const Route& r, std::map<std::string, Object::Ptr>& schema
         } else if (a.shape) {
             resp->set("content", jsonContent(toJsonSchema(a.shape, schemas)));
         }
-        responses->set(std::to_string(a.status), resp);
+        const std::string status = std::to_string(a.status);
+        if (responses->has(status) && resp->has("content") && responses->getObject(status)->has("content")) {
+            // A route answering one status as JSON or as a file (by a query parameter): one response, both contents.
+            auto content = responses->getObject(status)->getObject("content");
+            for (const auto& [type, media] : *resp->getObject("content")) content->set(type, media);
+            continue;
+        }
+        responses->set(status, resp);
     }
     Object::Ptr fallback = ordered();
     fallback->set("$ref", "#/components/responses/Error");

@@ -16,6 +16,7 @@ void registerAuditRoutes(Router& r, Services& s);    ///< the operators' audit l
 void registerOperatorNoticeRoutes(Router& r, Services& s); ///< operators' broadcasts and alerts
 void registerOutageRoutes(Router& r, Services& s);   ///< outages: lookup, statistics, public list, operators' edits
 void registerNotificationRoutes(Router& r, Services& s); ///< notifications, their kinds and settings, deliveries
+void registerCaseReportRoutes(Router& r, Services& s); ///< staff's reports of cases (order 186 figures, surveys)
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
 
@@ -29,6 +30,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerOperatorNoticeRoutes(r, s);
     registerOutageRoutes(r, s);
     registerNotificationRoutes(r, s);
+    registerCaseReportRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }
 
