@@ -28,6 +28,11 @@ export const ROUTES = [
   { path: 'archive', name: 'archive', auth: true, load: () => import('./pages/archive.js') },
   { path: 'outages', name: 'outages', auth: true, load: () => import('./pages/outages.js') },
   { path: 'public/outages', name: 'public-outages', load: () => import('./pages/public-outages.js') },
+  // Cases (appeals, service applications, feedback, surveys): the filing page of a group, the list of a list group
+  // (?group=), one case. `cases/new/…` comes before `cases/:id`.
+  { path: 'cases/new/:group', name: 'case-file', auth: true, load: () => import('./pages/case-file.js') },
+  { path: 'cases', name: 'cases', auth: true, load: () => import('./pages/cases.js') },
+  { path: 'cases/:id', name: 'case', auth: true, load: () => import('./pages/case.js') },
   { path: 'operator', name: 'operator', auth: true, load: () => import('./pages/operator.js') },
   { path: 'operator/readings', name: 'operator-readings', auth: true, load: () => import('./pages/operator-readings.js') },
   { path: 'operator/consumers', name: 'operator-consumers', auth: true, load: () => import('./pages/operator-consumers.js') },
@@ -36,6 +41,9 @@ export const ROUTES = [
   { path: 'operator/alerts', name: 'operator-alerts', auth: true, load: () => import('./pages/operator-alerts.js') },
   { path: 'operator/broadcasts', name: 'operator-broadcasts', auth: true, load: () => import('./pages/operator-broadcasts.js') },
   { path: 'operator/outages', name: 'operator-outages', auth: true, load: () => import('./pages/operator-outages.js') },
+  { path: 'operator/cases', name: 'operator-cases', auth: true, load: () => import('./pages/operator-cases.js') },
+  { path: 'operator/cases/:id', name: 'operator-case', auth: true, load: () => import('./pages/operator-case.js') },
+  { path: 'operator/case-reports', name: 'operator-case-reports', auth: true, load: () => import('./pages/operator-case-reports.js') },
 ];
 
 /** The module shown at the home route for this person (null: a visitor). */

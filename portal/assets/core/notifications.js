@@ -107,6 +107,7 @@ export function refRoute(ref) {
     case 'account': return 'access';
     case 'archive': return 'archive';
     case 'outage': return 'outages'; // «Статистика отключений»: the consumer's own addresses by default
+    case 'case': return `cases/${encodeURIComponent(ref.id)}`; // staff are taken on to the operator's case page
     default: return null;
   }
 }
@@ -119,6 +120,7 @@ export const REF_NAMES = {
   meter: 'Прибор учёта',
   outage: 'Отключение',
   archive: 'Архив данных',
+  case: 'Обращение',
 };
 
 /**

@@ -18,6 +18,8 @@ import { accessHint } from '../core/access-ways.js';
 import { outagesCard } from '../widgets/outages.js';
 import { contractUnread, listNotifications, unreadRefs, unreadText } from '../core/notifications.js';
 import { markedName, notificationTime, unreadBadge } from '../widgets/notifications.js';
+import { caseGroups, caseMenu, caseRoute } from '../core/cases.js';
+import { stateBadge } from '../widgets/cases.js';
 
 const SHOWN_POINTS = 4;
 const SHOWN_NOTIFICATIONS = 3;
@@ -124,6 +126,23 @@ function moduleCard(ctx, name, titleText, text, route, linkText) {
     h('p', { class: 'dashboard-card__more' }, h('a', { href: ctx.router.href(route) }, linkText)));
 }
 
+const SHOWN_CASES = 3;
+
+/** The latest cases with their state (ОЭС 360 seed 004 §3.1 item 8); only where the tenant has case groups. */
+function casesCard(ctx, result) {
+  const name = 'Обращения';
+  if (result.status === 'rejected') return card('cases', name, failedNote(result.reason));
+  const rows = Array.isArray(result.value && result.value.cases) ? result.value.cases : [];
+  const menu = caseMenu(ctx.tenant);
+  const links = h('p', { class: 'dashboard-card__more' }, menu.map((m, i) => [i ? ' · ' : null, h('a', { href: ctx.router.href(m.path) }, m.label)]));
+  if (!rows.length) return card('cases', name, h('p', { class: 'muted dashboard-card__note' }, 'Обращений пока нет. Здесь будет видно, как идёт их рассмотрение.'), links);
+  return card('cases', name,
+    h('ul', { class: 'dashboard-list dashboard-cases' }, rows.slice(0, SHOWN_CASES).map((c) => h('li', { class: 'dashboard-list__item dashboard-case', dataset: { id: c.id } },
+      h('a', { class: 'dashboard-list__main', href: ctx.router.href(caseRoute(c.id)) }, `${(c.kind && c.kind.label) || 'Обращение'} № ${c.number_text || c.number}`),
+      h('span', { class: 'dashboard-list__sub' }, c.filed_at ? `от ${formatDateTime(c.filed_at, ctx.tenant.timezone)} ` : null, stateBadge(c.state))))),
+    links);
+}
+
 /** Cards of further modules, in this order, each only when the tenant declares the module. */
 const MODULE_CARDS = [
   // Outages going on or to come at the consumer's own points (GET outages).
@@ -149,11 +168,13 @@ const MODULE_CARDS = [
 ];
 
 export async function render(ctx) {
-  const [access, points, latest, marks] = await Promise.allSettled([
+  const withCases = caseGroups(ctx.tenant).length > 0;
+  const [access, points, latest, marks, cases] = await Promise.allSettled([
     api.get('access', { signal: ctx.signal }),
     api.get('points', { signal: ctx.signal }),
     listNotifications({ limit: SHOWN_NOTIFICATIONS, signal: ctx.signal }),
     unreadRefs({ signal: ctx.signal }),
+    withCases ? api.get('cases', { signal: ctx.signal }) : Promise.resolve(null),
   ]);
   if (ctx.signal.aborted) return h('div'); // left meanwhile (or the session ended): nothing to show
   return h('section', { class: 'page page--dashboard' },
@@ -164,6 +185,7 @@ export async function render(ctx) {
       h('div', { class: 'dashboard__cards' },
         accessCard(ctx, access, points, marks.status === 'fulfilled' ? marks.value : null),
         notificationsCard(ctx, latest),
+        withCases ? casesCard(ctx, cases) : null,
         MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx))),
     ));
 }

@@ -6,6 +6,7 @@ import { h, mount, classNames } from '../core/ui.js';
 import { hrefOf, basePath } from '../core/router.js';
 import { displayName, isStaff } from '../core/session.js';
 import { hasModule } from '../core/meters.js';
+import { caseMenu } from '../core/cases.js';
 import { fetchUnreadCount, setUnreadCount, onUnreadChange } from '../core/notifications.js';
 import { notificationBell } from './notifications.js';
 
@@ -76,7 +77,7 @@ function monogram(tenant) {
 
 /**
  * Navigation entries; later pages add theirs here. `when(tenant, user)` decides
- * by tenant and session (user is null for a visitor).
+ * by tenant and session (user is null for a visitor); `entries(tenant, user)` gives several at once.
  */
 export const NAV = [
   { path: '', label: 'Главная' },
@@ -87,6 +88,8 @@ export const NAV = [
   { path: 'archive', label: 'Архив данных', when: (tenant, user) => Boolean(user) && !isStaff(user) && hasModule(tenant, 'archive') },
   { path: 'outages', label: 'Отключения', when: (tenant, user) => Boolean(user) && !isStaff(user) && hasModule(tenant, 'outages') },
   { path: 'public/outages', label: 'Отключения', when: (tenant, user) => !user && hasModule(tenant, 'outages') && !(tenant.settings && tenant.settings.outages && tenant.settings.outages.public === false) },
+  // The consumer's cases: an entry per filing page and list page of the tenant's case groups (core/cases.js).
+  { entries: (tenant, user) => (user && !isStaff(user) ? caseMenu(tenant) : []) },
   // Staff of the utility (operator, tenant administrator): the queue of readings, consumers and their access.
   { path: 'operator', label: 'Оператор', when: (tenant, user) => isStaff(user) },
   { path: 'profile', label: 'Профиль', when: (tenant, user) => Boolean(user) },
@@ -134,7 +137,8 @@ export function renderShell(root, tenant, options = {}) {
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') refreshBell(); });
 
   function renderNav() {
-    mount(navList, NAV.filter((n) => !n.when || n.when(tenant, user)).map((n) =>
+    const entries = NAV.flatMap((n) => (n.entries ? n.entries(tenant, user) : [n])).filter((n) => !n.when || n.when(tenant, user));
+    mount(navList, entries.map((n) =>
       h('li', null, h('a', { href: hrefOf(n.path), class: 'nav__link', dataset: { route: n.path } }, n.label))));
     if (activePath !== null) markActive(activePath);
   }
@@ -163,8 +167,8 @@ export function renderShell(root, tenant, options = {}) {
 
   function markActive(path) {
     for (const a of nav.querySelectorAll('a[data-route]')) {
-      const route = a.dataset.route;
-      const active = route === '' ? path === '' : path === route || path.startsWith(`${route}/`);
+      const [route, query] = a.dataset.route.split('?');
+      const active = route === '' ? path === '' : query ? path === route && location.search.includes(query) : path === route || path.startsWith(`${route}/`);
       if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     }
   }

@@ -7,6 +7,7 @@ import { h, notice } from '../core/ui.js';
 import { hrefOf } from '../core/router.js';
 import { isStaff } from '../core/session.js';
 import { hasModule } from '../core/meters.js';
+import { caseGroups } from '../core/cases.js';
 
 /** The pages of the section for this tenant: [{path, label}]. */
 export function operatorPages(tenant) {
@@ -18,6 +19,8 @@ export function operatorPages(tenant) {
     { path: 'operator/alerts', label: 'Оповещения' },
     { path: 'operator/broadcasts', label: 'Рассылки' },
     hasModule(tenant, 'outages') ? { path: 'operator/outages', label: 'Отключения' } : null,
+    caseGroups(tenant).length ? { path: 'operator/cases', label: 'Обращения' } : null,
+    caseGroups(tenant).length ? { path: 'operator/case-reports', label: 'Отчёты по обращениям' } : null,
   ].filter(Boolean);
 }
 
