@@ -14,6 +14,7 @@ local W = require("kabinet.vocabulary")
 local tables = require("kabinet.tables")
 local messages = require("kabinet.messages")
 local polling = require("kabinet.polling")
+local calendar = require("kabinet.calendar")
 local settings = require("kabinet.settings")
 local notifications = require("kabinet.notifications")
 
@@ -515,6 +516,7 @@ M.declaration = S.record { name = "declaration", label = "декларация",
   { "mail_templates", templates("mail", "the tenant's own mail texts, see «Mail and SMS»") },
   { "sms_templates", templates("sms", "the tenant's own SMS texts, see «Mail and SMS»") },
   { "polling", polling.schema },
+  { "calendar", calendar.schema },
   { "settings", settings.node },
   { "validate", S.func { desc = "`function(kind_id, fields, errors, values, context)`; `context` is `registration` or `profile`" } },
 } }

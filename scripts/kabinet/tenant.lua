@@ -42,6 +42,7 @@ local forms = require("kabinet.forms")
 local identity = require("kabinet.identity")
 local settings = require("kabinet.settings")
 local polling = require("kabinet.polling")
+local calendar = require("kabinet.calendar")
 local notifications = require("kabinet.notifications")
 local tables = require("kabinet.tables")
 
@@ -105,6 +106,12 @@ end
 --- The tenant's meter polling rules, normalised (kabinet.polling; defaults when the tenant sets none).
 function M.polling(T)
   return polling.normalise(T.polling)
+end
+
+--- The tenant's production calendar (kabinet.calendar): its `calendar` table or the federal one.
+-- @return {weekend = [1…7], years = {["YYYY"] = {off = ["MM-DD"], work = [...], short = [...]}}}
+function M.calendar(T)
+  return calendar.of(T)
 end
 
 --- The settings of the modules the tenant switches on, checked and with
