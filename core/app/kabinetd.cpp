@@ -92,6 +92,7 @@ protected:
             services->outbox->start();
             services->jobs->start();
             services->outageNotices->start();
+            services->caseTimers->start();
             services->digest->start();
             services->scheduler->start();
         } catch (const ConfigError& e) {
@@ -112,6 +113,7 @@ protected:
         services->outbox->stop();
         services->jobs->stop();
         services->digest->stop();
+        services->caseTimers->stop();
         log::info("stopped");
         return EXIT_OK;
     }

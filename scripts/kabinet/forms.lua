@@ -1,8 +1,9 @@
 --- kabinet.forms — the form model of a tenant: the prepared declaration
 -- (kinds with their registration and profile fields, dictionaries,
 -- consents), the portal's view of the forms, and one field-validation loop
--- used by registration (every field of the form) and by the profile (a
--- PATCH: only the fields sent). kabinet.tenant exposes these.
+-- used by registration (every field of the form), by the profile (a
+-- PATCH: only the fields sent) and by the forms of cases and their actions
+-- (kabinet.cases). kabinet.tenant exposes these.
 
 local V = require("kabinet.validators")
 local W = require("kabinet.vocabulary")
@@ -52,8 +53,8 @@ end
 -- Prepared models, cached per declaration table.
 local prepared = setmetatable({}, { __mode = "k" })
 
--- Copy of a declared field with explicit required/login flags and options as {value, label} items.
-local function prepare_field(f, login)
+--- Copy of a declared field with explicit required/login flags and options as {value, label} items.
+function M.prepare_field(f, login)
   local field = {}
   for k, v in pairs(f) do field[k] = v end
   field.required = f.required ~= false
@@ -77,7 +78,6 @@ function M.prepare(T)
   for name, items in pairs(T.dictionaries or {}) do
     model.dictionaries[name] = normalise_items(items)
   end
-  if T.appeal_kinds then model.dictionaries.appeal_kinds = normalise_items(T.appeal_kinds) end
   for i, c in ipairs(T.consents or {}) do
     model.consents[i] = {
       id = c.id, title = c.title, label = c.label, version = c.version, text = c.text,
@@ -88,7 +88,7 @@ function M.prepare(T)
     local kind = { id = decl.id, label = decl.label, decl = decl, fields = {}, by_name = {},
       profile = {}, access_ways = decl.access_ways or T.access_ways }
     for j, f in ipairs(decl.fields) do
-      local field = prepare_field(f, f.login == true or decl.login == f.name)
+      local field = M.prepare_field(f, f.login == true or decl.login == f.name)
       kind.fields[j] = field
       kind.by_name[field.name] = field
       if field.login then kind.login_field = field end
@@ -97,7 +97,7 @@ function M.prepare(T)
       end
     end
     for _, f in ipairs(decl.profile_fields or {}) do
-      local field = prepare_field(f, false)
+      local field = M.prepare_field(f, false)
       field.profile_only = true
       kind.profile[#kind.profile + 1] = field
       kind.by_name[field.name] = field
@@ -120,8 +120,8 @@ end
 -- The portal's view of the forms
 ---------------------------------------------------------------------------
 
--- The portal's view of one field.
-local function field_view(model, f)
+--- The portal's view of one field (registration, profile and case forms alike).
+function M.field_view(model, f)
   local out = {
     name = f.name, label = f.label, type = f.type, required = f.required, login = f.login,
     dictionary = f.dictionary, hint = f.hint, placeholder = f.placeholder,
@@ -156,7 +156,7 @@ function M.registration_form(T)
   local kinds = {}
   for i, kind in ipairs(model.kinds) do
     local fields = {}
-    for j, f in ipairs(kind.fields) do fields[j] = field_view(model, f) end
+    for j, f in ipairs(kind.fields) do fields[j] = M.field_view(model, f) end
     kinds[i] = { id = kind.id, label = kind.label, fields = array(fields) }
   end
   local consents = {}
@@ -185,7 +185,7 @@ function M.profile_form(T)
   for i, kind in ipairs(model.kinds) do
     local fields = {}
     for j, f in ipairs(kind.profile) do
-      local view = field_view(model, f)
+      local view = M.field_view(model, f)
       view.editable = not f.login
       view.profile_only = f.profile_only == true
       fields[j] = view
@@ -384,12 +384,16 @@ end
 
 --- Applies every rule of a kind's form to the values sent: required (fields
 -- hidden by visible_if skipped), type validators, lengths, lists, same_as,
--- then (registration) the consents, then the kind's and the tenant's
--- `validate` hooks. `context` is "registration" (every field of the form) or
--- "profile" (a PATCH: only the fields sent are checked, an optional one sent
--- empty is cleared to "", names that are not editable fields are errors).
+-- then (registration) the consents, then the kind's and (registration,
+-- profile) the tenant's `validate` hooks. `context` is "registration" (every
+-- field of the form), "profile" (a PATCH: only the fields sent are checked,
+-- an optional one sent empty is cleared to "", names that are not editable
+-- fields are errors) or "case" (every field of a case's or an action's form,
+-- `kind` = {id, fields, by_name, decl = {validate?}}; no consents, no
+-- tenant-wide hook). `hook_context`, when given, is what the kind's hook gets
+-- as its last argument instead of `context`.
 -- @return errors (possibly empty), values (normalised)
-function M.run(model, kind, fields, context)
+function M.run(model, kind, fields, context, hook_context)
   local patch = context == "profile"
   local errors, values = {}, {}
   if patch then foreign_names(model, kind, fields, errors) end
@@ -427,15 +431,15 @@ function M.run(model, kind, fields, context)
     end
   end
   -- Consents with a check box must be ticked.
-  if not patch then
+  if context == "registration" then
     for _, c in ipairs(model.consents) do
       if c.required and not c.implicit and M.parse_boolean(fields[c.id]) ~= true then
         errors[c.id] = c.error
       end
     end
   end
-  run_hook(kind.decl.validate, kind.id, fields, errors, values, context)
-  run_hook(model.T.validate, kind.id, fields, errors, values, context)
+  run_hook(kind.decl.validate, kind.id, fields, errors, values, hook_context or context)
+  if context ~= "case" then run_hook(model.T.validate, kind.id, fields, errors, values, context) end
   -- Keep the error table to the contract whatever a hook put in it.
   for k, v in pairs(errors) do
     if type(k) ~= "string" then errors[k] = nil

@@ -42,6 +42,7 @@ M.CATEGORIES = {
   { id = "meters", label = "Уведомления от приборов учёта", default = true },
   { id = "outages", label = "Отключения электроэнергии", default = true },
   { id = "alerts", label = "Оповещения о приборах учёта", default = true, staff = true },
+  { id = "cases", label = "Обращения и заявки", default = true },
 }
 
 --- The default kinds. Values each template may use are listed beside it.
@@ -103,6 +104,32 @@ M.KINDS = {
     channels = { "in_app", "email", "sms" },
     title = "Отключение электроэнергии отменено",
     body = "Отключение электроэнергии по адресу {address}, назначенное на {start}, отменено.[ Причина отключения: {reason}.]" },
+  -- Cases (kabinet.cases): {number} (the number as lists show it), {kind} (the kind's label), and
+  -- {applicant} (the applicant's name) — to operators: a new case
+  case_filed = { label = "Новое обращение", category = "cases", severity = "info",
+    channels = { "in_app", "email" },
+    title = "Новое обращение № {number}",
+    body = "Поступило обращение № {number} «{kind}»[ от {applicant}]." },
+  -- {state} (the new status), {action} (what was done) — to the applicant
+  case_changed = { label = "Изменился статус обращения", category = "cases", severity = "info",
+    channels = { "in_app", "email" },
+    title = "Обращение № {number}: {state}",
+    body = "По обращению № {number} «{kind}»[ выполнено действие «{action}»]. Статус: {state}." },
+  -- {author} (who wrote) — to the other side of the case
+  case_message = { label = "Сообщение по обращению", category = "cases", severity = "info",
+    channels = { "in_app", "email" },
+    title = "Новое сообщение по обращению № {number}",
+    body = "По обращению № {number} «{kind}» получено новое сообщение[ от {author}]." },
+  -- {due} (the date the term ended) — to operators
+  case_overdue = { label = "Просрочено обращение", category = "cases", severity = "warning",
+    channels = { "in_app", "email" },
+    title = "Просрочено обращение № {number}",
+    body = "Истёк срок рассмотрения обращения № {number} «{kind}»[ ({due})]." },
+  -- {offer} (the label of the kind offered, e.g. the survey) — to the applicant
+  case_offer = { label = "Приглашение заполнить форму", category = "cases", severity = "info",
+    channels = { "in_app", "email" },
+    title = "{offer}",
+    body = "По обращению № {number} «{kind}» просим вас заполнить форму «{offer}» в личном кабинете." },
 }
 
 --- Placeholders of a template that are not `{name}` with a name of

@@ -7,13 +7,15 @@
 -- check (`rules` of a node, see kabinet.shape): references between fields,
 -- cycles of visible_if, the login field, what confirmations need, template
 -- placeholders, settings of modules not switched on. The module settings
--- (`settings.<module>`) have their own schemas in kabinet.settings.
+-- (`settings.<module>`) have their own schemas in kabinet.settings, the
+-- cases (`case_groups`, `case_registers`, `case_kinds`) in kabinet.cases.schema.
 
 local S = require("kabinet.shape")
 local W = require("kabinet.vocabulary")
 local tables = require("kabinet.tables")
 local messages = require("kabinet.messages")
 local polling = require("kabinet.polling")
+local calendar = require("kabinet.calendar")
 local settings = require("kabinet.settings")
 local notifications = require("kabinet.notifications")
 
@@ -392,6 +394,13 @@ M.kind = S.record { name = "applicant kind", rules = { kind_rules },
 
 local function bool_policy(desc) return S.bool { desc = desc } end
 
+--- The nodes of `case_groups`, `case_registers`, `case_kinds` (kabinet.cases.schema),
+-- in the field language above.
+local cases = require("kabinet.cases.schema").nodes {
+  field = M.field, field_rules = field_rules, name_fields = name_fields, no_visibility_cycles = no_visibility_cycles,
+}
+M.cases = cases
+
 --- The whole declaration.
 M.declaration = S.record { name = "declaration", label = "декларация", keys = {
   { "id", S.ident { required = true, pattern = "^[a-z0-9][a-z0-9%-]*$", pattern_doc = "`a-z`, `0-9`, `-`",
@@ -498,13 +507,9 @@ M.declaration = S.record { name = "declaration", label = "декларация",
     key = { check = function(k) return type(k) == "string" and k:match(NAME_PATTERN) ~= nil end,
             message = "имя справочника: латинские строчные буквы, цифры и '_'" },
     value = items { required = true } } },
-  { "appeal_kinds", items { desc = "kinds of appeals (needs the `appeals` module)", rules = { function(add, path, _, ctx)
-    local T = ctx.T
-    if type(T.dictionaries) == "table" and T.dictionaries.appeal_kinds ~= nil then
-      add("dictionaries.appeal_kinds", "уже объявлено как appeal_kinds")
-    end
-    if not ctx.modules.appeals then add(path, "модуль 'appeals' не включён в modules") end
-  end } } },
+  { "case_groups", cases.groups },
+  { "case_registers", cases.registers },
+  { "case_kinds", cases.kinds },
   { "messages", S.record { name = "messages", desc = "rewording of the forms' messages", keys = {
     { "required", S.string { default = W.DEFAULT_MESSAGES.required, desc = "an empty required field" } },
     { "login_taken", S.string { default = W.DEFAULT_MESSAGES.login_taken, desc = "the login is already registered" } },
@@ -515,6 +520,7 @@ M.declaration = S.record { name = "declaration", label = "декларация",
   { "mail_templates", templates("mail", "the tenant's own mail texts, see «Mail and SMS»") },
   { "sms_templates", templates("sms", "the tenant's own SMS texts, see «Mail and SMS»") },
   { "polling", polling.schema },
+  { "calendar", calendar.schema },
   { "settings", settings.node },
   { "validate", S.func { desc = "`function(kind_id, fields, errors, values, context)`; `context` is `registration` or `profile`" } },
 } }
@@ -526,7 +532,6 @@ local function context(T)
   if type(T.dictionaries) == "table" then
     for name in pairs(T.dictionaries) do ctx.dicts[name] = true end
   end
-  if T.appeal_kinds ~= nil then ctx.dicts.appeal_kinds = true end
   if is_list(T.applicant_kinds) then
     for _, kind in ipairs(T.applicant_kinds) do
       if type(kind) == "table" then

@@ -81,6 +81,14 @@ function M.blocks()
     { "identity", table_of(key(D, "identity"), true) },
     { "polling", table_of(key(D, "polling"), true) },
     { "polling_schedule", table_of(key(key(D, "polling"), "schedules").of) },
+    { "case_group", table_of(schema.cases.group) },
+    { "case_register", table_of(schema.cases.register) },
+    { "case_kind", table_of(schema.cases.kind) },
+    { "case_document", table_of(schema.cases.document) },
+    { "case_workflow", table_of(schema.cases.workflow) },
+    { "case_state", table_of(schema.cases.state) },
+    { "case_action", table_of(schema.cases.action) },
+    { "case_deadline", table_of(schema.cases.deadline) },
   }
   local modules = tables.sorted_keys(settings.MODULES)
   local parts = {}

@@ -17,13 +17,6 @@ local function clock(desc, default)
     end } }
 end
 
-local function text_module(what)
-  return S.record { name = "settings." .. what, keys = {
-    { "text_max_length", S.int { min = 1, max = 100000, desc = "characters of the text at most" } },
-    { "attachments", S.bool { default = false, desc = "files may be attached" } },
-  } }
-end
-
 --- The schema of each module's settings (every module has one, possibly empty).
 M.MODULES = {
   archive = S.record { name = "settings.archive", keys = {
@@ -68,8 +61,6 @@ M.MODULES = {
       desc = "independent supply sources of an outage's addresses unless the operator says otherwise: 1 (24 h permitted) or 2 (2 h)" } },
     { "public", S.bool { default = true, desc = "the outage list is published without a login (GET public/outages)" } },
   } },
-  appeals = text_module("appeals"),
-  services = text_module("services"),
   techconnect = S.record { name = "settings.techconnect", keys = {
     { "max_power_kw", S.number { min = 0, max = 100000, message = "ожидается число от 0 до 100000", desc = "the largest power applied for, kW" } },
     { "max_voltage_kv", S.number { min = 0, max = 1000, message = "ожидается число от 0 до 1000", desc = "the highest voltage class, kV" } },

@@ -24,6 +24,12 @@
 --   mail(T, template, vars)                 → {subject, text, html?}
 --   sms(T, template, vars)                  → SMS text
 --   display_name(T, kind, fields)           → the person's or organisation's name | nil
+--   case_groups(T)                          → menu sections of the cases
+--   case_kinds(T)                           → the normalised kinds of cases
+--   case_registers(T)                       → numbering registers {id, start, prefix}
+--   case_validate(T, kind, fields, context) → {errors} | {values, summary}
+--   case_action_validate(T, kind, action, fields) → {errors} | {values}
+--   case_hook(T, kind, hook, case)          → effects of a kind's Lua hook
 --
 -- This module is a facade; the work is done by
 --   kabinet.schema     the declarative schema of T and check(T) (kabinet.shape walks it;
@@ -31,6 +37,8 @@
 --   kabinet.forms      the prepared form model and the one field-validation loop
 --   kabinet.identity   identity settings, limits, passwords, login identifiers, names
 --   kabinet.vocabulary allowed values, messages, name forms, mail and SMS texts
+--   kabinet.cases      constructors of case kinds and workflows (tenant-facing);
+--                      kabinet.cases.schema / .model their schema and normalised model
 -- Everything but `check` first prepares T once (the result is cached per T)
 -- and raises an error if T does not pass `check`. Tables meant as JSON
 -- arrays are marked with `kabinet.array` (when the host provides it).
@@ -42,8 +50,10 @@ local forms = require("kabinet.forms")
 local identity = require("kabinet.identity")
 local settings = require("kabinet.settings")
 local polling = require("kabinet.polling")
+local calendar = require("kabinet.calendar")
 local notifications = require("kabinet.notifications")
 local tables = require("kabinet.tables")
+local cases = require("kabinet.cases.model")
 
 local array, list_copy, plain_copy = tables.array, tables.list_copy, tables.plain_copy
 
@@ -73,7 +83,7 @@ M.check = schema.check
 -- @return {id, name, short_name, timezone, hosts = [...], branding = {primary,
 --   accent, logo?, monogram}, modules = [...], access_ways = [...], confirmations = [...],
 --   second_factor?, settings?, applicant_kinds = [{id, label, login = {name,
---   label, type}, access_ways = [...]}]}
+--   label, type}, access_ways = [...]}], case_groups = [...] (as case_groups(T))}
 function M.profile(T)
   local model = forms.prepare(T)
   local kinds = {}
@@ -99,12 +109,19 @@ function M.profile(T)
     second_factor = T.second_factor,
     settings = T.settings and plain_copy(T.settings) or nil,
     applicant_kinds = array(kinds),
+    case_groups = cases.groups(T),
   }
 end
 
 --- The tenant's meter polling rules, normalised (kabinet.polling; defaults when the tenant sets none).
 function M.polling(T)
   return polling.normalise(T.polling)
+end
+
+--- The tenant's production calendar (kabinet.calendar): its `calendar` table or the federal one.
+-- @return {weekend = [1…7], years = {["YYYY"] = {off = ["MM-DD"], work = [...], short = [...]}}}
+function M.calendar(T)
+  return calendar.of(T)
 end
 
 --- The settings of the modules the tenant switches on, checked and with
@@ -127,8 +144,7 @@ end
 --   messages = {required, login_taken, registration_failed}}
 M.registration_form = forms.registration_form
 
---- A dictionary of the tenant (T.dictionaries[name], or T.appeal_kinds for
--- "appeal_kinds").
+--- A dictionary of the tenant (T.dictionaries[name]).
 -- @return {name, items = [{value, label, ...}]} or nil when there is none
 M.dictionary = forms.dictionary
 
@@ -298,6 +314,52 @@ function M.mail(T, template, vars)
   forms.prepare(T)
   return W.mail(T, template, vars)
 end
+
+---------------------------------------------------------------------------
+-- Cases (kabinet.cases: declared with its constructors in case_groups,
+-- case_registers, case_kinds; normalised by kabinet.cases.model)
+---------------------------------------------------------------------------
+
+--- The menu sections of the portal's cases, in order (empty when none).
+-- @return [{id, label, file_label, list_label, kind_label, kind_placeholder,
+--   list}] — `list` is the group whose list page also shows this group's cases
+M.case_groups = cases.groups
+
+--- The kinds of cases, normalised (computed once per T): every default
+-- filled in, forms as the registration form's field views plus `prefill`.
+-- @return [{id, label, group, register, register_start, number_prefix,
+--   report_as, applicants = [...], offered_only, summary_field, form = [field
+--   view], documents = [{id, label, required, max_bytes, types, max_count, by}],
+--   initial, states = [{id, label, final, uploads, tone}], actions = [{id,
+--   label, from, to, by, fields, comment, documents, attach, confirm, after?,
+--   guard, hook}], deadlines = [{id, label, days, unit, from, running}],
+--   hooks = {enter = [state ids]}}]
+M.case_kinds = cases.kinds
+
+--- The numbering registers: every register declared in case_registers or
+-- named by a kind (a kind's own register starts at 1).
+-- @return [{id, start, prefix}]
+M.case_registers = cases.registers
+
+--- Validates a case's form (the one field loop of kabinet.forms, then the
+-- kind's validate hook). A field with `prefill` that is not sent takes the
+-- value of that field of `context.profile`.
+-- @param context {applicant_kind, role = "consumer"|"operator", profile = {…}}
+-- @return {errors = {<field> = "<reason>"}} (an unknown kind, or one this
+--   applicant kind may not file: `kind`) or {values = {…}, summary = "<first
+--   200 characters of the summary field>"}
+M.case_validate = cases.validate
+
+--- Validates the inputs of an action of a kind.
+-- @return {errors} (an unknown action: `action`) or {values}
+M.case_action_validate = cases.validate_action
+
+--- Runs a Lua hook of a kind: "guard:<action>", "action:<action>" or
+-- "enter:<state>" on case = {id, number, kind, state, fields, applicant =
+-- {kind, profile}, action_fields, now}.
+-- @return effects {error?, set?, notices? = [{kind, to, values}], offer? =
+--   {kind}}; {} when there is no such hook; a hook that raises gives `error`
+M.case_hook = cases.hook
 
 --- An SMS of the tenant: T.sms_templates[template] or the default, with the
 -- values put in. A text longer than one Cyrillic SMS (70 characters) is

@@ -13,6 +13,22 @@
 
 local F = require("kabinet.fields")
 local C = require("kabinet.consents")
+local Cases = require("kabinet.cases")
+
+-- «Обращение в службу поддержки» (3.7): e-mail, contact phone, a short
+-- subject and a short description; the latest appeals with their status on the
+-- home page, every appeal with its status, answer and history on «Обращения».
+-- The subjects are a short list (the seed's samples: «Смена тарифного
+-- расписания», «Замена прибора учёта»); statuses as the seed shows them
+-- («В РАБОТЕ», «ЗАКРЫТО» with the answer beside it).
+local SUBJECTS = {
+  { value = "meter_replacement", label = "Замена прибора учёта" },
+  { value = "tariff_change", label = "Смена тарифного расписания" },
+  { value = "readings", label = "Показания и расчёты" },
+  { value = "contract", label = "Договор и личный кабинет" },
+  { value = "other", label = "Другой вопрос" },
+}
+local STATES = { registered = { label = "Новое" }, answered = { label = "Закрыто" } }
 
 return {
   id = "oes360",
@@ -72,6 +88,26 @@ return {
       },
     },
   },
+
+  case_groups = {
+    { id = "appeals", label = "Обращения", file_label = "Создать обращение", list_label = "Обращения",
+      kind_label = "Вид обращения", kind_placeholder = "-Выберите вид обращения-" },
+  },
+  case_kinds = {
+    Cases.appeal {
+      id = "support", label = "Обращение в службу поддержки", group = "appeals", register = "appeals",
+      fields = {
+        F.email { label = "E-mail", prefill = "email" },
+        F.phone { label = "Контактный телефон", prefill = "phone" },
+        F.select { name = "subject", label = "Тема сообщения", options = SUBJECTS, placeholder = "-Выберите тему-" },
+        Cases.text { label = "Краткое описание вопроса", max = 2000 },
+      },
+      states = STATES,
+    },
+    -- PP 55/2024: a complaint on the reliability or quality of supply, numbered with the appeals.
+    Cases.complaint_pp55 { id = "pp55", group = "appeals", register = "appeals", states = STATES },
+  },
+  case_registers = { appeals = { start = 1 } },
 
   dictionaries = {
     -- Suppliers whose contracts can be linked with the supplier's login.

@@ -12,11 +12,13 @@
 -- The profile (pictures 7 and 8) adds the passport of an individual and the
 -- state register record (number and date) of a business: optional there,
 -- but the tech-connection application will demand them.
--- Cross-field rules live in hooks.lua, the street list in streets.lua.
+-- Cross-field rules live in hooks.lua, the street list in streets.lua, the
+-- appeals and service requests (kabinet.cases) in appeals.lua.
 
 local F = require("kabinet.fields")
 local hooks = require("hooks")
 local streets = require("streets")
+local appeals = require("appeals")
 
 -- Fields of the address block shown to Voronezh residents, and the free
 -- address shown to everyone else.
@@ -164,17 +166,14 @@ return {
     },
   },
 
-  appeal_kinds = {
-    { value = "info", label = "Запрос справочной информации" },
-    { value = "complaint", label = "Жалоба" },
-    { value = "unmetered", label = "Сообщение о бездоговорном / безучётном потреблении электроэнергии" },
-    { value = "theft", label = "Сообщение о хищении объектов электросетевого комплекса" },
-    { value = "consultation", label = "Запрос консультации" },
-  },
+  -- Appeals (five kinds) and additional-service requests: appeals.lua.
+  case_groups = appeals.groups,
+  case_registers = appeals.registers,
+  case_kinds = appeals.kinds,
 
   dictionaries = {
     streets = streets,
-    -- Additional services (picture 14).
+    -- Additional services (picture 14), the choice of the service request's form.
     service_kinds = {
       { value = "meter_reading", label = "Снятие показаний существующего прибора учёта (ПУ)" },
       { value = "meter_commissioning", label = "Осуществление допуска в эксплуатацию ПУ" },
@@ -239,8 +238,6 @@ return {
   },
 
   settings = {
-    appeals = { text_max_length = 1000, attachments = true },
-    services = { text_max_length = 1000, attachments = true },
     techconnect = { max_power_kw = 150 },
     -- Virtual meters: the consumer creates a meter (place, account, serial) and sends readings, accepted at once.
     -- Meters the server polls are not offered «Передать показания» (polled_meters = false).

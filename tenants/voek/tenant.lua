@@ -9,10 +9,12 @@
 -- with the number of any of their contracts and then see all contracts.
 -- Archive of smart-meter data for a period of at most 3 years back; the
 -- request may be changed until 21:00 Moscow time, the file is ready the next
--- day. Tech-connection applications, contracts, feedback, quality survey.
+-- day. Tech-connection applications, contracts, feedback and the quality
+-- survey (kabinet.cases, in feedback.lua).
 
 local F = require("kabinet.fields")
 local C = require("kabinet.consents")
+local feedback = require("feedback")
 
 -- Sole proprietors and legal entities are found by ОГРН(ИП) and confirm
 -- with the number of any of their contracts.
@@ -106,6 +108,10 @@ return {
       },
     },
   },
+
+  -- «Обратная связь» and «Опрос потребителя»: feedback.lua.
+  case_groups = feedback.groups,
+  case_kinds = feedback.kinds,
 
   dictionaries = {
     -- Who may apply for tech connection through the cabinet (PP RF 861).

@@ -5,6 +5,7 @@
 
 local tenant = require("kabinet.tenant")
 local F = require("kabinet.fields")
+local Cases = require("kabinet.cases")
 
 local testing = require("testing")
 local case, eq = testing.case, testing.eq
@@ -23,7 +24,8 @@ local function sample()
     confirmations = { "email" },
     password_policy = { min_length = 8, require_digit = true },
     dictionaries = { streets = { "Ленина ул.", { value = "mira", label = "Мира пр-т" } } },
-    appeal_kinds = { { value = "complaint", label = "Жалоба" } },
+    case_groups = { { id = "appeals", label = "Обращения" } },
+    case_kinds = { Cases.appeal { id = "complaint", label = "Жалоба", group = "appeals", report_as = "complaint" } },
     consents = {
       { id = "pd", label = "Я согласен", version = "v1", text = "Текст согласия", required = true },
     },
@@ -124,7 +126,8 @@ case("значения верхнего уровня", function()
   local T2 = sample()
   T2.modules = { "meters" }
   reports(T2, "modules: модуль 'identity' обязателен")
-  reports(T2, "appeal_kinds: модуль 'appeals' не включён")
+  T2.case_groups = nil
+  reports(T2, "case_kinds[1].group: группа 'appeals' не объявлена в case_groups")
 end)
 
 case("повторяющиеся имена полей и виды", function()
@@ -287,7 +290,8 @@ case("справочник: строки становятся {value, label}", f
   eq(d.items[1].value, "Ленина ул.")
   eq(d.items[1].label, "Ленина ул.")
   eq(d.items[2].value, "mira")
-  eq(tenant.dictionary(T, "appeal_kinds").items[1].label, "Жалоба")
+  eq(tenant.case_kinds(T)[1].label, "Жалоба")
+  eq(tenant.dictionary(T, "appeal_kinds"), nil)
   eq(tenant.dictionary(T, "nope"), nil)
   eq(tenant.dictionary(T, 42), nil)
 end)

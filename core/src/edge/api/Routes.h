@@ -15,6 +15,7 @@ void registerMeterRoutes(Router& r, Services& s);    ///< access to metering poi
 void registerAuditRoutes(Router& r, Services& s);    ///< the operators' audit log
 void registerOperatorNoticeRoutes(Router& r, Services& s); ///< operators' broadcasts and alerts
 void registerOutageRoutes(Router& r, Services& s);   ///< outages: lookup, statistics, public list, operators' edits
+void registerCaseRoutes(Router& r, Services& s);     ///< cases: kinds, filing, workflow actions, documents, messages, operators' list
 void registerNotificationRoutes(Router& r, Services& s); ///< notifications, their kinds and settings, deliveries
 void registerCaseReportRoutes(Router& r, Services& s); ///< staff's reports of cases (order 186 figures, surveys)
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
@@ -29,6 +30,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerAuditRoutes(r, s);
     registerOperatorNoticeRoutes(r, s);
     registerOutageRoutes(r, s);
+    registerCaseRoutes(r, s);
     registerNotificationRoutes(r, s);
     registerCaseReportRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above

@@ -36,6 +36,8 @@ struct RouteSpec {
     Shape requestBody;                 ///< the JSON body the route reads; none when it reads none
     std::vector<Answer> answers;       ///< successes and the errors worth naming; any other 4xx/5xx is an Error
     bool bearerToken = false;          ///< authenticates with `Authorization: Bearer` instead of the session
+    Shape multipartBody;               ///< the multipart/form-data parts the route reads (files as binary strings)
+    long long maxBodyBytes = 0;        ///< the route's own body limit in bytes (0: the server's --max-body)
 
     RouteSpec() = default;
     explicit RouteSpec(std::string summary) : summary(std::move(summary)) {}
@@ -60,6 +62,11 @@ struct RouteSpec {
     /// Error statuses worth naming (their body is the common Error shape).
     RouteSpec& errors(std::vector<int> statuses);
     RouteSpec& bearer() { bearerToken = true; return *this; }
+    /// The route also (or only) reads multipart/form-data with these parts (http/Multipart.h).
+    RouteSpec& multipart(Shape parts) { multipartBody = std::move(parts); return *this; }
+    /// The route accepts bodies up to `bytes` instead of the server's --max-body (uploads): checked from
+    /// Content-Length before any byte is read, and while reading a chunked body. Answers 413 above it.
+    RouteSpec& maxBody(long long bytes) { maxBodyBytes = bytes; return *this; }
 };
 
 /// The common error answer: {error, message, fields{field: reason}} and, where the status says so, more

@@ -8,6 +8,7 @@
 #include <Poco/Dynamic/Var.h>
 
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <string>
@@ -58,6 +59,11 @@ struct Response {
     std::string body;
     std::string contentType = "application/json; charset=utf-8";
     std::vector<std::pair<std::string, std::string>> headers;
+    /// When set, the answer's body is streamed by this callback after the head is sent (`body` is ignored):
+    /// a file answer (http/FileAnswer.h). It writes exactly `contentLength` bytes; should it throw, the
+    /// connection is closed, so the client sees a cut answer, never a wrong one.
+    std::function<void(std::ostream&)> writer;
+    long long contentLength = -1; ///< the streamed body's length (required with `writer`)
     /// A JSON response with this status and body text.
     static Response json(int status, std::string body) {
         Response r;

@@ -21,6 +21,7 @@ Services::~Services() {
     if (scheduler) scheduler->stop();
     if (jobs) jobs->stop();
     if (outageNotices) outageNotices->stop();
+    if (caseTimers) caseTimers->stop();
     if (digest) digest->stop();
     if (outbox) outbox->stop();
 }
@@ -61,6 +62,8 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
     s->outages = std::make_unique<OutageService>(*s->db);
     s->outageNotices = std::make_unique<OutageWorker>(*s->outages, *s->tenants);
+    s->cases = std::make_unique<CaseService>(*s->db);
+    s->caseTimers = std::make_unique<CaseTimers>(*s->cases, *s->tenants);
     SchedulerOptions polling;
     polling.sessions = config.pollSessions;
     polling.tickMs = config.pollTickMs;

@@ -7,6 +7,8 @@
 #include "identity/AuditLog.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
+#include "cases/CaseService.h"
+#include "cases/CaseTimers.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
 #include "meters/AccessService.h"
@@ -60,6 +62,8 @@ struct Services {
     std::unique_ptr<JobWorker> jobs;
     std::unique_ptr<OutageService> outages; ///< outages, their lookups and notices
     std::unique_ptr<OutageWorker> outageNotices; ///< notices of planned outages ahead of time
+    std::unique_ptr<CaseService> cases;          ///< appeals, applications, feedback, surveys
+    std::unique_ptr<CaseTimers> caseTimers;      ///< timer actions and overdue flags of cases (started by kabinetd)
     /// Meter polling (started by kabinetd only, not by the CLI).
     std::unique_ptr<Scheduler> scheduler;
     /// Connector plugin instances by supplier id (the tenant's `suppliers` dictionary values).

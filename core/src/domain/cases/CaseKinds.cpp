@@ -1,0 +1,231 @@
+#include "cases/CaseKinds.h"
+
+#include "lua/LuaJson.h"
+#include "lua/LuaState.h"
+#include "tenants/Tenant.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace kabinet::cases {
+
+namespace {
+
+using Obj = Poco::JSON::Object::Ptr;
+using Arr = Poco::JSON::Array::Ptr;
+using Var = Poco::Dynamic::Var;
+
+Obj asObject(const Var& v) { return v.type() == typeid(Obj) ? v.extract<Obj>() : Obj(); }
+
+/// An array member; an empty Lua table may arrive as an empty object: then an empty array.
+Arr array(const Obj& o, const std::string& key) {
+    Arr out = new Poco::JSON::Array;
+    if (!o || !o->has(key)) return out;
+    const Var v = o->get(key);
+    if (v.type() == typeid(Arr)) return v.extract<Arr>();
+    return out;
+}
+
+Arr asArray(const Var& v) {
+    if (v.type() == typeid(Arr)) return v.extract<Arr>();
+    return new Poco::JSON::Array;
+}
+
+std::string text(const Obj& o, const std::string& key, const std::string& fallback = {}) {
+    if (!o || !o->has(key) || o->get(key).isEmpty()) return fallback;
+    return o->get(key).convert<std::string>();
+}
+
+bool flag(const Obj& o, const std::string& key) {
+    if (!o || !o->has(key) || o->get(key).isEmpty()) return false;
+    const Var v = o->get(key);
+    return v.isBoolean() ? v.extract<bool>() : v.convert<bool>();
+}
+
+long long number(const Obj& o, const std::string& key, long long fallback) {
+    if (!o || !o->has(key) || o->get(key).isEmpty()) return fallback;
+    return static_cast<long long>(o->get(key).convert<double>());
+}
+
+std::vector<std::string> strings(const Obj& o, const std::string& key) {
+    std::vector<std::string> out;
+    for (const auto& v : *array(o, key)) out.push_back(v.convert<std::string>());
+    return out;
+}
+
+Kind kindOf(const Obj& k) {
+    Kind out;
+    out.raw = k;
+    out.id = text(k, "id");
+    out.label = text(k, "label", out.id);
+    out.group = text(k, "group");
+    out.registerId = text(k, "register", out.id);
+    out.numberPrefix = text(k, "number_prefix");
+    out.reportAs = text(k, "report_as", "other");
+    out.summaryField = text(k, "summary_field");
+    out.applicants = strings(k, "applicants");
+    out.offeredOnly = flag(k, "offered_only");
+    out.form = array(k, "form");
+    for (const auto& dv : *array(k, "documents")) {
+        Obj d = asObject(dv);
+        if (!d) continue;
+        DocType t;
+        t.view = d;
+        t.id = text(d, "id");
+        t.label = text(d, "label", t.id);
+        t.required = flag(d, "required");
+        t.maxBytes = number(d, "max_bytes", t.maxBytes);
+        t.types = strings(d, "types");
+        t.maxCount = static_cast<int>(number(d, "max_count", 1));
+        t.by = text(d, "by", "consumer");
+        out.documents.push_back(std::move(t));
+    }
+    for (const auto& sv : *array(k, "states")) {
+        Obj s = asObject(sv);
+        if (!s) continue;
+        State st;
+        st.id = text(s, "id");
+        st.label = text(s, "label", st.id);
+        st.tone = text(s, "tone", "work");
+        st.final = flag(s, "final");
+        st.uploads = flag(s, "uploads");
+        out.states.push_back(std::move(st));
+    }
+    out.initial = text(k, "initial", out.states.empty() ? std::string("registered") : out.states.front().id);
+    for (const auto& av : *array(k, "actions")) {
+        Obj a = asObject(av);
+        if (!a) continue;
+        Action ac;
+        ac.id = text(a, "id");
+        ac.label = text(a, "label", ac.id);
+        ac.to = text(a, "to");
+        ac.from = strings(a, "from");
+        ac.by = strings(a, "by");
+        ac.fields = array(a, "fields");
+        ac.comment = text(a, "comment", "none");
+        ac.documents = strings(a, "documents");
+        ac.confirm = text(a, "confirm");
+        if (Obj after = a->has("after") ? asObject(a->get("after")) : Obj()) {
+            After af;
+            af.days = static_cast<int>(number(after, "days", 0));
+            af.unit = text(after, "unit", "calendar");
+            ac.after = af;
+        }
+        ac.guard = flag(a, "guard");
+        ac.hook = flag(a, "hook");
+        out.actions.push_back(std::move(ac));
+    }
+    for (const auto& dv : *array(k, "deadlines")) {
+        Obj d = asObject(dv);
+        if (!d) continue;
+        Deadline dl;
+        dl.id = text(d, "id");
+        dl.label = text(d, "label", dl.id);
+        dl.days = static_cast<int>(number(d, "days", 0));
+        dl.unit = text(d, "unit", "calendar");
+        dl.from = text(d, "from", "filed");
+        dl.running = strings(d, "running");
+        out.deadlines.push_back(std::move(dl));
+    }
+    if (Obj hooks = k->has("hooks") ? asObject(k->get("hooks")) : Obj())
+        for (const auto& s : strings(hooks, "enter")) out.enterHooks.insert(s);
+    return out;
+}
+
+struct Cached {
+    std::string hash;
+    std::shared_ptr<const Model> model;
+};
+
+} // namespace
+
+bool Action::startsFrom(const std::string& state, bool stateFinal) const {
+    if (from.empty()) return !stateFinal;
+    return std::find(from.begin(), from.end(), state) != from.end();
+}
+
+bool Action::takenBy(const std::string& role) const { return std::find(by.begin(), by.end(), role) != by.end(); }
+
+const State* Kind::state(const std::string& sid) const {
+    for (const auto& s : states)
+        if (s.id == sid) return &s;
+    return nullptr;
+}
+
+const Action* Kind::action(const std::string& aid) const {
+    for (const auto& a : actions)
+        if (a.id == aid) return &a;
+    return nullptr;
+}
+
+const DocType* Kind::document(const std::string& did) const {
+    for (const auto& d : documents)
+        if (d.id == did) return &d;
+    return nullptr;
+}
+
+std::string Kind::stateLabel(const std::string& sid) const {
+    const State* s = state(sid);
+    return s ? s->label : sid;
+}
+
+bool Kind::fileableBy(const std::string& applicantKind) const {
+    return !offeredOnly && std::find(applicants.begin(), applicants.end(), applicantKind) != applicants.end();
+}
+
+const Kind* Model::kind(const std::string& kid) const {
+    for (const auto& k : kinds)
+        if (k.id == kid) return &k;
+    return nullptr;
+}
+
+long long Model::registerStart(const std::string& rid) const {
+    auto it = registerStarts.find(rid);
+    return it == registerStarts.end() ? 1 : it->second;
+}
+
+Model CaseKinds::parse(const Var& kinds, const Var& groups, const Var& registers) {
+    Model m;
+    for (const auto& gv : *asArray(groups)) {
+        Obj g = asObject(gv);
+        if (!g) continue;
+        Group gr;
+        gr.raw = g;
+        gr.id = text(g, "id");
+        gr.label = text(g, "label", gr.id);
+        gr.list = text(g, "list", gr.id);
+        m.groups.push_back(std::move(gr));
+    }
+    for (const auto& kv : *asArray(kinds))
+        if (Obj k = asObject(kv)) m.kinds.push_back(kindOf(k));
+    if (Obj regs = asObject(registers))
+        for (const auto& [id, v] : *regs) m.registerStarts[id] = number(asObject(v), "start", 1);
+    return m;
+}
+
+std::shared_ptr<const Model> CaseKinds::of(Tenant& t) {
+    static std::mutex mutex;
+    static std::map<std::string, Cached> cache;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto it = cache.find(t.id());
+        if (it != cache.end() && it->second.hash == t.configHash()) return it->second.model;
+    }
+    const Var kinds = t.callModule("case_kinds", 0, [](lua_State*) {});
+    const Var groups = t.callModule("case_groups", 0, [](lua_State*) {});
+    // The registers' starts are declared beside the kinds (T.case_registers); the model does not repeat them.
+    Var registers;
+    t.withState([&](LuaState& st) {
+        st.protect(2, 0, [&](lua_State* L) {
+            lua_getfield(L, 1, "case_registers");
+            registers = lua_istable(L, -1) ? luajson::toJson(L, -1) : Var();
+            lua_pop(L, 1);
+        });
+    });
+    auto model = std::make_shared<const Model>(parse(kinds, groups, registers));
+    std::lock_guard<std::mutex> lock(mutex);
+    cache[t.id()] = Cached{t.configHash(), model};
+    return model;
+}
+
+} // namespace kabinet::cases

@@ -1,0 +1,15 @@
+#include "cases/CaseTimers.h"
+
+#include "cases/CaseService.h"
+
+#include <ctime>
+
+namespace kabinet {
+
+CaseTimers::CaseTimers(CaseService& cases, TenantRegistry& tenants)
+    : cases_(cases), tenants_(tenants), worker_("cases", [this] {
+          cases_.runTimers(tenants_, static_cast<long long>(std::time(nullptr)));
+          return std::chrono::milliseconds(std::chrono::minutes(1));
+      }, Backoff{std::chrono::minutes(1), std::chrono::minutes(10)}) {}
+
+} // namespace kabinet

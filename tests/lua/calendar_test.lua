@@ -1,0 +1,60 @@
+-- Tests of kabinet.calendar: the shipped federal calendar, the Tatarstan example on top of it, a tenant's
+-- own years, and a Russian problem with its path for a malformed `calendar` table.
+
+local C = require("kabinet.calendar")
+local S = require("kabinet.shape")
+
+local testing = require("testing")
+local case, eq = testing.case, testing.eq
+
+local function contains(list, v)
+  for _, x in ipairs(list) do if x == v then return true end end
+  return false
+end
+
+local function problems(c)
+  local out = {}
+  S.check(C.schema, c, "calendar", function(path, text) out[#out + 1] = path .. ": " .. text end, {})
+  return out
+end
+
+case("a tenant without a calendar gets the federal one of 2025 and 2026", function()
+  local c = C.of({})
+  eq(c.weekend[1], 6)
+  eq(c.weekend[2], 7)
+  assert(contains(c.years["2026"].off, "01-09"), "9 января 2026 — выходной (перенос с 3 января)")
+  assert(contains(c.years["2026"].off, "12-31"), "31 декабря 2026 — выходной")
+  assert(contains(c.years["2025"].short, "11-01"), "1 ноября 2025 — рабочая суббота, сокращённая")
+  assert(not contains(c.years["2026"].off, "03-20"), "20 марта — не федеральный выходной")
+end)
+
+case("the Tatarstan calendar adds the republic's holidays and keeps the federal ones", function()
+  local c = C.of({ calendar = C.russia { region = "tatarstan" } })
+  assert(contains(c.years["2026"].off, "03-20"), "Ураза-байрам 2026")
+  assert(contains(c.years["2026"].off, "05-27"), "Курбан-байрам 2026")
+  assert(contains(c.years["2026"].short, "03-19"), "предпраздничный день")
+  assert(contains(c.years["2026"].off, "01-09"), "федеральные дни сохраняются")
+  -- the shipped federal tables are not changed by the merge
+  assert(not contains(C.of({}).years["2026"].off, "03-20"))
+end)
+
+case("an unknown region is refused in Russian", function()
+  local ok, err = pcall(C.russia, { region = "atlantis" })
+  assert(not ok and tostring(err):find("неизвестный регион", 1, true), tostring(err))
+end)
+
+case("a tenant may add a year of its own", function()
+  local c = C.of({ calendar = C.russia { years = { ["2027"] = { off = { "01-01" } } } } })
+  eq(c.years["2027"].off[1], "01-01")
+  eq(#c.years["2027"].work, 0)
+  eq(#problems(C.russia { region = "tatarstan" }), 0)
+end)
+
+case("a malformed calendar names the path in Russian", function()
+  local p = problems({ weekend = { 8 }, years = { ["26"] = {}, ["2026"] = { off = { "02-30" }, extra = {} } } })
+  local text = table.concat(p, " | ")
+  assert(text:find("calendar.weekend[1]: ожидается день недели 1…7", 1, true), text)
+  assert(text:find("calendar.years.26: год", 1, true), text)
+  assert(text:find("calendar.years.2026.off[1]: ожидается день", 1, true), text)
+  assert(text:find("calendar.years.2026.extra: неизвестный ключ", 1, true), text)
+end)
