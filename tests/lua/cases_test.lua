@@ -88,6 +88,7 @@ case("ВГЭС: группы, пять видов обращений и заяв
     eq(form.phone.prefill, "phone")
     eq(form.email.prefill, "email")
     eq(form.email.required, false)
+    eq(form.email.login, false, "вид поля как в форме регистрации")
     local docs = by_id(k.documents)
     eq(docs.attachment.required, false)
     eq(docs.attachment.max_count, 1)
