@@ -28,9 +28,10 @@ export const listLabel = (g) => g.list_label || g.label || 'Обращения';
 
 /**
  * The consumer's menu entries of the tenant's cases, in the order of the groups: first the filing pages of the
- * groups with a list page of their own under another name (`list_label`) and of the groups listed elsewhere,
- * then the list pages; a group without `list_label` listed under itself is one entry (its `label`) leading to
- * its list, where the filing button is. [{path, label, group}].
+ * groups whose list page has a name of its own (`list_label` other than `label`: ВГЭС «Обращение» and
+ * «Информация по обращениям») and of the groups listed elsewhere, then the list pages; a group listed under
+ * itself without such a name is one entry (its `label`, ОЭС 360 «Обращения») leading to its list, where the
+ * filing button is. [{path, label, group}].
  */
 export function caseMenu(tenant) {
   const groups = caseGroups(tenant);
@@ -38,7 +39,7 @@ export function caseMenu(tenant) {
   const lists = [];
   for (const g of groups) {
     const ownList = (g.list || g.id) === g.id;
-    if (ownList && !g.list_label) { lists.push({ path: listRoute(g.id), label: g.label || listLabel(g), group: g.id }); continue; }
+    if (ownList && (!g.list_label || g.list_label === g.label)) { lists.push({ path: listRoute(g.id), label: g.label || listLabel(g), group: g.id }); continue; }
     files.push({ path: fileRoute(g.id), label: fileLabel(g), group: g.id });
     if (ownList) lists.push({ path: listRoute(g.id), label: listLabel(g), group: g.id });
   }

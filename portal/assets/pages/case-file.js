@@ -110,7 +110,6 @@ export async function render(ctx) {
   page.append(
     h('form', { class: 'form case-form', novalidate: true, onSubmit }, kindField, host, status,
       h('div', { class: 'form-actions' }, button,
-        listGroup ? h('a', { class: 'btn btn--ghost', href: ctx.router.href(listRoute(listGroup.id)) }, 'Отмена') : null)),
-    back);
+        listGroup ? h('a', { class: 'btn btn--ghost', href: ctx.router.href(listRoute(listGroup.id)) }, 'Отмена') : null)));
   return page;
 }

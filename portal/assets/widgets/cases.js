@@ -334,7 +334,8 @@ function actionForm(ctx, a, docTypes, send, done, cancel) {
   const fields = (Array.isArray(a.fields) ? a.fields : []).slice();
   if (a.comment && a.comment !== 'none') fields.push({ name: 'comment', label: 'Комментарий', type: 'textarea', required: a.comment === 'required', max_length: 2000 });
   const form = createForm({ fields }, { idPrefix: uid(`case-action-${a.id}`) });
-  const types = (a.documents || []).map((id) => ({ ...(docTypes.find((t) => t.id === id) || { id, label: 'Документ', types: [], max_bytes: 0, max_count: 1 }), required: true }));
+  // The documents the action takes (the server says when one is missing).
+  const types = (a.documents || []).map((id) => ({ ...(docTypes.find((t) => t.id === id) || { id, label: 'Документ', types: [], max_bytes: 0, max_count: 1 }), required: false }));
   const docs = documentInputs(types);
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'btn btn--primary case-action-form__submit' }, a.label);
