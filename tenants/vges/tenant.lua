@@ -18,7 +18,7 @@
 local F = require("kabinet.fields")
 local hooks = require("hooks")
 local streets = require("streets")
-local appeals = require("appeals")
+local appeals = require("appeals")()
 
 -- Fields of the address block shown to Voronezh residents, and the free
 -- address shown to everyone else.

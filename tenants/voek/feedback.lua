@@ -11,6 +11,8 @@
 local F = require("kabinet.fields")
 local C = require("kabinet.cases")
 
+-- A new declaration each call (a test may change the tables it gets).
+return function()
 local M = {}
 
 M.groups = {
@@ -38,3 +40,4 @@ M.kinds = {
 }
 
 return M
+end

@@ -14,7 +14,7 @@
 
 local F = require("kabinet.fields")
 local C = require("kabinet.consents")
-local feedback = require("feedback")
+local feedback = require("feedback")()
 
 -- Sole proprietors and legal entities are found by ОГРН(ИП) and confirm
 -- with the number of any of their contracts.

@@ -20,7 +20,6 @@ local log = kabinet and kabinet.log or function() end
 M.TEXT = {
   unknown_kind = "Неизвестный вид обращения",
   not_allowed = "Этот вид обращения вам недоступен",
-  offered_only = "Этот вид обращения заполняется только по приглашению",
   unknown_action = "Неизвестное действие",
   hook_failed = "Не удалось выполнить правила обращения. Попробуйте позже или обратитесь в службу поддержки",
 }
@@ -36,7 +35,6 @@ local function prepare_form(id, list, validate)
   local form = { id = id, fields = {}, by_name = {}, decl = { validate = validate } }
   for i, f in ipairs(list or {}) do
     local field = forms.prepare_field(f, false)
-    field.login = nil
     form.fields[i] = field
     form.by_name[field.name] = field
   end
@@ -48,7 +46,6 @@ local function form_view(fm, form)
   local out = {}
   for i, f in ipairs(form.fields) do
     local view = forms.field_view(fm, f)
-    view.login = nil
     view.prefill = f.prefill
     out[i] = view
   end

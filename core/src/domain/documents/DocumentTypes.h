@@ -14,7 +14,7 @@ inline constexpr std::size_t kSniffBytes = 64 * 1024;
 
 /// One sniffed type.
 struct FileType {
-    std::string id;          ///< "pdf", "jpeg", "png", "gif", "doc", "xls", "docx", "xlsx", "odt", "ods", "zip", "txt", "exe", "" (unknown)
+    std::string id;          ///< "pdf", "jpeg", "png", "gif", "doc", "xls", "ole2" (old Office, kind not told), "docx", "xlsx", "odt", "ods", "zip", "txt", "exe", "" (unknown)
     std::string contentType; ///< the MIME type stored and answered with ("application/octet-stream" when unknown)
     std::string label;       ///< as people name it in Russian messages: "PDF", "JPEG", "Word", …
 };
@@ -32,8 +32,9 @@ std::string typeLabel(const std::string& id);
 /// The allowed types as people read them: "PDF, JPEG или PNG".
 std::string allowedList(const std::vector<std::string>& ids);
 
-/// True when `allowed` accepts a sniffed type: its id is listed ("jpg" is "jpeg", "doc"/"xls" also accept the
-/// OLE2 file of the other kind, since one cannot always tell them apart). An "exe" is never accepted.
+/// True when `allowed` accepts a sniffed type: its id is listed ("jpg" is "jpeg"); an old Office file whose
+/// kind the first bytes do not tell ("ole2") is accepted where "doc" or "xls" is. An "exe" and an unknown type
+/// are never accepted; an empty `allowed` accepts every other known type.
 bool accepts(const std::vector<std::string>& allowed, const std::string& sniffedId);
 
 } // namespace kabinet::documents

@@ -64,7 +64,7 @@ RouteSpec tenantProfile() {
                      {"branding", open(object({{"primary", string()}, {"accent", string()}, {"logo?", string()}, {"monogram", string()}}))},
                      {"modules", arrayOf(string())},
                      {"applicant_kinds", arrayOf(kind)},
-                     {"case_groups?", arrayOf(open(object({{"id", string()}, {"label", string()}, {"file_label", string()}, {"list_label", string()}, {"kind_label", string()}, {"kind_placeholder", string()}, {"list", string()}})))},
+                     {"case_groups", arrayOf(open(object({{"id", string()}, {"label", string()}, {"file_label", string()}, {"list_label", string()}, {"kind_label", string()}, {"kind_placeholder", string()}, {"list", string()}})))},
                      {"hosts", arrayOf(string())},
                      {"confirmations", arrayOf(oneOf({"email", "phone"}))},
                      {"second_factor?", string()},
