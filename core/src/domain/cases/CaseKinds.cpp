@@ -1,7 +1,6 @@
 #include "cases/CaseKinds.h"
 
 #include "lua/LuaJson.h"
-#include "lua/LuaState.h"
 #include "tenants/Tenant.h"
 
 #include <algorithm>
@@ -198,8 +197,14 @@ Model CaseKinds::parse(const Var& kinds, const Var& groups, const Var& registers
     }
     for (const auto& kv : *asArray(kinds))
         if (Obj k = asObject(kv)) m.kinds.push_back(kindOf(k));
+    // Registers: [{id, start, prefix}] (or {id = {start}}); a kind's own `register_start` wins.
     if (Obj regs = asObject(registers))
         for (const auto& [id, v] : *regs) m.registerStarts[id] = number(asObject(v), "start", 1);
+    for (const auto& rv : *asArray(registers))
+        if (Obj r = asObject(rv)) m.registerStarts[text(r, "id")] = number(r, "start", 1);
+    for (const auto& k : m.kinds)
+        if (k.raw && k.raw->has("register_start") && !k.raw->get("register_start").isEmpty())
+            m.registerStarts[k.registerId] = number(k.raw, "register_start", 1);
     return m;
 }
 
@@ -213,15 +218,7 @@ std::shared_ptr<const Model> CaseKinds::of(Tenant& t) {
     }
     const Var kinds = t.callModule("case_kinds", 0, [](lua_State*) {});
     const Var groups = t.callModule("case_groups", 0, [](lua_State*) {});
-    // The registers' starts are declared beside the kinds (T.case_registers); the model does not repeat them.
-    Var registers;
-    t.withState([&](LuaState& st) {
-        st.protect(2, 0, [&](lua_State* L) {
-            lua_getfield(L, 1, "case_registers");
-            registers = lua_istable(L, -1) ? luajson::toJson(L, -1) : Var();
-            lua_pop(L, 1);
-        });
-    });
+    const Var registers = t.callModule("case_registers", 0, [](lua_State*) {});
     auto model = std::make_shared<const Model>(parse(kinds, groups, registers));
     std::lock_guard<std::mutex> lock(mutex);
     cache[t.id()] = Cached{t.configHash(), model};

@@ -1,5 +1,7 @@
 #include "cases/CaseService.h"
 
+#include "calendar/TenantCalendars.h"
+
 #include "cases/CaseDocuments.h"
 #include "cases/CaseJson.h"
 #include "cases/CaseKinds.h"
@@ -93,15 +95,10 @@ Obj fieldsMember(const Obj& b) {
 
 std::shared_ptr<const Model> modelOf(Tenant& t) { return CaseKinds::of(t); }
 
-/// The end of a deadline of `days` counted from `event` by the tenant's production calendar.
+/// The end of a deadline of `days` counted from `event` by the tenant's production calendar (24:00 local time
+/// of the last day).
 long long deadlineOf(Tenant& t, long long event, int days, const std::string& unit) {
-    // Calendar days to the end of the last day in the tenant's zone (working days: until the tenant calendar lands).
-    const int off = t.utcOffset();
-    const long long day = 86400;
-    const long long localDay = (event + off) / day;
-    long long end = (localDay + 1 + days) * day - off;
-    (void)unit;
-    return end;
+    return TenantCalendars::of(t).deadline(event, days, ProductionCalendar::unitOf(unit == "working" ? "working" : "calendar"), t.utcOffset());
 }
 
 /// The person's name as shown: ФИО, organisation, or e-mail.

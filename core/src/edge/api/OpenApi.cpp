@@ -135,10 +135,17 @@ Object::Ptr operation(const Route& r, std::map<std::string, Object::Ptr>& schema
     }
     if (params->size() > 0) op->set("parameters", params);
 
-    if (spec.requestBody) {
+    if (spec.requestBody || spec.multipartBody) {
         Object::Ptr body = ordered();
         body->set("required", true);
-        body->set("content", jsonContent(toJsonSchema(spec.requestBody, schemas)));
+        Object::Ptr content = spec.requestBody ? jsonContent(toJsonSchema(spec.requestBody, schemas)) : ordered();
+        if (spec.multipartBody) {
+            Object::Ptr media = ordered();
+            media->set("schema", toJsonSchema(spec.multipartBody, schemas));
+            content->set("multipart/form-data", media);
+        }
+        body->set("content", content);
+        if (spec.maxBodyBytes > 0) body->set("x-kabinet-max-bytes", spec.maxBodyBytes);
         op->set("requestBody", body);
     }
 

@@ -14,6 +14,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Random.h>
@@ -66,10 +67,12 @@ bool saneRequestId(const std::string& id) {
     return true;
 }
 
-/// Reads at most limit+1 bytes of the body.
-std::string readBody(std::istream& in, std::size_t limit, bool& tooLarge) {
+/// Reads at most limit+1 bytes of the body; `expected` (the Content-Length, within the limit) is reserved
+/// up front, so a large upload is held once, never copied while it grows.
+std::string readBody(std::istream& in, std::size_t limit, std::size_t expected, bool& tooLarge) {
     std::string body;
-    char buf[8192];
+    body.reserve(std::min(expected, limit));
+    char buf[65536];
     while (in) {
         in.read(buf, sizeof buf);
         body.append(buf, static_cast<std::size_t>(in.gcount()));
@@ -216,6 +219,26 @@ void HttpServer::authorize(Poco::Net::HTTPServerRequest& req, Request& r, const 
     }
 }
 
+std::size_t HttpServer::bodyLimit(const Poco::Net::HTTPServerRequest& req, const std::string& fullPath) const {
+    const std::size_t global = s_.config.maxBodyBytes;
+    std::string path = fullPath;
+    bool scoped = false;
+    if (fullPath.rfind("/t/", 0) == 0) {
+        const auto segs = splitPath(fullPath);
+        if (segs.size() < 2 || !s_.tenants.find(segs[1])) return global;
+        path = fullPath.substr(3 + segs[1].size());
+        if (path.empty()) path = "/";
+        scoped = true;
+    } else if (req.has("Host") && s_.tenants.findByHost(req.getHost())) {
+        scoped = fullPath != "/healthz" && fullPath != "/metrics";
+    }
+    std::map<std::string, std::string> params;
+    bool pathMatched = false;
+    const Route* route = router_.match(req.getMethod(), path, scoped, params, pathMatched);
+    if (route && route->spec && route->spec->maxBodyBytes > 0) return static_cast<std::size_t>(route->spec->maxBodyBytes);
+    return global;
+}
+
 void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
     const auto t0 = std::chrono::steady_clock::now();
     ConnectionGuard::bodyStarts(); // the head is in: from now on the body's deadline runs
@@ -240,15 +263,17 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
         }
         const std::string fullPath = uri.getPath().empty() ? "/" : uri.getPath();
         r.query = uri.getRawQuery();
-        // Body, bounded.
-        const std::size_t limit = s_.config.maxBodyBytes;
+        // Body, bounded by the route's own limit (uploads) or --max-body.
+        const bool hasBody = req.hasContentLength() || req.getChunkedTransferEncoding();
+        const std::size_t limit = hasBody ? bodyLimit(req, fullPath) : s_.config.maxBodyBytes;
         if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
             closeConnection = true;
             throw Error(413, "body_too_large", "Тело запроса больше допустимых " + std::to_string(limit) + " байт");
         }
         if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH" || req.hasContentLength() || req.getChunkedTransferEncoding()) {
             bool tooLarge = false;
-            r.body = readBody(req.stream(), limit, tooLarge);
+            r.body = readBody(req.stream(), limit, req.hasContentLength() ? static_cast<std::size_t>(req.getContentLength64()) : 0,
+                              tooLarge);
             if (tooLarge) {
                 closeConnection = true;
                 throw Error(413, "body_too_large", "Тело запроса больше допустимых " + std::to_string(limit) + " байт");
@@ -336,9 +361,26 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
         resp.set("Referrer-Policy", "no-referrer"); // page addresses may carry tokens (password reset links)
         for (const auto& [k, v] : out.headers) resp.set(k, v);
         if (closeConnection) resp.setKeepAlive(false);
-        resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
-        if (r.method == "HEAD") resp.send();
-        else resp.sendBuffer(out.body.data(), out.body.size());
+        if (out.writer) {
+            // A file answer: the head, then the body straight from its source, never whole in memory.
+            resp.setContentLength64(static_cast<Poco::Int64>(out.contentLength));
+            std::ostream& os = resp.send();
+            if (r.method != "HEAD") {
+                try {
+                    out.writer(os);
+                    os.flush();
+                } catch (...) {
+                    // The head is out: the only honest answer left is a cut one. Close the connection so the
+                    // client cannot take what it got for the whole body.
+                    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req)) impl->socket().shutdown();
+                    throw;
+                }
+            }
+        } else {
+            resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
+            if (r.method == "HEAD") resp.send();
+            else resp.sendBuffer(out.body.data(), out.body.size());
+        }
     } catch (const std::exception& e) {
         log::warn("response not delivered", {{"request_id", r.requestId}, {"error", e.what()}});
     }

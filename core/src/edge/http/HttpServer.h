@@ -49,6 +49,8 @@ private:
     /// Resolves the session of a request to a route that needs one, checks the role and, for writes, the
     /// CSRF token. Throws 401/403.
     void authorize(Poco::Net::HTTPServerRequest& req, Request& r, const Route& route);
+    /// The body limit of the route a request goes to: its RouteSpec's maxBody, else --max-body.
+    std::size_t bodyLimit(const Poco::Net::HTTPServerRequest& req, const std::string& fullPath) const;
     HttpContext s_;
     Router router_;
     Poco::ThreadPool pool_;

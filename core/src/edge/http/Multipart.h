@@ -31,7 +31,9 @@ public:
     static bool isMultipart(const Request& r);
     /// Parses the request's body. Throws 415 `unsupported_media_type` when it is not multipart/form-data and
     /// 400 `malformed_multipart` (Russian message) when the boundary is missing, a part has no name or no
-    /// head, the closing boundary is missing, or a text field is not well-formed UTF-8.
+    /// head, the closing boundary is missing or there are more than 64 parts; 422 naming the field when a
+    /// text field is not well-formed UTF-8 or holds a control character other than tab and line breaks.
+    /// A file input left empty (no name, no bytes) gives no file.
     static MultipartForm parse(const Request& r);
     /// Parses a body given with its Content-Type (as parse(Request)). The body must outlive the form.
     static MultipartForm parse(std::string_view contentType, std::string_view body);
