@@ -3,10 +3,11 @@
 //   * the demo consumer's menu has one entry «Обращения»; its page has «Создать обращение»; the appeal (kind
 //     «Обращение в службу поддержки», a subject and a short description) gets its number at once;
 //   * the administrator finds it in «Оператор» → «Обращения» (the queue of every kind) by its number, opens it,
-//     takes it into work, and answers it («Дать ответ»: the answer text and a document, the confirmation asked
-//     first);
+//     assigns it to themself, sends the document in «Переписка» (a message with a PDF) and answers it («Дать
+//     ответ»: the answer text, the confirmation asked first);
 //   * the consumer sees the notification (the bell, the notifications page with the link to the case), opens the
-//     case: state «Закрыто», the answer and its document in the history; the home page's card shows the state.
+//     case: state «Закрыто», the answer in the history, the document in the correspondence; the home page's card
+//     shows the state.
 // Screenshots: cases-oes360.NN-<step>.png.
 
 import { test } from 'node:test';
@@ -86,12 +87,18 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
     await page.locator('.case-changed').waitFor();
 
-    // «Дать ответ»: the text and a document; the confirmation first.
+    // The document goes to the applicant in «Переписка»: a message with the file.
+    const messageForm = page.locator('form.case-message-form');
+    await messageForm.locator('[data-field="text"] textarea').fill('Направляем акт проверки прибора учёта.');
+    await messageForm.locator('.case-doc input[type="file"]').setInputFiles({ name: 'Ответ на обращение.pdf', mimeType: 'application/pdf', buffer: PDF });
+    const sent = await captureApi(page, 'POST', `cases/${caseId}/messages`, () => messageForm.locator('button.case-message-form__send').click());
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    await page.locator('li.case-message[data-role="operator"] a.case-document').waitFor();
+
+    // «Дать ответ»: the text; the confirmation first.
     await page.locator('button.case-action[data-action="answer"]').click();
     const answerForm = page.locator('form.case-action-form[data-action="answer"]');
     await answerForm.locator('[data-field="answer"] textarea').fill(answerText);
-    const docInput = answerForm.locator('.case-doc input[type="file"]');
-    if (await docInput.count()) await docInput.first().setInputFiles({ name: 'Ответ на обращение.pdf', mimeType: 'application/pdf', buffer: PDF });
     await answerForm.locator('button.case-action-form__submit').click();
     const dialog = page.locator('dialog.confirm-dialog');
     await dialog.waitFor();
@@ -120,7 +127,9 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     assert.match(history, /Дать ответ/);
     assert.ok(history.includes(answerText), history);
     assert.match(history, /Смирнова Анна Викторовна|Сотрудник/);
-    const answerDoc = view.locator('.case-history a.case-document', { hasText: 'Ответ на обращение.pdf' });
+    const thread = plainSpaces(await view.locator('.case-thread').innerText());
+    assert.match(thread, /Направляем акт проверки прибора учёта\./);
+    const answerDoc = view.locator('li.case-message[data-role="operator"] a.case-document', { hasText: 'Ответ на обращение.pdf' });
     assert.equal(await answerDoc.count(), 1);
     const file = await page.evaluate(async (href) => { const r = await fetch(href); return { status: r.status, head: (await r.text()).slice(0, 5) }; }, await answerDoc.getAttribute('href'));
     assert.deepEqual(file, { status: 200, head: '%PDF-' });

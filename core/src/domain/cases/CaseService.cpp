@@ -452,7 +452,8 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         e->set("to", to);
         e->set("comment", h.comment);
         Arr fields = new Poco::JSON::Array;
-        for (const auto& fv : *fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson))) {
+        const Arr values = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson)); // kept alive for the loop
+        for (const auto& fv : *values) {
             Obj src = fv.extract<Obj>();
             Obj x = new Poco::JSON::Object;
             x->set("label", src->get("label"));
