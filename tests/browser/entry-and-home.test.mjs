@@ -29,6 +29,10 @@ const MODULE_CARDS = {
   oes360: ['manual'],
 };
 
+// Tenants with case groups (tenants/<id>/…, case_groups): their home page has the card of the latest cases,
+// right after the notifications.
+const CASE_CARDS = new Set(['voek', 'vges', 'oes360']);
+
 const step = (prefix, n, name) => `${prefix}.${String(n).padStart(2, '0')}-${name}`;
 
 /** Text a person should never read. */
@@ -76,10 +80,11 @@ for (const tenant of TENANTS) {
       await assertCleanText(page, 'home', account);
       await screenshot(page, step(prefix, 1, 'home'));
 
-      // Cards: the common three (points, access, the latest notifications) and exactly the declared modules'
-      // ones; never balance or appeals.
+      // Cards: the common three (points, access, the latest notifications), the cases where the tenant has case
+      // groups, and exactly the declared modules' ones; never balance.
       const cards = await page.locator('.dashboard-card').evaluateAll((els) => els.map((e) => e.dataset.card));
-      assert.deepEqual(cards, ['points', 'access', 'notifications', ...MODULE_CARDS[tenant]], `${tenant}: cards ${cards}`);
+      assert.deepEqual(cards, ['points', 'access', 'notifications', ...(CASE_CARDS.has(tenant) ? ['cases'] : []), ...MODULE_CARDS[tenant]],
+        `${tenant}: cards ${cards}`);
 
       // Every link of every card opens a page that works.
       const links = await page.locator('.dashboard-card a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
