@@ -4,7 +4,7 @@
 //     «Обращение в службу поддержки», a subject and a short description) gets its number at once;
 //   * the administrator finds it in «Оператор» → «Обращения» (the queue of every kind) by its number, opens it,
 //     assigns it to themself, sends the document in «Переписка» (a message with a PDF) and answers it («Дать
-//     ответ»: the answer text, the confirmation asked first);
+//     ответ»: the answer text, the confirmation asked first); «Отчёты по обращениям» counts it, XLSX and CSV download;
 //   * the consumer sees the notification (the bell, the notifications page with the link to the case), opens the
 //     case: state «Закрыто», the answer in the history, the document in the correspondence; the home page's card
 //     shows the state.
@@ -110,6 +110,23 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     await page.locator('.case-changed').waitFor();
     assert.equal(await page.locator('.case-view').getAttribute('data-state'), answered.body.state.id);
     await screenshot(page, step(5, 'answered'));
+
+    // «Отчёты по обращениям»: this year's figures count the answered appeal; both files download.
+    await page.locator('.subnav__link[data-route="operator/case-reports"]').click();
+    await waitForPage(page, 'operator-case-reports');
+    assert.equal(await resultState(page, 'case-reports'), 'ready');
+    const portalRow = plainSpaces(await page.locator('table.case-report-channels tr', { hasText: 'В электронной форме через Интернет' }).innerText());
+    assert.match(portalRow, /^В электронной форме через Интернет \d+/);
+    assert.ok(await page.locator('table.case-report-kinds tr', { hasText: 'Обращение в службу поддержки' }).count() === 1);
+    for (const format of ['xlsx', 'csv']) {
+      const href = await page.locator(`a.case-report-download[data-format="${format}"]`).getAttribute('href');
+      const got = await page.evaluate(async (u) => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer()); return { status: r.status, type: r.headers.get('content-type'), head: [...b.slice(0, 3)] }; }, href);
+      assert.equal(got.status, 200, `${format}: ${got.status}`);
+      if (format === 'xlsx') assert.deepEqual(got.head.slice(0, 2), [0x50, 0x4b]); // a zip
+      else assert.deepEqual(got.head, [0xef, 0xbb, 0xbf]); // UTF-8 with BOM
+    }
+    assert.doesNotMatch(plainSpaces(await page.locator('main').innerText()), /null|undefined|NaN/);
+    await screenshot(page, step(6, 'reports'));
   }, { artifact: 'cases-oes360.operator-answers' });
 
   await withPage(t, async (page) => {
@@ -118,7 +135,7 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     await item.waitFor();
     assert.equal(await item.getAttribute('data-state'), 'unread');
     await item.locator('button.notification-item__toggle').click();
-    await screenshot(page, step(6, 'notification'));
+    await screenshot(page, step(7, 'notification'));
     await item.locator('.notification-item__refs a').first().click();
     await waitForPage(page, 'case');
     const view = page.locator('.case-view');
@@ -134,7 +151,7 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     const file = await page.evaluate(async (href) => { const r = await fetch(href); return { status: r.status, head: (await r.text()).slice(0, 5) }; }, await answerDoc.getAttribute('href'));
     assert.deepEqual(file, { status: 200, head: '%PDF-' });
     assert.doesNotMatch(plainSpaces(await page.locator('main').innerText()), /null|undefined|NaN/);
-    await screenshot(page, step(7, 'case-answered'));
+    await screenshot(page, step(8, 'case-answered'));
 
     await page.goto(portalUrl('oes360', ''));
     await waitForPage(page, 'home');
@@ -143,6 +160,6 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     const cardText = plainSpaces(await card.innerText());
     assert.ok(cardText.includes(`№ ${number}`), cardText);
     assert.match(cardText, /Закрыто/);
-    await screenshot(page, step(8, 'home'));
+    await screenshot(page, step(9, 'home'));
   }, { artifact: 'cases-oes360.consumer-reads' });
 });
