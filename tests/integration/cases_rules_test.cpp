@@ -119,7 +119,7 @@ TEST_CASE("cases: 200 filings at once take 200 consecutive numbers of the regist
         threads.emplace_back([&, i] {
             for (int k = 0; k < 25; ++k) {
                 try {
-                    auto r = service.file(*t, s, body(R"({"kind":"support","fields":{"text":"Обращение )" + std::to_string(i * 25 + k) + R"("}})"),
+                    auto r = service.file(*t, s, body(R"({"kind":"support","fields":{"subject":"meter_replacement","text":"Обращение )" + std::to_string(i * 25 + k) + R"("}})"),
                                           {}, static_cast<long long>(std::time(nullptr)));
                     std::lock_guard<std::mutex> l(m);
                     numbers.push_back(r->getValue<long long>("number"));

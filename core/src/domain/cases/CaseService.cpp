@@ -354,6 +354,29 @@ const Kind& kindOf(const Model& m, const CaseRow& c) {
     return *k;
 }
 
+/// The field views of `form` with the options of their dictionaries filled in, so values show as labels.
+Arr withOptions(Tenant& t, const Arr& form) {
+    Arr out = new Poco::JSON::Array;
+    if (!form) return out;
+    for (const auto& fv : *form) {
+        if (fv.type() != typeid(Obj)) continue;
+        Obj f = fv.extract<Obj>();
+        const std::string dict = f->optValue<std::string>("dictionary", "");
+        if (dict.empty() || f->has("options")) {
+            out->add(f);
+            continue;
+        }
+        Obj copy = new Poco::JSON::Object(*f);
+        const std::string json = t.dictionaryJson(dict);
+        if (!json.empty()) {
+            Obj d = parseObject(json);
+            if (d->has("items") && d->get("items").type() == typeid(Arr)) copy->set("options", d->getArray("items"));
+        }
+        out->add(copy);
+    }
+    return out;
+}
+
 Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s) {
     CaseStore store(se, t.id());
     const Kind& k = kindOf(m, c);
@@ -383,7 +406,7 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
     j->set("closed_at", c.closedAt ? Var(*c.closedAt) : Var());
     j->set("channel", c.channel);
     j->set("summary", c.summary);
-    j->set("fields", fieldValues(k.form, parseObject(c.fieldsJson)));
+    j->set("fields", fieldValues(withOptions(t, k.form), parseObject(c.fieldsJson)));
     auto applicant = person(se, t.id(), c.applicantId);
     Obj a = new Poco::JSON::Object;
     a->set("id", c.applicantId);
@@ -452,7 +475,8 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         e->set("to", to);
         e->set("comment", h.comment);
         Arr fields = new Poco::JSON::Array;
-        for (const auto& fv : *fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson))) {
+        const Arr shown = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson));
+        for (const auto& fv : *shown) {
             Obj src = fv.extract<Obj>();
             Obj x = new Poco::JSON::Object;
             x->set("label", src->get("label"));
