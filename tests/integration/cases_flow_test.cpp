@@ -125,6 +125,15 @@ TEST_CASE("cases: a ВГЭС additional service request is filed from the addres
     // Nothing more to do: no actions, and an action now is a conflict.
     CHECK(actionIds(c.get("cases/" + id)).empty());
     CHECK(c.call("POST", "cases/" + id + "/actions/withdraw", "{}").status == 409);
+
+    // Staff file on the consumer's behalf, received by phone: the consumer's own case.
+    auto phoned = op.post("cases", R"({"kind":"consultation","fields":{"text":"Консультация по телефону."},"applicant_id":")" + c.userId +
+                                       R"(","channel":"phone"})",
+                          201);
+    auto mine = c.get("cases");
+    CHECK(caseIds(mine).front() == phoned->getValue<std::string>("id"));
+    CHECK(c.get("cases/" + phoned->getValue<std::string>("id"))->getValue<std::string>("channel") == "phone");
+    CHECK(op.call("POST", "cases", R"({"kind":"consultation","fields":{"text":"Без заявителя"}})").status == 422);
 }
 
 TEST_CASE("cases: an ОЭС 360 appeal and a PP 55 complaint share the appeals register", "[cases]") {

@@ -11,6 +11,7 @@
 #include "tenants/Tenant.h"
 
 #include <mutex>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -230,6 +231,22 @@ TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and mov
     REQUIRE(history->size() == 4);
     CHECK(history->getObject(3)->getValue<std::string>("comment") == "Счётчик поверен, пломба установлена.");
     CHECK(w.scalar("SELECT answered_on_time FROM cases WHERE case_id = '" + id + "'") == 1);
+    // The state's on_enter hook: a value set on the case, and the survey offered to the applicant (told once).
+    CHECK(w.text("SELECT fields FROM cases WHERE case_id = '" + id + "'").find("\"checked_on\"") != std::string::npos);
+    view = c.get("cases/" + id);
+    REQUIRE_FALSE(view->get("offer").isEmpty());
+    CHECK(view->getObject("offer")->getValue<std::string>("label") == "Оценка поверки");
+    CHECK(w.scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = 'grid6' AND kind = 'case_offer' AND refs LIKE '%" + id + "%'") == 1);
+    CHECK(c.call("POST", "cases", R"({"kind":"check_survey","fields":{"quality":5}})").status == 422);
+    auto offered = c.get("case-kinds?offer=" + id)->getArray("kinds");
+    REQUIRE(offered->size() == 2);
+    CHECK(offered->getObject(1)->getValue<std::string>("id") == "check_survey");
+    auto rated = c.post("cases", R"({"kind":"check_survey","fields":{"quality":5},"parent":")" + id + R"("})", 201);
+    CHECK(rated->getObject("state")->getValue<bool>("final"));
+    CHECK(c.get("cases/" + id)->get("offer").isEmpty());
+    auto again = c.call("POST", "cases", R"({"kind":"check_survey","fields":{"quality":4},"parent":")" + id + R"("})");
+    CHECK(again.status == 422);
+    CHECK_FALSE(field(again, "parent").empty());
 
     // Working days count past the holiday of 9 March 2026: filed on Monday 2 March, due at the end of 10 March.
     CaseService service(w.direct);
