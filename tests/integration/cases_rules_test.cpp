@@ -222,6 +222,17 @@ TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and mov
     view = c.get("cases/" + id);
     CHECK(actionIds(view) == std::vector<std::string>{"confirm"});
     c.post("cases/" + id + "/actions/confirm", "{}", 200);
+    // While the visit is pending the applicant adds a photo and writes a message with a file; staff are told.
+    auto added = c.form("cases/" + id + "/documents", {{"type", "photo"}}, {{"file", "щиток.pdf", pdf("board"), "application/pdf"}});
+    INFO(added.body);
+    REQUIRE(added.status == 201);
+    CHECK(obj(added.body)->getObject("document")->getValue<std::string>("type_label") == "Фотография счётчика");
+    CHECK(c.form("cases/" + id + "/documents", {{"type", "act"}}, {{"file", "акт.pdf", pdf(), "application/pdf"}}).status == 422);
+    auto note = c.form("cases/" + id + "/messages", {{"text", "Ключ от щитка у соседа."}}, {{"file", "схема.pdf", pdf("map"), "application/pdf"}});
+    INFO(note.body);
+    REQUIRE(note.status == 201);
+    CHECK(obj(note.body)->getObject("message")->getArray("documents")->size() == 1);
+    CHECK(w.scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = 'grid6' AND kind = 'case_message' AND refs LIKE '%" + id + "%'") == 1);
     auto noComment = op.call("POST", "cases/" + id + "/actions/done", "{}");
     CHECK(noComment.status == 422);
     CHECK_FALSE(field(noComment, "comment").empty());
@@ -231,6 +242,8 @@ TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and mov
     REQUIRE(history->size() == 4);
     CHECK(history->getObject(3)->getValue<std::string>("comment") == "Счётчик поверен, пломба установлена.");
     CHECK(w.scalar("SELECT answered_on_time FROM cases WHERE case_id = '" + id + "'") == 1);
+    CHECK(ov->getArray("documents")->size() == 3);
+    CHECK(c.form("cases/" + id + "/documents", {{"type", "photo"}}, {{"file", "поздно.pdf", pdf(), "application/pdf"}}).status == 409);
     // The state's on_enter hook: a value set on the case, and the survey offered to the applicant (told once).
     CHECK(w.text("SELECT fields FROM cases WHERE case_id = '" + id + "'").find("\"checked_on\"") != std::string::npos);
     view = c.get("cases/" + id);

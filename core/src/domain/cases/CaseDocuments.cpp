@@ -5,9 +5,9 @@
 
 namespace kabinet::cases {
 
-int storeUploads(soci::session& s, const std::string& tenant, const std::string& caseId, const std::string& ref, const Kind& kind,
+std::vector<CaseDoc> storeUploads(soci::session& s, const std::string& tenant, const std::string& caseId, const std::string& ref, const Kind& kind,
                  const std::vector<CaseUpload>& uploads, const std::string& createdBy, long long now, const std::string& fileType) {
-    int stored = 0;
+    std::vector<CaseDoc> stored;
     for (const auto& u : uploads) {
         std::string type;
         if (u.part.rfind("doc.", 0) == 0) type = u.part.substr(4);
@@ -19,8 +19,8 @@ int storeUploads(soci::session& s, const std::string& tenant, const std::string&
         limits.maxBytes = d->maxBytes;
         limits.types = d->types;
         limits.field = u.part;
-        DocumentStore::put(s, tenant, DocumentOwner{"case", caseId, ref}, d->id, u.fileName, *u.in, limits, createdBy, now);
-        ++stored;
+        const DocumentInfo i = DocumentStore::put(s, tenant, DocumentOwner{"case", caseId, ref}, d->id, u.fileName, *u.in, limits, createdBy, now);
+        stored.push_back(CaseDoc{i.id, i.type, i.name, i.contentType, i.owner.ref, i.createdBy, i.size, i.createdAt});
     }
     return stored;
 }

@@ -826,11 +826,10 @@ Obj CaseService::addDocument(Tenant& t, const SessionInfo& s, const std::string&
             throw Conflict("uploads_closed", "Сейчас добавить документ к заявке нельзя");
         CaseUpload u = file;
         u.part = "doc." + type;
-        storeUploads(se, t.id(), c.id, "", k, {u}, s.userId, now);
+        const auto stored = storeUploads(se, t.id(), c.id, "", k, {u}, s.userId, now);
         store.touch(c.id, now);
-        auto docs = caseDocuments(se, t.id(), c.id);
-        if (docs.empty()) throw Unprocessable({{"file", "Приложите файл"}});
-        const CaseDoc& last = *std::max_element(docs.begin(), docs.end(), [](const CaseDoc& x, const CaseDoc& y) { return x.at < y.at; });
+        if (stored.empty()) throw Unprocessable({{"file", "Приложите файл"}});
+        const CaseDoc& last = stored.front();
         j = new Poco::JSON::Object;
         j->set("document", documentJson(&k, last, side, nameOf(t, se, s.userId)));
         Change ch{t, se, store, k, c, now};
