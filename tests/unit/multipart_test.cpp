@@ -2,6 +2,7 @@
 // strings, files as streams over the body itself, RFC 5987 names both ways, and 400/415/422 for what is wrong.
 #include <catch2/catch.hpp>
 
+#include "api/OpenApi.h"
 #include "http/FileAnswer.h"
 #include "http/Multipart.h"
 #include "util/Error.h"
@@ -87,4 +88,29 @@ TEST_CASE("a download names its file in UTF-8 with an ASCII fallback", "[multipa
     CHECK(r.contentLength == 3);
     CHECK(r.contentType == "application/pdf");
     CHECK(static_cast<bool>(r.writer));
+}
+
+TEST_CASE("a route that reads a form says so in the API description, with its own body limit", "[multipart][openapi]") {
+    Router r;
+    r.add("POST", "/upload", true, Access::User,
+          RouteSpec("Upload").multipart(shape::object({{"type", shape::string()}, {"file", shape::string("binary")}})).maxBody(30LL << 20),
+          [](Request&) { return Response::json(201, "{}"); });
+    r.add("POST", "/either", true, Access::User,
+          RouteSpec("JSON or a form").body(shape::object({{"text", shape::string()}})).multipart(shape::object({{"text", shape::string()}})),
+          [](Request&) { return Response::json(200, "{}"); });
+    const auto doc = openApiDocument(r);
+    const auto paths = doc->getObject("paths");
+    auto body = [&](const std::string& path) {
+        return paths->getObject("/t/{tenant}" + path)->getObject("post")->getObject("requestBody");
+    };
+    const auto upload = body("/upload");
+    REQUIRE(upload);
+    CHECK(upload->getValue<long long>("x-kabinet-max-bytes") == (30LL << 20));
+    const auto file = upload->getObject("content")->getObject("multipart/form-data")->getObject("schema")->getObject("properties")->getObject("file");
+    CHECK(file->getValue<std::string>("format") == "binary");
+    CHECK_FALSE(upload->getObject("content")->has("application/json"));
+    const auto either = body("/either")->getObject("content");
+    CHECK(either->has("application/json"));
+    CHECK(either->has("multipart/form-data"));
+    CHECK_FALSE(body("/either")->has("x-kabinet-max-bytes"));
 }
