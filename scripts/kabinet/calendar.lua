@@ -4,7 +4,7 @@
 --
 -- A calendar is a table
 --   { weekend = { 6, 7 },                        -- ISO weekdays off (1 = Monday … 7 = Sunday)
---     years = { ["2026"] = { off = { "01-01", … },  -- weekdays off (holidays, moved days off)
+--     years = { ["2026"] = { off = { "01-01", … },  -- holidays and moved days off
 --                            work = { "MM-DD", … }, -- working Saturdays and Sundays
 --                            short = { "MM-DD", … } } } } -- shortened pre-holiday working days
 -- A year the table does not hold counts the weekend only (the server says so in its log).

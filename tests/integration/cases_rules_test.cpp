@@ -11,6 +11,7 @@
 #include "tenants/Tenant.h"
 
 #include <mutex>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -119,7 +120,7 @@ TEST_CASE("cases: 200 filings at once take 200 consecutive numbers of the regist
         threads.emplace_back([&, i] {
             for (int k = 0; k < 25; ++k) {
                 try {
-                    auto r = service.file(*t, s, body(R"({"kind":"support","fields":{"text":"Обращение )" + std::to_string(i * 25 + k) + R"("}})"),
+                    auto r = service.file(*t, s, body(R"({"kind":"support","fields":{"subject":"meter_replacement","text":"Обращение )" + std::to_string(i * 25 + k) + R"("}})"),
                                           {}, static_cast<long long>(std::time(nullptr)));
                     std::lock_guard<std::mutex> l(m);
                     numbers.push_back(r->getValue<long long>("number"));
@@ -221,6 +222,17 @@ TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and mov
     view = c.get("cases/" + id);
     CHECK(actionIds(view) == std::vector<std::string>{"confirm"});
     c.post("cases/" + id + "/actions/confirm", "{}", 200);
+    // While the visit is pending the applicant adds a photo and writes a message with a file; staff are told.
+    auto added = c.form("cases/" + id + "/documents", {{"type", "photo"}}, {{"file", "щиток.pdf", pdf("board"), "application/pdf"}});
+    INFO(added.body);
+    REQUIRE(added.status == 201);
+    CHECK(obj(added.body)->getObject("document")->getValue<std::string>("type_label") == "Фотография счётчика");
+    CHECK(c.form("cases/" + id + "/documents", {{"type", "act"}}, {{"file", "акт.pdf", pdf(), "application/pdf"}}).status == 422);
+    auto note = c.form("cases/" + id + "/messages", {{"text", "Ключ от щитка у соседа."}}, {{"file", "схема.pdf", pdf("map"), "application/pdf"}});
+    INFO(note.body);
+    REQUIRE(note.status == 201);
+    CHECK(obj(note.body)->getObject("message")->getArray("documents")->size() == 1);
+    CHECK(w.scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = 'grid6' AND kind = 'case_message' AND refs LIKE '%" + id + "%'") == 1);
     auto noComment = op.call("POST", "cases/" + id + "/actions/done", "{}");
     CHECK(noComment.status == 422);
     CHECK_FALSE(field(noComment, "comment").empty());
@@ -230,6 +242,24 @@ TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and mov
     REQUIRE(history->size() == 4);
     CHECK(history->getObject(3)->getValue<std::string>("comment") == "Счётчик поверен, пломба установлена.");
     CHECK(w.scalar("SELECT answered_on_time FROM cases WHERE case_id = '" + id + "'") == 1);
+    CHECK(ov->getArray("documents")->size() == 3);
+    CHECK(c.form("cases/" + id + "/documents", {{"type", "photo"}}, {{"file", "поздно.pdf", pdf(), "application/pdf"}}).status == 409);
+    // The state's on_enter hook: a value set on the case, and the survey offered to the applicant (told once).
+    CHECK(w.text("SELECT fields FROM cases WHERE case_id = '" + id + "'").find("\"checked_on\"") != std::string::npos);
+    view = c.get("cases/" + id);
+    REQUIRE_FALSE(view->get("offer").isEmpty());
+    CHECK(view->getObject("offer")->getValue<std::string>("label") == "Оценка поверки");
+    CHECK(w.scalar("SELECT COUNT(*) FROM notifications WHERE tenant_id = 'grid6' AND kind = 'case_offer' AND refs LIKE '%" + id + "%'") == 1);
+    CHECK(c.call("POST", "cases", R"({"kind":"check_survey","fields":{"quality":5}})").status == 422);
+    auto offered = c.get("case-kinds?offer=" + id)->getArray("kinds");
+    REQUIRE(offered->size() == 2);
+    CHECK(offered->getObject(1)->getValue<std::string>("id") == "check_survey");
+    auto rated = c.post("cases", R"({"kind":"check_survey","fields":{"quality":5},"parent":")" + id + R"("})", 201);
+    CHECK(rated->getObject("state")->getValue<bool>("final"));
+    CHECK(c.get("cases/" + id)->get("offer").isEmpty());
+    auto again = c.call("POST", "cases", R"({"kind":"check_survey","fields":{"quality":4},"parent":")" + id + R"("})");
+    CHECK(again.status == 422);
+    CHECK_FALSE(field(again, "parent").empty());
 
     // Working days count past the holiday of 9 March 2026: filed on Monday 2 March, due at the end of 10 March.
     CaseService service(w.direct);

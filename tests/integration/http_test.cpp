@@ -135,6 +135,11 @@ TEST_CASE("tenant profiles come from Lua, by path prefix or by Host header", "[h
     requireErrorModel(s.request("GET", "/api/v1/tenant", "", {{"Host", "unknown.example"}}), 404, "route_not_found");
     auto voek = obj(s.request("GET", "/t/voek/api/v1/tenant").body);
     CHECK(voek->getArray("applicant_kinds")->size() == 3);
+    // The menu sections of the cases come from the tenant's Lua (kabinet.cases); none is an empty array.
+    auto vges = obj(s.request("GET", "/t/vges/api/v1/tenant").body);
+    REQUIRE(vges->getArray("case_groups")->size() == 2);
+    CHECK(vges->getArray("case_groups")->getObject(1)->getValue<std::string>("list") == "appeals");
+    CHECK(obj(s.request("GET", "/t/sigma/api/v1/tenant").body)->getArray("case_groups")->size() == 0);
 }
 
 TEST_CASE("registration forms carry the seed's fields with the agreed keys", "[http][tenants]") {

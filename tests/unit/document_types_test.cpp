@@ -39,6 +39,12 @@ TEST_CASE("files are told by their first bytes", "[documents]") {
     const std::string cut = std::string("Привет").substr(0, 11);
     CHECK(id(cut, false) == "txt");
     CHECK(id(cut, true) == "");
+    // A whole file longer than the sniffer reads, cut by it in the middle of a character.
+    std::string cyrillic = "xy";
+    while (cyrillic.size() < 100000) cyrillic += "Съешь же ещё этих мягких французских булок. ";
+    CHECK(id(cyrillic, true) == "txt");
+    CHECK(id("\r\n\r\n%PDF-1.3\n") == "pdf"); // junk before the header, as readers allow
+    CHECK(id(std::string("MZ%PDF-1.3", 10)) == "exe");
     CHECK(sniff("%PDF-1.4", true).contentType == "application/pdf");
     CHECK(sniff("\x01\x02", true).contentType == "application/octet-stream");
 }

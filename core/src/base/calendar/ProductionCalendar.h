@@ -45,7 +45,7 @@ public:
 
     /// The days of one year that differ from the plain weekend rule, as month * 100 + day.
     struct Year {
-        std::set<int> off;       ///< days off on weekdays: holidays and days moved onto a weekday
+        std::set<int> off;       ///< holidays and moved days off (one on a weekend day changes nothing)
         std::set<int> work;      ///< working days on a weekend day (moved working Saturdays/Sundays)
         std::set<int> shortDays; ///< shortened pre-holiday working days (working days, one hour shorter)
     };

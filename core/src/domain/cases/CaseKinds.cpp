@@ -25,6 +25,12 @@ Arr array(const Obj& o, const std::string& key) {
     return out;
 }
 
+/// The elements of an array member, copied (safe to loop over).
+std::vector<Var> items(const Obj& o, const std::string& key) {
+    Arr a = array(o, key);
+    return std::vector<Var>(a->begin(), a->end());
+}
+
 Arr asArray(const Var& v) {
     if (v.type() == typeid(Arr)) return v.extract<Arr>();
     return new Poco::JSON::Array;
@@ -48,7 +54,7 @@ long long number(const Obj& o, const std::string& key, long long fallback) {
 
 std::vector<std::string> strings(const Obj& o, const std::string& key) {
     std::vector<std::string> out;
-    for (const auto& v : *array(o, key)) out.push_back(v.convert<std::string>());
+    for (const auto& v : items(o, key)) out.push_back(v.convert<std::string>());
     return out;
 }
 
@@ -65,7 +71,7 @@ Kind kindOf(const Obj& k) {
     out.applicants = strings(k, "applicants");
     out.offeredOnly = flag(k, "offered_only");
     out.form = array(k, "form");
-    for (const auto& dv : *array(k, "documents")) {
+    for (const auto& dv : items(k, "documents")) {
         Obj d = asObject(dv);
         if (!d) continue;
         DocType t;
@@ -79,7 +85,7 @@ Kind kindOf(const Obj& k) {
         t.by = text(d, "by", "consumer");
         out.documents.push_back(std::move(t));
     }
-    for (const auto& sv : *array(k, "states")) {
+    for (const auto& sv : items(k, "states")) {
         Obj s = asObject(sv);
         if (!s) continue;
         State st;
@@ -91,7 +97,7 @@ Kind kindOf(const Obj& k) {
         out.states.push_back(std::move(st));
     }
     out.initial = text(k, "initial", out.states.empty() ? std::string("registered") : out.states.front().id);
-    for (const auto& av : *array(k, "actions")) {
+    for (const auto& av : items(k, "actions")) {
         Obj a = asObject(av);
         if (!a) continue;
         Action ac;
@@ -114,7 +120,7 @@ Kind kindOf(const Obj& k) {
         ac.hook = flag(a, "hook");
         out.actions.push_back(std::move(ac));
     }
-    for (const auto& dv : *array(k, "deadlines")) {
+    for (const auto& dv : items(k, "deadlines")) {
         Obj d = asObject(dv);
         if (!d) continue;
         Deadline dl;
@@ -185,7 +191,8 @@ long long Model::registerStart(const std::string& rid) const {
 
 Model CaseKinds::parse(const Var& kinds, const Var& groups, const Var& registers) {
     Model m;
-    for (const auto& gv : *asArray(groups)) {
+    const Arr groupList = asArray(groups), kindList = asArray(kinds), registerList = asArray(registers);
+    for (const auto& gv : *groupList) {
         Obj g = asObject(gv);
         if (!g) continue;
         Group gr;
@@ -195,12 +202,12 @@ Model CaseKinds::parse(const Var& kinds, const Var& groups, const Var& registers
         gr.list = text(g, "list", gr.id);
         m.groups.push_back(std::move(gr));
     }
-    for (const auto& kv : *asArray(kinds))
+    for (const auto& kv : *kindList)
         if (Obj k = asObject(kv)) m.kinds.push_back(kindOf(k));
     // Registers: [{id, start, prefix}] (or {id = {start}}); a kind's own `register_start` wins.
     if (Obj regs = asObject(registers))
         for (const auto& [id, v] : *regs) m.registerStarts[id] = number(asObject(v), "start", 1);
-    for (const auto& rv : *asArray(registers))
+    for (const auto& rv : *registerList)
         if (Obj r = asObject(rv)) m.registerStarts[text(r, "id")] = number(r, "start", 1);
     for (const auto& k : m.kinds)
         if (k.raw && k.raw->has("register_start") && !k.raw->get("register_start").isEmpty())

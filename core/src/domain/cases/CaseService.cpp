@@ -354,6 +354,29 @@ const Kind& kindOf(const Model& m, const CaseRow& c) {
     return *k;
 }
 
+/// The field views of `form` with the options of their dictionaries filled in, so values show as labels.
+Arr withOptions(Tenant& t, const Arr& form) {
+    Arr out = new Poco::JSON::Array;
+    if (!form) return out;
+    for (const auto& fv : *form) {
+        if (fv.type() != typeid(Obj)) continue;
+        Obj f = fv.extract<Obj>();
+        const std::string dict = f->optValue<std::string>("dictionary", "");
+        if (dict.empty() || f->has("options")) {
+            out->add(f);
+            continue;
+        }
+        Obj copy = new Poco::JSON::Object(*f);
+        const std::string json = t.dictionaryJson(dict);
+        if (!json.empty()) {
+            Obj d = parseObject(json);
+            if (d->has("items") && d->get("items").type() == typeid(Arr)) copy->set("options", d->getArray("items"));
+        }
+        out->add(copy);
+    }
+    return out;
+}
+
 Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s) {
     CaseStore store(se, t.id());
     const Kind& k = kindOf(m, c);
@@ -383,7 +406,7 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
     j->set("closed_at", c.closedAt ? Var(*c.closedAt) : Var());
     j->set("channel", c.channel);
     j->set("summary", c.summary);
-    j->set("fields", fieldValues(k.form, parseObject(c.fieldsJson)));
+    j->set("fields", fieldValues(withOptions(t, k.form), parseObject(c.fieldsJson)));
     auto applicant = person(se, t.id(), c.applicantId);
     Obj a = new Poco::JSON::Object;
     a->set("id", c.applicantId);
@@ -452,8 +475,8 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         e->set("to", to);
         e->set("comment", h.comment);
         Arr fields = new Poco::JSON::Array;
-        const Arr values = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson)); // kept alive for the loop
-        for (const auto& fv : *values) {
+        const Arr shown = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson));
+        for (const auto& fv : *shown) {
             Obj src = fv.extract<Obj>();
             Obj x = new Poco::JSON::Object;
             x->set("label", src->get("label"));
@@ -803,11 +826,10 @@ Obj CaseService::addDocument(Tenant& t, const SessionInfo& s, const std::string&
             throw Conflict("uploads_closed", "Сейчас добавить документ к заявке нельзя");
         CaseUpload u = file;
         u.part = "doc." + type;
-        storeUploads(se, t.id(), c.id, "", k, {u}, s.userId, now);
+        const auto stored = storeUploads(se, t.id(), c.id, "", k, {u}, s.userId, now);
         store.touch(c.id, now);
-        auto docs = caseDocuments(se, t.id(), c.id);
-        if (docs.empty()) throw Unprocessable({{"file", "Приложите файл"}});
-        const CaseDoc& last = *std::max_element(docs.begin(), docs.end(), [](const CaseDoc& x, const CaseDoc& y) { return x.at < y.at; });
+        if (stored.empty()) throw Unprocessable({{"file", "Приложите файл"}});
+        const CaseDoc& last = stored.front();
         j = new Poco::JSON::Object;
         j->set("document", documentJson(&k, last, side, nameOf(t, se, s.userId)));
         Change ch{t, se, store, k, c, now};

@@ -89,10 +89,13 @@ bool isText(std::string_view head, bool complete) {
 } // namespace
 
 FileType sniff(std::string_view head, bool complete) {
-    head = head.substr(0, std::min(head.size(), kSniffBytes));
+    if (head.size() > kSniffBytes) {
+        head = head.substr(0, kSniffBytes);
+        complete = false; // the rest is not looked at: a character cut at the end is not held against it
+    }
     std::string id;
     if (startsWith(head, "MZ")) id = "exe";
-    else if (startsWith(head, "%PDF-")) id = "pdf";
+    else if (startsWith(head, "%PDF-") || head.substr(0, 1024).find("%PDF-") != std::string_view::npos) id = "pdf";
     else if (startsWith(head, "\xFF\xD8\xFF")) id = "jpeg";
     else if (startsWith(head, std::string_view("\x89PNG\r\n\x1A\n", 8))) id = "png";
     else if (startsWith(head, "GIF87a") || startsWith(head, "GIF89a")) id = "gif";

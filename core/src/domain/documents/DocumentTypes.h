@@ -2,7 +2,8 @@
 /// What a file really is, told from its first bytes, never from its name: PDF, JPEG, PNG, GIF, the OLE2
 /// compound documents of old Word and Excel, the ZIP-based office files (docx, xlsx, odt, ods, told apart by
 /// the names of their first entries), other ZIP archives, plain text (valid UTF-8 without NUL bytes) and
-/// Windows/DOS executables (MZ), which no document type ever accepts.
+/// Windows/DOS executables (MZ) and ELF programs, which no document type ever accepts. A PDF may have up to
+/// 1 KiB of junk before its `%PDF-` header, as PDF readers allow.
 #include <string>
 #include <string_view>
 #include <vector>

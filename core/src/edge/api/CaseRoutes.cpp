@@ -1,6 +1,8 @@
 /// Routes of cases (docs/API.md, "Cases").
 #include "api/CaseSpecs.h"
 #include "api/Routes.h"
+#include "http/FileAnswer.h"
+#include "http/Multipart.h"
 #include "server/Services.h"
 #include "util/Error.h"
 
@@ -36,15 +38,28 @@ CaseService::Query query(const Request& q) {
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 
-/// A request's form: the JSON object body, with no files.
+/// A request's form: the JSON object body, or a multipart form's text parts as members and its files as uploads
+/// (streams over the request's body, which outlives the form).
 struct Form {
     Obj body;
     std::vector<CaseUpload> uploads;
+    std::vector<std::unique_ptr<std::istream>> streams;
+    std::unique_ptr<MultipartForm> parts;
 };
 
-Form form(Request& q) {
-    Form f;
-    f.body = q.jsonObject().extract<Obj>();
+std::unique_ptr<Form> form(Request& q) {
+    auto f = std::make_unique<Form>();
+    if (!MultipartForm::isMultipart(q)) {
+        f->body = q.jsonObject().extract<Obj>();
+        return f;
+    }
+    f->parts = std::make_unique<MultipartForm>(MultipartForm::parse(q));
+    f->body = new Poco::JSON::Object;
+    for (const auto& [k, v] : f->parts->fields()) f->body->set(k, v);
+    for (const auto& file : f->parts->files()) {
+        f->streams.push_back(file.open());
+        f->uploads.push_back(CaseUpload{file.field, file.fileName, f->streams.back().get()});
+    }
     return f;
 }
 } // namespace
@@ -53,39 +68,36 @@ void registerCaseRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/case-kinds", true, Access::User, spec::caseKinds(),
           [&s](Request& q) { return json(200, s.cases->kinds(*q.tenant, *q.session, query(q))); });
     r.add("POST", "/api/v1/cases", true, Access::User, spec::fileCase(), [&s](Request& q) {
-        Form f = form(q);
-        return json(201, s.cases->file(*q.tenant, *q.session, f.body, f.uploads, now()));
+        auto f = form(q);
+        return json(201, s.cases->file(*q.tenant, *q.session, f->body, f->uploads, now()));
     });
     r.add("GET", "/api/v1/cases", true, Access::User, spec::cases(),
           [&s](Request& q) { return json(200, s.cases->list(*q.tenant, *q.session, query(q), false)); });
     r.add("GET", "/api/v1/cases/{id}", true, Access::User, spec::caseView(),
           [&s](Request& q) { return json(200, s.cases->view(*q.tenant, *q.session, q.params["id"], now())); });
     r.add("POST", "/api/v1/cases/{id}/actions/{action}", true, Access::User, spec::caseAction(), [&s](Request& q) {
-        Form f = form(q);
-        return json(200, s.cases->act(*q.tenant, *q.session, q.params["id"], q.params["action"], f.body, f.uploads, now()));
+        auto f = form(q);
+        return json(200, s.cases->act(*q.tenant, *q.session, q.params["id"], q.params["action"], f->body, f->uploads, now()));
     });
     r.add("POST", "/api/v1/cases/{id}/documents", true, Access::User, spec::caseDocument(), [&s](Request& q) {
-        Form f = form(q);
-        std::string type = f.body && f.body->has("type") ? f.body->getValue<std::string>("type") : std::string();
+        auto f = form(q);
+        const std::string type = f->body->has("type") ? f->body->get("type").convert<std::string>() : std::string();
+        if (type.empty()) throw Unprocessable({{"type", "Выберите вид документа"}});
         CaseUpload file;
-        for (const auto& u : f.uploads)
+        for (const auto& u : f->uploads)
             if (u.part == "file") file = u;
         if (!file.in) throw Unprocessable({{"file", "Приложите файл"}});
         return json(201, s.cases->addDocument(*q.tenant, *q.session, q.params["id"], type, file, now()));
     });
     r.add("GET", "/api/v1/cases/{id}/documents/{doc}", true, Access::User, spec::caseFile(), [&s](Request& q) {
         const CaseFile f = s.cases->document(*q.tenant, *q.session, q.params["id"], q.params["doc"]);
-        std::ostringstream out;
-        s.cases->copyDocument(*q.tenant, f.documentId, out);
-        Response r;
-        r.status = 200;
-        r.body = out.str();
-        r.contentType = f.contentType;
-        return r;
+        auto tenant = q.tenant;
+        return fileAnswer(f.contentType, f.name, f.size,
+                          [&s, tenant, id = f.documentId](std::ostream& out) { s.cases->copyDocument(*tenant, id, out); });
     });
     r.add("POST", "/api/v1/cases/{id}/messages", true, Access::User, spec::caseMessage(), [&s](Request& q) {
-        Form f = form(q);
-        return json(201, s.cases->addMessage(*q.tenant, *q.session, q.params["id"], f.body, f.uploads, now()));
+        auto f = form(q);
+        return json(201, s.cases->addMessage(*q.tenant, *q.session, q.params["id"], f->body, f->uploads, now()));
     });
     r.add("GET", "/api/v1/operator/cases", true, Access::Operator, spec::operatorCases(),
           [&s](Request& q) { return json(200, s.cases->list(*q.tenant, *q.session, query(q), true)); });

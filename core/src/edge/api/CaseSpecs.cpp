@@ -109,6 +109,13 @@ Shape list(bool staff) {
     return object(m);
 }
 
+/// Uploads: a request of several files (each type's limit is at most 25 MiB) is read whole up to this size.
+constexpr long long kMaxUpload = 64LL << 20;
+
+Shape parts(std::initializer_list<Member> members) {
+    return described(open(object(members)), "and one file part per document, named `doc.<type id>` (several files of a type up to its max_count)");
+}
+
 const char* kMultipart = "JSON, or multipart/form-data with a part `fields` (JSON text) and one file part per document named "
                          "`doc.<type id>`";
 
@@ -137,6 +144,9 @@ RouteSpec fileCase() {
                       {"parent?", described(id(), "the case whose offer this filing answers")},
                       {"applicant_id?", described(id(), "staff: the consumer filed for")},
                       {"channel?", oneOf({"portal", "phone", "in_person", "post", "email", "other"})}}))
+        .multipart(parts({{"kind", string()}, {"fields?", described(string(), "the form's values as JSON text")}, {"parent?", string()},
+                          {"applicant_id?", string()}, {"channel?", string()}}))
+        .maxBody(kMaxUpload)
         .answer(201, object({{"id", id()}, {"number", integer()}, {"number_text", string()}, {"state", object({{"id", string()}, {"label", string()}, {"final", boolean()}, {"tone", string()}})}, {"message", string()}}))
         .errors({413, 422});
 }
@@ -165,6 +175,8 @@ RouteSpec caseAction() {
         .about("JSON {fields?, comment?} or multipart/form-data with `fields`, `comment` and `doc.<type>` parts")
         .group("cases")
         .body(object({{"fields?", either({mapOf(any()), string()})}, {"comment?", string()}}))
+        .multipart(parts({{"fields?", string()}, {"comment?", string()}}))
+        .maxBody(kMaxUpload)
         .answer(200, view())
         .errors({403, 404, 409, 422});
 }
@@ -173,6 +185,8 @@ RouteSpec caseDocument() {
     return RouteSpec("Adds a document to a case")
         .about("multipart/form-data with parts `type` (a document type id) and `file`")
         .group("cases")
+        .multipart(object({{"type", string()}, {"file", string("binary")}}))
+        .maxBody(kMaxUpload)
         .answer(201, object({{"document", document()}}))
         .errors({404, 409, 413, 415, 422});
 }
@@ -189,6 +203,8 @@ RouteSpec caseMessage() {
         .about("JSON {text} or multipart/form-data with `text` and `file`")
         .group("cases")
         .body(object({{"text", string()}}))
+        .multipart(object({{"text", string()}, {"file?", string("binary")}}))
+        .maxBody(kMaxUpload)
         .answer(201, object({{"message", message()}}))
         .errors({404, 413, 422});
 }
