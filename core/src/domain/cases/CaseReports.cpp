@@ -1,9 +1,10 @@
 #include "cases/CaseReports.h"
 
+#include "cases/CaseKinds.h"
+
 #include "lua/LuaJson.h"
 #include "storage/Database.h"
 #include "storage/RowValues.h"
-#include "tenants/Tenant.h"
 #include "util/TimeZones.h"
 
 #include <Poco/JSON/Array.h>
@@ -193,25 +194,17 @@ long long num(const Obj& o, const char* key) { return o->has(key) ? o->getValue<
 } // namespace
 
 std::vector<ReportKind> reportKinds(Tenant& t) {
-    Poco::Dynamic::Var v;
-    try {
-        v = t.callModule("case_kinds", 0, [](lua_State*) {});
-    } catch (const std::exception&) {
-        return {}; // a tenant (or a facade) without cases
-    }
-    std::vector<Obj> kinds;
-    if (v.type() == typeid(Arr))
-        for (const auto& k : *v.extract<Arr>())
-            if (k.type() == typeid(Obj)) kinds.push_back(k.extract<Obj>());
     std::vector<ReportKind> out;
-    for (const auto& k : kinds) {
-        ReportKind r{text(k, "id"), text(k, "label"), text(k, "report_as"), {}};
-        if (r.reportAs.empty()) r.reportAs = "other";
-        for (const auto& f : objects(k, "form")) {
-            ReportKind::Question q{text(f, "name"), text(f, "label"), text(f, "type"), {}};
-            for (const auto& o : objects(f, "options")) q.options.push_back({text(o, "value"), text(o, "label")});
-            if (!q.name.empty()) r.questions.push_back(std::move(q));
-        }
+    for (const auto& k : cases::CaseKinds::of(t)->kinds) {
+        ReportKind r{k.id, k.label, k.reportAs.empty() ? "other" : k.reportAs, {}};
+        if (k.form)
+            for (const auto& v : *k.form) {
+                if (v.type() != typeid(Obj)) continue;
+                const Obj f = v.extract<Obj>();
+                ReportKind::Question q{text(f, "name"), text(f, "label"), text(f, "type"), {}};
+                for (const auto& o : objects(f, "options")) q.options.push_back({text(o, "value"), text(o, "label")});
+                if (!q.name.empty()) r.questions.push_back(std::move(q));
+            }
         out.push_back(std::move(r));
     }
     return out;

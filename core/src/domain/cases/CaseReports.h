@@ -28,7 +28,7 @@ struct ReportKind {
     std::vector<Question> questions; ///< the form's fields (used for survey kinds only)
 };
 
-/// The kinds the tenant declares, in their order; empty when it declares none.
+/// The kinds the tenant declares (cases::CaseKinds), in their order; empty when it declares none.
 std::vector<ReportKind> reportKinds(Tenant& t);
 
 /// The period of a report: cases filed from the start of `from` to the end of `to` (dates in the tenant's zone).
