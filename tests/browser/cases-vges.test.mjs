@@ -2,7 +2,7 @@
 //   * the demo consumer's menu has «Обращение», «Заявка на дополнительную услугу» and «Информация по обращениям»;
 //   * «Обращение»: the theme chosen in «Тема обращения», the contacts taken from the profile; a text of 1001
 //     characters is refused beside the field in Russian (nothing sent); a program renamed «.pdf» is refused by the
-//     server beside the document field («не PDF …»); then a text and a real PDF → «Сохранить» → the server's
+//     server beside the document field («Файл «скан.pdf» — программа; такие файлы не принимаются»); then a text and a real PDF → «Сохранить» → the server's
 //     message with the registration number at once;
 //   * «Информация по обращениям»: the table «Рег. номер», «Дата подачи», «Вид», «Содержание», «Статус»; the search
 //     by that number finds the one row (theme, text, «Регистрация»); the case page shows the values, the document
@@ -71,7 +71,8 @@ test('ВГЭС: потребитель подаёт обращение с фай
     assert.equal(refused.status, 422, JSON.stringify(refused.body));
     const docError = await textOf(page, '.case-doc .field-error');
     assert.match(docError, /скан\.pdf/);
-    assert.match(docError, /не PDF/);
+    assert.match(docError, /программа|не PDF/);
+    assert.match(docError, /не принима|не PDF/);
     await screenshot(page, step(2, 'not-a-pdf'));
 
     // A real PDF: the number at once.
