@@ -2,7 +2,8 @@
 // chosen in a select labelled by the group's `kind_label`, the kind's form drawn with the registration's form
 // widgets (values taken from the profile already filled in), a file input per document type with its limits,
 // «Сохранить»; then the server's message with the registration number at once, and the way to the case.
-//   GET case-kinds (?offer=<case id> for an offered survey), POST cases (JSON, or multipart with files)
+//   GET case-kinds (?offer=<case id> for an offered survey, ?kind= chosen at once), POST cases (JSON, or multipart
+//   with files)
 // Markup: .page--case-file, select[name=kind] (.case-kind), form.case-form, button.case-submit,
 // .case-result with .case-result__message and a.case-result__link.
 
@@ -82,7 +83,9 @@ export async function render(ctx) {
     combined = combineForms(kindPart, form, docs);
     mount(host, kind.about ? h('p', { class: 'muted' }, kind.about) : null, form.element, docs.element);
   }
-  if (only) choose(only.id);
+  // One kind, or the kind an offer names (?kind=), is chosen at once.
+  const wanted = only || kinds.find((k) => k.id === ctx.query.get('kind'));
+  if (wanted) { select.value = wanted.id; choose(wanted.id); }
 
   const onSubmit = submitter({
     button,

@@ -6,7 +6,7 @@
 import { api } from '../core/api.js';
 import { h, mount, notice } from '../core/ui.js';
 import { isStaff } from '../core/session.js';
-import { caseGroups, fileRoute, listGroupOf, listLabel, listRoute, operatorCaseRoute } from '../core/cases.js';
+import { caseGroups, caseKinds, fileRoute, listGroupOf, listLabel, listRoute, operatorCaseRoute } from '../core/cases.js';
 import { caseView, changedNotice, isMissing } from '../widgets/cases.js';
 
 export const title = (ctx) => (ctx.caseTitle || 'Обращение');
@@ -26,19 +26,33 @@ export async function render(ctx) {
       notice('error', 'Такого обращения нет среди ваших.'));
   }
   const page = h('section', { class: 'page page--case' });
+  // An offered kind (a survey after an answer) is filed on its group's page: the group comes with the kinds the
+  // offer opens (GET case-kinds?offer=<this case>).
+  const offerGroups = new Map();
+  async function learnOffer(view) {
+    if (!view.offer || offerGroups.has(view.offer.kind)) return;
+    try {
+      const kinds = await caseKinds({ offer: view.id, signal: ctx.signal });
+      const k = ((kinds && kinds.kinds) || []).find((x) => x.id === view.offer.kind);
+      if (k) offerGroups.set(view.offer.kind, k.group);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+    }
+  }
   function draw(view, message) {
     const group = caseGroups(ctx.tenant).find((g) => g.id === listGroupOf(ctx.tenant, view.kind && view.kind.group));
     ctx.caseTitle = `${(view.kind && view.kind.label) || 'Обращение'} № ${view.number_text || view.number}`;
     document.title = document.title.replace(/^[^—]*—/, `${ctx.caseTitle} —`);
-    const offerGroup = view.offer && caseGroups(ctx.tenant).find((g) => g.id === view.offer.group) || null;
+    const offerGroup = view.offer ? offerGroups.get(view.offer.kind) : null;
     mount(page,
       group ? h('p', { class: 'page__back' }, h('a', { href: ctx.router.href(listRoute(group.id)) }, `← ${listLabel(group)}`)) : null,
       h('h1', { class: 'page__title' }, ctx.caseTitle),
       changedNotice(message),
-      view.offer ? notice('info', h('strong', null, `Приглашаем вас: ${view.offer.label}.`), ' ',
-        h('a', { class: 'case-offer', href: ctx.router.href(`${fileRoute((offerGroup && offerGroup.id) || view.offer.group || (view.kind && view.kind.group) || '')}?offer=${encodeURIComponent(view.id)}`) }, 'Перейти')) : null,
-      caseView(ctx, view, { changed: draw }));
+      view.offer && offerGroup ? notice('info', h('strong', null, `Приглашаем вас: ${view.offer.label}.`), ' ',
+        h('a', { class: 'case-offer', href: ctx.router.href(`${fileRoute(offerGroup)}?offer=${encodeURIComponent(view.id)}&kind=${encodeURIComponent(view.offer.kind)}`) }, 'Перейти')) : null,
+      caseView(ctx, view, { changed: (fresh, text) => learnOffer(fresh).then(() => draw(fresh, text)) }));
   }
+  await learnOffer(c);
   draw(c);
   return page;
 }
