@@ -6,7 +6,9 @@
 //     message with the registration number at once;
 //   * «Информация по обращениям»: the table «Рег. номер», «Дата подачи», «Вид», «Содержание», «Статус»; the search
 //     by that number finds the one row (theme, text, «Регистрация»); the case page shows the values, the document
-//     with its download link and the history; the home page's card lists it.
+//     with its download link and the history; the home page's card lists it;
+//   * «Заявка на дополнительную услугу» (picture 14): street and service from the dictionaries, the next number of
+//     the same register, listed with the appeals; withdrawn by the consumer (comment, confirmation) → «Отозвана».
 // Screenshots: cases-vges.NN-<step>.png.
 
 import { test } from 'node:test';
@@ -120,12 +122,47 @@ test('ВГЭС: потребитель подаёт обращение с фай
     assert.doesNotMatch(pageText, /null|undefined|NaN/);
     await screenshot(page, step(5, 'case'));
 
+    // «Заявка на дополнительную услугу»: the one kind chosen at once, the streets and services from their
+    // dictionaries; numbered in the same register, listed together with the appeals; the consumer withdraws it
+    // (a comment may be given, the confirmation is asked first).
+    await openFromMenu(page, 'cases/new/services', 'case-file');
+    assert.equal(await textOf(page, 'h1'), 'Заявка на дополнительную услугу');
+    const service = page.locator('form.case-form');
+    await page.waitForFunction(() => document.querySelectorAll('[data-field="street"] select option').length > 2
+      && document.querySelectorAll('[data-field="service_kind"] select option').length > 2);
+    await service.locator('[data-field="street"] select').selectOption({ index: 1 });
+    await service.locator('[data-field="house"] input').fill('12');
+    await service.locator('[data-field="service_kind"] select').selectOption({ index: 1 });
+    await service.locator('[data-field="text"] textarea').fill('Прошу снять показания прибора учёта');
+    const applied = await captureApi(page, 'POST', 'cases', () => page.locator('button.case-submit').click());
+    assert.equal(applied.status, 201, JSON.stringify(applied.body));
+    assert.equal(Number(applied.body.number), Number(made.body.number) + 1);
+    await page.locator('a.case-result__link').click();
+    await waitForPage(page, 'case');
+    await page.locator('button.case-action[data-action="withdraw"]').click();
+    const withdraw = page.locator('form.case-action-form[data-action="withdraw"]');
+    await withdraw.locator('[data-field="comment"] textarea').fill('Показания передам сам');
+    await withdraw.locator('button.case-action-form__submit').click();
+    await page.locator('dialog.confirm-dialog').waitFor();
+    assert.equal(await textOf(page, 'dialog.confirm-dialog .confirm-dialog__text'), 'Отозвать заявку?');
+    const withdrawn = await captureApi(page, 'POST', `cases/${applied.body.id}/actions/withdraw`,
+      () => page.locator('dialog.confirm-dialog .confirm-dialog__confirm').click());
+    assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.body));
+    assert.equal(withdrawn.body.state.id, 'withdrawn');
+    await page.locator('.case-changed').waitFor();
+    assert.match(await textOf(page, '.case-summary [data-field="state"] dd'), /Отозвана/);
+    assert.match(plainSpaces(await page.locator('.case-history').innerText()), /Отозвать заявку.*Показания передам сам/s);
+    assert.equal(await page.locator('button.case-action').count(), 0);
+    await screenshot(page, step(6, 'service-withdrawn'));
+    await openFromMenu(page, 'cases?group=appeals', 'cases');
+    await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`tr.case-row[data-id="${id}"]`)), [made.body.id, applied.body.id]);
+
     // The home page's card.
     await page.goto(portalUrl('vges', ''));
     await waitForPage(page, 'home');
     const card = page.locator('.dashboard-card[data-card="cases"]');
     await card.waitFor();
     assert.ok((await card.innerText()).includes(`№ ${number}`));
-    await screenshot(page, step(6, 'home'));
+    await screenshot(page, step(7, 'home'));
   }, { artifact: 'cases-vges' });
 });

@@ -7,7 +7,7 @@
 // Markup: .page--case-file, select[name=kind] (.case-kind), form.case-form, button.case-submit,
 // .case-result with .case-result__message and a.case-result__link.
 
-import { api } from '../core/api.js';
+import { api, getDictionary } from '../core/api.js';
 import { h, mount, notice, uid } from '../core/ui.js';
 import { caseBody, caseGroups, caseKinds, caseRoute, fileLabel, listGroupOf, listLabel, listRoute } from '../core/cases.js';
 import { createForm } from '../widgets/forms.js';
@@ -78,7 +78,7 @@ export async function render(ctx) {
     if (!kind) { host.replaceChildren(); form = null; docs = null; combined = kindPart; return; }
     const values = {};
     for (const f of kind.form || []) if (f.value !== undefined && f.value !== null) values[f.name] = f.value;
-    form = createForm({ fields: kind.form || [] }, { idPrefix: uid('case-form'), values });
+    form = createForm({ fields: kind.form || [] }, { idPrefix: uid('case-form'), values, loadDictionary: getDictionary });
     docs = documentInputs((kind.documents || []).filter((d) => !d.by || d.by === 'consumer'));
     combined = combineForms(kindPart, form, docs);
     mount(host, kind.about ? h('p', { class: 'muted' }, kind.about) : null, form.element, docs.element);

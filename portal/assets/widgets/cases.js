@@ -9,7 +9,7 @@
 // .case-thread (li.case-message[data-role]), form.case-message-form, .case-actions (button.case-action[data-action],
 // form.case-action-form[data-action]), form.case-upload-form, .case-status.
 
-import { api, apiUrl, ApiError } from '../core/api.js';
+import { api, apiUrl, ApiError, getDictionary } from '../core/api.js';
 import { h, mount, notice, uid } from '../core/ui.js';
 import { formatDate, formatDateTime, DASH } from '../core/format.js';
 import { actorText, caseBody, documentPath, fileProblem, limitsText, numberText, sizeText, acceptOf } from '../core/cases.js';
@@ -206,7 +206,8 @@ export function caseView(ctx, c, o) {
       c.closed_at ? h('div', { class: 'info-list__row', dataset: { field: 'closed_at' } }, h('dt', null, 'Дата закрытия'), h('dd', null, formatDateTime(c.closed_at, tz))) : null,
       o.staff && c.applicant ? h('div', { class: 'info-list__row', dataset: { field: 'applicant' } }, h('dt', null, 'Заявитель'), h('dd', null, c.applicant.name || DASH)) : null,
       o.staff ? h('div', { class: 'info-list__row', dataset: { field: 'assignee' } }, h('dt', null, 'Исполнитель'), h('dd', null, (c.assignee && c.assignee.name) || 'не назначен')) : null,
-      ...deadlines(c, tz)),
+      // A closed case's due dates matter to staff only (answered on time or not).
+      ...(o.staff || !(c.state && c.state.final) ? deadlines(c, tz) : [])),
     o.extra || null);
 
   const fields = Array.isArray(c.fields) ? c.fields : [];
@@ -333,7 +334,7 @@ function actionPanel(ctx, c, actions, reload, pageStatus) {
 function actionForm(ctx, a, docTypes, send, done, cancel) {
   const fields = (Array.isArray(a.fields) ? a.fields : []).slice();
   if (a.comment && a.comment !== 'none') fields.push({ name: 'comment', label: 'Комментарий', type: 'textarea', required: a.comment === 'required', max_length: 2000 });
-  const form = createForm({ fields }, { idPrefix: uid(`case-action-${a.id}`) });
+  const form = createForm({ fields }, { idPrefix: uid(`case-action-${a.id}`), loadDictionary: getDictionary });
   // The documents the action takes (the server says when one is missing).
   const types = (a.documents || []).map((id) => ({ ...(docTypes.find((t) => t.id === id) || { id, label: 'Документ', types: [], max_bytes: 0, max_count: 1 }), required: false }));
   const docs = documentInputs(types);
