@@ -475,8 +475,8 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         e->set("to", to);
         e->set("comment", h.comment);
         Arr fields = new Poco::JSON::Array;
-        const Arr shown = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson));
-        for (const auto& fv : *shown) {
+        const Arr values = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson)); // kept alive for the loop
+        for (const auto& fv : *values) {
             Obj src = fv.extract<Obj>();
             Obj x = new Poco::JSON::Object;
             x->set("label", src->get("label"));
@@ -584,7 +584,16 @@ Obj CaseService::kinds(Tenant& t, const SessionInfo& s, const Query& q) {
             if (fv.type() == typeid(Obj)) form->add(fieldView(fv.extract<Obj>(), isStaff(s) ? Obj() : profile));
         x->set("form", form);
         x->set("documents", docViews(k, "consumer"));
-        if (k.raw && k.raw->has("text_max") && !k.raw->get("text_max").isEmpty()) x->set("text_max", k.raw->get("text_max"));
+        if (k.raw && k.raw->has("text_max") && !k.raw->get("text_max").isEmpty()) {
+            x->set("text_max", k.raw->get("text_max"));
+        } else {
+            // The longest text of the summary field, as its field declares it.
+            const std::string summary = k.summaryField.empty() ? std::string("text") : k.summaryField;
+            for (const auto& fv : *k.form)
+                if (fv.type() == typeid(Obj) && fv.extract<Obj>()->optValue<std::string>("name", "") == summary &&
+                    fv.extract<Obj>()->has("max_length"))
+                    x->set("text_max", fv.extract<Obj>()->get("max_length"));
+        }
         kinds->add(x);
     }
     j->set("kinds", kinds);

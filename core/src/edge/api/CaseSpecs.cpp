@@ -194,7 +194,11 @@ RouteSpec caseDocument() {
 RouteSpec caseFile() {
     return RouteSpec("A document of a case: the file")
         .group("cases")
-        .file(200, {"application/pdf", "image/jpeg", "image/png", "application/octet-stream"})
+        .file(200, {"application/pdf", "image/jpeg", "image/png", "image/gif", "application/msword", "application/vnd.ms-excel",
+                    "application/x-ole-storage", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.text",
+                    "application/vnd.oasis.opendocument.spreadsheet", "application/zip", "text/plain", "application/octet-stream"},
+              "the stored file with the content type sniffed when it was stored")
         .errors({404});
 }
 
