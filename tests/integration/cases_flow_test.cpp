@@ -30,6 +30,7 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
         if (list->getObject(i)->getValue<std::string>("id") == "info") info = list->getObject(i);
     REQUIRE(info);
     CHECK(info->getValue<std::string>("label") == "Запрос справочной информации");
+    CHECK(info->getValue<int>("text_max") == 1000);
     // The phone is prefilled from the profile.
     bool prefilled = false;
     for (const auto& f : *info->getArray("form")) {
@@ -58,6 +59,9 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
     REQUIRE(caseIds(all) == std::vector<std::string>{id});
     CHECK(all->getArray("cases")->getObject(0)->getObject("applicant")->getValue<std::string>("name") == "Петров Пётр Петрович");
     CHECK(notices(w, op.userId, "case_filed", id) == 1);
+    CHECK(caseIds(op.get("operator/cases?q=" + std::string("%D1%81%D0%BE%D0%BE%D0%B1%D1%89%D0%B8%D1%82%D1%8C%20%D0%B3%D1%80%D0%B0%D1%84%D0%B8%D0%BA"))) ==
+          std::vector<std::string>{id}); // «сообщить график»
+    CHECK(caseIds(c.get("cases?q=" + std::to_string(number))) == std::vector<std::string>{id});
 
     // The operator sees the answer among the actions and answers with a document.
     auto view = op.get("cases/" + id);

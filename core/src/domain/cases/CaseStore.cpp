@@ -2,6 +2,7 @@
 
 #include "storage/FetchedRows.h"
 
+#include <Poco/UTF8String.h>
 #include <soci/soci.h>
 
 namespace kabinet::cases {
@@ -116,17 +117,20 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         p.push_back(*f.to);
     }
     if (!f.q.empty()) {
-        // Case-insensitive for Latin letters on both backends; Cyrillic text is matched as typed.
-        where += " AND (LOWER(summary) LIKE ? OR number_text LIKE ? OR LOWER(fields) LIKE ?)";
-        std::string like = "%";
-        for (char ch : f.q) {
-            if (ch == '%' || ch == '_' || ch == '\\') continue;
-            like += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        // As typed, or in lower case where the backend folds case (SQLite folds Latin letters only).
+        where += " AND (summary LIKE ? OR LOWER(summary) LIKE ? OR number_text LIKE ? OR fields LIKE ?)";
+        std::string clean;
+        for (char ch : f.q)
+            if (ch != '%' && ch != '_' && ch != '\\') clean += ch;
+        std::string lower = clean;
+        try {
+            lower = Poco::UTF8::toLower(clean);
+        } catch (const std::exception&) {
         }
-        like += "%";
-        p.push_back(like);
-        p.push_back(like);
-        p.push_back(like);
+        p.push_back("%" + clean + "%");
+        p.push_back("%" + lower + "%");
+        p.push_back("%" + clean + "%");
+        p.push_back("%" + clean + "%");
     }
     auto count = FetchedRows::fetch(s_, "SELECT COUNT(*)" + where, p);
     total = count.size() ? count.integer(0, 0) : 0;
