@@ -62,6 +62,11 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
     CHECK(caseIds(op.get("operator/cases?q=" + std::string("%D1%81%D0%BE%D0%BE%D0%B1%D1%89%D0%B8%D1%82%D1%8C%20%D0%B3%D1%80%D0%B0%D1%84%D0%B8%D0%BA"))) ==
           std::vector<std::string>{id}); // «сообщить график»
     CHECK(caseIds(c.get("cases?q=" + std::to_string(number))) == std::vector<std::string>{id});
+    // Staff find a case by its applicant; a consumer's list by the dates of filing.
+    CHECK(caseIds(op.get("operator/cases?q=" + c.email)) == std::vector<std::string>{id});
+    CHECK(caseIds(op.get("operator/cases?q=%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2%20%D0%9F%D1%91%D1%82%D1%80")) == std::vector<std::string>{id}); // «Петров Пётр»
+    CHECK(caseIds(c.get("cases?from=2020-01-01&to=2020-12-31")).empty());
+    CHECK(c.call("GET", "cases?from=вчера").status == 422);
 
     // The operator sees the answer among the actions and answers with a document.
     auto view = op.get("cases/" + id);

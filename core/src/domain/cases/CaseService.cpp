@@ -720,7 +720,10 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
         else f.number = std::stoll(digits);
     }
     int page = 1;
+    f.from = dateParam(q, "from", t.utcOffset(), 0, e);
+    f.to = dateParam(q, "to", t.utcOffset(), 86400, e);
     if (staff) {
+        f.searchApplicants = true;
         const std::string overdue = param(q, "overdue");
         if (overdue == "1" || overdue == "true") f.overdue = true;
         else if (overdue == "0" || overdue == "false") f.overdue = false;
@@ -728,8 +731,6 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
         if (assignee == "none") f.unassigned = true;
         else if (assignee == "me") f.assigneeId = s.userId;
         else f.assigneeId = assignee;
-        f.from = dateParam(q, "from", t.utcOffset(), 0, e);
-        f.to = dateParam(q, "to", t.utcOffset(), 86400, e);
         const std::string p = param(q, "page");
         if (!p.empty()) {
             if (p.size() > 6 || p.find_first_not_of("0123456789") != std::string::npos || std::stoi(p) < 1) e["page"] = "Укажите номер страницы";

@@ -118,7 +118,11 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
     }
     if (!f.q.empty()) {
         // As typed, or in lower case where the backend folds case (SQLite folds Latin letters only).
-        where += " AND (summary LIKE ? OR LOWER(summary) LIKE ? OR number_text LIKE ? OR fields LIKE ?)";
+        where += " AND (summary LIKE ? OR LOWER(summary) LIKE ? OR number_text LIKE ? OR fields LIKE ?";
+        if (f.searchApplicants)
+            where += " OR applicant_id IN (SELECT user_id FROM users WHERE tenant_id = ? AND (fields_json LIKE ? OR email LIKE ? OR "
+                     "login LIKE ?))";
+        where += ")";
         std::string clean;
         for (char ch : f.q)
             if (ch != '%' && ch != '_' && ch != '\\') clean += ch;
@@ -131,6 +135,12 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         p.push_back("%" + lower + "%");
         p.push_back("%" + clean + "%");
         p.push_back("%" + clean + "%");
+        if (f.searchApplicants) {
+            p.push_back(t_);
+            p.push_back("%" + clean + "%");
+            p.push_back("%" + lower + "%");
+            p.push_back("%" + lower + "%");
+        }
     }
     auto count = FetchedRows::fetch(s_, "SELECT COUNT(*)" + where, p);
     total = count.size() ? count.integer(0, 0) : 0;

@@ -51,6 +51,7 @@ struct CaseFilter {
     std::optional<long long> number, from, to;
     std::optional<bool> overdue;
     bool unassigned = false;          ///< only cases nobody is assigned to
+    bool searchApplicants = false;    ///< `q` also finds the applicant by name, e-mail or login (staff)
     int offset = 0, limit = 50;
 };
 

@@ -159,6 +159,8 @@ RouteSpec cases() {
         .query("q", string(), "text in the summary, the values or the number")
         .query("state", string())
         .query("number", string())
+        .query("from", string("date"), "filed on or after (the tenant's time zone)")
+        .query("to", string("date"), "filed on or before")
         .answer(200, list(false))
         .errors({422});
 }
@@ -221,7 +223,7 @@ RouteSpec operatorCases() {
         .query("state", string())
         .query("overdue", oneOf({"1", "0", "true", "false"}))
         .query("assignee", string(), "a staff user id, `me` or `none`")
-        .query("q", string())
+        .query("q", string(), "text in the summary, the values or the number, or the applicant's name, e-mail or login")
         .query("number", string())
         .query("from", string("date"), "filed on or after (the tenant's time zone)")
         .query("to", string("date"), "filed on or before")
