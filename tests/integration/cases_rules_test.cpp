@@ -37,6 +37,16 @@ SessionInfo session(const Client& c, const std::string& role = "consumer", const
 
 Obj body(const std::string& json) { return obj(json); }
 
+/// "YYYY-MM-DD" in Moscow time of a moment.
+std::string mskDate(long long ts) {
+    std::time_t t = static_cast<std::time_t>(ts + 3 * 3600);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
 std::vector<CaseUpload> photo(std::istringstream& in) { return {CaseUpload{"doc.photo", "счётчик.pdf", &in}}; }
 
 /// Unix time of a Moscow wall-clock moment "YYYY-MM-DD HH:MM".
@@ -185,6 +195,9 @@ TEST_CASE("cases: a timer action fires once with two timer passes on one databas
     CHECK(view->getArray("history")->getObject(1)->getObject("actor")->getValue<std::string>("name") == "Автоматически");
     auto ops = op.get("operator/cases?overdue=1");
     CHECK(caseIds(ops) == std::vector<std::string>{busyId});
+    // Due within ten days: the scheduled case (5 working days), not the closed one.
+    CHECK(caseIds(op.get("operator/cases?due_to=" + mskDate(now + 10 * 86400))) == std::vector<std::string>{busyId});
+    CHECK(caseIds(op.get("operator/cases?due_to=" + mskDate(now - 86400))).empty());
 }
 
 TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and moved through its own workflow", "[cases]") {

@@ -724,6 +724,7 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
     f.to = dateParam(q, "to", t.utcOffset(), 86400, e);
     if (staff) {
         f.searchApplicants = true;
+        f.dueBefore = dateParam(q, "due_to", t.utcOffset(), 86400, e);
         const std::string overdue = param(q, "overdue");
         if (overdue == "1" || overdue == "true") f.overdue = true;
         else if (overdue == "0" || overdue == "false") f.overdue = false;

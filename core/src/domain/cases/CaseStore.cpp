@@ -108,6 +108,10 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         where += " AND overdue = ?";
         p.push_back(static_cast<long long>(*f.overdue ? 1 : 0));
     }
+    if (f.dueBefore) {
+        where += " AND closed_at IS NULL AND due_at < ?";
+        p.push_back(*f.dueBefore);
+    }
     if (f.from) {
         where += " AND filed_at >= ?";
         p.push_back(*f.from);

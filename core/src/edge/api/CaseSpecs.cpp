@@ -227,6 +227,7 @@ RouteSpec operatorCases() {
         .query("number", string())
         .query("from", string("date"), "filed on or after (the tenant's time zone)")
         .query("to", string("date"), "filed on or before")
+        .query("due_to", string("date"), "open cases due on or before this day")
         .query("page", integer())
         .answer(200, list(true))
         .errors({422});
