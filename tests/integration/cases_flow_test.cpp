@@ -74,6 +74,10 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
     auto acts = actionIds(view);
     CHECK(std::find(acts.begin(), acts.end(), "answer") != acts.end());
     CHECK(actionIds(c.get("cases/" + id)).empty());
+    // A document the action does not take is refused, naming its part.
+    auto wrong = op.form("cases/" + id + "/actions/take", {}, {{"doc.answer", "ответ.pdf", pdf(), "application/pdf"}});
+    CHECK(wrong.status == 422);
+    CHECK_FALSE(field(wrong, "doc.answer").empty());
     const std::string answer = "График приёма: вторник и четверг, с 9:00 до 13:00.";
     r = op.form("cases/" + id + "/actions/answer", {{"fields", R"({"answer":")" + answer + R"("})"}},
                 {{"doc.answer", "ответ.pdf", pdf("the answer"), "application/pdf"}});

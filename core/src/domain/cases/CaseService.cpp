@@ -515,6 +515,9 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         Arr docTypes = new Poco::JSON::Array;
         for (const auto& d : act.documents) docTypes->add(d);
         x->set("documents", docTypes);
+        Arr attach = new Poco::JSON::Array;
+        for (const auto& d : act.attach) attach->add(d);
+        x->set("attach", attach);
         x->set("confirm", act.confirm);
         actions->add(x);
     }
@@ -803,6 +806,9 @@ Obj CaseService::act(Tenant& t, const SessionInfo& s, const std::string& id, con
     if (a->comment == "required" && comment.empty()) e["comment"] = "Напишите комментарий";
     if (chars(comment) > kMaxText) e["comment"] = "Не больше " + std::to_string(kMaxText) + " символов";
     const auto counts = countUploads(k, uploads, side);
+    for (const auto& [type, n] : counts)
+        if (std::find(a->attach.begin(), a->attach.end(), type) == a->attach.end())
+            e["doc." + type] = "К действию «" + a->label + "» этот документ не прикладывается";
     for (const auto& d : a->documents)
         if (!counts.count(d)) {
             const DocType* dt = k.document(d);

@@ -78,7 +78,8 @@ Shape view() {
                                  {"label", string()},
                                  {"fields", arrayOf(field())},
                                  {"comment", oneOf({"none", "optional", "required"})},
-                                 {"documents", arrayOf(string())},
+                                 {"documents", described(arrayOf(string()), "document types that must come with it")},
+                                 {"attach", described(arrayOf(string()), "document types that may come with it")},
                                  {"confirm", string()}});
     return named("Case", object({{"id", id()},
                                  {"number", integer()},
