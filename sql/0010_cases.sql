@@ -61,7 +61,7 @@ CREATE TABLE case_deadlines (
     PRIMARY KEY (tenant_id, case_id, deadline_id),
     FOREIGN KEY (tenant_id, case_id) REFERENCES cases (tenant_id, case_id) ON DELETE CASCADE
 );
-CREATE INDEX case_deadlines_due ON case_deadlines (overdue, due_at);
+CREATE INDEX case_deadlines_due ON case_deadlines (tenant_id, overdue, due_at);
 
 -- What happened to a case, in order: append-only (nothing updates or deletes a row). `fields` is the JSON
 -- object of the action's inputs.

@@ -30,6 +30,7 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
         if (list->getObject(i)->getValue<std::string>("id") == "info") info = list->getObject(i);
     REQUIRE(info);
     CHECK(info->getValue<std::string>("label") == "Запрос справочной информации");
+    CHECK(info->getValue<int>("text_max") == 1000);
     // The phone is prefilled from the profile.
     bool prefilled = false;
     for (const auto& f : *info->getArray("form")) {
@@ -58,6 +59,14 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
     REQUIRE(caseIds(all) == std::vector<std::string>{id});
     CHECK(all->getArray("cases")->getObject(0)->getObject("applicant")->getValue<std::string>("name") == "Петров Пётр Петрович");
     CHECK(notices(w, op.userId, "case_filed", id) == 1);
+    CHECK(caseIds(op.get("operator/cases?q=" + std::string("%D1%81%D0%BE%D0%BE%D0%B1%D1%89%D0%B8%D1%82%D1%8C%20%D0%B3%D1%80%D0%B0%D1%84%D0%B8%D0%BA"))) ==
+          std::vector<std::string>{id}); // «сообщить график»
+    CHECK(caseIds(c.get("cases?q=" + std::to_string(number))) == std::vector<std::string>{id});
+    // Staff find a case by its applicant; a consumer's list by the dates of filing.
+    CHECK(caseIds(op.get("operator/cases?q=" + c.email)) == std::vector<std::string>{id});
+    CHECK(caseIds(op.get("operator/cases?q=%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2%20%D0%9F%D1%91%D1%82%D1%80")) == std::vector<std::string>{id}); // «Петров Пётр»
+    CHECK(caseIds(c.get("cases?from=2020-01-01&to=2020-12-31")).empty());
+    CHECK(c.call("GET", "cases?from=вчера").status == 422);
 
     // The operator sees the answer among the actions and answers with a document.
     auto view = op.get("cases/" + id);
@@ -65,6 +74,10 @@ TEST_CASE("cases: a ВГЭС appeal with an attachment is numbered, answered wit
     auto acts = actionIds(view);
     CHECK(std::find(acts.begin(), acts.end(), "answer") != acts.end());
     CHECK(actionIds(c.get("cases/" + id)).empty());
+    // A document the action does not take is refused, naming its part.
+    auto wrong = op.form("cases/" + id + "/actions/take", {}, {{"doc.answer", "ответ.pdf", pdf(), "application/pdf"}});
+    CHECK(wrong.status == 422);
+    CHECK_FALSE(field(wrong, "doc.answer").empty());
     const std::string answer = "График приёма: вторник и четверг, с 9:00 до 13:00.";
     r = op.form("cases/" + id + "/actions/answer", {{"fields", R"({"answer":")" + answer + R"("})"}},
                 {{"doc.answer", "ответ.pdf", pdf("the answer"), "application/pdf"}});

@@ -8,8 +8,10 @@
 
 #include "calendar/TenantCalendars.h"
 #include "cases/CaseService.h"
+#include "cases/CaseTimers.h"
 #include "tenants/Tenant.h"
 
+#include <chrono>
 #include <mutex>
 #include <sstream>
 #include <set>
@@ -34,6 +36,16 @@ SessionInfo session(const Client& c, const std::string& role = "consumer", const
 }
 
 Obj body(const std::string& json) { return obj(json); }
+
+/// "YYYY-MM-DD" in Moscow time of a moment.
+std::string mskDate(long long ts) {
+    std::time_t t = static_cast<std::time_t>(ts + 3 * 3600);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
 
 std::vector<CaseUpload> photo(std::istringstream& in) { return {CaseUpload{"doc.photo", "счётчик.pdf", &in}}; }
 
@@ -157,14 +169,20 @@ TEST_CASE("cases: a timer action fires once with two timer passes on one databas
     // Nothing is due yet.
     CHECK(service.runTimers(*t, now) == 0);
 
-    // Twenty days later two instances run their pass at once: the idle case closes once, the scheduled one is overdue once.
+    // Twenty days later two instances' timer workers run their passes at once: the idle case closes once, the
+    // scheduled one is overdue once.
     Database second(w.db.url(), 2);
     CaseService other(second);
     const long long later = now + 20 * 86400;
-    std::thread a([&] { service.runTimers(*t, later); });
-    std::thread b([&] { other.runTimers(*t, later); });
-    a.join();
-    b.join();
+    {
+        CaseTimers one(service, w.tenants, [later] { return later; });
+        CaseTimers two(other, w.tenants, [later] { return later; });
+        one.start();
+        two.start();
+        for (int i = 0; i < 500 && (one.passes() < 1 || two.passes() < 1); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        REQUIRE(one.passes() >= 1);
+        REQUIRE(two.passes() >= 1);
+    }
     service.runTimers(*t, later + 60);
     CHECK(w.text("SELECT state FROM cases WHERE case_id = '" + idleId + "'") == "expired");
     CHECK(w.scalar("SELECT COUNT(*) FROM case_history WHERE case_id = '" + idleId + "' AND actor_role = 'timer'") == 1);
@@ -177,6 +195,9 @@ TEST_CASE("cases: a timer action fires once with two timer passes on one databas
     CHECK(view->getArray("history")->getObject(1)->getObject("actor")->getValue<std::string>("name") == "Автоматически");
     auto ops = op.get("operator/cases?overdue=1");
     CHECK(caseIds(ops) == std::vector<std::string>{busyId});
+    // Due within ten days: the scheduled case (5 working days), not the closed one.
+    CHECK(caseIds(op.get("operator/cases?due_to=" + mskDate(now + 10 * 86400))) == std::vector<std::string>{busyId});
+    CHECK(caseIds(op.get("operator/cases?due_to=" + mskDate(now - 86400))).empty());
 }
 
 TEST_CASE("cases: a sixth kind declared in a tenant's Lua alone is filed and moved through its own workflow", "[cases]") {

@@ -109,6 +109,9 @@ Kind kindOf(const Obj& k) {
         ac.fields = array(a, "fields");
         ac.comment = text(a, "comment", "none");
         ac.documents = strings(a, "documents");
+        ac.attach = strings(a, "attach");
+        for (const auto& d : ac.documents)
+            if (std::find(ac.attach.begin(), ac.attach.end(), d) == ac.attach.end()) ac.attach.push_back(d);
         ac.confirm = text(a, "confirm");
         if (Obj after = a->has("after") ? asObject(a->get("after")) : Obj()) {
             After af;

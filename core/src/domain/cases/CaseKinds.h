@@ -50,6 +50,7 @@ struct Action {
     Poco::JSON::Array::Ptr fields;        ///< input field views
     std::string comment = "none";         ///< "none", "optional", "required"
     std::vector<std::string> documents;   ///< document types that must come with it
+    std::vector<std::string> attach;      ///< document types that may come with it (the required ones too)
     std::string confirm;
     std::optional<After> after;
     bool guard = false, hook = false;

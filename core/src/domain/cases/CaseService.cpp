@@ -475,8 +475,8 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         e->set("to", to);
         e->set("comment", h.comment);
         Arr fields = new Poco::JSON::Array;
-        const Arr shown = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson));
-        for (const auto& fv : *shown) {
+        const Arr values = fieldValues(act ? act->fields : Arr(), parseObject(h.fieldsJson)); // kept alive for the loop
+        for (const auto& fv : *values) {
             Obj src = fv.extract<Obj>();
             Obj x = new Poco::JSON::Object;
             x->set("label", src->get("label"));
@@ -515,6 +515,9 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         Arr docTypes = new Poco::JSON::Array;
         for (const auto& d : act.documents) docTypes->add(d);
         x->set("documents", docTypes);
+        Arr attach = new Poco::JSON::Array;
+        for (const auto& d : act.attach) attach->add(d);
+        x->set("attach", attach);
         x->set("confirm", act.confirm);
         actions->add(x);
     }
@@ -584,7 +587,16 @@ Obj CaseService::kinds(Tenant& t, const SessionInfo& s, const Query& q) {
             if (fv.type() == typeid(Obj)) form->add(fieldView(fv.extract<Obj>(), isStaff(s) ? Obj() : profile));
         x->set("form", form);
         x->set("documents", docViews(k, "consumer"));
-        if (k.raw && k.raw->has("text_max") && !k.raw->get("text_max").isEmpty()) x->set("text_max", k.raw->get("text_max"));
+        if (k.raw && k.raw->has("text_max") && !k.raw->get("text_max").isEmpty()) {
+            x->set("text_max", k.raw->get("text_max"));
+        } else {
+            // The longest text of the summary field, as its field declares it.
+            const std::string summary = k.summaryField.empty() ? std::string("text") : k.summaryField;
+            for (const auto& fv : *k.form)
+                if (fv.type() == typeid(Obj) && fv.extract<Obj>()->optValue<std::string>("name", "") == summary &&
+                    fv.extract<Obj>()->has("max_length"))
+                    x->set("text_max", fv.extract<Obj>()->get("max_length"));
+        }
         kinds->add(x);
     }
     j->set("kinds", kinds);
@@ -711,7 +723,11 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
         else f.number = std::stoll(digits);
     }
     int page = 1;
+    f.from = dateParam(q, "from", t.utcOffset(), 0, e);
+    f.to = dateParam(q, "to", t.utcOffset(), 86400, e);
     if (staff) {
+        f.searchApplicants = true;
+        f.dueBefore = dateParam(q, "due_to", t.utcOffset(), 86400, e);
         const std::string overdue = param(q, "overdue");
         if (overdue == "1" || overdue == "true") f.overdue = true;
         else if (overdue == "0" || overdue == "false") f.overdue = false;
@@ -719,8 +735,6 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
         if (assignee == "none") f.unassigned = true;
         else if (assignee == "me") f.assigneeId = s.userId;
         else f.assigneeId = assignee;
-        f.from = dateParam(q, "from", t.utcOffset(), 0, e);
-        f.to = dateParam(q, "to", t.utcOffset(), 86400, e);
         const std::string p = param(q, "page");
         if (!p.empty()) {
             if (p.size() > 6 || p.find_first_not_of("0123456789") != std::string::npos || std::stoi(p) < 1) e["page"] = "Укажите номер страницы";
@@ -792,6 +806,9 @@ Obj CaseService::act(Tenant& t, const SessionInfo& s, const std::string& id, con
     if (a->comment == "required" && comment.empty()) e["comment"] = "Напишите комментарий";
     if (chars(comment) > kMaxText) e["comment"] = "Не больше " + std::to_string(kMaxText) + " символов";
     const auto counts = countUploads(k, uploads, side);
+    for (const auto& [type, n] : counts)
+        if (std::find(a->attach.begin(), a->attach.end(), type) == a->attach.end())
+            e["doc." + type] = "К действию «" + a->label + "» этот документ не прикладывается";
     for (const auto& d : a->documents)
         if (!counts.count(d)) {
             const DocType* dt = k.document(d);

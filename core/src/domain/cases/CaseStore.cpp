@@ -2,6 +2,7 @@
 
 #include "storage/FetchedRows.h"
 
+#include <Poco/UTF8String.h>
 #include <soci/soci.h>
 
 namespace kabinet::cases {
@@ -107,6 +108,10 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         where += " AND overdue = ?";
         p.push_back(static_cast<long long>(*f.overdue ? 1 : 0));
     }
+    if (f.dueBefore) {
+        where += " AND closed_at IS NULL AND due_at < ?";
+        p.push_back(*f.dueBefore);
+    }
     if (f.from) {
         where += " AND filed_at >= ?";
         p.push_back(*f.from);
@@ -116,17 +121,30 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         p.push_back(*f.to);
     }
     if (!f.q.empty()) {
-        // Case-insensitive for Latin letters on both backends; Cyrillic text is matched as typed.
-        where += " AND (LOWER(summary) LIKE ? OR number_text LIKE ? OR LOWER(fields) LIKE ?)";
-        std::string like = "%";
-        for (char ch : f.q) {
-            if (ch == '%' || ch == '_' || ch == '\\') continue;
-            like += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        // As typed, or in lower case where the backend folds case (SQLite folds Latin letters only).
+        where += " AND (summary LIKE ? OR LOWER(summary) LIKE ? OR number_text LIKE ? OR fields LIKE ?";
+        if (f.searchApplicants)
+            where += " OR applicant_id IN (SELECT user_id FROM users WHERE tenant_id = ? AND (fields_json LIKE ? OR email LIKE ? OR "
+                     "login LIKE ?))";
+        where += ")";
+        std::string clean;
+        for (char ch : f.q)
+            if (ch != '%' && ch != '_' && ch != '\\') clean += ch;
+        std::string lower = clean;
+        try {
+            lower = Poco::UTF8::toLower(clean);
+        } catch (const std::exception&) {
         }
-        like += "%";
-        p.push_back(like);
-        p.push_back(like);
-        p.push_back(like);
+        p.push_back("%" + clean + "%");
+        p.push_back("%" + lower + "%");
+        p.push_back("%" + clean + "%");
+        p.push_back("%" + clean + "%");
+        if (f.searchApplicants) {
+            p.push_back(t_);
+            p.push_back("%" + clean + "%");
+            p.push_back("%" + lower + "%");
+            p.push_back("%" + lower + "%");
+        }
     }
     auto count = FetchedRows::fetch(s_, "SELECT COUNT(*)" + where, p);
     total = count.size() ? count.integer(0, 0) : 0;

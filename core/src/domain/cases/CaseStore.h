@@ -49,8 +49,10 @@ struct CaseFilter {
     bool kindsGiven = false;          ///< true: `kinds` filters even when empty (a group with no kinds)
     std::string state, assigneeId, q;
     std::optional<long long> number, from, to;
+    std::optional<long long> dueBefore; ///< only open cases due before this moment
     std::optional<bool> overdue;
     bool unassigned = false;          ///< only cases nobody is assigned to
+    bool searchApplicants = false;    ///< `q` also finds the applicant by name, e-mail or login (staff)
     int offset = 0, limit = 50;
 };
 

@@ -6,9 +6,9 @@
 
 namespace kabinet {
 
-CaseTimers::CaseTimers(CaseService& cases, TenantRegistry& tenants)
-    : cases_(cases), tenants_(tenants), worker_("cases", [this] {
-          cases_.runTimers(tenants_, static_cast<long long>(std::time(nullptr)));
+CaseTimers::CaseTimers(CaseService& cases, TenantRegistry& tenants, Clock clock)
+    : cases_(cases), tenants_(tenants), clock_(std::move(clock)), worker_("cases", [this] {
+          cases_.runTimers(tenants_, clock_ ? clock_() : static_cast<long long>(std::time(nullptr)));
           return std::chrono::milliseconds(std::chrono::minutes(1));
       }, Backoff{std::chrono::minutes(1), std::chrono::minutes(10)}) {}
 

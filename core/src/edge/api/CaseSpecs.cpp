@@ -78,7 +78,8 @@ Shape view() {
                                  {"label", string()},
                                  {"fields", arrayOf(field())},
                                  {"comment", oneOf({"none", "optional", "required"})},
-                                 {"documents", arrayOf(string())},
+                                 {"documents", described(arrayOf(string()), "document types that must come with it")},
+                                 {"attach", described(arrayOf(string()), "document types that may come with it")},
                                  {"confirm", string()}});
     return named("Case", object({{"id", id()},
                                  {"number", integer()},
@@ -159,6 +160,8 @@ RouteSpec cases() {
         .query("q", string(), "text in the summary, the values or the number")
         .query("state", string())
         .query("number", string())
+        .query("from", string("date"), "filed on or after (the tenant's time zone)")
+        .query("to", string("date"), "filed on or before")
         .answer(200, list(false))
         .errors({422});
 }
@@ -194,7 +197,11 @@ RouteSpec caseDocument() {
 RouteSpec caseFile() {
     return RouteSpec("A document of a case: the file")
         .group("cases")
-        .file(200, {"application/pdf", "image/jpeg", "image/png", "application/octet-stream"})
+        .file(200, {"application/pdf", "image/jpeg", "image/png", "image/gif", "application/msword", "application/vnd.ms-excel",
+                    "application/x-ole-storage", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.text",
+                    "application/vnd.oasis.opendocument.spreadsheet", "application/zip", "text/plain", "application/octet-stream"},
+              "the stored file with the content type sniffed when it was stored")
         .errors({404});
 }
 
@@ -217,10 +224,11 @@ RouteSpec operatorCases() {
         .query("state", string())
         .query("overdue", oneOf({"1", "0", "true", "false"}))
         .query("assignee", string(), "a staff user id, `me` or `none`")
-        .query("q", string())
+        .query("q", string(), "text in the summary, the values or the number, or the applicant's name, e-mail or login")
         .query("number", string())
         .query("from", string("date"), "filed on or after (the tenant's time zone)")
         .query("to", string("date"), "filed on or before")
+        .query("due_to", string("date"), "open cases due on or before this day")
         .query("page", integer())
         .answer(200, list(true))
         .errors({422});
