@@ -128,6 +128,21 @@ test('ОЭС 360: потребитель подаёт обращение, опе
     }
     assert.doesNotMatch(plainSpaces(await page.locator('main').innerText()), /null|undefined|NaN/);
     await screenshot(page, step(6, 'reports'));
+
+    // The queue's filters: assigned to me, not among the unassigned ones.
+    await page.locator('.subnav__link[data-route="operator/cases"]').click();
+    await waitForPage(page, 'operator-cases');
+    await resultState(page, 'operator-cases');
+    const filter = page.locator('form.operator-cases-filter');
+    await filter.locator('input[name="q"]').fill(number);
+    await filter.locator('select[name="assignee"]').selectOption('me');
+    const mine = await captureApi(page, 'GET', 'operator/cases', () => filter.locator('button.operator-cases__apply').click());
+    assert.equal(mine.status, 200);
+    assert.equal(mine.body.cases.length, 1);
+    await page.waitForFunction((id) => document.querySelector(`.result[data-result="operator-cases"][data-state="ready"] tr.case-row[data-id="${id}"]`), caseId);
+    await filter.locator('select[name="assignee"]').selectOption('none');
+    await filter.locator('button.operator-cases__apply').click();
+    await page.waitForFunction(() => document.querySelector('.result[data-result="operator-cases"][data-state="empty"]'));
   }, { artifact: 'cases-oes360.operator-answers' });
 
   await withPage(t, async (page) => {

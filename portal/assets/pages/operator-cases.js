@@ -1,12 +1,11 @@
 // «Обращения» of the operator: one queue for every kind of case — filters by kind, state, assignee, overdue and
 // due date, search by number and applicant; each case opens its page.
-//   GET operator/cases?kind&state&overdue&assignee&q&page → {cases: [...], total}
+//   GET operator/cases?kind&state&overdue&assignee (an id, me, none)&due_to&q&page → {cases: [...], total}
 // Markup: .page--operator-cases, form.operator-cases-filter (fields kind, state, assignee, due, overdue, q;
 // button.operator-cases__apply), .result[data-result="operator-cases"], table.cases-table, button.cases-more.
 
 import { api } from '../core/api.js';
 import { h, plural, uid } from '../core/ui.js';
-import { isoDateIn } from '../core/format.js';
 import { operatorCaseRoute } from '../core/cases.js';
 import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 import { resultArea } from '../widgets/filters.js';
@@ -28,7 +27,6 @@ function options(select, list, first) {
 export async function render(ctx) {
   const gate = staffGate(ctx, title);
   if (gate) return gate;
-  const tz = ctx.tenant && ctx.tenant.timezone;
   let first;
   try {
     first = await api.get('operator/cases', { signal: ctx.signal });
@@ -49,7 +47,7 @@ export async function render(ctx) {
   const kind = h('select', { id: uid('oc-kind'), name: 'kind', class: 'input select' });
   const state = h('select', { id: uid('oc-state'), name: 'state', class: 'input select' });
   const assignee = h('select', { id: uid('oc-assignee'), name: 'assignee', class: 'input select' },
-    h('option', { value: '' }, 'Все'), h('option', { value: ctx.user.id }, 'Мне'), h('option', { value: 'none' }, 'Не назначенные'));
+    h('option', { value: '' }, 'Все'), h('option', { value: 'me' }, 'Мне'), h('option', { value: 'none' }, 'Не назначенные'));
   const due = h('input', { id: uid('oc-due'), name: 'due', type: 'date', class: 'input' });
   const overdue = h('input', { id: uid('oc-overdue'), name: 'overdue', type: 'checkbox', class: 'checkbox' });
   const q = h('input', { id: uid('oc-q'), name: 'q', type: 'search', class: 'input', placeholder: 'Номер или заявитель' });
@@ -71,14 +69,13 @@ export async function render(ctx) {
   let page = 1;
   let shown = [];
   function query() {
-    return { kind: kind.value, state: state.value, assignee: assignee.value, overdue: overdue.checked ? '1' : '', q: q.value.trim(), page };
+    return { kind: kind.value, state: state.value, assignee: assignee.value, overdue: overdue.checked ? '1' : '', due_to: due.value, q: q.value.trim(), page };
   }
   function draw(answer) {
     learn(answer.cases || []);
     fillOptions();
     shown = page === 1 ? (answer.cases || []) : shown.concat(answer.cases || []);
-    const d = due.value;
-    const rows = d ? shown.filter((c) => c.due_at && isoDateIn(c.due_at, tz) <= d) : shown;
+    const rows = shown;
     if (!rows.length) return { state: 'empty', nodes: [emptyNotice('Обращений с такими условиями нет.', 'Измените условия отбора.')] };
     const total = Number.isFinite(answer.total) ? answer.total : shown.length;
     const more = shown.length < total
@@ -86,7 +83,7 @@ export async function render(ctx) {
       : null;
     return {
       state: 'ready',
-      nodes: [h('p', { class: 'muted cases-count' }, `${total} ${plural(total, ['обращение', 'обращения', 'обращений'])}`, d ? `, со сроком до ${d.split('-').reverse().join('.')} — ${rows.length}` : ''),
+      nodes: [h('p', { class: 'muted cases-count' }, `${total} ${plural(total, ['обращение', 'обращения', 'обращений'])}`),
         casesTable(ctx, rows, { staff: true, route: operatorCaseRoute }), more],
     };
   }
