@@ -64,8 +64,8 @@ struct World {
             {"rq_info", "portal", "2026-03-31", std::nullopt, 30, std::nullopt},
             {"rq_service", "in_person", "2026-04-01", 5, 15, 1},
             {"rq_info", "email", "2026-04-15", 20, 10, std::nullopt}, // closed past its due date: late
-            {"rq_survey", "portal", "2026-04-20", 0, 0, 1, false, R"({"score":5,"polite":"yes","remark":"Спасибо"})"},
-            {"rq_survey", "portal", "2026-04-21", 0, 0, 1, false, R"({"score":3,"polite":"no"})"},
+            {"rq_survey", "portal", "2026-04-20", 0, 0, 1, false, R"({"score":5,"polite":"yes","remark":"Спасибо","grade":5})"},
+            {"rq_survey", "portal", "2026-04-21", 0, 0, 1, false, R"({"score":3,"polite":"no","grade":"2"})"},
             {"rq_complaint", "post", "2026-02-27", 3, 30, 1}, // before the period
             {"complaint", "post", "2026-04-10", 2, 30, 1},    // ВГЭС's own kind «Жалоба» (tenants/vges/appeals.lua)
         };
@@ -102,7 +102,8 @@ const std::vector<ReportKind> kKinds = {
     {"rq_info", "Справочная информация", "information", {}},
     {"rq_service", "Заявка на услугу", "service_request", {}},
     {"rq_survey", "Опрос потребителя", "survey",
-     {{"score", "Оценка", "number", {}}, {"polite", "Вежливость", "select", {{"yes", "Да, вежливы"}, {"no", "Нет"}}}, {"remark", "Пожелания", "textarea", {}}}},
+     {{"score", "Оценка", "number", {}}, {"polite", "Вежливость", "select", {{"yes", "Да, вежливы"}, {"no", "Нет"}}}, {"remark", "Пожелания", "textarea", {}},
+      {"grade", "Общая оценка", "select", {{"1", "1 — очень плохо"}, {"2", "2 — плохо"}, {"5", "5 — отлично"}}}}},
 };
 
 Obj find(const Poco::JSON::Array::Ptr& a, const std::string& id) {
@@ -165,13 +166,24 @@ TEST_CASE("case report: order 186 figures by channel, per kind, per month and su
     const Obj s = surveys->getObject(0);
     CHECK(n(s, "total") == 2);
     const auto qs = s->getArray("questions");
-    REQUIRE(qs->size() == 3);
+    REQUIRE(qs->size() == 4);
     CHECK(qs->getObject(0)->getValue<double>("average") == 4.0);
     const auto polite = qs->getObject(1)->getArray("answers");
     REQUIRE(polite->size() == 2);
     CHECK(polite->getObject(0)->getValue<std::string>("text") == "Да, вежливы");
     CHECK(n(polite->getObject(0), "count") == 1);
     CHECK(n(qs->getObject(2), "answered") == 1); // free text: counted, not grouped
+    CHECK(qs->getObject(2)->getArray("answers")->size() == 0);
+    CHECK(qs->getObject(2)->get("average").isEmpty());
+    // A rating (numbers as option values, answers stored as a number or its text): every option counted, averaged.
+    const Obj grade = qs->getObject(3);
+    CHECK(grade->getValue<double>("average") == 3.5);
+    const auto grades = grade->getArray("answers");
+    REQUIRE(grades->size() == 3);
+    CHECK(n(grades->getObject(0), "count") == 0);
+    CHECK(n(grades->getObject(1), "count") == 1);
+    CHECK(grades->getObject(1)->getValue<std::string>("text") == "2 — плохо");
+    CHECK(n(grades->getObject(2), "count") == 1);
 
     // Per day: every day of the range is a row.
     const Obj days = reports.cases("vges", kKinds, {"2026-03-01", "2026-03-31", "day", kMsk});
@@ -226,6 +238,43 @@ TEST_CASE("case report route: JSON, CSV and XLSX downloads, refusals", "[cases][
                              xml) == 0);
     for (const char* text : {"В электронной форме через Интернет", "Ответ дан в срок", "Март 2026", "Апрель 2026"})
         CHECK_THAT(xml, Catch::Contains(text));
+
+    // ВОЭК's survey of its own declaration (tenants/voek/feedback.lua: ratings 1–5 whose values are numbers).
+    {
+        const std::string email = "reports@voek.example";
+        std::string out;
+        REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", "voek", "--email", email, "--database",
+                                  w.db.url(), "--tenants", test::sourceDir() + "/tenants", "--scripts", test::sourceDir() + "/scripts"},
+                                 out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-9"}}) == 0);
+        test::TenantClient voek(w.server, "voek");
+        REQUIRE(voek.login(email, "Admin-Password-9").status == 200);
+        std::string id;
+        w.direct.read([&](soci::session& s) { s << "SELECT user_id FROM users WHERE tenant_id = 'voek' AND email = :e", soci::use(email), soci::into(id); });
+        const long long filed = noon("2026-05-05");
+        w.direct.transaction([&](soci::session& s) {
+            s << "INSERT INTO cases (tenant_id, case_id, kind, register_id, number, number_text, applicant_id, channel, state, fields, summary, "
+                 "filed_at, updated_at, state_since, closed_at) VALUES ('voek', 'rq-voek-1', 'survey', 'survey', 1, '1', :a, 'portal', 'closed', "
+                 "'{\"information\":5,\"terms\":4,\"staff\":5,\"cabinet\":3,\"overall\":4,\"comment\":\"Спасибо\"}', '', :f, :f2, :f3, :f4)",
+                soci::use(id), soci::use(filed), soci::use(filed), soci::use(filed), soci::use(filed);
+        });
+        r = voek.call("GET", "operator/reports/cases?from=2026-05-01&to=2026-05-31");
+        INFO(r.body);
+        REQUIRE(r.status == 200);
+        const Obj v = obj(r.body);
+        CHECK(n(v->getObject("totals"), "total") == 0); // a survey is not an appeal
+        const auto surveys = v->getArray("surveys");
+        REQUIRE(surveys->size() == 1);
+        const auto q = surveys->getObject(0)->getArray("questions")->getObject(0);
+        CHECK(q->getValue<std::string>("name") == "information");
+        CHECK(q->getValue<double>("average") == 5.0);
+        const auto answers = q->getArray("answers");
+        REQUIRE(answers->size() == 5);
+        CHECK(answers->getObject(4)->getValue<std::string>("text") == "5 — отлично");
+        CHECK(n(answers->getObject(4), "count") == 1);
+        r = voek.call("GET", "operator/reports/cases?from=2026-05-01&to=2026-05-31&format=csv");
+        REQUIRE(r.status == 200);
+        CHECK_THAT(r.body, Catch::Contains("Насколько понятно вам разъяснили порядок технологического присоединения?;5 — отлично;1"));
+    }
 
     // Refusals name the parameter.
     r = w.admin.call("GET", "operator/reports/cases?from=2026-02-30");

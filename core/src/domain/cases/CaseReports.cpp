@@ -8,6 +8,7 @@
 #include "util/TimeZones.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/NumberParser.h>
 
 #include <algorithm>
 #include <map>
@@ -134,7 +135,13 @@ Obj surveyOf(const ReportKind& kind, const std::vector<const Row*>& rows) {
     Arr questions = new Poco::JSON::Array;
     for (const auto& q : kind.questions) {
         const bool choice = !q.options.empty() || q.type == "boolean";
-        const bool numeric = q.type == "number" || q.type == "decimal" || q.type == "integer" || q.type == "rating";
+        // A number field, or a choice whose every value is a number (a rating 1–5): answers are averaged too.
+        bool numericOptions = !q.options.empty();
+        for (const auto& [value, label] : q.options) {
+            double ignored = 0;
+            if (!Poco::NumberParser::tryParseFloat(value, ignored)) numericOptions = false;
+        }
+        const bool numeric = numericOptions || q.type == "number" || q.type == "decimal" || q.type == "integer" || q.type == "rating";
         long long answered = 0;
         double sum = 0;
         long long numbers = 0;
@@ -202,7 +209,11 @@ std::vector<ReportKind> reportKinds(Tenant& t) {
                 if (v.type() != typeid(Obj)) continue;
                 const Obj f = v.extract<Obj>();
                 ReportKind::Question q{text(f, "name"), text(f, "label"), text(f, "type"), {}};
-                for (const auto& o : objects(f, "options")) q.options.push_back({text(o, "value"), text(o, "label")});
+                for (const auto& o : objects(f, "options")) {
+                    // A rating's values are numbers (kabinet.cases C.rating): kept as their text, as answers are compared.
+                    const auto v = o->has("value") ? o->get("value") : Poco::Dynamic::Var();
+                    q.options.push_back({v.isEmpty() ? std::string() : v.convert<std::string>(), text(o, "label")});
+                }
                 if (!q.name.empty()) r.questions.push_back(std::move(q));
             }
         out.push_back(std::move(r));
