@@ -65,7 +65,7 @@ struct World {
             {"rq_service", "in_person", "2026-04-01", 5, 15, 1},
             {"rq_info", "email", "2026-04-15", 20, 10, std::nullopt}, // closed past its due date: late
             {"rq_survey", "portal", "2026-04-20", 0, 0, 1, false, R"({"score":5,"polite":"yes","remark":"Спасибо","grade":5})"},
-            {"rq_survey", "portal", "2026-04-21", 0, 0, 1, false, R"({"score":3,"polite":"no","grade":"2"})"},
+            {"rq_survey", "portal", "2026-04-21", std::nullopt, 0, std::nullopt, false, R"({"score":3,"polite":"no","grade":"2"})"}, // filed closed, no closed_at
             {"rq_complaint", "post", "2026-02-27", 3, 30, 1}, // before the period
             {"complaint", "post", "2026-04-10", 2, 30, 1},    // ВГЭС's own kind «Жалоба» (tenants/vges/appeals.lua)
         };
@@ -80,7 +80,7 @@ struct World {
                 soci::indicator ci = closed ? soci::i_ok : soci::i_null, oi = c.onTime ? soci::i_ok : soci::i_null;
                 long long closedValue = closed.value_or(0);
                 int onTimeValue = c.onTime.value_or(0), overdue = c.overdue ? 1 : 0;
-                const std::string state = closed ? "closed" : "registered";
+                const std::string state = closed || c.kind == "rq_survey" ? "closed" : "registered";
                 s << "INSERT INTO cases (tenant_id, case_id, kind, register_id, number, number_text, applicant_id, channel, state, fields, "
                      "summary, filed_at, updated_at, state_since, closed_at, due_at, overdue, answered_on_time) VALUES ('vges', :id, :k, "
                      "'rq', :n, :nt, :a, :ch, :st, :f, '', :fa, :fa2, :fa3, :ca, :due, :ov, :ot)",
@@ -103,7 +103,8 @@ const std::vector<ReportKind> kKinds = {
     {"rq_service", "Заявка на услугу", "service_request", {}},
     {"rq_survey", "Опрос потребителя", "survey",
      {{"score", "Оценка", "number", {}}, {"polite", "Вежливость", "select", {{"yes", "Да, вежливы"}, {"no", "Нет"}}}, {"remark", "Пожелания", "textarea", {}},
-      {"grade", "Общая оценка", "select", {{"1", "1 — очень плохо"}, {"2", "2 — плохо"}, {"5", "5 — отлично"}}}}},
+      {"grade", "Общая оценка", "select", {{"1", "1 — очень плохо"}, {"2", "2 — плохо"}, {"5", "5 — отлично"}}}},
+     {"closed"}},
 };
 
 Obj find(const Poco::JSON::Array::Ptr& a, const std::string& id) {
@@ -151,6 +152,8 @@ TEST_CASE("case report: order 186 figures by channel, per kind, per month and su
     CHECK(n(find(kinds, "rq_complaint"), "total") == 2);
     CHECK(n(find(kinds, "rq_info"), "open") == 1);
     CHECK(n(find(kinds, "rq_survey"), "total") == 2);
+    CHECK(n(find(kinds, "rq_survey"), "answered") == 2); // in a final state, with closed_at or without
+    CHECK(n(find(kinds, "rq_survey"), "open") == 0);
     CHECK(find(kinds, "complaint")->getValue<std::string>("report_as") == "other");
 
     const auto periods = r->getArray("periods");

@@ -51,8 +51,9 @@ std::vector<Obj> objects(const Obj& o, const char* key) {
 
 /// One stored case as the report reads it.
 struct Row {
-    std::string kind, channel, day; ///< day: "YYYY-MM-DD" of filing in the tenant's zone
+    std::string kind, channel, day, state; ///< day: "YYYY-MM-DD" of filing in the tenant's zone
     bool answered = false, onTime = false, overdue = false;
+    std::optional<double> storedOnTime; ///< answered_on_time as the engine stored it
     std::string fields;
 };
 
@@ -204,6 +205,8 @@ std::vector<ReportKind> reportKinds(Tenant& t) {
     std::vector<ReportKind> out;
     for (const auto& k : cases::CaseKinds::of(t)->kinds) {
         ReportKind r{k.id, k.label, k.reportAs.empty() ? "other" : k.reportAs, {}};
+        for (const auto& st : k.states)
+            if (st.final) r.finalStates.insert(st.id);
         if (k.form)
             for (const auto& v : *k.form) {
                 if (v.type() != typeid(Obj)) continue;
@@ -227,7 +230,7 @@ Obj CaseReports::cases(const std::string& tenantId, const std::vector<ReportKind
     std::vector<Row> rows;
     db_.read([&](soci::session& s) {
         soci::rowset<soci::row> rs =
-            (s.prepare << "SELECT kind, channel, filed_at, closed_at, due_at, answered_on_time, overdue, fields FROM cases "
+            (s.prepare << "SELECT kind, channel, filed_at, closed_at, due_at, answered_on_time, overdue, fields, state FROM cases "
                           "WHERE tenant_id = :t AND filed_at >= :f AND filed_at < :e ORDER BY filed_at",
              soci::use(tenantId), soci::use(from), soci::use(to));
         for (const auto& r : rs) {
@@ -237,9 +240,11 @@ Obj CaseReports::cases(const std::string& tenantId, const std::vector<ReportKind
             row.day = tz::localDate(columnInteger(r, 2), p.utcOffset);
             const auto closed = columnReal(r, 3), due = columnReal(r, 4), onTime = columnReal(r, 5);
             row.answered = closed.has_value();
+            row.storedOnTime = onTime;
             row.onTime = row.answered && (onTime ? *onTime != 0 : (!due || *closed <= *due));
             row.overdue = columnInteger(r, 6) != 0;
             row.fields = columnText(r, 7);
+            row.state = columnText(r, 8);
             rows.push_back(std::move(row));
         }
     });
@@ -251,6 +256,12 @@ Obj CaseReports::cases(const std::string& tenantId, const std::vector<ReportKind
     for (const auto& r : rows)
         if (!byId.count(r.kind) && unknownIds.insert(r.kind).second) unknown.push_back({r.kind, r.kind, "other", {}});
     for (const auto& k : unknown) byId[k.id] = &k;
+    // A case filed straight into a final state (a survey) or closed without `closed_at` counts as answered.
+    for (auto& r : rows)
+        if (!r.answered && byId.at(r.kind)->finalStates.count(r.state)) {
+            r.answered = true;
+            r.onTime = !r.storedOnTime || *r.storedOnTime != 0;
+        }
     auto reportAs = [&](const std::string& kind) { return byId.at(kind)->reportAs; };
 
     // Appeals (every kind but surveys): totals and by channel.

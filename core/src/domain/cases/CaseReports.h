@@ -7,6 +7,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,7 @@ struct ReportKind {
     std::string id, label;
     std::string reportAs; ///< complaint, service_request, information, feedback, survey or other
     std::vector<Question> questions; ///< the form's fields (used for survey kinds only)
+    std::set<std::string> finalStates = {}; ///< a case in one of these is answered even without `closed_at`
 };
 
 /// The kinds the tenant declares (cases::CaseKinds), in their order; empty when it declares none.
