@@ -1,0 +1,29 @@
+#pragma once
+/// The case as a person sees it (GET cases/{id}, and the answer of every change): its fields with their
+/// labels, applicant, assignee, deadlines, history, documents, messages, the actions this person may take now
+/// (their side, the case's state and the kind's Lua guard), uploads allowed and the open offer.
+#include "cases/CaseJson.h"
+#include "cases/CaseKinds.h"
+#include "cases/CaseStore.h"
+#include "identity/SessionInfo.h"
+
+namespace soci {
+class session;
+}
+
+namespace kabinet {
+class Tenant;
+}
+
+namespace kabinet::cases {
+
+/// A form field's view with the applicant's profile value filled in where the field has `prefill`.
+Obj fieldView(const Obj& f, const Obj& profile);
+/// The document types of the kind that `side` ("consumer" | "operator") adds.
+Arr docViews(const Kind& k, const std::string& side);
+/// The field views of `form` with the options of their dictionaries filled in, so values show as labels.
+Arr withOptions(Tenant& t, const Arr& form);
+/// The view of case `c` for person `s`.
+Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s);
+
+} // namespace kabinet::cases
