@@ -12,7 +12,8 @@ CREATE TABLE case_registers (
 );
 
 -- One case. `fields` is the JSON object of the form's values (validated by the kind's Lua); `summary` the first
--- 200 characters of the kind's summary field. `state_since` is when the case entered its state (timer actions
+-- 200 characters of the kind's summary field; `search_text` its number, summary and the text of its form's values,
+-- lower-cased by Unicode rules when filed and whenever its fields change (search folds case on both backends). `state_since` is when the case entered its state (timer actions
 -- count from it); `due_at` the end of the running deadline; `overdue` is set once by the timer pass.
 -- `answered_on_time` is set when the case reaches a final state (1 when before `due_at` or no deadline).
 CREATE TABLE cases (
@@ -28,6 +29,7 @@ CREATE TABLE cases (
     state            TEXT NOT NULL,
     fields           TEXT NOT NULL DEFAULT '{}',
     summary          TEXT NOT NULL DEFAULT '',
+    search_text      TEXT NOT NULL DEFAULT '',
     filed_by         TEXT,
     filed_at         BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL,

@@ -109,7 +109,7 @@ M.KINDS = {
   case_filed = { label = "Новое обращение", category = "cases", severity = "info",
     channels = { "in_app", "email" },
     title = "Новое обращение № {number}",
-    body = "Поступило обращение № {number} «{kind}»[ от {applicant}]." },
+    body = "Поступило обращение № {number} «{kind}».[ Заявитель: {applicant}.]" },
   -- {state} (the new status), {action} (what was done) — to the applicant
   case_changed = { label = "Изменился статус обращения", category = "cases", severity = "info",
     channels = { "in_app", "email" },
@@ -119,7 +119,7 @@ M.KINDS = {
   case_message = { label = "Сообщение по обращению", category = "cases", severity = "info",
     channels = { "in_app", "email" },
     title = "Новое сообщение по обращению № {number}",
-    body = "По обращению № {number} «{kind}» получено новое сообщение[ от {author}]." },
+    body = "По обращению № {number} «{kind}» получено новое сообщение.[ Автор: {author}.]" },
   -- {due} (the date the term ended) — to operators
   case_overdue = { label = "Просрочено обращение", category = "cases", severity = "warning",
     channels = { "in_app", "email" },
@@ -130,6 +130,11 @@ M.KINDS = {
     channels = { "in_app", "email" },
     title = "{offer}",
     body = "По обращению № {number} «{kind}» просим вас заполнить форму «{offer}» в личном кабинете." },
+  -- {by} (who assigned) — to the staff member now in charge of the case
+  case_assigned = { label = "Назначено ответственным", category = "cases", severity = "info",
+    channels = { "in_app", "email" },
+    title = "Вам назначено обращение № {number}",
+    body = "Вы назначены ответственным по обращению № {number} «{kind}».[ Назначил: {by}.]" },
 }
 
 --- Placeholders of a template that are not `{name}` with a name of

@@ -626,6 +626,7 @@ case("уведомления об обращениях: категория и п
     case_message = { "{number}", "{kind}", "{author}" },
     case_overdue = { "{number}", "{kind}", "{due}" },
     case_offer = { "{number}", "{kind}", "{offer}" },
+    case_assigned = { "{number}", "{kind}", "{by}" },
   }
   for id, values in pairs(want) do
     local k = kinds[id]
@@ -640,6 +641,21 @@ case("уведомления об обращениях: категория и п
   end
   eq(kinds.case_overdue.severity, "warning")
   eq(kinds.case_filed.title, "Новое обращение № {number}")
+end)
+
+case("уведомления об обращениях: имена людей не склоняются", function()
+  -- A name is put in as stored (nominative): never after a preposition that needs another case («от», «для», «у»).
+  local kinds = by_id(tenant.notifications(load_tenant("vges")).kinds)
+  for _, id in ipairs({ "case_filed", "case_changed", "case_message", "case_overdue", "case_offer", "case_assigned" }) do
+    local text = kinds[id].title .. " " .. kinds[id].body
+    for _, name in ipairs({ "applicant", "author", "by" }) do
+      for _, prep in ipairs({ "от", "для", "у", "к", "с" }) do
+        assert(not text:find(prep .. " {" .. name .. "}", 1, true), id .. ": «" .. prep .. " {" .. name .. "}»")
+      end
+    end
+  end
+  eq(kinds.case_message.body, "По обращению № {number} «{kind}» получено новое сообщение.[ Автор: {author}.]")
+  eq(kinds.case_filed.body, "Поступило обращение № {number} «{kind}».[ Заявитель: {applicant}.]")
 end)
 
 testing.finish()

@@ -78,7 +78,7 @@ Obj CaseService::act(Tenant& t, const SessionInfo& s, const std::string& id, con
         CaseRow cur = visible(store, s, id);
         if (cur.state != c.state || !move(t, se, store, k, cur, *a, s.userId, side, values, comment, uploads, now))
             throw Conflict("state_changed", "Заявка уже перешла в другое состояние; обновите страницу");
-        j = buildView(t, se, *m, *store.get(id), s);
+        j = buildView(t, se, *m, *store.get(id), s, now);
     });
     return j;
 }
@@ -95,8 +95,29 @@ Obj CaseService::assign(Tenant& t, const SessionInfo& s, const std::string& id, 
             auto p = person(se, t.id(), assignee);
             if (!p || p->role == "consumer") throw Unprocessable({{"assignee", "Такого сотрудника нет"}});
         }
-        store.setAssignee(c.id, assignee, now);
-        j = buildView(t, se, *m, *store.get(id), s);
+        if (assignee != c.assigneeId) {
+            store.setAssignee(c.id, assignee, now);
+            // A change like any other: in the history (who, when, to whom), and told to the new assignee.
+            HistoryRow h;
+            h.at = now;
+            h.actorId = s.userId;
+            h.actorRole = sideOf(s);
+            h.action = kAssignAction;
+            h.fromState = h.toState = c.state;
+            Obj to = new Poco::JSON::Object;
+            to->set("assignee", assignee);
+            h.fieldsJson = stringify(Var(to));
+            store.append(c.id, h);
+            if (!assignee.empty() && assignee != s.userId) {
+                if (const Kind* k = m->kind(c.kind)) {
+                    Change ch{t, se, store, *k, c, now};
+                    Audience a;
+                    a.users.push_back(assignee);
+                    ch.raise("case_assigned", a, {{"by", nameOf(t, se, s.userId)}});
+                }
+            }
+        }
+        j = buildView(t, se, *m, *store.get(id), s, now);
     });
     return j;
 }

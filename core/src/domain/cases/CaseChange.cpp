@@ -84,7 +84,7 @@ void Change::hook(const std::string& name, const Obj& actionFields) {
         Obj fields = parseObject(c.fieldsJson);
         for (const auto& [k, v] : *fx->getObject("set")) fields->set(k, v);
         c.fieldsJson = stringify(fields);
-        store.setFields(c.id, c.fieldsJson, now);
+        store.setFields(c, now);
     }
     if (fx->has("notices") && fx->get("notices").type() == typeid(Arr))
         for (const auto& nv : *fx->getArray("notices")) {

@@ -151,6 +151,11 @@ Obj CaseService::file(Tenant& t, const SessionInfo& s, const Obj& body, const st
         ch.startDeadlines("filed");
         ch.startDeadlines(c.state);
         if (k->enterHooks.count(c.state)) ch.hook("enter:" + c.state, Obj());
+        // Filed straight into a final state (a survey): closed now, like any case that reaches one.
+        if (const State* st = k->state(c.state); st && st->final) {
+            store.closeOnFiling(c.id, now, ch.keptIn(c.state).value_or(true));
+            c.closedAt = now;
+        }
         ch.refreshDue();
         if (!parent.empty()) store.setOffer(parent, "");
         ch.raise("case_filed", Change::operators(), {{"applicant", nameOf(t, se, applicantId)}});

@@ -103,12 +103,12 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
     return j;
 }
 
-Obj CaseService::view(Tenant& t, const SessionInfo& s, const std::string& id, long long) {
+Obj CaseService::view(Tenant& t, const SessionInfo& s, const std::string& id, long long now) {
     auto m = modelOf(t);
     Obj j;
     db_.read([&](soci::session& se) {
         CaseStore store(se, t.id());
-        j = buildView(t, se, *m, visible(store, s, id), s);
+        j = buildView(t, se, *m, visible(store, s, id), s, now);
     });
     return j;
 }

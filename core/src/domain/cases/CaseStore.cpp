@@ -2,6 +2,9 @@
 
 #include "storage/FetchedRows.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/UTF8String.h>
 #include <soci/soci.h>
 
@@ -44,7 +47,37 @@ CaseRow rowAt(const FetchedRows& r, std::size_t i) {
 
 soci::indicator nullIfEmpty(const std::string& s) { return s.empty() ? soci::i_null : soci::i_ok; }
 
+/// The text of a form value: strings and numbers as they are, arrays item by item, objects value by value.
+void appendText(const Poco::Dynamic::Var& v, std::string& out) {
+    if (v.isEmpty()) return;
+    if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
+        for (const auto& x : *v.extract<Poco::JSON::Array::Ptr>()) appendText(x, out);
+    } else if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
+        for (const auto& [k, x] : *v.extract<Poco::JSON::Object::Ptr>()) appendText(x, out);
+    } else if (!v.isBoolean()) {
+        out += ' ';
+        out += v.convert<std::string>();
+    }
+}
+
+std::string lower(const std::string& s) {
+    try {
+        return Poco::UTF8::toLower(s);
+    } catch (const std::exception&) {
+        return s;
+    }
+}
+
 } // namespace
+
+std::string searchTextOf(const std::string& numberText, const std::string& summary, const std::string& fieldsJson) {
+    std::string text = numberText + " " + summary;
+    try {
+        appendText(Poco::JSON::Parser().parse(fieldsJson.empty() ? "{}" : fieldsJson), text);
+    } catch (const std::exception&) {
+    }
+    return lower(text);
+}
 
 CaseStore::CaseStore(soci::session& s, std::string tenant) : s_(s), t_(std::move(tenant)) {}
 
@@ -52,11 +85,12 @@ void CaseStore::insert(const CaseRow& c) {
     soci::indicator byInd = nullIfEmpty(c.filedBy), parentInd = nullIfEmpty(c.parentId), assInd = nullIfEmpty(c.assigneeId);
     long long due = c.dueAt.value_or(0);
     soci::indicator dueInd = c.dueAt ? soci::i_ok : soci::i_null;
+    const std::string search = searchTextOf(c.numberText, c.summary, c.fieldsJson);
     s_ << "INSERT INTO cases (tenant_id, case_id, kind, register_id, number, number_text, applicant_id, channel, state, fields, "
-          "summary, filed_by, filed_at, updated_at, state_since, due_at, assignee_id, parent_case_id) VALUES (:t, :id, :k, :r, :n, "
-          ":nt, :a, :ch, :st, :f, :su, :by, :fa, :ua, :ss, :due, :as, :p)",
+          "summary, search_text, filed_by, filed_at, updated_at, state_since, due_at, assignee_id, parent_case_id) VALUES (:t, :id, :k, "
+          ":r, :n, :nt, :a, :ch, :st, :f, :su, :se, :by, :fa, :ua, :ss, :due, :as, :p)",
         soci::use(t_), soci::use(c.id), soci::use(c.kind), soci::use(c.registerId), soci::use(c.number), soci::use(c.numberText),
-        soci::use(c.applicantId), soci::use(c.channel), soci::use(c.state), soci::use(c.fieldsJson), soci::use(c.summary),
+        soci::use(c.applicantId), soci::use(c.channel), soci::use(c.state), soci::use(c.fieldsJson), soci::use(c.summary), soci::use(search),
         soci::use(c.filedBy, byInd), soci::use(c.filedAt), soci::use(c.updatedAt), soci::use(c.stateSince), soci::use(due, dueInd),
         soci::use(c.assigneeId, assInd), soci::use(c.parentId, parentInd);
 }
@@ -121,8 +155,8 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         p.push_back(*f.to);
     }
     if (!f.q.empty()) {
-        // As typed, or in lower case where the backend folds case (SQLite folds Latin letters only).
-        where += " AND (summary LIKE ? OR LOWER(summary) LIKE ? OR number_text LIKE ? OR fields LIKE ?";
+        // Both sides lower-cased by Unicode rules (search_text is stored so), so case folds in any alphabet.
+        where += " AND (search_text LIKE ?";
         if (f.searchApplicants)
             where += " OR applicant_id IN (SELECT user_id FROM users WHERE tenant_id = ? AND (fields_json LIKE ? OR email LIKE ? OR "
                      "login LIKE ?))";
@@ -130,20 +164,13 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         std::string clean;
         for (char ch : f.q)
             if (ch != '%' && ch != '_' && ch != '\\') clean += ch;
-        std::string lower = clean;
-        try {
-            lower = Poco::UTF8::toLower(clean);
-        } catch (const std::exception&) {
-        }
-        p.push_back("%" + clean + "%");
-        p.push_back("%" + lower + "%");
-        p.push_back("%" + clean + "%");
-        p.push_back("%" + clean + "%");
+        const std::string folded = lower(clean);
+        p.push_back("%" + folded + "%");
         if (f.searchApplicants) {
             p.push_back(t_);
             p.push_back("%" + clean + "%");
-            p.push_back("%" + lower + "%");
-            p.push_back("%" + lower + "%");
+            p.push_back("%" + folded + "%");
+            p.push_back("%" + folded + "%");
         }
     }
     auto count = FetchedRows::fetch(s_, "SELECT COUNT(*)" + where, p);
@@ -172,8 +199,15 @@ bool CaseStore::moveState(const std::string& id, const std::string& from, const 
     return st.get_affected_rows() == 1;
 }
 
-void CaseStore::setFields(const std::string& id, const std::string& fieldsJson, long long now) {
-    s_ << "UPDATE cases SET fields = :f, updated_at = :n WHERE tenant_id = :t AND case_id = :id", soci::use(fieldsJson), soci::use(now),
+void CaseStore::setFields(const CaseRow& c, long long now) {
+    const std::string search = searchTextOf(c.numberText, c.summary, c.fieldsJson);
+    s_ << "UPDATE cases SET fields = :f, search_text = :s, updated_at = :n WHERE tenant_id = :t AND case_id = :id", soci::use(c.fieldsJson),
+        soci::use(search), soci::use(now), soci::use(t_), soci::use(c.id);
+}
+
+void CaseStore::closeOnFiling(const std::string& id, long long at, bool onTime) {
+    int kept = onTime ? 1 : 0;
+    s_ << "UPDATE cases SET closed_at = :a, answered_on_time = :o WHERE tenant_id = :t AND case_id = :id", soci::use(at), soci::use(kept),
         soci::use(t_), soci::use(id);
 }
 

@@ -12,6 +12,11 @@ class session;
 
 namespace kabinet::cases {
 
+/// The text a case is found by (GET cases?q=): its number, summary and the text of its form's values, lower-cased
+/// by Unicode rules (Poco::UTF8::toLower), so that `search_text LIKE lower(query)` folds case in any alphabet on
+/// both backends.
+std::string searchTextOf(const std::string& numberText, const std::string& summary, const std::string& fieldsJson);
+
 /// A `cases` row.
 struct CaseRow {
     std::string id, kind, registerId, numberText, applicantId, channel = "portal", state, fieldsJson = "{}", summary;
@@ -73,8 +78,10 @@ public:
     /// or two instances, never both move it); sets closed_at / answered_on_time when `closing`. True when moved.
     bool moveState(const std::string& id, const std::string& from, const std::string& to, long long now, bool closing,
                    std::optional<bool> answeredOnTime);
-    /// Replaces the case's field values (JSON object text) and summary.
-    void setFields(const std::string& id, const std::string& fieldsJson, long long now);
+    /// Replaces the case's field values (`c.fieldsJson`, a JSON object's text) and its search text.
+    void setFields(const CaseRow& c, long long now);
+    /// Marks a case filed straight into a final state closed at `at` (`answered_on_time` as `onTime`).
+    void closeOnFiling(const std::string& id, long long at, bool onTime);
     /// Sets who is assigned ("" = nobody).
     void setAssignee(const std::string& id, const std::string& assigneeId, long long now);
     /// Records the kind the applicant is invited to file next ("" = none).

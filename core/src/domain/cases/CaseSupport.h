@@ -38,6 +38,9 @@ constexpr std::size_t kMaxText = 4000;
 /// Rows per page of the operators' list.
 constexpr int kPageSize = 50;
 
+/// The history's action id of an assignment (its fields: {assignee}).
+inline constexpr const char* kAssignAction = "assign";
+
 /// Whether the person is staff (operator or administrator).
 bool isStaff(const SessionInfo& s);
 /// The side of a case a person is on: "operator" for staff, else "consumer".

@@ -1,5 +1,6 @@
 #include "cases/CaseView.h"
 
+#include "cases/CaseChange.h"
 #include "cases/CaseSupport.h"
 #include "calendar/TenantCalendars.h"
 #include "cases/CaseDocuments.h"
@@ -66,7 +67,28 @@ Arr withOptions(Tenant& t, const Arr& form) {
     return out;
 }
 
-Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s) {
+namespace {
+
+/// Whether the kind's Lua guard refuses action `a` on the case now (it answers {error}); a failing guard refuses.
+bool refused(Tenant& t, soci::session& se, const Kind& k, const CaseRow& c, const Action& a, long long now) {
+    try {
+        const Var cs = hookCase(t, se, c, Obj(), now);
+        Var r = t.callModule("case_hook", 3, [&](lua_State* L) {
+            lua_pushstring(L, k.id.c_str());
+            lua_pushstring(L, ("guard:" + a.id).c_str());
+            luajson::push(L, cs);
+        });
+        if (r.type() != typeid(Obj)) return false;
+        Obj fx = r.extract<Obj>();
+        return fx->has("error") && !fx->get("error").isEmpty();
+    } catch (const std::exception&) {
+        return true;
+    }
+}
+
+} // namespace
+
+Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s, long long now) {
     CaseStore store(se, t.id());
     const Kind& k = kindOf(m, c);
     const std::string side = sideOf(s);
@@ -149,7 +171,11 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         const Action* act = k.action(h.action);
         Obj action = new Poco::JSON::Object;
         action->set("id", h.action);
-        action->set("label", h.action == "file" ? std::string("Подача") : act ? act->label : h.action);
+        const bool assignment = h.action == kAssignAction && !act;
+        action->set("label", h.action == "file"  ? std::string("Подача")
+                             : assignment        ? std::string("Назначение ответственного")
+                             : act               ? act->label
+                                                 : h.action);
         e->set("action", action);
         if (h.fromState.empty()) e->set("from", Var());
         else {
@@ -170,6 +196,13 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
             Obj x = new Poco::JSON::Object;
             x->set("label", src->get("label"));
             x->set("text", src->get("text"));
+            fields->add(x);
+        }
+        if (assignment) {
+            const std::string who = parseObject(h.fieldsJson)->optValue<std::string>("assignee", "");
+            Obj x = new Poco::JSON::Object;
+            x->set("label", "Ответственный");
+            x->set("text", who.empty() ? std::string("Не назначен") : name(who));
             fields->add(x);
         }
         e->set("fields", fields);
@@ -196,6 +229,7 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
     Arr actions = new Poco::JSON::Array;
     for (const auto& act : k.actions) {
         if (!act.takenBy(side) || !act.startsFrom(c.state, st && st->final)) continue;
+        if (act.guard && refused(t, se, k, c, act, now)) continue;
         Obj x = new Poco::JSON::Object;
         x->set("id", act.id);
         x->set("label", act.label);

@@ -23,7 +23,7 @@ Obj fieldView(const Obj& f, const Obj& profile);
 Arr docViews(const Kind& k, const std::string& side);
 /// The field views of `form` with the options of their dictionaries filled in, so values show as labels.
 Arr withOptions(Tenant& t, const Arr& form);
-/// The view of case `c` for person `s`.
-Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s);
+/// The view of case `c` for person `s` at `now` (the moment the guards of its actions see).
+Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s, long long now);
 
 } // namespace kabinet::cases
