@@ -217,6 +217,8 @@ TEST_CASE("case report route: JSON, CSV and XLSX downloads, refusals", "[cases][
     REQUIRE(r.status == 200);
     CHECK_THAT(r.headers["Content-Type"], Catch::StartsWith("text/csv"));
     CHECK_THAT(r.headers["Content-Disposition"], Catch::Contains("attachment; filename=\"cases_2026-03-01_2026-04-30.csv\""));
+    // The one header of file answers (FileAnswer's attachmentDisposition), with the readable name both ways.
+    CHECK(r.headers["Content-Disposition"] == "attachment; filename=\"cases_2026-03-01_2026-04-30.csv\"; filename*=UTF-8''cases_2026-03-01_2026-04-30.csv");
     CHECK_THAT(r.body, Catch::Contains("Способ обращения;Всего обращений;Содержащих жалобу"));
     CHECK_THAT(r.body, Catch::Contains("По телефону;1;"));
     CHECK_THAT(r.body, Catch::Contains("Период;с 01.03.2026 по 30.04.2026"));
@@ -225,6 +227,7 @@ TEST_CASE("case report route: JSON, CSV and XLSX downloads, refusals", "[cases][
     r = w.admin.call("GET", "operator/reports/cases?from=2026-03-01&to=2026-04-30&format=xlsx");
     REQUIRE(r.status == 200);
     CHECK_THAT(r.headers["Content-Type"], Catch::StartsWith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    CHECK(r.headers["Content-Disposition"] == "attachment; filename=\"cases_2026-03-01_2026-04-30.xlsx\"; filename*=UTF-8''cases_2026-03-01_2026-04-30.xlsx");
     const std::string dir = test::tempDir("case-report");
     {
         std::ofstream f(dir + "/r.xlsx", std::ios::binary);

@@ -2,6 +2,7 @@
 #include "api/CaseReportSpecs.h"
 #include "api/Routes.h"
 #include "cases/CaseReports.h"
+#include "http/FileAnswer.h"
 #include "server/Services.h"
 #include "tenants/Tenant.h"
 #include "util/Error.h"
@@ -91,11 +92,9 @@ void registerCaseReportRoutes(Router& r, Services& s) {
             readFile(tmp.path(), resp.body);
             resp.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         }
-        const std::string name = "cases_" + p.from + "_" + p.to + "." + format;
-        std::string encoded;
-        Poco::URI::encode("Обращения_" + p.from + "_" + p.to + "." + format, "!#$&+^`|*'()%,;=/?:@[]\"<>{} ", encoded);
-        resp.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + encoded});
-        resp.headers.push_back({"Cache-Control", "no-store"});
+        // The readable ASCII name both as the fallback and as the RFC 5987 name (FileAnswer's one header).
+        resp.headers.push_back({"Content-Disposition", attachmentDisposition("cases_" + p.from + "_" + p.to + "." + format)});
+        resp.headers.push_back({"Cache-Control", "private, no-store"});
         return resp;
     });
 }
