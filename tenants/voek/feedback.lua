@@ -16,9 +16,9 @@ return function()
 local M = {}
 
 M.groups = {
-  { id = "feedback", label = "Обратная связь", file_label = "Написать сообщение", list_label = "Мои сообщения",
+  { id = "feedback", label = "Обратная связь", file_label = "Обратная связь", list_label = "Мои сообщения",
     kind_label = "Вид сообщения", kind_placeholder = "-Выберите вид сообщения-" },
-  { id = "survey", label = "Опрос потребителя", file_label = "Пройти опрос", list_label = "Мои ответы на опрос",
+  { id = "survey", label = "Опрос потребителя", file_label = "Опрос потребителя", list_label = "Мои ответы на опрос",
     kind_label = "Опрос", kind_placeholder = "-Выберите опрос-" },
 }
 

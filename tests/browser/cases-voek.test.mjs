@@ -1,6 +1,8 @@
 // The consumer survey at ВОЭК (seed 002, «Опрос потребителя»), against a running kabinetd with demo data and a
 // tenant administrator made with the command line tool:
-//   * the demo consumer's «Пройти опрос»: the survey chosen at once, a rating 1–5 per question, «Сохранить» → the
+//   * the menu's entries as the seed names them («Обратная связь», «Опрос потребителя», then the lists «Мои
+//     сообщения», «Мои ответы на опрос»);
+//   * the demo consumer's «Опрос потребителя»: the survey chosen at once, a rating 1–5 per question, «Сохранить» → the
 //     number at once; «Мои ответы на опрос» lists it;
 //   * the administrator's «Отчёты по обращениям»: the survey's answers per question (counts, the average rating),
 //     and the survey is not counted among the appeals.
@@ -23,8 +25,13 @@ test('ВОЭК: потребитель проходит опрос, сотруд
 
   await withPage(t, async (page) => {
     await login(page, consumer, { next: 'notifications', pageName: 'notifications' });
+    const entry = async (route) => plainSpaces(await page.locator(`.nav a[data-route="${route}"]`).innerText()).trim();
+    assert.equal(await entry('cases/new/feedback'), 'Обратная связь');
+    assert.equal(await entry('cases/new/survey'), 'Опрос потребителя');
+    assert.equal(await entry('cases?group=feedback'), 'Мои сообщения');
+    assert.equal(await entry('cases?group=survey'), 'Мои ответы на опрос');
     await openFromMenu(page, 'cases/new/survey', 'case-file');
-    assert.equal(await textOf(page, 'h1'), 'Пройти опрос');
+    assert.equal(await textOf(page, 'h1'), 'Опрос потребителя');
     const form = page.locator('form.case-form');
     const ratings = form.locator('[data-field] select');
     await page.waitForFunction(() => document.querySelectorAll('form.case-form .case-form__kind [data-field] select').length >= 5);

@@ -188,6 +188,11 @@ case("ВОЭК: обратная связь и опрос потребителя
   local groups = by_id(tenant.case_groups(T))
   eq(groups.feedback.label, "Обратная связь")
   eq(groups.survey.label, "Опрос потребителя")
+  -- The menu's filing entries as seed 002 names them; the lists short.
+  eq(groups.feedback.file_label, "Обратная связь")
+  eq(groups.survey.file_label, "Опрос потребителя")
+  eq(groups.feedback.list_label, "Мои сообщения")
+  eq(groups.survey.list_label, "Мои ответы на опрос")
   local kinds = by_id(tenant.case_kinds(T))
   local f = kinds.feedback
   eq(f.report_as, "feedback")
