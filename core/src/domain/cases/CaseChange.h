@@ -30,12 +30,12 @@ Poco::Dynamic::Var hookCase(Tenant& t, soci::session& se, const CaseRow& c, cons
 
 /// Everything a change does besides the move: run in the change's transaction.
 struct Change {
-    Tenant& t;
-    soci::session& se;
-    CaseStore& store;
-    const Kind& kind;
-    CaseRow& c;
-    long long now;
+    Tenant& t;          ///< the case's tenant
+    soci::session& se;  ///< the change's transaction
+    CaseStore& store;   ///< the tenant's cases in that transaction
+    const Kind& kind;   ///< the case's kind
+    CaseRow& c;         ///< the case, kept up to date with what the change writes
+    long long now;      ///< the moment of the change
 
     /// «<kind> № <number>», as notices name the case.
     std::string label() const { return kind.label + " № " + c.numberText; }
