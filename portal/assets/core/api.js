@@ -167,9 +167,10 @@ function combineSignals(signals) {
  * @param {object} [options.headers]
  * @param {number} [options.timeout]  milliseconds
  * @param {boolean} [options.session]  false: a 401 is an answer here, not the end of the session
+ * @param {boolean} [options.binary]   true: a successful answer is returned as a Blob (a PDF), errors as usual
  */
 export async function request(method, path, options = {}) {
-  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS, csrfRetried = false, session = true } = options;
+  const { body, query, signal, headers = {}, timeout = DEFAULT_TIMEOUT_MS, csrfRetried = false, session = true, binary = false } = options;
   const init = {
     method,
     credentials: 'same-origin',
@@ -203,6 +204,7 @@ export async function request(method, path, options = {}) {
     });
   }
 
+  if (binary && response.ok) return response.blob();
   const text = await response.text();
   let data = null;
   let parsed = true;

@@ -134,3 +134,13 @@ export function caseKinds({ offer = null, signal } = {}) {
 export function documentPath(caseId, docId) {
   return `cases/${encodeURIComponent(caseId)}/documents/${encodeURIComponent(docId)}`;
 }
+
+/** Whether a kind is printed from its filled form before filing (its `print` declaration, or the signed application it requires). */
+export function kindPrintable(kind) {
+  return Boolean(kind && (kind.print || (Array.isArray(kind.documents) && kind.documents.some((d) => d.id === 'signed_application'))));
+}
+
+/** POST case-kinds/{kind}/print: the PDF (a Blob) of the filled form; a 422 names the fields like filing. */
+export function printKind(kindId, fields, { signal } = {}) {
+  return api.post(`case-kinds/${encodeURIComponent(kindId)}/print`, { fields }, { signal, binary: true });
+}

@@ -2,14 +2,17 @@
 // chosen in a select labelled by the group's `kind_label`, the kind's form drawn with the registration's form
 // widgets (values taken from the profile already filled in), a file input per document type with its limits,
 // «Сохранить»; then the server's message with the registration number at once, and the way to the case.
+// A kind printed from its form (ВОЭК's tech connection: `print`, or the required `signed_application`) has
+// «Распечатать заявление»: the form checked like filing, its PDF downloaded; the signed scan is then uploaded as
+// that required document.
 //   GET case-kinds (?offer=<case id> for an offered survey, ?kind= chosen at once), POST cases (JSON, or multipart
-//   with files)
-// Markup: .page--case-file, select[name=kind] (.case-kind), form.case-form, button.case-submit,
-// .case-result with .case-result__message and a.case-result__link.
+//   with files), POST case-kinds/{kind}/print
+// Markup: .page--case-file, select[name=kind] (.case-kind), form.case-form, button.case-submit, .case-print-bar with
+// button.case-print-form and a.case-print-file[download], .case-result with .case-result__message and a.case-result__link.
 
 import { api, getDictionary } from '../core/api.js';
 import { h, mount, notice, uid } from '../core/ui.js';
-import { caseBody, caseGroups, caseKinds, caseRoute, fileLabel, listGroupOf, listLabel, listRoute } from '../core/cases.js';
+import { caseBody, caseGroups, caseKinds, caseRoute, fileLabel, kindPrintable, listGroupOf, listLabel, listRoute, printKind } from '../core/cases.js';
 import { createForm } from '../widgets/forms.js';
 import { submitter } from '../widgets/submit.js';
 import { combineForms, documentInputs } from '../widgets/cases.js';
@@ -81,7 +84,30 @@ export async function render(ctx) {
     form = createForm({ fields: kind.form || [] }, { idPrefix: uid('case-form'), values, loadDictionary: getDictionary });
     docs = documentInputs((kind.documents || []).filter((d) => !d.by || d.by === 'consumer'));
     combined = combineForms(kindPart, form, docs);
-    mount(host, kind.about ? h('p', { class: 'muted' }, kind.about) : null, form.element, docs.element);
+    mount(host, kind.about ? h('p', { class: 'muted' }, kind.about) : null, form.element, kindPrintable(kind) ? printBar() : null, docs.element);
+  }
+  // «Распечатать заявление»: the filled form checked (the documents not yet), its PDF saved under the kind's name.
+  function printBar() {
+    const printStatus = h('div', { class: 'form-status', 'aria-live': 'polite' });
+    const file = h('p', { class: 'case-print-file-wrap' });
+    const button = h('button', { type: 'button', class: 'btn btn--secondary case-print-form' }, 'Распечатать заявление');
+    const onlyForm = combineForms(kindPart, form);
+    let url = null;
+    button.addEventListener('click', submitter({
+      button, status: printStatus, signal: ctx.signal, form: onlyForm, busyText: 'Подготовка…',
+      send: () => printKind(kind.id, form.values(), { signal: ctx.signal }),
+      done(pdf) {
+        if (url) URL.revokeObjectURL(url);
+        url = URL.createObjectURL(pdf);
+        const name = `${kind.label}.pdf`;
+        const a = h('a', { class: 'case-print-file', href: url, download: name }, `Скачать «${name}»`);
+        mount(file, a, ' ', h('span', { class: 'muted' }, 'Распечатайте заявление, подпишите его и приложите скан ниже.'));
+        a.click();
+      },
+    }));
+    return h('div', { class: 'case-print-bar card' },
+      h('p', null, 'Заполните форму и распечатайте заявление: подписанный скан заявления прикладывается к заявке.'),
+      button, printStatus, file);
   }
   // One kind, or the kind an offer names (?kind=), is chosen at once.
   const wanted = only || kinds.find((k) => k.id === ctx.query.get('kind'));

@@ -39,6 +39,8 @@ export async function render(ctx) {
       if (ctx.signal.aborted) throw err;
     }
   }
+  // A link of the list opens a section or an action at once (?section=documents|upload, ?action=<id>), once.
+  let focus = ctx.query.get('section') || ctx.query.get('action') ? { section: ctx.query.get('section'), action: ctx.query.get('action') } : null;
   function draw(view, message) {
     const group = caseGroups(ctx.tenant).find((g) => g.id === listGroupOf(ctx.tenant, view.kind && view.kind.group));
     ctx.caseTitle = `${(view.kind && view.kind.label) || 'Обращение'} № ${view.number_text || view.number}`;
@@ -50,7 +52,8 @@ export async function render(ctx) {
       changedNotice(message),
       view.offer && offerGroup ? notice('info', h('strong', null, `Приглашаем вас: ${view.offer.label}.`), ' ',
         h('a', { class: 'case-offer', href: ctx.router.href(`${fileRoute(offerGroup)}?offer=${encodeURIComponent(view.id)}&kind=${encodeURIComponent(view.offer.kind)}`) }, 'Перейти')) : null,
-      caseView(ctx, view, { changed: (fresh, text) => learnOffer(fresh).then(() => draw(fresh, text)) }));
+      caseView(ctx, view, { focus, changed: (fresh, text) => learnOffer(fresh).then(() => draw(fresh, text)) }));
+    focus = null;
   }
   await learnOffer(c);
   draw(c);

@@ -1,7 +1,9 @@
 // «Обращения» of the operator: one queue for every kind of case — filters by kind, state, assignee, overdue and
 // due date, search by number and applicant; each case opens its page.
-//   GET operator/cases?kind&state&overdue&assignee (an id, me, none)&due_to&q&page → {cases: [...], total}
-// Markup: .page--operator-cases, form.operator-cases-filter (fields kind, state, assignee, due, overdue, q;
+// Rows of kinds with list columns (tech connection) show those columns (object, address, power, ТУ); «Исполняемые /
+// Выполненные» picks open or closed cases.
+//   GET operator/cases?kind&state&open=1|0&overdue&assignee (an id, me, none)&due_to&q&page → {cases: [...], total}
+// Markup: .page--operator-cases, form.operator-cases-filter (fields kind, state, open, assignee, due, overdue, q;
 // button.operator-cases__apply), .result[data-result="operator-cases"], table.cases-table, button.cases-more.
 
 import { api } from '../core/api.js';
@@ -48,6 +50,8 @@ export async function render(ctx) {
   const state = h('select', { id: uid('oc-state'), name: 'state', class: 'input select' });
   const assignee = h('select', { id: uid('oc-assignee'), name: 'assignee', class: 'input select' },
     h('option', { value: '' }, 'Все'), h('option', { value: 'me' }, 'Мне'), h('option', { value: 'none' }, 'Не назначенные'));
+  const open = h('select', { id: uid('oc-open'), name: 'open', class: 'input select' },
+    h('option', { value: '' }, 'Все'), h('option', { value: '1' }, 'Исполняемые'), h('option', { value: '0' }, 'Выполненные'));
   const due = h('input', { id: uid('oc-due'), name: 'due', type: 'date', class: 'input' });
   const overdue = h('input', { id: uid('oc-overdue'), name: 'overdue', type: 'checkbox', class: 'checkbox' });
   const q = h('input', { id: uid('oc-q'), name: 'q', type: 'search', class: 'input', placeholder: 'Номер или заявитель' });
@@ -69,7 +73,7 @@ export async function render(ctx) {
   let page = 1;
   let shown = [];
   function query() {
-    return { kind: kind.value, state: state.value, assignee: assignee.value, overdue: overdue.checked ? '1' : '', due_to: due.value, q: q.value.trim(), page };
+    return { kind: kind.value, state: state.value, open: open.value, assignee: assignee.value, overdue: overdue.checked ? '1' : '', due_to: due.value, q: q.value.trim(), page };
   }
   function draw(answer) {
     learn(answer.cases || []);
@@ -90,7 +94,7 @@ export async function render(ctx) {
   function load() { run(() => api.get('operator/cases', { query: query(), signal: ctx.signal }), draw); }
   const form = h('form', { class: 'filters operator-cases-filter', dataset: { filter: 'operator-cases' }, novalidate: true, onSubmit: (e) => { e.preventDefault(); page = 1; load(); } },
     h('div', { class: 'filters__row' },
-      labelled('kind', 'Вид', kind), labelled('state', 'Статус', state), labelled('assignee', 'Исполнитель', assignee),
+      labelled('kind', 'Вид', kind), labelled('state', 'Статус', state), labelled('open', 'Исполнение', open), labelled('assignee', 'Исполнитель', assignee),
       labelled('due', 'Срок ответа до', due),
       h('div', { class: 'filters__item filters__item--check', dataset: { field: 'overdue' } }, h('label', { for: overdue.id }, overdue, ' Только просроченные')),
       labelled('q', 'Поиск', q)),

@@ -27,23 +27,35 @@ export function stateBadge(state) {
   return h('span', { class: ['case-state', `case-state--${tone}`], dataset: { state: state.id } }, state.label || DASH);
 }
 
+/** The list columns the rows bring (GET cases → `columns` of a kind's list_fields), in order of first sight. */
+function listColumns(rows) {
+  const seen = new Map();
+  for (const r of rows) for (const col of (Array.isArray(r.columns) ? r.columns : [])) if (col && col.name && !seen.has(col.name)) seen.set(col.name, col.label || col.name);
+  return [...seen].map(([name, label]) => ({ name, label }));
+}
+
 /**
- * The table of cases: «Рег. номер», «Дата подачи», «Вид», «Содержание», «Статус» (and, for staff, the
- * applicant, the assignee and the due date). The number links to the case.
+ * The table of cases: «Рег. номер», «Дата подачи», «Вид», then the kind's list columns when the rows bring them
+ * (tech connection, seed 003 Рис. 13.1: object, address, power, ТУ number and date, personal account) or else
+ * «Содержание», «Статус» (and, for staff, the applicant, the assignee and the due date). The number links to the
+ * case. `o.rowActions(c)` gives the nodes of a last column «Действия» (the applicant's links of Рис. 13.1).
  * @param {object} ctx
  * @param {object[]} rows   cases of GET cases / GET operator/cases
- * @param {{staff?: boolean, route: (id: string) => string}} o
+ * @param {{staff?: boolean, route: (id: string) => string, rowActions?: (c: object) => Node[]}} o
  */
 export function casesTable(ctx, rows, o) {
   const tz = ctx.tenant && ctx.tenant.timezone;
+  const extra = listColumns(rows);
   const columns = [
     { title: 'Рег. номер', className: 'cases-table__number' },
     { title: 'Дата подачи' },
     { title: 'Вид' },
-    { title: 'Содержание', className: 'cases-table__summary' },
   ];
+  if (extra.length) for (const col of extra) columns.push({ title: col.label, className: `cases-table__col cases-table__col--${col.name}` });
+  else columns.push({ title: 'Содержание', className: 'cases-table__summary' });
   if (o.staff) columns.push({ title: 'Заявитель' }, { title: 'Исполнитель' }, { title: 'Срок' });
   columns.push({ title: 'Статус' });
+  if (o.rowActions) columns.push({ title: 'Действия', className: 'cases-table__actions' });
   const table = dataTable({
     className: 'cases-table',
     columns,
@@ -52,13 +64,20 @@ export function casesTable(ctx, rows, o) {
         h('a', { href: ctx.router.href(o.route(c.id)), class: 'case-row__link' }, c.number_text || String(c.number || '')),
         c.filed_at ? formatDate(c.filed_at, tz) : DASH,
         (c.kind && c.kind.label) || DASH,
-        c.summary || DASH,
       ];
+      if (extra.length) {
+        for (const col of extra) {
+          const v = (Array.isArray(c.columns) ? c.columns : []).find((x) => x.name === col.name);
+          const text = v && v.text !== undefined && v.text !== null && v.text !== '' ? String(v.text) : null;
+          cells.push(h('span', { class: text ? 'case-row__col' : 'case-row__col is-empty', dataset: { column: col.name } }, text || DASH));
+        }
+      } else cells.push(c.summary || DASH);
       if (o.staff) {
         cells.push((c.applicant && c.applicant.name) || DASH, (c.assignee && c.assignee.name) || h('span', { class: 'muted' }, 'не назначен'),
           c.due_at ? h('span', { class: c.overdue ? 'case-due case-due--overdue' : 'case-due' }, formatDate(c.due_at, tz), c.overdue ? ' (просрочено)' : '') : DASH);
       }
       cells.push(stateBadge(c.state));
+      if (o.rowActions) cells.push(h('span', { class: 'case-row__actions' }, o.rowActions(c)));
       return cells;
     }),
     rowAttrs: (cells, i) => ({ class: 'case-row', dataset: { id: rows[i].id, number: rows[i].number_text || String(rows[i].number || ''), overdue: rows[i].overdue ? 'true' : null } }),
@@ -216,9 +235,20 @@ export function caseView(ctx, c, o) {
     fields.length ? h('dl', { class: 'info-list' }, fields.map(valueRow)) : h('p', { class: 'muted' }, 'Поля не заполнены.'));
 
   const docs = Array.isArray(c.documents) ? c.documents : [];
-  const documents = h('section', { class: 'card case-documents' },
+  // The utility's documents (contract terms, ТУ, invoice, act: seed 003 Рис. 13.3) apart from the applicant's.
+  const fromUtility = docs.filter((d) => d.by && d.by.role && d.by.role !== 'consumer');
+  const fromApplicant = docs.filter((d) => !fromUtility.includes(d));
+  const printable = casePrintable(c);
+  const documents = h('section', { class: 'card case-documents', id: 'case-documents' },
     h('h2', { class: 'card__title' }, 'Документы'),
-    docs.length ? documentList(c.id, docs, tz) : h('p', { class: 'muted' }, 'Документов нет.'),
+    !docs.length ? h('p', { class: 'muted' }, 'Документов нет.') : null,
+    fromUtility.length ? h('div', { class: 'case-documents__utility' },
+      h('h3', { class: 'case-documents__title' }, o.staff ? 'Документы сетевой организации' : 'Документы от сетевой организации'),
+      documentList(c.id, fromUtility, tz)) : null,
+    fromApplicant.length ? h('div', { class: 'case-documents__applicant' },
+      fromUtility.length ? h('h3', { class: 'case-documents__title' }, 'Документы заявителя') : null,
+      documentList(c.id, fromApplicant, tz)) : null,
+    printable ? h('p', { class: 'page__links' }, h('a', { class: 'btn btn--ghost case-print', href: apiUrl(`cases/${encodeURIComponent(c.id)}/print`), download: `Заявка ${c.number_text || c.number}.pdf` }, 'Распечатать заявление')) : null,
     c.uploads && c.uploads.allowed && Array.isArray(c.uploads.types) && c.uploads.types.length ? uploadForm(ctx, c, reload) : null);
 
   const history = Array.isArray(c.history) ? c.history : [];
@@ -251,8 +281,57 @@ export function caseView(ctx, c, o) {
   const actions = Array.isArray(c.actions) ? c.actions : [];
   const actionsView = actions.length ? actionPanel(ctx, c, actions, reload, status) : null;
 
-  return h('div', { class: 'case-view', dataset: { id: c.id, state: c.state && c.state.id } },
-    summary, status, actionsView, values, documents, thread, historyView);
+  const view = h('div', { class: 'case-view', dataset: { id: c.id, state: c.state && c.state.id } },
+    summary, stagesView(c, tz), status, actionsView, values, documents, thread, historyView);
+  if (o.focus) focusOn(view, o.focus);
+  return view;
+}
+
+/** Whether the case is printed from its form: its kind declares `print`, or it takes the signed application. */
+function casePrintable(c) {
+  if (c.kind && c.kind.print) return true;
+  const types = [...(Array.isArray(c.documents) ? c.documents.map((d) => d.type) : []),
+    ...(c.uploads && Array.isArray(c.uploads.types) ? c.uploads.types.map((t) => t.id) : [])];
+  return types.includes('signed_application');
+}
+
+/**
+ * The disclosure stages of the case (PP 24 п.19л): each with the date it was reached, the current one marked.
+ * Nothing when the kind declares none.
+ */
+function stagesView(c, tz) {
+  const stages = Array.isArray(c.stages) ? c.stages : [];
+  if (!stages.length) return null;
+  return h('section', { class: 'card case-stages' },
+    h('h2', { class: 'card__title' }, 'Этапы'),
+    h('ol', { class: 'case-stages__list' }, stages.map((st) => h('li', {
+      class: ['case-stage', st.reached_at ? 'case-stage--reached' : 'case-stage--ahead', st.current ? 'case-stage--current' : null],
+      dataset: { stage: st.id, reached: st.reached_at ? 'true' : 'false', current: st.current ? 'true' : null },
+      'aria-current': st.current ? 'step' : null,
+    },
+    h('span', { class: 'case-stage__label' }, st.label || DASH),
+    h('span', { class: 'case-stage__date muted' }, st.reached_at ? formatDate(st.reached_at, tz) : 'не пройден'),
+    st.current ? h('span', { class: 'case-stage__current' }, 'текущий этап') : null))));
+}
+
+/**
+ * Opens what a link of the list asked for: `section` «documents» or «upload» scrolls to the documents (the upload
+ * form's file input focused), `action` presses that action's button (its form or confirmation opens).
+ */
+function focusOn(view, { section, action }) {
+  requestAnimationFrame(() => {
+    if (!view.isConnected) return;
+    if (action) {
+      const button = [...view.querySelectorAll('button.case-action')].find((b) => b.dataset.action === action);
+      if (button) { button.scrollIntoView({ block: 'center' }); button.click(); return; }
+    }
+    if (section === 'documents' || section === 'upload') {
+      const target = view.querySelector('.case-documents');
+      if (target) target.scrollIntoView({ block: 'start' });
+      const input = section === 'upload' ? view.querySelector('form.case-upload-form input[type=file]') : null;
+      if (input) input.focus();
+    }
+  });
 }
 
 /** «Добавить документ»: the type (when there are several) and the file. */
@@ -336,7 +415,9 @@ function actionForm(ctx, a, docTypes, send, done, cancel) {
   if (a.comment && a.comment !== 'none') fields.push({ name: 'comment', label: 'Комментарий', type: 'textarea', required: a.comment === 'required', max_length: 2000 });
   const form = createForm({ fields }, { idPrefix: uid(`case-action-${a.id}`), loadDictionary: getDictionary });
   // The documents the action takes (the server says when one is missing).
-  const types = (a.documents || []).map((id) => ({ ...(docTypes.find((t) => t.id === id) || { id, label: 'Документ', types: [], max_bytes: 0, max_count: 1 }), required: false }));
+  // Required ones (`documents`) first, then those it may take (`attach`: the utility's contract, ТУ, invoice, act).
+  const ids = [...new Set([...(a.documents || []), ...(a.attach || [])])];
+  const types = ids.map((id) => ({ ...(docTypes.find((t) => t.id === id) || { id, label: 'Документ', types: [], max_bytes: 0, max_count: 1 }), required: false }));
   const docs = documentInputs(types);
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'btn btn--primary case-action-form__submit' }, a.label);
