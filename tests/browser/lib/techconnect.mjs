@@ -19,9 +19,12 @@ export async function kindsOf(page) {
   });
 }
 
-/** The tenant's tech-connection kind this person may file (its label speaks of присоединение), or null. */
+/**
+ * The tenant's tech-connection kind this person may file (its label speaks of присоединение and its form asks for
+ * a power; the survey about connection does not), or null.
+ */
 export function techKind(kinds) {
-  return (kinds.kinds || []).find((k) => /присоединени/i.test(k.label || '')) || null;
+  return (kinds.kinds || []).find((k) => /присоединени/i.test(k.label || '') && (k.form || []).some((f) => /power/.test(f.name || ''))) || null;
 }
 
 /** The form field of a kind whose name speaks of the requested power (the one the limits apply to). */
