@@ -393,4 +393,7 @@ function C.complaint_pp55(spec)
     validate = pp55_validate }, spec)
 end
 
+-- Applications for technological connection: C.workflows.techconnect, C.techconnect.
+require("kabinet.cases.techconnect").install(C, build)
+
 return C

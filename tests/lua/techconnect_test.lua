@@ -71,7 +71,7 @@ end
 
 case("ключи договора §1 в модели: keep, overrides, stages, list_fields, print", function()
   local T = load_tenant("voek")
-  T.case_registers = { tc_accounts = { start = 500001 } }
+  T.case_registers.tc_accounts = { start = 500001 }
   T.case_kinds[#T.case_kinds + 1] = keyed_kind()
   passes(T)
   local k = by_id(tenant.case_kinds(T)).tc
@@ -103,7 +103,7 @@ end)
 
 case("последствие connect: по договору или отброшено", function()
   local T = load_tenant("voek")
-  T.case_registers = { tc_accounts = { start = 500001 } }
+  T.case_registers.tc_accounts = { start = 500001 }
   T.case_kinds[#T.case_kinds + 1] = keyed_kind()
   passes(T)
   local e = tenant.case_hook(T, "tc", "action:complete", { fields = { object_name = "Дом", address = "Воронеж, ул. Ленина, 1" } })
