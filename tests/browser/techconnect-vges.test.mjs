@@ -168,12 +168,14 @@ test('ВГЭС: заявка на техприсоединение проход�
     const stages = a.locator('.case-stages li.case-stage');
     assert.ok((await stages.count()) >= 3);
     assert.equal(await a.locator('.case-stages li.case-stage[data-reached="false"]').count(), 0);
-    assert.match(plainSpaces(await a.locator('.case-stages').innerText()), /\d{1,2} [а-я]+ \d{4}/);
+    assert.match(plainSpaces(await a.locator('.case-stages').innerText()), /\d{2}\.\d{2}\.\d{4}/);
     assert.ok((await a.locator('.case-documents__utility a.case-document').count()) >= 1);
     const doc = await a.evaluate(async (href) => { const r = await fetch(href); return { status: r.status, head: (await r.text()).slice(0, 5) }; },
       await a.locator('.case-documents__utility a.case-document').first().getAttribute('href'));
     assert.deepEqual(doc, { status: 200, head: '%PDF-' });
-    assert.match(plainSpaces(await a.locator('.case-fields').innerText()), /1180/);
+    const values = plainSpaces(await a.locator('.case-fields').innerText());
+    assert.match(values, /1180/);
+    assert.doesNotMatch(values, /\d{4}-\d{2}-\d{2}/, 'a date shown raw');
     assert.doesNotMatch(plainSpaces(await a.locator('main').innerText()), NO_RAW);
     await screenshot(a, step(10, 'completed'));
 

@@ -11,7 +11,7 @@
 
 import { api, apiUrl, ApiError, getDictionary } from '../core/api.js';
 import { h, mount, notice, uid } from '../core/ui.js';
-import { formatDate, formatDateTime, DASH } from '../core/format.js';
+import { formatDate, formatDateTime, formatIsoDate, DASH } from '../core/format.js';
 import { actorText, caseBody, documentPath, fileProblem, limitsText, numberText, sizeText, acceptOf } from '../core/cases.js';
 import { createForm } from './forms.js';
 import { sendForm, submitter } from './submit.js';
@@ -68,7 +68,7 @@ export function casesTable(ctx, rows, o) {
       if (extra.length) {
         for (const col of extra) {
           const v = (Array.isArray(c.columns) ? c.columns : []).find((x) => x.name === col.name);
-          const text = v && v.text !== undefined && v.text !== null && v.text !== '' ? String(v.text) : null;
+          const text = v && v.text !== undefined && v.text !== null && v.text !== '' ? String(shownText(v.text)) : null;
           cells.push(h('span', { class: text ? 'case-row__col' : 'case-row__col is-empty', dataset: { column: col.name } }, text || DASH));
         }
       } else cells.push(c.summary || DASH);
@@ -169,9 +169,14 @@ export function combineForms(...parts) {
   };
 }
 
+/** A value as people read it: a bare date «2026-03-05» (a kept ТУ date) as «05.03.2026», anything else as it is. */
+function shownText(text) {
+  return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) ? formatIsoDate(text) : text;
+}
+
 /** A field view of the answer as a definition list row. */
 function valueRow(f) {
-  const text = f.text !== undefined && f.text !== null && f.text !== '' ? f.text : (typeof f.value === 'boolean' ? (f.value ? 'Да' : 'Нет') : f.value);
+  const text = shownText(f.text !== undefined && f.text !== null && f.text !== '' ? f.text : (typeof f.value === 'boolean' ? (f.value ? 'Да' : 'Нет') : f.value));
   return h('div', { class: 'info-list__row', dataset: { field: f.name || null } },
     h('dt', null, f.label || f.name),
     h('dd', { class: text === undefined || text === null || text === '' ? 'is-empty' : null },

@@ -74,6 +74,12 @@ export async function fillRequired(form, values = {}) {
         await control.fill('applicant@example.ru');
       } else if (/phone/.test(f.name) || f.type === 'tel') {
         await control.fill('+79001234567');
+      } else if (/passport/.test(f.name)) {
+        await control.fill('2004 123456');
+      } else if (/egr_record/.test(f.name)) {
+        await control.fill('1023601234567');
+      } else if (/address/.test(f.name)) {
+        await control.fill('Воронеж, ул. Лизюкова, д. 12');
       } else if (/cadastr/.test(f.name)) {
         await control.fill('36:34:0000000:123');
       } else {
