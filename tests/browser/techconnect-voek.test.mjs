@@ -5,7 +5,9 @@
 //     case-kinds/{kind}/print answers application/pdf);
 //   * without the signed scan «Сохранить» is refused beside the document; with it the number comes at once;
 //   * the list split: the new application is among «Исполняемые» (?open=1), not among «Выполненные» (?open=0), its
-//     row with the kind's columns.
+//     row with the kind's columns;
+//   * an administrator moves it to completion; it is then among «Выполненные»; the applicant is invited to the
+//     survey from the case page and answers it; «Отчёты по обращениям» show the survey's answers.
 // Screenshots: techconnect-voek.NN-<step>.png.
 
 import { test } from 'node:test';
@@ -13,13 +15,14 @@ import assert from 'node:assert/strict';
 import { skipReason, withPage, screenshot } from './lib/browser.mjs';
 import { waitForPage, captureApi, textOf, portalUrl, plainSpaces } from './lib/portal.mjs';
 import { demoSkipReason, demoAccount, login } from './lib/meters.mjs';
-import { PDF, kindsOf, techKind, powerField, fillRequired } from './lib/techconnect.mjs';
+import { staffSkipReason, createTenantAdmin } from './lib/staff.mjs';
+import { PDF, kindsOf, techKind, powerField, fillRequired, driveToEnd } from './lib/techconnect.mjs';
 
-const skip = skipReason() || demoSkipReason() || false;
+const skip = skipReason() || demoSkipReason() || staffSkipReason() || false;
 const step = (n, name) => `techconnect-voek.${String(n).padStart(2, '0')}-${name}`;
 const NO_RAW = /null|undefined|NaN|\d{4}-\d{2}-\d{2}T/;
 
-test('ВОЭК: заявление на техприсоединение распечатывается из формы, подписанный скан прикладывается, заявка среди исполняемых', { skip, timeout: 240000 }, async (t) => {
+test('ВОЭК: заявление на техприсоединение распечатывается из формы, подписанный скан прикладывается, заявка среди исполняемых, после завершения — среди выполненных, опрос в отчёте', { skip, timeout: 360000 }, async (t) => {
   const applicant = demoAccount('voek');
   await withPage(t, async (page) => {
     await login(page, applicant, { next: 'notifications', pageName: 'notifications' });
@@ -99,5 +102,41 @@ test('ВОЭК: заявление на техприсоединение рас�
     assert.equal(await page.locator('a.case-print').count(), 1);
     assert.doesNotMatch(plainSpaces(await page.locator('main').innerText()), NO_RAW);
     await screenshot(page, step(5, 'case'));
+
+    // Completion by an administrator; then «Выполненные», the survey offered and answered, the report.
+    const admin = await createTenantAdmin('voek', { prefix: 'voek-tc', fullName: 'Соколова Ирина Андреевна' });
+    await withPage(t, async (o) => {
+      await login(o, { ...admin, kind: 'staff' }, { next: 'operator/cases', pageName: 'operator-cases' });
+      const end = await driveToEnd(o, page, 'voek', caseId);
+      assert.ok(end.state.final && end.state.tone === 'done', `not completed: ${end.state.label}`);
+
+      await page.goto(portalUrl('voek', `cases?group=${kind.group}&open=0`));
+      await waitForPage(page, 'cases');
+      const doneRow = page.locator(`tr.case-row[data-id="${caseId}"]`);
+      await doneRow.waitFor();
+      assert.doesNotMatch(plainSpaces(await doneRow.innerText()), NO_RAW);
+      await screenshot(page, step(6, 'done-list'));
+      await page.goto(portalUrl('voek', `cases/${caseId}`));
+      await waitForPage(page, 'case');
+      assert.match(plainSpaces(await page.locator('.case-fields').innerText()), /Лицевой сч[её]т/);
+      const offer = page.locator('a.case-offer');
+      await offer.waitFor();
+      await offer.click();
+      await waitForPage(page, 'case-file');
+      const survey = page.locator('form.case-form');
+      await survey.locator('.case-form__kind [data-field]').first().waitFor();
+      await fillRequired(survey);
+      const answered = await captureApi(page, 'POST', 'cases', () => page.locator('button.case-submit').click());
+      assert.equal(answered.status, 201, JSON.stringify(answered.body));
+      await screenshot(page, step(7, 'survey'));
+
+      await o.goto(portalUrl('voek', 'operator/case-reports'));
+      await waitForPage(o, 'operator-case-reports');
+      const report = o.locator('.case-report-survey[data-kind="survey"]');
+      await report.waitFor();
+      assert.match(plainSpaces(await report.innerText()), /\d+ ответ/);
+      assert.doesNotMatch(plainSpaces(await o.locator('main').innerText()), /null|undefined|NaN/);
+      await screenshot(o, step(8, 'report'));
+    }, { artifact: 'techconnect-voek.operator' });
   }, { artifact: 'techconnect-voek.applicant' });
 });

@@ -146,3 +146,35 @@ export async function takeAction(page, caseId, action, values = {}) {
 
 /** Actions that end or turn back an application, which a test going forward leaves alone. */
 export const BACKWARD = /аннулир|отказ|отозв|отклон|отмен|вернуть|возврат|недостающ|запрос/i;
+
+/**
+ * Moves an application to its end from two browsers: the operator's page `o` takes the first forward action it
+ * is offered (the ТУ number «1180» and today's date where asked), else the applicant's page `a` takes theirs.
+ * `seen(action, taken, side)` is told of every step. Returns the final case view.
+ */
+export async function driveToEnd(o, a, tenant, caseId, seen = () => {}) {
+  const { portalUrl, waitForPage } = await import('./portal.mjs');
+  for (let i = 0; i < 20; i += 1) {
+    const view = await caseOf(o, caseId);
+    if (view.state && view.state.final) return view;
+    const forward = view.actions.filter((x) => !BACKWARD.test(x.label));
+    if (forward.length) {
+      await o.goto(portalUrl(tenant, `operator/cases/${caseId}`));
+      await waitForPage(o, 'operator-case');
+      const act = forward[0];
+      const values = {};
+      for (const f of act.fields || []) {
+        if (f.name === 'tu_number') values.tu_number = '1180';
+        if (f.name === 'tu_date') values.tu_date = new Date().toISOString().slice(0, 10);
+      }
+      await seen(act, await takeAction(o, caseId, act, values), 'operator');
+      continue;
+    }
+    const mine = (await caseOf(a, caseId)).actions.filter((x) => !/отозв|аннулир|отказ/i.test(x.label));
+    assert.ok(mine.length, `nobody can move the application from «${view.state && view.state.label}»`);
+    await a.goto(portalUrl(tenant, `cases/${caseId}`));
+    await waitForPage(a, 'case');
+    await seen(mine[0], await takeAction(a, caseId, mine[0]), 'applicant');
+  }
+  return caseOf(o, caseId);
+}
