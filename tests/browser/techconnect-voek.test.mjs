@@ -88,7 +88,7 @@ test('ВОЭК: заявление на техприсоединение рас�
     await screenshot(page, step(3, 'open'));
     const [closedList] = await Promise.all([
       page.waitForResponse((r) => r.url().includes('/cases?') && r.url().includes('open=0')),
-      page.locator('.cases-open .segmented__option', { has: page.locator('input[data-value="0"]') }).locator('label').click(),
+      page.locator('.cases-open input[data-value="0"]').check(),
     ]);
     assert.equal(closedList.status(), 200);
     await page.waitForFunction(() => /: выполненные$/.test(document.querySelector('h1').textContent));

@@ -14,7 +14,7 @@
 import { api } from '../core/api.js';
 import { h, notice, plural, uid } from '../core/ui.js';
 import { isoDateIn } from '../core/format.js';
-import { caseGroups, caseRoute, fileLabel, fileRoute, listGroupOf, listLabel } from '../core/cases.js';
+import { caseGroups, caseRoute, fileLabel, fileRoute, listGroupOf, listLabel, listRoute } from '../core/cases.js';
 import { resultArea, segmented } from '../widgets/filters.js';
 import { emptyNotice } from '../widgets/data-view.js';
 import { casesTable } from '../widgets/cases.js';
