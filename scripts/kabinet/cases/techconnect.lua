@@ -23,7 +23,7 @@
 --   accounts = "<register id>"   the register numbering personal accounts
 --                         (default "tc_accounts"; declare it in case_registers)
 --   terms = {notice, offer, missing, payment, payment_procurement}   working days
---   power_hint = "…"      the hint under the requested power
+--   power_hint = "…", address_hint = "…"   hints under the power and the address
 --
 -- Terms (working days, counted by the tenant's calendar). Facts: the invoice
 -- is paid within 5 working days of its placing in the personal account, 15
@@ -426,16 +426,18 @@ end
 --- The completion hook: a personal account from `accounts`, a metering point
 -- at the object's address under it (the `connect` effect), and the survey
 -- offer when the tenant names one.
-function M.completion(spec)
+-- @param C kabinet.cases (its C.offer_survey makes the offer)
+function M.completion(spec, C)
   local accounts = spec.accounts or "tc_accounts"
   local types = spec.object_types or M.OBJECT_TYPES
+  local survey = spec.survey and C.offer_survey(spec.survey)
   return function(case)
     local f = type(case) == "table" and type(case.fields) == "table" and case.fields or {}
     local name = f.object_name
     if type(name) ~= "string" or not name:find("%S") then name = option_label(types, f.object_type) end
     local out = { connect = { name = name, address = f.address, power_kw = M.parse_kw(f.power_total),
       register = accounts } }
-    if spec.survey then out.offer = { kind = spec.survey } end
+    if survey then out.offer = survey(case).offer end
     return out
   end
 end
@@ -483,7 +485,7 @@ function M.install(C, build)
       hooks[part] = hooks[part] or {}
       for k, fn in pairs(fns) do hooks[part][k] = fn end
     end
-    hooks.after.complete = hooks.after.complete or M.completion(opts)
+    hooks.after.complete = hooks.after.complete or M.completion(opts, C)
     hooks.enter.annulled = hooks.enter.annulled or M.annulled_notice(M.TEXT.annulled_missing)
     hooks.enter.annulled_unpaid = hooks.enter.annulled_unpaid or M.annulled_notice(M.TEXT.annulled_unpaid)
     kind_spec.hooks = hooks
