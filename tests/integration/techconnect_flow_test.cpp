@@ -11,6 +11,8 @@ using namespace techconnect_test;
 
 namespace {
 
+const char* kVoekSupplier = "ОАО «Владимирэнергосбыт»";
+
 struct Flow {
     std::string tenant, form;
     std::vector<std::string> documents; ///< the applicant's required documents but the site plan
@@ -154,5 +156,5 @@ TEST_CASE("techconnect: a ВГЭС application goes through the whole workflow a
 
 TEST_CASE("techconnect: a ВОЭК application (signed scan of the printed form) goes through the whole workflow and offers the survey",
           "[techconnect]") {
-    runWorkflow({"voek", personForm("person_150", "100"), {"signed_application", "title_document", "id_copy"}, 500001, true});
+    runWorkflow({"voek", personForm("person_150", "100", "0", "new", kVoekSupplier), {"signed_application", "title_document", "id_copy"}, 500001, true});
 }

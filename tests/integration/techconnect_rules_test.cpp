@@ -13,7 +13,7 @@ namespace {
 
 /// Files an application of `kind` through the service at `filed`, checks it and places the offer at `placed`; returns
 /// the case id.
-std::string offerPlaced(World& w, Tenant& t, CaseService& service, const Client& c, const std::string& applicantKind, const Client& op,
+std::string offerPlaced(Tenant& t, CaseService& service, const Client& c, const std::string& applicantKind, const Client& op,
                         const std::string& kind, const std::string& form, const std::vector<std::string>& documents, long long filed,
                         long long placed) {
     Uploads up(documents);
@@ -42,7 +42,7 @@ TEST_CASE("techconnect: a ВОЭК application annuls itself 5 working days afte
     CaseService service(w.direct);
     // Placed on Friday 6 March 2026. Working days after it: Tue 10 (Mon 9 is the day off moved from Sunday 8 March),
     // Wed 11, Thu 12, Fri 13, then — after the weekend — Mon 16: the term ends at 24:00 of Monday 16 March.
-    const std::string id = offerPlaced(w, *t, service, c, "individual", op, "tc_person", personForm("person_150", "40"),
+    const std::string id = offerPlaced(*t, service, c, "individual", op, "tc_person", personForm("person_150", "40", "0", "new", "ОАО «Владимирэнергосбыт»"),
                                        {"signed_application", "title_document", "id_copy", "site_plan"}, msk(2026, 3, 2, 10, 0),
                                        msk(2026, 3, 6, 15, 0));
     auto view = service.view(*t, session(c, "consumer"), id, msk(2026, 3, 6, 15, 0));
@@ -87,12 +87,14 @@ TEST_CASE("techconnect: an applicant under 44-ФЗ gets 15 working days to pay",
     REQUIRE(t);
     CaseService service(w.direct);
     const std::string form =
-        R"({"application_type":"new","service_kind":"business_150","contract_kind":"supply","object_type":"non_residential",)"
-        R"("object_name":"Склад","address":"Владимир, ул. Мира, д. 1","power_requested":"120","power_previous":"0","voltage":"0.4",)"
+        R"({"application_type":"new","service_kind":"business_150","contract_kind":"supply","supplier":"ОАО «Владимирэнергосбыт»",)"
+        R"("object_type":"non_residential",)"
+        R"("object_name":"Склад","address":"Владимир, ул. Мира, д. 1","power_requested":"120","power_previous":"0","power_total":"120",)"
+        R"("voltage":"0.4",)"
         R"("reliability":"3","org_full_name":"ПАО Сбербанк","inn":"7707083893","egr_record":"1027700132195",)"
         R"("egr_record_date":"2002-08-16","postal_address":"Москва, ул. Вавилова, д. 19","phone":"+79001112233",)"
         R"("procurement_law":true})";
-    const std::string id = offerPlaced(w, *t, service, c, "legal_entity", op, "tc_business", form,
+    const std::string id = offerPlaced(*t, service, c, "legal_entity", op, "tc_business", form,
                                        {"signed_application", "title_document", "site_plan", "founding_documents"},
                                        msk(2026, 3, 2, 10, 0), msk(2026, 3, 6, 15, 0));
     // 15 working days after Friday 6 March 2026 (Mon 9 off): 10–13, 16–20, 23–27 and Monday 30 March.

@@ -51,10 +51,11 @@ inline SessionInfo session(const Client& c, const std::string& role, const std::
 
 /// An individual's application form: service kind and requested power as given, the rest filled in.
 inline std::string personForm(const std::string& service, const std::string& power, const std::string& previous = "0",
-                              const std::string& type = "new") {
-    return R"({"application_type":")" + type + R"(","service_kind":")" + service + R"(","contract_kind":"supply",)"
+                              const std::string& type = "new", const std::string& supplier = "tns_voronezh") {
+    return R"({"application_type":")" + type + R"(","service_kind":")" + service + R"(","contract_kind":"supply","supplier":")" + supplier + R"(",)"
            R"("object_type":"house","object_name":"Жилой дом на Лесной","address":"Воронеж, ул. Лесная, д. 5",)"
-           R"("power_requested":")" + power + R"(","power_previous":")" + previous + R"(","voltage":"0.4","reliability":"3",)"
+           R"("power_requested":")" + power + R"(","power_previous":")" + previous + R"(","power_total":")" +
+           std::to_string(std::stoi(power) + std::stoi(previous)) + R"(","voltage":"0.4","reliability":"3",)"
            R"("full_name":"Иванов Иван Иванович","passport":"2010 123456","snils":"112-233-445 95",)"
            R"("postal_address":"394000, Воронеж, ул. Лесная, д. 5","phone":"+79601153767"})";
 }
