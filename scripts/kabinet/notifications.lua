@@ -130,6 +130,11 @@ M.KINDS = {
     channels = { "in_app", "email" },
     title = "{offer}",
     body = "По обращению № {number} «{kind}» просим вас заполнить форму «{offer}» в личном кабинете." },
+  -- {reason} (why the rules annulled it) — to operators, from a state's enter hook (tech connection)
+  case_annulled = { label = "Заявка аннулирована", category = "cases", severity = "warning",
+    channels = { "in_app", "email" },
+    title = "Заявка № {number} аннулирована",
+    body = "Заявка № {number} «{kind}» аннулирована[: {reason}]." },
   -- {by} (who assigned) — to the staff member now in charge of the case
   case_assigned = { label = "Назначено ответственным", category = "cases", severity = "info",
     channels = { "in_app", "email" },

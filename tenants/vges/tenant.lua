@@ -19,6 +19,23 @@ local F = require("kabinet.fields")
 local hooks = require("hooks")
 local streets = require("streets")
 local appeals = require("appeals")()
+local techconnect = require("techconnect")()
+
+-- The items of lists a and b, in order.
+local function concat(a, b)
+  local out = {}
+  for _, x in ipairs(a) do out[#out + 1] = x end
+  for _, x in ipairs(b) do out[#out + 1] = x end
+  return out
+end
+
+-- The registers of a and b together.
+local function merge(a, b)
+  local out = {}
+  for k, v in pairs(a) do out[k] = v end
+  for k, v in pairs(b) do out[k] = v end
+  return out
+end
 
 -- Fields of the address block shown to Voronezh residents, and the free
 -- address shown to everyone else.
@@ -167,9 +184,10 @@ return {
   },
 
   -- Appeals (five kinds) and additional-service requests: appeals.lua.
-  case_groups = appeals.groups,
-  case_registers = appeals.registers,
-  case_kinds = appeals.kinds,
+  -- Tech-connection applications: techconnect.lua.
+  case_groups = concat(appeals.groups, techconnect.groups),
+  case_registers = merge(appeals.registers, techconnect.registers),
+  case_kinds = concat(appeals.kinds, techconnect.kinds),
 
   dictionaries = {
     streets = streets,

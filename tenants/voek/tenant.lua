@@ -15,6 +15,15 @@
 local F = require("kabinet.fields")
 local C = require("kabinet.consents")
 local feedback = require("feedback")()
+local techconnect = require("techconnect")()
+
+-- The items of lists a and b, in order.
+local function concat(a, b)
+  local out = {}
+  for _, x in ipairs(a) do out[#out + 1] = x end
+  for _, x in ipairs(b) do out[#out + 1] = x end
+  return out
+end
 
 -- Sole proprietors and legal entities are found by ОГРН(ИП) and confirm
 -- with the number of any of their contracts.
@@ -110,8 +119,10 @@ return {
   },
 
   -- «Обратная связь» and «Опрос потребителя»: feedback.lua.
-  case_groups = feedback.groups,
-  case_kinds = feedback.kinds,
+  -- «Заявки» (tech connection) first, as seed 002's menu: techconnect.lua.
+  case_groups = concat(techconnect.groups, feedback.groups),
+  case_registers = techconnect.registers,
+  case_kinds = concat(feedback.kinds, techconnect.kinds),
 
   dictionaries = {
     -- Who may apply for tech connection through the cabinet (PP RF 861).

@@ -137,7 +137,7 @@ TEST_CASE("tenant profiles come from Lua, by path prefix or by Host header", "[h
     CHECK(voek->getArray("applicant_kinds")->size() == 3);
     // The menu sections of the cases come from the tenant's Lua (kabinet.cases); none is an empty array.
     auto vges = obj(s.request("GET", "/t/vges/api/v1/tenant").body);
-    REQUIRE(vges->getArray("case_groups")->size() == 2);
+    REQUIRE(vges->getArray("case_groups")->size() == 3); // appeals, services, tech connection
     CHECK(vges->getArray("case_groups")->getObject(1)->getValue<std::string>("list") == "appeals");
     CHECK(obj(s.request("GET", "/t/sigma/api/v1/tenant").body)->getArray("case_groups")->size() == 0);
 }

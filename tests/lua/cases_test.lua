@@ -49,7 +49,7 @@ case("ВГЭС: группы, пять видов обращений и заяв
   local T = load_tenant("vges")
   passes(T)
   local groups = tenant.case_groups(T)
-  eq(#groups, 2, "групп")
+  eq(#groups, 3, "групп: обращения, доп. услуги, технологическое присоединение")
   eq(groups[1].id, "appeals")
   eq(groups[1].label, "Обращения")
   eq(groups[1].file_label, "Обращение")
@@ -61,11 +61,11 @@ case("ВГЭС: группы, пять видов обращений и заяв
   eq(groups[2].file_label, "Заявка на дополнительную услугу")
   eq(groups[2].list, "appeals", "заявки на доп. услуги видны в списке обращений (Рис. 17)")
   -- The public profile carries the groups for the portal's menus.
-  eq(#tenant.profile(T).case_groups, 2)
+  eq(#tenant.profile(T).case_groups, 3)
   eq(tenant.profile(T).case_groups[2].list, "appeals")
 
   local kinds = tenant.case_kinds(T)
-  eq(#kinds, 6, "видов")
+  eq(#kinds, 8, "видов: шесть обращений и заявок на доп. услугу, две заявки на ТП")
   local labels = { "Запрос справочной информации", "Жалоба",
     "Сообщение о бездоговорном / безучётном потреблении электроэнергии",
     "Сообщение о хищении объектов электросетевого комплекса", "Запрос консультации" }
@@ -139,7 +139,7 @@ case("ВГЭС: группы, пять видов обращений и заяв
   eq(tenant.dictionary(T, "appeal_kinds"), nil)
   eq(tenant.settings(T).appeals, nil)
   local regs = tenant.case_registers(T)
-  eq(#regs, 1)
+  eq(#regs, 3, "обращения, лицевые счета ТП, заявки на ТП")
   eq(regs[1].id, "appeals")
   eq(regs[1].start, 7875)
 end)

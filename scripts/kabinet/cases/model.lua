@@ -52,6 +52,13 @@ local function form_view(fm, form)
   return array(out)
 end
 
+-- The overrides of a term as the core reads them: [{field, equals, days}].
+local function overrides_view(list)
+  local out = {}
+  for i, o in ipairs(list or {}) do out[i] = { field = o.field, equals = o.equals, days = o.days } end
+  return array(out)
+end
+
 -- Normalises one state / action / deadline, and the kind's whole JSON view.
 local function kind_view(fm, T, decl, kind)
   local w = decl.workflow
@@ -74,20 +81,32 @@ local function kind_view(fm, T, decl, kind)
   end
   local actions = {}
   for i, a in ipairs(w.actions or {}) do
+    local after = nil
+    if a.after then
+      after = { days = a.after.days, unit = a.after.unit or "calendar", overrides = overrides_view(a.after.overrides) }
+    end
     local form = kind.action_forms[a.id]
     actions[i] = {
       id = a.id, label = a.label, from = list_copy(a.from), to = a.to, by = list_copy(a.by),
       fields = form_view(fm, form), comment = a.comment or "none",
       documents = list_copy(a.documents), attach = list_copy(a.attach or a.documents),
       confirm = a.confirm or "",
-      after = a.after and { days = a.after.days, unit = a.after.unit or "calendar" } or nil,
+      after = after, keep = a.keep == true,
       guard = a.guard ~= nil, hook = a.hook ~= nil,
     }
   end
   local deadlines = {}
   for i, d in ipairs(w.deadlines or {}) do
     deadlines[i] = { id = d.id, label = d.label, days = d.days, unit = d.unit or "calendar", from = d.from or "filed",
-      running = list_copy(d.running or non_final) }
+      running = list_copy(d.running or non_final), overrides = overrides_view(d.overrides) }
+  end
+  local stages = {}
+  for i, st in ipairs(decl.stages or {}) do
+    stages[i] = { id = st.id, label = st.label, states = list_copy(st.states) }
+  end
+  local printable = nil
+  if decl.print then
+    printable = { title = decl.print.title, intro = decl.print.intro or "", sign_lines = list_copy(decl.print.sign_lines or {}) }
   end
   local applicants = {}
   if decl.applicants then
@@ -113,6 +132,7 @@ local function kind_view(fm, T, decl, kind)
     initial = initial,
     states = array(states), actions = array(actions), deadlines = array(deadlines),
     hooks = { enter = array(enter) },
+    stages = array(stages), list_fields = list_copy(decl.list_fields or {}), print = printable,
   }
 end
 
@@ -248,6 +268,24 @@ local function hook_function(kind, hook)
 end
 
 local SCALAR = set_of { "string", "number", "boolean" }
+local EFFECT_KEYS = set_of { "error", "set", "notices", "offer", "connect" }
+
+-- A hook's `connect` effect kept to the contract: {name, address, power_kw,
+-- register} with non-blank texts, a positive power and a register the
+-- model numbers; nil (and the reason) otherwise.
+local function connect_effect(model, raw)
+  if type(raw) ~= "table" then return nil, "connect не таблица" end
+  local function text(v) return type(v) == "string" and v:find("%S") ~= nil end
+  if not text(raw.name) then return nil, "connect.name" end
+  if not text(raw.address) then return nil, "connect.address" end
+  if type(raw.power_kw) ~= "number" or raw.power_kw ~= raw.power_kw or raw.power_kw <= 0 or raw.power_kw == math.huge then
+    return nil, "connect.power_kw"
+  end
+  local known = false
+  for _, r in ipairs(model.registers) do if r.id == raw.register then known = true end end
+  if not known then return nil, "connect.register " .. tostring(raw.register) end
+  return { name = raw.name, address = raw.address, power_kw = raw.power_kw, register = raw.register }
+end
 
 -- The effects a hook returned, kept to the contract: unknown keys, values of
 -- the wrong type, undeclared notification kinds and unknown offered kinds are
@@ -260,7 +298,7 @@ local function effects(T, model, kind_id, hook, raw)
   end
   if type(raw) ~= "table" then bad("ответ не таблица"); return out end
   for k in pairs(raw) do
-    if k ~= "error" and k ~= "set" and k ~= "notices" and k ~= "offer" then bad("ключ " .. tostring(k)) end
+    if not EFFECT_KEYS[k] then bad("ключ " .. tostring(k)) end
   end
   if raw.error ~= nil then
     if type(raw.error) == "string" and raw.error:find("%S") then out.error = raw.error
@@ -290,6 +328,10 @@ local function effects(T, model, kind_id, hook, raw)
     end
     if #list > 0 then out.notices = array(list) end
   end
+  if raw.connect ~= nil then
+    local c, why = connect_effect(model, raw.connect)
+    if c then out.connect = c else bad(why) end
+  end
   if raw.offer ~= nil then
     local id = type(raw.offer) == "table" and raw.offer.kind
     if type(id) == "string" and model.by_id[id] then out.offer = { kind = id }
@@ -299,7 +341,8 @@ local function effects(T, model, kind_id, hook, raw)
 end
 
 --- Runs a hook of a kind on a case and returns its effects:
--- {error?, set?, notices? = [{kind, to, values}], offer? = {kind}}; `{}` when
+-- {error?, set?, notices? = [{kind, to, values}], offer? = {kind},
+-- connect? = {name, address, power_kw, register}}; `{}` when
 -- the kind has no such hook. A hook that raises gives `error` (so a broken
 -- guard never lets an action through), and the failure is logged.
 -- @param hook "guard:<action>", "action:<action>" or "enter:<state>"

@@ -124,9 +124,26 @@ function M.nodes(parts)
     { "on_enter", S.func { desc = "`function(case)` → effects, when a case enters the state" } },
   } }
 
+  -- A term that differs by a form value: the first override whose field equals its value wins.
+  N.override = S.record { name = "term override", message = "ожидается таблица {field, equals, days}", keys = {
+    { "field", S.ident { required = true, pattern = NAME_PATTERN, pattern_doc = "field name",
+      message = "ожидается имя поля формы", desc = "a field of the kind's form (or a kept action input)" } },
+    { "equals", S.custom { required = true, doc = "string, number or boolean",
+      desc = "the value of the field that selects this term",
+      check = function(add, path, v)
+        local t = type(v)
+        if t ~= "string" and t ~= "number" and t ~= "boolean" then add(path, "ожидается строка, число или true/false") end
+      end } },
+    { "days", days("the term when the field has that value (same unit)") },
+  } }
+  local function overrides(desc)
+    return S.list { of = N.override, message = "ожидается список {field, equals, days}", desc = desc }
+  end
+
   N.after = S.record { name = "timer", message = "ожидается таблица {days, unit}", desc = "timer actions only", keys = {
     { "days", days("the action fires this many days after the case entered its `from` state") },
     { "unit", unit("working or calendar days") },
+    { "overrides", overrides("other terms by a form value (`{ {field = \"procurement_law\", equals = true, days = 15} }`; the first match wins)") },
   } }
 
   N.action = S.record { name = "case action", message = "ожидается таблица {id, label, to, by, …}", keys = {
@@ -143,6 +160,7 @@ function M.nodes(parts)
     { "confirm", S.custom { doc = "string", desc = "a confirmation question the portal asks first (`\"\"`: none)",
       check = function(add, path, v) if type(v) ~= "string" then add(path, "ожидается строка") end end } },
     { "after", N.after },
+    { "keep", S.bool { default = false, desc = "the action's validated inputs are merged into the case's fields and shown like form values" } },
     { "guard", S.func { desc = "`function(case)` → `{error = \"…\"}` refuses the action (409), `{}` allows it" } },
     { "hook", S.func { desc = "`function(case)` → effects, after the action" } },
   } }
@@ -155,6 +173,20 @@ function M.nodes(parts)
     { "from", S.ident { pattern = "^[a-z][a-z0-9_:]*$", default = "filed", message = "ожидается filed или entered:<состояние>",
       pattern_doc = "`filed` or `entered:<state>`", desc = "the event the term runs from" } },
     { "running", S.strings { desc = "states in which the case is overdue past the due date (default: every state that is not final)" } },
+    { "overrides", overrides("other lengths by a form value (`{field, equals, days}`; the first match wins)") },
+  } }
+
+  N.stage = S.record { name = "case stage", message = "ожидается таблица {id, label, states}", keys = {
+    { "id", id("the stage's id") },
+    { "label", S.string { required = true, desc = "Russian name of the stage («Заявка принята и зарегистрирована»)" } },
+    { "states", S.strings { required = true, desc = "the stage is reached when the case first enters one of these states" } },
+  } }
+
+  N.print = S.record { name = "case print", message = "ожидается таблица {title, intro, sign_lines}",
+    desc = "the kind can be printed from its filled form (with a required `signed_application` document: the signed scan)", keys = {
+    { "title", S.string { required = true, desc = "the heading of the printed application" } },
+    { "intro", S.string { desc = "a paragraph under the heading (default none)" } },
+    { "sign_lines", S.strings { desc = "captions of the signature lines («Заявитель», …)" } },
   } }
 
   -- States, actions and deadlines that refer to each other.
@@ -245,12 +277,48 @@ function M.nodes(parts)
     end
     local docs = ids_of(k.documents)
     local w = type(k.workflow) == "table" and k.workflow or {}
+    -- Names a term override or a list column may use: the form's fields,
+    -- the inputs of actions that keep them, and the connect effect's account.
+    local values = { account_number = true }
+    if is_list(k.fields) then
+      for _, f in ipairs(k.fields) do if type(f) == "table" and type(f.name) == "string" then values[f.name] = true end end
+    end
+    if is_list(w.actions) then
+      for _, a in ipairs(w.actions) do
+        if type(a) == "table" and a.keep == true and is_list(a.fields) then
+          for _, f in ipairs(a.fields) do if type(f) == "table" and type(f.name) == "string" then values[f.name] = true end end
+        end
+      end
+    end
+    local function check_overrides(p, list)
+      if not is_list(list) then return end
+      for i, o in ipairs(list) do
+        if type(o) == "table" and type(o.field) == "string" and not values[o.field] then
+          add(string.format("%s[%d].field", p, i), string.format("поле '%s' не найдено в форме", o.field))
+        end
+      end
+    end
+    known_ids(add, path .. ".list_fields", k.list_fields, values, { "поле", "о в форме или в сохраняемых полях действий" })
+    local states = ids_of(w.states)
+    if is_list(k.stages) then
+      for i, st in ipairs(k.stages) do
+        if type(st) == "table" then
+          known_ids(add, string.format("%s.stages[%d].states", path, i), st.states, states, { "состояние", "о в workflow.states" })
+        end
+      end
+    end
+    if is_list(w.deadlines) then
+      for i, d in ipairs(w.deadlines) do
+        if type(d) == "table" then check_overrides(string.format("%s.workflow.deadlines[%d].overrides", path, i), d.overrides) end
+      end
+    end
     if is_list(w.actions) then
       for i, a in ipairs(w.actions) do
         if type(a) == "table" then
           local p = string.format("%s.workflow.actions[%d]", path, i)
           known_ids(add, p .. ".documents", a.documents, docs, { "вид документа", " в documents" })
           known_ids(add, p .. ".attach", a.attach, docs, { "вид документа", " в documents" })
+          if type(a.after) == "table" then check_overrides(p .. ".after.overrides", a.after.overrides) end
         end
       end
     end
@@ -275,6 +343,11 @@ function M.nodes(parts)
     { "documents", S.list { of = N.document, message = "ожидается список видов документов",
       unique = { key = "id", message = "повторяющийся вид документа '%s'" }, desc = "document types of the case" } },
     { "workflow", N.workflow },
+    { "stages", S.list { of = N.stage, message = "ожидается список этапов",
+      unique = { key = "id", message = "повторяющийся этап '%s'" },
+      desc = "disclosed stages of the case (PP 24 п.19л), in order, each with the states that reach it" } },
+    { "list_fields", S.strings { desc = "form or kept values shown as columns of the lists (labels from the form / action inputs)" } },
+    { "print", N.print },
     { "validate", S.func { desc = "`function(kind_id, fields, errors, values, context)` after the field checks; `context` = `{applicant_kind, role, profile}`" } },
   } }
   S.key(N.kind, "workflow").required = true
