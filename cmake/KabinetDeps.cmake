@@ -46,3 +46,10 @@ target_include_directories(kabinet_qrencode INTERFACE ${QRENCODE_INCLUDE_DIR})
 target_link_libraries(kabinet_qrencode INTERFACE ${QRENCODE_LIB})
 
 find_path(CATCH2_INCLUDE_DIR catch2/catch.hpp REQUIRED)
+
+# Pango over cairo for the printable applications (PDF): real, extractable Cyrillic text with the DejaVu fonts,
+# wrapped by word.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)
+add_library(kabinet_pdf INTERFACE)
+target_link_libraries(kabinet_pdf INTERFACE PkgConfig::PANGOCAIRO)

@@ -6,9 +6,10 @@ set -euo pipefail
 mode=${1:-run}
 pkgs=(build-essential cmake pkg-config curl ca-certificates
       libpoco-dev libsoci-dev libsqlite3-dev libpq-dev liblua5.4-dev
-      libboost-dev libboost-filesystem-dev libssl-dev libargon2-dev libxlsxwriter-dev libqrencode-dev)
+      libboost-dev libboost-filesystem-dev libssl-dev libargon2-dev libxlsxwriter-dev libqrencode-dev
+      libpango1.0-dev libcairo2-dev fonts-dejavu-core)
 if [ "$mode" = test ]; then
-  pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev)
+  pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev poppler-utils)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

@@ -77,13 +77,15 @@ Obj CaseService::kinds(Tenant& t, const SessionInfo& s, const Query& q) {
     return j;
 }
 
-Obj CaseService::file(Tenant& t, const SessionInfo& s, const Obj& body, const std::vector<CaseUpload>& uploads, long long now) {
-    auto m = modelOf(t);
+Filing cases::checkFiling(Database& db, Tenant& t, const Model& m, const SessionInfo& s, const Obj& body) {
+    Filing f;
     const std::string kindId = textMember(body, "kind");
-    const Kind* k = m->kind(kindId);
+    f.kind = m.kind(kindId);
+    const Kind* k = f.kind;
     if (!k) throw Unprocessable({{"kind", kindId.empty() ? "Выберите вид заявки" : "Такого вида заявки нет"}});
     const Obj fields = fieldsMember(body);
-    const std::string parent = textMember(body, "parent");
+    f.parent = textMember(body, "parent");
+    const std::string& parent = f.parent;
     std::string applicantId = s.userId, channel = "portal";
     if (isStaff(s)) {
         applicantId = textMember(body, "applicant_id");
@@ -95,7 +97,7 @@ Obj CaseService::file(Tenant& t, const SessionInfo& s, const Obj& body, const st
     }
     std::optional<PersonRow> applicant;
     bool offerOk = false;
-    db_.read([&](soci::session& se) {
+    db.read([&](soci::session& se) {
         applicant = person(se, t.id(), applicantId);
         if (!parent.empty()) offerOk = CaseStore(se, t.id()).offerOpen(parent, applicantId, k->id);
     });
@@ -110,11 +112,26 @@ Obj CaseService::file(Tenant& t, const SessionInfo& s, const Obj& body, const st
     context->set("applicant_kind", applicant->kind);
     context->set("role", sideOf(s));
     context->set("profile", parseObject(applicant->fieldsJson));
-    Obj ok = validated(t, "case_validate", 3, [&](lua_State* L) {
+    f.validated = validated(t, "case_validate", 3, [&](lua_State* L) {
         lua_pushstring(L, k->id.c_str());
         luajson::push(L, Var(fields));
         luajson::push(L, Var(context));
     });
+    f.fields = fields;
+    f.applicant = *applicant;
+    f.channel = channel;
+    return f;
+}
+
+Obj CaseService::file(Tenant& t, const SessionInfo& s, const Obj& body, const std::vector<CaseUpload>& uploads, long long now) {
+    auto m = modelOf(t);
+    const Filing f = checkFiling(db_, t, *m, s, body);
+    const Kind* k = f.kind;
+    const Obj& fields = f.fields;
+    const Obj& ok = f.validated;
+    const std::string& parent = f.parent;
+    const std::string& applicantId = f.applicant.id;
+    const std::string& channel = f.channel;
     const auto counts = countUploads(*k, uploads, "consumer");
     FieldErrors missing;
     for (const auto& d : k->documents)

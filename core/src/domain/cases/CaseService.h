@@ -22,6 +22,9 @@ namespace kabinet {
 class Database;
 class Tenant;
 class TenantRegistry;
+namespace print {
+struct PrintSheet;
+}
 
 /// A file that came with a request: the form part it came in ("doc.<type>" or "file"), its name and content.
 struct CaseUpload {
@@ -72,6 +75,14 @@ public:
                    long long now);
     /// POST operator/cases/{id}/assign: sets the staff member in charge (null: nobody). Returns the view.
     Obj assign(Tenant& t, const SessionInfo& s, const std::string& id, const Obj& body, long long now);
+
+    /// POST case-kinds/{kind}/print: the sheet of a form not yet filed (print/CasePrint.h), the form checked
+    /// exactly as filing checks it (the same 422 field errors; documents are not asked for); nothing is stored.
+    /// 404 when the kind is unknown or declares no `print`.
+    print::PrintSheet printForm(Tenant& t, const SessionInfo& s, const std::string& kind, const Obj& body);
+    /// GET cases/{id}/print: the sheet of a filed case with its number and filing date. 404 when the case is
+    /// not visible to this person (a consumer: not theirs) or its kind declares no `print`.
+    print::PrintSheet printCase(Tenant& t, const SessionInfo& s, const std::string& id);
 
     /// The timer pass over every tenant (CaseTimers): fires the timer actions that are due, each once even
     /// with several instances (the move is conditional on the state it fires from), and flags overdue cases,

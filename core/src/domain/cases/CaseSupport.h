@@ -25,6 +25,7 @@ class session;
 }
 
 namespace kabinet {
+class Database;
 class Tenant;
 }
 
@@ -68,6 +69,17 @@ std::string nameOf(Tenant& t, soci::session& se, const std::string& userId);
 std::map<std::string, int> countUploads(const Kind& k, const std::vector<CaseUpload>& uploads, const std::string& side);
 /// Calls kabinet.tenant.<fn>(T, args…) and reads {errors} (422 naming each field) / {values, summary}.
 Obj validated(Tenant& t, const std::string& fn, int nargs, const std::function<void(lua_State*)>& push);
+/// A filing as POST cases checks it before its documents: the kind (422 `kind`), the applicant (staff name one in
+/// `applicant_id`), the parent offer, and the form through the kind's Lua (422 naming each field).
+struct Filing {
+    const Kind* kind = nullptr;
+    Obj fields;            ///< as sent
+    Obj validated;         ///< the Lua answer: {values, summary}
+    PersonRow applicant;
+    std::string channel, parent;
+};
+/// Checks a filing (above); reads only. Filing itself and printing a form (CaseService::printForm) share it.
+Filing checkFiling(Database& db, Tenant& t, const Model& m, const SessionInfo& s, const Obj& body);
 /// The case visible to this person, or 404.
 CaseRow visible(CaseStore& store, const SessionInfo& s, const std::string& id);
 /// The kind of the case, or 404 when the tenant no longer declares it.

@@ -18,6 +18,7 @@ void registerOutageRoutes(Router& r, Services& s);   ///< outages: lookup, stati
 void registerCaseRoutes(Router& r, Services& s);     ///< cases: kinds, filing, workflow actions, documents, messages, operators' list
 void registerNotificationRoutes(Router& r, Services& s); ///< notifications, their kinds and settings, deliveries
 void registerCaseReportRoutes(Router& r, Services& s); ///< staff's reports of cases (order 186 figures, surveys)
+void registerCasePrintRoutes(Router& r, Services& s);  ///< the printable application of a form or a filed case (PDF)
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
 
@@ -33,6 +34,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerCaseRoutes(r, s);
     registerNotificationRoutes(r, s);
     registerCaseReportRoutes(r, s);
+    registerCasePrintRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }
 
