@@ -1,6 +1,8 @@
 // A case on the operator's console: the applicant, the form's values, documents, history, the correspondence,
 // the actions staff may take now (answer, reject … with their inputs and confirmations) and the assignment to an
 // operator (the list of staff of GET operators; an operator who may not read it assigns the case to themself).
+// Tech connection: «Запросить недостающие сведения» (what is missing, kept in the application), the offer with the
+// ТУ number and date and the utility's documents attached to the action, the moves up to the act.
 //   GET cases/{id}, POST cases/{id}/actions/{action}, POST cases/{id}/messages, POST operator/cases/{id}/assign
 // Markup: .page--operator-case, .case-view (widgets/cases.js), form.case-assign-form (select[name=assignee],
 // button.case-assign).

@@ -3,7 +3,12 @@
 // with download links, history, the correspondence thread with attachments, and the actions this person may
 // take, with their inputs and confirmations.
 //
-// Markup: .case-state.case-state--<tone>; table.cases-table with tr.case-row[data-id][data-number];
+// Tech connection adds, from the same answers: the kind's list columns (rows' `columns`) and a column of the
+// applicant's links, the stages with their dates, the utility's documents apart, the print link.
+//
+// Markup: .case-state.case-state--<tone>; table.cases-table with tr.case-row[data-id][data-number]
+// (.case-row__col[data-column], .case-row__actions); .case-stages (li.case-stage[data-stage][data-reached]);
+// .case-documents__utility, .case-documents__applicant, a.case-print;
 // .case-docs with .case-doc[data-type] (input[type=file][name="doc.<type>"], .field-error); .case-view with
 // .case-summary, .case-fields, .case-documents (a.case-document[download]), .case-history (li.case-history__item),
 // .case-thread (li.case-message[data-role]), form.case-message-form, .case-actions (button.case-action[data-action],
