@@ -62,7 +62,7 @@ export function casesTable(ctx, rows, o) {
   columns.push({ title: 'Статус' });
   if (o.rowActions) columns.push({ title: 'Действия', className: 'cases-table__actions' });
   const table = dataTable({
-    className: 'cases-table',
+    className: extra.length ? 'cases-table cases-table--wide' : 'cases-table',
     columns,
     rows: rows.map((c) => {
       const cells = [
