@@ -32,11 +32,13 @@ test('ВГЭС: потребитель подаёт обращение с фай
 
   await withPage(t, async (page) => {
     await login(page, consumer, { next: 'notifications', pageName: 'notifications' });
-    // The menu of the seed (picture 10): filing pages first, then the list.
+    // The menu of the seed (picture 10): filing pages first, then the lists (the tenant's groups in their order:
+    // appeals, additional services, tech connection).
     const labels = (await page.locator('.nav a.nav__link').allTextContents()).map((s) => s.trim());
     const at = labels.indexOf('Обращение');
     assert.ok(at > 0, `no «Обращение» in the menu: ${labels.join(', ')}`);
-    assert.deepEqual(labels.slice(at, at + 3), ['Обращение', 'Заявка на дополнительную услугу', 'Информация по обращениям']);
+    assert.deepEqual(labels.slice(at, at + 5), ['Обращение', 'Заявка на дополнительную услугу', 'Заявка на технологическое присоединение',
+      'Информация по обращениям', 'Информация по заявкам на технологическое присоединение']);
 
     await openFromMenu(page, 'cases/new/appeals', 'case-file');
     assert.equal(await textOf(page, 'h1'), 'Обращение');

@@ -74,6 +74,10 @@ export async function fillRequired(form, values = {}) {
         await control.fill('applicant@example.ru');
       } else if (/phone/.test(f.name) || f.type === 'tel') {
         await control.fill('+79001234567');
+      } else if (/full_name/.test(f.name)) {
+        await control.fill('Смирнова Елена Викторовна');
+      } else if (/supplier/.test(f.name)) {
+        await control.fill('ПАО «ТНС энерго Воронеж»');
       } else if (/passport/.test(f.name)) {
         await control.fill('2004 123456');
       } else if (/egr_record/.test(f.name)) {
