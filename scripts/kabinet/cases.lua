@@ -38,6 +38,11 @@
 --   {set = {field = value}}            merged into the case's fields
 --   {notices = {{kind, to = "applicant"|"operators", values}}}
 --   {offer = {kind = "<kind id>"}}    invite the applicant to file that kind
+--   {connect = {name, address, power_kw, register}}   a personal account from
+--                                     the register, a point at the address, access
+-- Richer workflows (tech connection, kabinet.cases.techconnect: C.techconnect,
+-- C.workflows.techconnect) also use action `keep`, term `overrides`, kind
+-- `stages`, `list_fields` and `print` (see kabinet.cases.schema).
 
 local F = require("kabinet.fields")
 local CS = require("kabinet.cases.schema")

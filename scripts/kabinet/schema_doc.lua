@@ -89,6 +89,9 @@ function M.blocks()
     { "case_state", table_of(schema.cases.state) },
     { "case_action", table_of(schema.cases.action) },
     { "case_deadline", table_of(schema.cases.deadline) },
+    { "case_term_override", table_of(schema.cases.override) },
+    { "case_stage", table_of(schema.cases.stage) },
+    { "case_print", table_of(schema.cases.print) },
   }
   local modules = tables.sorted_keys(settings.MODULES)
   local parts = {}

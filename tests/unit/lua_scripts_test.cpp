@@ -12,6 +12,44 @@
 using namespace kabinet;
 
 namespace {
+/// require(name) while tenants are loaded: like the server's per-tenant state (roots: the tenant's folder, then
+/// scripts/), a module of the folder of the tenant being loaded comes first and is cached per folder, so two
+/// tenants' modules of one name (tenants/vges/techconnect.lua, tenants/voek/techconnect.lua) never collide.
+int tenantRequire(lua_State* L) {
+    const std::string name = luaL_checkstring(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "test.tenant_dir");
+    const std::string dir = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+    lua_pop(L, 1);
+    std::string rel = name;
+    for (char& c : rel)
+        if (c == '.') c = '/';
+    const std::string path = dir + "/" + rel + ".lua";
+    std::ifstream in(path);
+    if (dir.empty() || rel.find("..") != std::string::npos || !in) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "test.require");
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        return 1;
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, "test.tenant_modules");
+    lua_getfield(L, -1, path.c_str());
+    if (!lua_isnil(L, -1)) return 1;
+    lua_pop(L, 1);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str(), chunk = "@" + rel + ".lua";
+    if (luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, path.c_str());
+    return 1;
+}
+
 int loadTenant(lua_State* L) {
     const char* id = luaL_checkstring(L, 1);
     for (const char* p = id; *p; ++p)
@@ -21,6 +59,8 @@ int loadTenant(lua_State* L) {
         if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '-' || *p == '_' || *p == '/') || (p[0] == '.' && p[1] == '.'))
             return luaL_error(L, "bad folder");
     const std::string path = test::sourceDir() + "/" + folder + "/" + id + "/tenant.lua";
+    lua_pushstring(L, (test::sourceDir() + "/" + folder + "/" + id).c_str());
+    lua_setfield(L, LUA_REGISTRYINDEX, "test.tenant_dir");
     std::ifstream in(path);
     if (!in) return luaL_error(L, "no tenant %s", id);
     std::ostringstream ss;
@@ -63,6 +103,12 @@ TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenant
             lua_setglobal(st.L(), "load_tenant");
             lua_pushcfunction(st.L(), &readDoc);
             lua_setglobal(st.L(), "read_doc");
+            lua_getglobal(st.L(), "require");
+            lua_setfield(st.L(), LUA_REGISTRYINDEX, "test.require");
+            lua_newtable(st.L());
+            lua_setfield(st.L(), LUA_REGISTRYINDEX, "test.tenant_modules");
+            lua_pushcfunction(st.L(), &tenantRequire);
+            lua_setglobal(st.L(), "require");
             try {
                 st.runFile(script, 0);
             } catch (const LuaError& e) {

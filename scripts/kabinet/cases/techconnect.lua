@@ -23,7 +23,7 @@
 --   accounts = "<register id>"   the register numbering personal accounts
 --                         (default "tc_accounts"; declare it in case_registers)
 --   terms = {notice, offer, missing, payment, payment_procurement}   working days
---   power_hint = "…"      the hint under the requested power
+--   power_hint = "…", address_hint = "…"   hints under the power and the address
 --
 -- Terms (working days, counted by the tenant's calendar). Facts: the invoice
 -- is paid within 5 working days of its placing in the personal account, 15
@@ -212,8 +212,8 @@ local function application_fields(spec)
       max_length = 12, hint = spec.power_hint },
     F.text { name = "power_previous", label = "Ранее присоединённая максимальная мощность ЭПУ, кВт", required = false,
       max_length = 12, default = "0" },
-    F.text { name = "power_total", label = "Общая максимальная мощность, кВт", required = false, max_length = 12,
-      hint = "Сумма запрашиваемой и ранее присоединённой мощности; считается сама" },
+    F.text { name = "power_total", label = "Общая максимальная мощность, кВт", max_length = 12,
+      hint = "Сумма запрашиваемой и ранее присоединённой мощности" },
     choice(spec, { name = "voltage", label = "Класс напряжения присоединения", options = {
       { value = "0.23", label = "0,23 кВ" }, { value = "0.4", label = "0,4 кВ" },
       { value = "6", label = "6 кВ" }, { value = "10", label = "10 кВ" } }, default = "0.4" }),
@@ -233,8 +233,9 @@ local function application_fields(spec)
   return list
 end
 
---- The validate hook of a tech-connection kind: power numbers, the limit of
--- the chosen service kind (requested + previously connected = total), the
+--- The validate hook of a tech-connection kind (it sees a copy of the values,
+-- so it only refuses): power numbers, the limit of the chosen service kind
+-- (requested + previously connected = the total typed), the
 -- one-source rule of individuals ≤ 15 kW, instalments, the applicant's
 -- register record.
 function M.validate(_, _, errors, values, context)
@@ -250,16 +251,15 @@ function M.validate(_, _, errors, values, context)
   end
   local service = M.SERVICE_KINDS[values.service_kind or ""]
   if requested and requested > 0 and previous then
+    -- The hook sees a copy of the values: the total is typed (seed 003 marks it
+    -- required) and must be the sum; the portal may fill it in as the sum.
     local total = requested + previous
-    values.power_requested = M.format_kw(requested)
-    values.power_previous = M.format_kw(previous)
-    if values.power_total ~= nil and values.power_total ~= "" then
+    if values.power_total ~= nil and not errors.power_total then
       local given = M.parse_kw(values.power_total)
       if given == nil or math.abs(given - total) > 0.0005 then
         errors.power_total = string.format(M.TEXT.power_total, M.format_kw(total))
       end
     end
-    values.power_total = M.format_kw(total)
     if service and total > service.max_kw + 0.0005 then
       errors.power_requested = string.format(M.TEXT.power_limit, service.label, M.format_kw(service.max_kw),
         M.format_kw(total))
@@ -426,16 +426,18 @@ end
 --- The completion hook: a personal account from `accounts`, a metering point
 -- at the object's address under it (the `connect` effect), and the survey
 -- offer when the tenant names one.
-function M.completion(spec)
+-- @param C kabinet.cases (its C.offer_survey makes the offer)
+function M.completion(spec, C)
   local accounts = spec.accounts or "tc_accounts"
   local types = spec.object_types or M.OBJECT_TYPES
+  local survey = spec.survey and C.offer_survey(spec.survey)
   return function(case)
     local f = type(case) == "table" and type(case.fields) == "table" and case.fields or {}
     local name = f.object_name
     if type(name) ~= "string" or not name:find("%S") then name = option_label(types, f.object_type) end
     local out = { connect = { name = name, address = f.address, power_kw = M.parse_kw(f.power_total),
       register = accounts } }
-    if spec.survey then out.offer = { kind = spec.survey } end
+    if survey then out.offer = survey(case).offer end
     return out
   end
 end
@@ -483,7 +485,7 @@ function M.install(C, build)
       hooks[part] = hooks[part] or {}
       for k, fn in pairs(fns) do hooks[part][k] = fn end
     end
-    hooks.after.complete = hooks.after.complete or M.completion(opts)
+    hooks.after.complete = hooks.after.complete or M.completion(opts, C)
     hooks.enter.annulled = hooks.enter.annulled or M.annulled_notice(M.TEXT.annulled_missing)
     hooks.enter.annulled_unpaid = hooks.enter.annulled_unpaid or M.annulled_notice(M.TEXT.annulled_unpaid)
     kind_spec.hooks = hooks
