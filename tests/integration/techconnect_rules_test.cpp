@@ -131,3 +131,62 @@ TEST_CASE("techconnect: power over the kind's limit and a missing required docum
     CHECK(field(r, "doc.site_plan").find("План расположения") != std::string::npos);
     CHECK(stored(w, "vges") == before);
 }
+
+TEST_CASE("techconnect: a third variant from a test tenant's Lua alone skips the inspection up to 15 kW", "[techconnect]") {
+    auto& w = world();
+    Client c(w, "grid7");
+    c.email = unique("tp") + "@example.ru";
+    auto r = c.call("POST", "registration",
+                    R"({"kind":"individual","fields":{"email":")" + c.email +
+                        R"(","password":"Secret123","full_name":"Сидоров Сидор Сидорович","phone":"+79001234567"}})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    if (c.csrf.empty()) REQUIRE(c.login(c.email, "Secret123").status == 200);
+    c.findId(w);
+    Client op = operatorOf(w, "grid7");
+    const std::vector<std::string> all{"title_document", "id_copy", "site_plan"};
+
+    // Each application up to the applicant's readiness: a small one and a temporary one of 40 kW.
+    auto upToMeasures = [&](const std::string& form) {
+        auto filed = c.form("cases", {{"kind", "tc_person"}, {"fields", form}}, docs(all));
+        INFO(filed.body);
+        REQUIRE(filed.status == 201);
+        const std::string id = obj(filed.body)->getValue<std::string>("id");
+        CHECK(obj(filed.body)->getValue<std::string>("number_text").rfind("ТП-", 0) == 0);
+        op.post("cases/" + id + "/actions/check", "{}", 200);
+        auto placed = op.form("cases/" + id + "/actions/place_offer", {{"fields", R"({"tu_number":"7/26","tu_date":"2026-03-06"})"}},
+                              docs({"contract_terms", "tech_conditions", "invoice"}));
+        INFO(placed.body);
+        REQUIRE(placed.status == 200);
+        op.post("cases/" + id + "/actions/paid", "{}", 200);
+        return id;
+    };
+    const std::string small = upToMeasures(personForm("individual_15", "12", "0", "new", "Сбыт"));
+    std::string big = personForm("temporary_150", "40", "0", "new", "Сбыт");
+    big.insert(big.size() - 1, R"(,"temporary_term":"6 месяцев")");
+    const std::string large = upToMeasures(big);
+
+    // Up to 15 kW «Сообщить о готовности» leads straight to the actual connection; above, to the inspection.
+    auto acts = actionIds(c.get("cases/" + small));
+    CHECK(std::find(acts.begin(), acts.end(), "ready_direct") != acts.end());
+    CHECK(std::find(acts.begin(), acts.end(), "ready") == acts.end());
+    CHECK(stateOf(c.post("cases/" + small + "/actions/ready_direct", "{}", 200)) == "connecting");
+    acts = actionIds(c.get("cases/" + large));
+    CHECK(std::find(acts.begin(), acts.end(), "ready") != acts.end());
+    CHECK(std::find(acts.begin(), acts.end(), "ready_direct") == acts.end());
+    auto refused = c.call("POST", "cases/" + large + "/actions/ready_direct", "{}");
+    CHECK(refused.status == 409);
+    CHECK(obj(refused.body)->getValue<std::string>("message").find("проверка") != std::string::npos);
+    CHECK(stateOf(c.post("cases/" + large + "/actions/ready", "{}", 200)) == "inspection");
+
+    // Completed: the account comes from the tenant's own register.
+    auto done = op.form("cases/" + small + "/actions/complete", {}, docs({"act"}));
+    INFO(done.body);
+    REQUIRE(done.status == 200);
+    const std::string account = shown(obj(done.body), "account_number");
+    CHECK(account == "7000001");
+    auto points = c.get("points")->getArray("points");
+    REQUIRE(points->size() == 1);
+    CHECK(points->getObject(0)->getValue<std::string>("account") == account);
+    CHECK(stage(c.get("cases/" + small), "conditions")->get("reached_at").isEmpty()); // never inspected
+}
