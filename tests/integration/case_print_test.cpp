@@ -5,17 +5,24 @@
 #include "cases_world.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 using namespace cases_test;
 
 namespace {
 
-/// The text of a PDF as pdftotext reads it, runs of white space made one space (a long title wraps).
+/// The text of a PDF as pdftotext reads it, runs of white space made one space (a long title wraps). With
+/// KABINET_ARTIFACTS set, the PDF is kept there too (print-<n>.pdf), to look at.
 std::string pdfText(const std::string& pdf) {
     static int n = 0;
     const std::string path = test::tempDir("print") + "/sheet" + std::to_string(++n) + ".pdf";
     std::ofstream(path, std::ios::binary) << pdf;
+    if (const char* keep = std::getenv("KABINET_ARTIFACTS")) {
+        std::filesystem::create_directories(keep);
+        std::ofstream(std::string(keep) + "/print-" + std::to_string(n) + ".pdf", std::ios::binary) << pdf;
+    }
     std::string raw;
     REQUIRE(test::runProgram({"/usr/bin/pdftotext", "-enc", "UTF-8", path, "-"}, raw) == 0);
     std::string out;
