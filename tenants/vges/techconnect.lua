@@ -28,8 +28,16 @@ local DICTIONARIES = { application_type = "tc_application_types", contract_kind 
   supplier = "retail_suppliers", object_type = "tc_object_types", voltage = "tc_voltage_classes",
   reliability = "tc_reliability_categories" }
 
+-- Terms in working days (kabinet.cases.techconnect says where each comes
+-- from): payment 5 / 15 under 44-ФЗ or 275-ФЗ are facts (REGULATION.md §A2);
+-- 3 days to ask for missing data, 20 to supply it and 10 to place the
+-- contract terms, ТУ and invoice are assumptions (PROTOCOLS.md §8 [M];
+-- REGULATION.md "Not found").
+local TERMS = { notice = 3, offer = 10, missing = 20, payment = 5, payment_procurement = 15 }
+
 local function application(id, applicant, label)
   return C.techconnect {
+    terms = TERMS,
     id = id, applicant = applicant, label = label, group = "techconnect", register = "techconnect",
     dictionaries = DICTIONARIES, power_hint = POWER_HINT, address_hint = "Воронеж, улица, номер дома, офиса или квартиры",
   }

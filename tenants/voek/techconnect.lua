@@ -22,8 +22,16 @@ local PRINT = {
   sign_lines = { "Заявитель (подпись, расшифровка подписи)", "Дата" },
 }
 
+-- Terms in working days (kabinet.cases.techconnect says where each comes
+-- from): payment 5 / 15 under 44-ФЗ or 275-ФЗ are facts (REGULATION.md §A2);
+-- 3 days to ask for missing data, 20 to supply it and 10 to place the
+-- contract terms, ТУ and invoice are assumptions (PROTOCOLS.md §8 [M];
+-- REGULATION.md "Not found").
+local TERMS = { notice = 3, offer = 10, missing = 20, payment = 5, payment_procurement = 15 }
+
 local function application(id, applicant, label, services)
   return C.techconnect {
+    terms = TERMS,
     id = id, applicant = applicant, label = label, group = "techconnect", register = "techconnect",
     service_kinds = services, print = PRINT, survey = "survey",
   }

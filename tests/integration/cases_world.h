@@ -43,6 +43,9 @@ inline std::string tenantsDir() {
         for (const char* t : {"vges", "oes360", "voek"})
             std::filesystem::copy(test::sourceDir() + "/tenants/" + t, d + "/" + t, std::filesystem::copy_options::recursive);
         std::filesystem::copy(test::sourceDir() + "/tests/fixtures/tenants-cases", d, std::filesystem::copy_options::recursive);
+        // The tech-connection variants of issue 13 (a utility's own workflow in its Lua alone).
+        if (std::filesystem::exists(test::sourceDir() + "/tests/fixtures/tenants-techconnect"))
+            std::filesystem::copy(test::sourceDir() + "/tests/fixtures/tenants-techconnect", d, std::filesystem::copy_options::recursive);
         return d;
     }();
     return dir;

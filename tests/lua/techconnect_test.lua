@@ -540,4 +540,21 @@ case("ошибки заявки на ТП у арендатора — с пут�
   reports(T, string.format("case_kinds[%d].register: регистр 'techconnect' не объявлен в case_registers", n))
 end)
 
+case("сроки — из Lua арендатора, в рабочих днях", function()
+  local T = load_tenant("vges")
+  T.case_kinds[#T.case_kinds] = C.techconnect { id = "tc_business", applicant = "business", group = "techconnect",
+    register = "techconnect", terms = { payment = 7, payment_procurement = 20, missing = 30 } }
+  passes(T)
+  local k = by_id(tenant.case_kinds(T)).tc_business
+  local a = by_id(k.actions)
+  eq(a.expire_unpaid.after.days, 7)
+  eq(a.expire_unpaid.after.overrides[1].days, 20)
+  eq(a.expire_missing.after.days, 30)
+  eq(by_id(k.deadlines).payment.days, 7)
+  eq(by_id(k.deadlines).payment.overrides[1].days, 20)
+  eq(by_id(k.deadlines).missing.days, 30)
+  eq(by_id(k.deadlines).offer.days, 10, "не названный срок — по умолчанию")
+  for _, d in ipairs(k.deadlines) do eq(d.unit, "working", d.id) end
+end)
+
 testing.finish()

@@ -23,7 +23,7 @@
 --   accounts = "<register id>"   the register numbering personal accounts
 --                         (default "tc_accounts"; declare it in case_registers)
 --   terms = {notice, offer, missing, payment, payment_procurement}   working days
---   power_hint = "…"      the hint under the requested power
+--   power_hint = "…", address_hint = "…"   hints under the power and the address
 --
 -- Terms (working days, counted by the tenant's calendar). Facts: the invoice
 -- is paid within 5 working days of its placing in the personal account, 15

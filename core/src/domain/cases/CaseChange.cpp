@@ -9,6 +9,7 @@
 #include "cases/CaseStore.h"
 #include "lua/LuaJson.h"
 #include "lua/LuaState.h"
+#include "meters/ConnectionStore.h"
 #include "notify/NotificationCentre.h"
 #include "storage/Database.h"
 #include "tenants/Tenant.h"
@@ -80,12 +81,8 @@ void Change::hook(const std::string& name, const Obj& actionFields) {
     Obj fx = r.extract<Obj>();
     if (fx->has("error") && !fx->get("error").isEmpty())
         throw Conflict("action_refused", fx->get("error").convert<std::string>());
-    if (fx->has("set") && fx->get("set").type() == typeid(Obj)) {
-        Obj fields = parseObject(c.fieldsJson);
-        for (const auto& [k, v] : *fx->getObject("set")) fields->set(k, v);
-        c.fieldsJson = stringify(fields);
-        store.setFields(c, now);
-    }
+    if (fx->has("set") && fx->get("set").type() == typeid(Obj)) keep(fx->getObject("set"));
+    if (fx->has("connect") && fx->get("connect").type() == typeid(Obj)) connect(fx->getObject("connect"));
     if (fx->has("notices") && fx->get("notices").type() == typeid(Arr))
         for (const auto& nv : *fx->getArray("notices")) {
             if (nv.type() != typeid(Obj)) continue;
@@ -107,10 +104,54 @@ void Change::hook(const std::string& name, const Obj& actionFields) {
     }
 }
 
+void Change::keep(const Obj& values) {
+    if (!values || values->size() == 0) return;
+    Obj fields = parseObject(c.fieldsJson);
+    for (const auto& [k, v] : *values) fields->set(k, v);
+    c.fieldsJson = stringify(fields);
+    store.setFields(c, now);
+}
+
+void Change::connect(const Obj& effect) {
+    const std::string reg = effect->optValue<std::string>("register", "");
+    const std::string address = effect->optValue<std::string>("address", "");
+    double power = 0;
+    if (effect->has("power_kw") && effect->get("power_kw").isNumeric()) power = effect->get("power_kw").convert<double>();
+    auto model = modelOf(t);
+    ConnectionStore connections(se, t.id());
+    // The register's next number not yet used by an account or a point of the utility's own data.
+    std::string number;
+    for (int tries = 0; tries < 100 && number.empty(); ++tries) {
+        const std::string candidate = model->registerPrefix(reg) + std::to_string(CaseNumbering::next(se, t.id(), reg, model->registerStart(reg)));
+        if (!connections.numberTaken(candidate)) number = candidate;
+    }
+    if (number.empty()) throw Conflict("account_numbers_taken", "Не удалось присвоить номер лицевого счёта: обратитесь в сетевую организацию");
+    NewConnection nc;
+    nc.userId = c.applicantId;
+    nc.accountNumber = number;
+    nc.holderName = nameOf(t, se, c.applicantId);
+    nc.pointName = effect->optValue<std::string>("name", "");
+    nc.address = address;
+    nc.grantedBy = actorId;
+    nc.powerKw = power;
+    nc.at = now;
+    const Connected made = connections.connect(nc);
+    Obj kept = new Poco::JSON::Object;
+    kept->set("account_number", number);
+    keep(kept);
+    Notice n;
+    n.kind = "access_granted";
+    n.audience = applicant();
+    n.values = {{"number", number}, {"what", "лицевой счёт № " + number}};
+    n.refs.push_back(NoticeRef{"account", made.accountId, n.values["what"]});
+    NotificationCentre::raise(se, t, n, now);
+}
+
 void Change::startDeadlines(const std::string& event) {
+    const Obj fields = parseObject(c.fieldsJson);
     for (const auto& d : kind.deadlines) {
         const bool starts = event == "filed" ? d.from == "filed" : d.enteredState() == event;
-        if (starts) store.putDeadline(c.id, {d.id, deadlineOf(t, now, d.days, d.unit), false});
+        if (starts) store.putDeadline(c.id, {d.id, deadlineOf(t, now, termDays(d.days, d.overrides, fields), d.unit), false});
     }
 }
 
@@ -150,7 +191,7 @@ std::optional<bool> Change::keptIn(const std::string& state) {
 bool move(Tenant& t, soci::session& se, CaseStore& store, const Kind& k, CaseRow& c, const Action& a, const std::string& actorId,
           const std::string& actorRole, const Obj& values, const std::string& comment, const std::vector<CaseUpload>& uploads,
           long long now) {
-    Change ch{t, se, store, k, c, now};
+    Change ch{t, se, store, k, c, now, actorId};
     if (a.guard) ch.hook("guard:" + a.id, values);
     const std::string from = c.state;
     const State* to = k.state(a.to);
@@ -176,6 +217,7 @@ bool move(Tenant& t, soci::session& se, CaseStore& store, const Kind& k, CaseRow
     h.fieldsJson = stringify(values ? Var(values) : Var());
     const int seq = store.append(c.id, h);
     storeUploads(se, t.id(), c.id, "history:" + std::to_string(seq), k, uploads, actorId, now);
+    if (a.keep) ch.keep(values);
     if (a.hook) ch.hook("action:" + a.id, values);
     if (a.to != from) {
         ch.startDeadlines(a.to);

@@ -36,6 +36,7 @@ struct Change {
     const Kind& kind;   ///< the case's kind
     CaseRow& c;         ///< the case, kept up to date with what the change writes
     long long now;      ///< the moment of the change
+    std::string actorId = {}; ///< who made it (empty: the timer or the rules)
 
     /// «<kind> № <number>», as notices name the case.
     std::string label() const { return kind.label + " № " + c.numberText; }
@@ -51,6 +52,14 @@ struct Change {
 
     /// Runs hook `name` and applies its effects; a guard's refusal is a 409.
     void hook(const std::string& name, const Obj& actionFields);
+
+    /// Merges `values` into the case's fields (and its search text).
+    void keep(const Obj& values);
+
+    /// The `connect` effect {name, address, power_kw, register}: a personal account numbered from the case
+    /// register, a metering point at the address under it and the applicant's access to the account, through the
+    /// meters domain in this transaction; `account_number` is kept in the case's fields and the applicant told.
+    void connect(const Obj& effect);
 
     /// Deadlines counting from entering `state` (or from the filing) get their dates; the case's running
     /// due date follows its state.

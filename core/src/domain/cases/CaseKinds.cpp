@@ -58,6 +58,32 @@ std::vector<std::string> strings(const Obj& o, const std::string& key) {
     return out;
 }
 
+std::vector<Override> overridesOf(const Obj& o) {
+    std::vector<Override> out;
+    for (const auto& v : items(o, "overrides")) {
+        Obj x = asObject(v);
+        if (!x) continue;
+        Override ov;
+        ov.field = text(x, "field");
+        ov.equals = x->has("equals") ? x->get("equals") : Var();
+        ov.days = static_cast<int>(number(x, "days", 0));
+        if (!ov.field.empty()) out.push_back(std::move(ov));
+    }
+    return out;
+}
+
+/// Whether a stored value equals an override's value: booleans and numbers as such, else as text.
+bool same(const Var& a, const Var& b) {
+    if (a.isEmpty() || b.isEmpty()) return a.isEmpty() && b.isEmpty();
+    try {
+        if (a.isBoolean() || b.isBoolean()) return a.convert<bool>() == b.convert<bool>();
+        if (a.isNumeric() && b.isNumeric() && !a.isString() && !b.isString()) return a.convert<double>() == b.convert<double>();
+        return a.convert<std::string>() == b.convert<std::string>();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 Kind kindOf(const Obj& k) {
     Kind out;
     out.raw = k;
@@ -117,10 +143,12 @@ Kind kindOf(const Obj& k) {
             After af;
             af.days = static_cast<int>(number(after, "days", 0));
             af.unit = text(after, "unit", "calendar");
+            af.overrides = overridesOf(after);
             ac.after = af;
         }
         ac.guard = flag(a, "guard");
         ac.hook = flag(a, "hook");
+        ac.keep = flag(a, "keep");
         out.actions.push_back(std::move(ac));
     }
     for (const auto& dv : items(k, "deadlines")) {
@@ -133,10 +161,17 @@ Kind kindOf(const Obj& k) {
         dl.unit = text(d, "unit", "calendar");
         dl.from = text(d, "from", "filed");
         dl.running = strings(d, "running");
+        dl.overrides = overridesOf(d);
         out.deadlines.push_back(std::move(dl));
     }
     if (Obj hooks = k->has("hooks") ? asObject(k->get("hooks")) : Obj())
         for (const auto& s : strings(hooks, "enter")) out.enterHooks.insert(s);
+    for (const auto& sv : items(k, "stages")) {
+        Obj s = asObject(sv);
+        if (!s) continue;
+        out.stages.push_back(Stage{text(s, "id"), text(s, "label", text(s, "id")), strings(s, "states")});
+    }
+    out.listFields = strings(k, "list_fields");
     return out;
 }
 
@@ -146,6 +181,12 @@ struct Cached {
 };
 
 } // namespace
+
+int termDays(int days, const std::vector<Override>& overrides, const Obj& fields) {
+    for (const auto& o : overrides)
+        if (fields && fields->has(o.field) && same(fields->get(o.field), o.equals)) return o.days;
+    return days;
+}
 
 bool Action::startsFrom(const std::string& state, bool stateFinal) const {
     if (from.empty()) return !stateFinal;
@@ -192,6 +233,11 @@ long long Model::registerStart(const std::string& rid) const {
     return it == registerStarts.end() ? 1 : it->second;
 }
 
+std::string Model::registerPrefix(const std::string& rid) const {
+    auto it = registerPrefixes.find(rid);
+    return it == registerPrefixes.end() ? std::string() : it->second;
+}
+
 Model CaseKinds::parse(const Var& kinds, const Var& groups, const Var& registers) {
     Model m;
     const Arr groupList = asArray(groups), kindList = asArray(kinds), registerList = asArray(registers);
@@ -209,9 +255,15 @@ Model CaseKinds::parse(const Var& kinds, const Var& groups, const Var& registers
         if (Obj k = asObject(kv)) m.kinds.push_back(kindOf(k));
     // Registers: [{id, start, prefix}] (or {id = {start}}); a kind's own `register_start` wins.
     if (Obj regs = asObject(registers))
-        for (const auto& [id, v] : *regs) m.registerStarts[id] = number(asObject(v), "start", 1);
+        for (const auto& [id, v] : *regs) {
+            m.registerStarts[id] = number(asObject(v), "start", 1);
+            m.registerPrefixes[id] = text(asObject(v), "prefix");
+        }
     for (const auto& rv : *registerList)
-        if (Obj r = asObject(rv)) m.registerStarts[text(r, "id")] = number(r, "start", 1);
+        if (Obj r = asObject(rv)) {
+            m.registerStarts[text(r, "id")] = number(r, "start", 1);
+            m.registerPrefixes[text(r, "id")] = text(r, "prefix");
+        }
     for (const auto& k : m.kinds)
         if (k.raw && k.raw->has("register_start") && !k.raw->get("register_start").isEmpty())
             m.registerStarts[k.registerId] = number(k.raw, "register_start", 1);

@@ -36,10 +36,22 @@ struct State {
     bool uploads = false; ///< the applicant may add documents while the case is in it
 };
 
+/// A term that differs by a form value: `days` when the case's field `field` equals `equals`.
+struct Override {
+    std::string field;
+    Poco::Dynamic::Var equals;
+    int days = 0;
+};
+
+/// The days of a term for a case with these field values: the first override whose field equals its value
+/// (a boolean, number or text compared as such), else `days`.
+int termDays(int days, const std::vector<Override>& overrides, const Poco::JSON::Object::Ptr& fields);
+
 /// When a timer action fires: `days` after the case entered its `from` state.
 struct After {
     int days = 0;
     std::string unit = "calendar"; ///< "working" or "calendar"
+    std::vector<Override> overrides; ///< other terms by a form value (first match wins)
 };
 
 /// A step of the workflow.
@@ -54,6 +66,7 @@ struct Action {
     std::string confirm;
     std::optional<After> after;
     bool guard = false, hook = false;
+    bool keep = false; ///< its validated inputs are merged into the case's fields
     /// True when the action may start from `state` of `kind`.
     bool startsFrom(const std::string& state, bool stateFinal) const;
     /// True when `role` ("consumer", "operator", "timer") may take it.
@@ -64,9 +77,16 @@ struct Action {
 struct Deadline {
     std::string id, label, unit = "calendar", from = "filed";
     int days = 0;
+    std::vector<Override> overrides; ///< other terms by a form value (first match wins)
     std::vector<std::string> running;
     /// The state whose entering starts it ("" when it counts from the filing).
     std::string enteredState() const { return from.rfind("entered:", 0) == 0 ? from.substr(8) : std::string(); }
+};
+
+/// A disclosure stage: reached when the case first entered one of its states.
+struct Stage {
+    std::string id, label;
+    std::vector<std::string> states;
 };
 
 /// One kind of case.
@@ -80,6 +100,8 @@ struct Kind {
     std::vector<Action> actions;
     std::vector<Deadline> deadlines;
     std::set<std::string> enterHooks;
+    std::vector<Stage> stages;              ///< in order
+    std::vector<std::string> listFields;    ///< form or kept values shown as columns of the lists
     Poco::JSON::Object::Ptr raw; ///< the kind as declared
 
     const State* state(const std::string& id) const;
@@ -102,10 +124,13 @@ struct Model {
     std::vector<Group> groups;
     std::vector<Kind> kinds;
     std::map<std::string, long long> registerStarts; ///< register id → the first number it gives
+    std::map<std::string, std::string> registerPrefixes; ///< register id → the prefix of its numbers
     /// The kind, or nullptr.
     const Kind* kind(const std::string& id) const;
     /// The start of a register (1 when not declared).
     long long registerStart(const std::string& id) const;
+    /// The prefix of a register's numbers ("" when none).
+    std::string registerPrefix(const std::string& id) const;
 };
 
 /// Reads and caches the model of each tenant.

@@ -51,6 +51,10 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
         }
     }
     f.state = param(q, "state");
+    const std::string open = param(q, "open");
+    if (open == "1") f.open = true;
+    else if (open == "0") f.open = false;
+    else if (!open.empty()) e["open"] = "Допустимо 1 (исполняемые) или 0 (выполненные)";
     f.q = param(q, "q");
     if (chars(f.q) > 200) e["q"] = "Не больше 200 символов";
     const std::string number = param(q, "number");
@@ -94,8 +98,20 @@ Obj CaseService::list(Tenant& t, const SessionInfo& s, const Query& q, bool oper
             if (it != names.end()) return it->second;
             return names[id] = nameOf(t, se, id);
         };
+        std::map<std::string, Arr> shown; // per kind, read once a list
         Arr out = new Poco::JSON::Array;
-        for (const auto& c : rows) out->add(listRow(m->kind(c.kind), c, staff, nameFn));
+        for (const auto& c : rows) {
+            const Kind* k = m->kind(c.kind);
+            Obj row = listRow(k, c, staff, nameFn);
+            Arr columns = new Poco::JSON::Array;
+            if (k && !k->listFields.empty()) {
+                auto it = shown.find(k->id);
+                if (it == shown.end()) it = shown.emplace(k->id, shownFields(t, *k)).first;
+                columns = columnsOf(*k, it->second, parseObject(c.fieldsJson));
+            }
+            row->set("columns", columns);
+            out->add(row);
+        }
         j->set("cases", out);
         j->set("total", total);
         if (staff) j->set("page", page);

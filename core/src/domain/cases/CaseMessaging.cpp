@@ -44,8 +44,13 @@ Obj CaseService::addDocument(Tenant& t, const SessionInfo& s, const std::string&
         if (!d || d->by != side) throw Unprocessable({{"type", "Такой документ к этой заявке не прикладывается"}});
         const State* st = k.state(c.state);
         const bool open = st && !st->final;
-        if (!open || (side == "consumer" && (!st->uploads || c.uploadsLocked)))
-            throw Conflict("uploads_closed", "Сейчас добавить документ к заявке нельзя");
+        // The applicant is told why: the case is closed, or its state takes no documents (e.g. after «Завершить
+        // загрузку» until the utility has checked them).
+        if (!open) throw Conflict("uploads_closed", "Заявка закрыта: документы к ней не добавляются", {{"file", "Заявка закрыта: документы к ней не добавляются"}});
+        if (side == "consumer" && (!st->uploads || c.uploadsLocked)) {
+            const std::string why = "Загрузка документов завершена: дождитесь проверки заявки";
+            throw Conflict("uploads_closed", why, {{"file", why}});
+        }
         CaseUpload u = file;
         u.part = "doc." + type;
         const auto stored = storeUploads(se, t.id(), c.id, "", k, {u}, s.userId, now);

@@ -129,6 +129,7 @@ std::vector<CaseRow> CaseStore::list(const CaseFilter& f, long long& total) cons
         where += " AND state = ?";
         p.push_back(f.state);
     }
+    if (f.open) where += *f.open ? " AND closed_at IS NULL" : " AND closed_at IS NOT NULL";
     if (f.unassigned) where += " AND assignee_id IS NULL";
     else if (!f.assigneeId.empty()) {
         where += " AND assignee_id = ?";

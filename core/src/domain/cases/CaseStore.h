@@ -56,6 +56,7 @@ struct CaseFilter {
     std::optional<long long> number, from, to;
     std::optional<long long> dueBefore; ///< only open cases due before this moment
     std::optional<bool> overdue;
+    std::optional<bool> open;         ///< true: only open cases (closed_at unset); false: only closed ones
     bool unassigned = false;          ///< only cases nobody is assigned to
     bool searchApplicants = false;    ///< `q` also finds the applicant by name, e-mail or login (staff)
     int offset = 0, limit = 50;

@@ -54,17 +54,20 @@ int CaseService::runTimers(Tenant& t, long long now) {
     for (const auto& k : m->kinds)
         for (const auto& a : k.actions) {
             if (!a.takenBy("timer") || !a.after) continue;
+            int fewest = a.after->days; // the shortest term of any case: the candidates' bound
+            for (const auto& o : a.after->overrides) fewest = std::min(fewest, o.days);
             for (const auto& from : a.from) {
                 std::vector<std::string> ids;
                 db_.read([&](soci::session& se) {
-                    ids = CaseStore(se, t.id()).inStateSince(k.id, from, now - static_cast<long long>(a.after->days) * 86400, 200);
+                    ids = CaseStore(se, t.id()).inStateSince(k.id, from, now - static_cast<long long>(fewest) * 86400, 200);
                 });
                 for (const auto& cid : ids) {
                     db_.transaction([&](soci::session& se) {
                         CaseStore store(se, t.id());
                         auto c = store.get(cid);
                         if (!c || c->state != from) return;
-                        if (deadlineOf(t, c->stateSince, a.after->days, a.after->unit) > now) return;
+                        const int days = termDays(a.after->days, a.after->overrides, parseObject(c->fieldsJson));
+                        if (deadlineOf(t, c->stateSince, days, a.after->unit) > now) return;
                         if (move(t, se, store, k, *c, a, "", "timer", Obj(), "", {}, now)) ++done;
                     });
                 }

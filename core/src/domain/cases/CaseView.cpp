@@ -23,6 +23,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -63,6 +64,71 @@ Arr withOptions(Tenant& t, const Arr& form) {
             if (d->has("items") && d->get("items").type() == typeid(Arr)) copy->set("options", d->getArray("items"));
         }
         out->add(copy);
+    }
+    return out;
+}
+
+Arr shownFields(Tenant& t, const Kind& k) {
+    Arr all = new Poco::JSON::Array;
+    std::set<std::string> names;
+    auto add = [&](const Arr& list) {
+        if (!list) return;
+        for (const auto& fv : *list) {
+            if (fv.type() != typeid(Obj)) continue;
+            const std::string name = fv.extract<Obj>()->optValue<std::string>("name", "");
+            if (!name.empty() && names.insert(name).second) all->add(fv);
+        }
+    };
+    add(k.form);
+    for (const auto& a : k.actions)
+        if (a.keep) add(a.fields);
+    if (!names.count("account_number")) {
+        Obj f = new Poco::JSON::Object;
+        f->set("name", "account_number");
+        f->set("label", "Лицевой счёт");
+        f->set("type", "text");
+        all->add(f);
+    }
+    return withOptions(t, all);
+}
+
+Arr stagesOf(const Kind& k, const std::vector<HistoryRow>& history, const std::string& state) {
+    Arr out = new Poco::JSON::Array;
+    const State* st = k.state(state);
+    int holding = -1, lastReached = -1;
+    std::vector<std::optional<long long>> reached;
+    for (std::size_t i = 0; i < k.stages.size(); ++i) {
+        const auto& states = k.stages[i].states;
+        std::optional<long long> at;
+        for (const auto& h : history)
+            if (std::find(states.begin(), states.end(), h.toState) != states.end() && (!at || h.at < *at)) at = h.at;
+        reached.push_back(at);
+        if (at) lastReached = static_cast<int>(i);
+        if (holding < 0 && std::find(states.begin(), states.end(), state) != states.end()) holding = static_cast<int>(i);
+    }
+    const int current = holding >= 0 ? holding : (st && !st->final ? lastReached : -1);
+    for (std::size_t i = 0; i < k.stages.size(); ++i) {
+        Obj j = new Poco::JSON::Object;
+        j->set("id", k.stages[i].id);
+        j->set("label", k.stages[i].label);
+        j->set("reached_at", reached[i] ? Var(*reached[i]) : Var());
+        j->set("current", static_cast<int>(i) == current);
+        out->add(j);
+    }
+    return out;
+}
+
+Arr columnsOf(const Kind& k, const Arr& shown, const Obj& values) {
+    Arr out = new Poco::JSON::Array;
+    for (const auto& name : k.listFields) {
+        Obj field;
+        for (const auto& fv : *shown)
+            if (fv.type() == typeid(Obj) && fv.extract<Obj>()->optValue<std::string>("name", "") == name) field = fv.extract<Obj>();
+        Obj j = new Poco::JSON::Object;
+        j->set("name", name);
+        j->set("label", field ? field->optValue<std::string>("label", name) : name);
+        j->set("text", values && values->has(name) ? valueText(field, values->get(name)) : std::string());
+        out->add(j);
     }
     return out;
 }
@@ -117,7 +183,7 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
     j->set("closed_at", c.closedAt ? Var(*c.closedAt) : Var());
     j->set("channel", c.channel);
     j->set("summary", c.summary);
-    j->set("fields", fieldValues(withOptions(t, k.form), parseObject(c.fieldsJson)));
+    j->set("fields", fieldValues(shownFields(t, k), parseObject(c.fieldsJson)));
     auto applicant = person(se, t.id(), c.applicantId);
     Obj a = new Poco::JSON::Object;
     a->set("id", c.applicantId);
@@ -160,7 +226,9 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
         return it == docsByRef.end() ? Arr(new Poco::JSON::Array) : it->second;
     };
     Arr history = new Poco::JSON::Array;
-    for (const auto& h : store.history(c.id)) {
+    const auto historyRows = store.history(c.id);
+    j->set("stages", stagesOf(k, historyRows, c.state));
+    for (const auto& h : historyRows) {
         Obj e = new Poco::JSON::Object;
         e->set("seq", h.seq);
         e->set("at", h.at);

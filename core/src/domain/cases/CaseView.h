@@ -23,6 +23,16 @@ Obj fieldView(const Obj& f, const Obj& profile);
 Arr docViews(const Kind& k, const std::string& side);
 /// The field views of `form` with the options of their dictionaries filled in, so values show as labels.
 Arr withOptions(Tenant& t, const Arr& form);
+/// The fields a case of kind `k` shows, with their options (withOptions): its form's, then the inputs of its
+/// `keep` actions, then `account_number` («Лицевой счёт», written by the `connect` effect) — each name once.
+Arr shownFields(Tenant& t, const Kind& k);
+/// [{id, label, reached_at | null, current}] of the kind's stages for a case with this history in `state`: a
+/// stage is reached when the case first entered one of its states; the current one holds the case's state (in
+/// none while the case is open: the last reached).
+Arr stagesOf(const Kind& k, const std::vector<HistoryRow>& history, const std::string& state);
+/// [{name, label, text}] of the kind's list_fields for a case with these field values ("" where it has none),
+/// labelled as `shown` (shownFields) labels them.
+Arr columnsOf(const Kind& k, const Arr& shown, const Obj& values);
 /// The view of case `c` for person `s` at `now` (the moment the guards of its actions see).
 Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, const SessionInfo& s, long long now);
 

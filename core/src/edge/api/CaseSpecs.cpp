@@ -59,6 +59,8 @@ Shape row() {
                                     {"summary", string()},
                                     {"due_at", nullable(unixTime())},
                                     {"overdue", boolean()},
+                                    {"columns", described(arrayOf(object({{"name", string()}, {"label", string()}, {"text", string()}})),
+                                                          "the kind's list_fields: form or kept values as shown (text \"\" when none)")},
                                     {"applicant?", person()},
                                     {"assignee?", nullable(person())},
                                     {"channel?", string()}}));
@@ -93,6 +95,8 @@ Shape view() {
                                  {"fields", arrayOf(object({{"name", string()}, {"label", string()}, {"value", any()}, {"text", string()}}))},
                                  {"applicant", object({{"id", id()}, {"name", string()}, {"kind", string()}})},
                                  {"assignee", nullable(person())},
+                                 {"stages", described(arrayOf(object({{"id", string()}, {"label", string()}, {"reached_at", nullable(unixTime())}, {"current", boolean()}})),
+                                                      "the kind's disclosure stages: when the case first entered one of each stage's states")},
                                  {"deadlines", arrayOf(object({{"id", string()}, {"label", string()}, {"due_at", unixTime()}, {"overdue", boolean()}}))},
                                  {"overdue", boolean()},
                                  {"due_at", nullable(unixTime())},
@@ -159,6 +163,7 @@ RouteSpec cases() {
         .query("group", string(), "a group; also the groups listed with it")
         .query("q", string(), "text in the summary, the values or the number")
         .query("state", string())
+        .query("open", oneOf({"1", "0"}), "1: open cases only, 0: closed ones only")
         .query("number", string())
         .query("from", string("date"), "filed on or after (the tenant's time zone)")
         .query("to", string("date"), "filed on or before")
@@ -222,6 +227,7 @@ RouteSpec operatorCases() {
         .query("kind", string())
         .query("group", string())
         .query("state", string())
+        .query("open", oneOf({"1", "0"}), "1: open cases only, 0: closed ones only")
         .query("overdue", oneOf({"1", "0", "true", "false"}))
         .query("assignee", string(), "a staff user id, `me` or `none`")
         .query("q", string(), "text in the summary, the values or the number, or the applicant's name, e-mail or login")
