@@ -5,6 +5,7 @@
 
 #include "KabinetdProcess.h"
 #include "TestContext.h"
+#include "print/CasePrint.h"
 #include "print/PdfDocument.h"
 
 #include <algorithm>
@@ -92,4 +93,27 @@ TEST_CASE("PdfDocument: control characters and broken UTF-8 do not break the doc
     const std::string text = textOf(pdf);
     CHECK(text.find("Поле: значение") != std::string::npos);
     CHECK(text.find("конец") != std::string::npos);
+}
+
+TEST_CASE("CasePrint: the sheet of an organisation's case, default signature lines and the seal", "[print]") {
+    kabinet::print::PrintSheet sheet;
+    sheet.tenantName = "Тестовая сетевая организация";
+    sheet.title = "Заявка на технологическое присоединение";
+    sheet.number = "П-501";
+    sheet.filedOn = "06.03.2026";
+    sheet.applicantName = "ООО «Ромашка»";
+    sheet.applicant = {{"ИНН", "7707083893"}};
+    sheet.fields = {{"Описание", "первая строка\nвторая строка"}};
+    sheet.organisation = true;
+    const std::string text = textOf(kabinet::print::renderSheet(sheet));
+    CHECK(text.find("Тестовая сетевая организация") != std::string::npos);
+    CHECK(text.find("№ П-501 от 06.03.2026") != std::string::npos);
+    CHECK(text.find("Наименование (ФИО): ООО «Ромашка»") != std::string::npos);
+    CHECK(text.find("ИНН: 7707083893") != std::string::npos);
+    CHECK(text.find("Описание: первая строка\nвторая строка") != std::string::npos);
+    CHECK(text.find("Подпись ____") != std::string::npos);
+    CHECK(text.find("Дата ____") != std::string::npos);
+    CHECK(text.find("М.П.") != std::string::npos);
+    sheet.organisation = false;
+    CHECK(textOf(kabinet::print::renderSheet(sheet)).find("М.П.") == std::string::npos);
 }

@@ -37,6 +37,7 @@ print::PrintSheet sheetOf(Tenant& t, soci::session& se, const Kind& k, const Per
         for (const auto& v : *decl->getArray("sign_lines"))
             if (v.isString()) sheet.signLines.push_back(v.convert<std::string>());
     sheet.applicantName = nameOf(t, se, applicant.id);
+    if (sheet.applicantName == applicant.email) sheet.applicantName.clear(); // no name in the profile: the form's fields say it
     // By the convention of kabinet.identity.display_name: every applicant kind but "individual" is an
     // organisation or a sole proprietor, who may seal the application.
     sheet.organisation = applicant.kind != "individual";

@@ -22,14 +22,11 @@ std::string renderSheet(const PrintSheet& s) {
         for (const auto& [label, text] : s.fields) doc.labelled(label, text);
     }
 
-    const std::vector<std::string> captions = s.signLines.empty() ? std::vector<std::string>{"Заявитель"} : s.signLines;
-    bool first = true;
-    for (const auto& caption : captions) {
-        doc.paragraph(caption + "\n\nПодпись ______________________  /  ______________________\n\n"
-                                "Дата «____» ________________ 20____ г.",
-                      {.size = 10, .before = first ? 24.0 : 14.0, .after = 4, .keepTogether = true});
-        first = false;
-    }
+    // One line to fill in by hand per caption, kept on one page.
+    const std::vector<std::string> captions = s.signLines.empty() ? std::vector<std::string>{"Подпись", "Дата"} : s.signLines;
+    std::string lines;
+    for (const auto& caption : captions) lines += (lines.empty() ? "" : "\n\n") + caption + " ________________________________";
+    doc.paragraph(lines, {.size = 10, .before = 24, .after = 4, .keepTogether = true});
     if (s.organisation) doc.paragraph("М.П.", {.size = 10, .before = 8});
     return doc.render();
 }

@@ -14,10 +14,10 @@ struct PrintSheet {
     std::string title, intro; ///< the kind's `print` declaration
     std::string number;      ///< the case's number as shown; empty for a form not yet filed
     std::string filedOn;     ///< ДД.ММ.ГГГГ of the filing in the tenant's time zone; empty for a form
-    std::string applicantName;
+    std::string applicantName; ///< as the portal names them; empty when the profile holds no name
     std::vector<std::pair<std::string, std::string>> applicant; ///< label, text: the profile data the form prefilled
     std::vector<std::pair<std::string, std::string>> fields;    ///< label, text: every other visible field
-    std::vector<std::string> signLines; ///< captions of the signature lines (none: one «Заявитель»)
+    std::vector<std::string> signLines; ///< captions of the lines to sign and date by hand (none: «Подпись», «Дата»)
     bool organisation = false;          ///< adds «М.П.» under the signatures
 };
 
