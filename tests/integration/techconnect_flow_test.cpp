@@ -144,6 +144,17 @@ void runWorkflow(const Flow& f) {
     if (f.survey) {
         REQUIRE_FALSE(view->get("offer").isEmpty());
         CHECK(view->getObject("offer")->getValue<std::string>("kind") == "survey");
+        // The invitation answered: the survey (a kind ВОЭК also takes without one) is linked to the application
+        // and the invitation is used up.
+        const std::string answer = R"({"kind":"survey","parent":")" + id +
+                                   R"(","fields":{"information":5,"terms":4,"staff":5,"cabinet":4,"overall":5}})";
+        auto s = c.post("cases", answer, 201);
+        CHECK(w.text("SELECT parent_case_id FROM cases WHERE tenant_id = '" + f.tenant + "' AND case_id = '" +
+                     s->getValue<std::string>("id") + "'") == id);
+        CHECK(c.get("cases/" + id)->get("offer").isEmpty());
+        auto again = c.call("POST", "cases", answer);
+        CHECK(again.status == 422);
+        CHECK(again.body.find("parent") != std::string::npos);
     }
 }
 

@@ -31,9 +31,6 @@ export async function render(ctx) {
   }
   const offer = ctx.query.get('offer');
   const answer = await caseKinds({ offer, signal: ctx.signal });
-  // A kind one may also file without an invitation (ВОЭК's survey, offered again when an application completes)
-  // is filed without `parent`: the server takes a parent for offered-only kinds.
-  const direct = offer ? new Set(((await caseKinds({ signal: ctx.signal })).kinds || []).map((k) => k.id)) : new Set();
   const kinds = (Array.isArray(answer && answer.kinds) ? answer.kinds : []).filter((k) => k.group === group.id);
   const heading = h('h1', { class: 'page__title' }, fileLabel(group));
   const listGroup = caseGroups(ctx.tenant).find((g) => g.id === listGroupOf(ctx.tenant, group.id));
@@ -124,7 +121,7 @@ export async function render(ctx) {
     get form() { return combined; },
     send() {
       const plain = { kind: kind.id };
-      if (offer && !direct.has(kind.id)) plain.parent = offer;
+      if (offer) plain.parent = offer; // the invitation answered: the case is linked to the one that invited it
       return api.post('cases', caseBody(plain, form.values(), docs.files()), { signal: ctx.signal });
     },
     done(created) {

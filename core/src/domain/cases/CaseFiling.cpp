@@ -102,11 +102,11 @@ Filing cases::checkFiling(Database& db, Tenant& t, const Model& m, const Session
         if (!parent.empty()) offerOk = CaseStore(se, t.id()).offerOpen(parent, applicantId, k->id);
     });
     if (!applicant || applicant->role != "consumer") throw Unprocessable({{"applicant_id", "Такого потребителя нет"}});
-    if (k->offeredOnly ? !offerOk : !k->fileableBy(applicant->kind)) {
-        if (!parent.empty() && k->offeredOnly) throw Unprocessable({{"parent", "Приглашение уже использовано или не найдено"}});
+    // An invitation (`parent`) must be open for this kind and applicant, whether or not the kind may also be filed
+    // without one (ВОЭК's survey): answering it links the case to the one that invited it and uses the invitation.
+    if (!parent.empty() && !offerOk) throw Unprocessable({{"parent", "Приглашение уже использовано или не найдено"}});
+    if (!offerOk && (k->offeredOnly || !k->fileableBy(applicant->kind)))
         throw Unprocessable({{"kind", "Этот вид заявки вам недоступен"}});
-    }
-    if (!parent.empty() && !k->offeredOnly) throw Unprocessable({{"parent", "Эта заявка подаётся без приглашения"}});
 
     Obj context = new Poco::JSON::Object;
     context->set("applicant_kind", applicant->kind);
