@@ -80,6 +80,10 @@ void runWorkflow(const Flow& f) {
     CHECK(shownLabel(view, "tu_number") == "Номер ТУ");
     CHECK_FALSE(shown(view, "tu_date").empty());
     CHECK(due(view, "payment") > 0);
+    // Only the payment term counts now; the terms of the steps passed are kept (staff see them) but do not run.
+    CHECK(running(view, "payment"));
+    CHECK(due(view, "missing") > 0);
+    CHECK_FALSE(running(view, "missing"));
     CHECK(stage(view, "offer_sent")->getValue<bool>("current"));
     CHECK_FALSE(stage(view, "offer_sent")->get("reached_at").isEmpty());
     CHECK_FALSE(stage(view, "received")->getValue<bool>("current"));

@@ -120,6 +120,13 @@ inline long long due(const Obj& view, const std::string& id) {
     return 0;
 }
 
+/// Whether the view's deadline `id` counts now (false when it has none).
+inline bool running(const Obj& view, const std::string& id) {
+    for (const auto& d : *view->getArray("deadlines"))
+        if (d.extract<Obj>()->getValue<std::string>("id") == id) return d.extract<Obj>()->getValue<bool>("running");
+    return false;
+}
+
 /// The state id of a view or list row.
 inline std::string stateOf(const Obj& o) { return o->getObject("state")->getValue<std::string>("id"); }
 

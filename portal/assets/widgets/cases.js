@@ -200,12 +200,16 @@ function documentList(caseId, docs, tz) {
   return h('ul', { class: 'case-document-list' }, docs.map((d) => h('li', null, documentLink(caseId, d, tz))));
 }
 
-/** The case's due dates: «Ответ до 15 марта 2026» (overdue in red). */
-function deadlines(c, tz) {
-  const list = Array.isArray(c.deadlines) ? c.deadlines : [];
+/**
+ * The case's due dates: «Ответ до 15 марта 2026» (overdue in red). The applicant sees the terms that count now;
+ * staff also those of steps already passed, marked so.
+ */
+function deadlines(c, tz, staff) {
+  const list = (Array.isArray(c.deadlines) ? c.deadlines : []).filter((d) => staff || d.running !== false);
   return list.map((d) => h('div', { class: 'info-list__row', dataset: { field: `deadline.${d.id}` } },
     h('dt', null, d.label || 'Срок'),
-    h('dd', { class: d.overdue ? 'case-due case-due--overdue' : 'case-due' }, d.due_at ? formatDate(d.due_at, tz) : DASH, d.overdue ? ' — срок нарушен' : '')));
+    h('dd', { class: d.overdue ? 'case-due case-due--overdue' : 'case-due' }, d.due_at ? formatDate(d.due_at, tz) : DASH,
+      d.overdue ? ' — срок нарушен' : (d.running === false ? ' — этап пройден' : ''))));
 }
 
 /**
@@ -236,7 +240,7 @@ export function caseView(ctx, c, o) {
       o.staff && c.applicant ? h('div', { class: 'info-list__row', dataset: { field: 'applicant' } }, h('dt', null, 'Заявитель'), h('dd', null, c.applicant.name || DASH)) : null,
       o.staff ? h('div', { class: 'info-list__row', dataset: { field: 'assignee' } }, h('dt', null, 'Исполнитель'), h('dd', null, (c.assignee && c.assignee.name) || 'не назначен')) : null,
       // A closed case's due dates matter to staff only (answered on time or not).
-      ...(o.staff || !(c.state && c.state.final) ? deadlines(c, tz) : [])),
+      ...(o.staff || !(c.state && c.state.final) ? deadlines(c, tz, o.staff) : [])),
     o.extra || null);
 
   const fields = Array.isArray(c.fields) ? c.fields : [];

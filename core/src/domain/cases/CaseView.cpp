@@ -195,10 +195,15 @@ Obj buildView(Tenant& t, soci::session& se, const Model& m, const CaseRow& c, co
     for (const auto& row : store.deadlines(c.id)) {
         Obj d = new Poco::JSON::Object;
         std::string label = row.id;
+        bool running = false; // counts now: the case is open and in one of the deadline's running states
         for (const auto& x : k.deadlines)
-            if (x.id == row.id) label = x.label;
+            if (x.id == row.id) {
+                label = x.label;
+                running = !c.closedAt && std::find(x.running.begin(), x.running.end(), c.state) != x.running.end();
+            }
         d->set("id", row.id);
         d->set("label", label);
+        d->set("running", running);
         d->set("due_at", row.dueAt);
         d->set("overdue", row.overdue);
         deadlines->add(d);

@@ -97,7 +97,7 @@ Shape view() {
                                  {"assignee", nullable(person())},
                                  {"stages", described(arrayOf(object({{"id", string()}, {"label", string()}, {"reached_at", nullable(unixTime())}, {"current", boolean()}})),
                                                       "the kind's disclosure stages: when the case first entered one of each stage's states")},
-                                 {"deadlines", arrayOf(object({{"id", string()}, {"label", string()}, {"due_at", unixTime()}, {"overdue", boolean()}}))},
+                                 {"deadlines", arrayOf(object({{"id", string()}, {"label", string()}, {"due_at", unixTime()}, {"overdue", boolean()}, {"running", described(boolean(), "counts now: the case is open and in one of its running states")}}))},
                                  {"overdue", boolean()},
                                  {"due_at", nullable(unixTime())},
                                  {"history", arrayOf(entry)},
