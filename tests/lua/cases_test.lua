@@ -24,19 +24,9 @@ local function by_name(list)
   return out
 end
 
-local function passes(T)
-  local problems = tenant.check(T)
-  if problems then error(table.concat(problems, "\n"), 2) end
-end
+local passes = require("testing").passes
 
-local function reports(T, prefix)
-  local problems = tenant.check(T)
-  assert(problems, "check() не нашёл проблем, ожидалось: " .. prefix)
-  for _, p in ipairs(problems) do
-    if p:sub(1, #prefix) == prefix then return p end
-  end
-  error("нет проблемы, начинающейся с " .. prefix .. "; найдено:\n" .. table.concat(problems, "\n"), 2)
-end
+local reports = require("testing").reports
 
 local CONSUMER = { applicant_kind = "individual", role = "consumer",
   profile = { phone = "+79601153767", email = "maslograd@rambler.ru", full_name = "Башкатов Андрей Владимирович" } }

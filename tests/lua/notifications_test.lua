@@ -10,19 +10,9 @@ local N = require("kabinet.notifications")
 local testing = require("testing")
 local case, eq = testing.case, testing.eq
 
-local function reports(T, prefix)
-  local problems = tenant.check(T)
-  assert(problems, "check() не нашёл проблем, ожидалось: " .. prefix)
-  for _, p in ipairs(problems) do
-    if p:sub(1, #prefix) == prefix then return p end
-  end
-  error("нет проблемы, начинающейся с " .. prefix .. "; найдено:\n" .. table.concat(problems, "\n"), 2)
-end
+local reports = require("testing").reports
 
-local function passes(T)
-  local problems = tenant.check(T)
-  if problems then error(table.concat(problems, "\n"), 2) end
-end
+local passes = require("testing").passes
 
 local function by_id(list)
   local out = {}

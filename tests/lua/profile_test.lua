@@ -55,14 +55,7 @@ local function errors_like(errors, expected, what)
 end
 
 -- Asserts that check(T) reports a problem starting with `prefix`.
-local function reports(T, prefix)
-  local problems = tenant.check(T)
-  assert(problems, "check() не нашёл проблем, ожидалось: " .. prefix)
-  for _, p in ipairs(problems) do
-    if p:sub(1, #prefix) == prefix then return p end
-  end
-  error("нет проблемы, начинающейся с " .. prefix .. "; найдено:\n" .. table.concat(problems, "\n"), 2)
-end
+local reports = require("testing").reports
 
 -- A small valid declaration with a profile-only field and a switch.
 local function sample()

@@ -11,14 +11,7 @@ local testing = require("testing")
 local case, eq = testing.case, testing.eq
 
 -- Asserts that check(T) reports a problem starting with `prefix`.
-local function reports(T, prefix)
-  local problems = tenant.check(T)
-  assert(problems, "check() не нашёл проблем, ожидалось: " .. prefix)
-  for _, p in ipairs(problems) do
-    if p:sub(1, #prefix) == prefix then return p end
-  end
-  error("нет проблемы, начинающейся с " .. prefix .. "; найдено:\n" .. table.concat(problems, "\n"), 2)
-end
+local reports = require("testing").reports
 
 ---------------------------------------------------------------------------
 -- tenants/README.md

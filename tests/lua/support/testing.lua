@@ -38,6 +38,22 @@ function M.with(base, changes)
 end
 
 --- Ends the script: raises one error naming every failed case.
+--- Raises (at the caller) the problems tenant.check reports for the declaration T; returns when it has none.
+function M.passes(T)
+  local problems = require("kabinet.tenant").check(T)
+  if problems then error(table.concat(problems, "\n"), 2) end
+end
+
+--- The first problem tenant.check reports for T that starts with `prefix`; raises when there is none.
+function M.reports(T, prefix)
+  local problems = require("kabinet.tenant").check(T)
+  assert(problems, "check() не нашёл проблем, ожидалось: " .. prefix)
+  for _, p in ipairs(problems) do
+    if p:sub(1, #prefix) == prefix then return p end
+  end
+  error("нет проблемы, начинающейся с " .. prefix .. "; найдено:\n" .. table.concat(problems, "\n"), 2)
+end
+
 function M.finish()
   if #failures > 0 then
     error(string.format("%d из %d проверок не прошли:\n%s", #failures, count, table.concat(failures, "\n")), 0)
