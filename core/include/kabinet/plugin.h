@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define KABINET_ABI_MAJOR 1
-#define KABINET_ABI_MINOR 1
+#define KABINET_ABI_MINOR 2
 /** The ABI version as one number: major in the high 16 bits, minor in the low 16 bits. */
 #define KABINET_ABI_VERSION ((uint32_t)((KABINET_ABI_MAJOR << 16) | KABINET_ABI_MINOR))
 #define KABINET_PLUGIN_ENTRY_SYMBOL "kabinet_plugin_entry"
@@ -55,6 +55,38 @@ typedef enum kb_status {
 
 typedef enum kb_log_level { KB_LOG_DEBUG = 0, KB_LOG_INFO = 1, KB_LOG_WARN = 2, KB_LOG_ERROR = 3 } kb_log_level;
 
+/** A buffer the host provides for a plugin's error text (UTF-8, always NUL-terminated by the plugin). */
+typedef struct kb_error_buf {
+    uint32_t struct_size;
+    char* text;
+    size_t capacity;
+} kb_error_buf;
+
+/** One HTTP request a plugin asks the host to make (ABI 1.2). */
+typedef struct kb_http_request {
+    uint32_t struct_size;
+    const char* method;       /**< "GET", "POST", "PUT", "DELETE" */
+    const char* url;          /**< absolute http:// or https:// URL, query included */
+    const char* headers;      /**< extra request headers, "Name: value" lines separated by "\r\n" (may be NULL) */
+    const uint8_t* body;      /**< request body (may be NULL) */
+    size_t body_length;
+    uint32_t timeout_ms;      /**< per attempt (0: the host's default, 15 s) */
+    uint32_t retries;         /**< extra attempts after a transport failure, 429 or 5xx (GET, PUT, DELETE; POST only
+                                   when the connection failed before the request was sent); waits Retry-After up to
+                                   30 s, else 0.5 s doubled; the host caps it at 5 */
+} kb_http_request;
+
+/** The answer to a kb_http_request. The host owns the memory: `headers` and `body` stay valid until the next
+ *  http call of the same thread or until the plugin call that made it returns, whichever is first. */
+typedef struct kb_http_response {
+    uint32_t struct_size;
+    int status;               /**< HTTP status of the last attempt (0 when no answer came) */
+    const char* headers;      /**< answer headers, "Name: value" lines separated by "\r\n", names lower-case */
+    const uint8_t* body;
+    size_t body_length;
+    uint32_t attempts;        /**< how many attempts were made */
+} kb_http_response;
+
 /** Services the host offers to a plugin. Valid for the lifetime of the loaded library. */
 typedef struct kb_host_api {
     uint32_t struct_size;
@@ -62,14 +94,12 @@ typedef struct kb_host_api {
     void* host_ctx;       /**< pass back as the first argument of every callback */
     /** Writes one log line attributed to the plugin. Must not contain personal data. */
     void (*log)(void* host_ctx, kb_log_level level, const char* message);
+    /* since ABI 1.2: a plugin reads it only when struct_size covers it */
+    /** Makes one HTTP(S) exchange for the plugin (connectors never open sockets themselves). The host applies
+     *  its timeouts, TLS verification and retries (see kb_http_request). Thread-safe. NULL on hosts < 1.2. */
+    kb_status (*http)(void* host_ctx, const kb_http_request* request, kb_http_response* response,
+                      kb_error_buf* error);
 } kb_host_api;
-
-/** A buffer the host provides for a plugin's error text (UTF-8, always NUL-terminated by the plugin). */
-typedef struct kb_error_buf {
-    uint32_t struct_size;
-    char* text;
-    size_t capacity;
-} kb_error_buf;
 
 /* ---- channel plugins --------------------------------------------------------------------------- */
 
@@ -107,6 +137,38 @@ typedef struct kb_buffer {
 
 /** Function table of a connector plugin (an upstream platform: a supplier's billing, WAVIoT, …). Grows only
  *  at the end. */
+/** What one sync call asks a connector for (ABI 1.2). */
+typedef struct kb_sync_request {
+    uint32_t struct_size;
+    const char* task;         /**< the task id the tenant declared, e.g. "channels", "events", "modems", "balances" */
+    const char* account_json; /**< the upstream account: JSON object {"id", "kind", "token", ...} ("{}" for the
+                                   connector's own account) */
+    const char* cursor;       /**< where the last successful sync of this task stopped ("" the first time) */
+    const char* input_json;   /**< task parameters as a JSON object (e.g. {"file": "/path"}; "{}" when none) */
+    int64_t from;             /**< the window asked for, Unix seconds UTC, inclusive: max(cursor's time, now − window) */
+    int64_t to;               /**< exclusive end of the window (now) */
+    int64_t now;              /**< the host's clock */
+} kb_sync_request;
+
+/** Where a connector reports what it fetched, as it goes. `kind` names the record, `json` is one JSON object:
+ *   "meter_data"   {"readings":[…], "profile":[…], "params":[…], "events":[…]} in the ingest format, each row
+ *                  naming the upstream device by "device" instead of "meter_id";
+ *   "device"       {"key", "serial", "model", "title", "battery", "last_message", "info":{…}} (a modem, a point);
+ *   "contract"     {"number", "title", "consumer_name", "address", "valid_from", "points":[…]};
+ *   "balance"      {"contract", "as_of", "balance", "charges":[…], "payments":[…]};
+ *   "notification" {"id", "contract", "title", "text", "at"};
+ *   "case_update"  {"external_id", "state", "answer", "at"};
+ *   "cursor"       {"cursor": "…"} — the position reached so far: stored with the records before it;
+ *   "problem"      {"key", "reason"} — one record was skipped (counted and shown, the sync goes on).
+ *  The host's callbacks never fail and never call back into the plugin; pointers are valid during the call. */
+typedef struct kb_connector_sink {
+    uint32_t struct_size;
+    void* ctx;
+    void (*emit)(void* ctx, const char* kind, const char* json);
+    /** Non-zero when the host is stopping: a long sync returns at the next record boundary (KB_OK). */
+    int (*stopping)(void* ctx);
+} kb_connector_sink;
+
 typedef struct kb_connector_vtable {
     uint32_t struct_size;
     /** Checks a consumer's login and password at the supplier and writes the contracts they give access to
@@ -114,6 +176,17 @@ typedef struct kb_connector_vtable {
      *  must not be kept or logged. KB_ERR_REJECTED: wrong credentials; KB_ERR_TRANSPORT/TIMEOUT: retry later;
      *  KB_ERR_INTERNAL when `out` is too small (the host retries with a bigger buffer up to 1 MiB). */
     kb_status (*link_contracts)(void* instance, const char* login, const char* password, kb_buffer* out, kb_error_buf* error);
+    /* since ABI 1.2: the host reads them only when struct_size covers them */
+    /** Fetches what the request's task names and reports it through the sink as it goes (and "cursor" records
+     *  at safe points). KB_ERR_AUTH: the upstream refused the account's credentials or token;
+     *  KB_ERR_TRANSPORT / KB_ERR_TIMEOUT / KB_ERR_PROTOCOL: retry later (what was reported stays valid);
+     *  KB_ERR_CONFIG: the task or the account's settings are wrong. */
+    kb_status (*sync)(void* instance, const kb_sync_request* request, const kb_connector_sink* sink, kb_error_buf* error);
+    /** One request–answer operation named by `operation` (e.g. "link", "submit_reading", "file_case",
+     *  "export"), input and output JSON objects as the plugin's manifest lists them. Same status rules as
+     *  link_contracts (KB_ERR_INTERNAL when `out` is too small: the host retries with a bigger buffer up to
+     *  64 MiB); KB_ERR_CONFIG for an operation the plugin does not know. */
+    kb_status (*call)(void* instance, const char* operation, const char* input_json, kb_buffer* out, kb_error_buf* error);
 } kb_connector_vtable;
 
 /* ---- driver plugins (ABI 1.1) ------------------------------------------------------------------- */
