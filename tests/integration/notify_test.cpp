@@ -422,9 +422,12 @@ TEST_CASE("notify: a kill -9 after the commit still delivers after the restart",
         const std::string id = f.raise(rejected({"kim"}));
         REQUIRE(!id.empty());
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (std::chrono::steady_clock::now() < deadline && f.scalar("SELECT COUNT(*) FROM outbox WHERE attempts > 0") == 0)
+        // Wait for the failed attempt's outcome, not for its taking (which counts the attempt too): a kill
+        // between the two would leave the lease held, and the next server would rightly wait for it to expire.
+        const char* failedOnce = "SELECT COUNT(*) FROM outbox WHERE attempts > 0 AND state = 'queued' AND lease_until = 0 AND last_error <> ''";
+        while (std::chrono::steady_clock::now() < deadline && f.scalar(failedOnce) == 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        REQUIRE(f.scalar("SELECT COUNT(*) FROM outbox WHERE attempts > 0 AND state = 'queued'") == 1);
+        REQUIRE(f.scalar(failedOnce) == 1);
         ::kill(d.pid(), SIGKILL);
         while (d.running()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
