@@ -45,7 +45,7 @@ RouteSpec connectors() {
 RouteSpec connectorSync() {
     return RouteSpec("Makes every job of the connector due now (the sync worker takes them at once)")
         .group("operators")
-        .answer(202, okMessage())
+        .answer(202, shapes::okMessage())
         .errors({404, 503});
 }
 
