@@ -229,6 +229,21 @@ TEST_CASE("Supplier: a contract is linked by the supplier's credentials; the pas
     CHECK(w.server.logs().find("wrong-password") == std::string::npos);
     // The account's tasks were scheduled.
     CHECK(w.count("SELECT COUNT(*) FROM connector_jobs WHERE tenant_id = 'oes360' AND connector_id = 'supplier'") == 3);
+    // Without a connector for the supplier (no server settings), the consumer is told so and nothing is stored.
+    test::FreshDatabase db2;
+    KabinetdProcess bare(db2.url());
+    test::TenantClient b{bare, "oes360"};
+    REQUIRE(b.call("POST", "registration", R"({"kind":"consumer","fields":{"email":"supplier@example.ru","full_name":"Иванов Иван",)"
+                                           R"("phone":"+79031112233","password":"longpass1","password_confirm":"longpass1"}})").status == 201);
+    Database direct2(db2.url(), 1);
+    direct2.transaction([](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1"; });
+    REQUIRE(b.login("supplier@example.ru", "longpass1").status == 200);
+    r = b.call("POST", "access/supplier", R"({"supplier":"oes360","title":"Квартира","login":"petrova","password":"Oes360-demo2"})");
+    CHECK(r.status == 503);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "supplier_unavailable");
+    int n = -1;
+    direct2.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM contracts", soci::into(n); });
+    CHECK(n == 0);
 }
 
 TEST_CASE("Supplier: balances, charges and payments equal what the supplier holds; faults end in visible errors, never wrong values",
