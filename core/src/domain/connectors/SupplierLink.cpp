@@ -51,7 +51,7 @@ std::string supplierName(Tenant& t, const std::string& supplier) {
 
 std::optional<std::string> supplierConnector(ConnectorHub& hub, const Tenant& t, const std::string& supplier) {
     for (const auto& c : hub.connectors(t))
-        if (c.accounts == "consumer" && c.supplier == supplier) return c.id;
+        if (c.accounts == "consumer" && c.supplier && *c.supplier == supplier && c.state == "ready") return c.id;
     return std::nullopt;
 }
 
@@ -119,7 +119,7 @@ JsonObject SupplierLink::link(Tenant& t, const SessionInfo& s, const JsonObject&
         account.title = title;
         JsonObject secret = new Poco::JSON::Object;
         secret->set("token", token);
-        account.secret = stringify(secret);
+        account.secretJson = stringify(secret);
         account.stateJson = stringify(state);
         hub_.saveAccount(se, account);
         SupplierContractSource src{t.id(), supplier, *connectorId, accountId, s.userId, title, now};

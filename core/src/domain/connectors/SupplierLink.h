@@ -19,7 +19,8 @@ class ConnectorHub;
 class Database;
 class Tenant;
 
-/// The tenant's connector serving a supplier (accounts = "consumer"), if it declares one.
+/// The tenant's connector serving a supplier (accounts = "consumer"), if it declares one and it is ready (its
+/// plugin loaded and configured).
 std::optional<std::string> supplierConnector(ConnectorHub& hub, const Tenant& t, const std::string& supplier);
 
 class SupplierLink {
