@@ -22,6 +22,9 @@ namespace kabinet {
 namespace {
 using Obj = Poco::JSON::Object::Ptr;
 
+/// Senseless answers (502) in a row after which a forwarding gives up; an unreachable supplier (503) is waited for.
+constexpr int kMaxGarbled = 5;
+
 std::string stringify(const Obj& o) {
     std::ostringstream s;
     o->stringify(s);
@@ -125,9 +128,9 @@ bool SupplierForwarder::sendReading(Tenant& t, const std::string& readingId, lon
         r->externalId = answer->optValue<std::string>("id", "").substr(0, 100);
         r->message.clear();
     } catch (const Error& e) {
-        if (e.status() == 422) {
+        if (e.status() == 422 || (e.status() == 502 && r->attempts >= kMaxGarbled)) {
             r->state = "refused";
-            r->message = std::string(e.what()).substr(0, 500);
+            r->message = e.status() == 422 ? std::string(e.what()).substr(0, 500) : "Поставщик не смог принять показания";
         } else {
             r->message = "Поставщик недоступен; показания будут переданы позже";
         }
@@ -190,8 +193,11 @@ bool SupplierForwarder::sendCase(Tenant& t, const std::string& caseId, long long
         link->state = link->externalId.empty() ? "failed" : "forwarded";
         link->lastError = link->externalId.empty() ? "Поставщик не вернул номер обращения" : "";
     } catch (const Error& e) {
-        if (e.status() == 422) link->state = "failed";
-        link->lastError = e.status() == 422 ? std::string(e.what()).substr(0, 500) : "Поставщик недоступен; обращение будет передано позже";
+        const bool refused = e.status() == 422 || (e.status() == 502 && link->attempts >= kMaxGarbled);
+        if (refused) link->state = "failed";
+        link->lastError = e.status() == 422 ? std::string(e.what()).substr(0, 500)
+                          : refused       ? "Поставщик не смог принять обращение"
+                                          : "Поставщик недоступен; обращение будет передано позже";
         log::warn("supplier case not sent", {{"tenant", t.id()}, {"case", caseId}, {"status", std::to_string(e.status())}});
     }
     db_.transaction([&](soci::session& se) { SupplierStore(se, t.id()).updateCase(*link); });
