@@ -214,8 +214,6 @@ TEST_CASE("Supplier: a contract is linked by the supplier's credentials; the pas
     REQUIRE(contracts->size() == 2);
     CHECK(contracts->getObject(0)->getValue<std::string>("title") == "Квартира");
     CHECK(contracts->getObject(0)->getValue<std::string>("supplier_name") == "ОЭС 360");
-    auto points = obj(w.consumer.call("GET", "points").body);
-    INFO(points->has("items") ? "" : "no items");
     CHECK(w.count("SELECT COUNT(*) FROM supplier_meters WHERE tenant_id = 'oes360'") == 2);
     // The consumer's account: the token sealed (a SecretBox text, not JSON), the password nowhere.
     std::string secret;

@@ -72,7 +72,8 @@ std::string SupplierConnector::linkContracts(const std::string& login, const std
 {
 	const std::string t = _api.login(login, password);
 	Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-	for (const auto& c: *_api.contracts(t))
+	const Poco::JSON::Array::Ptr list = _api.contracts(t); // kept: the loop must not outlive it
+	for (const auto& c: *list)
 		if (c.type() == typeid(Poco::JSON::Object::Ptr)) out->add(records::contract(c.extract<Poco::JSON::Object::Ptr>()));
 	_api.logout(t);
 	std::ostringstream s;
@@ -102,7 +103,8 @@ Poco::JSON::Object::Ptr SupplierConnector::link(const Poco::JSON::Object::Ptr& i
 {
 	const std::string t = _api.login(field(input, "login", "логин"), field(input, "password", "пароль"));
 	Poco::JSON::Array::Ptr contracts = new Poco::JSON::Array;
-	for (const auto& c: *_api.contracts(t))
+	const Poco::JSON::Array::Ptr list = _api.contracts(t); // kept: the loop must not outlive it
+	for (const auto& c: *list)
 	{
 		if (c.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ProtocolError("a contract is not an object");
 		try
@@ -192,7 +194,8 @@ void SupplierConnector::balances(const std::string& t, const sdk::SyncRequest& r
 	// The whole window is asked for every time: charges and payments are kept by their ids, so a repeated
 	// sync stores nothing new, and a correction inside the window is seen.
 	const std::string from = day(request.from), to = day((request.to ? request.to : request.now) + 86400);
-	for (const auto& cv: *_api.contracts(t))
+	const Poco::JSON::Array::Ptr list = _api.contracts(t); // kept: the loop must not outlive it
+	for (const auto& cv: *list)
 	{
 		if (sink.stopping()) return;
 		if (cv.type() != typeid(Poco::JSON::Object::Ptr))
@@ -242,7 +245,8 @@ void SupplierConnector::notifications(const std::string& t, const sdk::SyncReque
 		}
 	}
 	long long last = since;
-	for (const auto& v: *_api.notifications(t, since))
+	const Poco::JSON::Array::Ptr list = _api.notifications(t, since); // kept: the loop must not outlive it
+	for (const auto& v: *list)
 	{
 		if (v.type() != typeid(Poco::JSON::Object::Ptr))
 		{
@@ -267,7 +271,8 @@ void SupplierConnector::notifications(const std::string& t, const sdk::SyncReque
 
 void SupplierConnector::cases(const std::string& t, const sdk::SyncSink& sink) const
 {
-	for (const auto& v: *_api.appeals(t))
+	const Poco::JSON::Array::Ptr list = _api.appeals(t); // kept: the loop must not outlive it
+	for (const auto& v: *list)
 	{
 		if (v.type() != typeid(Poco::JSON::Object::Ptr))
 		{
