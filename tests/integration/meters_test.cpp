@@ -20,6 +20,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <ctime>
 #include <regex>
 #include <sstream>
@@ -596,4 +598,56 @@ TEST_CASE("ВОЭК archive: a period at most 3 years back, changeable until the
     CHECK(report.body.find("Потребление") != std::string::npos);
     CHECK(c.call("GET", "points/" + w.voekPoint + "/report?format=xlsx").body.rfind("PK", 0) == 0);
     CHECK(c.call("GET", "points/" + w.voekPoint + "/report?format=pdf").status == 422);
+}
+
+TEST_CASE("ОЭС 360: contracts linked by the supplier's login through a connector plugin", "[meters][connector]") {
+    test::FreshDatabase db;
+    // ОЭС 360 as it is, plus a "consumer" connector of the fake plugin "connector" serving its supplier "oes360"
+    // (the tenant's own declaration is wrapped, not copied); --connectors names it per tenant.
+    const std::string tenants = test::tempDir("supplier-tenants");
+    std::filesystem::copy(test::sourceDir() + "/tenants/oes360", tenants + "/oes360", std::filesystem::copy_options::recursive);
+    std::filesystem::rename(tenants + "/oes360/tenant.lua", tenants + "/oes360/oes360_declaration.lua");
+    std::ofstream(tenants + "/oes360/tenant.lua")
+        << "local T = require(\"oes360_declaration\")\n"
+           "T.connectors = { { id = \"supplier\", plugin = \"connector\", label = \"ОЭС 360\", accounts = \"consumer\",\n"
+           "  supplier = \"oes360\", tasks = { { id = \"contracts\", every_minutes = 60 } } } }\n"
+           "return T\n";
+    KabinetdProcess server(db.url(), {"--plugins", test::binaryDir() + "/test-plugins", "--tenants", tenants, "--connectors",
+                                      R"({"oes360":{"supplier":{}}})"});
+    Client c{server, "oes360"};
+    auto r = c.call("POST", "registration", R"({"kind":"consumer","fields":{"email":"supplier@example.ru","full_name":"Иванов Иван",)"
+                                            R"("phone":"+79031112233","password":"longpass1","password_confirm":"longpass1"}})");
+    REQUIRE(r.status == 201);
+    Database direct(db.url(), 1);
+    direct.transaction([](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1"; });
+    c.login("supplier@example.ru", "longpass1");
+    const std::string ok = R"({"supplier":"oes360","title":"Квартира","login":"demo-login","password":"demo-pass"})";
+    CHECK(c.call("POST", "access/supplier", R"({"supplier":"nobody","title":"x","login":"a","password":"b"})").status == 422);
+    CHECK(c.call("POST", "access/supplier", R"({"supplier":"oes360","title":"","login":"","password":""})").status == 422);
+    r = c.call("POST", "access/supplier", R"({"supplier":"oes360","title":"Квартира","login":"demo-login","password":"wrong"})");
+    CHECK(r.status == 422);
+    CHECK(obj(r.body)->getObject("fields")->getValue<std::string>("password") == "Неверный логин или пароль поставщика");
+    CHECK(c.call("POST", "access/supplier", R"({"supplier":"oes360","title":"Квартира","login":"down","password":"x"})").status == 503);
+    r = c.call("POST", "access/supplier", ok);
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    auto contracts = obj(c.call("GET", "access").body)->getArray("contracts");
+    REQUIRE(contracts->size() == 2);
+    CHECK(contracts->getObject(0)->getValue<std::string>("title") == "Квартира");
+    CHECK(server.logs().find("demo-pass") == std::string::npos); // the supplier's password is never logged
+    // Without a connector for the supplier, the consumer is told so and nothing is stored.
+    test::FreshDatabase db2;
+    KabinetdProcess bare(db2.url());
+    Client b{bare, "oes360"};
+    REQUIRE(b.call("POST", "registration", R"({"kind":"consumer","fields":{"email":"supplier@example.ru","full_name":"Иванов Иван",)"
+                                           R"("phone":"+79031112233","password":"longpass1","password_confirm":"longpass1"}})").status == 201);
+    Database direct2(db2.url(), 1);
+    direct2.transaction([](soci::session& s) { s << "UPDATE users SET state = 'active', email_verified = 1"; });
+    b.login("supplier@example.ru", "longpass1");
+    r = b.call("POST", "access/supplier", ok);
+    CHECK(r.status == 503);
+    CHECK(obj(r.body)->getValue<std::string>("error") == "supplier_unavailable");
+    int n = -1;
+    direct2.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM contracts", soci::into(n); });
+    CHECK(n == 0);
 }

@@ -2,6 +2,7 @@
 
 #include "connectors/ConnectorHub.h"
 #include "connectors/SupplierContracts.h"
+#include "plugins/Connector.h"
 #include "storage/Database.h"
 #include "tenants/Tenant.h"
 #include "util/Crypto.h"
@@ -53,6 +54,12 @@ std::optional<std::string> supplierConnector(ConnectorHub& hub, const Tenant& t,
     for (const auto& c : hub.connectors(t))
         if (c.accounts == "consumer" && c.supplier && *c.supplier == supplier && c.state == "ready") return c.id;
     return std::nullopt;
+}
+
+bool SupplierLink::legacy(const Tenant& t, const JsonObject& body) {
+    const std::string supplier = body && body->has("supplier") && body->get("supplier").isString() ? body->getValue<std::string>("supplier") : "";
+    const auto id = supplierConnector(hub_, t, supplier);
+    return id && !hub_.instance(t, *id).hasSync();
 }
 
 JsonObject SupplierLink::link(Tenant& t, const SessionInfo& s, const JsonObject& body, long long now) {

@@ -32,6 +32,9 @@ public:
     /// no configured connector or does not answer; 502 for an answer that makes no sense. Answers
     /// {contracts:[{id, number, title}], message}.
     Poco::JSON::Object::Ptr link(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body, long long now);
+    /// Whether the supplier's connector is a plugin of ABI 1.0 (only `link_contracts`: no token, no syncs); such a
+    /// link is AccessService::linkSupplier's.
+    bool legacy(const Tenant& t, const Poco::JSON::Object::Ptr& body);
 
 private:
     Database& db_;

@@ -81,8 +81,10 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("POST", "/api/v1/access/ogrn/confirm", true, Access::User, spec::confirmOgrn(),
           [&s](Request& q) { return json(200, s.access->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"), q.clientAddress)); });
     r.add("POST", "/api/v1/access/supplier", true, Access::User, spec::linkSupplier(), [&s](Request& q) {
-        return json(201, s.supplierLink->link(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
-                                              static_cast<long long>(std::time(nullptr))));
+        const auto body = q.jsonObject().extract<Poco::JSON::Object::Ptr>();
+        // A supplier whose plugin only checks logins (ABI 1.0) keeps the contract link without a token.
+        if (s.supplierLink->legacy(*q.tenant, body)) return json(201, s.access->linkSupplier(*q.tenant, *q.session, body));
+        return json(201, s.supplierLink->link(*q.tenant, *q.session, body, static_cast<long long>(std::time(nullptr))));
     });
     r.add("PATCH", "/api/v1/access/contracts/{id}", true, Access::User, spec::renameContract(), [&s](Request& q) {
         s.access->renameContract(*q.tenant, *q.session, q.params["id"], field(q, "title"));
