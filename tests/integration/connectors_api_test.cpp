@@ -35,7 +35,7 @@ std::string fixtureTenants() {
     return dir;
 }
 
-/// A tenant administrator of the fixture tenant: its Cookie header.
+/// A tenant administrator of the fixture tenant: its Cookie and CSRF headers.
 std::map<std::string, std::string> staff(KabinetdProcess& s, const std::string& dbUrl) {
     std::string out;
     REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", "conntest", "--email",
@@ -43,8 +43,9 @@ std::map<std::string, std::string> staff(KabinetdProcess& s, const std::string& 
                               test::sourceDir() + "/scripts"},
                              out, {{"KABINET_ADMIN_PASSWORD", "Admin-Password-9"}}) == 0);
     auto r = s.request("POST", "/t/conntest/api/v1/session", R"({"login":"admin@conntest.example","password":"Admin-Password-9"})");
+    REQUIRE(r.status == 200);
     const std::string cookie = r.headers["Set-Cookie"];
-    return {{"Cookie", cookie.substr(0, cookie.find(';'))}};
+    return {{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", obj(r.body)->getValue<std::string>("csrf")}};
 }
 
 Obj job(const Obj& list, const std::string& connector) {
@@ -104,7 +105,8 @@ TEST_CASE("connectors API: background syncs, errors with back-off, log, devices,
     REQUIRE(log.status == 200);
     auto row = obj(log.body)->getArray("items")->getObject(0);
     CHECK(row->getValue<std::string>("outcome") == "error");
-    CHECK(row->getValue<int>("problems") == 6);
+    // two malformed JSON records, an unknown kind, a row without a device (D1 has no meter here: its rows are dropped)
+    CHECK(row->getValue<int>("problems") == 4);
     CHECK_THAT(row->getValue<std::string>("message"), Catch::Contains("ZZZ"));
     CHECK(s.request("GET", "/t/conntest/api/v1/operator/connectors/garbage/log?limit=0", "", who).status == 422);
     CHECK(s.request("GET", "/t/conntest/api/v1/operator/connectors/nothing/log", "", who).status == 404);

@@ -167,7 +167,7 @@ TEST_CASE("connectors: two hubs never run one upstream account at once", "[conne
     const SyncOutcome busy = b->run(w.tenant(), "feedc", "c1", "data", "{}", kNow);
     CHECK_FALSE(busy.ok);
     CHECK(busy.errorKind == "busy");
-    CHECK_FALSE(b->runDue(kNow, {}) && w.scalar("SELECT COUNT(*) FROM connector_log WHERE account_id = 'c1' AND instance = 'instance-b'") > 0);
+    CHECK_FALSE(b->runDue(kNow, {})); // the only due account is leased by A
     const SyncOutcome done = running.get();
     CHECK(done.ok);
     CHECK(done.storedRows == 9);
@@ -203,8 +203,7 @@ TEST_CASE("connectors: errors back off and show; AUTH stops the account until it
     CHECK(o.errorKind == "auth");
     CHECK(w.scalar("SELECT auth_failed FROM connector_accounts WHERE account_id = 'bad'") == 1);
     // Its jobs are not due for the worker any more, however late it is.
-    CHECK_FALSE(hub->runDue(kNow + 10 * 86400, {}) &&
-                w.scalar("SELECT COUNT(*) FROM connector_log WHERE account_id = 'bad'") > 1);
+    hub->runDue(kNow + 10 * 86400, {});
     CHECK(w.scalar("SELECT COUNT(*) FROM connector_log WHERE account_id = 'bad'") == 1);
     // A new secret lifts the stop; the next sync works.
     w.consumer(*hub, "bad", "good");

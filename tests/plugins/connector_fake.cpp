@@ -2,12 +2,12 @@
 //  CONNECTOR_feed    deterministic records: devices D1 (serial FEED-001), D2 (FEED-002), D3 (NOPE-999, no such
 //                    meter); task "data" reports 4 half-hours of profile for each device and one reading of D1,
 //                    a cursor after each half-hour ("1" … "4"), resuming after the cursor it is given. The account's
-//                    token chooses a failure: "bad" → AuthError, "down" → TransportError, "slow" → 1.5 s per
+//                    token chooses a failure: "bad" → AuthError, "down" → TransportError, "slow" → 0.4 s per
 //                    half-hour (stops when the host asks). call("echo") answers its input; call("fetch",
 //                    {"url"}) answers the host HTTP client's {"status","body","attempts"}. Config {"refuse":true}
 //                    is refused.
 //  CONNECTOR_hang    sync sleeps an hour and honours nothing.
-//  CONNECTOR_garbage reports malformed JSON, an unknown kind, rows with a negative power, a text for a number and
+//  CONNECTOR_garbage reports device D1 (FEED-001), then malformed JSON, an unknown kind, rows with a negative power, a text for a number and
 //                    an unknown device, a cursor, then fails with KB_ERR_PROTOCOL.
 //  CONNECTOR_minor   built for a host one ABI minor newer: the host refuses it at load.
 #include <kabinet/connector.hpp>
@@ -47,6 +47,7 @@ public:
 		std::this_thread::sleep_for(std::chrono::hours(1));
 #elif defined(CONNECTOR_garbage)
 		(void) request;
+		sink.device(R"({"key":"D1","serial":"FEED-001"})");
 		sink.emit("meter_data", "{\"profile\":[{\"device\":\"D1\",\"ts\":");
 		sink.emit("mystery", "{\"x\":1}");
 		sink.meterData(R"({"profile":[{"device":"D1","ts":1764547200,"interval_min":30,"p_plus":-5.0}]})");
@@ -68,7 +69,7 @@ public:
 		for (int i = start; i < 4; ++i)
 		{
 			if (sink.stopping()) return;
-			if (token == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+			if (token == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(400));
 			const std::string ts = std::to_string(kBase + i * 1800);
 			std::string rows;
 			for (const char* d: {"D1", "D2", "D3"})
