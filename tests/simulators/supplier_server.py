@@ -32,6 +32,7 @@ API (JSON bodies; every call but login needs "Authorization: Bearer <token>", el
 
 Control:
   POST /_control  one or more of:
+     {"clear": true}                 forgets the queued faults (applied before a new "fault");
      {"fault": "401_once"|"429"|"500"|"slow"|"truncated"|"reset", "times": n, "delay_ms": ms}
          queued faults, used up in order by the next API requests (login included except for "401_once",
          which invalidates the token of the next authorised request);
@@ -365,6 +366,8 @@ class Handler(BaseHTTPRequestHandler):
         if body is None:
             return self._answer(400, {"error": "bad_json"})
         with st.lock:
+            if body.get("clear"):
+                st.faults.clear()
             if "fault" in body:
                 if body["fault"] not in FAULTS:
                     return self._answer(400, {"error": "unknown_fault"})
@@ -404,6 +407,12 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that gave up (a timeout against a "slow" fault) is expected; anything else is reported.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
     def __init__(self, address, state):
         super().__init__(address, Handler)
