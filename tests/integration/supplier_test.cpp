@@ -253,7 +253,7 @@ TEST_CASE("Supplier: balances, charges and payments equal what the supplier hold
           "[supplier]") {
     World w;
     REQUIRE(w.link("ivanov", "Oes360-demo").status == 201);
-    const std::string number = "76385943-232";
+    const std::string number = "77120458-301";
     auto job = w.syncNow("balances");
     CHECK(noError(job));
     const auto truth = w.truth(number);
@@ -376,7 +376,7 @@ TEST_CASE("Supplier: an appeal is forwarded to the supplier and its answer comes
     CHECK(appeals->getObject(0)->getValue<std::string>("id") == external);
     CHECK(appeals->getObject(0)->getValue<std::string>("reference") == caseId);
     CHECK(appeals->getObject(0)->getValue<std::string>("text") == "Прошу заменить прибор учёта.");
-    CHECK(appeals->getObject(0)->getValue<std::string>("contract") == "76385943-232");
+    CHECK(appeals->getObject(0)->getValue<std::string>("contract") == "77120458-301");
     // The supplier answers; the next sync of the account's cases brings the answer into the case.
     w.sim.control(R"({"appeal":{"id":")" + external + R"(","status":"closed","answer":"Прибор учёта заменён 12.12."}})");
     w.syncNow("cases");
