@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 bash packaging/deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target kabinetd kabinet kabinet-plugin-sms-http \
-  kabinet-plugin-mercury kabinet-plugin-iec62056-21 kabinet-plugin-dlms kabinet-meter-sim
+  kabinet-plugin-mercury kabinet-plugin-iec62056-21 kabinet-plugin-dlms kabinet-meter-sim \
+  kabinet-plugin-supplier-http
 export KABINET_DATA_DIR=${KABINET_DATA_DIR:-$PWD/kabinet-data}
 mkdir -p "$KABINET_DATA_DIR"
 ./build/core/kabinet tenants check
@@ -26,4 +27,10 @@ port=${KABINET_SIM_PORT:-47001}
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 ./build/core/kabinet demo polling \
   --gateways "mercury=127.0.0.1:$port,iec62056-21=127.0.0.1:$((port + 1)),dlms=127.0.0.1:$((port + 2))"
-./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" "$@"
+# Upstream connectors: each block adds one "<tenant>":{…} entry of --connectors.
+connectors=()
+# ОЭС 360 supplier billing (tests/simulators/supplier_server.py): README lists the demo supplier logins.
+supplier_port=${KABINET_SUPPLIER_PORT:-47011}
+/usr/bin/python3 tests/simulators/supplier_server.py --port "$supplier_port" --window 1-31 </dev/null >"$KABINET_DATA_DIR/sim-supplier.port" 2>&1 &
+connectors+=("\"oes360\":{\"supplier\":{\"base_url\":\"http://127.0.0.1:$supplier_port\"}}")
+./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "{$(IFS=,; echo "${connectors[*]}")}" "$@"

@@ -96,6 +96,9 @@ return {
   case_kinds = {
     Cases.appeal {
       id = "support", label = "Обращение в службу поддержки", group = "appeals", register = "appeals",
+      -- «Отправка обращений абонента в программный комплекс снабжающей компании» (seed 004 §1): the appeal goes to
+      -- the supplier's billing through the consumer's supplier account; its status and answer come back here.
+      forward = "supplier",
       fields = {
         F.email { label = "E-mail", prefill = "email" },
         F.phone { label = "Контактный телефон", prefill = "phone" },
@@ -113,6 +116,25 @@ return {
     -- Suppliers whose contracts can be linked with the supplier's login.
     suppliers = {
       { value = "oes360", label = "ОЭС 360" },
+    },
+  },
+
+  -- The supplier's billing (seed 004 §1): a consumer links a contract by the login and password the supplier
+  -- issued («Добавить договор»); their account then brings the balance with charges and payments, the
+  -- supplier's notifications and the status and answer of forwarded appeals. The supplier's address and the
+  -- paths of its API are server settings (`--connectors`), never written here.
+  connectors = {
+    {
+      id = "supplier",
+      plugin = "supplier-http",
+      label = "ОЭС 360 — биллинг поставщика",
+      accounts = "consumer",
+      supplier = "oes360",
+      tasks = {
+        { id = "balances", every_minutes = 60, window_days = 400 },
+        { id = "notifications", every_minutes = 30, window_days = 31 },
+        { id = "cases", every_minutes = 10 },
+      },
     },
   },
 

@@ -12,6 +12,10 @@
 #include "connectors/ConnectorHub.h"
 #include "connectors/ConnectorViews.h"
 #include "connectors/SyncWorker.h"
+#include "connectors/SupplierForwarder.h"
+#include "connectors/SupplierLink.h"
+#include "connectors/SupplierView.h"
+#include "connectors/SupplierWorker.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
 #include "meters/AccessService.h"
@@ -75,6 +79,12 @@ struct Services {
     std::unique_ptr<ConnectorViews> connectorViews;
     /// The background syncs of the connectors (started by kabinetd only, --connector-sessions).
     std::unique_ptr<SyncWorker> connectorSync;
+    /// Consumers' suppliers (ОЭС 360): «Добавить договор», balances, readings and appeals sent to the supplier.
+    std::unique_ptr<SupplierLink> supplierLink;
+    std::unique_ptr<SupplierView> supplierView;
+    std::unique_ptr<SupplierForwarder> supplierForwarder;
+    /// The forwarding pass in the background (started by kabinetd only).
+    std::unique_ptr<SupplierWorker> supplierWorker;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
