@@ -84,7 +84,7 @@ Settings Settings::parse(std::string_view json)
 	}
 	static const std::set<std::string> known = {"api_url", "auth_url", "login", "password", "api_key", "tree_id",
 		"channels", "events_channel", "values_method", "events_method", "refresh_field", "element_info",
-		"last_message", "event_map", "unmapped_event", "timeout_ms", "retries", "chunk_days", "lookback_hours"};
+		"last_message", "event_map", "unmapped_event", "timeout_ms", "retries", "chunk_days"};
 	for (const auto& [key, value]: *o)
 		if (!known.count(key)) throw sdk::ConfigError(key + ": unknown setting");
 
@@ -107,7 +107,6 @@ Settings Settings::parse(std::string_view json)
 	s.timeoutMs = static_cast<unsigned>(whole(o, "timeout_ms", 15000, 100, 120000));
 	s.retries = static_cast<unsigned>(whole(o, "retries", 2, 0, 10));
 	s.chunkDays = static_cast<int>(whole(o, "chunk_days", 7, 1, 62));
-	s.lookbackHours = static_cast<int>(whole(o, "lookback_hours", 0, 0, 24 * 31));
 
 	if (o->has("channels") && !o->get("channels").isEmpty())
 	{

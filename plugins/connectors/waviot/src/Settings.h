@@ -49,9 +49,6 @@ struct Settings
 	unsigned timeoutMs = 15000;                       /// one HTTP attempt
 	unsigned retries = 2;                             /// the host's extra attempts on transport errors, 429, 5xx
 	int chunkDays = 7;                                /// a sync window is fetched in chunks of this many days
-	int lookbackHours = 0;                            /// each sync also re-reads this many hours before its cursor
-	                                                  /// (values the platform received late); re-read rows are
-	                                                  /// stored again (same values)
 
 	static Settings parse(std::string_view json);
 		/// Parses and checks the config JSON object, applying defaults. Throws kabinet::sdk::ConfigError whose

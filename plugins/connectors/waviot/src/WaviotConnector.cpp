@@ -86,8 +86,7 @@ void WaviotConnector::syncSeries(const sdk::SyncRequest& request, const sdk::Syn
 {
 	const long long now = request.now;
 	const long long to = request.to ? request.to : now;
-	const long long reached = cursorTime(request.cursor);
-	long long from = std::max<long long>(request.from, reached ? reached - _settings.lookbackHours * 3600LL : 0);
+	long long from = std::max<long long>(request.from, cursorTime(request.cursor));
 	if (from <= 0) from = to - 31LL * 86400;
 	if (from >= to) return;
 	const auto list = modems(now);
