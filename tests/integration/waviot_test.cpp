@@ -100,6 +100,11 @@ struct World {
         hub = makeHub();
     }
 
+    /// The world lives until the process exits, when the host's per-thread HTTP buffers are already gone: the
+    /// hub is left undestroyed so that its plugin instance does not log out through them (the simulator goes
+    /// with the process anyway).
+    ~World() { (void)hub.release(); }
+
     std::unique_ptr<ConnectorHub> makeHub(const std::string& entry = "") {
         ConnectorHubOptions o;
         o.connectorsJson = entry.empty() ? connectors : entry;
@@ -217,7 +222,8 @@ struct World {
     /// The channels job as the operator page shows it.
     Poco::JSON::Object::Ptr operatorJob(test::TenantClient& c, const std::string& task) {
         const auto r = c.call("GET", "operator/connectors");
-        REQUIRE(r.status == 200);
+        CHECK(r.status == 200);
+        if (r.status != 200) return nullptr;
         const auto items = obj(r.body)->getArray("items");
         for (unsigned i = 0; i < items->size(); ++i) {
             const auto item = items->getObject(i);
@@ -226,7 +232,7 @@ struct World {
             for (unsigned j = 0; j < jobs->size(); ++j)
                 if (jobs->getObject(j)->getValue<std::string>("task") == task) return jobs->getObject(j);
         }
-        FAIL("no waviot " << task << " job on the operator page");
+        FAIL_CHECK("no waviot " << task << " job on the operator page");
         return nullptr;
     }
 };
@@ -267,9 +273,9 @@ TEST_CASE("waviot: a month of readings and events equals what the platform holds
     o = w.run("events", kMarch);
     REQUIRE(o.ok);
     w.checkEvents(from, kMarch);
-    // The month holds tamper events (cover opened on 3B2A10, magnetic field on 3B2A11): each raised the alert.
+    // The month holds one tamper event (the cover of 3B2A10 opened on 22 February): it raised the alert.
     const long long tamper = w.count("SELECT COUNT(*) FROM meter_events WHERE tenant_id = 'kes-orenburg' AND tamper = 1");
-    CHECK(tamper >= 2);
+    CHECK(tamper == 1);
     CHECK(w.count("SELECT COUNT(*) FROM notifications WHERE tenant_id = 'kes-orenburg' AND kind = 'meter_tamper'") == tamper);
 
     // Again at the same time: nothing new is fetched or stored.
@@ -296,6 +302,7 @@ TEST_CASE("waviot: a month of readings and events equals what the platform holds
 TEST_CASE("waviot: a token refused mid-sync is refreshed once and the sync completes", "[waviot]") {
     World& w = world();
     const long long at = kMarch + 2 * kDay;
+    REQUIRE(w.run("modems", at).ok); // the token, a day old, is refreshed before its expiry
     const int refreshes = w.sim.counters()->getValue<int>("refreshes");
     w.sim.fault("401_once", 1, 3, "get_modem_channel_values");
     const auto o = w.run("channels", at);
@@ -337,9 +344,10 @@ TEST_CASE("waviot: every injected fault is a logged, retried error the operator 
             CHECK(kind == c.kind);
             CHECK_FALSE(error.empty());
             CHECK(w.loggedErrors(c.kind) == before + 1);
-            const auto shown = w.operatorJob(op, "channels");
-            CHECK(shown->getValue<std::string>("last_error_kind") == c.kind);
-            CHECK(shown->getValue<long long>("attempts") == 1);
+            if (const auto shown = w.operatorJob(op, "channels")) {
+                CHECK(shown->getValue<std::string>("last_error_kind") == c.kind);
+                CHECK(shown->getValue<long long>("attempts") == 1);
+            }
             w.checkReadings(kMarch - 31 * kDay, at, false); // what was stored before the fault is right
             CHECK(w.sim.counters()->getValue<int>("faults_pending") == 0);
             // The retry (the next run after the back-off) completes the window.
@@ -349,7 +357,7 @@ TEST_CASE("waviot: every injected fault is a logged, retried error the operator 
             std::tie(attempts, kind, error) = w.job("channels");
             CHECK(attempts == 0);
             CHECK(w.checkReadings(kMarch - 31 * kDay, at + 120, true) > 0);
-            CHECK(w.operatorJob(op, "channels")->getValue<long long>("attempts") == 0);
+            if (const auto shown = w.operatorJob(op, "channels")) CHECK(shown->getValue<long long>("attempts") == 0);
         }
     }
 }
