@@ -91,6 +91,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     hub.connectorsJson = config.connectors;
     hub.owner = polling.owner;
     s->connectors = std::make_unique<ConnectorHub>(*s->db, *s->tenants, *s->plugins, std::move(*box), hub);
+    s->connectorViews = std::make_unique<ConnectorViews>(*s->db, *s->connectors);
     s->connectorSync = std::make_unique<SyncWorker>(*s->connectors, config.connectorSessions);
     return s;
 }

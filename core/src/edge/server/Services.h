@@ -10,6 +10,7 @@
 #include "cases/CaseService.h"
 #include "cases/CaseTimers.h"
 #include "connectors/ConnectorHub.h"
+#include "connectors/ConnectorViews.h"
 #include "connectors/SyncWorker.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
@@ -70,6 +71,8 @@ struct Services {
     std::unique_ptr<Scheduler> scheduler;
     /// Upstream connectors: plugin instances per tenant, accounts, syncs, calls.
     std::unique_ptr<ConnectorHub> connectors;
+    /// What operators see of the connectors (the page «Обмен данными»).
+    std::unique_ptr<ConnectorViews> connectorViews;
     /// The background syncs of the connectors (started by kabinetd only, --connector-sessions).
     std::unique_ptr<SyncWorker> connectorSync;
 
