@@ -257,6 +257,24 @@ TEST_CASE("waviot: modems become devices linked by КЭС's link_device; the fou
     // Battery, serial and last message as the platform gave them.
     const auto info = w.text("SELECT info_json FROM connector_devices WHERE tenant_id = 'kes-orenburg' AND device_key = '3B2A11'");
     CHECK_THAT(info, Catch::Contains("3.55") && Catch::Contains("01830417") && Catch::Contains(std::to_string(kMarch)));
+
+    // The operator's «Обмен данными» lists them: battery, last message, the platform's serial, the linked meter.
+    test::TenantClient op = w.op();
+    const auto r = op.call("GET", "operator/connectors/waviot/devices");
+    REQUIRE(r.status == 200);
+    const auto items = obj(r.body)->getArray("items");
+    REQUIRE(items->size() == 4);
+    int linked = 0;
+    for (unsigned i = 0; i < items->size(); ++i) {
+        const auto d = items->getObject(i);
+        INFO(d->getValue<std::string>("key"));
+        CHECK(d->getValue<double>("battery") > 3.0);
+        CHECK(d->getValue<long long>("last_message") == kMarch);
+        CHECK(d->getValue<std::string>("serial").rfind("0183", 0) == 0);
+        if (!d->get("meter_serial").isEmpty()) ++linked;
+        else CHECK(d->getValue<std::string>("key") == kUnlinked);
+    }
+    CHECK(linked == 3);
 }
 
 TEST_CASE("waviot: a month of readings and events equals what the platform holds; a second sync stores nothing new", "[waviot]") {
