@@ -398,6 +398,19 @@ TEST_CASE("waviot: a tamper event of the journal raises the operators' alert onc
                   std::to_string(at + 900)) == 0);
     CHECK(w.text("SELECT code FROM meter_events WHERE tenant_id = 'kes-orenburg' AND meter_id = '" + meter + "' AND ts_start = " +
                  std::to_string(at + 900)) == "waviot_99");
+    // The operators see it among their alerts, with the tenant's text of the class.
+    test::TenantClient op = w.op();
+    const auto r = op.call("GET", "operator/alerts");
+    REQUIRE(r.status == 200);
+    const auto rows = obj(r.body)->getArray("rows");
+    int shown = 0;
+    for (unsigned i = 0; i < rows->size(); ++i) {
+        const auto a = rows->getObject(i);
+        if (a->getValue<std::string>("kind") == "meter_tamper" &&
+            a->getValue<std::string>("body").find("Вскрытие крышки клеммной колодки") != std::string::npos)
+            ++shown;
+    }
+    CHECK(shown == 1);
     // Synced again: the same events, no second alert.
     o = w.run("events", at + 3600);
     REQUIRE(o.ok);
