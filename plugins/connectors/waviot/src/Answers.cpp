@@ -88,9 +88,9 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body)
 	}
 	catch (const Poco::Exception&)
 	{
-		throw sdk::ProtocolError("WAVIoT answered with malformed JSON (" + std::to_string(body.size()) + " bytes)");
+		throw sdk::ProtocolError("WAVIoT: ответ не разбирается как JSON (" + std::to_string(body.size()) + " байт)");
 	}
-	if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ProtocolError("WAVIoT answered with JSON that is not an object");
+	if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ProtocolError("WAVIoT: ответ не является объектом JSON");
 	return v.extract<Poco::JSON::Object::Ptr>();
 }
 
@@ -115,7 +115,7 @@ Login parseLogin(const std::string& body)
 	const auto o = parseObject(body);
 	Login l;
 	l.jwt = text(o, "WAVIOT_JWT");
-	if (l.jwt.empty()) throw sdk::ProtocolError("WAVIoT's login answer carries no WAVIOT_JWT");
+	if (l.jwt.empty()) throw sdk::ProtocolError("WAVIoT: в ответе на вход нет WAVIOT_JWT");
 	l.refreshToken = text(o, "rt");
 	l.sessionId = text(o, "sessid");
 	l.expires = jwtExpiry(l.jwt);
@@ -152,7 +152,7 @@ long long jwtExpiry(const std::string& jwt)
 std::vector<ModemEntry> parseModems(const Poco::JSON::Object::Ptr& answer)
 {
 	if (!answer->has("modems") || answer->get("modems").type() != typeid(Poco::JSON::Array::Ptr))
-		throw sdk::ProtocolError("WAVIoT's get_modems answer has no list \"modems\"");
+		throw sdk::ProtocolError("WAVIoT: в ответе get_modems нет списка \"modems\"");
 	std::vector<ModemEntry> out;
 	const auto list = answer->getArray("modems");
 	for (unsigned i = 0; i < list->size(); ++i)
@@ -203,7 +203,7 @@ std::map<std::string, ElementDevice> parseElementInfo(const Poco::JSON::Object::
 ModemInfo parseModemInfo(const Poco::JSON::Object::Ptr& answer)
 {
 	const auto m = answer->getObject("modem");
-	if (!m) throw sdk::ProtocolError("WAVIoT's modem info answer has no object \"modem\"");
+	if (!m) throw sdk::ProtocolError("WAVIoT: в ответе api.modem/info нет объекта \"modem\"");
 	ModemInfo i;
 	i.id = normaliseId(text(m, "id"));
 	i.type = shorten(text(m, "modem_type"));
@@ -220,7 +220,7 @@ ModemInfo parseModemInfo(const Poco::JSON::Object::Ptr& answer)
 
 std::vector<Value> parseValues(const Poco::JSON::Object::Ptr& answer)
 {
-	if (!answer->has("values")) throw sdk::ProtocolError("WAVIoT's channel answer has no \"values\"");
+	if (!answer->has("values")) throw sdk::ProtocolError("WAVIoT: в ответе канала нет \"values\"");
 	const Poco::Dynamic::Var& v = answer->get("values");
 	std::vector<Value> out;
 	auto raw = [](const Poco::Dynamic::Var& x) -> std::string {
@@ -233,7 +233,7 @@ std::vector<Value> parseValues(const Poco::JSON::Object::Ptr& answer)
 		for (const auto& [key, value]: *v.extract<Poco::JSON::Object::Ptr>())
 		{
 			const auto ts = parseInteger(key);
-			if (!ts) throw sdk::ProtocolError("WAVIoT's channel answer has a timestamp that is not an integer");
+			if (!ts) throw sdk::ProtocolError("WAVIoT: в ответе канала метка времени не целое число");
 			out.push_back({seconds(*ts), raw(value)});
 		}
 	}
@@ -243,17 +243,17 @@ std::vector<Value> parseValues(const Poco::JSON::Object::Ptr& answer)
 		for (unsigned i = 0; i < list->size(); ++i)
 		{
 			const auto row = list->getObject(i);
-			if (!row) throw sdk::ProtocolError("WAVIoT's channel answer has a value that is not an object");
+			if (!row) throw sdk::ProtocolError("WAVIoT: в ответе канала значение не объект");
 			std::optional<long long> ts;
 			for (const char* k: {"timestamp", "ts", "time"})
 				if (!ts) ts = integer(row, k);
-			if (!ts) throw sdk::ProtocolError("WAVIoT's channel answer has a value without an integer timestamp");
+			if (!ts) throw sdk::ProtocolError("WAVIoT: в ответе канала значение без целой метки времени");
 			out.push_back({seconds(*ts), row->has("value") ? raw(row->get("value")) : std::string()});
 		}
 	}
 	else if (!v.isEmpty())
 	{
-		throw sdk::ProtocolError("WAVIoT's channel answer has \"values\" of an unknown shape");
+		throw sdk::ProtocolError("WAVIoT: \"values\" в ответе канала неизвестного вида");
 	}
 	std::stable_sort(out.begin(), out.end(), [](const Value& a, const Value& b) { return a.ts < b.ts; });
 	return out;

@@ -19,14 +19,14 @@ namespace {
 std::string field(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& def)
 {
 	if (!o->has(key) || o->get(key).isEmpty()) return def;
-	if (!o->get(key).isString()) throw sdk::ConfigError("a text is expected");
+	if (!o->get(key).isString()) throw sdk::ConfigError("ожидается строка");
 	return o->getValue<std::string>(key);
 }
 
 
 void checkSeverity(const std::string& s)
 {
-	if (s != "info" && s != "warning" && s != "alarm") throw sdk::ConfigError("severity must be info, warning or alarm");
+	if (s != "info" && s != "warning" && s != "alarm") throw sdk::ConfigError("severity: ожидается info, warning или alarm");
 }
 
 
@@ -56,18 +56,18 @@ EventMap EventMap::parse(const Poco::JSON::Object::Ptr& eventMap, const Poco::JS
 	{
 		try
 		{
-			if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ConfigError("an object is expected");
+			if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ConfigError("ожидается объект");
 			const auto o = value.extract<Poco::JSON::Object::Ptr>();
 			EventClass c;
 			c.code = field(o, "code", "");
-			if (c.code.empty()) throw sdk::ConfigError("\"code\" is required");
+			if (c.code.empty()) throw sdk::ConfigError("нужен \"code\"");
 			c.category = field(o, "category", "other");
 			c.severity = field(o, "severity", "info");
 			checkSeverity(c.severity);
 			c.text = field(o, "text", "");
 			if (o->has("tamper") && !o->get("tamper").isEmpty())
 			{
-				if (o->get("tamper").type() != typeid(bool)) throw sdk::ConfigError("tamper must be true or false");
+				if (o->get("tamper").type() != typeid(bool)) throw sdk::ConfigError("tamper: ожидается true или false");
 				c.tamper = o->getValue<bool>("tamper");
 			}
 			c.mapped = true;

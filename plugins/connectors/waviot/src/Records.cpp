@@ -39,12 +39,12 @@ std::vector<ReadingRow> mergeReadings(const std::vector<ChannelValues>& channels
 			const auto n = number(v.raw);
 			if (!n)
 			{
-				problems.push_back(c.channel + "@" + std::to_string(v.ts) + ": the value is not a number");
+				problems.push_back(c.channel + "@" + std::to_string(v.ts) + ": значение не число");
 				continue;
 			}
 			if (*n < 0)
 			{
-				problems.push_back(c.channel + "@" + std::to_string(v.ts) + ": the value is negative");
+				problems.push_back(c.channel + "@" + std::to_string(v.ts) + ": отрицательное значение");
 				continue;
 			}
 			auto& row = rows[v.ts];

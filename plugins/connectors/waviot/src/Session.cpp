@@ -56,12 +56,12 @@ void Session::login()
 	const std::string body = "{\"login\":" + sdk::jsonQuote(_settings.login) + ",\"password\":" + sdk::jsonQuote(_settings.password) + "}";
 	const auto r = post("user-login", body, "", 0);
 	if (r.status == 400 || r.status == 401 || r.status == 403)
-		throw sdk::AuthError("WAVIoT refused the account's login or password (HTTP " + std::to_string(r.status) + ")");
+		throw sdk::AuthError("WAVIoT отклонил логин или пароль учётной записи (HTTP " + std::to_string(r.status) + ")");
 	if (r.status == 429)
-		throw sdk::TransportError("WAVIoT: the account's limit of open sessions is reached (HTTP 429); retry later");
+		throw sdk::TransportError("WAVIoT: исчерпан лимит открытых сессий учётной записи (HTTP 429); повтор позже");
 	if (r.status >= 500 || r.status == 0)
-		throw sdk::TransportError("WAVIoT's login answered HTTP " + std::to_string(r.status));
-	if (r.status != 200) throw sdk::ProtocolError("WAVIoT's login answered HTTP " + std::to_string(r.status));
+		throw sdk::TransportError("Вход в WAVIoT: ответ HTTP " + std::to_string(r.status));
+	if (r.status != 200) throw sdk::ProtocolError("Вход в WAVIoT: неожиданный ответ HTTP " + std::to_string(r.status));
 	_login = parseLogin(r.body);
 	++_logins;
 }
@@ -137,16 +137,16 @@ Poco::JSON::Object::Ptr Session::get(const std::string& method, const Params& pa
 		}
 		if (refusesToken(response.status, answer))
 		{
-			if (!_settings.apiKey.empty()) throw sdk::AuthError("WAVIoT refused the API key");
-			if (attempt > 0) throw sdk::TransportError("WAVIoT refused a freshly renewed token (" + method + "); retry later");
+			if (!_settings.apiKey.empty()) throw sdk::AuthError("WAVIoT отклонил ключ API");
+			if (attempt > 0) throw sdk::TransportError("WAVIoT отклонил только что обновлённый токен (" + method + "); повтор позже");
 			renew(jwt, now);
 			continue;
 		}
-		if (response.status == 429) throw sdk::TransportError("WAVIoT: too many requests (HTTP 429) on " + method);
-		if (response.status >= 500) throw sdk::TransportError("WAVIoT answered HTTP " + std::to_string(response.status) + " on " + method);
-		if (response.status != 200) throw sdk::ProtocolError("WAVIoT answered HTTP " + std::to_string(response.status) + " on " + method);
+		if (response.status == 429) throw sdk::TransportError("WAVIoT: слишком много запросов (HTTP 429), " + method);
+		if (response.status >= 500) throw sdk::TransportError("WAVIoT недоступен: ответ HTTP " + std::to_string(response.status) + ", " + method);
+		if (response.status != 200) throw sdk::ProtocolError("WAVIoT: неожиданный ответ HTTP " + std::to_string(response.status) + ", " + method);
 		if (const auto e = answerError(answer))
-			throw UpstreamFailure(e->code, "WAVIoT error " + std::to_string(e->code) + " on " + method + ": " + e->message);
+			throw UpstreamFailure(e->code, "WAVIoT: ошибка " + std::to_string(e->code) + ", " + method + ": " + e->message);
 		return answer;
 	}
 }

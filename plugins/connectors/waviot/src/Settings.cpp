@@ -21,7 +21,7 @@ namespace {
 std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& def)
 {
 	if (!o->has(key) || o->get(key).isEmpty()) return def;
-	if (!o->get(key).isString()) throw sdk::ConfigError(key + ": a text is expected");
+	if (!o->get(key).isString()) throw sdk::ConfigError(key + ": ожидается строка");
 	return o->getValue<std::string>(key);
 }
 
@@ -30,9 +30,9 @@ long long whole(const Poco::JSON::Object::Ptr& o, const std::string& key, long l
 {
 	if (!o->has(key) || o->get(key).isEmpty()) return def;
 	const auto& v = o->get(key);
-	if (!v.isInteger()) throw sdk::ConfigError(key + ": an integer is expected");
+	if (!v.isInteger()) throw sdk::ConfigError(key + ": ожидается целое число");
 	const long long n = v.convert<long long>();
-	if (n < lo || n > hi) throw sdk::ConfigError(key + ": must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+	if (n < lo || n > hi) throw sdk::ConfigError(key + ": ожидается число от " + std::to_string(lo) + " до " + std::to_string(hi));
 	return n;
 }
 
@@ -40,7 +40,7 @@ long long whole(const Poco::JSON::Object::Ptr& o, const std::string& key, long l
 bool flag(const Poco::JSON::Object::Ptr& o, const std::string& key, bool def)
 {
 	if (!o->has(key) || o->get(key).isEmpty()) return def;
-	if (o->get(key).type() != typeid(bool)) throw sdk::ConfigError(key + ": true or false is expected");
+	if (o->get(key).type() != typeid(bool)) throw sdk::ConfigError(key + ": ожидается true или false");
 	return o->getValue<bool>(key);
 }
 
@@ -50,7 +50,7 @@ std::string baseUrl(const Poco::JSON::Object::Ptr& o, const std::string& key, co
 	std::string url = text(o, key, def);
 	const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 	if (!http || url.find_first_of("?#@ \r\n") != std::string::npos)
-		throw sdk::ConfigError(key + ": an http:// or https:// address without query, fragment or credentials is expected");
+		throw sdk::ConfigError(key + ": ожидается адрес http:// или https:// без параметров, фрагмента и учётных данных");
 	if (url.back() != '/') url += '/';
 	return url;
 }
@@ -60,7 +60,7 @@ std::string method(const Poco::JSON::Object::Ptr& o, const std::string& key, con
 {
 	const std::string m = text(o, key, def);
 	if (m.empty() || m.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-") != std::string::npos)
-		throw sdk::ConfigError(key + ": a method path such as api.data/get_modem_channel_values is expected");
+		throw sdk::ConfigError(key + ": ожидается путь метода вида api.data/get_modem_channel_values");
 	return m;
 }
 
@@ -75,18 +75,18 @@ Settings Settings::parse(std::string_view json)
 	{
 		Poco::JSON::Parser parser;
 		const auto v = parser.parse(std::string(json.empty() ? "{}" : json));
-		if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ConfigError("the settings must be a JSON object");
+		if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw sdk::ConfigError("настройки должны быть объектом JSON");
 		o = v.extract<Poco::JSON::Object::Ptr>();
 	}
 	catch (const Poco::Exception&)
 	{
-		throw sdk::ConfigError("the settings are not valid JSON");
+		throw sdk::ConfigError("настройки — некорректный JSON");
 	}
 	static const std::set<std::string> known = {"api_url", "auth_url", "login", "password", "api_key", "tree_id",
 		"channels", "events_channel", "values_method", "events_method", "refresh_field", "element_info",
 		"last_message", "event_map", "unmapped_event", "timeout_ms", "retries", "chunk_days"};
 	for (const auto& [key, value]: *o)
-		if (!known.count(key)) throw sdk::ConfigError(key + ": unknown setting");
+		if (!known.count(key)) throw sdk::ConfigError(key + ": неизвестная настройка");
 
 	Settings s;
 	s.apiUrl = baseUrl(o, "api_url", s.apiUrl);
@@ -95,9 +95,9 @@ Settings Settings::parse(std::string_view json)
 	s.password = text(o, "password", "");
 	s.apiKey = text(o, "api_key", "");
 	if (s.apiKey.empty() && (s.login.empty() || s.password.empty()))
-		throw sdk::ConfigError("login: the account's login and password (or api_key) are required");
+		throw sdk::ConfigError("login: нужны логин и пароль учётной записи WAVIoT (или api_key)");
 	s.treeId = text(o, "tree_id", "");
-	if (s.treeId.empty()) throw sdk::ConfigError("tree_id: the tree element whose modems are read is required");
+	if (s.treeId.empty()) throw sdk::ConfigError("tree_id: нужен элемент дерева WAVIoT, модемы которого читаются");
 	s.eventsChannel = text(o, "events_channel", s.eventsChannel);
 	s.valuesMethod = method(o, "values_method", s.valuesMethod);
 	s.eventsMethod = method(o, "events_method", s.eventsMethod);
@@ -111,12 +111,12 @@ Settings Settings::parse(std::string_view json)
 	if (o->has("channels") && !o->get("channels").isEmpty())
 	{
 		const auto channels = o->getObject("channels");
-		if (!channels) throw sdk::ConfigError("channels: an object {\"<channel>\": \"total|t1|t2|t3|t4\"} is expected");
+		if (!channels) throw sdk::ConfigError("channels: ожидается объект {\"<канал>\": \"total|t1|t2|t3|t4\"}");
 		static const std::set<std::string> registers = {"total", "t1", "t2", "t3", "t4"};
 		for (const auto& [channel, reg]: *channels)
 		{
 			if (!reg.isString() || !registers.count(reg.convert<std::string>()))
-				throw sdk::ConfigError("channels." + channel + ": one of total, t1, t2, t3, t4 is expected");
+				throw sdk::ConfigError("channels." + channel + ": ожидается total, t1, t2, t3 или t4");
 			s.channels.push_back({channel, reg.convert<std::string>()});
 		}
 	}
@@ -128,7 +128,7 @@ Settings Settings::parse(std::string_view json)
 	auto object = [&](const std::string& key) -> Poco::JSON::Object::Ptr {
 		if (!o->has(key) || o->get(key).isEmpty()) return nullptr;
 		const auto p = o->getObject(key);
-		if (!p) throw sdk::ConfigError(key + ": an object is expected");
+		if (!p) throw sdk::ConfigError(key + ": ожидается объект");
 		return p;
 	};
 	s.events = EventMap::parse(object("event_map"), object("unmapped_event"));

@@ -33,7 +33,7 @@ void WaviotConnector::sync(const sdk::SyncRequest& request, const sdk::SyncSink&
 	if (request.task == "modems") syncModems(request, sink);
 	else if (request.task == "channels") syncSeries(request, sink, false);
 	else if (request.task == "events") syncSeries(request, sink, true);
-	else throw sdk::ConfigError("unknown task \"" + request.task + "\" (modems, channels, events)");
+	else throw sdk::ConfigError("неизвестная задача \"" + request.task + "\" (modems, channels, events)");
 }
 
 
