@@ -26,15 +26,13 @@ port=${KABINET_SIM_PORT:-47001}
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 ./build/core/kabinet demo polling \
   --gateways "mercury=127.0.0.1:$port,iec62056-21=127.0.0.1:$((port + 1)),dlms=127.0.0.1:$((port + 2))"
-# Upstream connectors: each block adds its tenant's entry of --connectors (JSON members "<tenant>": {…}).
-connector_entries=()
-# WAVIoT: the demo platform (tests/simulators/waviot_server.py, wall clock, four ФОБОС modems; three feed
-# КЭС Оренбуржья's demo points, see tenants/kes-orenburg) and КЭС's connector pointing at it.
+# Upstream connectors: each block adds one "<tenant>":{…} entry of --connectors.
+connectors=()
+# WAVIoT (КЭС Оренбуржья): the demo platform (tests/simulators/waviot_server.py, wall clock, four ФОБОС modems,
+# three of them КЭС's demo points — tenants/kes-orenburg) and КЭС's waviot connector pointing at it.
 cmake --build build -j"$(nproc)" --target kabinet-plugin-waviot
-waviot_port=${KABINET_WAVIOT_PORT:-47011}
-python3 tests/simulators/waviot_server.py --port "$waviot_port" --login kes-orenburg --password waviot-demo \
-  </dev/null >"$KABINET_DATA_DIR/sim-waviot.txt" &
-connector_entries+=("\"kes-orenburg\": {\"waviot\": {\"api_url\": \"http://127.0.0.1:$waviot_port/\", \
-\"auth_url\": \"http://127.0.0.1:$waviot_port/auth/\", \"login\": \"kes-orenburg\", \"password\": \"waviot-demo\", \"tree_id\": \"1\"}}")
-connectors="{$(IFS=,; echo "${connector_entries[*]}")}"
-./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "$connectors" "$@"
+waviot_port=${KABINET_WAVIOT_PORT:-47021}
+/usr/bin/python3 tests/simulators/waviot_server.py --port "$waviot_port" --login kes-orenburg --password waviot-demo \
+  </dev/null >"$KABINET_DATA_DIR/sim-waviot.port" 2>&1 &
+connectors+=("\"kes-orenburg\":{\"waviot\":{\"api_url\":\"http://127.0.0.1:$waviot_port/\",\"auth_url\":\"http://127.0.0.1:$waviot_port/auth/\",\"login\":\"kes-orenburg\",\"password\":\"waviot-demo\",\"tree_id\":\"1\"}}")
+./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "{$(IFS=,; echo "${connectors[*]}")}" "$@"
