@@ -33,4 +33,11 @@ connectors=()
 supplier_port=${KABINET_SUPPLIER_PORT:-47011}
 /usr/bin/python3 tests/simulators/supplier_server.py --port "$supplier_port" --window 1-31 </dev/null >"$KABINET_DATA_DIR/sim-supplier.port" 2>&1 &
 connectors+=("\"oes360\":{\"supplier\":{\"base_url\":\"http://127.0.0.1:$supplier_port\"}}")
+# WAVIoT (КЭС Оренбуржья): the demo platform (tests/simulators/waviot_server.py, wall clock, four ФОБОС modems,
+# three of them КЭС's demo points — tenants/kes-orenburg) and КЭС's waviot connector pointing at it.
+cmake --build build -j"$(nproc)" --target kabinet-plugin-waviot
+waviot_port=${KABINET_WAVIOT_PORT:-47021}
+/usr/bin/python3 tests/simulators/waviot_server.py --port "$waviot_port" --login kes-orenburg --password waviot-demo \
+  </dev/null >"$KABINET_DATA_DIR/sim-waviot.port" 2>&1 &
+connectors+=("\"kes-orenburg\":{\"waviot\":{\"api_url\":\"http://127.0.0.1:$waviot_port/\",\"auth_url\":\"http://127.0.0.1:$waviot_port/auth/\",\"login\":\"kes-orenburg\",\"password\":\"waviot-demo\",\"tree_id\":\"1\"}}")
 ./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "{$(IFS=,; echo "${connectors[*]}")}" "$@"

@@ -1,4 +1,7 @@
 -- Demo data of КЭС Оренбуржья (kabinet demo seed): three consumers whose points the operator grants.
+-- Their ФОБОС meters are the WAVIoT modems 3B2A10, 3B2A11 and 3B2A12 of the demo platform
+-- (tests/simulators/waviot_server.py, started by packaging/run.sh), linked to these points by the tenant's
+-- `link_device` (tenant.lua, WAVIOT_MODEMS); the platform's fourth modem 3B2A13 stays unlinked.
 local demo = require("kabinet.demo")
 
 return demo.roster {
