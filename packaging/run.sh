@@ -8,7 +8,7 @@ bash packaging/deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target kabinetd kabinet kabinet-plugin-sms-http \
   kabinet-plugin-mercury kabinet-plugin-iec62056-21 kabinet-plugin-dlms kabinet-meter-sim \
-  kabinet-plugin-supplier-http
+  kabinet-plugin-supplier-http kabinet-plugin-waviot
 export KABINET_DATA_DIR=${KABINET_DATA_DIR:-$PWD/kabinet-data}
 mkdir -p "$KABINET_DATA_DIR"
 ./build/core/kabinet tenants check
@@ -35,7 +35,6 @@ supplier_port=${KABINET_SUPPLIER_PORT:-47011}
 connectors+=("\"oes360\":{\"supplier\":{\"base_url\":\"http://127.0.0.1:$supplier_port\"}}")
 # WAVIoT (КЭС Оренбуржья): the demo platform (tests/simulators/waviot_server.py, wall clock, four ФОБОС modems,
 # three of them КЭС's demo points — tenants/kes-orenburg) and КЭС's waviot connector pointing at it.
-cmake --build build -j"$(nproc)" --target kabinet-plugin-waviot
 waviot_port=${KABINET_WAVIOT_PORT:-47021}
 /usr/bin/python3 tests/simulators/waviot_server.py --port "$waviot_port" --login kes-orenburg --password waviot-demo \
   </dev/null >"$KABINET_DATA_DIR/sim-waviot.port" 2>&1 &
