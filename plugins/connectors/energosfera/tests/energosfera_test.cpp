@@ -407,6 +407,7 @@ TEST_CASE("energosfera: the built library is a connector named as its manifest",
 	kb_host_api host{};
 	host.struct_size = sizeof host;
 	host.abi_version = KABINET_ABI_VERSION;
+	host.log = [](void*, kb_log_level, const char*) {};
 	const kb_plugin_descriptor* d = entry(&host);
 	REQUIRE(d != nullptr);
 	CHECK(std::string(d->name) == "energosfera");
