@@ -120,12 +120,15 @@ EnergosferaConnector::EnergosferaConnector(const std::string& configJson): _sett
 }
 
 
-bool EnergosferaConnector::importFile(const std::string& name, const std::string& bytes, const Settings& settings, const sdk::SyncSink& sink)
+bool EnergosferaConnector::importFile(const std::string& name, const std::string& bytes, const FileOrigin& origin, const Settings& settings,
+	const sdk::SyncSink& sink)
 {
 	Poco::JSON::Object file;
 	file.set("name", name);
 	file.set("sha256", sha256(bytes));
 	file.set("size", static_cast<Poco::UInt64>(bytes.size()));
+	file.set("source", origin.source);
+	file.set("ref", origin.ref);
 	Message80020 message;
 	DayRows rows;
 	try
@@ -137,15 +140,51 @@ bool EnergosferaConnector::importFile(const std::string& name, const std::string
 	{
 		file.set("state", "malformed");
 		file.set("reason", e.what());
-		file.set("day", message.day.empty() ? std::string() : message.day);
+		file.set("day", "");
+		file.set("number", "");
+		file.set("sender_inn", "");
+		file.set("area_inn", "");
+		file.set("dst", false);
 		file.set("points", 0);
 		file.set("values", 0);
+		file.set("codes", Poco::JSON::Object());
 		file.set("malformed", Poco::JSON::Array());
 		sink.emit("file", stringify(file));
 		return false;
 	}
 	std::size_t values = 0;
-	for (const auto& p : rows.points) values += p.values;
+	Poco::JSON::Object codes;
+	for (const auto& p : rows.points)
+	{
+		Poco::JSON::Array profile;
+		std::string canonical;
+		for (const auto& h : p.halfHours)
+		{
+			Poco::JSON::Object row;
+			row.set("device", p.code);
+			row.set("ts", static_cast<Poco::Int64>(h.ts));
+			row.set("interval_min", 30);
+			canonical += std::to_string(h.ts);
+			for (int c = 0; c < 4; ++c)
+			{
+				canonical += ',';
+				if (!h.kwh[c]) continue;
+				row.set(channelField(c), *h.kwh[c] * 2);
+				canonical += std::to_string(*h.kwh[c]);
+			}
+			canonical += ';';
+			profile.add(row);
+		}
+		Poco::JSON::Object data;
+		data.set("profile", profile);
+		sink.meterData(stringify(data));
+		Poco::JSON::Object code;
+		code.set("values", static_cast<Poco::UInt64>(p.values));
+		code.set("digest", sha256(canonical));
+		codes.set(p.code, code);
+		values += p.values;
+	}
+	for (const auto& m : rows.malformed) sink.problem(name + ":" + m.code, m.reason);
 	file.set("state", "read");
 	file.set("reason", "");
 	file.set("day", isoDay(message.day));
@@ -155,6 +194,7 @@ bool EnergosferaConnector::importFile(const std::string& name, const std::string
 	file.set("dst", message.daylightSaving);
 	file.set("points", static_cast<Poco::UInt64>(rows.points.size()));
 	file.set("values", static_cast<Poco::UInt64>(values));
+	file.set("codes", codes);
 	Poco::JSON::Array malformed;
 	for (const auto& m : rows.malformed)
 	{
@@ -165,24 +205,6 @@ bool EnergosferaConnector::importFile(const std::string& name, const std::string
 	}
 	file.set("malformed", malformed);
 	sink.emit("file", stringify(file));
-	for (const auto& m : rows.malformed) sink.problem(name + ":" + m.code, m.reason);
-	for (const auto& p : rows.points)
-	{
-		Poco::JSON::Array profile;
-		for (const auto& h : p.halfHours)
-		{
-			Poco::JSON::Object row;
-			row.set("device", p.code);
-			row.set("ts", static_cast<Poco::Int64>(h.ts));
-			row.set("interval_min", 30);
-			for (int c = 0; c < 4; ++c)
-				if (h.kwh[c]) row.set(channelField(c), *h.kwh[c] * 2);
-			profile.add(row);
-		}
-		Poco::JSON::Object data;
-		data.set("profile", profile);
-		sink.meterData(stringify(data));
-	}
 	return true;
 }
 
@@ -195,7 +217,8 @@ void EnergosferaConnector::sync(const sdk::SyncRequest& request, const sdk::Sync
 		const std::string path = input->optValue<std::string>("file", "");
 		if (path.empty()) throw sdk::ConfigError("import_file: input.file is required");
 		const std::string name = input->optValue<std::string>("name", fs::path(path).filename().string());
-		importFile(name, readFile(path), _settings, sink);
+		const FileOrigin origin{input->optValue<std::string>("source", "upload"), input->optValue<std::string>("ref", "")};
+		importFile(name, readFile(path), origin, _settings, sink);
 		return;
 	}
 	if (request.task != "drop_folder") throw sdk::ConfigError("unknown task " + request.task);
@@ -215,7 +238,7 @@ void EnergosferaConnector::sync(const sdk::SyncRequest& request, const sdk::Sync
 	for (const auto& path : files)
 	{
 		if (sink.stopping()) return;
-		const bool read = importFile(path.filename().string(), readFile(path), _settings, sink);
+		const bool read = importFile(path.filename().string(), readFile(path), FileOrigin{"drop_folder", ""}, _settings, sink);
 		moveInto(path, dir / (read ? "processed" : "rejected"));
 		sink.cursor(path.filename().string());
 	}

@@ -295,6 +295,23 @@ TEST_CASE("energosfera: a generated month through the drop folder equals the gen
 	}
 	CHECK(malformed == 1);
 	CHECK(partial == 1);
+	// the duplicate file carries the same points with the same digests as the first day's file
+	std::map<std::string, std::string> digests;
+	for (const auto& f : files)
+		if (f->getValue<std::string>("day") == "2026-11-01")
+		{
+			std::ostringstream codes;
+			f->getObject("codes")->stringify(codes);
+			digests[f->getValue<std::string>("name")] = codes.str();
+			CHECK(f->getObject("codes")->size() == 5);
+			CHECK(f->getValue<std::string>("source") == "drop_folder");
+		}
+	REQUIRE(digests.size() == 2);
+	CHECK(digests.begin()->second == digests.rbegin()->second);
+	// a file's record comes after its rows
+	CHECK(c.records.front().kind == "meter_data");
+	CHECK(c.records.back().kind == "cursor");
+	CHECK(c.records[c.records.size() - 2].kind == "file");
 	CHECK(c.of("problem").size() == 1);
 	CHECK(fs::exists(g.dir / "rejected" / "80020_9102012345_20261120_20_9102012345.xml"));
 	std::size_t processed = 0;
@@ -314,13 +331,15 @@ TEST_CASE("energosfera: summer-time files and another offset", "[energosfera]")
 	Collector c;
 	for (auto& e : fs::directory_iterator(g.dir))
 	{
-		const std::string input = "{\"file\":\"" + e.path().string() + "\",\"name\":\"upload.xml\"}";
+		const std::string input = "{\"file\":\"" + e.path().string() + "\",\"name\":\"upload.xml\",\"ref\":\"u1\"}";
 		connector.sync(kabinet::sdk::SyncRequest{"import_file", "", "{}", input, 0, 0, 0}, kabinet::sdk::SyncSink(&c.sink));
 		CHECK(fs::exists(e.path()));
 	}
 	CHECK(c.profile() == g.profile());
 	CHECK(c.of("file")[0]->getValue<std::string>("name") == "upload.xml");
 	CHECK(c.of("file")[0]->getValue<bool>("dst"));
+	CHECK(c.of("file")[0]->getValue<std::string>("ref") == "u1");
+	CHECK(c.of("file")[0]->getValue<std::string>("source") == "upload");
 }
 
 
