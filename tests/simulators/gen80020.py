@@ -124,7 +124,9 @@ def build(args):
             f.write(data)
         truth["files"].append({"name": name, "day": day.isoformat(), "expect": expect})
         if args.duplicate_file and d == 0:
-            dup = "80020_%s_%s_%d_%s.xml" % (args.sender_inn, stamp, number + 100000, args.area_inn)
+            # a copy of the first day's file under another number that sorts after it by name: the copy is the
+            # one a reader taking files in name order meets second
+            dup = "80020_%s_%s_%d_%s.xml" % (args.sender_inn, stamp, number + 900000, args.area_inn)
             with open(os.path.join(args.out, dup), "wb") as f:
                 f.write(data)
             truth["files"].append({"name": dup, "day": day.isoformat(), "expect": "duplicate"})
