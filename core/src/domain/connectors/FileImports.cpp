@@ -85,7 +85,7 @@ FileImports::FileImports(Database& db, ConnectorHub& hub) : db_(db), hub_(hub) {
 void FileImports::record(soci::session& s, const SyncContext& context, const Obj& file) {
     const std::string tenantId = context.tenant.id(), connectorId = context.connectorId;
     std::string fileId = text(file, "ref");
-    if (fileId.empty()) fileId = randomToken(12);
+    if (fileId.empty()) fileId = crypto::randomToken(12);
     const std::string sha = text(file, "sha256"), day = text(file, "day");
     std::string source = text(file, "source");
     if (source != "upload") source = "drop_folder";
@@ -166,8 +166,8 @@ std::vector<FileResult> FileImports::upload(const Tenant& t, const std::string& 
     hub_.instance(t, connectorId); // 503 when it is not ready
     std::vector<FileResult> out;
     for (const auto& f : files) {
-        const std::string fileId = randomToken(12);
-        const std::string sha = sha256Hex(std::string(f.bytes));
+        const std::string fileId = crypto::randomToken(12);
+        const std::string sha = crypto::sha256Hex(std::string(f.bytes));
         std::string name = f.name.empty() ? "file.xml" : f.name.substr(0, 255);
         // the same bytes imported before: recorded as a duplicate, nothing runs
         std::optional<FileResult> before;
