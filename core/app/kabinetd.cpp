@@ -50,7 +50,9 @@ protected:
             {"poll-tick-ms", "how often due meter polls are looked for (KABINET_POLL_TICK_MS)"},
             {"drivers", "JSON {driver: config} for driver plugins (KABINET_DRIVERS)"},
             {"instance-id", "name of this instance in polling leases (KABINET_INSTANCE_ID)"},
-            {"connectors", "JSON {supplier: {plugin, config}} of connector plugins for linking contracts (KABINET_CONNECTORS)"},
+            {"connectors", "JSON {tenant: {connector id: {settings}}} of upstream connectors (KABINET_CONNECTORS)"},
+            {"secret-key-file", "FILE with the 32-byte key of stored secrets (KABINET_SECRET_KEY_FILE; default <data-dir>/secret.key)"},
+            {"connector-sessions", "N connector syncs at once, 0 = none (KABINET_CONNECTOR_SESSIONS, default 2)"},
             {"ingest-token", "bearer token of POST /t/{tenant}/api/v1/ingest/meter-data (KABINET_INGEST_TOKEN)"},
         };
         for (const auto& n : Config::names())
@@ -95,6 +97,7 @@ protected:
             services->caseTimers->start();
             services->digest->start();
             services->scheduler->start();
+            services->connectorSync->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
             return EXIT_CONFIG;
@@ -109,6 +112,7 @@ protected:
         waitForTerminationRequest();
         log::info("shutting down; finishing requests in flight");
         http->stop(10);
+        services->connectorSync->stop();
         services->scheduler->stop();
         services->outbox->stop();
         services->jobs->stop();

@@ -15,6 +15,7 @@ local W = require("kabinet.vocabulary")
 local tables = require("kabinet.tables")
 local messages = require("kabinet.messages")
 local polling = require("kabinet.polling")
+local connectors = require("kabinet.connectors")
 local calendar = require("kabinet.calendar")
 local settings = require("kabinet.settings")
 local notifications = require("kabinet.notifications")
@@ -520,6 +521,8 @@ M.declaration = S.record { name = "declaration", label = "декларация",
   { "mail_templates", templates("mail", "the tenant's own mail texts, see «Mail and SMS»") },
   { "sms_templates", templates("sms", "the tenant's own SMS texts, see «Mail and SMS»") },
   { "polling", polling.schema },
+  { "connectors", connectors.schema },
+  { "link_device", S.func { desc = "`function(connector_id, device)` → `{meter_serial = …}` or `{point_number = …}` or nil: which meter an upstream device is (default: the meter whose serial is the device's `serial`)" } },
   { "calendar", calendar.schema },
   { "settings", settings.node },
   { "validate", S.func { desc = "`function(kind_id, fields, errors, values, context)`; `context` is `registration` or `profile`" } },

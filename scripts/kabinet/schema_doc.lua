@@ -81,6 +81,8 @@ function M.blocks()
     { "identity", table_of(key(D, "identity"), true) },
     { "polling", table_of(key(D, "polling"), true) },
     { "polling_schedule", table_of(key(key(D, "polling"), "schedules").of) },
+    { "connector", table_of(key(D, "connectors").of) },
+    { "connector_task", table_of(key(key(D, "connectors").of, "tasks").of) },
     { "case_group", table_of(schema.cases.group) },
     { "case_register", table_of(schema.cases.register) },
     { "case_kind", table_of(schema.cases.kind) },

@@ -20,6 +20,8 @@
 --   identity(T)                             → identity settings with defaults
 --   settings(T)                             → module settings with defaults
 --   polling(T)                              → polling rules with defaults
+--   connectors(T)                           → upstream connectors with defaults
+--   link_device(T, connector_id, device)    → {meter_serial} | {point_number} | nil (the tenant's hook or the default)
 --   validate_password(T, password, confirm) → nil | {password?, confirm?}
 --   mail(T, template, vars)                 → {subject, text, html?}
 --   sms(T, template, vars)                  → SMS text
@@ -50,6 +52,7 @@ local forms = require("kabinet.forms")
 local identity = require("kabinet.identity")
 local settings = require("kabinet.settings")
 local polling = require("kabinet.polling")
+local connectors = require("kabinet.connectors")
 local calendar = require("kabinet.calendar")
 local notifications = require("kabinet.notifications")
 local tables = require("kabinet.tables")
@@ -116,6 +119,27 @@ end
 --- The tenant's meter polling rules, normalised (kabinet.polling; defaults when the tenant sets none).
 function M.polling(T)
   return polling.normalise(T.polling)
+end
+
+--- The tenant's upstream connectors, normalised (kabinet.connectors; none when the tenant declares none).
+function M.connectors(T)
+  return connectors.normalise(T.connectors)
+end
+
+--- Which meter an upstream device is: the tenant's `link_device` hook, or the device's serial by default.
+function M.link_device(T, connector_id, device)
+  if type(T.link_device) == "function" then
+    local r = T.link_device(connector_id, device)
+    if r == nil then return nil end
+    if type(r) ~= "table" or (type(r.meter_serial) ~= "string" and type(r.point_number) ~= "string") then
+      error("link_device: ожидается {meter_serial = …} или {point_number = …} или nil")
+    end
+    return { meter_serial = r.meter_serial, point_number = r.point_number }
+  end
+  if type(device) == "table" and type(device.serial) == "string" and device.serial ~= "" then
+    return { meter_serial = device.serial }
+  end
+  return nil
 end
 
 --- The tenant's production calendar (kabinet.calendar): its `calendar` table or the federal one.

@@ -51,7 +51,7 @@ const std::vector<std::string>& Config::names() {
                                                "db-pool", "head-timeout", "body-timeout", "connections-per-address", "lua-memory", "lua-budget", "session-cache-ms", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
-                                               "drivers", "instance-id"};
+                                               "drivers", "instance-id", "secret-key-file", "connector-sessions"};
     return n;
 }
 
@@ -88,6 +88,8 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "session-cache-ms") sessionCacheMs = static_cast<unsigned>(parseNumber(name, value, source, 0, 60'000));
     else if (name == "smtp") smtp = value;
     else if (name == "connectors") connectors = value;
+    else if (name == "secret-key-file") secretKeyFile = value;
+    else if (name == "connector-sessions") connectorSessions = static_cast<unsigned>(parseNumber(name, value, source, 0, 64));
     else if (name == "ingest-token") {
         if (!value.empty() && value.size() < 16) throw ConfigError(source + ": ingest-token must be at least 16 characters");
         ingestToken = value;

@@ -34,7 +34,9 @@ struct Config {
     std::string smsGateway;               ///< --sms-gateway JSON / KABINET_SMS_GATEWAY: config of the SMS channel plugin; empty → <data-dir>/sms/*.txt
     std::string smsPlugin = "sms-http";   ///< --sms-plugin NAME / KABINET_SMS_PLUGIN
     std::string publicUrl;                ///< --public-url URL / KABINET_PUBLIC_URL: base of links in mails (default http://<listen>)
-    std::string connectors;               ///< --connectors JSON / KABINET_CONNECTORS: {"<supplier>": {"plugin": NAME, "config": {…}}}
+    std::string connectors;               ///< --connectors JSON / KABINET_CONNECTORS: {"<tenant>": {"<connector id>": {settings…}}}
+    std::string secretKeyFile;            ///< --secret-key-file FILE / KABINET_SECRET_KEY_FILE: 32-byte key of stored secrets (default <data-dir>/secret.key)
+    unsigned connectorSessions = 2;       ///< --connector-sessions N / KABINET_CONNECTOR_SESSIONS: connector syncs at once (0: none)
     std::string ingestToken;              ///< --ingest-token / KABINET_INGEST_TOKEN: bearer token of the meter-data ingest route (empty: off)
     unsigned hashThreads = 0;             ///< --hash-threads N / KABINET_HASH_THREADS: concurrent password hashes (0 = cores)
     unsigned pollSessions = 8;            ///< --poll-sessions N / KABINET_POLL_SESSIONS: meter dialogues at once (0: no polling)

@@ -68,6 +68,7 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
                     consentIds_.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
     profileJson_ = luajson::stringify(profile_);
     polling_ = callModule("polling", 0, [](lua_State*) {});
+    connectors_ = callModule("connectors", 0, [](lua_State*) {});
     auto settings = callModule("settings", 0, [](lua_State*) {});
     settings_ = settings.type() == typeid(Poco::JSON::Object::Ptr) ? settings.extract<Poco::JSON::Object::Ptr>()
                                                                     : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
@@ -230,6 +231,13 @@ std::string Tenant::sms(const std::string& templ, const Poco::Dynamic::Var& vars
 std::string Tenant::message(const std::string& key, const std::string& fallback) {
     auto v = callModule("message", 1, [&](lua_State* L) { lua_pushstring(L, key.c_str()); });
     return v.isString() && !v.convert<std::string>().empty() ? v.convert<std::string>() : fallback;
+}
+
+Poco::Dynamic::Var Tenant::linkDevice(const std::string& connectorId, const Poco::Dynamic::Var& device) {
+    return callModule("link_device", 2, [&](lua_State* L) {
+        lua_pushstring(L, connectorId.c_str());
+        luajson::push(L, device);
+    });
 }
 
 std::string Tenant::dictionaryJson(const std::string& name) {

@@ -41,6 +41,12 @@ public:
     const std::string& profileJson() const noexcept { return profileJson_; }            /// …as text
     /// Meter polling rules (kabinet.polling.normalise): {schedules = [...], retry = {...}}.
     const Poco::Dynamic::Var& polling() const noexcept { return polling_; }
+    /// Upstream connectors (kabinet.connectors.normalise): [{id, plugin, label, accounts, supplier?, settings,
+    /// sync_timeout_s, tasks = [{id, every_s, window_s}]}], computed at load.
+    const Poco::Dynamic::Var& connectors() const noexcept { return connectors_; }
+    /// Which meter an upstream device is (kabinet.tenant.link_device): {meter_serial} or {point_number}, or
+    /// empty when it stays unlinked. Throws LuaError when the tenant's hook fails.
+    Poco::Dynamic::Var linkDevice(const std::string& connectorId, const Poco::Dynamic::Var& device);
     /// The settings of a module the tenant switches on (kabinet.tenant.settings, computed at load): checked
     /// against the module's schema and with every default filled in; null when the module is off.
     Poco::JSON::Object::Ptr moduleSettings(const std::string& module) const;
@@ -99,6 +105,7 @@ private:
     std::vector<std::string> hosts_;
     Poco::Dynamic::Var profile_;
     Poco::Dynamic::Var polling_;
+    Poco::Dynamic::Var connectors_;
     Poco::JSON::Object::Ptr settings_;
     std::string profileJson_, formJson_;
     std::set<std::string> consentIds_;

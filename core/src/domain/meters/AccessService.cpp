@@ -197,12 +197,12 @@ JsonObject AccessService::linkSupplier(Tenant& t, const SessionInfo& s, const Js
     if (login.empty() || login.size() > 200) errors["login"] = "Укажите логин, полученный от поставщика";
     if (password.empty() || password.size() > 200) errors["password"] = "Укажите пароль, полученный от поставщика";
     if (!errors.empty()) throw Unprocessable(errors);
-    auto it = connectors_.find(supplier);
-    if (it == connectors_.end())
+    const std::shared_ptr<Connector> connector = connectors_ ? connectors_(t, supplier) : nullptr;
+    if (!connector)
         throw Error(503, "supplier_unavailable", "Подключение к поставщику «" + supplierName + "» ещё не настроено; попробуйте позже");
     std::string answer;
     try {
-        answer = it->second->linkContracts(login, password);
+        answer = connector->linkContracts(login, password);
     } catch (const ChannelError& e) {
         if (e.status == KB_ERR_REJECTED)
             throw Unprocessable(FieldErrors{{"password", "Неверный логин или пароль поставщика"}}, "Поставщик не подтвердил логин и пароль");

@@ -8,6 +8,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,9 +21,10 @@ class Tenant;
 
 class AccessService {
 public:
-    /// `connectors`: the connector plugins by supplier id (the tenant's `suppliers` dictionary values); the map
-    /// must outlive the service and may be filled after it is built.
-    AccessService(Database& db, const std::map<std::string, std::unique_ptr<Connector>>& connectors) : db_(db), connectors_(connectors) {}
+    /// The connector plugin instance serving a supplier (a `suppliers` dictionary value) of the tenant, or null.
+    using SupplierConnector = std::function<std::shared_ptr<Connector>(Tenant&, const std::string& supplier)>;
+    /// `connectors`: finds the connector of a supplier (the ConnectorHub's "consumer" connectors).
+    AccessService(Database& db, SupplierConnector connectors) : db_(db), connectors_(std::move(connectors)) {}
 
     /// The ways the user's applicant kind has, the accounts and contracts granted to them (a supplier with its
     /// name from the `suppliers` dictionary) and how many metering points they see.
@@ -47,7 +49,7 @@ public:
 
 private:
     Database& db_;
-    const std::map<std::string, std::unique_ptr<Connector>>& connectors_;
+    SupplierConnector connectors_;
 };
 
 } // namespace kabinet

@@ -1,4 +1,5 @@
 #include "plugins/PluginHost.h"
+#include "plugins/PluginHttp.h"
 
 #include "util/Error.h"
 #include "util/Files.h"
@@ -39,6 +40,7 @@ const kb_host_api* hostApiFor(const std::string& name) {
         slot.second->abi_version = KABINET_ABI_VERSION;
         slot.second->host_ctx = const_cast<char*>(slot.first->c_str());
         slot.second->log = &hostLog;
+        slot.second->http = &pluginHttp;
     }
     return slot.second.get();
 }
@@ -198,39 +200,6 @@ std::unique_ptr<Driver> PluginHost::createDriver(std::shared_ptr<const LoadedPlu
         throw ConfigError("driver plugin '" + name + "' has an incomplete function table");
     void* instance = createInstance(*p, name, configJson);
     return std::make_unique<Driver>(std::move(p), instance);
-}
-
-Connector::Connector(std::shared_ptr<const LoadedPlugin> plugin, void* instance) : plugin_(std::move(plugin)), instance_(instance) {}
-
-Connector::~Connector() {
-    try {
-        plugin_->descriptor->destroy(instance_);
-    } catch (...) {
-    }
-}
-
-std::string Connector::linkContracts(const std::string& login, const std::string& password) {
-    auto* vt = static_cast<const kb_connector_vtable*>(plugin_->descriptor->vtable);
-    if (vt->struct_size < offsetof(kb_connector_vtable, link_contracts) + sizeof(void*) || !vt->link_contracts)
-        throw ChannelError(KB_ERR_INTERNAL, "connector has no link_contracts function");
-    for (std::size_t capacity = 64 * 1024; capacity <= 1024 * 1024; capacity *= 4) {
-        std::string data(capacity, '\0');
-        kb_buffer out{sizeof(kb_buffer), data.data(), capacity, 0};
-        char buf[512] = {0};
-        kb_error_buf err{sizeof(kb_error_buf), buf, sizeof buf};
-        kb_status rc;
-        try {
-            rc = vt->link_contracts(instance_, login.c_str(), password.c_str(), &out, &err);
-        } catch (...) {
-            throw ChannelError(KB_ERR_INTERNAL, "link_contracts threw an exception");
-        }
-        if (rc == KB_ERR_INTERNAL && out.length > capacity) continue; // too small: try a bigger buffer
-        if (rc != KB_OK) throw ChannelError(rc, buf);
-        if (out.length > capacity) throw ChannelError(KB_ERR_INTERNAL, "connector wrote past its buffer");
-        data.resize(out.length);
-        return data;
-    }
-    throw ChannelError(KB_ERR_INTERNAL, "connector answer larger than 1 MiB");
 }
 
 Channel::Channel(std::shared_ptr<const LoadedPlugin> plugin, void* instance)

@@ -2,6 +2,7 @@
 /// Loads plugins from a directory of plugin folders (each with manifest.json and its library) through
 /// Boost.DLL and the C ABI of kabinet/plugin.h. A plugin that is incompatible, lacks the entry symbol,
 /// throws, or disagrees with its manifest is refused with a clear log line; the server goes on without it.
+#include "plugins/Connector.h"
 #include "plugins/Driver.h"
 
 #include <kabinet/plugin.h>
@@ -46,26 +47,6 @@ public:
 private:
     std::shared_ptr<const LoadedPlugin> plugin_;
     void* instance_;
-};
-
-/// A connector instance (host side C++ view of a connector plugin instance).
-class Connector {
-public:
-    Connector(std::shared_ptr<const LoadedPlugin> plugin, void* instance);
-    ~Connector();
-    Connector(const Connector&) = delete;
-    Connector& operator=(const Connector&) = delete;
-    /// The contracts a supplier login gives access to, as JSON text. Throws ChannelError with the status.
-    std::string linkContracts(const std::string& login, const std::string& password);
-private:
-    std::shared_ptr<const LoadedPlugin> plugin_;
-    void* instance_;
-};
-
-/// A failed channel send: the plugin's status and its (personal-data-free) text.
-struct ChannelError : std::runtime_error {
-    ChannelError(kb_status s, const std::string& m) : std::runtime_error(m), status(s) {}
-    kb_status status;
 };
 
 class PluginHost {

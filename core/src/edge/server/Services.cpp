@@ -8,16 +8,19 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Environment.h>
+#include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/Process.h>
 #include <sstream>
 #include <algorithm>
+#include <optional>
 #include <thread>
 #include "util/Log.h"
 
 namespace kabinet {
 
 Services::~Services() {
+    if (connectorSync) connectorSync->stop();
     if (scheduler) scheduler->stop();
     if (jobs) jobs->stop();
     if (outageNotices) outageNotices->stop();
@@ -49,7 +52,10 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config);
     s->audit = std::make_unique<AuditLog>(*s->db);
     s->meters = std::make_unique<MeterService>(*s->db);
-    s->access = std::make_unique<AccessService>(*s->db, s->connectors);
+    Services* self = s.get();
+    s->access = std::make_unique<AccessService>(*s->db, [self](Tenant& t, const std::string& supplier) {
+        return self->connectors ? self->connectors->supplierInstance(t, supplier) : nullptr;
+    });
     s->grants = std::make_unique<GrantService>(*s->db);
     s->broadcasts = std::make_unique<BroadcastService>(*s->db);
     s->alerts = std::make_unique<OperatorAlerts>(*s->db);
@@ -71,28 +77,21 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     polling.owner = config.instanceId.empty() ? Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id())
                                               : config.instanceId;
     s->scheduler = std::make_unique<Scheduler>(*s->db, *s->tenants, *s->plugins, polling);
-    if (!config.connectors.empty()) {
-        // A connector that cannot start is logged and left out: consumers are told the supplier is not connected.
-        Poco::Dynamic::Var parsed;
-        try {
-            parsed = Poco::JSON::Parser().parse(config.connectors);
-        } catch (const std::exception&) {
-            throw ConfigError("connectors must be a JSON object {\"<supplier>\": {\"plugin\": …, \"config\": {…}}}");
-        }
-        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw ConfigError("connectors must be a JSON object");
-        for (const auto& [supplier, v] : *parsed.extract<Poco::JSON::Object::Ptr>()) {
-            try {
-                auto o = v.extract<Poco::JSON::Object::Ptr>();
-                std::ostringstream cfg;
-                if (o->has("config")) o->getObject("config")->stringify(cfg);
-                else cfg << "{}";
-                s->connectors[supplier] = s->plugins->createConnector(o->getValue<std::string>("plugin"), cfg.str());
-                log::info("connector ready", {{"supplier", supplier}, {"plugin", o->getValue<std::string>("plugin")}});
-            } catch (const std::exception& e) {
-                log::error("connector refused", {{"supplier", supplier}, {"error", e.what()}});
-            }
-        }
+    // Connectors: a connector that cannot start is logged and shown to operators as not configured.
+    std::string keyFile = config.secretKeyFile;
+    if (keyFile.empty()) keyFile = config.dataPath("") + "/secret.key";
+    if (config.secretKeyFile.empty()) Poco::File(config.dataPath("")).createDirectories();
+    std::optional<SecretBox> box;
+    try {
+        box.emplace(SecretBox::fromFile(keyFile, config.secretKeyFile.empty()));
+    } catch (const std::exception& e) {
+        throw ConfigError(std::string("secret-key-file: ") + e.what());
     }
+    ConnectorHubOptions hub;
+    hub.connectorsJson = config.connectors;
+    hub.owner = polling.owner;
+    s->connectors = std::make_unique<ConnectorHub>(*s->db, *s->tenants, *s->plugins, std::move(*box), hub);
+    s->connectorSync = std::make_unique<SyncWorker>(*s->connectors, config.connectorSessions);
     return s;
 }
 

@@ -9,6 +9,8 @@
 #include "identity/PasswordHasher.h"
 #include "cases/CaseService.h"
 #include "cases/CaseTimers.h"
+#include "connectors/ConnectorHub.h"
+#include "connectors/SyncWorker.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
 #include "meters/AccessService.h"
@@ -66,8 +68,10 @@ struct Services {
     std::unique_ptr<CaseTimers> caseTimers;      ///< timer actions and overdue flags of cases (started by kabinetd)
     /// Meter polling (started by kabinetd only, not by the CLI).
     std::unique_ptr<Scheduler> scheduler;
-    /// Connector plugin instances by supplier id (the tenant's `suppliers` dictionary values).
-    std::map<std::string, std::unique_ptr<Connector>> connectors;
+    /// Upstream connectors: plugin instances per tenant, accounts, syncs, calls.
+    std::unique_ptr<ConnectorHub> connectors;
+    /// The background syncs of the connectors (started by kabinetd only, --connector-sessions).
+    std::unique_ptr<SyncWorker> connectorSync;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged

@@ -1,0 +1,854 @@
+#include "connectors/ConnectorHub.h"
+
+#include "meters/MeterDataJson.h"
+#include "plugins/PluginHost.h"
+#include "storage/Database.h"
+#include "storage/RowValues.h"
+#include "tenants/Tenant.h"
+#include "tenants/TenantRegistry.h"
+#include "util/Error.h"
+#include "util/Log.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace kabinet {
+
+using JsonObject = Poco::JSON::Object::Ptr;
+
+struct ConnectorHub::Slot {
+    ConnectorInfo info;
+    std::shared_ptr<Connector> instance; ///< guarded by the hub's mutex
+};
+
+/// What a plugin's sync thread and the hub's consuming thread share: the records not yet consumed (bounded),
+/// the outcome, and the flags that end it. Owned jointly, so an abandoned plugin thread never touches the hub.
+struct ConnectorHub::Run {
+    static constexpr std::size_t kQueueLimit = 1000;
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<std::pair<std::string, std::string>> queue;
+    bool done = false, abandoned = false;
+    std::atomic<bool> stop{false};
+    kb_status status = KB_OK;
+    std::string text;
+};
+
+namespace {
+
+std::string stringify(const Poco::Dynamic::Var& v) {
+    std::ostringstream ss;
+    Poco::JSON::Stringifier::stringify(v, ss);
+    return ss.str();
+}
+
+JsonObject parseObject(const std::string& text) {
+    Poco::Dynamic::Var v = Poco::JSON::Parser().parse(text);
+    if (v.type() != typeid(JsonObject)) throw std::runtime_error("not a JSON object");
+    return v.extract<JsonObject>();
+}
+
+JsonObject objectOr(const std::string& text) {
+    try {
+        return parseObject(text);
+    } catch (const std::exception&) {
+        return new Poco::JSON::Object;
+    }
+}
+
+const char* errorKind(kb_status status) {
+    switch (status) {
+    case KB_OK: return "";
+    case KB_ERR_CONFIG: return "config";
+    case KB_ERR_TRANSPORT: return "transport";
+    case KB_ERR_TIMEOUT: return "timeout";
+    case KB_ERR_REJECTED: return "rejected";
+    case KB_ERR_PROTOCOL: return "protocol";
+    case KB_ERR_AUTH: return "auth";
+    default: return "internal";
+    }
+}
+
+long long wallNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string joinFirst(const std::vector<std::string>& items, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < n; ++i) out += (i ? ", " : "") + items[i];
+    if (items.size() > n) out += " …";
+    return out;
+}
+
+/// The meter an upstream device is, by the tenant's rule: {meter_serial} or {point_number}; nullopt when none
+/// or ambiguous.
+std::optional<std::string> meterByRule(soci::session& s, const std::string& tenantId, const Poco::Dynamic::Var& rule) {
+    if (rule.type() != typeid(JsonObject)) return std::nullopt;
+    auto r = rule.extract<JsonObject>();
+    std::vector<std::string> found;
+    std::string t = tenantId;
+    if (r->has("meter_serial") && r->get("meter_serial").isString()) {
+        std::string serial = r->getValue<std::string>("meter_serial");
+        soci::rowset<soci::row> rs = (s.prepare << "SELECT meter_id FROM meters WHERE tenant_id = :t AND serial = :s ORDER BY meter_id LIMIT 2",
+                                      soci::use(t), soci::use(serial));
+        for (const auto& row : rs) found.push_back(columnText(row, 0));
+        if (found.size() != 1) return std::nullopt; // none, or the same serial on meters of two models
+        return found.front();
+    }
+    if (r->has("point_number") && r->get("point_number").isString()) {
+        std::string number = r->getValue<std::string>("point_number");
+        soci::rowset<soci::row> rs =
+            (s.prepare << "SELECT m.meter_id FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND p.point_id = m.point_id "
+                          "WHERE m.tenant_id = :t AND p.number = :n ORDER BY m.installed_on DESC, m.meter_id LIMIT 1",
+             soci::use(t), soci::use(number));
+        for (const auto& row : rs) return columnText(row, 0);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& plugins, SecretBox box, ConnectorHubOptions options)
+    : db_(db), tenants_(tenants), plugins_(plugins), box_(std::move(box)), options_(std::move(options)), sink_(db, &tenants) {
+    JsonObject server = new Poco::JSON::Object;
+    if (!Poco::trim(options_.connectorsJson).empty()) {
+        try {
+            server = parseObject(options_.connectorsJson);
+        } catch (const std::exception&) {
+            throw ConfigError("connectors must be a JSON object {\"<tenant>\": {\"<connector id>\": {settings…}}}");
+        }
+        for (const auto& [tenantId, entry] : *server)
+            if (entry.type() != typeid(JsonObject))
+                throw ConfigError("connectors: the entry of tenant '" + tenantId + "' must be an object {\"<connector id>\": {…}}");
+    }
+    for (const auto& id : tenants_.ids()) {
+        auto t = tenants_.find(id);
+        if (!t) continue;
+        JsonObject entries = server->has(id) ? server->getObject(id) : JsonObject(new Poco::JSON::Object);
+        std::set<std::string> declared;
+        if (t->connectors().type() == typeid(Poco::JSON::Array::Ptr))
+            for (const auto& decl : *t->connectors().extract<Poco::JSON::Array::Ptr>()) {
+                if (decl.type() != typeid(JsonObject)) continue;
+                const std::string cid = decl.extract<JsonObject>()->optValue<std::string>("id", "");
+                declared.insert(cid);
+                JsonObject entry = entries->has(cid) && entries->get(cid).type() == typeid(JsonObject) ? entries->getObject(cid) : nullptr;
+                startSlot(*t, decl, entry);
+            }
+        for (const auto& [cid, v] : *entries)
+            if (!declared.count(cid))
+                log::warn("connector not declared by the tenant; its server entry is ignored", {{"tenant", id}, {"connector", cid}});
+    }
+}
+
+ConnectorHub::~ConnectorHub() = default;
+
+void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const JsonObject& serverEntry) {
+    auto decl = declVar.extract<JsonObject>();
+    auto slot = std::make_shared<Slot>();
+    ConnectorInfo& info = slot->info;
+    info.id = decl->optValue<std::string>("id", "");
+    info.plugin = decl->optValue<std::string>("plugin", "");
+    info.label = decl->optValue<std::string>("label", info.id);
+    info.accounts = decl->optValue<std::string>("accounts", "tenant");
+    if (decl->has("supplier") && decl->get("supplier").isString()) info.supplier = decl->getValue<std::string>("supplier");
+    info.syncTimeoutS = decl->optValue<long long>("sync_timeout_s", 300);
+    if (auto tasks = decl->getArray("tasks"))
+        for (const auto& tv : *tasks) {
+            auto to = tv.extract<JsonObject>();
+            info.tasks.push_back({to->optValue<std::string>("id", ""), to->optValue<long long>("every_s", 3600),
+                                  to->optValue<long long>("window_s", 86400)});
+        }
+    JsonObject settings = new Poco::JSON::Object;
+    if (decl->has("settings") && decl->get("settings").type() == typeid(JsonObject))
+        for (const auto& [k, v] : *decl->getObject("settings")) settings->set(k, v);
+    if (serverEntry)
+        for (const auto& [k, v] : *serverEntry) settings->set(k, v);
+    info.settingsJson = stringify(settings);
+
+    const auto plugin = plugins_.find(info.plugin);
+    if (!plugin || plugin->descriptor->kind != KB_PLUGIN_CONNECTOR) {
+        info.state = "plugin_missing";
+        info.reason = "модуль «" + info.plugin + "» не загружен";
+    } else {
+        std::vector<std::string> missing;
+        try {
+            if (!plugin->manifest.configSchema.empty())
+                if (auto req = parseObject(plugin->manifest.configSchema)->getArray("required"))
+                    for (const auto& k : *req)
+                        if (!settings->has(k.toString())) missing.push_back(k.toString());
+        } catch (const std::exception&) {
+        }
+        if (!missing.empty()) {
+            info.state = "not_configured";
+            info.reason = "не заданы настройки: " + joinFirst(missing, 10);
+        } else {
+            try {
+                slot->instance = std::shared_ptr<Connector>(plugins_.createConnector(info.plugin, info.settingsJson));
+                info.state = "ready";
+            } catch (const std::exception& e) {
+                info.state = "not_configured";
+                info.reason = e.what();
+            }
+        }
+    }
+    if (info.state == "ready") {
+        log::info("connector ready", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin}});
+        if (info.accounts == "tenant") {
+            db_.transaction([&](soci::session& s) {
+                SyncStore store(s, t.id());
+                ConnectorAccount a;
+                a.tenantId = t.id();
+                a.connectorId = info.id;
+                a.accountId = "tenant";
+                a.kind = "tenant";
+                a.title = info.label;
+                const long long now = wallNow();
+                store.ensureAccount(a, now);
+                store.clearAuthFailed(info.id, "tenant");
+                store.ensureJobs(info.id, "tenant", info.tasks, now);
+            });
+        }
+    } else {
+        log::error("connector not configured", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin},
+                                                {"state", info.state}, {"reason", info.reason}});
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    slots_[{t.id(), info.id}] = slot;
+}
+
+std::shared_ptr<ConnectorHub::Slot> ConnectorHub::slot(const std::string& tenantId, const std::string& connectorId) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = slots_.find({tenantId, connectorId});
+    return it == slots_.end() ? nullptr : it->second;
+}
+
+std::vector<ConnectorInfo> ConnectorHub::connectors(const Tenant& t) const {
+    std::vector<ConnectorInfo> out;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [key, s] : slots_)
+        if (key.first == t.id()) out.push_back(s->info);
+    return out;
+}
+
+std::optional<ConnectorInfo> ConnectorHub::connector(const Tenant& t, const std::string& connectorId) const {
+    auto s = slot(t.id(), connectorId);
+    if (!s) return std::nullopt;
+    std::lock_guard<std::mutex> lock(mutex_);
+    return s->info;
+}
+
+Connector& ConnectorHub::instance(const Tenant& t, const std::string& connectorId) {
+    auto s = slot(t.id(), connectorId);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!s || s->info.state != "ready" || !s->instance)
+        throw Error(503, "connector_unavailable",
+                    "Обмен данными «" + (s ? s->info.label : connectorId) + "» не настроен; обратитесь к администратору");
+    return *s->instance;
+}
+
+std::shared_ptr<Connector> ConnectorHub::supplierInstance(const Tenant& t, const std::string& supplier) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [key, s] : slots_)
+        if (key.first == t.id() && s->info.supplier == supplier && s->info.state == "ready") return s->instance;
+    return nullptr;
+}
+
+void ConnectorHub::replaceInstance(Slot& s) {
+    std::shared_ptr<Connector> fresh;
+    std::string reason;
+    try {
+        fresh = std::shared_ptr<Connector>(plugins_.createConnector(s.info.plugin, s.info.settingsJson));
+    } catch (const std::exception& e) {
+        reason = e.what();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    s.instance = fresh;
+    if (!fresh) {
+        s.info.state = "not_configured";
+        s.info.reason = reason;
+    }
+}
+
+void ConnectorHub::handle(const std::string& kind, RecordHandler handler) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    handlers_[kind] = std::move(handler);
+}
+
+void ConnectorHub::onDue(std::function<void()> wake) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_ = std::move(wake);
+}
+
+void ConnectorHub::saveAccount(soci::session& s, const ConnectorAccount& account) {
+    SyncStore(s, account.tenantId).saveAccount(account, box_.seal(account.secretJson), wallNow());
+}
+
+std::optional<ConnectorAccount> ConnectorHub::account(soci::session& s, const std::string& tenantId, const std::string& connectorId,
+                                                      const std::string& accountId) const {
+    auto a = SyncStore(s, tenantId).account(connectorId, accountId);
+    if (!a) return a;
+    a->secretJson = a->secretJson.empty() ? std::string("{}") : box_.open(a->secretJson);
+    return a;
+}
+
+void ConnectorHub::scheduleAccount(const std::string& tenantId, const std::string& connectorId, const std::string& accountId,
+                                   long long now) {
+    auto s = slot(tenantId, connectorId);
+    if (!s) return;
+    db_.transaction([&](soci::session& se) { SyncStore(se, tenantId).ensureJobs(connectorId, accountId, s->info.tasks, now); });
+    std::function<void()> wake;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        wake = wake_;
+    }
+    if (wake) wake();
+}
+
+void ConnectorHub::syncNow(const Tenant& t, const std::string& connectorId, long long now) {
+    db_.transaction([&](soci::session& s) { SyncStore(s, t.id()).makeDue(connectorId, now); });
+    std::function<void()> wake;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        wake = wake_;
+    }
+    if (wake) wake();
+}
+
+std::string ConnectorHub::accountJson(const ConnectorAccount& a) const {
+    JsonObject o = objectOr(a.stateJson);
+    JsonObject secret = objectOr(a.secretJson);
+    for (const auto& [k, v] : *secret) o->set(k, v);
+    o->set("id", a.accountId);
+    o->set("kind", a.kind);
+    o->set("title", a.title);
+    if (a.userId) o->set("user_id", *a.userId);
+    return stringify(o);
+}
+
+SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorAccount& account, const ConnectorSyncRequest& request,
+                                  bool scheduled, const std::function<bool()>& stopping) {
+    SyncOutcome out;
+    auto tenant = tenants_.find(tc.id());
+    std::shared_ptr<Connector> instance;
+    std::map<std::string, RecordHandler> handlers;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        instance = slot.instance;
+        handlers = handlers_;
+    }
+    if (!instance || !tenant) {
+        out.ok = false;
+        out.errorKind = "config";
+        out.error = "коннектор не настроен";
+        return out;
+    }
+    const std::string tenantId = tc.id(), connectorId = slot.info.id, accountId = account.accountId, task = request.task;
+    const SyncContext context{*tenant, connectorId, accountId, account.userId, request.now};
+
+    // Records are consumed here, in the caller's thread, as the plugin's thread reports them.
+    MeterDataBatch pending;
+    std::size_t pendingRows = 0, pendingRecords = 0;
+    std::vector<std::pair<std::string, JsonObject>> handled;
+    std::map<std::string, std::optional<std::string>> meters; // device key → meter
+    std::set<std::string> unknown;
+    std::vector<std::string> problemTexts;
+    auto problem = [&](const std::string& text) {
+        ++out.problems;
+        if (problemTexts.size() < 5) problemTexts.push_back(text);
+    };
+
+    auto link = [&](const std::string& key, const Poco::Dynamic::Var& device) -> std::optional<std::string> {
+        Poco::Dynamic::Var rule;
+        try {
+            rule = tenant->linkDevice(connectorId, device);
+        } catch (const std::exception& e) {
+            log::warn("link_device failed", {{"tenant", tenantId}, {"connector", connectorId}, {"error", e.what()}});
+            return std::nullopt;
+        }
+        std::optional<std::string> meter;
+        db_.transaction([&](soci::session& s) {
+            meter = meterByRule(s, tenantId, rule);
+            SyncStore(s, tenantId).linkDevice(connectorId, key, meter);
+        });
+        return meter;
+    };
+    auto meterOf = [&](const std::string& key) -> std::optional<std::string> {
+        if (auto it = meters.find(key); it != meters.end()) return it->second;
+        std::optional<ConnectorDevice> known;
+        db_.read([&](soci::session& s) { known = SyncStore(s, tenantId).device(connectorId, key); });
+        std::optional<std::string> meter;
+        if (known) {
+            meter = known->meterId;
+        } else {
+            db_.transaction([&](soci::session& s) { SyncStore(s, tenantId).upsertDevice(connectorId, key, std::nullopt, request.now); });
+            JsonObject d = new Poco::JSON::Object;
+            d->set("key", key);
+            meter = link(key, d);
+        }
+        meters[key] = meter;
+        return meter;
+    };
+
+    auto flush = [&](const std::optional<std::string>& cursor) {
+        if (!pending.empty()) {
+            try {
+                const IngestResult r = sink_.write(tenantId, pending);
+                out.storedRows += static_cast<long long>(r.readings + r.profile + r.params + r.events);
+            } catch (const InvalidMeterData& e) {
+                out.problems += static_cast<long long>(pendingRecords);
+                if (problemTexts.size() < 5) problemTexts.push_back(std::string("meter_data: ") + e.what());
+            }
+            pending = MeterDataBatch{};
+            pendingRows = pendingRecords = 0;
+        }
+        if (!handled.empty() || (cursor && scheduled)) {
+            long long stored = 0, refused = 0;
+            std::vector<std::string> texts;
+            db_.transaction([&](soci::session& s) {
+                for (const auto& [kind, record] : handled) {
+                    s << "SAVEPOINT kb_record";
+                    try {
+                        handlers.at(kind)(s, context, record);
+                        s << "RELEASE SAVEPOINT kb_record";
+                        ++stored;
+                    } catch (const std::exception& e) {
+                        s << "ROLLBACK TO SAVEPOINT kb_record";
+                        s << "RELEASE SAVEPOINT kb_record";
+                        ++refused;
+                        if (texts.size() < 5) texts.push_back(kind + ": " + e.what());
+                    }
+                }
+                if (cursor && scheduled) SyncStore(s, tenantId).saveCursor(connectorId, accountId, task, *cursor);
+            });
+            out.storedRows += stored;
+            out.problems += refused;
+            for (auto& t : texts)
+                if (problemTexts.size() < 5) problemTexts.push_back(std::move(t));
+            handled.clear();
+        }
+        if (cursor) out.cursor = *cursor;
+    };
+
+    auto consume = [&](const std::string& kind, const std::string& text) {
+        ++out.records;
+        JsonObject record;
+        try {
+            record = parseObject(text);
+        } catch (const std::exception&) {
+            problem(kind + ": malformed JSON");
+            return;
+        }
+        if (kind == "cursor") {
+            if (!record->has("cursor") || !record->get("cursor").isString()) return problem("cursor: no \"cursor\" text");
+            flush(record->getValue<std::string>("cursor"));
+        } else if (kind == "problem") {
+            problem(record->optValue<std::string>("key", "") + ": " + record->optValue<std::string>("reason", ""));
+        } else if (kind == "device") {
+            if (!record->has("key") || !record->get("key").isString() || record->getValue<std::string>("key").empty())
+                return problem("device: no \"key\"");
+            const std::string key = record->getValue<std::string>("key");
+            std::optional<std::string> meter;
+            db_.transaction([&](soci::session& s) {
+                SyncStore st(s, tenantId);
+                auto known = st.device(connectorId, key);
+                st.upsertDevice(connectorId, key, text, request.now);
+                if (known) meter = known->meterId;
+            });
+            if (!meter) meter = link(key, record);
+            meters[key] = meter;
+        } else if (kind == "meter_data") {
+            JsonObject mapped = new Poco::JSON::Object;
+            for (const char* list : {"readings", "profile", "params", "events"}) {
+                if (!record->has(list)) continue;
+                auto rows = record->getArray(list);
+                if (!rows) return problem(std::string("meter_data: \"") + list + "\" is not a list");
+                Poco::JSON::Array::Ptr kept = new Poco::JSON::Array;
+                for (const auto& rv : *rows) {
+                    if (rv.type() != typeid(JsonObject)) return problem(std::string("meter_data: a row of \"") + list + "\" is not an object");
+                    auto row = rv.extract<JsonObject>();
+                    if (!row->has("device") || !row->get("device").isString())
+                        return problem(std::string("meter_data: a row of \"") + list + "\" names no device");
+                    const std::string key = row->getValue<std::string>("device");
+                    auto meter = meterOf(key);
+                    if (!meter) {
+                        ++out.unknownRows;
+                        unknown.insert(key);
+                        continue;
+                    }
+                    JsonObject copy = new Poco::JSON::Object;
+                    for (const auto& [k, v] : *row)
+                        if (k != "device") copy->set(k, v);
+                    copy->set("meter_id", *meter);
+                    if (std::string(list) == "readings") copy->set("source", "connector");
+                    kept->add(copy);
+                }
+                mapped->set(list, kept);
+            }
+            MeterDataBatch batch;
+            try {
+                batch = meterDataFromJson(mapped);
+                validateMeterData(batch, request.now);
+            } catch (const InvalidMeterData& e) {
+                return problem(std::string("meter_data: ") + e.what());
+            } catch (const std::exception& e) {
+                return problem(std::string("meter_data: ") + e.what());
+            } catch (...) {
+                return problem("meter_data: rows of wrong types");
+            }
+            const std::size_t rows = batch.readings.size() + batch.profile.size() + batch.params.size() + batch.events.size();
+            if (rows == 0) return;
+            auto append = [](auto& to, auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+            append(pending.readings, batch.readings);
+            append(pending.profile, batch.profile);
+            append(pending.params, batch.params);
+            append(pending.events, batch.events);
+            pendingRows += rows;
+            ++pendingRecords;
+            if (pendingRows >= options_.batchRows) flush(std::nullopt);
+        } else if (handlers.count(kind)) {
+            handled.emplace_back(kind, record);
+        } else {
+            problem("unknown record kind \"" + kind.substr(0, 40) + "\"");
+        }
+    };
+
+    // The plugin's thread: owns nothing of the hub, so an abandoned one may outlive it.
+    auto run = std::make_shared<Run>();
+    std::thread([run, instance, request]() {
+        kb_status status = KB_OK;
+        std::string text;
+        try {
+            instance->sync(
+                request,
+                [run](const std::string& kind, const std::string& json) {
+                    std::unique_lock<std::mutex> lock(run->m);
+                    run->cv.wait(lock, [&] { return run->queue.size() < Run::kQueueLimit || run->abandoned; });
+                    if (run->abandoned) return;
+                    run->queue.emplace_back(kind, json);
+                    run->cv.notify_all();
+                },
+                [run]() { return run->stop.load(); });
+        } catch (const ChannelError& e) {
+            status = e.status;
+            text = e.what();
+        } catch (const std::exception& e) {
+            status = KB_ERR_INTERNAL;
+            text = e.what();
+        }
+        std::lock_guard<std::mutex> lock(run->m);
+        run->done = true;
+        run->status = status;
+        run->text = text;
+        run->cv.notify_all();
+    }).detach();
+
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(slot.info.syncTimeoutS);
+    bool timedOut = false;
+    try {
+        for (;;) {
+            std::deque<std::pair<std::string, std::string>> items;
+            bool finished = false;
+            {
+                std::unique_lock<std::mutex> lock(run->m);
+                run->cv.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)),
+                                   [&] { return !run->queue.empty() || run->done; });
+                items.swap(run->queue);
+                finished = run->done;
+                run->cv.notify_all();
+            }
+            for (const auto& [kind, json] : items) consume(kind, json);
+            if (finished) break;
+            if (stopping && stopping()) run->stop = true;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                timedOut = true;
+                break;
+            }
+        }
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(run->m);
+        run->abandoned = true;
+        run->stop = true;
+        run->cv.notify_all();
+        throw;
+    }
+    if (timedOut) {
+        {
+            std::lock_guard<std::mutex> lock(run->m);
+            run->abandoned = true;
+            run->stop = true;
+            run->queue.clear();
+            run->cv.notify_all();
+        }
+        log::error("connector sync abandoned after its timeout; the plugin instance is replaced",
+                   {{"tenant", tenantId}, {"connector", connectorId}, {"task", task}, {"timeout_s", std::to_string(slot.info.syncTimeoutS)}});
+        replaceInstance(slot);
+        flush(std::nullopt); // what came before the timeout is kept; the cursor stays where it was
+        out.ok = false;
+        out.errorKind = "timeout";
+        out.error = "синхронизация не закончилась за " + std::to_string(slot.info.syncTimeoutS) + " с и прервана";
+    } else {
+        flush(std::nullopt);
+        if (run->status != KB_OK) {
+            out.ok = false;
+            out.errorKind = errorKind(run->status);
+            out.error = run->text.empty() ? std::string("sync failed") : run->text;
+        }
+    }
+    out.unknown.assign(unknown.begin(), unknown.end());
+    if (!problemTexts.empty() && out.ok) out.error = joinFirst(problemTexts, 5);
+    return out;
+}
+
+namespace {
+ConnectorLogRow logRowOf(const std::string& connectorId, const std::string& accountId, const std::string& task, long long startedAt,
+                         long long durationMs, const SyncOutcome& o, const std::string& owner) {
+    ConnectorLogRow l;
+    l.connectorId = connectorId;
+    l.accountId = accountId;
+    l.task = task;
+    l.startedAt = startedAt;
+    l.durationMs = durationMs;
+    l.records = o.records;
+    l.storedRows = o.storedRows;
+    l.problems = o.problems;
+    l.outcome = o.ok ? "ok" : "error";
+    l.errorKind = o.errorKind;
+    std::string message = o.error;
+    if (!o.unknown.empty())
+        message += (message.empty() ? "" : "; ") + std::string("unknown devices: ") + joinFirst(o.unknown, 10) + " (" +
+                   std::to_string(o.unknownRows) + " rows dropped)";
+    l.message = message;
+    l.instance = owner;
+    return l;
+}
+} // namespace
+
+SyncOutcome ConnectorHub::runScheduled(const Tenant& t, Slot& slot, const ConnectorAccount& account, const ConnectorJob& job,
+                                       long long now, const std::function<bool()>& stopping) {
+    const auto task = std::find_if(slot.info.tasks.begin(), slot.info.tasks.end(), [&](const ConnectorTask& k) { return k.id == job.task; });
+    if (task == slot.info.tasks.end()) return SyncOutcome{};
+    ConnectorSyncRequest request;
+    request.task = job.task;
+    request.cursor = job.cursor;
+    request.accountJson = accountJson(account);
+    request.inputJson = "{}";
+    request.to = now;
+    request.from = now - task->windowS;
+    if (!job.cursor.empty() && job.lastOk) request.from = std::max(request.from, *job.lastOk);
+    request.now = now;
+    db_.transaction([&](soci::session& s) {
+        SyncStore(s, t.id()).markRunning(slot.info.id, account.accountId, job.task, options_.owner, now + slot.info.syncTimeoutS + 60);
+    });
+    const auto started = std::chrono::steady_clock::now();
+    SyncOutcome o;
+    try {
+        o = execute(t, slot, account, request, true, stopping);
+    } catch (const std::exception& e) {
+        o.ok = false;
+        o.errorKind = "internal";
+        o.error = e.what();
+    }
+    const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    long long next = now + task->everyS;
+    if (!o.ok) {
+        const unsigned shift = static_cast<unsigned>(std::min<long long>(job.attempts, 20));
+        next = now + std::min<long long>(60LL << shift, std::max<long long>(task->everyS, 60));
+    }
+    db_.transaction([&](soci::session& s) {
+        SyncStore st(s, t.id());
+        st.finishJob(slot.info.id, account.accountId, job.task, o, now, next);
+        if (!o.ok && o.errorKind == "auth") st.setAuthFailed(slot.info.id, account.accountId);
+        st.log(logRowOf(slot.info.id, account.accountId, job.task, now, ms, o, options_.owner));
+    });
+    if (!o.ok)
+        log::warn("connector sync failed", {{"tenant", t.id()}, {"connector", slot.info.id}, {"task", job.task},
+                                            {"kind", o.errorKind}, {"error", o.error}});
+    return o;
+}
+
+SyncOutcome ConnectorHub::run(const Tenant& t, const std::string& connectorId, const std::string& accountId, const std::string& task,
+                              const std::string& inputJson, long long now) {
+    auto s = slot(t.id(), connectorId);
+    instance(t, connectorId); // throws 503 when not ready
+    if (accountId == "tenant" && s->info.accounts == "tenant")
+        db_.transaction([&](soci::session& se) {
+            ConnectorAccount a;
+            a.tenantId = t.id();
+            a.connectorId = connectorId;
+            a.accountId = "tenant";
+            a.kind = "tenant";
+            a.title = s->info.label;
+            SyncStore st(se, t.id());
+            st.ensureAccount(a, now);
+            st.ensureJobs(connectorId, "tenant", s->info.tasks, now);
+        });
+    std::optional<ConnectorAccount> account;
+    db_.read([&](soci::session& se) { account = this->account(se, t.id(), connectorId, accountId); });
+    if (!account) throw NotFound("connector_account_not_found", "Учётная запись обмена данными не найдена");
+    const auto declared = std::find_if(s->info.tasks.begin(), s->info.tasks.end(), [&](const ConnectorTask& k) { return k.id == task; });
+    const bool scheduled = Poco::trim(inputJson).empty() || Poco::trim(inputJson) == "{}";
+    if (!scheduled) {
+        ConnectorSyncRequest request;
+        request.task = task;
+        request.accountJson = accountJson(*account);
+        request.inputJson = inputJson;
+        request.to = now;
+        request.from = now - (declared != s->info.tasks.end() ? declared->windowS : 86400);
+        request.now = now;
+        const auto started = std::chrono::steady_clock::now();
+        SyncOutcome o = execute(t, *s, *account, request, false, {});
+        const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        db_.transaction([&](soci::session& se) {
+            SyncStore(se, t.id()).log(logRowOf(connectorId, accountId, task, now, ms, o, options_.owner));
+        });
+        return o;
+    }
+    if (declared == s->info.tasks.end())
+        throw Unprocessable({{"task", "Задача «" + task + "» не объявлена для этого коннектора"}});
+    bool taken = false;
+    db_.transaction([&](soci::session& se) {
+        SyncStore st(se, t.id());
+        st.ensureJobs(connectorId, accountId, s->info.tasks, now);
+        taken = st.takeLease(connectorId, accountId, options_.owner, now, now + s->info.syncTimeoutS + 60);
+    });
+    if (!taken) {
+        SyncOutcome busy;
+        busy.ok = false;
+        busy.errorKind = "busy";
+        busy.error = "another sync of this account is running";
+        return busy;
+    }
+    SyncOutcome o;
+    try {
+        std::optional<ConnectorJob> job;
+        db_.read([&](soci::session& se) {
+            for (auto& j : SyncStore(se, t.id()).jobs(connectorId, accountId))
+                if (j.task == task) job = j;
+        });
+        o = runScheduled(t, *s, *account, *job, now, {});
+    } catch (...) {
+        db_.transaction([&](soci::session& se) { SyncStore(se, t.id()).releaseLease(connectorId, accountId); });
+        throw;
+    }
+    db_.transaction([&](soci::session& se) { SyncStore(se, t.id()).releaseLease(connectorId, accountId); });
+    return o;
+}
+
+bool ConnectorHub::runDue(long long now, const std::function<bool()>& stopping) {
+    std::vector<DueAccount> due;
+    db_.read([&](soci::session& s) { due = SyncStore::dueAccounts(s, now, 20); });
+    for (const auto& d : due) {
+        if (stopping && stopping()) return false;
+        auto t = tenants_.find(d.tenantId);
+        auto s = slot(d.tenantId, d.connectorId);
+        bool ready = false;
+        long long timeout = 300;
+        if (s) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ready = s->info.state == "ready";
+            timeout = s->info.syncTimeoutS;
+        }
+        if (!t || !ready) {
+            // Not declared (any more) or not configured: look again in an hour.
+            db_.transaction([&](soci::session& se) { SyncStore(se, d.tenantId).postpone(d.connectorId, d.accountId, now, now + 3600); });
+            continue;
+        }
+        std::vector<ConnectorJob> jobs;
+        bool taken = false;
+        db_.transaction([&](soci::session& se) {
+            SyncStore st(se, d.tenantId);
+            for (auto& j : st.jobs(d.connectorId, d.accountId))
+                if (j.nextRun <= now) jobs.push_back(j);
+            if (jobs.empty()) return;
+            taken = st.takeLease(d.connectorId, d.accountId, options_.owner, now,
+                                 now + static_cast<long long>(jobs.size()) * (timeout + 60));
+        });
+        if (!taken) continue;
+        try {
+            std::optional<ConnectorAccount> account;
+            std::string secretError;
+            try {
+                db_.read([&](soci::session& se) { account = this->account(se, d.tenantId, d.connectorId, d.accountId); });
+            } catch (const std::runtime_error& e) {
+                secretError = e.what();
+            }
+            for (const auto& job : jobs) {
+                if (stopping && stopping()) break;
+                if (!account) {
+                    SyncOutcome o;
+                    o.ok = false;
+                    o.errorKind = "config";
+                    o.error = secretError.empty() ? "account missing" : "the account's secret cannot be opened (" + secretError + ")";
+                    db_.transaction([&](soci::session& se) {
+                        SyncStore st(se, d.tenantId);
+                        st.finishJob(d.connectorId, d.accountId, job.task, o, now, now + 3600);
+                        st.log(logRowOf(d.connectorId, d.accountId, job.task, now, 0, o, options_.owner));
+                    });
+                    continue;
+                }
+                const SyncOutcome o = runScheduled(*t, *s, *account, job, now, stopping);
+                if (!o.ok && o.errorKind == "auth") break; // the account is stopped until its secret changes
+            }
+        } catch (...) {
+            db_.transaction([&](soci::session& se) { SyncStore(se, d.tenantId).releaseLease(d.connectorId, d.accountId); });
+            throw;
+        }
+        db_.transaction([&](soci::session& se) { SyncStore(se, d.tenantId).releaseLease(d.connectorId, d.accountId); });
+        return true;
+    }
+    return false;
+}
+
+std::string ConnectorHub::call(const Tenant& t, const std::string& connectorId, const std::string& accountId, const std::string& operation,
+                               const std::string& inputJson) {
+    auto s = slot(t.id(), connectorId);
+    instance(t, connectorId); // 503 when not ready
+    std::shared_ptr<Connector> inst;
+    std::string label;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        inst = s->instance;
+        label = s->info.label;
+    }
+    if (!inst) throw Error(503, "connector_unavailable", "Обмен данными «" + label + "» не настроен; обратитесь к администратору");
+    std::string input = inputJson.empty() ? std::string("{}") : inputJson;
+    if (!accountId.empty()) {
+        std::optional<ConnectorAccount> account;
+        db_.read([&](soci::session& se) { account = this->account(se, t.id(), connectorId, accountId); });
+        if (!account) throw NotFound("connector_account_not_found", "Учётная запись обмена данными не найдена");
+        JsonObject in = objectOr(input);
+        JsonObject acc = parseObject(accountJson(*account));
+        in->set("account", acc);
+        if (acc->has("token")) in->set("token", acc->get("token"));
+        input = stringify(in);
+    }
+    try {
+        return inst->call(operation, input);
+    } catch (const ChannelError& e) {
+        switch (e.status) {
+        case KB_ERR_TRANSPORT:
+        case KB_ERR_TIMEOUT:
+            throw Error(503, "connector_unavailable", "«" + label + "» сейчас недоступен; попробуйте позже").retryAfter(60);
+        case KB_ERR_REJECTED:
+            throw Error(422, "connector_rejected", e.what()[0] ? std::string(e.what()) : "«" + label + "» отклонил запрос");
+        case KB_ERR_AUTH:
+            throw Error(422, "connector_auth", "«" + label + "» не принял учётные данные");
+        default:
+            log::warn("connector call failed", {{"tenant", t.id()}, {"connector", connectorId}, {"operation", operation},
+                                                {"kind", errorKind(e.status)}, {"error", e.what()}});
+            throw Error(502, "connector_bad_answer", "«" + label + "» прислал непонятный ответ; попробуйте позже");
+        }
+    }
+}
+
+} // namespace kabinet
