@@ -92,6 +92,8 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     hub.owner = polling.owner;
     s->connectors = std::make_unique<ConnectorHub>(*s->db, *s->tenants, *s->plugins, std::move(*box), hub);
     s->connectorSync = std::make_unique<SyncWorker>(*s->connectors, config.connectorSessions);
+    s->connectorFiles = std::make_unique<FileImports>(*s->db, *s->connectors);
+    s->export80020 = std::make_unique<Export80020>(*s->db, *s->connectors);
     return s;
 }
 

@@ -10,6 +10,8 @@
 #include "cases/CaseService.h"
 #include "cases/CaseTimers.h"
 #include "connectors/ConnectorHub.h"
+#include "connectors/Export80020.h"
+#include "connectors/FileImports.h"
 #include "connectors/SyncWorker.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
@@ -72,6 +74,10 @@ struct Services {
     std::unique_ptr<ConnectorHub> connectors;
     /// The background syncs of the connectors (started by kabinetd only, --connector-sessions).
     std::unique_ptr<SyncWorker> connectorSync;
+    /// Files connectors import (XML 80020: per-file results; handles the plugins' "file" records).
+    std::unique_ptr<FileImports> connectorFiles;
+    /// The export of half-hourly data as XML 80020 files.
+    std::unique_ptr<Export80020> export80020;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
