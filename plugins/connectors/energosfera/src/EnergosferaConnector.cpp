@@ -96,7 +96,7 @@ Poco::JSON::Object::Ptr parseObject(const std::string& json, const char* what)
 	}
 	catch (const Poco::Exception&)
 	{
-		throw sdk::RejectedError(std::string(what) + ": not a JSON object");
+		throw sdk::RejectedError(std::string("Параметры (") + what + ") — не объект JSON");
 	}
 }
 
@@ -251,8 +251,8 @@ std::string EnergosferaConnector::call(const std::string& operation, const std::
 	const auto input = parseObject(inputJson, "input");
 	const auto from = civilDay(compactDay(input->optValue<std::string>("from", "")));
 	const auto to = civilDay(compactDay(input->optValue<std::string>("to", "")));
-	if (!from || !to || *to < *from) throw sdk::RejectedError("from, to: a period of dates YYYY-MM-DD");
-	if ((*to - *from) / 86400 > 366) throw sdk::RejectedError("to: at most 366 days");
+	if (!from || !to || *to < *from) throw sdk::RejectedError("Укажите период датами ГГГГ-ММ-ДД, начало не позже конца");
+	if ((*to - *from) / 86400 > 366) throw sdk::RejectedError("Период выгрузки — не больше 366 дней");
 	auto part = [&](const char* key, const char* field, const std::string& def) {
 		auto o = input->getObject(key);
 		return o ? o->optValue<std::string>(field, def) : def;
@@ -263,7 +263,7 @@ std::string EnergosferaConnector::call(const std::string& operation, const std::
 	head.areaInn = part("area", "inn", _settings.areaInn);
 	head.areaName = part("area", "name", _settings.areaName);
 	head.areaTimezone = _settings.areaTimezone;
-	if (head.senderInn.empty() || head.areaInn.empty()) throw sdk::RejectedError("sender, area: the INNs are required");
+	if (head.senderInn.empty() || head.areaInn.empty()) throw sdk::RejectedError("В настройках обмена не указаны ИНН отправителя и ИНН зоны");
 	const long long firstNumber = input->optValue<long long>("first_number", 1);
 	// code → (ts → four channels' power)
 	struct Point
@@ -277,7 +277,7 @@ std::string EnergosferaConnector::call(const std::string& operation, const std::
 		for (std::size_t i = 0; i < list->size(); ++i)
 		{
 			auto p = list->getObject(static_cast<unsigned>(i));
-			if (!p) throw sdk::RejectedError("points: a list of objects");
+			if (!p) throw sdk::RejectedError("Точки выгрузки переданы не списком объектов");
 			auto& point = points[p->optValue<std::string>("code", "")];
 			point.name = p->optValue<std::string>("name", "");
 			if (auto profile = p->getArray("profile"))
@@ -285,7 +285,7 @@ std::string EnergosferaConnector::call(const std::string& operation, const std::
 				for (std::size_t j = 0; j < profile->size(); ++j)
 				{
 					auto r = profile->getObject(static_cast<unsigned>(j));
-					if (!r || !r->has("ts")) throw sdk::RejectedError("points.profile: rows {ts, p_plus, …}");
+					if (!r || !r->has("ts")) throw sdk::RejectedError("Строки профиля переданы без времени");
 					auto& slot = point.rows[r->getValue<Poco::Int64>("ts")];
 					for (int c = 0; c < 4; ++c)
 						if (r->has(channelField(c)) && !r->get(channelField(c)).isEmpty()) slot[c] = r->getValue<double>(channelField(c));
