@@ -37,6 +37,7 @@ export const ROUTES = [
   { path: 'operator/readings', name: 'operator-readings', auth: true, load: () => import('./pages/operator-readings.js') },
   { path: 'operator/consumers', name: 'operator-consumers', auth: true, load: () => import('./pages/operator-consumers.js') },
   { path: 'operator/polling', name: 'operator-polling', auth: true, load: () => import('./pages/operator-polling.js') },
+  { path: 'operator/connectors', name: 'operator-connectors', auth: true, load: () => import('./pages/operator-connectors.js') },
   { path: 'operator/audit', name: 'operator-audit', auth: true, load: () => import('./pages/operator-audit.js') },
   { path: 'operator/alerts', name: 'operator-alerts', auth: true, load: () => import('./pages/operator-alerts.js') },
   { path: 'operator/broadcasts', name: 'operator-broadcasts', auth: true, load: () => import('./pages/operator-broadcasts.js') },

@@ -62,7 +62,7 @@ M.schema = S.list { message = "ожидается список коннекто�
       check = function(add, path, v)
         if type(v) ~= "table" then add(path, "ожидается таблица настроек") end
       end } },
-    { "sync_timeout_s", S.int { min = 5, max = 86400, default = 300, message = "ожидается целое число секунд от 5 до 86400",
+    { "sync_timeout_s", S.int { min = 1, max = 86400, default = 300, message = "ожидается целое число секунд от 1 до 86400",
       desc = "a sync running longer is abandoned as `timeout` and the plugin instance replaced" } },
     { "tasks", S.list { required = true, missing = "ожидается список задач", nonempty = true, message = "ожидается непустой список задач",
       unique = { key = "id", message = "повторяющаяся задача '%s'" }, desc = "what to fetch and how often",

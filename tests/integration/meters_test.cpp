@@ -20,6 +20,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <ctime>
 #include <regex>
 #include <sstream>
@@ -600,7 +602,18 @@ TEST_CASE("ВОЭК archive: a period at most 3 years back, changeable until the
 
 TEST_CASE("ОЭС 360: contracts linked by the supplier's login through a connector plugin", "[meters][connector]") {
     test::FreshDatabase db;
-    KabinetdProcess server(db.url(), {"--plugins", test::binaryDir() + "/test-plugins", "--connectors", R"({"oes360":{"plugin":"connector","config":{}}})"});
+    // ОЭС 360 as it is, plus a "consumer" connector of the fake plugin "connector" serving its supplier "oes360"
+    // (the tenant's own declaration is wrapped, not copied); --connectors names it per tenant.
+    const std::string tenants = test::tempDir("supplier-tenants");
+    std::filesystem::copy(test::sourceDir() + "/tenants/oes360", tenants + "/oes360", std::filesystem::copy_options::recursive);
+    std::filesystem::rename(tenants + "/oes360/tenant.lua", tenants + "/oes360/oes360_declaration.lua");
+    std::ofstream(tenants + "/oes360/tenant.lua")
+        << "local T = require(\"oes360_declaration\")\n"
+           "T.connectors = { { id = \"supplier\", plugin = \"connector\", label = \"ОЭС 360\", accounts = \"consumer\",\n"
+           "  supplier = \"oes360\", tasks = { { id = \"contracts\", every_minutes = 60 } } } }\n"
+           "return T\n";
+    KabinetdProcess server(db.url(), {"--plugins", test::binaryDir() + "/test-plugins", "--tenants", tenants, "--connectors",
+                                      R"({"oes360":{"supplier":{}}})"});
     Client c{server, "oes360"};
     auto r = c.call("POST", "registration", R"({"kind":"consumer","fields":{"email":"supplier@example.ru","full_name":"Иванов Иван",)"
                                             R"("phone":"+79031112233","password":"longpass1","password_confirm":"longpass1"}})");

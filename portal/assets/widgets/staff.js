@@ -15,6 +15,7 @@ export function operatorPages(tenant) {
     hasModule(tenant, 'manual_readings') ? { path: 'operator/readings', label: 'Показания на проверке' } : null,
     { path: 'operator/consumers', label: 'Потребители и доступ' },
     { path: 'operator/polling', label: 'Опрос приборов учёта' },
+    { path: 'operator/connectors', label: 'Обмен данными' },
     { path: 'operator/audit', label: 'Попытки подбора номеров' },
     { path: 'operator/alerts', label: 'Оповещения' },
     { path: 'operator/broadcasts', label: 'Рассылки' },

@@ -19,6 +19,7 @@ void registerCaseRoutes(Router& r, Services& s);     ///< cases: kinds, filing, 
 void registerNotificationRoutes(Router& r, Services& s); ///< notifications, their kinds and settings, deliveries
 void registerCaseReportRoutes(Router& r, Services& s); ///< staff's reports of cases (order 186 figures, surveys)
 void registerCasePrintRoutes(Router& r, Services& s);  ///< the printable application of a form or a filed case (PDF)
+void registerConnectorRoutes(Router& r, Services& s);  ///< operators' view of upstream connectors («Обмен данными»)
 void registerConnectorFileRoutes(Router& r, Services& s); ///< connector files: XML 80020 uploads, results, export
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
@@ -36,6 +37,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerNotificationRoutes(r, s);
     registerCaseReportRoutes(r, s);
     registerCasePrintRoutes(r, s);
+    registerConnectorRoutes(r, s);
     registerConnectorFileRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }

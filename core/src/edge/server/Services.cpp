@@ -91,6 +91,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     hub.connectorsJson = config.connectors;
     hub.owner = polling.owner;
     s->connectors = std::make_unique<ConnectorHub>(*s->db, *s->tenants, *s->plugins, std::move(*box), hub);
+    s->connectorViews = std::make_unique<ConnectorViews>(*s->db, *s->connectors);
     s->connectorSync = std::make_unique<SyncWorker>(*s->connectors, config.connectorSessions);
     s->connectorFiles = std::make_unique<FileImports>(*s->db, *s->connectors);
     s->export80020 = std::make_unique<Export80020>(*s->db, *s->connectors);

@@ -10,6 +10,7 @@
 #include "cases/CaseService.h"
 #include "cases/CaseTimers.h"
 #include "connectors/ConnectorHub.h"
+#include "connectors/ConnectorViews.h"
 #include "connectors/Export80020.h"
 #include "connectors/FileImports.h"
 #include "connectors/SyncWorker.h"
@@ -72,6 +73,8 @@ struct Services {
     std::unique_ptr<Scheduler> scheduler;
     /// Upstream connectors: plugin instances per tenant, accounts, syncs, calls.
     std::unique_ptr<ConnectorHub> connectors;
+    /// What operators see of the connectors (the page «Обмен данными»).
+    std::unique_ptr<ConnectorViews> connectorViews;
     /// The background syncs of the connectors (started by kabinetd only, --connector-sessions).
     std::unique_ptr<SyncWorker> connectorSync;
     /// Files connectors import (XML 80020: per-file results; handles the plugins' "file" records).
