@@ -8,6 +8,7 @@ bash packaging/deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target kabinetd kabinet kabinet-plugin-sms-http \
   kabinet-plugin-mercury kabinet-plugin-iec62056-21 kabinet-plugin-dlms kabinet-meter-sim \
+  kabinet-plugin-supplier-http \
   kabinet-plugin-energosfera
 export KABINET_DATA_DIR=${KABINET_DATA_DIR:-$PWD/kabinet-data}
 mkdir -p "$KABINET_DATA_DIR"
@@ -27,6 +28,12 @@ port=${KABINET_SIM_PORT:-47001}
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 ./build/core/kabinet demo polling \
   --gateways "mercury=127.0.0.1:$port,iec62056-21=127.0.0.1:$((port + 1)),dlms=127.0.0.1:$((port + 2))"
+# Upstream connectors: each block adds one "<tenant>":{…} entry of --connectors.
+connectors=()
+# ОЭС 360 supplier billing (tests/simulators/supplier_server.py): README lists the demo supplier logins.
+supplier_port=${KABINET_SUPPLIER_PORT:-47011}
+/usr/bin/python3 tests/simulators/supplier_server.py --port "$supplier_port" --window 1-31 </dev/null >"$KABINET_DATA_DIR/sim-supplier.port" 2>&1 &
+connectors+=("\"oes360\":{\"supplier\":{\"base_url\":\"http://127.0.0.1:$supplier_port\"}}")
 # ПК «Энергосфера» (СИГМА): the generator writes two weeks of XML 80020 files for СИГМА's demo points into a
 # drop folder once; the energosfera connector imports them (and any file dropped there later).
 drop80020="$KABINET_DATA_DIR/80020-drop"
@@ -35,6 +42,5 @@ if [ ! -d "$drop80020" ]; then
   /usr/bin/python3 tests/simulators/gen80020.py --out "$drop80020" --from "$(date -u -d '-15 days' +%F)" --days 14 \
     --codes 910000000001401,910000000001402,910000000002781,910000000003111 --first-number 1 >/dev/null
 fi
-connectors_sigma='"sigma":{"energosfera":{"drop_dir":"'"$drop80020"'"}}'
-connectors_json="{${connectors_sigma}}"
-./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "$connectors_json" "$@"
+connectors+=("\"sigma\":{\"energosfera\":{\"drop_dir\":\"$drop80020\"}}")
+./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "{$(IFS=,; echo "${connectors[*]}")}" "$@"

@@ -98,6 +98,7 @@ protected:
             services->digest->start();
             services->scheduler->start();
             services->connectorSync->start();
+            services->supplierWorker->start();
         } catch (const ConfigError& e) {
             log::error("cannot start", {{"error", e.what()}});
             return EXIT_CONFIG;
@@ -112,6 +113,7 @@ protected:
         waitForTerminationRequest();
         log::info("shutting down; finishing requests in flight");
         http->stop(10);
+        services->supplierWorker->stop();
         services->connectorSync->stop();
         services->scheduler->stop();
         services->outbox->stop();

@@ -116,12 +116,34 @@ return {
     },
   },
 
+  -- The supplier's billing (seed 004 §1): a consumer links a contract by the login and password the supplier
+  -- issued («Добавить договор»); their account then brings the balance with charges and payments, the
+  -- supplier's notifications and the status and answer of forwarded appeals. The supplier's address and the
+  -- paths of its API are server settings (`--connectors`), never written here.
+  connectors = {
+    {
+      id = "supplier",
+      plugin = "supplier-http",
+      label = "ОЭС 360 — биллинг поставщика",
+      accounts = "consumer",
+      supplier = "oes360",
+      tasks = {
+        { id = "balances", every_minutes = 60, window_days = 400 },
+        { id = "notifications", every_minutes = 30, window_days = 31 },
+        { id = "cases", every_minutes = 10 },
+      },
+    },
+  },
+
   messages = {
     login_taken = "Пользователь с таким E-mail уже существует",
   },
 
   settings = {
     contracts = { renamable = true },
+    -- «Отправка обращений абонента в программный комплекс снабжающей компании»: appeals to support go to the
+    -- supplier's billing through the consumer's supplier account; its status and answer come back into the case.
+    appeals = { forward_connector = "supplier", forward_kinds = { "support" } },
     meters = { profile_intervals_min = { 30, 60 } },
     readings = { periods = { "month", "week", "day" } },
     -- Readings of smart meters (and of meters the server polls) arrive by themselves: not offered.

@@ -4,7 +4,8 @@
 # free port with a fresh database of that backend, mail to that SMTP server and text messages through the
 # sms-http plugin to the gateway; waits for /healthz; exports KABINET_URL, KABINET_MAIL_DIR (each mail as
 # <n>.eml) and KABINET_SMS_URL (GET $KABINET_SMS_URL/_messages); runs the command; stops everything and
-# drops the database. The database is seeded with demo data first (KABINET_DEMO_ACCOUNTS: their logins);
+# drops the database. The ОЭС 360 supplier simulator (tests/simulators/supplier_server.py) serves the tenant's
+# connector "supplier" (KABINET_SUPPLIER_URL exported). The database is seeded with demo data first (KABINET_DEMO_ACCOUNTS: their logins);
 # KABINET_DATABASE_URL and KABINET_CLI let a test make staff accounts with `kabinet users create-admin`;
 # KABINET_INGEST_TOKEN (exported, also to kabinetd) lets it send meter data as a driver would.
 set -euo pipefail
@@ -44,9 +45,11 @@ cleanup() {
 trap cleanup EXIT
 start_sim smtp_server.py --dir "$work/mail-in"
 start_sim sms_gateway.py --token sms-token
+start_sim supplier_server.py --window 1-31
 smtp_port=$(sim_port smtp_server.py)
 sms_port=$(sim_port sms_gateway.py)
-[ -n "$smtp_port" ] && [ -n "$sms_port" ] || { echo "with_kabinetd.sh: simulators did not start" >&2; cat "$work"/*.log >&2; exit 1; }
+supplier_port=$(sim_port supplier_server.py)
+[ -n "$smtp_port" ] && [ -n "$sms_port" ] && [ -n "$supplier_port" ] || { echo "with_kabinetd.sh: simulators did not start" >&2; cat "$work"/*.log >&2; exit 1; }
 export KABINET_SMS_GATEWAY="{\"url\":\"http://127.0.0.1:$sms_port/send\",\"token\":\"sms-token\",\"timeout_ms\":3000,\"retries\":2,\"backoff_ms\":50}"
 # Demo consumers, meters and a year of data; their logins for the tests.
 "$bin/core/kabinet" demo seed --years 1 --database "$db_url" --data-dir "$work" --tenants "$src/tenants" --scripts "$src/scripts" \
@@ -56,6 +59,7 @@ export KABINET_DEMO_ACCOUNTS="$work/demo-accounts.json" KABINET_DATABASE_URL="$d
 export KABINET_INGEST_TOKEN="${KABINET_INGEST_TOKEN:-browser-ingest-token-0123456789}"
 "$bin/core/kabinetd" --smtp "smtp://127.0.0.1:$smtp_port" --public-url "http://127.0.0.1:$port" --listen "127.0.0.1:$port" --database "$db_url" --data-dir "$work" \
   --tenants "$src/tenants" --scripts "$src/scripts" --portal "$src/portal" --plugins "$bin/plugins-out" \
+  --connectors "{\"oes360\":{\"supplier\":{\"base_url\":\"http://127.0.0.1:$supplier_port\",\"timeout_ms\":3000}}}" \
   >"$work/kabinetd.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 200); do
@@ -64,6 +68,7 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 export KABINET_URL="http://127.0.0.1:$port" KABINET_MAIL_DIR="$work/mail-in" KABINET_SMS_URL="http://127.0.0.1:$sms_port"
+export KABINET_SUPPLIER_URL="http://127.0.0.1:$supplier_port" # the supplier simulator: /_control, /_truth
 set +e
 "$@"
 rc=$?

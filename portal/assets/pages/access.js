@@ -12,10 +12,12 @@
 //   POST access/ogrn {} → {found: true}; 404 ogrn_not_found
 //   POST access/ogrn/confirm {contract_number} → {contracts}; 422 {fields: {contract_number}}
 //   PATCH access/contracts/<id> {title} → 200
+//   POST access/supplier {supplier, title, login, password} → 201 {contracts, message}; 422 {fields}: wrong credentials;
+//     503/502: the supplier is unavailable
 //   GET notifications?unread=1 (and GET points when unread ones name points): contracts with unread
 //     notifications about them or their points are marked
 
-import { api, ApiError } from '../core/api.js';
+import { api, ApiError, getDictionary } from '../core/api.js';
 import { createForm } from '../widgets/forms.js';
 import { confirmDialog } from '../widgets/dialog.js';
 import { h, mount, notice, plural } from '../core/ui.js';
@@ -80,12 +82,7 @@ export async function render(ctx) {
     const sections = [];
     if (ways.includes('account_number')) sections.push(accountsSection(status));
     if (ways.includes('ogrn_contract')) sections.push(ogrnSection(status));
-    if (ways.includes('supplier_login')) {
-      sections.push(h('section', { class: 'card access-section access-supplier', 'aria-labelledby': 'access-supplier-title' },
-        h('h2', { class: 'section-title', id: 'access-supplier-title' }, 'Договоры с поставщиком'),
-        h('p', null, 'Договор привязывается к личному кабинету по логину и паролю, выданным поставщиком. '
-          + 'Привязка договора из личного кабинета пока недоступна: обратитесь к поставщику электрической энергии.')));
-    }
+    if (ways.includes('supplier_login')) sections.push(supplierSection(status));
     if (ways.includes('operator_grant')) {
       sections.push(h('section', { class: 'card access-section access-operator', 'aria-labelledby': 'access-operator-title' },
         h('h2', { class: 'section-title', id: 'access-operator-title' }, 'Доступ к приборам учёта'),
@@ -218,6 +215,89 @@ export async function render(ctx) {
       addHost);
     if (!data.accounts.length) showAddForm(false);
     return section;
+  }
+
+  // -------------------------------------------------------------------------
+  // «Добавить договор» (ОЭС 360): the supplier, the contract's name, the supplier's login and password
+
+  function supplierSection(status) {
+    const host = h('div', { class: 'supplier-add' });
+    const toggle = h('button', {
+      type: 'button',
+      class: 'btn btn--primary supplier-add__toggle',
+      'aria-expanded': 'false',
+      onClick: () => { showForm(); },
+    }, 'Добавить договор');
+
+    function close() {
+      host.replaceChildren();
+      toggle.hidden = false;
+      toggle.setAttribute('aria-expanded', 'false');
+      toggle.focus();
+    }
+
+    function showForm() {
+      toggle.hidden = true;
+      toggle.setAttribute('aria-expanded', 'true');
+      const form = createForm({
+        fields: [
+          { name: 'supplier', label: 'Поставщик', type: 'select', required: true, dictionary: 'suppliers', placeholder: '-Выберите поставщика-' },
+          { name: 'title', label: 'Название', type: 'text', required: true, max_length: 200, hint: 'Будет отображаться в списке договоров' },
+          { name: 'login', label: 'Логин', type: 'text', required: true, max_length: 200, hint: 'Логин, полученный от поставщика' },
+          { name: 'password', label: 'Пароль', type: 'password', required: true, max_length: 200,
+            hint: 'Пароль, полученный от поставщика; он нужен один раз и не сохраняется' },
+        ],
+      }, { idPrefix: 'supplier', loadDictionary: getDictionary });
+      const submit = h('button', { type: 'submit', class: 'btn btn--primary supplier-add__submit' }, 'Добавить');
+      const cancel = h('button', { type: 'button', class: 'btn btn--ghost', onClick: close }, 'Отмена');
+      const formStatus = h('div', { class: 'form-status supplier-add__status', 'aria-live': 'polite' });
+      async function onSubmit(e) {
+        e.preventDefault();
+        if (submit.disabled) return;
+        status.replaceChildren();
+        formStatus.replaceChildren();
+        if (Object.keys(form.validate()).length) { form.focusFirstError(); return; }
+        const v = form.values();
+        await sendForm({
+          button: submit,
+          signal: ctx.signal,
+          busyText: 'Проверка у поставщика…',
+          send: async () => {
+            const answer = await api.post('access/supplier', { supplier: v.supplier, title: v.title, login: v.login, password: v.password },
+              { signal: ctx.signal });
+            await reload();
+            draw({ kind: 'success', className: 'supplier-added', text: (answer && answer.message) || 'Договор добавлен' });
+          },
+          failed(err) {
+            if (err instanceof ApiError && err.status === 422) {
+              const rest = form.setErrors(err.fields, 'server');
+              const other = Object.values(rest);
+              if (other.length) mount(formStatus, notice('error', h('ul', { class: 'notice__list' }, other.map((m) => h('li', null, String(m))))));
+              form.focusFirstError();
+            } else if (err instanceof ApiError && (err.status === 503 || err.status === 502)) {
+              mount(formStatus, notice('error', h('strong', { class: 'supplier-unavailable', tabindex: '-1' },
+                err.message || 'Поставщик сейчас недоступен; попробуйте позже')));
+            } else {
+              actionFailed(err, formStatus);
+            }
+            return true;
+          },
+        });
+      }
+      mount(host, h('form', { class: 'supplier-add-form', novalidate: true, 'aria-label': 'Добавить договор', onSubmit },
+        h('h3', { class: 'supplier-add__title' }, 'Добавить договор'),
+        form.element,
+        formStatus,
+        h('div', { class: 'form-actions' }, submit, cancel)));
+      form.field('supplier').control.focus();
+    }
+
+    return h('section', { class: 'card access-section access-supplier', 'aria-labelledby': 'access-supplier-title' },
+      h('h2', { class: 'section-title', id: 'access-supplier-title' }, 'Договоры с поставщиком'),
+      h('p', null, 'Выберите поставщика и введите логин и пароль, полученные от него: договоры этой учётной записи появятся '
+        + 'в личном кабинете вместе с балансом, начислениями и точками учёта.'),
+      toggle,
+      host);
   }
 
   // -------------------------------------------------------------------------

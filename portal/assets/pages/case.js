@@ -1,7 +1,8 @@
 // One case of the consumer (GET cases/{id}): its form's values, documents with download links, history, the
 // correspondence with the utility, and the actions the consumer may take now (their inputs and confirmations);
 // an offered survey («Пройти опрос»). Staff are taken on to the operator's page of the case.
-// Markup: .page--case, .case-view (widgets/cases.js), .case-changed, a.case-offer.
+// Markup: .page--case, .case-view (widgets/cases.js), .case-changed, a.case-offer, .case-supplier (an appeal forwarded
+// to the supplier: GET cases/{id}/supplier).
 
 import { api } from '../core/api.js';
 import { h, mount, notice } from '../core/ui.js';
@@ -10,6 +11,20 @@ import { caseGroups, caseKinds, fileRoute, listGroupOf, listLabel, listRoute, op
 import { caseView, changedNotice, isMissing } from '../widgets/cases.js';
 
 export const title = (ctx) => (ctx.caseTitle || 'Обращение');
+
+/** The supplier's side of a forwarded appeal: sent (with the supplier's number), waiting, or refused. */
+function supplierNote(f) {
+  if (f.state === 'forwarded') {
+    return notice('info', h('span', { class: 'case-supplier', dataset: { state: f.state } },
+      `Обращение передано поставщику${f.external_id ? `, номер у поставщика: ${f.external_id}` : ''}. Ответ поставщика появится здесь.`));
+  }
+  if (f.state === 'failed') {
+    return notice('error', h('span', { class: 'case-supplier', dataset: { state: f.state } },
+      `Поставщик не принял обращение${f.error ? `: ${f.error}` : '.'}`));
+  }
+  return notice('info', h('span', { class: 'case-supplier', dataset: { state: f.state } },
+    'Обращение будет передано поставщику, как только он станет доступен.'));
+}
 
 export async function render(ctx) {
   if (isStaff(ctx.user)) {
@@ -55,7 +70,15 @@ export async function render(ctx) {
       caseView(ctx, view, { focus, changed: (fresh, text) => learnOffer(fresh).then(() => draw(fresh, text)) }));
     focus = null;
   }
+  // An appeal forwarded to the supplier's billing (ОЭС 360): how it went there (GET cases/{id}/supplier; 404: not forwarded).
+  let forwarded = null;
+  try {
+    forwarded = await api.get(`cases/${encodeURIComponent(ctx.params.id)}/supplier`, { signal: ctx.signal });
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+  }
   await learnOffer(c);
   draw(c);
+  if (forwarded) page.querySelector('.page__title').after(supplierNote(forwarded));
   return page;
 }

@@ -5,7 +5,8 @@
 // notifications (contracts with unread ones are marked). A module without a
 // page of its own (balance, appeals, …) gets no card, so that every card leads
 // somewhere that works.
-//   GET access, GET points, GET notifications?limit=3, GET notifications?unread=1
+//   GET access, GET points, GET notifications?limit=3, GET notifications?unread=1, GET supplier/balances (a
+//   supplier's login: the balance card)
 //   (each card shows its own error if its request fails)
 
 import { api } from '../core/api.js';
@@ -14,12 +15,13 @@ import { formatDateTime, isNum } from '../core/format.js';
 import { contractName, hasModule, manualLabel } from '../core/meters.js';
 import { displayName } from '../core/session.js';
 import { latestList } from '../widgets/latest-readings.js';
-import { accessHint } from '../core/access-ways.js';
+import { accessHint, tenantWays } from '../core/access-ways.js';
 import { outagesCard } from '../widgets/outages.js';
 import { contractUnread, listNotifications, unreadRefs, unreadText } from '../core/notifications.js';
 import { markedName, notificationTime, unreadBadge } from '../widgets/notifications.js';
 import { caseGroups, caseMenu, caseRoute } from '../core/cases.js';
 import { stateBadge } from '../widgets/cases.js';
+import { balanceCard } from '../widgets/supplier-balance.js';
 
 const SHOWN_POINTS = 4;
 const SHOWN_NOTIFICATIONS = 3;
@@ -176,6 +178,10 @@ export async function render(ctx) {
     unreadRefs({ signal: ctx.signal }),
     withCases ? api.get('cases', { signal: ctx.signal }) : Promise.resolve(null),
   ]);
+  // Contracts linked through a supplier's login have a balance (seed 004 §3.1 «Информация по текущему балансу»).
+  const withBalance = tenantWays(ctx.tenant, ctx.user).includes('supplier_login');
+  const [balances] = withBalance ? await Promise.allSettled([api.get('supplier/balances', { signal: ctx.signal })]) : [null];
+  if (ctx.signal.aborted) return h('div');
   if (ctx.signal.aborted) return h('div'); // left meanwhile (or the session ended): nothing to show
   return h('section', { class: 'page page--dashboard' },
     h('h1', { class: 'page__title' }, 'Личный кабинет'),
@@ -184,6 +190,7 @@ export async function render(ctx) {
       pointsCard(ctx, points),
       h('div', { class: 'dashboard__cards' },
         accessCard(ctx, access, points, marks.status === 'fulfilled' ? marks.value : null),
+        withBalance ? balanceCard(card, balances, ctx.tenant.timezone) : null,
         notificationsCard(ctx, latest),
         withCases ? casesCard(ctx, cases) : null,
         MODULE_CARDS.filter((c) => hasModule(ctx.tenant, c.module)).map((c) => c.card(ctx))),

@@ -1,5 +1,7 @@
 /// Routes of contracts, accounts and meter data (docs/API.md, "Contracts, accounts and meter data").
 #include "api/MeterSpecs.h"
+#include "connectors/SupplierForwarder.h"
+#include "connectors/SupplierLink.h"
 #include "api/Routes.h"
 #include "server/Services.h"
 #include "util/Error.h"
@@ -79,7 +81,10 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("POST", "/api/v1/access/ogrn/confirm", true, Access::User, spec::confirmOgrn(),
           [&s](Request& q) { return json(200, s.access->confirmOgrn(*q.tenant, *q.session, field(q, "contract_number"), q.clientAddress)); });
     r.add("POST", "/api/v1/access/supplier", true, Access::User, spec::linkSupplier(), [&s](Request& q) {
-        return json(201, s.access->linkSupplier(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>()));
+        const auto body = q.jsonObject().extract<Poco::JSON::Object::Ptr>();
+        // A supplier whose plugin only checks logins (ABI 1.0) keeps the contract link without a token.
+        if (s.supplierLink->legacy(*q.tenant, body)) return json(201, s.access->linkSupplier(*q.tenant, *q.session, body));
+        return json(201, s.supplierLink->link(*q.tenant, *q.session, body, static_cast<long long>(std::time(nullptr))));
     });
     r.add("PATCH", "/api/v1/access/contracts/{id}", true, Access::User, spec::renameContract(), [&s](Request& q) {
         s.access->renameContract(*q.tenant, *q.session, q.params["id"], field(q, "title"));
@@ -112,10 +117,25 @@ void registerMeterRoutes(Router& r, Services& s) {
     });
 
     r.add("GET", "/api/v1/points/{id}/manual-readings", true, Access::User, spec::manualReadings(),
-          [&s](Request& q) { return json(200, s.manualReadings->ofPoint(*q.tenant, *q.session, q.params["id"])); });
+          [&s](Request& q) {
+              auto out = s.manualReadings->ofPoint(*q.tenant, *q.session, q.params["id"]);
+              // Readings forwarded to a supplier say how that went.
+              if (auto rows = out->getArray("rows"))
+                  for (std::size_t i = 0; i < rows->size(); ++i)
+                      if (auto row = rows->getObject(static_cast<unsigned>(i)))
+                          if (auto st = s.supplierForwarder->readingState(*q.tenant, row->optValue<std::string>("id", ""))) row->set("supplier", *st);
+              return json(200, out);
+          });
     r.add("POST", "/api/v1/points/{id}/manual-readings", true, Access::User, spec::submitReading(), [&s](Request& q) {
-        return json(201, s.manualReadings->submit(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Poco::JSON::Object::Ptr>(),
-                                                  static_cast<long long>(std::time(nullptr))));
+        const auto now = static_cast<long long>(std::time(nullptr));
+        const auto body = q.jsonObject().extract<Poco::JSON::Object::Ptr>();
+        s.meters->point(*q.tenant, *q.session, q.params["id"]); // 404 for a point the caller does not see
+        s.supplierForwarder->checkWindow(*q.tenant, q.params["id"], now);
+        auto out = s.manualReadings->submit(*q.tenant, *q.session, q.params["id"], body, now);
+        if (out->optValue<std::string>("state", "") == "accepted")
+            if (auto st = s.supplierForwarder->forwardReading(*q.tenant, q.params["id"], out->getValue<std::string>("id"), body, now))
+                out->set("supplier", *st);
+        return json(201, out);
     });
     r.add("POST", "/api/v1/meters/virtual", true, Access::User, spec::createVirtualMeter(), [&s](Request& q) {
         return json(201, s.virtualMeters->create(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), q.clientAddress));

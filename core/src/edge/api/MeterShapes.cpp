@@ -1,4 +1,5 @@
 #include "api/MeterShapes.h"
+#include "api/SupplierSpecs.h"
 
 #include "api/CommonShapes.h"
 
@@ -62,7 +63,8 @@ Shape manualReading() {
                                                           {"state", oneOf({"pending", "accepted", "rejected"})},
                                                           {"reason", optText()},
                                                           {"submitted_at", unixTime()},
-                                                          {"decided_at", nullable(integer())}}));
+                                                          {"decided_at", nullable(integer())},
+                                                          {"supplier?", spec::supplierReadingState()}}));
     return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include "api/CommonShapes.h"
 #include "api/MeterShapes.h"
+#include "api/SupplierSpecs.h"
 
 namespace kabinet::spec {
 
@@ -62,7 +63,7 @@ RouteSpec linkSupplier() {
         .group("access")
         .body(object({{"supplier", string()}, {"title?", string()}, {"login", string()}, {"password", string()}}))
         .answer(201, object({{"contracts", arrayOf(object({{"id", id()}, {"number", string()}, {"title", optText()}}))}, {"message", string()}}))
-        .errors({403, 422, 503});
+        .errors({403, 422, 502, 503});
 }
 
 RouteSpec renameContract() {
@@ -254,8 +255,9 @@ RouteSpec submitReading() {
         .answer(201, object({{"id", id()},
                              {"state", oneOf({"pending", "accepted"})},
                              {"ts", unixTime()},
-                             {"message", string()}}))
-        .errors({403, 404, 422});
+                             {"message", string()},
+                             {"supplier?", supplierReadingState()}}))
+        .errors({403, 404, 422, 503});
 }
 
 RouteSpec createVirtualMeter() {

@@ -16,10 +16,12 @@
 #include <optional>
 #include <thread>
 #include "util/Log.h"
+#include "connectors/SupplierRecords.h"
 
 namespace kabinet {
 
 Services::~Services() {
+    if (supplierWorker) supplierWorker->stop();
     if (connectorSync) connectorSync->stop();
     if (scheduler) scheduler->stop();
     if (jobs) jobs->stop();
@@ -93,6 +95,11 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->connectors = std::make_unique<ConnectorHub>(*s->db, *s->tenants, *s->plugins, std::move(*box), hub);
     s->connectorViews = std::make_unique<ConnectorViews>(*s->db, *s->connectors);
     s->connectorSync = std::make_unique<SyncWorker>(*s->connectors, config.connectorSessions);
+    registerSupplierRecords(*s->connectors);
+    s->supplierLink = std::make_unique<SupplierLink>(*s->db, *s->connectors);
+    s->supplierView = std::make_unique<SupplierView>(*s->db);
+    s->supplierForwarder = std::make_unique<SupplierForwarder>(*s->db, *s->connectors);
+    s->supplierWorker = std::make_unique<SupplierWorker>(*s->supplierForwarder, *s->tenants);
     s->connectorFiles = std::make_unique<FileImports>(*s->db, *s->connectors);
     s->export80020 = std::make_unique<Export80020>(*s->db, *s->connectors);
     return s;

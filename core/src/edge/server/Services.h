@@ -14,6 +14,10 @@
 #include "connectors/Export80020.h"
 #include "connectors/FileImports.h"
 #include "connectors/SyncWorker.h"
+#include "connectors/SupplierForwarder.h"
+#include "connectors/SupplierLink.h"
+#include "connectors/SupplierView.h"
+#include "connectors/SupplierWorker.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
 #include "meters/AccessService.h"
@@ -77,6 +81,12 @@ struct Services {
     std::unique_ptr<ConnectorViews> connectorViews;
     /// The background syncs of the connectors (started by kabinetd only, --connector-sessions).
     std::unique_ptr<SyncWorker> connectorSync;
+    /// Consumers' suppliers (ОЭС 360): «Добавить договор», balances, readings and appeals sent to the supplier.
+    std::unique_ptr<SupplierLink> supplierLink;
+    std::unique_ptr<SupplierView> supplierView;
+    std::unique_ptr<SupplierForwarder> supplierForwarder;
+    /// The forwarding pass in the background (started by kabinetd only).
+    std::unique_ptr<SupplierWorker> supplierWorker;
     /// Files connectors import (XML 80020: per-file results; handles the plugins' "file" records).
     std::unique_ptr<FileImports> connectorFiles;
     /// The export of half-hourly data as XML 80020 files.

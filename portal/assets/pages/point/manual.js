@@ -4,7 +4,8 @@
 // with the operator's reason). Where the tenant takes readings at once they
 // appear in «Показания» right away; elsewhere after the operator approves.
 //   GET  points/<id>/manual-readings → {rows: [{id, ts, t1..t4, total, state, reason, submitted_at, decided_at}]}
-//   POST points/<id>/manual-readings {date, t1, t2?, t3?, t4?}
+//   POST points/<id>/manual-readings {date, t1, t2?, t3?, t4?} → {id, state, ts, message, supplier?: {state: sent|pending|refused,
+//     message}} (rows carry `supplier` too when the meter's readings go to the supplier)
 //     → 201 {id, state: 'pending' | 'accepted', message}
 //     → 422 {fields: {t1…t4 | total | date: reason}}; 403 when the tenant takes no readings here
 
@@ -100,7 +101,9 @@ export function renderManual(panel, env) {
             (answer && answer.message) || (state === 'accepted' ? 'Показания приняты' : 'Показания отправлены оператору на проверку')),
           h('p', null, state === 'accepted'
             ? 'Они уже учтены во вкладке «Показания».'
-            : 'Состояние проверки видно в списке переданных показаний ниже.')));
+            : 'Состояние проверки видно в списке переданных показаний ниже.'),
+          answer && answer.supplier ? h('p', { class: 'manual-supplier', dataset: { state: answer.supplier.state } },
+            supplierText(answer.supplier)) : null));
         for (const k of keys) form.setValue(k, '');
         form.clearErrors();
         status.querySelector('.manual-result').focus();
@@ -119,6 +122,13 @@ export function renderManual(panel, env) {
         return true;
       },
     });
+  }
+
+  /** How a reading went to the supplier (contracts linked through the supplier's login). */
+  function supplierText(sup) {
+    if (sup.state === 'sent') return 'Передано поставщику.';
+    if (sup.state === 'refused') return `Поставщик не принял показания${sup.message ? `: ${sup.message}` : '.'}`;
+    return 'Поставщик сейчас недоступен: показания будут переданы ему позже.';
   }
 
   const formSection = h('section', { class: 'card manual-form-card', 'aria-labelledby': `manual-form-title-${pid}` },
@@ -166,7 +176,8 @@ export function renderManual(panel, env) {
         formatDateTime(r.submitted_at, env.tz),
         h('span', null,
           stateBadge(r.state),
-          r.state === 'rejected' && r.reason ? h('span', { class: 'manual-reason' }, `Причина: ${r.reason}`) : null),
+          r.state === 'rejected' && r.reason ? h('span', { class: 'manual-reason' }, `Причина: ${r.reason}`) : null,
+          r.supplier ? h('span', { class: 'manual-supplier', dataset: { state: r.supplier.state } }, supplierText(r.supplier)) : null),
         isNum(r.decided_at) ? formatDateTime(r.decided_at, env.tz) : DASH,
       ]),
     });
