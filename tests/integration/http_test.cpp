@@ -232,7 +232,7 @@ TEST_CASE("dictionaries and plugins are served per tenant", "[http][tenants]") {
     }
     REQUIRE(byName.count("sms-http"));
     CHECK(byName["sms-http"]->getValue<std::string>("kind") == "channel");
-    CHECK(byName["sms-http"]->getValue<std::string>("abi") == "1.1");
+    CHECK(byName["sms-http"]->getValue<std::string>("abi") == "1.2");
     for (const char* driver : {"mercury", "iec62056-21", "dlms"}) {
         REQUIRE(byName.count(driver));
         CHECK(byName[driver]->getValue<std::string>("kind") == "driver");

@@ -18,7 +18,7 @@ TEST_CASE("the host loads sms-http and its channel delivers through the gateway"
     auto p = host.find("sms-http");
     REQUIRE(p);
     CHECK(p->manifest.kind == "channel");
-    CHECK(p->manifest.abi == "1.1");
+    CHECK(p->manifest.abi == "1.2");
     CHECK_FALSE(p->manifest.configSchema.empty());
 
     test::SmsGateway gw("s3cret");

@@ -14,7 +14,7 @@ cmake -S "$source_dir/plugins/examples/line-driver" -B "$work/build" -DCMAKE_PRE
 cmake --build "$work/build" >/dev/null
 listing=$("$build_dir/core/kabinet" plugins list "$work/build/plugins")
 echo "$listing"
-grep -P '^line-driver\tdriver\t0\.1\.0\tabi 1\.1\t' <<<"$listing"
+grep -P '^line-driver\tdriver\t0\.1\.0\tabi 1\.2\t' <<<"$listing"
 cmake -S "$source_dir/plugins/examples/echo-connector" -B "$work/echo" -DCMAKE_PREFIX_PATH="$work/sdk" >/dev/null
 cmake --build "$work/echo" >/dev/null
 listing=$("$build_dir/core/kabinet" plugins list "$work/echo/plugins")
