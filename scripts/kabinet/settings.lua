@@ -51,12 +51,6 @@ M.MODULES = {
     { "compare_previous_year", S.bool { default = false, desc = "show the same period a year before" } },
     { "forecast_to_period_end", S.bool { default = false, desc = "show the forecast to the period's end" } },
   } },
-  appeals = S.record { name = "settings.appeals", keys = {
-    { "forward_connector", S.string { desc = "the connector (accounts = \"consumer\") that appeals of forward_kinds are sent to, by the applicant's supplier account" } },
-    { "forward_kinds", S.strings { desc = "case kinds forwarded to the supplier after filing" } },
-    { "forward_answer_action", S.string { default = "answer", desc = "the action the supplier's answer takes (its field `answer` gets the text)" } },
-    { "forward_work_action", S.string { default = "take", desc = "the action taken when the supplier starts working on the appeal" } },
-  } },
   contracts = S.record { name = "settings.contracts", keys = {
     { "renamable", S.bool { default = false, desc = "consumers may name their contracts" } },
   } },

@@ -96,6 +96,9 @@ return {
   case_kinds = {
     Cases.appeal {
       id = "support", label = "Обращение в службу поддержки", group = "appeals", register = "appeals",
+      -- «Отправка обращений абонента в программный комплекс снабжающей компании» (seed 004 §1): the appeal goes to
+      -- the supplier's billing through the consumer's supplier account; its status and answer come back here.
+      forward = "supplier",
       fields = {
         F.email { label = "E-mail", prefill = "email" },
         F.phone { label = "Контактный телефон", prefill = "phone" },
@@ -141,9 +144,6 @@ return {
 
   settings = {
     contracts = { renamable = true },
-    -- «Отправка обращений абонента в программный комплекс снабжающей компании»: appeals to support go to the
-    -- supplier's billing through the consumer's supplier account; its status and answer come back into the case.
-    appeals = { forward_connector = "supplier", forward_kinds = { "support" } },
     meters = { profile_intervals_min = { 30, 60 } },
     readings = { periods = { "month", "week", "day" } },
     -- Readings of smart meters (and of meters the server polls) arrive by themselves: not offered.

@@ -106,7 +106,7 @@ test('ОЭС 360: новый потребитель добавляет дого�
 
       // 3. The balance card on the home page, once the account synced.
       const truth = await supplier('GET', '/_truth');
-      const expected = truth.contracts['76385943-232'].balance;
+      const expected = truth.contracts['77120458-301'].balance;
       const expectedText = (expected < 0 ? 'Задолженность ' : 'Переплата ')
         + new Intl.NumberFormat('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(expected)).replace(/\s/g, '\u00a0') + '\u00a0₽';
       await eventually(async () => {
@@ -169,8 +169,11 @@ test('ОЭС 360: новый потребитель добавляет дого�
       await screenshot(page, step(6, 'answered'));
       await page.goto(portalUrl('oes360', 'notifications'));
       await waitForPage(page, 'notifications');
-      assert.ok(plainSpaces(await page.locator('main').innerText()).includes('Изменился статус обращения')
-        || plainSpaces(await page.locator('main').innerText()).includes('Ответ дан'));
+      // The consumer's notice of the answer, and the supplier's own notification (category «Уведомления от поставщика»).
+      const notices = plainSpaces(await page.locator('main').innerText());
+      assert.ok(notices.includes(`№ ${made.body.number_text || made.body.number}: Закрыто`), notices);
+      assert.ok(notices.includes('Уведомления от поставщика') && notices.includes('Уведомление о плановых работах'), notices);
+      assert.doesNotMatch(notices, /null|undefined|NaN/);
       await screenshot(page, step(7, 'notified'));
     }, { artifact: 'supplier-oes360.consumer' });
   });

@@ -176,6 +176,11 @@ struct World {
     }
 };
 
+/// Whether a job's last run ended without an error (last_error null or empty).
+bool noError(const Poco::JSON::Object::Ptr& job) {
+    return job->isNull("last_error") || job->getValue<std::string>("last_error").empty();
+}
+
 std::string today(long long offset = 3 * 3600) {
     const std::time_t t = std::time(nullptr) + offset;
     std::tm tm{};
@@ -248,9 +253,9 @@ TEST_CASE("Supplier: balances, charges and payments equal what the supplier hold
           "[supplier]") {
     World w;
     REQUIRE(w.link("ivanov", "Oes360-demo").status == 201);
-    const std::string number = "76385943-232";
+    const std::string number = "77120458-301";
     auto job = w.syncNow("balances");
-    CHECK(job->getValue<std::string>("last_error").empty());
+    CHECK(noError(job));
     const auto truth = w.truth(number);
     REQUIRE(truth.size() >= 12);
     CHECK(w.stored(number) == truth);
@@ -282,10 +287,10 @@ TEST_CASE("Supplier: balances, charges and payments equal what the supplier hold
         INFO(fault);
         w.sim.control(R"({"fault":")" + fault + R"(","times":)" + (fault == "slow" ? "2" : "6") + R"(,"delay_ms":2500})");
         job = w.syncNow("balances");
-        CHECK(!job->getValue<std::string>("last_error").empty());
+        CHECK(!noError(job));
         CHECK(job->getValue<int>("attempts") >= 1);
         CHECK(w.stored(number) == truth);
-        w.sim.control(R"({"fault":"500","times":0})");
+        w.sim.control(R"({"clear":true})");
     }
     auto log = obj(w.op.call("GET", "operator/connectors/supplier/log?limit=50").body)->getArray("items");
     int errors = 0;
@@ -293,7 +298,7 @@ TEST_CASE("Supplier: balances, charges and payments equal what the supplier hold
     CHECK(errors >= 4);
     // Retried: the next run succeeds again.
     job = w.syncNow("balances");
-    CHECK(job->getValue<std::string>("last_error").empty());
+    CHECK(noError(job));
     // A token the supplier no longer accepts stops the account with an authentication error until it is linked again.
     w.sim.control(R"({"fault":"401_once","times":1})");
     job = w.syncNow("balances");
@@ -301,7 +306,7 @@ TEST_CASE("Supplier: balances, charges and payments equal what the supplier hold
     CHECK(w.stored(number) == truth);
     REQUIRE(w.link("ivanov", "Oes360-demo").status == 201);
     job = w.syncNow("balances");
-    CHECK(job->getValue<std::string>("last_error").empty());
+    CHECK(noError(job));
     CHECK(w.stored(number) == w.truth(number));
 }
 
@@ -371,7 +376,7 @@ TEST_CASE("Supplier: an appeal is forwarded to the supplier and its answer comes
     CHECK(appeals->getObject(0)->getValue<std::string>("id") == external);
     CHECK(appeals->getObject(0)->getValue<std::string>("reference") == caseId);
     CHECK(appeals->getObject(0)->getValue<std::string>("text") == "Прошу заменить прибор учёта.");
-    CHECK(appeals->getObject(0)->getValue<std::string>("contract") == "76385943-232");
+    CHECK(appeals->getObject(0)->getValue<std::string>("contract") == "77120458-301");
     // The supplier answers; the next sync of the account's cases brings the answer into the case.
     w.sim.control(R"({"appeal":{"id":")" + external + R"(","status":"closed","answer":"Прибор учёта заменён 12.12."}})");
     w.syncNow("cases");

@@ -133,6 +133,7 @@ local function kind_view(fm, T, decl, kind)
     states = array(states), actions = array(actions), deadlines = array(deadlines),
     hooks = { enter = array(enter) },
     stages = array(stages), list_fields = list_copy(decl.list_fields or {}), print = printable,
+    forward = decl.forward,
   }
 end
 

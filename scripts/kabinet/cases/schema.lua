@@ -347,6 +347,7 @@ function M.nodes(parts)
       unique = { key = "id", message = "повторяющийся этап '%s'" },
       desc = "disclosed stages of the case (PP 24 п.19л), in order, each with the states that reach it" } },
     { "list_fields", S.strings { desc = "form or kept values shown as columns of the lists (labels from the form / action inputs)" } },
+    { "forward", S.string { desc = "a connector (accounts = \"consumer\") the filed case is sent to through the applicant's supplier account; the supplier's status and answer come back as the actions `take` and `answer`" } },
     { "print", N.print },
     { "validate", S.func { desc = "`function(kind_id, fields, errors, values, context)` after the field checks; `context` = `{applicant_kind, role, profile}`" } },
   } }

@@ -1,6 +1,8 @@
 #include "connectors/SupplierForwarder.h"
 
+#include "cases/CaseKinds.h"
 #include "cases/CaseStore.h"
+#include "cases/CaseSupport.h"
 #include "connectors/ConnectorHub.h"
 #include "connectors/SupplierStore.h"
 #include "storage/Database.h"
@@ -15,6 +17,7 @@
 
 #include <soci/soci.h>
 
+#include <map>
 #include <sstream>
 
 namespace kabinet {
@@ -50,20 +53,14 @@ std::optional<SupplierMeter> meterOfPoint(soci::session& se, const std::string& 
     return SupplierStore(se, tenant).meter(meterId);
 }
 
-/// The forwarding settings of the tenant: connector and kinds (none: nothing is forwarded).
-struct Forwarding {
-    std::string connector;
-    std::vector<std::string> kinds;
-};
-
-Forwarding forwardingOf(Tenant& t) {
-    Forwarding f;
-    auto s = t.moduleSettings("appeals");
-    if (!s) return f;
-    f.connector = s->optValue<std::string>("forward_connector", "");
-    if (auto a = s->getArray("forward_kinds"))
-        for (std::size_t i = 0; i < a->size(); ++i) f.kinds.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
-    return f;
+/// The tenant's forwarded case kinds by connector (a kind's `forward`, kabinet.cases).
+std::map<std::string, std::vector<std::string>> forwardingOf(Tenant& t) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& k : cases::modelOf(t)->kinds) {
+        const std::string connector = k.raw ? k.raw->optValue<std::string>("forward", "") : std::string();
+        if (!connector.empty() && k.id.find('\'') == std::string::npos) out[connector].push_back(k.id);
+    }
+    return out;
 }
 } // namespace
 
@@ -220,26 +217,26 @@ int SupplierForwarder::pass(TenantRegistry& tenants, long long now) {
 
 int SupplierForwarder::pass(Tenant& t, long long now) {
     int done = 0;
-    const Forwarding f = forwardingOf(t);
+    const auto f = forwardingOf(t);
     std::vector<std::string> caseIds, readingIds;
     db_.transaction([&](soci::session& se) {
         SupplierStore st(se, t.id());
-        if (!f.connector.empty() && !f.kinds.empty()) {
+        for (const auto& [connector, kindIds] : f) {
             // New cases of the forwarded kinds, filed after their applicant linked an account at the connector.
             std::string kinds;
-            for (const auto& k : f.kinds) kinds += (kinds.empty() ? "" : ",") + std::string("'") + (k.find('\'') == std::string::npos ? k : "") + "'";
+            for (const auto& k : kindIds) kinds += (kinds.empty() ? "'" : ",'") + k + "'";
             soci::rowset<soci::row> rows =
                 (se.prepare << "SELECT c.case_id, a.account_id FROM cases c JOIN connector_accounts a ON a.tenant_id = c.tenant_id "
                                "AND a.connector_id = :k AND a.user_id = c.applicant_id AND a.disabled = 0 "
                                "WHERE c.tenant_id = :t AND c.kind IN (" + kinds + ") AND c.filed_at >= a.created_at "
                                "AND NOT EXISTS (SELECT 1 FROM supplier_cases s WHERE s.tenant_id = c.tenant_id AND s.case_id = c.case_id) "
                                "ORDER BY c.filed_at LIMIT 50",
-                 soci::use(f.connector), soci::use(t.id()));
+                 soci::use(connector), soci::use(t.id()));
             std::vector<std::pair<std::string, std::string>> fresh;
             for (const auto& r : rows) fresh.emplace_back(r.get<std::string>(0), r.get<std::string>(1));
             for (const auto& [cid, account] : fresh) {
                 SupplierCase c;
-                c.caseId = cid, c.connectorId = f.connector, c.accountId = account, c.updatedAt = now;
+                c.caseId = cid, c.connectorId = connector, c.accountId = account, c.updatedAt = now;
                 st.addCase(c);
             }
         }

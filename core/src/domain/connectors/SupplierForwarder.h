@@ -1,7 +1,7 @@
 #pragma once
 /// What the host sends to a consumer's supplier (seed 004 §1: «Отправка обращений абонента в программный
 /// комплекс снабжающей компании»; REGULATION §B3: readings inside the supplier's window):
-///  - cases of the kinds the tenant forwards (settings.appeals.forward_kinds, to forward_connector) filed by a
+///  - cases of the kinds the tenant forwards (a case kind's `forward = "<connector id>"`, kabinet.cases) filed by a
 ///    consumer with an account at that connector: sent by the connector's "file_case" call with the case id as
 ///    the reference (the supplier answers the same appeal for a repeated reference); 'pending' while the supplier
 ///    is unreachable (tried again by the pass), 'failed' with the supplier's reason when it refuses;

@@ -127,9 +127,8 @@ void onCaseUpdate(soci::session& se, const SyncContext& ctx, const Obj& r) {
     link->answer = answer;
     link->updatedAt = ctx.now;
     Tenant& t = mutableTenant(ctx);
-    auto settings = t.moduleSettings("appeals");
-    const std::string answerAction = settings ? settings->optValue<std::string>("forward_answer_action", "answer") : "answer";
-    const std::string workAction = settings ? settings->optValue<std::string>("forward_work_action", "take") : "take";
+    // The actions of the appeal workflows of kabinet.cases: `take` (into work) and `answer` (its field `answer`).
+    const std::string answerAction = "answer", workAction = "take";
     auto model = cases::modelOf(t);
     cases::CaseStore cs(se, t.id());
     auto c = cs.get(link->caseId);

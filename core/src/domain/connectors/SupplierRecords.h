@@ -6,9 +6,9 @@
 ///    repeated sync stores nothing new); a malformed amount refuses the whole record (never a wrong value);
 ///  - "notification": told to the account's user through the notification centre (kind "broadcast", category
 ///    "supplier"), once per supplier id;
-///  - "case_update": the supplier's status and answer of a forwarded case; an answer moves the case by the
-///    tenant's answer action (settings.appeals.forward_answer_action) with the answer as its field — history,
-///    deadlines and the applicant's notice as for any answer; "in_work" takes the work action once.
+///  - "case_update": the supplier's status and answer of a forwarded case; an answer moves the case by the kind's
+///    action `answer` (the appeal workflows of kabinet.cases) with the answer as its field — history, deadlines
+///    and the applicant's notice as for any answer; the status "in_work" takes the action `take` once.
 /// A record of a contract the account does not hold is refused (a problem of the sync).
 namespace kabinet {
 
