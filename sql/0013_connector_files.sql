@@ -5,7 +5,8 @@
 --   partial (some points set aside or unknown).
 --   malformed_json: [{"code", "reason"}] of the points set aside ("" code: the whole file);
 --   unknown_json: ["<measuring-point code>", …] linked to no meter; codes_json: {"<code>": values} of the
---   file's readable points (kept to settle unknown codes once the host has linked them).
+--   file's readable points, each with the SHA-256 of its values (equal values of a later file of the day are
+--   duplicates).
 CREATE TABLE connector_files (
     tenant_id        TEXT NOT NULL,
     connector_id     TEXT NOT NULL,
@@ -24,7 +25,6 @@ CREATE TABLE connector_files (
     unknown_json     TEXT NOT NULL DEFAULT '[]',
     malformed_json   TEXT NOT NULL DEFAULT '[]',
     codes_json       TEXT NOT NULL DEFAULT '{}',
-    settled          INTEGER NOT NULL DEFAULT 0,
     uploaded_by      TEXT,
     PRIMARY KEY (tenant_id, connector_id, file_id)
 );
