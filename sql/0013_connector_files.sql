@@ -4,8 +4,8 @@
 --   every value equalled what was stored), malformed (nothing readable: not XML, truncated, no day),
 --   partial (some points set aside or unknown).
 --   malformed_json: [{"code", "reason"}] of the points set aside ("" code: the whole file);
---   unknown_json: ["<measuring-point code>", …] linked to no meter; codes_json: {"<code>": values} of the
---   file's readable points, each with the SHA-256 of its values (equal values of a later file of the day are
+--   unknown_json: ["<measuring-point code>", …] linked to no meter; codes_json: {"<code>": {"values", "digest"}} of the
+--   file's readable points, digest the SHA-256 of the point's values (equal values in a later file of the day are
 --   duplicates).
 CREATE TABLE connector_files (
     tenant_id        TEXT NOT NULL,
