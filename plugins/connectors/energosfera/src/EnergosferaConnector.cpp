@@ -51,7 +51,7 @@ std::string sha256(const std::string& bytes)
 std::string readFile(const fs::path& path)
 {
 	std::ifstream in(path, std::ios::binary);
-	if (!in) throw sdk::ConfigError("cannot open the file " + path.filename().string());
+	if (!in) throw sdk::ConfigError("не удалось открыть файл " + path.filename().string());
 	std::ostringstream out;
 	out << in.rdbuf();
 	return out.str();
@@ -215,17 +215,17 @@ void EnergosferaConnector::sync(const sdk::SyncRequest& request, const sdk::Sync
 	{
 		const auto input = parseObject(request.inputJson, "input");
 		const std::string path = input->optValue<std::string>("file", "");
-		if (path.empty()) throw sdk::ConfigError("import_file: input.file is required");
+		if (path.empty()) throw sdk::ConfigError("не указан файл для чтения (input.file)");
 		const std::string name = input->optValue<std::string>("name", fs::path(path).filename().string());
 		const FileOrigin origin{input->optValue<std::string>("source", "upload"), input->optValue<std::string>("ref", "")};
 		importFile(name, readFile(path), origin, _settings, sink);
 		return;
 	}
-	if (request.task != "drop_folder") throw sdk::ConfigError("unknown task " + request.task);
-	if (_settings.dropDir.empty()) throw sdk::ConfigError("drop_dir: not set");
+	if (request.task != "drop_folder") throw sdk::ConfigError("неизвестная задача " + request.task);
+	if (_settings.dropDir.empty()) throw sdk::ConfigError("не задана папка обмена файлами (настройка drop_dir)");
 	const fs::path dir(_settings.dropDir);
 	std::error_code ec;
-	if (!fs::is_directory(dir, ec)) throw sdk::ConfigError("drop_dir: not a folder");
+	if (!fs::is_directory(dir, ec)) throw sdk::ConfigError("папка обмена файлами (настройка drop_dir) не найдена");
 	std::vector<fs::path> files;
 	const auto now = fs::file_time_type::clock::now();
 	for (const auto& entry : fs::directory_iterator(dir, ec))

@@ -39,12 +39,12 @@ Settings Settings::parse(const std::string& json)
 	}
 	catch (const Poco::Exception&)
 	{
-		throw sdk::ConfigError("config: not a JSON object");
+		throw sdk::ConfigError("настройки — не объект JSON");
 	}
 	static const std::set<std::string> known = {"drop_dir", "utc_offset_min", "energy_unit_kwh", "min_age_s", "sender_inn", "sender_name",
 		"area_inn", "area_name", "area_timezone"};
 	for (const auto& [key, value] : *o)
-		if (!known.count(key)) throw sdk::ConfigError(key + ": unknown setting");
+		if (!known.count(key)) throw sdk::ConfigError(key + ": неизвестная настройка");
 	Settings s;
 	try
 	{
@@ -58,16 +58,16 @@ Settings Settings::parse(const std::string& json)
 		s.areaName = o->optValue<std::string>("area_name", "");
 		s.areaTimezone = o->optValue<std::string>("area_timezone", "1");
 	}
-	catch (const Poco::Exception& e)
+	catch (const Poco::Exception&)
 	{
-		throw sdk::ConfigError("config: a setting has the wrong type");
+		throw sdk::ConfigError("настройка неверного типа");
 	}
-	if (s.utcOffsetMin < -720 || s.utcOffsetMin > 840) throw sdk::ConfigError("utc_offset_min: between -720 and 840");
-	if (!(s.energyUnitKwh > 0)) throw sdk::ConfigError("energy_unit_kwh: a positive number");
-	if (s.minAgeSeconds < 0) throw sdk::ConfigError("min_age_s: not negative");
+	if (s.utcOffsetMin < -720 || s.utcOffsetMin > 840) throw sdk::ConfigError("utc_offset_min: от -720 до 840 минут");
+	if (!(s.energyUnitKwh > 0)) throw sdk::ConfigError("energy_unit_kwh: положительное число");
+	if (s.minAgeSeconds < 0) throw sdk::ConfigError("min_age_s: не меньше нуля");
 	for (const auto* inn : {&s.senderInn, &s.areaInn})
 		if (!inn->empty() && (!isDigits(*inn) || (inn->size() != 10 && inn->size() != 12)))
-			throw sdk::ConfigError(std::string(inn == &s.senderInn ? "sender_inn" : "area_inn") + ": 10 or 12 digits");
+			throw sdk::ConfigError(std::string(inn == &s.senderInn ? "sender_inn" : "area_inn") + ": 10 или 12 цифр");
 	return s;
 }
 
