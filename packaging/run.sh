@@ -42,5 +42,5 @@ if [ ! -d "$drop80020" ]; then
   /usr/bin/python3 tests/simulators/gen80020.py --out "$drop80020" --from "$(date -u -d '-15 days' +%F)" --days 14 \
     --codes 910000000001401,910000000001402,910000000002781,910000000003111 --first-number 1 >/dev/null
 fi
-connectors+=("\"sigma\":{\"energosfera\":{\"drop_dir\":\"$drop80020\"}}")
+connectors+=("\"sigma\":{\"energosfera\":{\"drop_dir\":\"$drop80020\",\"min_age_s\":0}}")
 ./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "{$(IFS=,; echo "${connectors[*]}")}" "$@"
