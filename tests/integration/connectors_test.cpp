@@ -145,7 +145,7 @@ TEST_CASE("connectors: a sync stores exactly the plugin's rows; a second one fro
     CHECK(w.scalar("SELECT next_run FROM connector_jobs WHERE connector_id = 'feed'") == kNow + 1800);
     CHECK(w.scalar("SELECT stored_rows FROM connector_jobs WHERE connector_id = 'feed'") == 9);
     CHECK(w.text("SELECT outcome FROM connector_log WHERE connector_id = 'feed'") == "ok");
-    CHECK_THAT(w.text("SELECT message FROM connector_log WHERE connector_id = 'feed'"), Catch::Contains("unknown devices: D3"));
+    CHECK_THAT(w.text("SELECT message FROM connector_log WHERE connector_id = 'feed'"), Catch::Contains("устройства без прибора учёта: D3 (строк не сохранено: 4)"));
 
     const SyncOutcome second = hub->run(w.tenant(), "feed", "tenant", "data", "{}", kNow + 1800);
     CHECK(second.ok);

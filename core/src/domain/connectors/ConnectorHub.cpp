@@ -445,17 +445,17 @@ SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorA
         try {
             record = parseObject(text);
         } catch (const std::exception&) {
-            problem(kind + ": malformed JSON");
+            problem(kind + ": запись не JSON-объект");
             return;
         }
         if (kind == "cursor") {
-            if (!record->has("cursor") || !record->get("cursor").isString()) return problem("cursor: no \"cursor\" text");
+            if (!record->has("cursor") || !record->get("cursor").isString()) return problem("cursor: нет позиции");
             flush(record->getValue<std::string>("cursor"));
         } else if (kind == "problem") {
             problem(record->optValue<std::string>("key", "") + ": " + record->optValue<std::string>("reason", ""));
         } else if (kind == "device") {
             if (!record->has("key") || !record->get("key").isString() || record->getValue<std::string>("key").empty())
-                return problem("device: no \"key\"");
+                return problem("device: нет ключа устройства");
             const std::string key = record->getValue<std::string>("key");
             std::optional<std::string> meter;
             db_.transaction([&](soci::session& s) {
@@ -471,13 +471,13 @@ SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorA
             for (const char* list : {"readings", "profile", "params", "events"}) {
                 if (!record->has(list)) continue;
                 auto rows = record->getArray(list);
-                if (!rows) return problem(std::string("meter_data: \"") + list + "\" is not a list");
+                if (!rows) return problem(std::string("meter_data: «") + list + "» не список");
                 Poco::JSON::Array::Ptr kept = new Poco::JSON::Array;
                 for (const auto& rv : *rows) {
-                    if (rv.type() != typeid(JsonObject)) return problem(std::string("meter_data: a row of \"") + list + "\" is not an object");
+                    if (rv.type() != typeid(JsonObject)) return problem(std::string("meter_data: строка «") + list + "» не объект");
                     auto row = rv.extract<JsonObject>();
                     if (!row->has("device") || !row->get("device").isString())
-                        return problem(std::string("meter_data: a row of \"") + list + "\" names no device");
+                        return problem(std::string("meter_data: в строке «") + list + "» не указано устройство");
                     const std::string key = row->getValue<std::string>("device");
                     auto meter = meterOf(key);
                     if (!meter) {
@@ -503,7 +503,7 @@ SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorA
             } catch (const std::exception& e) {
                 return problem(std::string("meter_data: ") + e.what());
             } catch (...) {
-                return problem("meter_data: rows of wrong types");
+                return problem("meter_data: значения неверных типов");
             }
             const std::size_t rows = batch.readings.size() + batch.profile.size() + batch.params.size() + batch.events.size();
             if (rows == 0) return;
@@ -518,7 +518,7 @@ SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorA
         } else if (handlers.count(kind)) {
             handled.emplace_back(kind, record);
         } else {
-            problem("unknown record kind \"" + kind.substr(0, 40) + "\"");
+            problem("неизвестный вид записи «" + kind.substr(0, 40) + "»");
         }
     };
 
@@ -601,7 +601,7 @@ SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorA
         if (run->status != KB_OK) {
             out.ok = false;
             out.errorKind = errorKind(run->status);
-            out.error = run->text.empty() ? std::string("sync failed") : run->text;
+            out.error = run->text.empty() ? std::string("синхронизация не удалась") : run->text;
         }
     }
     out.unknown.assign(unknown.begin(), unknown.end());
@@ -625,8 +625,8 @@ ConnectorLogRow logRowOf(const std::string& connectorId, const std::string& acco
     l.errorKind = o.errorKind;
     std::string message = o.error;
     if (!o.unknown.empty())
-        message += (message.empty() ? "" : "; ") + std::string("unknown devices: ") + joinFirst(o.unknown, 10) + " (" +
-                   std::to_string(o.unknownRows) + " rows dropped)";
+        message += (message.empty() ? "" : "; ") + std::string("устройства без прибора учёта: ") + joinFirst(o.unknown, 10) +
+                   " (строк не сохранено: " + std::to_string(o.unknownRows) + ")";
     l.message = message;
     l.instance = owner;
     return l;
@@ -725,7 +725,7 @@ SyncOutcome ConnectorHub::run(const Tenant& t, const std::string& connectorId, c
         SyncOutcome busy;
         busy.ok = false;
         busy.errorKind = "busy";
-        busy.error = "another sync of this account is running";
+        busy.error = "эта учётная запись уже синхронизируется";
         return busy;
     }
     SyncOutcome o;
@@ -788,7 +788,7 @@ bool ConnectorHub::runDue(long long now, const std::function<bool()>& stopping) 
                     SyncOutcome o;
                     o.ok = false;
                     o.errorKind = "config";
-                    o.error = secretError.empty() ? "account missing" : "the account's secret cannot be opened (" + secretError + ")";
+                    o.error = secretError.empty() ? "учётная запись не найдена" : "секрет учётной записи не открывается (" + secretError + ")";
                     db_.transaction([&](soci::session& se) {
                         SyncStore st(se, d.tenantId);
                         st.finishJob(d.connectorId, d.accountId, job.task, o, now, now + 3600);
