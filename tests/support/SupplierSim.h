@@ -16,7 +16,7 @@ public:
     unsigned short port() const noexcept { return sim_.port(); }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
     /// The --connectors value serving tenant oes360's connector "supplier" from this simulator.
-    std::string connectorsOption(unsigned timeoutMs = 2000) const;
+    std::string connectorsOption(unsigned timeoutMs = 1000) const;
     /// POST /_control with this JSON body; throws unless it answers 200.
     void control(const std::string& json) const;
     /// GET /_truth, parsed.

@@ -47,16 +47,14 @@ export function contractBalance(item, tz) {
       h('span', { class: 'dashboard-list__sub' }, rubles(e.amount))]));
 }
 
-/** The home page card; `answer` is a settled GET supplier/balances. */
+/** The home page card; `answer` is a settled GET supplier/balances. No card without a contract whose supplier
+ *  account the portal reads (nothing to show, and no page to lead to). */
 export function balanceCard(card, answer, tz) {
   const name = 'Информация по текущему балансу';
   if (answer.status === 'rejected') {
     return card('balance', name, notice('error', `Не удалось загрузить баланс: ${answer.reason && answer.reason.message ? answer.reason.message : 'ошибка сети'}`));
   }
   const items = Array.isArray(answer.value && answer.value.items) ? answer.value.items : [];
-  if (!items.length) {
-    return card('balance', name, h('p', { class: 'muted dashboard-card__note' },
-      'Баланс появится, когда к личному кабинету будет привязан договор с поставщиком.'));
-  }
+  if (!items.length) return null;
   return card('balance', name, items.map((i) => contractBalance(i, tz)));
 }

@@ -28,8 +28,11 @@ public:
 		/// ABI 1.0: the contracts as a JSON array (the token is logged out again at once).
 
 	void sync(const sdk::SyncRequest& request, const sdk::SyncSink& sink) override;
+		/// Tasks "balances", "notifications", "cases" for the account's token (sdk::AuthError without one);
+		/// sdk::ConfigError for another task.
 
 	std::string call(const std::string& operation, const std::string& inputJson) override;
+		/// "link", "submit_reading", "file_case", "logout" (manifest "operations"); sdk::ConfigError for another.
 
 private:
 	Poco::JSON::Object::Ptr link(const Poco::JSON::Object::Ptr& input) const;

@@ -177,7 +177,7 @@ export function renderManual(panel, env) {
         h('span', null,
           stateBadge(r.state),
           r.state === 'rejected' && r.reason ? h('span', { class: 'manual-reason' }, `Причина: ${r.reason}`) : null,
-          r.supplier ? h('span', { class: 'manual-supplier', dataset: { state: r.supplier.state } }, supplierText(r.supplier)) : null),
+          r.supplier ? h('span', { class: 'manual-supplier', dataset: { state: r.supplier.state } }, ` ${supplierText(r.supplier)}`) : null),
         isNum(r.decided_at) ? formatDateTime(r.decided_at, env.tz) : DASH,
       ]),
     });
