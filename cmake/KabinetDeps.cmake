@@ -1,6 +1,6 @@
 # Third-party dependencies, all from Debian packages.
 find_package(Threads REQUIRED)
-find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Util JSON Crypto)
+find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Util JSON Crypto XML Zip)
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_package(OpenSSL REQUIRED)
 

@@ -8,7 +8,7 @@ bash packaging/deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target kabinetd kabinet kabinet-plugin-sms-http \
   kabinet-plugin-mercury kabinet-plugin-iec62056-21 kabinet-plugin-dlms kabinet-meter-sim \
-  kabinet-plugin-supplier-http kabinet-plugin-waviot
+  kabinet-plugin-supplier-http kabinet-plugin-waviot kabinet-plugin-energosfera
 export KABINET_DATA_DIR=${KABINET_DATA_DIR:-$PWD/kabinet-data}
 mkdir -p "$KABINET_DATA_DIR"
 ./build/core/kabinet tenants check
@@ -39,4 +39,13 @@ waviot_port=${KABINET_WAVIOT_PORT:-47021}
 /usr/bin/python3 tests/simulators/waviot_server.py --port "$waviot_port" --login kes-orenburg --password waviot-demo \
   </dev/null >"$KABINET_DATA_DIR/sim-waviot.port" 2>&1 &
 connectors+=("\"kes-orenburg\":{\"waviot\":{\"api_url\":\"http://127.0.0.1:$waviot_port/\",\"auth_url\":\"http://127.0.0.1:$waviot_port/auth/\",\"login\":\"kes-orenburg\",\"password\":\"waviot-demo\",\"tree_id\":\"1\"}}")
+# ПК «Энергосфера» (СИГМА): the generator writes two weeks of XML 80020 files for СИГМА's demo points into a
+# drop folder once; the energosfera connector imports them (and any file dropped there later).
+drop80020="$KABINET_DATA_DIR/80020-drop"
+if [ ! -d "$drop80020" ]; then
+  mkdir -p "$drop80020"
+  /usr/bin/python3 tests/simulators/gen80020.py --out "$drop80020" --from "$(date -u -d '-15 days' +%F)" --days 14 \
+    --codes 910000000001401,910000000001402,910000000002781,910000000003111 --first-number 1 >/dev/null
+fi
+connectors+=("\"sigma\":{\"energosfera\":{\"drop_dir\":\"$drop80020\",\"min_age_s\":0}}")
 ./build/core/kabinetd --listen "${KABINET_LISTEN:-127.0.0.1:8080}" --connectors "{$(IFS=,; echo "${connectors[*]}")}" "$@"

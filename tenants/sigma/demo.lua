@@ -1,4 +1,6 @@
 -- Demo data of ООО «СИГМА» (kabinet demo seed): three organisations whose contracts the operator grants.
+-- Point numbers are the 15-digit measuring-point codes of the XML 80020 exchange with ПК «Энергосфера»
+-- (tenant.lua links the connector's devices to points by them).
 local demo = require("kabinet.demo")
 
 return demo.roster {
@@ -21,10 +23,10 @@ return demo.roster {
         inn = demo.inn10("910201234"), ogrn = demo.ogrn("114910201234"),
         legal_address = "Республика Крым, г. Симферополь, ул. Промышленная, д. 4", valid_from = "2021-01-01",
         points = {
-          { name = "ТП-14, ввод 10 кВ (хлебозавод)", number = "91-ТУ-001401",
+          { name = "ТП-14, ввод 10 кВ (хлебозавод)", number = "910000000001401",
             address = "Республика Крым, г. Симферополь, ул. Промышленная, д. 4", place = "РУ-10 кВ ТП-14, ячейка 3",
             limit_kw = 670, meter = demo.meter("mercury234ct", { load = "factory", scale = 280, tamper = 1 }) },
-          { name = "Магазин «Таврида-Хлеб»", number = "91-ТУ-001402",
+          { name = "Магазин «Таврида-Хлеб»", number = "910000000001402",
             address = "Республика Крым, г. Симферополь, ул. Киевская, д. 112", place = "ВРУ-0,4 кВ магазина",
             limit_kw = 30, meter = demo.meter("ce308", { load = "business", scale = 32 }) },
         },
@@ -40,7 +42,7 @@ return demo.roster {
         inn = demo.inn12("9102345678"), ogrn = demo.ogrnip("31891020012345"),
         legal_address = "Республика Крым, г. Симферополь, ул. Гагарина, д. 14, кв. 3", valid_from = "2022-04-01",
         points = {
-          { name = "Кафе «Ласточка»", number = "91-ТУ-002781", address = "Республика Крым, г. Симферополь, ул. Гагарина, д. 20",
+          { name = "Кафе «Ласточка»", number = "910000000002781", address = "Республика Крым, г. Симферополь, ул. Гагарина, д. 20",
             place = "ВРУ-0,4 кВ кафе", limit_kw = 25, meter = demo.meter("ce308", { load = "business", scale = 18, smart = false }) },
         },
       } },
@@ -56,7 +58,7 @@ return demo.roster {
         inn = demo.inn10("910305678"), ogrn = demo.ogrn("116910200567"),
         legal_address = "Республика Крым, г. Симферополь, ул. Куйбышева, д. 58", valid_from = "2023-07-01", grant = false,
         points = {
-          { name = "Склад", number = "91-ТУ-003111", address = "Республика Крым, г. Симферополь, ул. Куйбышева, д. 58",
+          { name = "Склад", number = "910000000003111", address = "Республика Крым, г. Симферополь, ул. Куйбышева, д. 58",
             place = "ВРУ-0,4 кВ склада", limit_kw = 40, meter = demo.meter("mercury234", { load = "business", scale = 15, smart = false }) },
         },
       } },

@@ -79,6 +79,24 @@ return {
     registration_failed = "Не удалось создать учетную запись. Откорректируйте введенные данные и повторите попытку.",
   },
 
+  -- ПК «Энергосфера»: the half-hourly data of СИГМА's points comes as XML 80020 files (one day per file,
+  -- windows-1251), dropped into the exchange folder the server configuration names (`drop_dir` in
+  -- --connectors) or uploaded by staff on the page «Обмен данными»; the same page exports a period as 80020
+  -- files (docs/CONNECTORS.md «Энергосфера (XML 80020)»). The INNs are the demo's; a real installation sets
+  -- its own in the server configuration.
+  connectors = {
+    { id = "energosfera", plugin = "energosfera", label = "ПК «Энергосфера» (XML 80020)", accounts = "tenant",
+      settings = { utc_offset_min = 180, energy_unit_kwh = 1, min_age_s = 10, area_timezone = "1",
+        sender_inn = "9102012345", sender_name = "ООО «СИГМА»",
+        area_inn = "9102012345", area_name = "ООО «СИГМА», г. Симферополь" },
+      tasks = { { id = "drop_folder", every_minutes = 5 } } },
+  },
+  -- A measuring point of the 80020 files is the metering point whose number is its 15-digit code.
+  link_device = function(connector_id, device)
+    if connector_id == "energosfera" then return { point_number = device.key } end
+    return nil
+  end,
+
   settings = {
     meters = {
       access_help = "Для получения доступа к вашим приборам учёта свяжитесь с техническим специалистом "

@@ -17,8 +17,12 @@ import { formatDateTime, formatNumber, DASH } from '../core/format.js';
 import { operatorNav, staffGate, staffOnly, isDenied } from '../widgets/staff.js';
 import { loader, scrollTable, dataTable } from '../widgets/data-view.js';
 import { submitter } from '../widgets/submit.js';
+import { files80020Section } from './operator-connectors/files-80020.js';
 
 export const title = 'Обмен данными';
+
+/** Sections a connector's plugin adds below its card (e.g. the XML 80020 files of «Энергосфера»). */
+const PLUGIN_SECTIONS = { energosfera: files80020Section };
 
 const STATES = {
   ready: 'работает',
@@ -187,7 +191,8 @@ export async function render(ctx) {
       h('p', { class: 'connector__facts' }, facts.join(' · ')),
       c.jobs.length ? jobsTable(c, tz) : h('p', null, 'Задач обмена пока нет.'),
       h('p', { class: 'connector__actions' }, syncButton(c), ' ', logButton, ' ', devButton),
-      logArea, devArea);
+      logArea, devArea,
+      c.state === 'ready' && PLUGIN_SECTIONS[c.plugin] ? PLUGIN_SECTIONS[c.plugin]({ connector: c, tz, signal: ctx.signal }) : null);
   }
 
   function view(data) {

@@ -21,6 +21,7 @@ void registerCaseReportRoutes(Router& r, Services& s); ///< staff's reports of c
 void registerCasePrintRoutes(Router& r, Services& s);  ///< the printable application of a form or a filed case (PDF)
 void registerConnectorRoutes(Router& r, Services& s);  ///< operators' view of upstream connectors («Обмен данными»)
 void registerSupplierRoutes(Router& r, Services& s);   ///< a consumer's supplier: balances, forwarded cases
+void registerConnectorFileRoutes(Router& r, Services& s); ///< connector files: XML 80020 uploads, results, export
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
 
@@ -39,6 +40,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerCasePrintRoutes(r, s);
     registerConnectorRoutes(r, s);
     registerSupplierRoutes(r, s);
+    registerConnectorFileRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }
 

@@ -100,6 +100,8 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->supplierView = std::make_unique<SupplierView>(*s->db);
     s->supplierForwarder = std::make_unique<SupplierForwarder>(*s->db, *s->connectors);
     s->supplierWorker = std::make_unique<SupplierWorker>(*s->supplierForwarder, *s->tenants);
+    s->connectorFiles = std::make_unique<FileImports>(*s->db, *s->connectors);
+    s->export80020 = std::make_unique<Export80020>(*s->db, *s->connectors);
     return s;
 }
 

@@ -11,6 +11,8 @@
 #include "cases/CaseTimers.h"
 #include "connectors/ConnectorHub.h"
 #include "connectors/ConnectorViews.h"
+#include "connectors/Export80020.h"
+#include "connectors/FileImports.h"
 #include "connectors/SyncWorker.h"
 #include "connectors/SupplierForwarder.h"
 #include "connectors/SupplierLink.h"
@@ -85,6 +87,10 @@ struct Services {
     std::unique_ptr<SupplierForwarder> supplierForwarder;
     /// The forwarding pass in the background (started by kabinetd only).
     std::unique_ptr<SupplierWorker> supplierWorker;
+    /// Files connectors import (XML 80020: per-file results; handles the plugins' "file" records).
+    std::unique_ptr<FileImports> connectorFiles;
+    /// The export of half-hourly data as XML 80020 files.
+    std::unique_ptr<Export80020> export80020;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
