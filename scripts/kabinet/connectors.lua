@@ -69,6 +69,7 @@ M.schema = S.list { message = "ожидается список коннекто�
       of = S.record { name = "task", keys = {
         { "id", S.ident { required = true, missing = ID_MESSAGE, pattern = ID_PATTERN, pattern_doc = "`a-z`, `0-9`, `_`, `-`",
           message = ID_MESSAGE, desc = "the task the plugin knows (`channels`, `modems`, `balances` …)" } },
+        { "label", S.string { desc = "what staff see on «Обмен данными» (Russian; the id when absent)" } },
         { "every_minutes", S.int { required = true, missing = "ожидается целое число минут от 1 до 44640", min = 1, max = 44640,
           message = "ожидается целое число минут от 1 до 44640", desc = "period of the scheduled sync" } },
         { "window_days", S.int { min = 1, max = 400, default = 1, message = "ожидается целое число дней от 1 до 400",
@@ -77,7 +78,7 @@ M.schema = S.list { message = "ожидается список коннекто�
   } } }
 
 --- The connectors in the form the server reads: every default filled in, settings as given.
--- @return array of {id, plugin, label, accounts, supplier?, settings, sync_timeout_s, tasks = [{id, every_s, window_s}]}
+-- @return array of {id, plugin, label, accounts, supplier?, settings, sync_timeout_s, tasks = [{id, label, every_s, window_s}]}
 function M.normalise(list)
   local out = {}
   local node = M.schema.of
@@ -87,7 +88,7 @@ function M.normalise(list)
     local tasks = {}
     for j, t in ipairs(c.tasks) do
       local d = S.defaults(task_node, t)
-      tasks[j] = { id = d.id, every_s = d.every_minutes * 60, window_s = d.window_days * 86400 }
+      tasks[j] = { id = d.id, label = d.label or d.id, every_s = d.every_minutes * 60, window_s = d.window_days * 86400 }
     end
     out[i] = { id = c.id, plugin = c.plugin, label = c.label, accounts = c.accounts, supplier = c.supplier,
                settings = tables.plain_copy(c.settings or {}), sync_timeout_s = c.sync_timeout_s,

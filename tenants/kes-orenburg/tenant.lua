@@ -108,9 +108,9 @@ return {
         },
       },
       tasks = {
-        { id = "modems", every_minutes = 360 },
-        { id = "channels", every_minutes = 30, window_days = 31 },
-        { id = "events", every_minutes = 30, window_days = 31 },
+        { id = "modems", label = "Модемы: заряд батареи, последнее сообщение", every_minutes = 360 },
+        { id = "channels", label = "Показания", every_minutes = 30, window_days = 31 },
+        { id = "events", label = "Журнал событий", every_minutes = 30, window_days = 31 },
       },
     },
   },

@@ -131,9 +131,9 @@ return {
       accounts = "consumer",
       supplier = "oes360",
       tasks = {
-        { id = "balances", every_minutes = 60, window_days = 400 },
-        { id = "notifications", every_minutes = 30, window_days = 31 },
-        { id = "cases", every_minutes = 10 },
+        { id = "balances", label = "Баланс, начисления и оплаты", every_minutes = 60, window_days = 400 },
+        { id = "notifications", label = "Уведомления поставщика", every_minutes = 30, window_days = 31 },
+        { id = "cases", label = "Ответы на обращения", every_minutes = 10 },
       },
     },
   },

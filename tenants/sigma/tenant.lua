@@ -89,7 +89,7 @@ return {
       settings = { utc_offset_min = 180, energy_unit_kwh = 1, min_age_s = 10, area_timezone = "1",
         sender_inn = "9102012345", sender_name = "ООО «СИГМА»",
         area_inn = "9102012345", area_name = "ООО «СИГМА», г. Симферополь" },
-      tasks = { { id = "drop_folder", every_minutes = 5 } } },
+      tasks = { { id = "drop_folder", label = "Папка обмена файлами XML 80020", every_minutes = 5 } } },
   },
   -- A measuring point of the 80020 files is the metering point whose number is its 15-digit code.
   link_device = function(connector_id, device)

@@ -100,11 +100,14 @@ TEST_CASE("connectors API: background syncs, errors with back-off, log, devices,
     REQUIRE(f);
     CHECK(f->getValue<int>("attempts") == 0);
     CHECK(f->getValue<std::string>("account") == "tenant");
+    CHECK(f->getValue<std::string>("task") == "data");
+    CHECK(f->getValue<std::string>("task_label") == "Данные платформы"); // staff read the tenant's name of the task
 
     auto log = s.request("GET", "/t/conntest/api/v1/operator/connectors/garbage/log", "", who);
     REQUIRE(log.status == 200);
     auto row = obj(log.body)->getArray("items")->getObject(0);
     CHECK(row->getValue<std::string>("outcome") == "error");
+    CHECK(row->getValue<std::string>("task_label") == "Данные платформы");
     // two malformed JSON records, an unknown kind, a row without a device (D1 has no meter here: its rows are dropped)
     CHECK(row->getValue<int>("problems") == 4);
     CHECK_THAT(row->getValue<std::string>("message"), Catch::Contains("ZZZ"));

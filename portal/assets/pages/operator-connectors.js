@@ -2,7 +2,7 @@
 // supplier's billing …) — whether each works, what each sync job did last, errors and when the next try comes;
 // a connector's devices and the meters they are, and its sync history; «Синхронизировать сейчас».
 //   GET operator/connectors → {items: [{id, label, plugin, state, reason, accounts, devices, unlinked_devices,
-//     jobs: [{account, account_title, task, next_run, last_run, last_ok, attempts, last_error, last_error_kind,
+//     jobs: [{account, account_title, task, task_label, next_run, last_run, last_ok, attempts, last_error, last_error_kind,
 //             stored_rows, running, stopped}]}]}
 //   POST operator/connectors/{id}/sync → 202; GET operator/connectors/{id}/log; …/{id}/devices
 //
@@ -71,7 +71,7 @@ function jobsTable(c, tz) {
     columns: [{ title: 'Учётная запись' }, { title: 'Задача' }, { title: 'Состояние' }, { title: 'Следующий запуск' }, { title: 'Сохранено' }],
     rows: c.jobs.map((j) => [
       j.account === 'tenant' ? 'Учётная запись организации' : (j.account_title || DASH),
-      j.task,
+      j.task_label || j.task,
       jobStatus(j, tz),
       formatDateTime(j.next_run, tz),
       rowsText(j.stored_rows),
@@ -89,7 +89,7 @@ function logTable(c, items, tz) {
     columns: [{ title: 'Начало' }, { title: 'Задача' }, { title: 'Итог' }, { title: 'Записей' }, { title: 'Сохранено' }, { title: 'Пропущено' }, { title: 'Подробности' }],
     rows: items.map((l) => [
       formatDateTime(l.started_at, tz),
-      l.task,
+      l.task_label || l.task,
       l.outcome === 'ok' ? 'успешно' : (ERROR_KINDS[l.error_kind] || 'ошибка'),
       formatNumber(l.records),
       formatNumber(l.stored_rows),

@@ -165,7 +165,8 @@ void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const
     if (auto tasks = decl->getArray("tasks"))
         for (const auto& tv : *tasks) {
             auto to = tv.extract<JsonObject>();
-            info.tasks.push_back({to->optValue<std::string>("id", ""), to->optValue<long long>("every_s", 3600),
+            const std::string id = to->optValue<std::string>("id", "");
+            info.tasks.push_back({id, to->optValue<std::string>("label", id), to->optValue<long long>("every_s", 3600),
                                   to->optValue<long long>("window_s", 86400)});
         }
     JsonObject settings = new Poco::JSON::Object;

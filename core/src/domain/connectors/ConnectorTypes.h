@@ -16,6 +16,7 @@ class Tenant;
 /// One task a tenant declared for a connector (kabinet.connectors).
 struct ConnectorTask {
     std::string id;
+    std::string label;     ///< what staff see (the id when the tenant gave none)
     long long everyS = 0;  ///< period of the scheduled sync
     long long windowS = 0; ///< how far back the first sync goes
 };

@@ -37,6 +37,12 @@ Poco::Dynamic::Var numberOf(const JsonObject& o, const char* key) {
     if (o->has(key) && o->get(key).isNumeric() && !o->get(key).isBoolean()) return o->get(key);
     return Poco::Dynamic::Var();
 }
+/// The task as the tenant names it for staff (its id when the declaration has no such task any more).
+std::string taskLabel(const ConnectorInfo& c, const std::string& task) {
+    for (const auto& k : c.tasks)
+        if (k.id == task) return k.label;
+    return task;
+}
 } // namespace
 
 void ConnectorViews::require(const Tenant& t, const std::string& connectorId) const {
@@ -76,6 +82,7 @@ JsonObject ConnectorViews::list(const Tenant& t, long long now) const {
             r->set("account", j.accountId);
             r->set("account_title", a != byId.end() ? a->second->title : j.accountId);
             r->set("task", j.task);
+            r->set("task_label", taskLabel(c, j.task));
             r->set("next_run", j.nextRun);
             r->set("last_run", orNull(j.lastRun));
             r->set("last_ok", orNull(j.lastOk));
@@ -97,6 +104,7 @@ JsonObject ConnectorViews::list(const Tenant& t, long long now) const {
 
 JsonObject ConnectorViews::log(const Tenant& t, const std::string& connectorId, int limit) const {
     require(t, connectorId);
+    const auto info = hub_.connector(t, connectorId);
     std::vector<ConnectorLogRow> rows;
     db_.read([&](soci::session& s) { rows = SyncStore(s, t.id()).logRows(connectorId, limit); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -104,6 +112,7 @@ JsonObject ConnectorViews::log(const Tenant& t, const std::string& connectorId, 
         JsonObject o = new Poco::JSON::Object;
         o->set("account", l.accountId);
         o->set("task", l.task);
+        o->set("task_label", taskLabel(*info, l.task));
         o->set("started_at", l.startedAt);
         o->set("duration_ms", l.durationMs);
         o->set("outcome", l.outcome);
