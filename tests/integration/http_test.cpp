@@ -394,7 +394,7 @@ TEST_CASE("kabinet CLI: version, migrate, tenants check, plugins list", "[cli]")
     const std::string cli = test::binaryDir() + "/core/kabinet";
     std::string out;
     REQUIRE(test::runProgram({cli, "version"}, out) == 0);
-    CHECK_THAT(out, Catch::Contains("plugin ABI 1.1"));
+    CHECK_THAT(out, Catch::Contains("plugin ABI 1.2"));
     test::FreshDatabase db;
     REQUIRE(test::runProgram({cli, "migrate", "--database", db.url()}, out) == 0);
     CHECK_THAT(out, Catch::Contains("schema version 0 ->"));

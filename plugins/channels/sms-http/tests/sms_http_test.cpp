@@ -454,7 +454,7 @@ TEST_CASE("sms-http: the descriptor matches the manifest", "[sms-http]")
 	CHECK(manifest->getValue<std::string>("name") == d.name);
 	CHECK(manifest->getValue<std::string>("kind") == "channel");
 	CHECK(manifest->getValue<std::string>("version") == d.version);
-	CHECK(manifest->getValue<std::string>("abi") == "1.1");
+	CHECK(manifest->getValue<std::string>("abi") == "1.2");
 	CHECK(manifest->getValue<std::string>("library") == "libkabinet-sms-http.so");
 	REQUIRE(d.config_schema_json != nullptr);
 	CHECK(stringify(parseJson(d.config_schema_json)) == stringify(manifest->get("config_schema")));

@@ -237,7 +237,7 @@ TEST_CASE("iec62056-21: the plugin loads with its manifest", "[iec][driver]")
 	REQUIRE(p);
 	CHECK(p->manifest.name == "iec62056-21");
 	CHECK(p->manifest.kind == "driver");
-	CHECK(p->manifest.abi == "1.1");
+	CHECK(p->manifest.abi == "1.2");
 	CHECK_THROWS_AS(makeDriver(R"({"timeout_ms": 5})"), std::exception);
 	CHECK_THROWS_AS(makeDriver(R"({"checksum": "crc"})"), std::exception);
 	CHECK_THROWS_AS(makeDriver(R"({"bogus": 1})"), std::exception);
