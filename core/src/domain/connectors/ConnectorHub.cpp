@@ -1,9 +1,9 @@
 #include "connectors/ConnectorHub.h"
 
-#include "meters/MeterDataJson.h"
+#include "connectors/SyncRecords.h"
+#include "connectors/SyncThread.h"
 #include "plugins/PluginHost.h"
 #include "storage/Database.h"
-#include "storage/RowValues.h"
 #include "tenants/Tenant.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
@@ -14,13 +14,9 @@
 #include <Poco/String.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <set>
 #include <sstream>
-#include <thread>
 
 namespace kabinet {
 
@@ -29,19 +25,6 @@ using JsonObject = Poco::JSON::Object::Ptr;
 struct ConnectorHub::Slot {
     ConnectorInfo info;
     std::shared_ptr<Connector> instance; ///< guarded by the hub's mutex
-};
-
-/// What a plugin's sync thread and the hub's consuming thread share: the records not yet consumed (bounded),
-/// the outcome, and the flags that end it. Owned jointly, so an abandoned plugin thread never touches the hub.
-struct ConnectorHub::Run {
-    static constexpr std::size_t kQueueLimit = 1000;
-    std::mutex m;
-    std::condition_variable cv;
-    std::deque<std::pair<std::string, std::string>> queue;
-    bool done = false, abandoned = false;
-    std::atomic<bool> stop{false};
-    kb_status status = KB_OK;
-    std::string text;
 };
 
 namespace {
@@ -88,32 +71,6 @@ std::string joinFirst(const std::vector<std::string>& items, std::size_t n) {
     for (std::size_t i = 0; i < items.size() && i < n; ++i) out += (i ? ", " : "") + items[i];
     if (items.size() > n) out += " …";
     return out;
-}
-
-/// The meter an upstream device is, by the tenant's rule: {meter_serial} or {point_number}; nullopt when none
-/// or ambiguous.
-std::optional<std::string> meterByRule(soci::session& s, const std::string& tenantId, const Poco::Dynamic::Var& rule) {
-    if (rule.type() != typeid(JsonObject)) return std::nullopt;
-    auto r = rule.extract<JsonObject>();
-    std::vector<std::string> found;
-    std::string t = tenantId;
-    if (r->has("meter_serial") && r->get("meter_serial").isString()) {
-        std::string serial = r->getValue<std::string>("meter_serial");
-        soci::rowset<soci::row> rs = (s.prepare << "SELECT meter_id FROM meters WHERE tenant_id = :t AND serial = :s ORDER BY meter_id LIMIT 2",
-                                      soci::use(t), soci::use(serial));
-        for (const auto& row : rs) found.push_back(columnText(row, 0));
-        if (found.size() != 1) return std::nullopt; // none, or the same serial on meters of two models
-        return found.front();
-    }
-    if (r->has("point_number") && r->get("point_number").isString()) {
-        std::string number = r->getValue<std::string>("point_number");
-        soci::rowset<soci::row> rs =
-            (s.prepare << "SELECT m.meter_id FROM meters m JOIN metering_points p ON p.tenant_id = m.tenant_id AND p.point_id = m.point_id "
-                          "WHERE m.tenant_id = :t AND p.number = :n ORDER BY m.installed_on DESC, m.meter_id LIMIT 1",
-             soci::use(t), soci::use(number));
-        for (const auto& row : rs) return columnText(row, 0);
-    }
-    return std::nullopt;
 }
 
 } // namespace
@@ -357,256 +314,27 @@ SyncOutcome ConnectorHub::execute(const Tenant& tc, Slot& slot, const ConnectorA
     const SyncContext context{*tenant, connectorId, accountId, account.userId, request.now};
 
     // Records are consumed here, in the caller's thread, as the plugin's thread reports them.
-    MeterDataBatch pending;
-    std::size_t pendingRows = 0, pendingRecords = 0;
-    std::vector<std::pair<std::string, JsonObject>> handled;
-    std::map<std::string, std::optional<std::string>> meters; // device key → meter
-    std::set<std::string> unknown;
-    std::vector<std::string> problemTexts;
-    auto problem = [&](const std::string& text) {
-        ++out.problems;
-        if (problemTexts.size() < 5) problemTexts.push_back(text);
-    };
-
-    auto link = [&](const std::string& key, const Poco::Dynamic::Var& device) -> std::optional<std::string> {
-        Poco::Dynamic::Var rule;
-        try {
-            rule = tenant->linkDevice(connectorId, device);
-        } catch (const std::exception& e) {
-            log::warn("link_device failed", {{"tenant", tenantId}, {"connector", connectorId}, {"error", e.what()}});
-            return std::nullopt;
-        }
-        std::optional<std::string> meter;
-        db_.transaction([&](soci::session& s) {
-            meter = meterByRule(s, tenantId, rule);
-            SyncStore(s, tenantId).linkDevice(connectorId, key, meter);
-        });
-        return meter;
-    };
-    auto meterOf = [&](const std::string& key) -> std::optional<std::string> {
-        if (auto it = meters.find(key); it != meters.end()) return it->second;
-        std::optional<ConnectorDevice> known;
-        db_.read([&](soci::session& s) { known = SyncStore(s, tenantId).device(connectorId, key); });
-        std::optional<std::string> meter;
-        if (known) {
-            meter = known->meterId;
-        } else {
-            db_.transaction([&](soci::session& s) { SyncStore(s, tenantId).upsertDevice(connectorId, key, std::nullopt, request.now); });
-            JsonObject d = new Poco::JSON::Object;
-            d->set("key", key);
-            meter = link(key, d);
-        }
-        meters[key] = meter;
-        return meter;
-    };
-
-    auto flush = [&](const std::optional<std::string>& cursor) {
-        if (!pending.empty()) {
-            try {
-                const IngestResult r = sink_.write(tenantId, pending);
-                out.storedRows += static_cast<long long>(r.readings + r.profile + r.params + r.events);
-            } catch (const InvalidMeterData& e) {
-                out.problems += static_cast<long long>(pendingRecords);
-                if (problemTexts.size() < 5) problemTexts.push_back(std::string("meter_data: ") + e.what());
-            }
-            pending = MeterDataBatch{};
-            pendingRows = pendingRecords = 0;
-        }
-        if (!handled.empty() || (cursor && scheduled)) {
-            long long stored = 0, refused = 0;
-            std::vector<std::string> texts;
-            db_.transaction([&](soci::session& s) {
-                for (const auto& [kind, record] : handled) {
-                    s << "SAVEPOINT kb_record";
-                    try {
-                        handlers.at(kind)(s, context, record);
-                        s << "RELEASE SAVEPOINT kb_record";
-                        ++stored;
-                    } catch (const std::exception& e) {
-                        s << "ROLLBACK TO SAVEPOINT kb_record";
-                        s << "RELEASE SAVEPOINT kb_record";
-                        ++refused;
-                        if (texts.size() < 5) texts.push_back(kind + ": " + e.what());
-                    }
-                }
-                if (cursor && scheduled) SyncStore(s, tenantId).saveCursor(connectorId, accountId, task, *cursor);
-            });
-            out.storedRows += stored;
-            out.problems += refused;
-            for (auto& t : texts)
-                if (problemTexts.size() < 5) problemTexts.push_back(std::move(t));
-            handled.clear();
-        }
-        if (cursor) out.cursor = *cursor;
-    };
-
-    auto consume = [&](const std::string& kind, const std::string& text) {
-        ++out.records;
-        JsonObject record;
-        try {
-            record = parseObject(text);
-        } catch (const std::exception&) {
-            problem(kind + ": запись не JSON-объект");
-            return;
-        }
-        if (kind == "cursor") {
-            if (!record->has("cursor") || !record->get("cursor").isString()) return problem("cursor: нет позиции");
-            flush(record->getValue<std::string>("cursor"));
-        } else if (kind == "problem") {
-            problem(record->optValue<std::string>("key", "") + ": " + record->optValue<std::string>("reason", ""));
-        } else if (kind == "device") {
-            if (!record->has("key") || !record->get("key").isString() || record->getValue<std::string>("key").empty())
-                return problem("device: нет ключа устройства");
-            const std::string key = record->getValue<std::string>("key");
-            std::optional<std::string> meter;
-            db_.transaction([&](soci::session& s) {
-                SyncStore st(s, tenantId);
-                auto known = st.device(connectorId, key);
-                st.upsertDevice(connectorId, key, text, request.now);
-                if (known) meter = known->meterId;
-            });
-            if (!meter) meter = link(key, record);
-            meters[key] = meter;
-        } else if (kind == "meter_data") {
-            JsonObject mapped = new Poco::JSON::Object;
-            for (const char* list : {"readings", "profile", "params", "events"}) {
-                if (!record->has(list)) continue;
-                auto rows = record->getArray(list);
-                if (!rows) return problem(std::string("meter_data: «") + list + "» не список");
-                Poco::JSON::Array::Ptr kept = new Poco::JSON::Array;
-                for (const auto& rv : *rows) {
-                    if (rv.type() != typeid(JsonObject)) return problem(std::string("meter_data: строка «") + list + "» не объект");
-                    auto row = rv.extract<JsonObject>();
-                    if (!row->has("device") || !row->get("device").isString())
-                        return problem(std::string("meter_data: в строке «") + list + "» не указано устройство");
-                    const std::string key = row->getValue<std::string>("device");
-                    auto meter = meterOf(key);
-                    if (!meter) {
-                        ++out.unknownRows;
-                        unknown.insert(key);
-                        continue;
-                    }
-                    JsonObject copy = new Poco::JSON::Object;
-                    for (const auto& [k, v] : *row)
-                        if (k != "device") copy->set(k, v);
-                    copy->set("meter_id", *meter);
-                    if (std::string(list) == "readings") copy->set("source", "connector");
-                    kept->add(copy);
-                }
-                mapped->set(list, kept);
-            }
-            MeterDataBatch batch;
-            try {
-                batch = meterDataFromJson(mapped);
-                validateMeterData(batch, request.now);
-            } catch (const InvalidMeterData& e) {
-                return problem(std::string("meter_data: ") + e.what());
-            } catch (const std::exception& e) {
-                return problem(std::string("meter_data: ") + e.what());
-            } catch (...) {
-                return problem("meter_data: значения неверных типов");
-            }
-            const std::size_t rows = batch.readings.size() + batch.profile.size() + batch.params.size() + batch.events.size();
-            if (rows == 0) return;
-            auto append = [](auto& to, auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-            append(pending.readings, batch.readings);
-            append(pending.profile, batch.profile);
-            append(pending.params, batch.params);
-            append(pending.events, batch.events);
-            pendingRows += rows;
-            ++pendingRecords;
-            if (pendingRows >= options_.batchRows) flush(std::nullopt);
-        } else if (handlers.count(kind)) {
-            handled.emplace_back(kind, record);
-        } else {
-            problem("неизвестный вид записи «" + kind.substr(0, 40) + "»");
-        }
-    };
-
-    // The plugin's thread: owns nothing of the hub, so an abandoned one may outlive it.
-    auto run = std::make_shared<Run>();
-    std::thread([run, instance, request]() {
-        kb_status status = KB_OK;
-        std::string text;
-        try {
-            instance->sync(
-                request,
-                [run](const std::string& kind, const std::string& json) {
-                    std::unique_lock<std::mutex> lock(run->m);
-                    run->cv.wait(lock, [&] { return run->queue.size() < Run::kQueueLimit || run->abandoned; });
-                    if (run->abandoned) return;
-                    run->queue.emplace_back(kind, json);
-                    run->cv.notify_all();
-                },
-                [run]() { return run->stop.load(); });
-        } catch (const ChannelError& e) {
-            status = e.status;
-            text = e.what();
-        } catch (const std::exception& e) {
-            status = KB_ERR_INTERNAL;
-            text = e.what();
-        }
-        std::lock_guard<std::mutex> lock(run->m);
-        run->done = true;
-        run->status = status;
-        run->text = text;
-        run->cv.notify_all();
-    }).detach();
-
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(slot.info.syncTimeoutS);
-    bool timedOut = false;
-    try {
-        for (;;) {
-            std::deque<std::pair<std::string, std::string>> items;
-            bool finished = false;
-            {
-                std::unique_lock<std::mutex> lock(run->m);
-                run->cv.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)),
-                                   [&] { return !run->queue.empty() || run->done; });
-                items.swap(run->queue);
-                finished = run->done;
-                run->cv.notify_all();
-            }
-            for (const auto& [kind, json] : items) consume(kind, json);
-            if (finished) break;
-            if (stopping && stopping()) run->stop = true;
-            if (std::chrono::steady_clock::now() >= deadline) {
-                timedOut = true;
-                break;
-            }
-        }
-    } catch (...) {
-        std::lock_guard<std::mutex> lock(run->m);
-        run->abandoned = true;
-        run->stop = true;
-        run->cv.notify_all();
-        throw;
-    }
-    if (timedOut) {
-        {
-            std::lock_guard<std::mutex> lock(run->m);
-            run->abandoned = true;
-            run->stop = true;
-            run->queue.clear();
-            run->cv.notify_all();
-        }
+    SyncRecords records(db_, sink_, *tenant, context, task, std::move(handlers), options_.batchRows, scheduled);
+    const SyncThreadResult run = runSyncThread(
+        instance, request, std::chrono::seconds(slot.info.syncTimeoutS),
+        [&](const std::string& kind, const std::string& json) { records.consume(kind, json); }, stopping);
+    if (run.timedOut) {
         log::error("connector sync abandoned after its timeout; the plugin instance is replaced",
                    {{"tenant", tenantId}, {"connector", connectorId}, {"task", task}, {"timeout_s", std::to_string(slot.info.syncTimeoutS)}});
         replaceInstance(slot);
-        flush(std::nullopt); // what came before the timeout is kept; the cursor stays where it was
+        records.flush(std::nullopt); // what came before the timeout is kept; the cursor stays where it was
         out.ok = false;
         out.errorKind = "timeout";
         out.error = "синхронизация не закончилась за " + std::to_string(slot.info.syncTimeoutS) + " с и прервана";
     } else {
-        flush(std::nullopt);
-        if (run->status != KB_OK) {
+        records.flush(std::nullopt);
+        if (run.status != KB_OK) {
             out.ok = false;
-            out.errorKind = errorKind(run->status);
-            out.error = run->text.empty() ? std::string("синхронизация не удалась") : run->text;
+            out.errorKind = errorKind(run.status);
+            out.error = run.text.empty() ? std::string("синхронизация не удалась") : run.text;
         }
     }
-    out.unknown.assign(unknown.begin(), unknown.end());
-    if (!problemTexts.empty() && out.ok) out.error = joinFirst(problemTexts, 5);
+    records.fill(out);
     return out;
 }
 

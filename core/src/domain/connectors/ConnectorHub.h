@@ -95,7 +95,6 @@ public:
 
 private:
     struct Slot;
-    struct Run;
     std::shared_ptr<Slot> slot(const std::string& tenantId, const std::string& connectorId) const;
     void startSlot(Tenant& t, const Poco::Dynamic::Var& decl, const Poco::JSON::Object::Ptr& serverEntry);
     void replaceInstance(Slot& slot);
