@@ -1,5 +1,6 @@
 #include "connectors/ConnectorHub.h"
 
+#include "connectors/RecordJson.h"
 #include "connectors/SyncRecords.h"
 #include "connectors/SyncThread.h"
 #include "plugins/PluginHost.h"
@@ -10,13 +11,11 @@
 #include "util/Log.h"
 
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/String.h>
 
 #include <algorithm>
 #include <chrono>
 #include <set>
-#include <sstream>
 
 namespace kabinet {
 
@@ -28,26 +27,10 @@ struct ConnectorHub::Slot {
 };
 
 namespace {
-
-std::string stringify(const Poco::Dynamic::Var& v) {
-    std::ostringstream ss;
-    Poco::JSON::Stringifier::stringify(v, ss);
-    return ss.str();
-}
-
-JsonObject parseObject(const std::string& text) {
-    Poco::Dynamic::Var v = Poco::JSON::Parser().parse(text);
-    if (v.type() != typeid(JsonObject)) throw std::runtime_error("not a JSON object");
-    return v.extract<JsonObject>();
-}
-
-JsonObject objectOr(const std::string& text) {
-    try {
-        return parseObject(text);
-    } catch (const std::exception&) {
-        return new Poco::JSON::Object;
-    }
-}
+using recordjson::joinFirst;
+using recordjson::objectOr;
+using recordjson::parseObject;
+using recordjson::stringify;
 
 const char* errorKind(kb_status status) {
     switch (status) {
@@ -66,12 +49,6 @@ long long wallNow() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string joinFirst(const std::vector<std::string>& items, std::size_t n) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size() && i < n; ++i) out += (i ? ", " : "") + items[i];
-    if (items.size() > n) out += " …";
-    return out;
-}
 
 } // namespace
 

@@ -1,4 +1,5 @@
 #include "connectors/FileImports.h"
+#include "connectors/RecordJson.h"
 
 #include "connectors/ConnectorHub.h"
 #include "storage/Database.h"
@@ -16,19 +17,13 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace kabinet {
 
 namespace {
+using recordjson::stringify;
 
 using Obj = Poco::JSON::Object::Ptr;
-
-std::string stringify(const Poco::Dynamic::Var& v) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(v, out);
-    return out.str();
-}
 
 Poco::Dynamic::Var parse(const std::string& text, const char* fallback) {
     try {

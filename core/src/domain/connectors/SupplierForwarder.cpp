@@ -1,4 +1,5 @@
 #include "connectors/SupplierForwarder.h"
+#include "connectors/RecordJson.h"
 
 #include "cases/CaseKinds.h"
 #include "cases/CaseStore.h"
@@ -18,29 +19,15 @@
 #include <soci/soci.h>
 
 #include <map>
-#include <sstream>
 
 namespace kabinet {
 
 namespace {
+using recordjson::stringify;
 using Obj = Poco::JSON::Object::Ptr;
 
 /// Senseless answers (502) in a row after which a forwarding gives up; an unreachable supplier (503) is waited for.
 constexpr int kMaxGarbled = 5;
-
-std::string stringify(const Obj& o) {
-    std::ostringstream s;
-    o->stringify(s);
-    return s.str();
-}
-
-Obj parse(const std::string& text) {
-    try {
-        return Poco::JSON::Parser().parse(text).extract<Obj>();
-    } catch (const std::exception&) {
-        return new Poco::JSON::Object;
-    }
-}
 
 /// The supplier meter of a point (its first meter that goes to a supplier).
 std::optional<SupplierMeter> meterOfPoint(soci::session& se, const std::string& tenant, const std::string& pointId) {
@@ -81,7 +68,7 @@ std::optional<Obj> SupplierForwarder::forwardReading(Tenant& t, const std::strin
     std::optional<SupplierMeter> m;
     db_.read([&](soci::session& se) { m = meterOfPoint(se, t.id(), pointId); });
     if (!m) return std::nullopt;
-    auto zones = parse("{\"z\":" + m->zonesJson + "}")->getArray("z");
+    auto zones = recordjson::objectOr("{\"z\":" + m->zonesJson + "}")->getArray("z");
     Obj values = new Poco::JSON::Object;
     for (int i = 0; i < 4; ++i) {
         const std::string key = "t" + std::to_string(i + 1);
@@ -116,11 +103,11 @@ bool SupplierForwarder::sendReading(Tenant& t, const std::string& readingId, lon
     input->set("contract", c->number);
     input->set("serial", m->serial);
     input->set("date", r->takenOn);
-    input->set("values", parse(r->valuesJson));
+    input->set("values", recordjson::objectOr(r->valuesJson));
     ++r->attempts;
     r->updatedAt = now;
     try {
-        auto answer = parse(hub_.call(t, c->connectorId, c->accountId, "submit_reading", stringify(input)));
+        auto answer = recordjson::objectOr(hub_.call(t, c->connectorId, c->accountId, "submit_reading", stringify(input)));
         r->state = "sent";
         r->externalId = answer->optValue<std::string>("id", "").substr(0, 100);
         r->message.clear();
@@ -173,7 +160,7 @@ bool SupplierForwarder::sendCase(Tenant& t, const std::string& caseId, long long
     std::string contract;
     for (const auto& c : contracts)
         if (c.accountId == link->accountId) contract = c.number;
-    auto fields = parse(row->fieldsJson);
+    auto fields = recordjson::objectOr(row->fieldsJson);
     Obj input = new Poco::JSON::Object;
     input->set("contract", contract);
     input->set("subject", fields->optValue<std::string>("subject", ""));
@@ -184,7 +171,7 @@ bool SupplierForwarder::sendCase(Tenant& t, const std::string& caseId, long long
     ++link->attempts;
     link->updatedAt = now;
     try {
-        auto answer = parse(hub_.call(t, link->connectorId, link->accountId, "file_case", stringify(input)));
+        auto answer = recordjson::objectOr(hub_.call(t, link->connectorId, link->accountId, "file_case", stringify(input)));
         link->externalId = answer->optValue<std::string>("external_id", "").substr(0, 100);
         link->remoteState = answer->optValue<std::string>("state", "registered").substr(0, 64);
         link->state = link->externalId.empty() ? "failed" : "forwarded";

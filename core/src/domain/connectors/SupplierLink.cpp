@@ -1,4 +1,5 @@
 #include "connectors/SupplierLink.h"
+#include "connectors/RecordJson.h"
 
 #include "connectors/ConnectorHub.h"
 #include "connectors/SupplierContracts.h"
@@ -13,19 +14,13 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
-#include <sstream>
 
 namespace kabinet {
 
 namespace {
+using recordjson::stringify;
 using JsonObject = Poco::JSON::Object::Ptr;
 using FieldErrors = std::map<std::string, std::string>;
-
-std::string stringify(const JsonObject& o) {
-    std::ostringstream s;
-    o->stringify(s);
-    return s.str();
-}
 
 /// The tenant's `suppliers` dictionary: value → label.
 std::string supplierName(Tenant& t, const std::string& supplier) {

@@ -1,5 +1,6 @@
 #include "connectors/SyncRecords.h"
 
+#include "connectors/RecordJson.h"
 #include "connectors/SyncStore.h"
 #include "meters/MeterDataJson.h"
 #include "storage/Database.h"
@@ -16,19 +17,8 @@ namespace kabinet {
 using JsonObject = Poco::JSON::Object::Ptr;
 
 namespace {
-
-JsonObject parseObject(const std::string& text) {
-    Poco::Dynamic::Var v = Poco::JSON::Parser().parse(text);
-    if (v.type() != typeid(JsonObject)) throw std::runtime_error("not a JSON object");
-    return v.extract<JsonObject>();
-}
-
-std::string joinFirst(const std::vector<std::string>& items, std::size_t n) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size() && i < n; ++i) out += (i ? ", " : "") + items[i];
-    if (items.size() > n) out += " …";
-    return out;
-}
+using recordjson::joinFirst;
+using recordjson::parseObject;
 
 /// The meter an upstream device is, by the tenant's rule: {meter_serial} or {point_number}; nullopt when none
 /// or ambiguous.
