@@ -12,6 +12,9 @@ if [ "$mode" = test ]; then
   pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev poppler-utils)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+  # tests/ops and bench/ops: nginx in front of kabinetd (any Debian flavour of it), a load generator, certificates
+  [ -x /usr/sbin/nginx ] || pkgs+=(nginx-light)
+  pkgs+=(wrk openssl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
