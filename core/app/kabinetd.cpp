@@ -39,6 +39,7 @@ protected:
             {"db-pool", "database connections (KABINET_DB_POOL)"},
             {"lua-memory", "memory limit of one Lua state in bytes (KABINET_LUA_MEMORY)"},
             {"lua-budget", "instruction budget of one Lua call (KABINET_LUA_BUDGET)"},
+            {"tenant-idle", "seconds after which an unused Lua state of a tenant is closed (KABINET_TENANT_IDLE, default 60)"},
             {"session-cache-ms", "how long a looked-up session serves the next requests, 0 = never (KABINET_SESSION_CACHE_MS)"},
             {"smtp", "mail server smtp://[user:pass@]host:port[?starttls=1] (KABINET_SMTP); none: <data-dir>/mail/"},
             {"mail-from", "sender of mails (KABINET_MAIL_FROM)"},

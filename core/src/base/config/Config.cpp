@@ -51,7 +51,8 @@ const std::vector<std::string>& Config::names() {
                                                "db-pool", "head-timeout", "body-timeout", "connections-per-address", "lua-memory", "lua-budget", "session-cache-ms", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
-                                               "drivers", "instance-id", "secret-key-file", "connector-sessions"};
+                                               "drivers", "instance-id", "secret-key-file", "connector-sessions",
+                                               "tenant-idle"};
     return n;
 }
 
@@ -85,6 +86,7 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "db-pool") dbPoolSize = static_cast<unsigned>(parseNumber(name, value, source, 1, 256));
     else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
+    else if (name == "tenant-idle") tenantIdleSeconds = static_cast<unsigned>(parseNumber(name, value, source, 1, 86400));
     else if (name == "session-cache-ms") sessionCacheMs = static_cast<unsigned>(parseNumber(name, value, source, 0, 60'000));
     else if (name == "smtp") smtp = value;
     else if (name == "connectors") connectors = value;
