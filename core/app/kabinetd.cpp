@@ -25,7 +25,7 @@ protected:
         static const std::map<std::string, std::string> help = {
             {"listen", "HOST:PORT to listen on (KABINET_LISTEN, default 127.0.0.1:8080)"},
             {"database", "database URL: sqlite:///path.db or postgresql://user:pw@host:port/db (KABINET_DATABASE)"},
-            {"tenants", "directory of tenant folders (KABINET_TENANTS)"},
+            {"tenants", "directory of tenant folders, or a :-separated list of them (a later one wins on the same id) (KABINET_TENANTS)"},
             {"scripts", "directory of the shared Lua library (KABINET_SCRIPTS)"},
             {"plugins", "directory of plugin folders (KABINET_PLUGINS)"},
             {"data-dir", "data directory; holds the default SQLite file (KABINET_DATA_DIR)"},
@@ -39,6 +39,7 @@ protected:
             {"db-pool", "database connections (KABINET_DB_POOL)"},
             {"lua-memory", "memory limit of one Lua state in bytes (KABINET_LUA_MEMORY)"},
             {"lua-budget", "instruction budget of one Lua call (KABINET_LUA_BUDGET)"},
+            {"tenant-idle", "seconds after which an unused Lua state of a tenant is closed (KABINET_TENANT_IDLE, default 60)"},
             {"session-cache-ms", "how long a looked-up session serves the next requests, 0 = never (KABINET_SESSION_CACHE_MS)"},
             {"smtp", "mail server smtp://[user:pass@]host:port[?starttls=1] (KABINET_SMTP); none: <data-dir>/mail/"},
             {"mail-from", "sender of mails (KABINET_MAIL_FROM)"},

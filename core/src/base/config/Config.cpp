@@ -52,7 +52,7 @@ const std::vector<std::string>& Config::names() {
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
                                                "drivers", "instance-id", "secret-key-file", "connector-sessions",
-                                               "trusted-proxies", "lease-seconds"};
+                                               "trusted-proxies", "lease-seconds", "tenant-idle"};
     return n;
 }
 
@@ -86,6 +86,7 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "db-pool") dbPoolSize = static_cast<unsigned>(parseNumber(name, value, source, 1, 256));
     else if (name == "lua-memory") luaMemoryBytes = parseNumber(name, value, source, 1 << 20, 1ull << 32);
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
+    else if (name == "tenant-idle") tenantIdleSeconds = static_cast<unsigned>(parseNumber(name, value, source, 1, 86400));
     else if (name == "session-cache-ms") sessionCacheMs = static_cast<unsigned>(parseNumber(name, value, source, 0, 60'000));
     else if (name == "smtp") smtp = value;
     else if (name == "connectors") connectors = value;

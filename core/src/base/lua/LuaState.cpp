@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <unordered_map>
 
 namespace kabinet {
 
@@ -22,6 +24,45 @@ LuaState* self(lua_State* L) {
     void* ud = nullptr;
     lua_getallocf(L, &ud);
     return static_cast<LuaState*>(ud);
+}
+
+/// Modules compiled once per process: a module's text and the bytecode Lua made of it (with its debug
+/// information, so messages keep their lines). A state that requires the same file with the same text loads
+/// the bytecode instead of compiling again — most of the cost of a new tenant state is compiling the shared
+/// library. Only bytecode this process dumped itself is ever loaded; scripts still load text only.
+struct CompiledModule {
+    std::string text;
+    std::string bytecode;
+};
+std::mutex compiledMutex;
+std::unordered_map<std::string, std::shared_ptr<const CompiledModule>> compiled; // by file path
+constexpr std::size_t kMaxCompiledModules = 1024; // a bound: past it, further files are compiled every time
+
+std::shared_ptr<const CompiledModule> compiledModule(const std::string& path) {
+    std::lock_guard<std::mutex> lock(compiledMutex);
+    auto it = compiled.find(path);
+    return it == compiled.end() ? nullptr : it->second;
+}
+
+int appendChunk(lua_State*, const void* p, std::size_t size, void* ud) {
+    static_cast<std::string*>(ud)->append(static_cast<const char*>(p), size);
+    return 0;
+}
+
+/// Loads a module's text as a function on the stack (bytecode of an earlier compile of the same text when
+/// there is one); returns the lua_load status.
+int loadModule(lua_State* L, const std::string& path, const std::string& text, const std::string& chunk) {
+    if (auto c = compiledModule(path); c && c->text == text)
+        return luaL_loadbufferx(L, c->bytecode.data(), c->bytecode.size(), chunk.c_str(), "b");
+    int rc = luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t");
+    if (rc != LUA_OK) return rc;
+    auto c = std::make_shared<CompiledModule>();
+    c->text = text;
+    if (lua_dump(L, &appendChunk, &c->bytecode, 0) == 0 && !c->bytecode.empty()) {
+        std::lock_guard<std::mutex> lock(compiledMutex);
+        if (compiled.size() < kMaxCompiledModules || compiled.count(path)) compiled[path] = std::move(c);
+    }
+    return LUA_OK;
 }
 } // namespace
 
@@ -204,7 +245,7 @@ int LuaState::luaRequire(lua_State* L) {
     if (path.empty()) return luaL_error(L, "module '%s' not found", name);
     // Chunk names are relative to their root, so messages read "kabinet/validators.lua:12: ...".
     std::string chunk = "@" + rel + ".lua";
-    if (luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
+    if (loadModule(L, path, text, chunk) != LUA_OK) return lua_error(L);
     lua_pushstring(L, name);
     lua_call(L, 1, 1);
     if (lua_isnil(L, -1)) {

@@ -10,7 +10,8 @@
 ///
 /// Sandbox: base library without dofile/loadfile and with `load` limited to text chunks; string, table,
 /// math, utf8, coroutine; `os` reduced to time/date/clock; no io, debug or package. `require(name)` loads
-/// text modules only, from the search roots given (first match wins), once per state.
+/// text modules only, from the search roots given (first match wins), once per state; the process keeps the
+/// bytecode it compiled of a module file and loads that again while the file's text is unchanged.
 /// A global table `kabinet` offers `kabinet.array(t)` (emit t as a JSON array) and `kabinet.log(msg)`.
 #include <atomic>
 #include <chrono>

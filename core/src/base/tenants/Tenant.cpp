@@ -19,10 +19,16 @@
 namespace kabinet {
 
 namespace {
-constexpr std::size_t kMaxIdleStates = 8;
+constexpr std::size_t kMaxIdleStates = 8; // per tenant
+std::atomic<std::size_t> pooledStates{0}; // idle states of all tenants
+std::atomic<std::size_t> poolLimit{256};  // …at most; past it a state is closed after its call
 
-/// Hash of every .lua file in the tenant folder, to notice changed declarations.
-std::string hashFolder(const std::string& dir) {
+std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+    return o && o->has(key) && !o->get(key).isEmpty() ? o->get(key).convert<std::string>() : std::string();
+}
+} // namespace
+
+std::string Tenant::hashFolder(const std::string& dir) {
     Poco::SHA2Engine sha;
     std::vector<std::string> files;
     for (Poco::DirectoryIterator it(dir), end; it != end; ++it)
@@ -37,17 +43,50 @@ std::string hashFolder(const std::string& dir) {
     return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
 }
 
-std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    return o && o->has(key) && !o->get(key).isEmpty() ? o->get(key).convert<std::string>() : std::string();
-}
-} // namespace
-
 Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits)
     : id_(std::move(id)), dir_(std::move(dir)), scriptsDir_(std::move(scriptsDir)), limits_(limits) {
-    hash_ = hashFolder(dir_);
-    idle_.push_back(newState());
+    summary_.hash = hashFolder(dir_);
+    auto st = newState();
+    checkOn(*st, summary_, nullptr); // the state is closed here: the first call that needs Lua opens one
+}
+
+Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits, TenantSummary summary)
+    : id_(std::move(id)), dir_(std::move(dir)), scriptsDir_(std::move(scriptsDir)), limits_(limits),
+      summary_(std::move(summary)) {
+    if (!summary_.settings) summary_.settings = new Poco::JSON::Object;
+}
+
+Tenant::~Tenant() {
+    pooledStates -= idle_.size();
+}
+
+void Tenant::setPoolLimit(std::size_t states) { poolLimit = states; }
+
+std::size_t Tenant::pooledInProcess() { return pooledStates.load(); }
+
+TenantSummary Tenant::check(const std::string& id, const std::string& dir, const std::string& scriptsDir, LuaLimits limits) {
+    return Tenant(id, dir, scriptsDir, limits).summary_;
+}
+
+Poco::Dynamic::Var Tenant::callOn(LuaState& st, const std::string& function) {
+    Poco::Dynamic::Var result;
+    st.protect(2, 0, [&](lua_State* L) {
+        lua_getfield(L, 2, function.c_str());
+        if (!lua_isfunction(L, -1)) throw LuaError(st.owner() + ": kabinet.tenant has no function " + function);
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        result = luajson::toJson(L, -1);
+        lua_pop(L, 1);
+    });
+    lua_settop(st.L(), 2);
+    return result;
+}
+
+void Tenant::checkOn(LuaState& st, TenantSummary& summary, Answers* answers) {
+    Answers local;
+    Answers& a = answers ? *answers : local;
     // check(T): any problem refuses the tenant.
-    auto problems = callModule("check", 0, [](lua_State*) {});
+    auto problems = callOn(st, "check");
     if (!problems.isEmpty()) {
         std::string text;
         if (problems.type() == typeid(Poco::JSON::Array::Ptr)) {
@@ -58,40 +97,75 @@ Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimit
         }
         if (!text.empty()) throw LuaError("tenant '" + id_ + "': tenant.lua: " + text);
     }
-    profile_ = callModule("profile", 0, [](lua_State*) {});
-    auto form = callModule("registration_form", 0, [](lua_State*) {});
-    formJson_ = luajson::stringify(form);
+    a.profile = callOn(st, "profile");
+    auto form = callOn(st, "registration_form");
+    a.formJson = luajson::stringify(form);
     if (form.type() == typeid(Poco::JSON::Object::Ptr))
         if (auto consents = form.extract<Poco::JSON::Object::Ptr>()->getArray("consents"))
             for (const auto& c : *consents)
                 if (c.type() == typeid(Poco::JSON::Object::Ptr))
-                    consentIds_.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
-    profileJson_ = luajson::stringify(profile_);
-    polling_ = callModule("polling", 0, [](lua_State*) {});
-    connectors_ = callModule("connectors", 0, [](lua_State*) {});
-    auto settings = callModule("settings", 0, [](lua_State*) {});
-    settings_ = settings.type() == typeid(Poco::JSON::Object::Ptr) ? settings.extract<Poco::JSON::Object::Ptr>()
-                                                                    : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-    identity_ = callModule("identity", 0, [](lua_State*) {});
-    if (identity_.type() != typeid(Poco::JSON::Object::Ptr))
+                    a.consentIds.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
+    a.profileJson = luajson::stringify(a.profile);
+    summary.polling = callOn(st, "polling");
+    summary.connectors = callOn(st, "connectors");
+    auto settings = callOn(st, "settings");
+    summary.settings = settings.type() == typeid(Poco::JSON::Object::Ptr) ? settings.extract<Poco::JSON::Object::Ptr>()
+                                                                          : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+    a.identity = callOn(st, "identity");
+    if (a.identity.type() != typeid(Poco::JSON::Object::Ptr))
         throw LuaError("tenant '" + id_ + "': identity() did not return a table");
-    profileFormJson_ = luajson::stringify(callModule("profile_form", 0, [](lua_State*) {}));
-    if (profile_.type() != typeid(Poco::JSON::Object::Ptr))
+    a.profileFormJson = luajson::stringify(callOn(st, "profile_form"));
+    if (a.profile.type() != typeid(Poco::JSON::Object::Ptr))
         throw LuaError("tenant '" + id_ + "': profile() did not return a table");
-    auto p = profile_.extract<Poco::JSON::Object::Ptr>();
+    auto p = a.profile.extract<Poco::JSON::Object::Ptr>();
     if (str(p, "id") != id_)
         throw LuaError("tenant '" + id_ + "': tenant.lua declares id '" + str(p, "id") + "', but its folder is '" + id_ + "'");
-    utcOffset_ = tz::offsetSeconds(str(p, "timezone"));
-    name_ = str(p, "name");
-    shortName_ = str(p, "short_name");
+    summary.utcOffset = tz::offsetSeconds(str(p, "timezone"));
+    summary.name = str(p, "name");
+    summary.shortName = str(p, "short_name");
+    summary.branding = p->get("branding");
+    summary.hosts.clear();
     if (auto h = p->getArray("hosts"))
-        for (const auto& v : *h) hosts_.push_back(Poco::toLower(v.convert<std::string>()));
+        for (const auto& v : *h) summary.hosts.push_back(Poco::toLower(v.convert<std::string>()));
 }
 
-Tenant::~Tenant() = default;
+const Tenant::Answers& Tenant::answers() const {
+    if (const Answers* a = answers_.load(std::memory_order_acquire)) return *a;
+    std::lock_guard<std::mutex> lock(loadMutex_); // this tenant only: others load meanwhile
+    if (const Answers* a = answers_.load(std::memory_order_acquire)) return *a;
+    auto fresh = std::make_unique<Answers>();
+    TenantSummary checked; // the summary stays as the tenant started with it
+    const_cast<Tenant*>(this)->withState([&](LuaState& st) { const_cast<Tenant*>(this)->checkOn(st, checked, fresh.get()); });
+    answersOwner_ = std::move(fresh);
+    answers_.store(answersOwner_.get(), std::memory_order_release);
+    return *answersOwner_;
+}
 
 Poco::JSON::Object::Ptr Tenant::moduleSettings(const std::string& module) const {
-    return settings_->getObject(module);
+    return summary_.settings->getObject(module);
+}
+
+std::size_t Tenant::releaseIdle(std::chrono::steady_clock::duration idle) {
+    std::vector<std::unique_ptr<LuaState>> closing;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto cutoff = std::chrono::steady_clock::now() - idle;
+        for (auto it = idle_.begin(); it != idle_.end();) {
+            if (it->lastUsed <= cutoff) {
+                closing.push_back(std::move(it->state));
+                it = idle_.erase(it);
+                --pooledStates;
+            } else {
+                ++it;
+            }
+        }
+    }
+    return closing.size(); // closed here, outside the pool's lock
+}
+
+std::size_t Tenant::openStates() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return idle_.size();
 }
 
 std::unique_ptr<LuaState> Tenant::newState() {
@@ -114,15 +188,20 @@ void Tenant::withState(const std::function<void(LuaState&)>& fn) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!idle_.empty()) {
-            st = std::move(idle_.back());
+            st = std::move(idle_.back().state);
             idle_.pop_back();
+            --pooledStates;
         }
     }
-    if (!st) st = newState();
+    if (!st) st = newState(); // outside the lock: loading a state runs Lua
     fn(*st); // on an exception the state (budget, memory or runtime error, maybe half-way) is dropped
     lua_settop(st->L(), 2);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (idle_.size() < kMaxIdleStates) idle_.push_back(std::move(st));
+    // A pass over many tenants (a background worker) must not leave a state open for each of them.
+    if (idle_.size() < kMaxIdleStates && pooledStates.load() < poolLimit.load()) {
+        idle_.push_back({std::move(st), std::chrono::steady_clock::now()});
+        ++pooledStates;
+    }
 }
 
 Poco::Dynamic::Var Tenant::callModule(const std::string& function, int nargs,

@@ -1,12 +1,20 @@
 #pragma once
 /// One utility as loaded from tenants/<id>/: its declaration (tenant.lua) evaluated in sandboxed Lua
-/// states, and the answers the core needs from it. Static answers (profile, registration form) are
-/// computed once at load; calls that depend on input (validation) run on a pooled Lua state.
+/// states, and the answers the core needs from it.
+///
+/// A tenant costs what it uses. Checking it (check() and every answer computed at load) yields a
+/// TenantSummary — names, hosts, time zone, polling rules, connectors, module settings — which is all that
+/// routing and the background workers read; the Lua state of the check is closed at once. The other answers
+/// computed at load (profile, forms, identity) are computed on first use, under the tenant's own lock, and
+/// kept. Calls that depend on input (validation, mail, hooks) run on pooled Lua states, created on demand
+/// and closed after they have been idle for a while (releaseIdle).
 #include "lua/LuaState.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,36 +31,77 @@ struct LuaLimits {
     unsigned long long instructionBudget = 50'000'000ull;
 };
 
+/// What a check of a tenant's files found, and what the core reads of a tenant without running Lua:
+/// kept for every tenant, and cached by the hash of its files (TenantCache) so that a later start with the
+/// same files need not run Lua. Treat the JSON values as read-only: copies with equal values share them.
+struct TenantSummary {
+    std::string hash;                 ///< hash of the tenant's .lua files (Tenant::configHash)
+    std::string name, shortName;
+    std::vector<std::string> hosts;   ///< lower-cased
+    int utcOffset = 3 * 3600;
+    Poco::Dynamic::Var polling;       ///< kabinet.tenant.polling(T)
+    Poco::Dynamic::Var connectors;    ///< kabinet.tenant.connectors(T)
+    Poco::JSON::Object::Ptr settings; ///< kabinet.tenant.settings(T), never null
+    Poco::Dynamic::Var branding;      ///< profile(T).branding: {primary, accent, logo?, monogram}
+};
+
 class Tenant {
 public:
-    /// Loads tenants/<id>/tenant.lua with the shared library in scriptsDir; throws LuaError with the file
-    /// and line when the declaration fails to load or its check() reports problems.
+    /// Checks tenants/<id>/tenant.lua with the shared library in scriptsDir at once (check() and every answer
+    /// computed at load); throws LuaError with the file and line when the declaration fails to load, its
+    /// check() reports problems or an answer is malformed. The Lua state of the check is closed.
     Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits);
+    /// A tenant whose files an earlier check accepted (`summary`, with the hash of the same files): no Lua
+    /// runs until first use.
+    Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits, TenantSummary summary);
     ~Tenant();
 
+    /// Checks the tenant's files as the first constructor does and returns the summary; throws LuaError.
+    static TenantSummary check(const std::string& id, const std::string& dir, const std::string& scriptsDir, LuaLimits limits);
+    /// Hash of every .lua file of a tenant folder (what configHash() holds).
+    static std::string hashFolder(const std::string& dir);
+
+    /// Closes the pooled Lua states unused for at least `idle`; returns how many were closed. The answers
+    /// computed already are kept; the next call that needs Lua opens a new state.
+    std::size_t releaseIdle(std::chrono::steady_clock::duration idle);
+    /// Lua states open now (pooled and idle), for tests and metrics.
+    std::size_t openStates() const;
+    /// How many idle states all tenants together keep pooled (256 by default): past it, a state is closed
+    /// right after its call, so a pass over every tenant never leaves a state open for each.
+    static void setPoolLimit(std::size_t states);
+    /// Idle states pooled by all tenants of the process now.
+    static std::size_t pooledInProcess();
+    /// Whether the answers computed on first use (profile, forms, identity) are loaded.
+    bool answersLoaded() const noexcept { return answers_.load(std::memory_order_acquire) != nullptr; }
+
     const std::string& id() const noexcept { return id_; }
-    const std::string& name() const noexcept { return name_; }
+    const std::string& name() const noexcept { return summary_.name; }
     const std::string& dir() const noexcept { return dir_; } /// the tenant's folder
-    int utcOffset() const noexcept { return utcOffset_; }    /// seconds east of UTC of the tenant's time zone
-    const std::string& shortName() const noexcept { return shortName_; }
-    const std::vector<std::string>& hosts() const noexcept { return hosts_; }
-    const std::string& configHash() const noexcept { return hash_; }
-    const Poco::Dynamic::Var& profile() const noexcept { return profile_; }            /// public profile JSON
-    const std::string& profileJson() const noexcept { return profileJson_; }            /// …as text
+    int utcOffset() const noexcept { return summary_.utcOffset; } /// seconds east of UTC of the tenant's time zone
+    const std::string& shortName() const noexcept { return summary_.shortName; }
+    const std::vector<std::string>& hosts() const noexcept { return summary_.hosts; }
+    const std::string& configHash() const noexcept { return summary_.hash; }
+    const TenantSummary& summary() const noexcept { return summary_; }
+    /// The profile's branding {primary, accent, logo?, monogram}, known without running Lua.
+    const Poco::Dynamic::Var& branding() const noexcept { return summary_.branding; }
+    /// Public profile JSON (computed on first use; throws LuaError when the tenant's script fails).
+    const Poco::Dynamic::Var& profile() const { return answers().profile; }
+    const std::string& profileJson() const { return answers().profileJson; } /// …as text
     /// Meter polling rules (kabinet.polling.normalise): {schedules = [...], retry = {...}}.
-    const Poco::Dynamic::Var& polling() const noexcept { return polling_; }
+    const Poco::Dynamic::Var& polling() const noexcept { return summary_.polling; }
     /// Upstream connectors (kabinet.connectors.normalise): [{id, plugin, label, accounts, supplier?, settings,
     /// sync_timeout_s, tasks = [{id, every_s, window_s}]}], computed at load.
-    const Poco::Dynamic::Var& connectors() const noexcept { return connectors_; }
+    const Poco::Dynamic::Var& connectors() const noexcept { return summary_.connectors; }
     /// Which meter an upstream device is (kabinet.tenant.link_device): {meter_serial} or {point_number}, or
     /// empty when it stays unlinked. Throws LuaError when the tenant's hook fails.
     Poco::Dynamic::Var linkDevice(const std::string& connectorId, const Poco::Dynamic::Var& device);
     /// The settings of a module the tenant switches on (kabinet.tenant.settings, computed at load): checked
     /// against the module's schema and with every default filled in; null when the module is off.
     Poco::JSON::Object::Ptr moduleSettings(const std::string& module) const;
-    const std::string& registrationFormJson() const noexcept { return formJson_; }      /// registration form
+    /// The registration form (computed on first use, as the answers below).
+    const std::string& registrationFormJson() const { return answers().formJson; }
     /// Ids of the consents of the registration form (152-ФЗ), sent by clients in "consents".
-    const std::set<std::string>& consentIds() const noexcept { return consentIds_; }
+    const std::set<std::string>& consentIds() const { return answers().consentIds; }
     /// The dictionary as JSON text, or empty when the tenant has none of that name.
     std::string dictionaryJson(const std::string& name);
 
@@ -81,13 +130,14 @@ public:
     std::string displayName(const std::string& kind, const Poco::Dynamic::Var& fields);
     /// The tenant's wording for a message key (kabinet.tenant.message), or `fallback`.
     std::string message(const std::string& key, const std::string& fallback);
-    /// Identity settings (kabinet.tenant.identity), computed at load.
-    const Poco::Dynamic::Var& identity() const noexcept { return identity_; }
-    /// The profile form (kabinet.tenant.profile_form) as JSON text, computed at load.
-    const std::string& profileFormJson() const noexcept { return profileFormJson_; }
+    /// Identity settings (kabinet.tenant.identity), computed on first use.
+    const Poco::Dynamic::Var& identity() const { return answers().identity; }
+    /// The profile form (kabinet.tenant.profile_form) as JSON text, computed on first use.
+    const std::string& profileFormJson() const { return answers().profileFormJson; }
 
     /// Runs fn with a pooled state whose stack has, at indexes 1 and 2, the declaration T and the
-    /// kabinet.tenant module. The stack is reset afterwards; a state that failed is discarded.
+    /// kabinet.tenant module (a new state when none is idle). The stack is reset afterwards; a state that
+    /// failed is discarded. Thread-safe; only this tenant's pool is locked, and never while Lua runs.
     void withState(const std::function<void(LuaState&)>& fn);
 
     /// Calls kabinet.tenant.<function>(T, args...) where args are pushed by `pushArgs`; returns its one
@@ -95,25 +145,34 @@ public:
     Poco::Dynamic::Var callModule(const std::string& function, int nargs, const std::function<void(lua_State*)>& pushArgs);
 
 private:
+    /// The answers computed on first use.
+    struct Answers {
+        Poco::Dynamic::Var profile;
+        std::string profileJson, formJson, profileFormJson;
+        std::set<std::string> consentIds;
+        Poco::Dynamic::Var identity;
+    };
+    struct Pooled {
+        std::unique_ptr<LuaState> state;
+        std::chrono::steady_clock::time_point lastUsed;
+    };
+
+    const Answers& answers() const;
+    /// check() and every answer of load on `st`; fills `summary` and, when given, `answers`.
+    void checkOn(LuaState& st, TenantSummary& summary, Answers* answers);
+    Poco::Dynamic::Var callOn(LuaState& st, const std::string& function);
     std::unique_ptr<LuaState> newState();
     Poco::Dynamic::Var callPair(const std::string& function, const std::string& kind, const Poco::Dynamic::Var& fields,
                                 std::map<std::string, std::string>& errors);
 
     std::string id_, dir_, scriptsDir_;
     LuaLimits limits_;
-    std::string name_, shortName_, hash_;
-    std::vector<std::string> hosts_;
-    Poco::Dynamic::Var profile_;
-    Poco::Dynamic::Var polling_;
-    Poco::Dynamic::Var connectors_;
-    Poco::JSON::Object::Ptr settings_;
-    std::string profileJson_, formJson_;
-    std::set<std::string> consentIds_;
-    Poco::Dynamic::Var identity_;
-    std::string profileFormJson_;
-    int utcOffset_ = 3 * 3600;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<LuaState>> idle_;
+    TenantSummary summary_;
+    mutable std::mutex loadMutex_;                        // held while the answers are computed (this tenant only)
+    mutable std::unique_ptr<const Answers> answersOwner_; // set once, under loadMutex_
+    mutable std::atomic<const Answers*> answers_{nullptr};
+    mutable std::mutex mutex_;                            // the pool
+    std::vector<Pooled> idle_;
 };
 
 } // namespace kabinet

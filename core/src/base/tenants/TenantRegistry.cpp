@@ -1,44 +1,149 @@
 #include "tenants/TenantRegistry.h"
 
 #include "storage/Database.h"
+#include "tenants/TenantCache.h"
 #include "util/Log.h"
+#include "util/Worker.h"
 
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/String.h>
 #include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <malloc.h>
+#include <set>
+#include <thread>
 
 namespace kabinet {
 
-TenantRegistry::TenantRegistry(const std::string& tenantsDir, const std::string& scriptsDir, LuaLimits limits) {
-    Poco::File root(tenantsDir);
-    if (!root.exists() || !root.isDirectory()) {
-        failures_.push_back({"*", "tenants directory '" + tenantsDir + "' does not exist"});
-        log::error("tenants directory missing", {{"dir", tenantsDir}});
-        return;
+std::vector<std::string> splitTenantDirs(const std::string& list) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (from <= list.size()) {
+        auto colon = list.find(':', from);
+        if (colon == std::string::npos) colon = list.size();
+        std::string dir = list.substr(from, colon - from);
+        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        if (!dir.empty()) out.push_back(dir);
+        from = colon + 1;
     }
-    std::vector<std::string> dirs;
-    for (Poco::DirectoryIterator it(tenantsDir), end; it != end; ++it)
-        if (it->isDirectory() && Poco::File(it.path().toString() + "/tenant.lua").exists()) dirs.push_back(it.name());
-    std::sort(dirs.begin(), dirs.end());
-    for (const auto& id : dirs) {
-        try {
-            auto t = std::make_shared<Tenant>(id, tenantsDir + "/" + id, scriptsDir, limits);
-            for (const auto& h : t->hosts()) {
-                if (byHost_.count(h)) {
-                    log::warn("host listed by two tenants", {{"host", h}, {"tenant", id}, {"kept", byHost_[h]->id()}});
-                    continue;
-                }
-                byHost_[h] = t;
-            }
-            tenants_[id] = t;
-            log::info("tenant loaded", {{"tenant", id}, {"hash", t->configHash()}});
-        } catch (const std::exception& e) {
-            failures_.push_back({id, e.what()});
-            log::error("tenant failed to load", {{"tenant", id}, {"error", e.what()}});
+    return out;
+}
+
+TenantRegistry::TenantRegistry(const std::string& tenantsDirs, const std::string& scriptsDir, LuaLimits limits,
+                               TenantRegistryOptions options) {
+    const auto started = std::chrono::steady_clock::now();
+    // id -> folder; a later directory of the list replaces an earlier one's folder of the same id.
+    std::map<std::string, std::string> folders;
+    const auto roots = splitTenantDirs(tenantsDirs);
+    if (roots.empty()) failures_.push_back({"*", "no tenants directory given"});
+    for (const auto& root : roots) {
+        Poco::File f(root);
+        if (!f.exists() || !f.isDirectory()) {
+            failures_.push_back({"*", "tenants directory '" + root + "' does not exist"});
+            log::error("tenants directory missing", {{"dir", root}});
+            continue;
+        }
+        for (Poco::DirectoryIterator it(root), end; it != end; ++it) {
+            if (!it->isDirectory() || !Poco::File(it.path().toString() + "/tenant.lua").exists()) continue;
+            if (!folders.insert_or_assign(it.name(), root + "/" + it.name()).second)
+                log::info("tenant folder replaced by a later directory", {{"tenant", it.name()}, {"dir", root}});
         }
     }
+
+    // Each tenant: its files' hash, then the cached summary of the same files or a check (in parallel).
+    struct Slot {
+        std::string id, dir, hash, error;
+        TenantSummary summary;
+        bool cached = false, ok = false;
+    };
+    std::vector<Slot> slots;
+    for (const auto& [id, dir] : folders) {
+        slots.emplace_back();
+        slots.back().id = id;
+        slots.back().dir = dir;
+    }
+    TenantCache cache(options.cacheFile, scriptsDir, limits);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < slots.size();) {
+            Slot& s = slots[i];
+            try {
+                s.hash = Tenant::hashFolder(s.dir);
+                if (cache.find(s.id, s.hash)) {
+                    s.cached = s.ok = true;
+                    continue;
+                }
+                s.summary = Tenant::check(s.id, s.dir, scriptsDir, limits);
+                s.ok = true;
+            } catch (const std::exception& e) {
+                s.error = e.what();
+            }
+        }
+    };
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, (slots.size() + 15) / 16));
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+
+    for (auto& s : slots) {
+        if (!s.ok) {
+            failures_.push_back({s.id, s.error});
+            log::error("tenant failed to load", {{"tenant", s.id}, {"error", s.error}});
+            continue;
+        }
+        if (s.cached) {
+            s.summary = *cache.find(s.id, s.hash);
+            ++fromCache_;
+        } else {
+            cache.intern(s.summary);
+        }
+        cache.put(s.id, s.summary);
+        auto t = std::make_shared<Tenant>(s.id, s.dir, scriptsDir, limits, std::move(s.summary));
+        for (const auto& h : t->hosts()) {
+            if (byHost_.count(h)) {
+                log::warn("host listed by two tenants", {{"host", h}, {"tenant", s.id}, {"kept", byHost_[h]->id()}});
+                continue;
+            }
+            byHost_[h] = t;
+        }
+        tenants_[s.id] = t;
+        log::debug("tenant loaded", {{"tenant", s.id}, {"hash", t->configHash()}, {"cached", s.cached ? "yes" : "no"}});
+    }
+    cache.save();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    log::info("tenants loaded", {{"tenants", std::to_string(tenants_.size())}, {"failed", std::to_string(failures_.size())},
+                                 {"from_cache", std::to_string(fromCache_)}, {"ms", std::to_string(ms)}});
+}
+
+TenantRegistry::~TenantRegistry() {
+    if (sweeper_) sweeper_->stop();
+}
+
+std::size_t TenantRegistry::releaseIdle(std::chrono::steady_clock::duration idle) {
+    std::size_t closed = 0;
+    for (const auto& [id, t] : tenants_) closed += t->releaseIdle(idle);
+    if (closed) malloc_trim(0); // hand the freed states' pages back to the system
+    return closed;
+}
+
+std::size_t TenantRegistry::openStates() const {
+    std::size_t n = 0;
+    for (const auto& [id, t] : tenants_) n += t->openStates();
+    return n;
+}
+
+void TenantRegistry::startSweeper(std::chrono::seconds idle) {
+    if (sweeper_) return;
+    const auto every = std::max<std::chrono::milliseconds>(std::chrono::seconds(1), std::chrono::milliseconds(idle) / 2);
+    sweeper_ = std::make_unique<Worker>("tenant-states", [this, idle, every] {
+        if (auto n = releaseIdle(idle)) log::debug("idle tenant states closed", {{"states", std::to_string(n)}});
+        return every;
+    });
+    sweeper_->start();
 }
 
 std::shared_ptr<Tenant> TenantRegistry::find(const std::string& id) const {
@@ -72,6 +177,21 @@ void TenantRegistry::persist(Database& db) const {
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const std::string at = buf;
     db.transaction([&](soci::session& s) {
+        // What the table holds already: a tenant recorded active with the same hash, names and hosts only has
+        // its load time renewed (in one statement for all of them), so a restart with many tenants is cheap.
+        struct Row {
+            std::string status, hash, name, shortName;
+            std::set<std::string> hosts;
+        };
+        std::map<std::string, Row> rows;
+        {
+            soci::rowset<soci::row> rs = (s.prepare << "SELECT tenant_id, status, COALESCE(config_hash, ''), name, short_name FROM tenants");
+            for (const auto& r : rs)
+                rows[r.get<std::string>(0)] = Row{r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3), r.get<std::string>(4), {}};
+            soci::rowset<soci::row> hs = (s.prepare << "SELECT tenant_id, host FROM tenant_hosts");
+            for (const auto& r : hs)
+                if (auto it = rows.find(r.get<std::string>(0)); it != rows.end()) it->second.hosts.insert(r.get<std::string>(1));
+        }
         auto upsert = [&](const std::string& id, const std::string& name, const std::string& shortName,
                           const std::string& status, const std::string& error, const std::string& hash) {
             soci::indicator errInd = error.empty() ? soci::i_null : soci::i_ok;
@@ -86,11 +206,27 @@ void TenantRegistry::persist(Database& db) const {
                 soci::use(id), soci::use(name), soci::use(shortName), soci::use(status), soci::use(error, errInd),
                 soci::use(hash), soci::use(at), soci::use(at);
         };
+        std::vector<std::string> unchanged, hostIds, hostNames;
         for (const auto& [id, t] : tenants_) {
+            auto it = rows.find(id);
+            if (it != rows.end() && it->second.status == "active" && it->second.hash == t->configHash() &&
+                it->second.name == t->name() && it->second.shortName == t->shortName() &&
+                it->second.hosts == std::set<std::string>(t->hosts().begin(), t->hosts().end())) {
+                unchanged.push_back(id);
+                continue;
+            }
             upsert(id, t->name(), t->shortName(), "active", "", t->configHash());
-            s << "DELETE FROM tenant_hosts WHERE tenant_id = :id", soci::use(id);
-            for (const auto& h : t->hosts())
-                s << "INSERT INTO tenant_hosts (tenant_id, host) VALUES (:id, :h)", soci::use(id), soci::use(h);
+            if (it != rows.end()) s << "DELETE FROM tenant_hosts WHERE tenant_id = :id", soci::use(id);
+            for (const auto& h : t->hosts()) {
+                hostIds.push_back(id);
+                hostNames.push_back(h);
+            }
+        }
+        if (!hostIds.empty()) // one prepared statement for every host
+            s << "INSERT INTO tenant_hosts (tenant_id, host) VALUES (:id, :h)", soci::use(hostIds), soci::use(hostNames);
+        if (!unchanged.empty()) {
+            std::vector<std::string> ats(unchanged.size(), at);
+            s << "UPDATE tenants SET loaded_at = :at, error = NULL WHERE tenant_id = :id", soci::use(ats), soci::use(unchanged);
         }
         for (const auto& f : failures_)
             if (f.id != "*") upsert(f.id, f.id, f.id, "failed", f.error, "");

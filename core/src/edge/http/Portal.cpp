@@ -94,12 +94,6 @@ std::string member(const Poco::Dynamic::Var& v, const std::string& key) {
     return m.isString() ? m.convert<std::string>() : std::string();
 }
 
-Poco::Dynamic::Var child(const Poco::Dynamic::Var& v, const std::string& key) {
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) return {};
-    auto o = v.extract<Poco::JSON::Object::Ptr>();
-    return o && o->has(key) ? o->get(key) : Poco::Dynamic::Var();
-}
-
 bool isHexColour(const std::string& c) {
     if (c.size() != 7 || c[0] != '#') return false;
     return std::all_of(c.begin() + 1, c.end(), [](unsigned char ch) { return std::isxdigit(ch) != 0; });
@@ -143,7 +137,7 @@ Response serveIndex(const TenantRegistry& tenants) {
     for (const auto& id : tenants.ids()) {
         auto t = tenants.find(id);
         if (!t) continue;
-        const auto branding = child(t->profile(), "branding");
+        const auto& branding = t->branding(); // from the summary: listing tenants runs no Lua
         std::string colour = member(branding, "primary");
         if (!isHexColour(colour)) colour = "#1f5fa8";
         const std::string logo = member(branding, "logo");

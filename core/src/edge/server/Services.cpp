@@ -41,8 +41,11 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     log::info("database ready", {{"database", s->db->backendName()},
                                  {"schema_version", std::to_string(Migrator::latestKnown())},
                                  {"applied", std::to_string(applied)}});
+    TenantRegistryOptions tenantOptions;
+    tenantOptions.cacheFile = config.dataPath("") + "/tenants.cache"; // summaries of checked tenants (TenantCache)
     s->tenants = std::make_unique<TenantRegistry>(config.tenantsDir, config.scriptsDir,
-                                                  LuaLimits{config.luaMemoryBytes, config.luaInstructionBudget});
+                                                  LuaLimits{config.luaMemoryBytes, config.luaInstructionBudget}, tenantOptions);
+    s->tenants->startSweeper(std::chrono::seconds(config.tenantIdleSeconds));
     s->tenants->persist(*s->db);
     s->plugins = std::make_unique<PluginHost>(config.pluginsDir);
     const unsigned hashThreads = config.hashThreads ? config.hashThreads : std::max(1u, std::thread::hardware_concurrency());
