@@ -12,6 +12,8 @@ if [ "$mode" = test ]; then
   pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev poppler-utils)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+  # packaging.deb: cpack's dependency scan, lintian, nginx in front of the installed server.
+  pkgs+=(dpkg-dev lintian nginx openssl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
