@@ -25,7 +25,7 @@ protected:
         static const std::map<std::string, std::string> help = {
             {"listen", "HOST:PORT to listen on (KABINET_LISTEN, default 127.0.0.1:8080)"},
             {"database", "database URL: sqlite:///path.db or postgresql://user:pw@host:port/db (KABINET_DATABASE)"},
-            {"tenants", "directory of tenant folders (KABINET_TENANTS)"},
+            {"tenants", "directory of tenant folders, or a :-separated list of them (a later one wins on the same id) (KABINET_TENANTS)"},
             {"scripts", "directory of the shared Lua library (KABINET_SCRIPTS)"},
             {"plugins", "directory of plugin folders (KABINET_PLUGINS)"},
             {"data-dir", "data directory; holds the default SQLite file (KABINET_DATA_DIR)"},

@@ -11,20 +11,41 @@
 
 namespace kabinet {
 
-TenantRegistry::TenantRegistry(const std::string& tenantsDir, const std::string& scriptsDir, LuaLimits limits) {
-    Poco::File root(tenantsDir);
-    if (!root.exists() || !root.isDirectory()) {
-        failures_.push_back({"*", "tenants directory '" + tenantsDir + "' does not exist"});
-        log::error("tenants directory missing", {{"dir", tenantsDir}});
-        return;
+std::vector<std::string> splitTenantDirs(const std::string& list) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (from <= list.size()) {
+        auto colon = list.find(':', from);
+        if (colon == std::string::npos) colon = list.size();
+        std::string dir = list.substr(from, colon - from);
+        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        if (!dir.empty()) out.push_back(dir);
+        from = colon + 1;
     }
-    std::vector<std::string> dirs;
-    for (Poco::DirectoryIterator it(tenantsDir), end; it != end; ++it)
-        if (it->isDirectory() && Poco::File(it.path().toString() + "/tenant.lua").exists()) dirs.push_back(it.name());
-    std::sort(dirs.begin(), dirs.end());
-    for (const auto& id : dirs) {
+    return out;
+}
+
+TenantRegistry::TenantRegistry(const std::string& tenantsDirs, const std::string& scriptsDir, LuaLimits limits) {
+    // id -> folder; a later directory of the list replaces an earlier one's folder of the same id.
+    std::map<std::string, std::string> folders;
+    const auto roots = splitTenantDirs(tenantsDirs);
+    if (roots.empty()) failures_.push_back({"*", "no tenants directory given"});
+    for (const auto& root : roots) {
+        Poco::File f(root);
+        if (!f.exists() || !f.isDirectory()) {
+            failures_.push_back({"*", "tenants directory '" + root + "' does not exist"});
+            log::error("tenants directory missing", {{"dir", root}});
+            continue;
+        }
+        for (Poco::DirectoryIterator it(root), end; it != end; ++it) {
+            if (!it->isDirectory() || !Poco::File(it.path().toString() + "/tenant.lua").exists()) continue;
+            if (!folders.insert_or_assign(it.name(), root + "/" + it.name()).second)
+                log::info("tenant folder replaced by a later directory", {{"tenant", it.name()}, {"dir", root}});
+        }
+    }
+    for (const auto& [id, dir] : folders) {
         try {
-            auto t = std::make_shared<Tenant>(id, tenantsDir + "/" + id, scriptsDir, limits);
+            auto t = std::make_shared<Tenant>(id, dir, scriptsDir, limits);
             for (const auto& h : t->hosts()) {
                 if (byHost_.count(h)) {
                     log::warn("host listed by two tenants", {{"host", h}, {"tenant", id}, {"kept", byHost_[h]->id()}});

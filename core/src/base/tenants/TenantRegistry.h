@@ -18,10 +18,15 @@ struct TenantFailure {
     std::string error;
 };
 
+/// The directories of a ':'-separated list, in order, without empty entries or trailing slashes.
+std::vector<std::string> splitTenantDirs(const std::string& list);
+
 class TenantRegistry {
 public:
-    /// Loads every folder of `tenantsDir` that has a tenant.lua. Never throws for a bad tenant.
-    TenantRegistry(const std::string& tenantsDir, const std::string& scriptsDir, LuaLimits limits);
+    /// Loads every folder that has a tenant.lua of the directories in `tenantsDirs`, a ':'-separated list
+    /// (a later directory's folder replaces an earlier one's of the same id). A directory of the list that
+    /// does not exist is a failure with id "*". Never throws for a bad tenant.
+    TenantRegistry(const std::string& tenantsDirs, const std::string& scriptsDir, LuaLimits limits);
 
     /// The tenant with this id, or nullptr.
     std::shared_ptr<Tenant> find(const std::string& id) const;
