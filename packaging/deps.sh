@@ -12,8 +12,11 @@ if [ "$mode" = test ]; then
   pkgs+=(catch2 postgresql python3 python3-aiosmtpd chromium clang libclang-rt-14-dev poppler-utils)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
-  # packaging.deb: cpack's dependency scan, lintian, nginx in front of the installed server.
-  pkgs+=(dpkg-dev lintian nginx openssl)
+  # tests/ops and bench/ops: nginx in front of kabinetd (any Debian flavour of it), a load generator, certificates
+  [ -x /usr/sbin/nginx ] || pkgs+=(nginx-light)
+  pkgs+=(wrk openssl)
+  # packaging.deb: cpack's dependency scan and lintian (nginx and openssl: above).
+  pkgs+=(dpkg-dev lintian)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -54,6 +54,8 @@ protected:
             {"secret-key-file", "FILE with the 32-byte key of stored secrets (KABINET_SECRET_KEY_FILE; default <data-dir>/secret.key)"},
             {"connector-sessions", "N connector syncs at once, 0 = none (KABINET_CONNECTOR_SESSIONS, default 2)"},
             {"ingest-token", "bearer token of POST /t/{tenant}/api/v1/ingest/meter-data (KABINET_INGEST_TOKEN)"},
+            {"trusted-proxies", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (KABINET_TRUSTED_PROXIES)"},
+            {"lease-seconds", "seconds a gateway, message or job is leased to this instance, 0 = defaults 120/120/600 (KABINET_LEASE_SECONDS)"},
         };
         for (const auto& n : Config::names())
             options.addOption(Poco::Util::Option(n, "", help.at(n)).required(false).repeatable(false).argument("VALUE"));
@@ -86,6 +88,7 @@ protected:
         try {
             Config cfg = Config::resolve(options_);
             log::setLevel(cfg.logLevel);
+            TrustedProxies::parse(cfg.trustedProxies); // a bad list stops the start before anything else runs
             services = Services::start(cfg);
             Router router;
             registerAllRoutes(router, *services);

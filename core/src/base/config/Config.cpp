@@ -81,7 +81,8 @@ const std::vector<std::string>& Config::names() {
                                                "db-pool", "head-timeout", "body-timeout", "connections-per-address", "lua-memory", "lua-budget", "session-cache-ms", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
-                                               "drivers", "instance-id", "secret-key-file", "connector-sessions"};
+                                               "drivers", "instance-id", "secret-key-file", "connector-sessions",
+                                               "trusted-proxies", "lease-seconds"};
     return n;
 }
 
@@ -137,6 +138,8 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "poll-tick-ms") pollTickMs = static_cast<unsigned>(parseNumber(name, value, source, 10, 600000));
     else if (name == "drivers") drivers = value;
     else if (name == "instance-id") instanceId = value;
+    else if (name == "trusted-proxies") trustedProxies = value; // checked by the HTTP front (http/TrustedProxies)
+    else if (name == "lease-seconds") leaseSeconds = static_cast<unsigned>(parseNumber(name, value, source, 0, 86400));
     else if (name.rfind("plugin.", 0) == 0) plugin[name.substr(7)] = value;
     else throw ConfigError(source + ": unknown setting '" + name + "'");
 }

@@ -43,6 +43,9 @@ struct Config {
     unsigned pollTickMs = 1000;           ///< --poll-tick-ms MS / KABINET_POLL_TICK_MS: how often due polls are looked for
     std::string drivers;                  ///< --drivers JSON / KABINET_DRIVERS: {"<driver>": {config}} for driver plugins
     std::string instanceId;               ///< --instance-id ID / KABINET_INSTANCE_ID: name of this instance in leases (default host:pid)
+    // edge: a reverse proxy in front, several instances
+    std::string trustedProxies;           ///< --trusted-proxies LIST / KABINET_TRUSTED_PROXIES: addresses/CIDRs whose X-Forwarded-For/-Proto are believed
+    unsigned leaseSeconds = 0;            ///< --lease-seconds S / KABINET_LEASE_SECONDS: length of work leases (gateways, messages, jobs); 0 = each one's default
     std::map<std::string, std::string> plugin; ///< plugin.<name>.<key> settings from the config file
 
     /// Resolves the configuration from the file, the environment and the options given as key → value

@@ -269,7 +269,7 @@ void ArchiveService::build(Tenant& t, const std::string& jobId, const std::strin
 }
 
 namespace {
-/// A due job is taken for 10 minutes and marked running; its outcome (done or failed) gives the lease back.
+/// A due job is taken for the service's lease (leaseFor, 10 minutes by default) and marked running; its outcome (done or failed) gives the lease back.
 const RowLease kJobLease({"jobs", "job_id", "state IN ('requested', 'running')", "state = 'running'", "updated_at"});
 } // namespace
 
@@ -287,7 +287,7 @@ int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
         for (const auto& id : due) {
             std::string userId, params;
             bool claimed = false;
-            const long long lease = now + 600;
+            const long long lease = now + leaseSeconds_;
             db_.transaction([&](soci::session& se) {
                 claimed = kJobLease.take(se, tid, id, now, lease);
                 if (claimed)

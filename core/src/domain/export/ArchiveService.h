@@ -29,12 +29,16 @@ public:
     std::tuple<std::string, std::string, std::string> file(Tenant& t, const SessionInfo& s, const std::string& id, const std::string& format);
     /// Builds every due job once; returns how many were built. Used by the worker and tests.
     int runDue(TenantRegistry& tenants, long long now);
+    /// How long a job is leased to this instance while it is built (default 600 s); set before the worker starts.
+    /// Another instance takes the job once the lease has expired — the holder died.
+    void leaseFor(long long seconds) noexcept { leaseSeconds_ = seconds; }
 
 private:
     void build(Tenant& t, const std::string& jobId, const std::string& userId, const std::string& from, const std::string& to);
     Database& db_;
     MeterService& meters_;
     std::string dir_;
+    long long leaseSeconds_ = 600;
 };
 
 /// Runs due archive jobs in the background: a Worker ("jobs") whose pass is ArchiveService::runDue, every 5 s

@@ -20,8 +20,7 @@ namespace kabinet {
 
 namespace {
 constexpr int kMaxAttempts = 8;
-constexpr long long kLeaseSeconds = 120;
-/// A queued message is taken for kLeaseSeconds, counting the attempt; its outcome gives the lease back.
+/// A queued message is taken for the worker's lease (leaseFor), counting the attempt; its outcome gives the lease back.
 const RowLease kMessageLease({"outbox", "message_id", "state = 'queued'", "attempts = attempts + 1", ""});
 /// How often due messages are looked for when nobody pokes the worker.
 constexpr std::chrono::milliseconds kPassInterval = std::chrono::seconds(2);
@@ -124,7 +123,7 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     bool claimed = false;
     std::string channel, recipient, subject, body, html;
     int attempts = 0;
-    const long long t = now(), lease = t + kLeaseSeconds;
+    const long long t = now(), lease = t + leaseSeconds_;
     db_.transaction([&](soci::session& s) {
         claimed = kMessageLease.take(s, tenant, id, t, lease);
         if (claimed)

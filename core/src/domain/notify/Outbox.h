@@ -53,6 +53,9 @@ public:
     void poke();
     /// Delivers every due message once, in this thread; returns how many were handed over. For tests/CLI.
     int runOnce();
+    /// How long a message is leased to this instance while it is being sent (default 120 s); set before start().
+    /// Another instance takes the message once the lease has expired — the holder died.
+    void leaseFor(long long seconds) noexcept { leaseSeconds_ = seconds; }
 
 private:
     bool deliver(const std::string& tenant, const std::string& id);
@@ -61,6 +64,7 @@ private:
     std::unique_ptr<MailTransport> mail_;
     std::unique_ptr<SmsSender> sms_;
     std::string mailFrom_;
+    long long leaseSeconds_ = 120;
     Worker worker_; ///< last: stopped before the members its pass uses are destroyed
 };
 

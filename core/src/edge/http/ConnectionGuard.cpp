@@ -113,8 +113,15 @@ void ConnectionGuard::accepted(int fd, const std::string& address, bool& ok) {
     // A descriptor still listed as queued belongs to a connection the server dropped unrun (its queue was full):
     // its descriptor has been reused, so forget the old one.
     if (auto stale = queued_.find(fd); stale != queued_.end()) {
-        if (auto it = perAddress_.find(stale->second); it != perAddress_.end() && --it->second == 0) perAddress_.erase(it);
+        releaseLocked(stale->second);
         queued_.erase(stale);
+    }
+    if (limits_.proxies.trusts(address)) {
+        // A reverse proxy's connections carry many clients: each request counts against its own (attribute()).
+        queued_[fd] = "";
+        ok = true;
+        makeRoomLocked(Clock::now());
+        return;
     }
     unsigned& mine = perAddress_[address];
     if (mine >= limits_.perAddress) {
@@ -167,7 +174,40 @@ void ConnectionGuard::leave(Conn& c) {
     running_.remove(&c);
     if (c.fd >= 0) ::close(c.fd);
     c.fd = -1;
-    if (auto it = perAddress_.find(c.address); it != perAddress_.end() && --it->second == 0) perAddress_.erase(it);
+    releaseLocked(c.address);
+    releaseLocked(c.client);
+    c.client.clear();
+}
+
+void ConnectionGuard::releaseLocked(const std::string& address) {
+    if (address.empty()) return;
+    if (auto it = perAddress_.find(address); it != perAddress_.end() && --it->second == 0) perAddress_.erase(it);
+}
+
+bool ConnectionGuard::attributeLocked(Conn& c, const std::string& client) {
+    if (!c.address.empty()) return true; // a direct connection, counted when accepted
+    if (c.client == client) return true;
+    releaseLocked(c.client);
+    c.client.clear();
+    unsigned& mine = perAddress_[client];
+    if (mine >= limits_.perAddress) {
+        if (mine == 0) perAddress_.erase(client);
+        return false;
+    }
+    ++mine;
+    c.client = client;
+    return true;
+}
+
+bool ConnectionGuard::attribute(const std::string& client) noexcept {
+    auto* c = static_cast<Conn*>(tlsSlot.conn);
+    if (!tlsSlot.guard || !c) return true;
+    std::lock_guard<std::mutex> lock(tlsSlot.guard->mutex_);
+    try {
+        return tlsSlot.guard->attributeLocked(*c, client);
+    } catch (...) {
+        return true; // out of memory for the count: serve rather than refuse
+    }
 }
 
 void ConnectionGuard::shutdownLocked(Conn& c) {
@@ -183,7 +223,11 @@ void ConnectionGuard::mark(Phase phase) noexcept {
     c->phase = phase;
     c->since = now;
     switch (phase) {
-    case Phase::Head: c->deadline = now + limits_.keepAlive + limits_.head; break;
+    case Phase::Head:
+        c->deadline = now + limits_.keepAlive + limits_.head;
+        releaseLocked(c->client); // the request behind a proxy is answered: its client no longer counts
+        c->client.clear();
+        break;
     case Phase::Body: c->deadline = now + limits_.body; break;
     case Phase::Handling: c->deadline = Clock::time_point::max(); break;
     }

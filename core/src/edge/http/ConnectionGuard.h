@@ -4,6 +4,10 @@
 /// may hold a bounded number of connections; and when a new connection arrives while no worker would be
 /// free, the connection that has waited longest for a request head (or idled longest on keep-alive) is cut,
 /// so a new client always finds a worker. A watchdog thread enforces the deadlines by shutting sockets down.
+/// Connections from a trusted reverse proxy carry many clients: they are not counted against the proxy's
+/// address; each request on them counts, while it runs, against the client it is forwarded for instead.
+#include "http/TrustedProxies.h"
+
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/TCPServer.h>
@@ -26,6 +30,7 @@ struct ConnectionLimits {
     std::chrono::seconds keepAlive{5};  ///< idle time allowed between requests on one connection
     unsigned perAddress = 64;           ///< connections at once from one client address
     unsigned workers = 16;              ///< worker threads of the server (one per live connection)
+    TrustedProxies proxies;             ///< peers whose connections count against the forwarded client, per request
 };
 
 class ConnectionGuard {
@@ -52,12 +57,18 @@ public:
     static void requestDone() noexcept;
     /// True when the watchdog has cut the current thread's connection (its deadline passed).
     static bool cutOff() noexcept;
+    /// Called by the request handler once the client of a request is known: on a connection from a trusted
+    /// proxy, counts the request against `client` until requestDone(); false (nothing counted) when that
+    /// client already has as many requests or connections as the per-address cap allows. Always true on a
+    /// direct connection (counted when accepted).
+    static bool attribute(const std::string& client) noexcept;
 
 private:
     enum class Phase { Head, Body, Handling };
     struct Conn {
         int fd = -1;             ///< a duplicate of the socket's descriptor, owned by the guard until unregistered
-        std::string address;
+        std::string address;     ///< the peer's address; empty for a trusted proxy (not counted)
+        std::string client;      ///< behind a trusted proxy: the client the running request counts against
         Phase phase = Phase::Head;
         std::chrono::steady_clock::time_point since, deadline;
         bool cut = false;
@@ -70,6 +81,8 @@ private:
     void enter(Conn& c, int socketFd);
     void leave(Conn& c);
     void mark(Phase phase) noexcept;
+    bool attributeLocked(Conn& c, const std::string& client);
+    void releaseLocked(const std::string& address);
     void shutdownLocked(Conn& c);
     void makeRoomLocked(std::chrono::steady_clock::time_point now);
     void watch();

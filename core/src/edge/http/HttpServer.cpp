@@ -90,6 +90,17 @@ bool hasHeader(const Response& r, const std::string& name) {
     return false;
 }
 
+/// Every value of a header the request carries (it may come more than once), comma-joined in order.
+std::string headerValues(const Poco::Net::HTTPServerRequest& req, const std::string& name) {
+    std::string out;
+    for (const auto& [k, v] : req) {
+        if (Poco::icompare(k, name) != 0) continue;
+        if (!out.empty()) out += ",";
+        out += v;
+    }
+    return out;
+}
+
 /// Refuses requests whose body length is ambiguous (RFC 9112 §6.1, §6.3): Content-Length together with
 /// Transfer-Encoding, a Transfer-Encoding other than a single "chunked", Transfer-Encoding in HTTP/1.0, and
 /// a Content-Length that is repeated or not a plain number. Such a request is answered and the connection
@@ -149,7 +160,8 @@ int accessLevel(Access a) {
 } // namespace
 
 HttpServer::HttpServer(HttpContext context, Router router)
-    : s_(std::move(context)), router_(std::move(router)), pool_(2, static_cast<int>(s_.config.threads)) {
+    : s_(std::move(context)), proxies_(TrustedProxies::parse(s_.config.trustedProxies)), router_(std::move(router)),
+      pool_(2, static_cast<int>(s_.config.threads)) {
     Poco::Net::SocketAddress addr(s_.config.listenHost, s_.config.listenPort);
     Poco::Net::ServerSocket socket;
     socket.bind(addr, true);
@@ -167,6 +179,7 @@ HttpServer::HttpServer(HttpContext context, Router router)
     limits.keepAlive = std::chrono::seconds(5);
     limits.perAddress = s_.config.connectionsPerAddress;
     limits.workers = s_.config.threads;
+    limits.proxies = proxies_;
     guard_ = std::make_unique<ConnectionGuard>(limits);
     handlers_ = new Factory(*this);
     // POCO's HTTPServer, assembled from its parts so that every connection runs under the guard.
@@ -246,7 +259,10 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
     r.raw = &req;
     r.method = req.getMethod();
     r.requestId = req.has("X-Request-Id") && saneRequestId(req.get("X-Request-Id")) ? req.get("X-Request-Id") : newRequestId();
-    r.clientAddress = req.clientAddress().host().toString();
+    // The client: the TCP peer, or behind a trusted reverse proxy the address it forwards for (never a
+    // client's own claim: X-Forwarded-* from any other peer are ignored).
+    const std::string peer = req.clientAddress().host().toString();
+    r.clientAddress = proxies_.client(peer, headerValues(req, "X-Forwarded-For"));
     r.contentType = req.getContentType();
     std::string routeName = "unmatched";
     std::string tenantId;
@@ -254,6 +270,12 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
     bool closeConnection = false;
     try {
         checkFraming(req, closeConnection);
+        if (!ConnectionGuard::attribute(r.clientAddress)) {
+            // Behind a proxy, one client holds as many requests at once as --connections-per-address allows.
+            closeConnection = req.hasContentLength() || req.getChunkedTransferEncoding(); // its body is never read
+            throw Error(429, "too_many_connections", "Слишком много одновременных запросов с вашего адреса; повторите попытку позже")
+                .retryAfter(1);
+        }
         Poco::URI uri;
         try {
             uri = Poco::URI(req.getURI());
@@ -324,7 +346,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
                 if (scoped) routeName = "/t/{tenant}" + routeName;
                 r.basePath = fullPath.rfind("/t/", 0) == 0 ? "/t/" + tenantId + "/" : "/";
                 r.secure = s_.config.publicBaseUrl().rfind("https://", 0) == 0 ||
-                           Poco::icompare(req.get("X-Forwarded-Proto", ""), "https") == 0;
+                           proxies_.forwardedHttps(peer, headerValues(req, "X-Forwarded-Proto"));
                 if (route->access != Access::Public) authorize(req, r, *route);
                 out = route->handler(r);
             }

@@ -7,6 +7,7 @@
 #include "http/ConnectionGuard.h"
 #include "http/Metrics.h"
 #include "http/Router.h"
+#include "http/TrustedProxies.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/TCPServer.h>
@@ -30,7 +31,8 @@ struct HttpContext {
 
 class HttpServer {
 public:
-    /// Binds the listen address of the configuration; `router` holds every route the server answers.
+    /// Binds the listen address of the configuration; `router` holds every route the server answers. Throws
+    /// ConfigError when --trusted-proxies is not a list of addresses and ranges.
     HttpServer(HttpContext context, Router router);
     ~HttpServer();
     /// Starts accepting connections.
@@ -52,6 +54,7 @@ private:
     /// The body limit of the route a request goes to: its RouteSpec's maxBody, else --max-body.
     std::size_t bodyLimit(const Poco::Net::HTTPServerRequest& req, const std::string& fullPath) const;
     HttpContext s_;
+    TrustedProxies proxies_; ///< --trusted-proxies: whose X-Forwarded-For/-Proto are believed
     Router router_;
     Poco::ThreadPool pool_;
     std::unique_ptr<ConnectionGuard> guard_;

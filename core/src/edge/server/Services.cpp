@@ -68,6 +68,10 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->archive = std::make_unique<ArchiveService>(*s->db, *s->meters, config.dataPath(""));
     s->reports = std::make_unique<ReportService>(*s->meters, *s->archive);
     s->jobs = std::make_unique<JobWorker>(*s->archive, *s->tenants);
+    if (config.leaseSeconds) { // --lease-seconds: one length for every work lease (the test of a failover uses a short one)
+        s->outbox->leaseFor(config.leaseSeconds);
+        s->archive->leaseFor(config.leaseSeconds);
+    }
     s->outages = std::make_unique<OutageService>(*s->db);
     s->outageNotices = std::make_unique<OutageWorker>(*s->outages, *s->tenants);
     s->cases = std::make_unique<CaseService>(*s->db);
@@ -76,6 +80,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     polling.sessions = config.pollSessions;
     polling.tickMs = config.pollTickMs;
     polling.driversJson = config.drivers;
+    if (config.leaseSeconds) polling.leaseS = config.leaseSeconds;
     polling.owner = config.instanceId.empty() ? Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id())
                                               : config.instanceId;
     s->scheduler = std::make_unique<Scheduler>(*s->db, *s->tenants, *s->plugins, polling);
