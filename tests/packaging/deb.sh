@@ -3,8 +3,9 @@
 # with apt, builds the example plugin against the installed SDK, runs the unit's ExecStart as the user kabinet
 # with the source and build trees hidden (a private mount namespace: the installed server must find all its
 # files by /etc/kabinet/kabinet.conf and the FHS paths), puts nginx with the packaged site in front, checks
-# /healthz and the portal through nginx, then stops everything, purges the packages and checks that the
-# machine is left as it was (users, groups, and every folder the packages write to).
+# /healthz (a utility's own tenant added in /etc/kabinet/tenants), the portal and an asset through nginx, then
+# stops everything, purges the packages and checks that the machine is left as it was (users, groups, and every
+# folder the packages write to).
 # Usage: deb.sh BUILD_DIR SOURCE_DIR [PORT]  (kabinetd and nginx take the first free ports from PORT, 48180)
 set -euo pipefail
 build_dir=$(realpath "$1") source_dir=$(realpath "$2")
@@ -114,6 +115,11 @@ cmake --build "$work/line-driver" >>"$work/sdk.log" 2>&1
 chmod -R a+rX "$work/line-driver"
 /usr/bin/kabinet plugins list "$work/line-driver/plugins" | grep -P '^line-driver\tdriver\t'
 
+step "a utility's own tenant in /etc/kabinet/tenants (beside the seed tenants)"
+cp -r /usr/share/kabinet/tenants/voek /etc/kabinet/tenants/own-utility
+sed -i -e 's/^  id = "voek",/  id = "own-utility",/' -e 's/"voek\.kabinet\.localhost"/"own-utility.kabinet.localhost"/' \
+  /etc/kabinet/tenants/own-utility/tenant.lua
+
 step "ExecStart as user kabinet: $exec_start"
 # unshare, sh, setpriv and env each exec the next: $! is kabinetd.
 unshare -m --propagation private sh -c "$(as_kabinet "$exec_start")" >"$work/kabinetd.log" 2>&1 &
@@ -180,6 +186,8 @@ cat "$work/healthz.json"; echo
 test "$code" = 200
 grep -q '"status":"ok"' "$work/healthz.json"
 grep -q '"tenants":\["[a-z]' "$work/healthz.json"
+grep -q '"own-utility"' "$work/healthz.json"
+grep -q '"voek"' "$work/healthz.json"
 grep -q '"mercury"' "$work/healthz.json"
 # The portal's files come from /usr/share/kabinet/portal (the source tree is hidden from the server).
 code=$(curl -sk -o "$work/index.html" -w '%{http_code}' "$scheme://127.0.0.1:$front/")
