@@ -22,6 +22,9 @@ function(kabinet_add_plugin name)
   if(P_MANIFEST_HEADER)
     kabinet_plugin_manifest(${target} ${P_MANIFEST_HEADER} ${P_MANIFEST_PREFIX})
   endif()
+  # Installed (package kabinet) in the same layout: <libdir>/kabinet/plugins/<name>/{lib…so,manifest.json}.
+  install(TARGETS ${target} LIBRARY DESTINATION ${KABINET_INSTALL_PLUGINDIR}/${name} COMPONENT runtime)
+  install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/manifest.json DESTINATION ${KABINET_INSTALL_PLUGINDIR}/${name} COMPONENT runtime)
 endfunction()
 
 # kabinet_add_decoders(<prefix> DECODERS <d...> SOURCES <codec sources...>)

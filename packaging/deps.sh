@@ -15,6 +15,8 @@ if [ "$mode" = test ]; then
   # tests/ops and bench/ops: nginx in front of kabinetd (any Debian flavour of it), a load generator, certificates
   [ -x /usr/sbin/nginx ] || pkgs+=(nginx-light)
   pkgs+=(wrk openssl)
+  # packaging.deb: cpack's dependency scan and lintian (nginx and openssl: above).
+  pkgs+=(dpkg-dev lintian)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

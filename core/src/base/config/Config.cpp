@@ -7,6 +7,7 @@
 #include <Poco/File.h>
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 #ifndef KABINET_SHARE_DIR
@@ -18,8 +19,37 @@
 
 namespace kabinet {
 
-std::string defaultShareDir() { return KABINET_SHARE_DIR; }
-std::string defaultPluginDir() { return KABINET_PLUGIN_DIR; }
+namespace {
+/// The prefix the running program is installed under: it lives in <prefix>/bin with <prefix>/share/kabinet
+/// beside it (the packages: /usr/bin/kabinetd and /usr/share/kabinet). Empty when it runs from the build
+/// tree, whose programs use the source and build folders baked in at build time.
+const std::string& installedPrefix() {
+    static const std::string prefix = [] {
+        std::error_code ec;
+        const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (ec || exe.parent_path().filename() != "bin") return std::string();
+        const std::filesystem::path p = exe.parent_path().parent_path();
+        return std::filesystem::is_directory(p / "share" / "kabinet", ec) ? p.string() : std::string();
+    }();
+    return prefix;
+}
+
+/// A system folder of an installed program: /etc/kabinet for /usr, <prefix>/etc/kabinet otherwise.
+std::string installedSystemDir(const std::string& underRoot) {
+    const std::string& p = installedPrefix();
+    return (p == "/usr" || p == "/" ? "" : p) + underRoot;
+}
+} // namespace
+
+std::string defaultShareDir() {
+    return installedPrefix().empty() ? KABINET_SHARE_DIR : installedPrefix() + "/share/kabinet";
+}
+std::string defaultPluginDir() {
+    return installedPrefix().empty() ? KABINET_PLUGIN_DIR : installedPrefix() + "/lib/kabinet/plugins";
+}
+std::string defaultConfigFile() {
+    return installedPrefix().empty() ? std::string() : installedSystemDir("/etc/kabinet/kabinet.conf");
+}
 
 namespace {
 unsigned long long parseNumber(const std::string& name, const std::string& value, const std::string& source,
@@ -122,12 +152,13 @@ Config Config::resolve(const std::map<std::string, std::string>& options, char**
     c.scriptsDir = share + "/scripts";
     c.portalDir = share + "/portal";
     c.pluginsDir = defaultPluginDir();
-    c.dataDir = "./kabinet-data";
+    c.dataDir = installedPrefix().empty() ? "./kabinet-data" : installedSystemDir("/var/lib/kabinet");
 
-    // Which config file: option, then environment.
+    // Which config file: option, then environment, then (installed programs) the system's file if there is one.
     std::string file;
     if (auto it = options.find("config"); it != options.end()) file = it->second;
     else if (const char* e = std::getenv("KABINET_CONFIG")) file = e;
+    else if (const std::string sys = defaultConfigFile(); !sys.empty() && Poco::File(sys).exists()) file = sys;
     if (!file.empty()) {
         if (!Poco::File(file).exists()) throw ConfigError("config file '" + file + "' does not exist");
         Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> props;

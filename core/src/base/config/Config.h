@@ -71,9 +71,13 @@ struct Config {
     static const std::vector<std::string>& names();
 };
 
-/// Directory of the project's shared files (tenants/, scripts/, portal/, sql/) baked in at build time.
+/// Directory of the project's shared files (tenants/, scripts/, portal/, sql/): the source tree baked in at
+/// build time, or <prefix>/share/kabinet when the program runs installed in <prefix>/bin beside it.
 std::string defaultShareDir();
-/// Directory where the build stages plugins, baked in at build time.
+/// Directory of the plugins: where the build stages them, or <prefix>/lib/kabinet/plugins when installed.
 std::string defaultPluginDir();
+/// The configuration file read when neither --config nor KABINET_CONFIG names one: none for a program run
+/// from the build tree; /etc/kabinet/kabinet.conf (<prefix>/etc/… outside /usr) when installed, if it exists.
+std::string defaultConfigFile();
 
 } // namespace kabinet
