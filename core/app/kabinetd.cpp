@@ -54,6 +54,10 @@ protected:
             {"secret-key-file", "FILE with the 32-byte key of stored secrets (KABINET_SECRET_KEY_FILE; default <data-dir>/secret.key)"},
             {"connector-sessions", "N connector syncs at once, 0 = none (KABINET_CONNECTOR_SESSIONS, default 2)"},
             {"ingest-token", "bearer token of POST /t/{tenant}/api/v1/ingest/meter-data (KABINET_INGEST_TOKEN)"},
+            // store
+            {"database-replica", "postgresql:// URL of a streaming replica for heavy reads (KABINET_DATABASE_REPLICA)"},
+            {"replica-max-lag-ms", "staleness a replica read may have, else the primary serves it (KABINET_REPLICA_MAX_LAG_MS, default 5000)"},
+            {"tenant-databases", "JSON {tenant: database URL} of tenants with a database of their own (KABINET_TENANT_DATABASES)"},
         };
         for (const auto& n : Config::names())
             options.addOption(Poco::Util::Option(n, "", help.at(n)).required(false).repeatable(false).argument("VALUE"));
