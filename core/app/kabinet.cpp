@@ -68,6 +68,13 @@ int cmdMigrate(const Config& cfg) {
     int applied = m.migrate();
     std::cout << "database " << db.backendName() << ": schema version " << before << " -> " << m.current() << " ("
               << applied << " applied)\n";
+    // store: the databases of tenants placed elsewhere get the same schema.
+    for (const auto& [tenant, url] : cfg.tenantDatabases) {
+        Database own(url, 1);
+        Migrator tm(own);
+        const int was = tm.current(), n = tm.migrate();
+        std::cout << "database of tenant " << tenant << ": schema version " << was << " -> " << tm.current() << " (" << n << " applied)\n";
+    }
     return 0;
 }
 
@@ -93,7 +100,7 @@ int cmdCreateAdmin(const Config& cfg, const std::map<std::string, std::string>& 
         return 2;
     }
     if (fullName.empty()) fullName = "Администратор";
-    Database db(cfg.databaseUrl(), 1);
+    Database db(cfg.tenantDatabaseUrl(tenantId), 1); // store: the tenant's own database, when it has one
     Migrator(db).migrate();
     TenantRegistry reg(cfg.tenantsDir, cfg.scriptsDir, LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
     auto tenant = reg.find(tenantId);
@@ -188,7 +195,7 @@ int cmdGatewaysAdd(const Config& cfg, const std::map<std::string, std::string>& 
     } catch (const std::logic_error&) {
         throw ConfigError("--address must be HOST:PORT with a port from 1 to 65535");
     }
-    Database db(cfg.databaseUrl(), 1);
+    Database db(cfg.tenantDatabaseUrl(need(o, "tenant")), 1); // store: the tenant's own database, when it has one
     Migrator(db).migrate();
     PollStore store(db, "cli");
     const auto title = o.count("title") ? o.at("title") : std::string();
@@ -204,7 +211,7 @@ int cmdMetersLink(const Config& cfg, const std::map<std::string, std::string>& o
     } catch (const std::exception&) {
         throw ConfigError("--settings must be a JSON object");
     }
-    Database db(cfg.databaseUrl(), 1);
+    Database db(cfg.tenantDatabaseUrl(need(o, "tenant")), 1); // store: the tenant's own database, when it has one
     Migrator(db).migrate();
     PollStore store(db, "cli");
     try {

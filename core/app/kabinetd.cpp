@@ -57,6 +57,10 @@ protected:
             {"ingest-token", "bearer token of POST /t/{tenant}/api/v1/ingest/meter-data (KABINET_INGEST_TOKEN)"},
             {"trusted-proxies", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (KABINET_TRUSTED_PROXIES)"},
             {"lease-seconds", "seconds a gateway, message or job is leased to this instance, 0 = defaults 120/120/600 (KABINET_LEASE_SECONDS)"},
+            // store
+            {"database-replica", "postgresql:// URL of a streaming replica for heavy reads (KABINET_DATABASE_REPLICA)"},
+            {"replica-max-lag-ms", "staleness a replica read may have, else the primary serves it (KABINET_REPLICA_MAX_LAG_MS, default 5000)"},
+            {"tenant-databases", "JSON {tenant: database URL} of tenants with a database of their own (KABINET_TENANT_DATABASES)"},
         };
         for (const auto& n : Config::names())
             options.addOption(Poco::Util::Option(n, "", help.at(n)).required(false).repeatable(false).argument("VALUE"));

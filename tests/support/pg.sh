@@ -2,7 +2,7 @@
 # Starts or stops the throw-away PostgreSQL server of the test suite (a private cluster made with
 # initdb, listening on 127.0.0.1:PORT only). Usage: pg.sh start|stop PORT
 # Role "kabinet" (password "kabinet", CREATEDB) owns database "kabinet_test"; tests make their own
-# databases beside it.
+# databases beside it. WAL is kept for streaming replicas (pg_replica.sh makes one from this server).
 set -euo pipefail
 action=${1:?start|stop}
 port=${2:?port}
@@ -23,7 +23,7 @@ start)
   as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c wal_level=replica -c max_wal_senders=10" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   as_owner "$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE kabinet LOGIN PASSWORD 'kabinet' CREATEDB" \

@@ -2,6 +2,8 @@
 
 #include "util/Error.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 #include <Poco/Path.h>
 #include <Poco/File.h>
@@ -82,7 +84,9 @@ const std::vector<std::string>& Config::names() {
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
                                                "drivers", "instance-id", "secret-key-file", "connector-sessions",
-                                               "trusted-proxies", "lease-seconds", "tenant-idle"};
+                                               "trusted-proxies", "lease-seconds", "tenant-idle",
+                                               // store
+                                               "database-replica", "replica-max-lag-ms", "tenant-databases"};
     return n;
 }
 
@@ -142,6 +146,26 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "trusted-proxies") trustedProxies = value; // checked by the HTTP front (http/TrustedProxies)
     else if (name == "lease-seconds") leaseSeconds = static_cast<unsigned>(parseNumber(name, value, source, 0, 86400));
     else if (name.rfind("plugin.", 0) == 0) plugin[name.substr(7)] = value;
+    // store
+    else if (name == "database-replica") databaseReplica = value;
+    else if (name == "replica-max-lag-ms") replicaMaxLagMs = static_cast<unsigned>(parseNumber(name, value, source, 0, 3'600'000));
+    else if (name == "tenant-databases") {
+        if (value.empty()) return;
+        Poco::JSON::Object::Ptr o;
+        try {
+            o = Poco::JSON::Parser().parse(value).extract<Poco::JSON::Object::Ptr>();
+        } catch (const std::exception&) {
+            throw ConfigError(source + ": tenant-databases must be a JSON object {\"tenant\": \"database URL\"}");
+        }
+        for (const auto& [tenant, url] : *o) {
+            if (!url.isString() || url.extract<std::string>().empty())
+                throw ConfigError(source + ": tenant-databases: the database of tenant '" + tenant + "' must be a URL string");
+            tenantDatabases[tenant] = url.extract<std::string>();
+        }
+    } else if (name.rfind("tenant-database.", 0) == 0 && name.size() > 16) {
+        if (value.empty()) throw ConfigError(source + ": " + name + " must be a database URL");
+        tenantDatabases[name.substr(16)] = value;
+    }
     else throw ConfigError(source + ": unknown setting '" + name + "'");
 }
 
@@ -180,6 +204,13 @@ Config Config::resolve(const std::map<std::string, std::string>& options, char**
                 }
                 continue;
             }
+            if (k == "tenant-database") { // store: tenant-database.<tenant> = URL
+                Poco::Util::AbstractConfiguration::Keys tenants;
+                props->keys("tenant-database", tenants);
+                for (const auto& t : tenants)
+                    c.set("tenant-database." + t, props->getString("tenant-database." + t), "config file '" + file + "'");
+                continue;
+            }
             c.set(k, props->getString(k), "config file '" + file + "'");
         }
         c.configFile = file;
@@ -211,6 +242,11 @@ std::string Config::dataPath(const std::string& folder) const {
     std::string out = p.toString();
     if (out.size() > 1 && out.back() == '/') out.pop_back();
     return out;
+}
+
+std::string Config::tenantDatabaseUrl(const std::string& tenantId) const {
+    auto it = tenantDatabases.find(tenantId);
+    return it == tenantDatabases.end() ? databaseUrl() : it->second;
 }
 
 std::string Config::databaseUrl() const {

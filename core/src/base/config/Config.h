@@ -48,6 +48,12 @@ struct Config {
     std::string trustedProxies;           ///< --trusted-proxies LIST / KABINET_TRUSTED_PROXIES: addresses/CIDRs whose X-Forwarded-For/-Proto are believed
     unsigned leaseSeconds = 0;            ///< --lease-seconds S / KABINET_LEASE_SECONDS: length of work leases (gateways, messages, jobs); 0 = each one's default
     std::map<std::string, std::string> plugin; ///< plugin.<name>.<key> settings from the config file
+    // store: read replica and tenant placement (docs/SCALING.md)
+    std::string databaseReplica;          ///< --database-replica URL / KABINET_DATABASE_REPLICA: PostgreSQL streaming replica for heavy reads
+    unsigned replicaMaxLagMs = 5000;      ///< --replica-max-lag-ms MS / KABINET_REPLICA_MAX_LAG_MS: staleness a replica read may have
+    /// --tenant-databases JSON {"<tenant>": "<url>"} / KABINET_TENANT_DATABASES, and config-file keys
+    /// tenant-database.<tenant> = URL: tenants whose data lives in a database of their own.
+    std::map<std::string, std::string> tenantDatabases;
 
     /// Resolves the configuration from the file, the environment and the options given as key → value
     /// (keys are the long option names without dashes: "listen", "database", ...). Throws ConfigError
@@ -66,6 +72,9 @@ struct Config {
 
     /// The database URL in force (the SQLite default inside dataDir when none was given).
     std::string databaseUrl() const;
+
+    /// The database URL of tenant `tenantId`: its own (tenantDatabases) or databaseUrl().
+    std::string tenantDatabaseUrl(const std::string& tenantId) const;
 
     /// Names of all settings, as long option names; each has the variable KABINET_<NAME upper, '-'→'_'>.
     static const std::vector<std::string>& names();

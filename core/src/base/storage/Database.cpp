@@ -1,6 +1,8 @@
 #include "storage/Database.h"
 
 #include "storage/AfterCommit.h"
+#include "storage/Replica.h"
+#include "storage/TenantScope.h"
 
 #include "util/Error.h"
 #include "util/Log.h"
@@ -69,7 +71,7 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
     return u;
 }
 
-Database::Database(const std::string& url, unsigned poolSize) : url_(DatabaseUrl::parse(url)), size_(poolSize) {
+Database::Database(const std::string& url, unsigned poolSize) : rawUrl_(url), url_(DatabaseUrl::parse(url)), size_(poolSize) {
     if (url_.backend == Backend::SQLite) {
         Poco::Path p(url_.sqlitePath);
         Poco::Path parent = p.parent();
@@ -92,7 +94,66 @@ Database::Database(const std::string& url, unsigned poolSize) : url_(DatabaseUrl
     }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+    replica_.reset(); // its checker reads this database
+}
+
+Database& Database::routed() {
+    if (placedByTenant_.empty()) return *this;
+    const std::string* tenant = TenantScope::current();
+    if (!tenant) return *this;
+    auto it = placedByTenant_.find(*tenant);
+    return it == placedByTenant_.end() ? *this : *it->second;
+}
+
+void Database::attachReplica(const std::string& url, unsigned poolSize, std::chrono::milliseconds maxLag) {
+    if (url_.backend != Backend::PostgreSQL) throw ConfigError("database-replica needs a postgresql:// primary database");
+    replica_ = std::make_unique<Replica>(*this, url, poolSize, maxLag);
+}
+
+void Database::place(const std::string& tenantId, const std::string& url, unsigned poolSize) {
+    if (url == rawUrl_) {
+        placedByTenant_.erase(tenantId);
+        return;
+    }
+    auto it = placedByUrl_.find(url);
+    std::shared_ptr<Database> db;
+    if (it != placedByUrl_.end()) db = it->second;
+    else {
+        if (DatabaseUrl::parse(url).backend != url_.backend)
+            throw ConfigError("tenant-databases: the database of tenant '" + tenantId + "' must use the same backend as the main one (" +
+                              backendName() + ")");
+        db = std::make_shared<Database>(url, poolSize);
+        placedByUrl_[url] = db;
+    }
+    placedByTenant_[tenantId] = db;
+}
+
+Database& Database::of(const std::string& tenantId) {
+    auto it = placedByTenant_.find(tenantId);
+    return it == placedByTenant_.end() ? *this : *it->second;
+}
+
+std::vector<Database*> Database::all() {
+    std::vector<Database*> out{this};
+    for (auto& [url, db] : placedByUrl_) out.push_back(db.get());
+    return out;
+}
+
+std::vector<std::string> Database::placedTenants() const {
+    std::vector<std::string> out;
+    for (const auto& [id, db] : placedByTenant_) out.push_back(id);
+    return out;
+}
+
+std::vector<std::string> Database::tenantsOn(const Database& db) const {
+    std::vector<std::string> out;
+    for (const auto& [id, d] : placedByTenant_)
+        if (d.get() == &db) out.push_back(id);
+    return out;
+}
+
+std::string Database::metricsText() const { return replica_ ? replica_->metricsText() : std::string(); }
 
 const char* Database::backendName() const noexcept {
     return url_.backend == Backend::PostgreSQL ? "postgresql" : "sqlite";
@@ -176,6 +237,8 @@ void Database::run(Lease& l, const std::function<void()>& fn) {
 }
 
 void Database::transaction(const std::function<void(soci::session&)>& fn) {
+    Database& target = routed();
+    if (&target != this) return target.transaction(fn);
     Lease l = lease();
     storage_detail::transactionBegins();
     try {
@@ -208,8 +271,21 @@ void Database::transaction(const std::function<void(soci::session&)>& fn) {
 }
 
 void Database::read(const std::function<void(soci::session&)>& fn) {
+    Database& target = routed();
+    if (&target != this) return target.read(fn);
+    readPrimary(fn);
+}
+
+void Database::readPrimary(const std::function<void(soci::session&)>& fn) {
     Lease l = lease();
     run(l, [&] { fn(*l); });
+}
+
+void Database::heavyRead(const std::function<void(soci::session&)>& fn) {
+    Database& target = routed();
+    if (&target != this) return target.heavyRead(fn);
+    if (replica_) return replica_->read(fn);
+    readPrimary(fn);
 }
 
 bool Database::ping(std::string& reason) {

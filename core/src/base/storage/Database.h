@@ -8,11 +8,15 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kabinet {
+
+class Replica;
 
 enum class Backend { SQLite, PostgreSQL };
 
@@ -27,6 +31,9 @@ struct DatabaseUrl {
 };
 
 /// A pool of sessions. Leases wait a bounded time; a database that cannot be reached maps to 503.
+/// The main database of a server may also carry a read replica (heavyRead) and the databases of tenants placed
+/// elsewhere: while a TenantScope of such a tenant is open on a thread, transaction/read/heavyRead on the main
+/// database run on that tenant's database (storage/TenantScope.h).
 class Database {
 public:
     /// Opens `poolSize` sessions; for SQLite creates the parent directory and turns on WAL and foreign keys.
@@ -65,6 +72,38 @@ public:
     /// Runs fn on a leased session without a transaction (reads). Database errors are mapped as above.
     void read(const std::function<void(soci::session&)>& fn);
 
+    /// A read that may be slightly stale (meter views, reports, archives): served by the read replica when one is
+    /// attached, answering and behind by at most its bound, else like read(). Never use it to read back what this
+    /// request has just written. `fn` must be restartable (it runs again on the primary when the replica fails).
+    void heavyRead(const std::function<void(soci::session&)>& fn);
+
+    /// Runs fn on this database's own sessions: no tenant routing, no replica (the replica's checker uses it).
+    void readPrimary(const std::function<void(soci::session&)>& fn);
+
+    /// Attaches a PostgreSQL streaming replica for heavyRead: `maxLag` is the staleness a routed read may have.
+    /// Throws ConfigError when the URL is not PostgreSQL or this database is not; a replica down now is retried.
+    void attachReplica(const std::string& url, unsigned poolSize, std::chrono::milliseconds maxLag);
+    /// The replica attached, or null.
+    Replica* replica() const noexcept { return replica_.get(); }
+
+    /// Gives tenant `tenantId` its own database at `url` (opened now with `poolSize` sessions; tenants naming the
+    /// same URL share one pool). Same backend as this one; throws ConfigError otherwise or when it cannot be opened.
+    /// Called while the server starts, before the database is shared between threads.
+    void place(const std::string& tenantId, const std::string& url, unsigned poolSize);
+    /// The database holding the data of tenant `tenantId`: its own when placed, else this one.
+    Database& of(const std::string& tenantId);
+    /// Every distinct database: this one first, then each tenant database once.
+    std::vector<Database*> all();
+    /// The tenants that have a database of their own.
+    std::vector<std::string> placedTenants() const;
+    /// The tenants placed on `db` (empty for the main database, which holds every other tenant).
+    std::vector<std::string> tenantsOn(const Database& db) const;
+    /// The URL this database was opened with. It may carry a password: never log or show it.
+    const std::string& url() const noexcept { return rawUrl_; }
+
+    /// The storage series of /metrics (the replica's, when one is attached).
+    std::string metricsText() const;
+
     /// True when the database answers a trivial query now; tries to reconnect a broken session once.
     bool ping(std::string& reason);
 
@@ -79,7 +118,13 @@ private:
     void configureSession(soci::session& s);
     /// Runs fn on a lease; a connection error marks the session for reconnection; errors are mapped.
     void run(Lease& l, const std::function<void()>& fn);
+    /// The database a call on this one runs on: the placed database of the thread's TenantScope, else this.
+    Database& routed();
+    std::string rawUrl_;
     DatabaseUrl url_;
+    std::unique_ptr<Replica> replica_;
+    std::map<std::string, std::shared_ptr<Database>> placedByUrl_;
+    std::map<std::string, std::shared_ptr<Database>> placedByTenant_;
     std::unique_ptr<soci::connection_pool> pool_;
     unsigned size_;
     std::unique_ptr<std::atomic<bool>[]> broken_; ///< per slot: the connection was lost, reconnect before use

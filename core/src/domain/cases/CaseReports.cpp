@@ -228,7 +228,8 @@ Obj CaseReports::cases(const std::string& tenantId, const std::vector<ReportKind
     const long long from = tz::localMidnight(p.from, p.utcOffset);
     const long long to = tz::localMidnight(p.to, p.utcOffset) + 86400;
     std::vector<Row> rows;
-    db_.read([&](soci::session& s) {
+    db_.heavyRead([&](soci::session& s) { // a report may be slightly stale: the read replica serves it when there is one
+        rows.clear();
         soci::rowset<soci::row> rs =
             (s.prepare << "SELECT kind, channel, filed_at, closed_at, due_at, answered_on_time, overdue, fields, state FROM cases "
                           "WHERE tenant_id = :t AND filed_at >= :f AND filed_at < :e ORDER BY filed_at",

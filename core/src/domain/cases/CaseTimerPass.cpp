@@ -19,6 +19,7 @@
 #include "util/Error.h"
 #include "util/Log.h"
 #include "util/TimeZones.h"
+#include "storage/TenantScope.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -34,6 +35,7 @@ using namespace cases;
 int CaseService::runTimers(TenantRegistry& tenants, long long now) {
     int done = 0;
     for (const auto& id : tenants.ids()) {
+        TenantScope scope(id); // the tenant's own database, when it has one
         auto t = tenants.find(id);
         if (!t) continue;
         try {

@@ -9,6 +9,7 @@
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
 #include "util/Log.h"
+#include "storage/TenantScope.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -68,6 +69,7 @@ ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& pl
     for (const auto& id : tenants_.ids()) {
         auto t = tenants_.find(id);
         if (!t) continue;
+        TenantScope scope(id); // the tenant's own database, when it has one
         JsonObject entries = server->has(id) ? server->getObject(id) : JsonObject(new Poco::JSON::Object);
         std::set<std::string> declared;
         if (t->connectors().type() == typeid(Poco::JSON::Array::Ptr))
@@ -452,9 +454,14 @@ SyncOutcome ConnectorHub::run(const Tenant& t, const std::string& connectorId, c
 
 bool ConnectorHub::runDue(long long now, const std::function<bool()>& stopping) {
     std::vector<DueAccount> due;
-    db_.read([&](soci::session& s) { due = SyncStore::dueAccounts(s, now, 20); });
+    for (Database* db : db_.all()) // the main database and those of tenants placed elsewhere
+        db->read([&](soci::session& s) {
+            auto part = SyncStore::dueAccounts(s, now, 20);
+            due.insert(due.end(), part.begin(), part.end());
+        });
     for (const auto& d : due) {
         if (stopping && stopping()) return false;
+        TenantScope scope(d.tenantId);
         auto t = tenants_.find(d.tenantId);
         auto s = slot(d.tenantId, d.connectorId);
         bool ready = false;

@@ -12,6 +12,7 @@
 #include "util/Error.h"
 #include "util/Log.h"
 #include "util/TimeZones.h"
+#include "storage/TenantScope.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -191,6 +192,7 @@ bool SupplierForwarder::sendCase(Tenant& t, const std::string& caseId, long long
 int SupplierForwarder::pass(TenantRegistry& tenants, long long now) {
     int done = 0;
     for (const auto& id : tenants.ids()) {
+        TenantScope scope(id); // the tenant's own database, when it has one
         auto t = tenants.find(id);
         if (!t) continue;
         try {

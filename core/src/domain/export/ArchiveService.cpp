@@ -11,6 +11,7 @@
 #include "util/Error.h"
 #include "util/Log.h"
 #include "util/TimeZones.h"
+#include "storage/TenantScope.h"
 
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -276,6 +277,7 @@ const RowLease kJobLease({"jobs", "job_id", "state IN ('requested', 'running')",
 int ArchiveService::runDue(TenantRegistry& tenants, long long now) {
     int built = 0;
     for (const auto& tid : tenants.ids()) {
+        TenantScope scope(tid); // the tenant's own database, when it has one
         auto t = tenants.find(tid);
         std::vector<std::string> due;
         db_.read([&](soci::session& se) {

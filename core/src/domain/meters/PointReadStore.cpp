@@ -94,7 +94,7 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
 
 Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const std::string& pointId) {
     Poco::JSON::Array::Ptr p;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         p = rowjson::rows(se, "SELECT p.point_id, p.name, p.number, p.resource, p.address, p.installation_place, p.commissioned_on, p.tariff, "
                         "p.power_limit_kw, a.number, c.number FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
                         "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
@@ -108,7 +108,7 @@ Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const st
 
 Poco::JSON::Object::Ptr PointReadStore::meterCard(const std::string& tenant, const std::string& meter) {
     Poco::JSON::Array::Ptr m;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         m = rowjson::rows(se, "SELECT meter_id, model, modification, serial, register_number, accuracy_class, nominal_voltage, current_range, "
                         "phases, tariff_zones, smart, virtual, installed_on, verified_on, verification_years, next_verification_on FROM meters "
                         "WHERE tenant_id = :t AND meter_id = :m",
@@ -121,7 +121,7 @@ Poco::JSON::Object::Ptr PointReadStore::meterCard(const std::string& tenant, con
 
 bool PointReadStore::isPolled(const std::string& tenant, const std::string& meter) {
     int n = 0;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         se << "SELECT COUNT(*) FROM meter_links WHERE tenant_id = :t AND meter_id = :m AND enabled <> 0", soci::use(tenant), soci::use(meter),
             soci::into(n);
     });
@@ -130,7 +130,7 @@ bool PointReadStore::isPolled(const std::string& tenant, const std::string& mete
 
 Poco::JSON::Array::Ptr PointReadStore::transformers(const std::string& tenant, const std::string& meter) {
     Poco::JSON::Array::Ptr out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         out = rowjson::rows(se, "SELECT kind, phase, model, serial, ratio, accuracy_class, verified_on FROM transformers WHERE "
                           "tenant_id = :t AND meter_id = :m ORDER BY kind, phase",
                       {"kind", "phase", "model", "serial", "ratio", "accuracy_class", "verified_on"}, {}, {tenant, meter});
@@ -141,7 +141,8 @@ Poco::JSON::Array::Ptr PointReadStore::transformers(const std::string& tenant, c
 std::vector<FetchedRows> PointReadStore::readings(const std::string& tenant, const std::vector<std::string>& meters, const std::string& energy,
                                                   const std::string& kind, long long from, long long to) {
     std::vector<FetchedRows> out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
+        out.clear(); // restartable: the replica may fail half-way
         for (std::size_t at = 0; at < meters.size(); at += kChunk) {
             std::vector<SqlParam> params{tenant};
             const std::string in = placeholders(meters, at, std::min(meters.size(), at + kChunk), params);
@@ -180,7 +181,8 @@ std::optional<FetchedRows> PointReadStore::visibleReadings(const std::string& te
 std::vector<Register> PointReadStore::registers(const std::string& tenant, const std::string& meter, const std::string& energy, long long from,
                                                 long long to) {
     std::vector<Register> out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
+        out.clear();
         auto rows = FetchedRows::fetch(se,
                                        "SELECT ts, total, t1, t2, t3, t4 FROM readings WHERE tenant_id = ? AND meter_id = ? AND energy = ? "
                                        "AND kind = 'latest' AND ts >= ? AND ts <= ? ORDER BY ts",
@@ -198,7 +200,7 @@ std::vector<Register> PointReadStore::registers(const std::string& tenant, const
 
 FetchedRows PointReadStore::profile(const std::string& tenant, const std::string& meter, long long from, long long to) {
     std::optional<FetchedRows> out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         out = FetchedRows::fetch(se,
                                  "SELECT ts, interval_min, p_plus, p_minus, q_plus, q_minus FROM profile WHERE tenant_id = ? AND "
                                  "meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
@@ -209,7 +211,7 @@ FetchedRows PointReadStore::profile(const std::string& tenant, const std::string
 
 FetchedRows PointReadStore::events(const std::string& tenant, const std::string& meter, long long from, long long to) {
     std::optional<FetchedRows> out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         out = FetchedRows::fetch(se,
                                  "SELECT ts_start, ts_end, code, category, severity, text, tamper FROM meter_events WHERE tenant_id = ? AND "
                                  "meter_id = ? AND ts_start >= ? AND ts_start < ? ORDER BY ts_start DESC",
@@ -220,7 +222,7 @@ FetchedRows PointReadStore::events(const std::string& tenant, const std::string&
 
 std::optional<long long> PointReadStore::networkMoment(const std::string& tenant, const std::string& meter, long long at) {
     std::optional<long long> out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         long long ts = 0;
         soci::indicator ind;
         se << "SELECT MAX(ts) FROM network_params WHERE tenant_id = :t AND meter_id = :m AND ts <= :a", soci::use(tenant), soci::use(meter),
@@ -232,7 +234,7 @@ std::optional<long long> PointReadStore::networkMoment(const std::string& tenant
 
 Poco::JSON::Array::Ptr PointReadStore::networkPhases(const std::string& tenant, const std::string& meter, long long ts) {
     Poco::JSON::Array::Ptr out;
-    db_.read([&](soci::session& se) {
+    db_.heavyRead([&](soci::session& se) {
         out = rowjson::rows(se, "SELECT phase, voltage, current, p, q, s, pf, frequency, angle FROM network_params WHERE tenant_id = :t AND "
                           "meter_id = :m AND ts = " + std::to_string(ts) + " ORDER BY phase",
                       {"phase", "voltage", "current", "p", "q", "s", "pf", "frequency", "angle"},

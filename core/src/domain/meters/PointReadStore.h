@@ -4,6 +4,9 @@
 /// method reads without a transaction and answers rows; the rules (who asks what, ranges, JSON) stay in
 /// MeterService. Reads that may answer thousands of rows go through FetchedRows (one round trip, no
 /// per-row objects); several meters are read in one query where a caller asks for many.
+/// Cards, readings, registers, profile, events and network parameters are heavy reads (Database::heavyRead: the
+/// read replica when one is attached); which points a viewer sees is always asked of the primary, so a grant
+/// taken away takes effect at once.
 #include "meters/RegisterMath.h"
 #include "storage/FetchedRows.h"
 

@@ -7,6 +7,7 @@
 #include "tenants/Tenant.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Log.h"
+#include "storage/TenantScope.h"
 
 #include <ctime>
 
@@ -47,6 +48,7 @@ void DigestWorker::stop() { worker_.stop(); }
 int DigestWorker::runOnce(long long now) {
     int queued = 0;
     for (const auto& id : tenants_.ids()) {
+        TenantScope scope(id); // the tenant's own database, when it has one
         if (worker_.stopping()) break;
         queued += runTenant(id, now);
     }

@@ -9,6 +9,7 @@
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Log.h"
+#include "storage/TenantScope.h"
 
 #include <algorithm>
 #include <mutex>
@@ -102,6 +103,7 @@ void OutboxWorker::poke() { worker_.wake(); }
 int OutboxWorker::runOnce() {
     int handed = 0;
     for (const auto& tenant : tenants_.ids()) {
+        TenantScope scope(tenant); // the tenant's own database, when it has one
         std::vector<std::string> due;
         const long long t = now();
         db_.read([&](soci::session& s) {

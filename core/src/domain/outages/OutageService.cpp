@@ -11,6 +11,7 @@
 #include "util/Error.h"
 #include "util/Log.h"
 #include "util/TimeZones.h"
+#include "storage/TenantScope.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -539,6 +540,7 @@ int OutageService::notifyDue(Tenant& t, long long now) {
 int OutageService::notifyDue(TenantRegistry& tenants, long long now) {
     int announced = 0;
     for (const auto& id : tenants.ids()) {
+        TenantScope scope(id); // the tenant's own database, when it has one
         auto t = tenants.find(id);
         if (!t) continue;
         try {

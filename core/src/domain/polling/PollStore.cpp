@@ -70,23 +70,27 @@ std::vector<GatewayClaim> PollStore::claimGateways(long long now, long long leas
     std::vector<GatewayClaim> out;
     if (limit == 0) return out;
     const bool pg = db_.backend() == Backend::PostgreSQL;
-    db_.transaction([&](soci::session& s) {
-        std::string owner = owner_;
-        long long until = now + leaseS, now1 = now, now2 = now;
-        int lim = static_cast<int>(limit);
-        const std::string sql =
-            std::string("UPDATE gateways SET lease_owner = :o, lease_until = :u WHERE (tenant_id, gateway_id) IN ("
-                        "SELECT g.tenant_id, g.gateway_id FROM gateways g "
-                        "WHERE (g.lease_until IS NULL OR g.lease_until < :n1) AND EXISTS ("
-                        "SELECT 1 FROM meter_links l JOIN poll_jobs j ON j.tenant_id = l.tenant_id AND j.meter_id = l.meter_id "
-                        "WHERE l.tenant_id = g.tenant_id AND l.gateway_id = g.gateway_id AND l.enabled = 1 AND j.next_run <= :n2) "
-                        "ORDER BY g.tenant_id, g.gateway_id LIMIT :l") +
-            (pg ? " FOR UPDATE OF g SKIP LOCKED" : "") + ") RETURNING tenant_id, gateway_id, host, port";
-        soci::rowset<soci::row> rs = (s.prepare << sql, soci::use(owner), soci::use(until), soci::use(now1),
-                                      soci::use(now2), soci::use(lim));
-        for (const auto& r : rs)
-            out.push_back({columnText(r, 0), columnText(r, 1), columnText(r, 2), static_cast<unsigned>(columnInteger(r, 3))});
-    });
+    // Every database: the main one and those of tenants placed elsewhere, until the limit is reached.
+    for (Database* db : db_.all()) {
+        if (out.size() >= limit) break;
+        db->transaction([&](soci::session& s) {
+            std::string owner = owner_;
+            long long until = now + leaseS, now1 = now, now2 = now;
+            int lim = static_cast<int>(limit - out.size());
+            const std::string sql =
+                std::string("UPDATE gateways SET lease_owner = :o, lease_until = :u WHERE (tenant_id, gateway_id) IN ("
+                            "SELECT g.tenant_id, g.gateway_id FROM gateways g "
+                            "WHERE (g.lease_until IS NULL OR g.lease_until < :n1) AND EXISTS ("
+                            "SELECT 1 FROM meter_links l JOIN poll_jobs j ON j.tenant_id = l.tenant_id AND j.meter_id = l.meter_id "
+                            "WHERE l.tenant_id = g.tenant_id AND l.gateway_id = g.gateway_id AND l.enabled = 1 AND j.next_run <= :n2) "
+                            "ORDER BY g.tenant_id, g.gateway_id LIMIT :l") +
+                (pg ? " FOR UPDATE OF g SKIP LOCKED" : "") + ") RETURNING tenant_id, gateway_id, host, port";
+            soci::rowset<soci::row> rs = (s.prepare << sql, soci::use(owner), soci::use(until), soci::use(now1),
+                                          soci::use(now2), soci::use(lim));
+            for (const auto& r : rs)
+                out.push_back({columnText(r, 0), columnText(r, 1), columnText(r, 2), static_cast<unsigned>(columnInteger(r, 3))});
+        });
+    }
     return out;
 }
 

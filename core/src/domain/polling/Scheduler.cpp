@@ -6,6 +6,7 @@
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
 #include "util/Log.h"
+#include "storage/TenantScope.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -81,6 +82,7 @@ void Scheduler::stop() {
         left.swap(queue_);
     }
     for (const auto& g : left) {
+        TenantScope scope(g.tenantId);
         try {
             store_.releaseLease(g);
         } catch (const std::exception&) {
@@ -98,6 +100,7 @@ void Scheduler::syncAll(long long now) {
     for (const auto& id : tenants_.ids()) {
         auto tenant = tenants_.find(id);
         if (!tenant) continue;
+        TenantScope scope(id); // the tenant's own database, when it has one
         try {
             PollingRules r = PollingRules::fromVar(tenant->polling());
             store_.syncJobs(id, r, now);
@@ -144,6 +147,7 @@ Worker::Delay Scheduler::sessionPass() {
         queue_.pop_front();
         ++inFlight_;
     }
+    TenantScope scope(g.tenantId);
     try {
         pollGateway(g);
     } catch (const std::exception& e) {
@@ -163,6 +167,7 @@ unsigned Scheduler::runOnce(long long now) {
     syncAll(now);
     unsigned meters = 0;
     for (const auto& g : store_.claimGateways(now, options_.leaseS, 1000000)) {
+        TenantScope scope(g.tenantId);
         meters += pollGateway(g);
         store_.releaseLease(g);
     }

@@ -33,6 +33,7 @@ void registerSystemRoutes(Router& r, Services& s) {
         Response resp;
         resp.contentType = "text/plain; version=0.0.4; charset=utf-8";
         resp.body = s.metrics.render();
+        resp.body += s.db->metricsText(); // store: the read replica's series
         return resp;
     });
 }

@@ -2,6 +2,7 @@
 
 #include "http/Portal.h"
 #include "tenants/TenantRegistry.h"
+#include "storage/TenantScope.h"
 #include "lua/LuaState.h"
 #include "storage/Database.h"
 #include "identity/PasswordHasher.h"
@@ -22,6 +23,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <random>
 #include <thread>
@@ -326,6 +328,9 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
                 scoped = fullPath != "/healthz" && fullPath != "/metrics";
             }
         }
+        // store: the tenant's own database, when it has one, serves everything this request does.
+        std::optional<TenantScope> tenantScope;
+        if (r.tenant) tenantScope.emplace(r.tenant->id());
         if (scoped && path.rfind("/api/", 0) != 0 && path != "/api") {
             routeName = "portal";
             out = servePortal(s_.config.portalDir, *r.tenant, path, fullPath.rfind("/t/", 0) == 0, r.method);

@@ -36,17 +36,26 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->config = config;
     log::setLevel(config.logLevel);
     s->db = std::make_unique<Database>(config.databaseUrl(), config.dbPoolSize);
-    Migrator m(*s->db);
-    int applied = m.migrate();
-    log::info("database ready", {{"database", s->db->backendName()},
-                                 {"schema_version", std::to_string(Migrator::latestKnown())},
-                                 {"applied", std::to_string(applied)}});
+    // store: tenants with a database of their own, each migrated like the main one; the read replica.
+    for (const auto& [tenant, url] : config.tenantDatabases) s->db->place(tenant, url, config.dbPoolSize);
+    for (Database* d : s->db->all()) {
+        Migrator m(*d);
+        int applied = m.migrate();
+        std::string placed;
+        for (const auto& t : s->db->tenantsOn(*d)) placed += (placed.empty() ? "" : ",") + t;
+        log::info("database ready", {{"database", d->backendName()},
+                                     {"schema_version", std::to_string(Migrator::latestKnown())},
+                                     {"applied", std::to_string(applied)},
+                                     {"tenants", d == s->db.get() ? std::string("*") : placed}});
+    }
+    if (!config.databaseReplica.empty())
+        s->db->attachReplica(config.databaseReplica, config.dbPoolSize, std::chrono::milliseconds(config.replicaMaxLagMs));
     TenantRegistryOptions tenantOptions;
     tenantOptions.cacheFile = config.dataPath("") + "/tenants.cache"; // summaries of checked tenants (TenantCache)
     s->tenants = std::make_unique<TenantRegistry>(config.tenantsDir, config.scriptsDir,
                                                   LuaLimits{config.luaMemoryBytes, config.luaInstructionBudget}, tenantOptions);
     s->tenants->startSweeper(std::chrono::seconds(config.tenantIdleSeconds));
-    s->tenants->persist(*s->db);
+    for (Database* d : s->db->all()) s->tenants->persist(*d);
     s->plugins = std::make_unique<PluginHost>(config.pluginsDir);
     const unsigned hashThreads = config.hashThreads ? config.hashThreads : std::max(1u, std::thread::hardware_concurrency());
     s->hasher = std::make_unique<PasswordHasher>(Argon2Params{}, hashThreads);

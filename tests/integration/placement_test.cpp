@@ -1,0 +1,97 @@
+// Tenant placement: with --tenant-databases two tenants keep their data in databases of their own (the same
+// schema, migrated at start), the main database holds neither's, requests of each tenant read and write its
+// own database, and the background workers (the outbox here) deliver for both. On PostgreSQL the three are
+// databases of the test server; on SQLite three files.
+#include <catch2/catch.hpp>
+
+#include "KabinetdProcess.h"
+#include "TestContext.h"
+#include "storage/Database.h"
+
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace kabinet;
+
+namespace {
+
+int count(const std::string& url, const std::string& sql) {
+    Database db(url, 1);
+    int n = -1;
+    db.read([&](soci::session& s) { s << sql, soci::into(n); });
+    return n;
+}
+
+int mails(const std::string& dir) {
+    int n = 0;
+    if (!Poco::File(dir).exists()) return 0;
+    for (Poco::DirectoryIterator it(dir), end; it != end; ++it)
+        if (it.path().getExtension() == "eml") ++n;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("two tenants in databases of their own: data lands only there and the workers serve both", "[placement]") {
+    test::FreshDatabase main, vges, voek;
+    const std::string placed = R"({"vges": ")" + vges.url() + R"(", "voek": ")" + voek.url() + R"("})";
+    test::KabinetdProcess server(main.url(), {"--tenant-databases", placed});
+
+    // Every database got the schema and the tenants' records at start.
+    for (const auto* url : {&main.url(), &vges.url(), &voek.url()}) {
+        CHECK(count(*url, "SELECT COUNT(*) FROM schema_version") > 0);
+        CHECK(count(*url, "SELECT COUNT(*) FROM tenants WHERE tenant_id IN ('vges', 'voek')") == 2);
+    }
+
+    // An administrator of each tenant (the CLI writes to the tenant's database) logs in over HTTP.
+    auto vgesAdmin = test::adminSession(server, vges.url(), "vges");
+    auto voekAdmin = test::adminSession(server, voek.url(), "voek");
+    CHECK(server.request("GET", "/t/vges/api/v1/me", "", vgesAdmin).status == 200);
+    CHECK(server.request("GET", "/t/voek/api/v1/me", "", voekAdmin).status == 200);
+    // A session of one tenant means nothing to the other.
+    CHECK(server.request("GET", "/t/voek/api/v1/me", "", vgesAdmin).status == 401);
+
+    // The sessions the server wrote are in each tenant's own database, none in the other or the main one.
+    CHECK(count(vges.url(), "SELECT COUNT(*) FROM sessions WHERE tenant_id = 'vges'") == 1);
+    CHECK(count(voek.url(), "SELECT COUNT(*) FROM sessions WHERE tenant_id = 'voek'") == 1);
+    CHECK(count(vges.url(), "SELECT COUNT(*) FROM sessions WHERE tenant_id <> 'vges'") == 0);
+    CHECK(count(voek.url(), "SELECT COUNT(*) FROM sessions WHERE tenant_id <> 'voek'") == 0);
+    CHECK(count(main.url(), "SELECT COUNT(*) FROM sessions") == 0);
+    CHECK(count(main.url(), "SELECT COUNT(*) FROM users") == 0);
+
+    // A mail of each tenant: queued in its database by the request, delivered by the one outbox worker.
+    for (const auto& [tenant, session] : {std::pair{std::string("vges"), vgesAdmin}, std::pair{std::string("voek"), voekAdmin}}) {
+        const std::string me = server.request("GET", "/t/" + tenant + "/api/v1/me", "", session).body;
+        const auto at = me.find("\"email\":\"");
+        REQUIRE(at != std::string::npos);
+        const std::string email = me.substr(at + 9, me.find('"', at + 9) - at - 9);
+        CHECK(server.request("POST", "/t/" + tenant + "/api/v1/password/reset", R"({"email":")" + email + R"("})").status == 202);
+    }
+    const std::string mailDir = server.dataDir() + "/mail";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto sent = [&](const std::string& url, const std::string& tenant) {
+        return count(url, "SELECT COUNT(*) FROM outbox WHERE tenant_id = '" + tenant + "' AND state = 'sent'");
+    };
+    while ((sent(vges.url(), "vges") < 1 || sent(voek.url(), "voek") < 1) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(sent(vges.url(), "vges") == 1);
+    CHECK(sent(voek.url(), "voek") == 1);
+    CHECK(count(main.url(), "SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(mails(mailDir) == 2);
+}
+
+TEST_CASE("a tenant database of another backend than the main one is refused at start", "[placement]") {
+    test::FreshDatabase main;
+    const std::string other = test::backend() == "postgresql" ? "sqlite:///tmp/kabinet-placement-other.db"
+                                                              : "postgresql://kabinet:kabinet@127.0.0.1:1/none";
+    std::string out;
+    const int rc = test::runProgram({test::binaryDir() + "/core/kabinetd", "--database", main.url(), "--tenant-databases",
+                                     R"({"vges": ")" + other + R"("})", "--tenants", test::sourceDir() + "/tenants", "--scripts",
+                                     test::sourceDir() + "/scripts", "--data-dir", test::tempDir("placement-refused")},
+                                    out);
+    CHECK(rc != 0);
+    CHECK(out.find("must use the same backend") != std::string::npos);
+}
