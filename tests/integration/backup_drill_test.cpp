@@ -2,7 +2,8 @@
 // while `kabinet backup` copies it; the backup is restored into a fresh database and a fresh data dir, and a new
 // kabinetd on them answers as the first one did at the moment of the backup — the same people (who log in with
 // their passwords and their sessions), the same readings (an unbroken prefix of what was sent: one consistent
-// moment), the same case with its document, byte for byte, and the same key of stored secrets.
+// moment), the same case with its document and the same archive file (from the data dir), byte for byte, and the
+// same key of stored secrets.
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
@@ -39,12 +40,12 @@ Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extra
 
 const std::string kToken = "ingest-token-backup-0123456789";
 
-/// The tenants of the drill: СИГМА (meters, the ingest route) and the fixture tenant grid6 (registration by
+/// The tenants of the drill: ВОЭК (meters, the ingest route, archives) and the fixture tenant grid6 (registration by
 /// e-mail and password alone, cases with documents).
 std::string drillTenants() {
     static const std::string dir = [] {
         const std::string d = test::tempDir("backup-tenants");
-        std::filesystem::copy(test::sourceDir() + "/tenants/sigma", d + "/sigma", std::filesystem::copy_options::recursive);
+        std::filesystem::copy(test::sourceDir() + "/tenants/voek", d + "/voek", std::filesystem::copy_options::recursive);
         std::filesystem::copy(test::sourceDir() + "/tests/fixtures/tenants-cases", d, std::filesystem::copy_options::recursive);
         return d;
     }();
@@ -86,10 +87,18 @@ bool registerPerson(KabinetdProcess& server, const std::string& email, std::stri
 std::string cliPath() { return test::binaryDir() + "/core/kabinet"; }
 
 /// Runs the kabinet CLI; returns its exit code, its output in `out`.
-int cli(std::vector<std::string> args, std::string& out) {
+int cli(std::vector<std::string> args, std::string& out, const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), cliPath());
     args.insert(args.end(), {"--tenants", drillTenants(), "--scripts", test::sourceDir() + "/scripts"});
-    return test::runProgram(args, out);
+    return test::runProgram(args, out, env);
+}
+
+/// The date `days` from today (UTC), YYYY-MM-DD.
+std::string day(int days) {
+    const std::time_t t = std::time(nullptr) + days * 86400L;
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+    return buf;
 }
 
 std::set<std::string> grid6Emails(Database& db) {
@@ -104,7 +113,7 @@ std::set<std::string> grid6Emails(Database& db) {
 std::vector<long long> readingTimes(Database& db, const std::string& meter) {
     std::vector<long long> out;
     db.read([&](soci::session& s) {
-        soci::rowset<long long> rows = (s.prepare << "SELECT ts FROM readings WHERE tenant_id = 'sigma' AND meter_id = :m ORDER BY ts", soci::use(meter));
+        soci::rowset<long long> rows = (s.prepare << "SELECT ts FROM readings WHERE tenant_id = 'voek' AND meter_id = :m ORDER BY ts", soci::use(meter));
         for (long long t : rows) out.push_back(t);
     });
     return out;
@@ -118,19 +127,38 @@ TEST_CASE("backup drill: back up under load, restore into a fresh database, the 
     REQUIRE(server.running());
     Database direct(source.url(), 2);
 
-    // Data that stays still: a СИГМА meter, a grid6 person with a case and its document, administrators' sessions.
+    // Data that stays still: a ВОЭК meter, a grid6 person with a case and its document, administrators' sessions.
     MeterRegistry reg(direct);
-    const std::string account = reg.upsertAccount("sigma", {"", "SIG-900", "", "ООО «Резерв»", "г. Симферополь, ул. Кирова, д. 1"});
+    const std::string account = reg.upsertAccount("voek", {"", "3300900900", "", "ООО «Резерв»", "г. Владимир, ул. Кирова, д. 1"});
     const std::string point =
-        reg.upsertPoint("sigma", {"", account, "", "Склад", "91-ТУ-900", "electricity", "г. Симферополь", "ВРУ", "", "T1", std::nullopt});
+        reg.upsertPoint("voek", {"", account, "", "Склад", "ТУ-0900", "electricity", "г. Владимир", "ВРУ", "", "T1", std::nullopt});
     Meter m;
     m.pointId = point;
     m.model = "Меркурий 230";
     m.serial = "90000001";
     m.phases = 3;
     m.tariffZones = 1;
-    const std::string meter = reg.upsertMeter("sigma", m);
-    const auto sigmaAdmin = test::adminSession(server, source.url(), "sigma");
+    const std::string meter = reg.upsertMeter("voek", m);
+    const auto voekAdmin = test::adminSession(server, source.url(), "voek");
+    // An archive the administrator requested, built by the job worker into the data dir (a user file of the data dir).
+    std::string out;
+    REQUIRE(cli({"users", "create-admin", "--tenant", "voek", "--email", "archivist@voek.example", "--database", source.url()}, out,
+                {{"KABINET_ADMIN_PASSWORD", "Admin-Password-5"}}) == 0);
+    test::TenantClient archivist(server, "voek");
+    REQUIRE(archivist.login("archivist@voek.example", "Admin-Password-5").status == 200);
+    auto requested = archivist.call("POST", "archive", R"({"from":")" + day(-20) + R"(","to":")" + day(-1) + R"("})");
+    INFO(requested.body);
+    REQUIRE(requested.status == 201);
+    const std::string archiveId = obj(requested.body)->getValue<std::string>("id");
+    direct.transaction([&](soci::session& s) { s << "UPDATE jobs SET run_after = 0 WHERE job_id = :id", soci::use(archiveId); });
+    std::string archiveState;
+    for (int i = 0; i < 150 && archiveState != "done"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        archiveState = obj(archivist.call("GET", "archive").body)->getArray("requests")->getObject(0)->getValue<std::string>("state");
+    }
+    REQUIRE(archiveState == "done");
+    const auto archiveCsv = archivist.call("GET", "archive/" + archiveId + "/file?format=csv");
+    REQUIRE(archiveCsv.status == 200);
 
     test::TenantClient person(server, "grid6");
     REQUIRE(registerPerson(server, "still@example.ru"));
@@ -168,7 +196,7 @@ TEST_CASE("backup drill: back up under load, restore into a fresh database, the 
             const std::string row = R"({"readings":[{"meter_id":")" + meter + R"(","ts":)" + std::to_string(firstTs + i * 60LL) +
                                     R"(,"total":)" + std::to_string(1000 + i) + R"(,"t1":)" + std::to_string(1000 + i) + "}]}";
             const auto sent = Clock::now();
-            auto r = server.request("POST", "/t/sigma/api/v1/ingest/meter-data", row, {{"Authorization", "Bearer " + kToken}});
+            auto r = server.request("POST", "/t/voek/api/v1/ingest/meter-data", row, {{"Authorization", "Bearer " + kToken}});
             std::lock_guard<std::mutex> l(mu);
             if (r.status != 200 && failures++ == 0) firstFailure = "ingest: " + std::to_string(r.status) + " " + r.body;
             ingested.push_back({sent, Clock::now()});
@@ -177,7 +205,6 @@ TEST_CASE("backup drill: back up under load, restore into a fresh database, the 
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
 
     const std::string folder = test::tempDir("backup") + "/drill";
-    std::string out;
     const auto backupStart = Clock::now();
     const int backupRc = cli({"backup", "--to", folder, "--database", source.url(), "--data-dir", server.dataDir()}, out);
     const auto backupEnd = Clock::now();
@@ -251,9 +278,9 @@ TEST_CASE("backup drill: back up under load, restore into a fresh database, the 
     KabinetdProcess again{target.url(), {"--tenants", drillTenants(), "--ingest-token", kToken, "--data-dir", restoredDir}};
     REQUIRE(again.running());
     // The administrator's session of before the backup still holds; the readings are the first ones sent.
-    const std::string readingsPath = "/t/sigma/api/v1/points/" + point + "/readings";
-    auto before = server.request("GET", readingsPath, "", sigmaAdmin);
-    auto after = again.request("GET", readingsPath, "", sigmaAdmin);
+    const std::string readingsPath = "/t/voek/api/v1/points/" + point + "/readings";
+    auto before = server.request("GET", readingsPath, "", voekAdmin);
+    auto after = again.request("GET", readingsPath, "", voekAdmin);
     INFO(after.body);
     REQUIRE(before.status == 200);
     REQUIRE(after.status == 200);
@@ -271,8 +298,15 @@ TEST_CASE("backup drill: back up under load, restore into a fresh database, the 
     const bool oldestFirst = std::equal(b.begin(), b.end(), a.begin());
     const bool newestFirst = a.size() >= b.size() && std::equal(b.begin(), b.end(), a.end() - static_cast<long>(b.size()));
     CHECK((oldestFirst || newestFirst));
-    CHECK(again.request("GET", "/t/sigma/api/v1/points/" + point, "", sigmaAdmin).body ==
-          server.request("GET", "/t/sigma/api/v1/points/" + point, "", sigmaAdmin).body);
+    CHECK(again.request("GET", "/t/voek/api/v1/points/" + point, "", voekAdmin).body ==
+          server.request("GET", "/t/voek/api/v1/points/" + point, "", voekAdmin).body);
+
+    // The archive: its file came with the data dir and downloads the same.
+    CHECK(readFile(restoredDir + "/archive/voek/" + archiveId + ".csv") == archiveCsv.body);
+    test::TenantClient archivist2(again, "voek", archivist.cookie, archivist.csrf);
+    auto archiveAgain = archivist2.call("GET", "archive/" + archiveId + "/file?format=csv");
+    CHECK(archiveAgain.status == 200);
+    CHECK(archiveAgain.body == archiveCsv.body);
 
     // The person: the same session, the same profile, the same case, the document byte for byte; and a login.
     test::TenantClient same(again, "grid6", person.cookie, person.csrf);
