@@ -8,6 +8,7 @@
 #include "TestContext.h"
 #include "storage/Database.h"
 #include "storage/Migrations.h"
+#include "util/Crypto.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -238,4 +239,34 @@ TEST_CASE("a backup of a database without the Kabinet schema is refused and leav
     INFO(out);
     CHECK(out.find("no Kabinet schema") != std::string::npos);
     CHECK_FALSE(fs::exists(folder));
+}
+
+TEST_CASE("a database that fails midway through its restore leaves the target empty", "[backup]") {
+    Installation src;
+    const std::string folder = test::tempDir("backup") + "/b4";
+    std::string out;
+    REQUIRE(src.backup(folder, out) == 0);
+    // The database file cut to 60 % with a manifest that agrees: it passes the check, and fails while restored.
+    const std::string dbFile = test::backend() == "sqlite" ? "database.sqlite" : "database.pgdump";
+    fs::resize_file(folder + "/" + dbFile, fs::file_size(folder + "/" + dbFile) * 6 / 10);
+    const std::string cut = readFile(folder + "/" + dbFile);
+    auto manifest = Poco::JSON::Parser().parse(readFile(folder + "/manifest.json")).extract<Obj>();
+    for (const auto& f : *manifest->getArray("files")) {
+        auto o = f.extract<Obj>();
+        if (o->getValue<std::string>("path") != dbFile) continue;
+        o->set("size", static_cast<Poco::UInt64>(cut.size()));
+        o->set("sha256", crypto::sha256Hex(cut));
+    }
+    std::ostringstream text;
+    manifest->stringify(text, 2);
+    writeFile(folder + "/manifest.json", text.str());
+
+    test::FreshDatabase target;
+    const std::string dataDir = test::tempDir("backup-dst") + "/data";
+    CHECK(restore(folder, target, dataDir, out) != 0);
+    INFO(out);
+    CHECK(out.find(test::backend() == "sqlite" ? "is not a sound SQLite database" : "nothing of it was committed") != std::string::npos);
+    CHECK(tables(target) == 0);
+    CHECK(filesUnder(dataDir) == 0);
+    if (test::backend() == "sqlite") CHECK_FALSE(fs::exists(target.name() + ".restore-tmp"));
 }

@@ -93,13 +93,14 @@ BackupSummary makeBackup(const Config& config, const std::string& to) {
         if (inst.postgresSchemaVersion() != m.schemaVersion)
             throw BackupError("the database was migrated while it was dumped; run the backup again");
     }
+    std::error_code ec;
+    fs::permissions(folder.file(dbFile), fs::perms::owner_read | fs::perms::owner_write, ec); // personal data
     summary.databaseSeconds = since(start);
     const Digest dbDigest = digestFile(folder.file(dbFile));
     m.files.push_back({dbFile, "database", dbDigest.size, dbDigest.sha256});
     m.databases.push_back({"main", dbFile, m.schemaVersion});
 
     // The key of stored secrets: without it the restored secrets cannot be read.
-    std::error_code ec;
     if (fs::exists(inst.secretKeyPath, ec)) {
         const Digest d = copyFile(inst.secretKeyPath, folder.file("secret.key"));
         m.files.push_back({"secret.key", "secret-key", d.size, d.sha256});
