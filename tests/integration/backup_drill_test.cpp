@@ -208,7 +208,15 @@ TEST_CASE("backup drill: back up under load, restore into a fresh database, the 
     const auto backupStart = Clock::now();
     const int backupRc = cli({"backup", "--to", folder, "--database", source.url(), "--data-dir", server.dataDir()}, out);
     const auto backupEnd = Clock::now();
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // The load goes on until a registration and a reading have been sent (and answered) after the backup ended.
+    auto answeredAfter = [&](const auto& list) {
+        std::lock_guard<std::mutex> l(mu);
+        for (const auto& [sent, done] : list)
+            if (sent > backupEnd) return true;
+        return false;
+    };
+    for (int i = 0; i < 600 && !(answeredAfter(registered) && answeredAfter(ingested)); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     stop = true;
     people.join();
     readings.join();
