@@ -18,6 +18,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -30,6 +31,8 @@
 #include "polling/PollStore.h"
 #include "demo/DemoPolling.h"
 #include "server/Services.h"
+#include "backup/Backup.h"
+#include "backup/Restore.h"
 
 using namespace kabinet;
 
@@ -57,6 +60,11 @@ int usage(std::ostream& out, int code) {
            "  routes             list every API route: method, path, the access it needs, summary\n"
            "  openapi            print the OpenAPI 3.1 description of the API (as GET /api/v1/openapi.json serves it)\n"
            "  version            print the version, schema and plugin ABI\n"
+           "  backup --to DIR    copy the database (SQLite online backup / pg_dump), the secret key and the data\n"
+           "                     dir's user files into the new folder DIR, with a manifest of SHA-256 sums\n"
+           "  restore --from DIR [--force]\n"
+           "                     check the backup in DIR and put it into the (empty) --database and --data-dir;\n"
+           "                     --force replaces what they hold; stop the server first\n"
            "options: --database, --tenants, --scripts, --plugins, --data-dir, --config, --log-level\n";
     return code;
 }
@@ -251,6 +259,21 @@ int cmdPluginsList(const Config& cfg, const std::string& dir) {
     return host.failures().empty() ? 0 : 1;
 }
 
+int cmdBackup(const Config& cfg, const std::map<std::string, std::string>& o) {
+    const auto s = backup::makeBackup(cfg, need(o, "to"));
+    std::printf("backup of the %s database (schema %d) and %zu files, %.1f MB, in %s: %.2f s (database %.2f s)\n",
+                s.manifest.backend.c_str(), s.manifest.schemaVersion, s.manifest.files.size() - 1, s.bytes / 1e6, s.folder.c_str(),
+                s.seconds, s.databaseSeconds);
+    return 0;
+}
+
+int cmdRestore(const Config& cfg, const std::map<std::string, std::string>& o) {
+    const auto s = backup::restoreBackup(cfg, need(o, "from"), o.count("force") > 0);
+    std::printf("restored the %s database (schema %d, backed up %s) and %zu files: %.2f s\n", s.manifest.backend.c_str(),
+                s.manifest.schemaVersion, s.manifest.createdAt.c_str(), s.files, s.seconds);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -259,6 +282,10 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--help" || a == "-h") return usage(std::cout, 0);
+        if (a == "--force") { // a switch without a value (restore)
+            options["force"] = "yes";
+            continue;
+        }
         if (a.rfind("--", 0) == 0) {
             std::string name = a.substr(2), value;
             auto eq = name.find('=');
@@ -281,9 +308,10 @@ int main(int argc, char** argv) {
         if (!options.count("log-level")) options["log-level"] = "warn";
         static const std::set<std::string> cliOnly = {"tenant", "email", "full-name", "years", "extra-meters", "json",
                                                       "gateway", "address", "title", "meter", "driver", "settings", "gateways"};
+        static const std::set<std::string> backupOnly = {"to", "from", "force"};
         std::map<std::string, std::string> settings;
         for (const auto& [k, v] : options)
-            if (!cliOnly.count(k)) settings[k] = v;
+            if (!cliOnly.count(k) && !backupOnly.count(k)) settings[k] = v;
         Config cfg = Config::resolve(settings);
         log::setLevel(cfg.logLevel);
         const std::string& cmd = args[0];
@@ -298,6 +326,8 @@ int main(int argc, char** argv) {
         if (cmd == "meters" && args.size() == 2 && args[1] == "link") return cmdMetersLink(cfg, options);
         if (cmd == "poll" && args.size() == 2 && args[1] == "once") return cmdPollOnce(cfg);
         if (cmd == "demo" && args.size() == 2 && args[1] == "polling") return cmdDemoPolling(cfg, options);
+        if (cmd == "backup" && args.size() == 1) return cmdBackup(cfg, options);
+        if (cmd == "restore" && args.size() == 1) return cmdRestore(cfg, options);
         if (cmd == "routes" && args.size() == 1) {
             Services none;
             Router router;

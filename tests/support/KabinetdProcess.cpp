@@ -114,8 +114,20 @@ int runProgram(const std::vector<std::string>& argv, std::string& output, const 
 KabinetdProcess::KabinetdProcess(const std::string& databaseUrl, std::vector<std::string> extraArgs,
                                  std::map<std::string, std::string> env) {
     port_ = freePort();
-    // Without a trailing slash, as packaging/run.sh gives it.
-    std::string dataDir = tempDir("data");
+    auto has = [&](const std::string& opt) {
+        for (const auto& a : extraArgs) if (a == opt) return true;
+        return false;
+    };
+    // Without a trailing slash, as packaging/run.sh gives it. A --data-dir among the extra options (a restored
+    // one) is taken instead of a fresh folder.
+    std::string dataDir;
+    for (std::size_t i = 0; i + 1 < extraArgs.size(); ++i)
+        if (extraArgs[i] == "--data-dir") {
+            dataDir = extraArgs[i + 1];
+            extraArgs.erase(extraArgs.begin() + static_cast<long>(i), extraArgs.begin() + static_cast<long>(i) + 2);
+            break;
+        }
+    if (dataDir.empty()) dataDir = tempDir("data");
     while (dataDir.size() > 1 && dataDir.back() == '/') dataDir.pop_back();
     dataDir_ = dataDir;
     logFile_ = dataDir + "/kabinetd.log";
@@ -124,10 +136,6 @@ KabinetdProcess::KabinetdProcess(const std::string& databaseUrl, std::vector<std
                                      "--database", databaseUrl,
                                      "--data-dir", dataDir,
                                      "--log-level", "debug"};
-    auto has = [&](const std::string& opt) {
-        for (const auto& a : extraArgs) if (a == opt) return true;
-        return false;
-    };
     if (!has("--tenants")) argv.insert(argv.end(), {"--tenants", sourceDir() + "/tenants"});
     if (!has("--scripts")) argv.insert(argv.end(), {"--scripts", sourceDir() + "/scripts"});
     if (!has("--portal")) argv.insert(argv.end(), {"--portal", sourceDir() + "/portal"});

@@ -23,7 +23,8 @@ std::string rawRequest(unsigned short port, const std::string& bytes);
 
 class KabinetdProcess {
 public:
-    /// Starts kabinetd with these extra options on a free port with a fresh data dir; waits until /healthz
+    /// Starts kabinetd with these extra options on a free port with a fresh data dir (or the one a `--data-dir`
+    /// among the extra options names); waits until /healthz
     /// answers (at most 20 s) or the process exits. Defaults: the project's tenants, scripts, portal and
     /// the build's plugins.
     explicit KabinetdProcess(const std::string& databaseUrl, std::vector<std::string> extraArgs = {},

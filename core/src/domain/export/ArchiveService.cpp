@@ -185,7 +185,9 @@ std::tuple<std::string, std::string, std::string> ArchiveService::file(Tenant& t
             soci::use(id), soci::use(s.userId), soci::into(state), soci::into(path, ind);
     });
     if (state != "done" || ind == soci::i_null) throw NotFound("archive_not_ready", "Архив ещё не сформирован");
-    const std::string file = path + "." + format;
+    // The file is where build() writes it, under this server's data dir: the stored path only says it was built,
+    // so a data dir moved or restored elsewhere still serves its archives.
+    const std::string file = dir_ + "/archive/" + t.id() + "/" + id + "." + format;
     return {file,
             format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
             "archive-" + id + "." + format};
