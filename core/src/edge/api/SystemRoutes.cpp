@@ -33,6 +33,7 @@ void registerSystemRoutes(Router& r, Services& s) {
         Response resp;
         resp.contentType = "text/plain; version=0.0.4; charset=utf-8";
         resp.body = s.metrics.render();
+        if (s.limits) resp.body += s.limits->metricsText(); // refusals and usage of tenant limits
         return resp;
     });
 }
