@@ -2,7 +2,9 @@
 -- (`settings.<module>` of the declaration): one schema per module with the
 -- keys' types, bounds and defaults, checked by kabinet.schema, and
 -- checked(T), the settings with their defaults filled in that the core reads.
--- A module may carry settings only when it is in `modules`.
+-- A module may carry settings only when it is in `modules`; the core's own
+-- settings (ALWAYS: `settings.limits`, the tenant's limits) need no module and
+-- are always filled in.
 
 local S = require("kabinet.shape")
 local W = require("kabinet.vocabulary")
@@ -66,6 +68,30 @@ M.MODULES = {
     { "max_voltage_kv", S.number { min = 0, max = 1000, message = "ожидается число от 0 до 1000", desc = "the highest voltage class, kV" } },
   } },
 }
+--- Settings every tenant has whatever its `modules` (the core's, not a module's).
+M.ALWAYS = tables.set_of { "limits" }
+
+--- The tenant's limits (ThingsBoard's tenant profiles are the peer): request
+-- rates as token buckets, meter-data ingest, document storage, text messages.
+-- The defaults are generous: a tenant that declares nothing is not limited in
+-- practice. Request rates are per kabinetd instance (docs/ARCHITECTURE.md, «Tenant limits»).
+M.MODULES.limits = S.record { name = "settings.limits", keys = {
+  { "requests_per_second_per_client", S.int { min = 1, max = 1000000, default = 5000,
+    desc = "API requests a second of one client (its session when logged in, else its address), sustained" } },
+  { "burst_per_client", S.int { min = 1, max = 1000000, default = 10000,
+    desc = "API requests one client may send at once above its rate (the bucket's size)" } },
+  { "requests_per_second", S.int { min = 1, max = 1000000, default = 20000,
+    desc = "API requests a second of the whole tenant, sustained" } },
+  { "burst", S.int { min = 1, max = 1000000, default = 40000,
+    desc = "API requests the tenant may receive at once above its rate" } },
+  { "ingest_rows_per_minute", S.int { min = 1, max = 100000000, default = 1000000,
+    desc = "meter-data rows a minute through POST ingest/meter-data (a batch is taken or refused whole)" } },
+  { "document_storage_bytes", S.int { min = 1, max = 1099511627776, default = 107374182400,
+    desc = "bytes of documents (case attachments) the tenant may keep in all" } },
+  { "sms_per_day", S.int { min = 0, max = 10000000, default = 10000,
+    desc = "text messages sent a day (the tenant's local day); more are not sent and are marked failed" } },
+} }
+
 for name in pairs(W.MODULES) do
   M.MODULES[name] = M.MODULES[name] or S.record { name = "settings." .. name, keys = {} }
 end
@@ -78,7 +104,7 @@ M.node = S.custom { doc = "table module → settings", desc = "settings of the m
       local p = path .. "." .. tostring(k)
       if type(v[k]) ~= "table" then
         add(p, "ожидается таблица")
-      elseif not ctx.modules[k] then
+      elseif not ctx.modules[k] and not M.ALWAYS[k] then
         add(p, string.format("модуль '%s' не включён в modules", tostring(k)))
       else
         S.check(M.MODULES[k], v[k], p, add, ctx)
@@ -87,7 +113,7 @@ M.node = S.custom { doc = "table module → settings", desc = "settings of the m
   end }
 
 --- The settings of every module the tenant switches on that has settings,
--- with defaults filled in (T must have passed check). archive.change_timezone
+-- with defaults filled in, and the ALWAYS settings (T must have passed check). archive.change_timezone
 -- defaults to the tenant's time zone.
 -- @return {<module> = {...}}
 function M.checked(T)
@@ -97,6 +123,7 @@ function M.checked(T)
     local schema = M.MODULES[module]
     if schema and #schema.keys > 0 then out[module] = S.defaults(schema, own[module]) end
   end
+  for module in pairs(M.ALWAYS) do out[module] = S.defaults(M.MODULES[module], own[module]) end
   if out.archive then out.archive.change_timezone = out.archive.change_timezone or T.timezone end
   return out
 end

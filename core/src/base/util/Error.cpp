@@ -20,6 +20,8 @@ std::string Error::toJson() const {
     for (const auto& [k, v] : fields_) f->set(text::validUtf8(k), text::validUtf8(v));
     obj.set("fields", f);
     if (retryAfter_ > 0) obj.set("retry_after", retryAfter_);
+    for (const auto& [k, v] : extra_)
+        if (!obj.has(k)) obj.set(k, text::validUtf8(v));
     std::ostringstream out;
     obj.stringify(out);
     return out.str();

@@ -19,12 +19,18 @@ public:
     /// Seconds a client should wait (429); sent as Retry-After and "retry_after". Returns *this.
     Error& retryAfter(long long seconds) { retryAfter_ = seconds; return *this; }
     long long retryAfterSeconds() const noexcept { return retryAfter_; }
+    /// Adds a top-level string member to the JSON body (e.g. "limit" of a 429 limit_exceeded); the model's own
+    /// members (error, message, fields, retry_after) cannot be replaced. Returns *this.
+    Error& with(const std::string& key, std::string value) { extra_[key] = std::move(value); return *this; }
+    /// The added members.
+    const std::map<std::string, std::string>& extra() const noexcept { return extra_; }
 
 private:
     int status_;
     std::string code_;
     std::map<std::string, std::string> fields_;
     long long retryAfter_ = 0;
+    std::map<std::string, std::string> extra_;
 };
 
 /// 400: the request is malformed (bad JSON, wrong types).

@@ -216,7 +216,7 @@ bool move(Tenant& t, soci::session& se, CaseStore& store, const Kind& k, CaseRow
     h.comment = comment;
     h.fieldsJson = stringify(values ? Var(values) : Var());
     const int seq = store.append(c.id, h);
-    storeUploads(se, t.id(), c.id, "history:" + std::to_string(seq), k, uploads, actorId, now);
+    storeUploads(se, t, c.id, "history:" + std::to_string(seq), k, uploads, actorId, now);
     if (a.keep) ch.keep(values);
     if (a.hook) ch.hook("action:" + a.id, values);
     if (a.to != from) {

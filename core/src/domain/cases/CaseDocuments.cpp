@@ -1,12 +1,16 @@
 #include "cases/CaseDocuments.h"
 
 #include "documents/DocumentStore.h"
+#include "limits/LimitSettings.h"
+#include "tenants/Tenant.h"
 #include "util/Error.h"
 
 namespace kabinet::cases {
 
-std::vector<CaseDoc> storeUploads(soci::session& s, const std::string& tenant, const std::string& caseId, const std::string& ref, const Kind& kind,
+std::vector<CaseDoc> storeUploads(soci::session& s, const Tenant& t, const std::string& caseId, const std::string& ref, const Kind& kind,
                  const std::vector<CaseUpload>& uploads, const std::string& createdBy, long long now, const std::string& fileType) {
+    const std::string& tenant = t.id();
+    const long long quota = limits::LimitSettings::of(t).documentBytes;
     std::vector<CaseDoc> stored;
     for (const auto& u : uploads) {
         std::string type;
@@ -19,6 +23,7 @@ std::vector<CaseDoc> storeUploads(soci::session& s, const std::string& tenant, c
         limits.maxBytes = d->maxBytes;
         limits.types = d->types;
         limits.field = u.part;
+        limits.quotaBytes = quota;
         const DocumentInfo i = DocumentStore::put(s, tenant, DocumentOwner{"case", caseId, ref}, d->id, u.fileName, *u.in, limits, createdBy, now);
         stored.push_back(CaseDoc{i.id, i.type, i.name, i.contentType, i.owner.ref, i.createdBy, i.size, i.createdAt});
     }

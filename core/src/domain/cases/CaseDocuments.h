@@ -26,8 +26,9 @@ struct CaseDoc {
 
 /// Stores the uploads of the parts "doc.<type>" (or, with `fileType`, the part "file" as that type) in the
 /// caller's transaction; each is checked against its type's limits (size, real content type) and refused with
-/// 413/422 naming its part in Russian. Returns the stored documents.
-std::vector<CaseDoc> storeUploads(soci::session& s, const std::string& tenant, const std::string& caseId, const std::string& ref, const Kind& kind,
+/// 413/422 naming its part in Russian, and against the tenant's document quota (429 limit_exceeded). Returns the
+/// stored documents.
+std::vector<CaseDoc> storeUploads(soci::session& s, const Tenant& t, const std::string& caseId, const std::string& ref, const Kind& kind,
                  const std::vector<CaseUpload>& uploads, const std::string& createdBy, long long now, const std::string& fileType = {});
 /// The documents of a case, oldest first.
 std::vector<CaseDoc> caseDocuments(soci::session& s, const std::string& tenant, const std::string& caseId);

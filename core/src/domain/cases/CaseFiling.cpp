@@ -163,7 +163,7 @@ Obj CaseService::file(Tenant& t, const SessionInfo& s, const Obj& body, const st
         h.toState = c.state;
         h.fieldsJson = "{}";
         const int seq = store.append(c.id, h);
-        storeUploads(se, t.id(), c.id, "history:" + std::to_string(seq), *k, uploads, s.userId, now);
+        storeUploads(se, t, c.id, "history:" + std::to_string(seq), *k, uploads, s.userId, now);
         Change ch{t, se, store, *k, c, now};
         ch.startDeadlines("filed");
         ch.startDeadlines(c.state);

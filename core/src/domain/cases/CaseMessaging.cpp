@@ -53,7 +53,7 @@ Obj CaseService::addDocument(Tenant& t, const SessionInfo& s, const std::string&
         }
         CaseUpload u = file;
         u.part = "doc." + type;
-        const auto stored = storeUploads(se, t.id(), c.id, "", k, {u}, s.userId, now);
+        const auto stored = storeUploads(se, t, c.id, "", k, {u}, s.userId, now);
         store.touch(c.id, now);
         if (stored.empty()) throw Unprocessable({{"file", "Приложите файл"}});
         const CaseDoc& last = stored.front();
@@ -98,7 +98,7 @@ Obj CaseService::addMessage(Tenant& t, const SessionInfo& s, const std::string& 
         for (const auto& d : k.documents)
             if (d.by == side && fileType.empty()) fileType = d.id;
         if (!uploads.empty() && fileType.empty()) throw Unprocessable({{"file", "К сообщениям по этой заявке файлы не прикладываются"}});
-        storeUploads(se, t.id(), c.id, "message:" + msg.id, k, uploads, s.userId, now, fileType);
+        storeUploads(se, t, c.id, "message:" + msg.id, k, uploads, s.userId, now, fileType);
         store.touch(c.id, now);
         Change ch{t, se, store, k, c, now};
         const std::string author = nameOf(t, se, s.userId);

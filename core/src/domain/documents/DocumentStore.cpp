@@ -1,5 +1,7 @@
 #include "documents/DocumentStore.h"
 
+#include "limits/LimitUsage.h"
+#include "limits/RateLimiter.h"
 #include "documents/DocumentTypes.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -163,6 +165,17 @@ DocumentInfo DocumentStore::put(soci::session& s, const std::string& tenant, con
         throw Error(422, "file_type_not_allowed", quoted + " — не " + allowed, {{limits.field, quoted + " — не " + allowed}});
     }
     if (static_cast<long long>(chunk.size()) > limits.maxBytes) throw tooLarge();
+    // The tenant's document quota (settings.limits.document_storage_bytes): what it keeps already, this file
+    // counted as it arrives; over it the upload stops and the caller's transaction rolls back.
+    const long long kept = limits.quotaBytes > 0 ? limits::documentBytes(s, tenant) : 0;
+    auto overQuota = [&]() {
+        limits::Rejections::count(tenant, limits::kDocumentBytes);
+        return limits::exceeded(limits::kDocumentBytes,
+                                "Хранилище документов организации заполнено (лимит " + limits::bytesText(limits.quotaBytes) +
+                                    ", занято " + limits::bytesText(kept) + "): " + quoted + " не сохранён. Обратитесь в организацию",
+                                3600);
+    };
+    if (limits.quotaBytes > 0 && kept + static_cast<long long>(chunk.size()) > limits.quotaBytes) throw overQuota();
     d.fileType = sniffed.id;
     d.contentType = sniffed.contentType;
 
@@ -177,6 +190,7 @@ DocumentInfo DocumentStore::put(soci::session& s, const std::string& tenant, con
     while (!chunk.empty()) {
         size += static_cast<long long>(chunk.size());
         if (size > limits.maxBytes) throw tooLarge();
+        if (limits.quotaBytes > 0 && kept + size > limits.quotaBytes) throw overQuota();
         sha.update(chunk.data(), chunk.size());
         insertChunk(s, tenant, d.id, seq++, chunk);
         readUpTo(in, chunk, kChunkBytes);

@@ -30,6 +30,7 @@ struct DocumentLimits {
     long long maxBytes = 10LL << 20;  ///< largest file, bytes
     std::vector<std::string> types;   ///< allowed sniffed type ids (documents::knownTypes); empty: any known type but "exe"
     std::string field = "file";       ///< the form field named in errors ("file", "doc.<type id>")
+    long long quotaBytes = 0;         ///< the tenant's document quota (settings.limits); 0: none
 };
 
 /// One stored document, without its bytes.
@@ -55,7 +56,8 @@ public:
     /// Throws Error 422 naming `limits.field` in Russian when the content is not of an allowed type whatever
     /// its name says («Файл «x.pdf» — не PDF, JPEG или PNG»; an executable always) or is empty, and 413
     /// `file_too_large` naming the field when it is larger than `limits.maxBytes` («Файл больше 10 МБ»);
-    /// the caller's transaction then rolls back, so nothing of it stays.
+    /// the caller's transaction then rolls back, so nothing of it stays. With `limits.quotaBytes`, a file that would
+    /// take the tenant's documents past it is refused with 429 limit_exceeded (document_storage_bytes).
     static DocumentInfo put(soci::session& s, const std::string& tenant, const DocumentOwner& owner,
                             const std::string& type, const std::string& fileName, std::istream& in,
                             const DocumentLimits& limits, const std::string& createdBy, long long now);

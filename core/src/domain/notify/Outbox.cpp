@@ -2,6 +2,9 @@
 
 #include "storage/AfterCommit.h"
 
+#include "limits/LimitSettings.h"
+#include "limits/LimitUsage.h"
+#include "limits/RateLimiter.h"
 #include "notify/MailTransport.h"
 #include "notify/SmsSender.h"
 #include "storage/Database.h"
@@ -125,7 +128,7 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     bool claimed = false;
     std::string channel, recipient, subject, body, html;
     int attempts = 0;
-    const long long t = now(), lease = t + leaseSeconds_;
+    const long long t = now(), lease = t + leaseSeconds_, t0 = t;
     db_.transaction([&](soci::session& s) {
         claimed = kMessageLease.take(s, tenant, id, t, lease);
         if (claimed)
@@ -136,7 +139,22 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     if (!claimed) return false;
     std::string error;
     bool retryable = true;
-    try {
+    if (channel == "sms") {
+        // The tenant's text messages a day (settings.limits.sms_per_day), counted in the database so that every
+        // instance sees the same day. Over it the message is not sent and never retried.
+        if (auto t = tenants_.find(tenant)) {
+            const long long most = limits::LimitSettings::of(*t).smsPerDay;
+            long long sent = 0;
+            db_.read([&](soci::session& s) { sent = limits::smsSentToday(s, tenant, t->utcOffset(), t0); });
+            if (sent >= most) {
+                limits::Rejections::count(tenant, limits::kSmsPerDay);
+                error = std::string("limit_exceeded: ") + limits::kSmsPerDay + " — исчерпан дневной лимит SMS организации (" +
+                        std::to_string(most) + " в сутки); сообщение не отправлено";
+                retryable = false;
+            }
+        }
+    }
+    if (error.empty()) try {
         if (channel == "email") {
             MailMessage m;
             m.from = mailFrom_;

@@ -22,6 +22,7 @@ void registerCasePrintRoutes(Router& r, Services& s);  ///< the printable applic
 void registerConnectorRoutes(Router& r, Services& s);  ///< operators' view of upstream connectors («Обмен данными»)
 void registerSupplierRoutes(Router& r, Services& s);   ///< a consumer's supplier: balances, forwarded cases
 void registerConnectorFileRoutes(Router& r, Services& s); ///< connector files: XML 80020 uploads, results, export
+void registerLimitRoutes(Router& r, Services& s);   ///< the tenant's limits and usage (staff)
 /// GET /api/v1/openapi.json: the OpenAPI 3.1 description of every route registered before it (api/OpenApi.h).
 void registerApiDescription(Router& r);
 
@@ -41,6 +42,7 @@ inline void registerAllRoutes(Router& r, Services& s) {
     registerConnectorRoutes(r, s);
     registerSupplierRoutes(r, s);
     registerConnectorFileRoutes(r, s);
+    registerLimitRoutes(r, s);
     registerApiDescription(r); // last: it describes the routes above
 }
 

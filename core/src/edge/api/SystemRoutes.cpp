@@ -34,6 +34,7 @@ void registerSystemRoutes(Router& r, Services& s) {
         resp.contentType = "text/plain; version=0.0.4; charset=utf-8";
         resp.body = s.metrics.render();
         resp.body += s.db->metricsText(); // store: the read replica's series
+        if (s.limits) resp.body += s.limits->metricsText(); // refusals and usage of tenant limits
         return resp;
     });
 }

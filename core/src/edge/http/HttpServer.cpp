@@ -353,6 +353,7 @@ void HttpServer::handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServer
                 r.secure = s_.config.publicBaseUrl().rfind("https://", 0) == 0 ||
                            proxies_.forwardedHttps(peer, headerValues(req, "X-Forwarded-Proto"));
                 if (route->access != Access::Public) authorize(req, r, *route);
+                if (scoped && s_.admit) s_.admit(r); // tenant limits (requests per client and per tenant)
                 out = route->handler(r);
             }
         }

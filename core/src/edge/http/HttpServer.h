@@ -27,6 +27,9 @@ struct HttpContext {
     Metrics& metrics;         ///< counts every answered request
     /// The session a cookie token stands for in a tenant, or null when it is not a valid one.
     std::function<std::shared_ptr<SessionInfo>(Tenant&, const std::string&)> resolveSession;
+    /// Runs before the handler of every tenant-scoped API route (after the session is resolved for a route that
+    /// needs one); throws an Error (429 of a tenant limit) to refuse the request. Empty: nothing is limited.
+    std::function<void(const Request&)> admit;
 };
 
 class HttpServer {

@@ -14,6 +14,8 @@ Shape errorShape() {
                                    {"message", string()},
                                    {"fields", mapOf(string())},
                                    {"retry_after?", integer()},
+                                   // 429 limit_exceeded: which tenant limit refused (docs/ARCHITECTURE.md, «Tenant limits»).
+                                   {"limit?", string()},
                                    // 403 not_confirmed: what the login still lacks.
                                    {"remaining?", arrayOf(oneOf({"email", "phone"}))},
                                    {"pending_token?", string()},
@@ -21,7 +23,8 @@ Shape errorShape() {
                                    {"email?", string()},
                                    {"phone?", string()}}),
                            "`error` is a code, `message` Russian text for a person, `fields` names each bad input field "
-                           "with its reason ({} when no field is to blame); 429 adds `retry_after` (seconds)"));
+                           "with its reason ({} when no field is to blame); 429 adds `retry_after` (seconds), and `limit` (the tenant "
+                           "limit's name) when the error is `limit_exceeded`"));
     return error;
 }
 

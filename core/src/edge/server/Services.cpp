@@ -119,13 +119,21 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->supplierWorker = std::make_unique<SupplierWorker>(*s->supplierForwarder, *s->tenants);
     s->connectorFiles = std::make_unique<FileImports>(*s->db, *s->connectors);
     s->export80020 = std::make_unique<Export80020>(*s->db, *s->connectors);
+    s->limits = std::make_unique<TenantLimits>(*s->db);
+    s->ingest->limitWith(*s->limits);
     return s;
 }
 
 HttpContext Services::httpContext() {
     IdentityService* id = identity.get();
-    return HttpContext{config, *tenants, metrics,
-                       [id](Tenant& t, const std::string& token) { return id->resolveSession(t, token); }};
+    TenantLimits* lim = limits.get();
+    HttpContext c{config, *tenants, metrics,
+                  [id](Tenant& t, const std::string& token) { return id->resolveSession(t, token); }, {}};
+    // Tenant limits: a client is the session's user when the route needs one, else the client's address.
+    c.admit = [lim](const Request& r) {
+        if (lim && r.tenant) lim->admitRequest(*r.tenant, r.session ? "user:" + r.session->userId : "address:" + r.clientAddress);
+    };
+    return c;
 }
 
 } // namespace kabinet

@@ -20,6 +20,7 @@
 #include "connectors/SupplierWorker.h"
 #include "export/ArchiveService.h"
 #include "export/ReportService.h"
+#include "limits/TenantLimits.h"
 #include "meters/AccessService.h"
 #include "meters/GrantService.h"
 #include "meters/IngestService.h"
@@ -91,6 +92,8 @@ struct Services {
     std::unique_ptr<FileImports> connectorFiles;
     /// The export of half-hourly data as XML 80020 files.
     std::unique_ptr<Export80020> export80020;
+    /// Tenant limits: request and ingest rates (in memory), the report staff read, their /metrics lines.
+    std::unique_ptr<TenantLimits> limits;
 
     /// Opens and migrates the database, loads tenants and plugins. Throws ConfigError when the server
     /// cannot start (database unreachable or newer than the binary); bad tenants and plugins are logged
