@@ -158,9 +158,30 @@ test('СИГМА: администратор управляет сотрудни
       assert.equal(limits.status, 404);
       assert.equal(await page.locator('.result[data-result="admin-limits"]').getAttribute('data-state'), 'empty');
       assert.match(await page.locator('.limits-none').innerText(), /Нет данных о лимитах/);
+      await noRawValues(page);
+      await screenshot(page, 'tenant-admin.sigma.06-limits');
+      // The card against the report's declared shape, answered in the browser until the server has the report.
+      await page.route('**/api/v1/operator/limits', (route) => route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          limits: { requests_per_second_per_client: 20, burst_per_client: 40, requests_per_second: 200, burst: 400,
+            ingest_rows_per_minute: 100000, document_storage_bytes: 10 * 2 ** 30, sms_per_day: 1000 },
+          usage: { requests_per_second: 3, ingest_rows_per_minute: 0, document_storage_bytes: 1536 * 2 ** 20, sms_per_day: 950 },
+        }),
+      }));
+      await page.reload();
+      await waitForPage(page, 'admin');
+      await page.locator('.result[data-result="admin-limits"][data-state="ready"]').waitFor();
+      assert.equal(await page.locator('tr.limit-row').count(), 7);
+      assert.match(await page.locator('tr.limit-row[data-limit="document_storage_bytes"]').innerText(), /Место для документов\s+10 ГБ\s+1,5 ГБ\s+15\s%/);
+      assert.match(await page.locator('tr.limit-row[data-limit="sms_per_day"]').innerText(), /SMS в сутки\s+1\s000\s+950\s+95\s%/);
+      assert.equal(await page.locator('tr.limit-row[data-limit="sms_per_day"] .limit-row__share--high').count(), 1);
+      assert.match(await page.locator('tr.limit-row[data-limit="burst"]').innerText(), /всплеск\)\s+400\s+—/);
+      await page.unroute('**/api/v1/operator/limits');
     }
     await noRawValues(page);
-    await screenshot(page, 'tenant-admin.sigma.06-limits');
+    await screenshot(page, 'tenant-admin.sigma.06-limits-report');
 
     // «Журнал»: every entry, newest first (other tests log in meanwhile, so each action is looked for by kind).
     await openTab(page, 'audit', 'admin-audit');

@@ -66,7 +66,8 @@ export function limitsSection(panel, ctx) {
           return [
             l.label,
             limit > 0 ? valueText(limit, l.unit) : 'без ограничения',
-            { value: used === null ? h('span', { class: 'muted' }, 'не учитывается') : valueText(used, l.unit), className: 'limit-row__usage' },
+            // Per-client limits and bursts have no one figure of use: «—».
+            { value: used === null ? h('span', { class: 'muted', title: 'Сервер не сообщает использование этого лимита' }, '—') : valueText(used, l.unit), className: 'limit-row__usage' },
             used !== null && limit > 0 ? share(used, limit) : '',
           ];
         }),
