@@ -1,6 +1,6 @@
 -- One audit log of the tenant, written by the core: besides the guesses of identifiers (kind `guess`, as in
 -- 0006) the logins (`login`: success, failure, refused while throttled, a disabled account), operators'
--- grants of access (`grant`), their other decisions (`operator`: manual readings approved or rejected) and
+-- grants of access (`grant`), their other actions (`operator`: manual readings decided, broadcasts sent) and
 -- the tenant administrator's staff actions (`staff`: an account created, disabled, enabled, its second
 -- factor reset). `user_id` is who acted or tried ('' when a login named nobody), `target_id` the account
 -- acted upon ('' when none); `tried` stays masked; `details` is a JSON object of what else the entry names

@@ -289,6 +289,17 @@ TEST_CASE("one audit log: logins, grants, guesses and staff actions, by kind and
     CHECK(decision->getObject("actor")->getValue<std::string>("login") == email);
     CHECK(decision->getObject("target")->getValue<std::string>("login") == "15101883224");
     CHECK(decision->getObject("details")->getValue<std::string>("reason") == "Показание меньше предыдущего");
+    // And a broadcast: its title, audience and how many it reached.
+    auto sent = op.call("POST", "operator/broadcasts", R"({"title":"Плановые работы","body":"Текст","audience":{"all":true}})");
+    INFO(sent.body);
+    REQUIRE(sent.status == 201);
+    auto broadcast = obj(a.call("GET", "admin/audit?kind=operator").body)->getArray("entries")->getObject(0);
+    CHECK(broadcast->getValue<std::string>("action") == "broadcast_send");
+    CHECK(broadcast->getObject("actor")->getValue<std::string>("login") == email);
+    CHECK(broadcast->isNull("target"));
+    CHECK(broadcast->getObject("details")->getValue<std::string>("title") == "Плановые работы");
+    CHECK(broadcast->getObject("details")->getValue<std::string>("audience") == "all");
+    CHECK(broadcast->getObject("details")->getValue<long long>("recipients") == obj(sent.body)->getValue<long long>("recipients"));
 
     // Bad filters are refused beside the parameter; operators and consumers do not read the whole log.
     auto badKind = a.call("GET", "admin/audit?kind=everything");

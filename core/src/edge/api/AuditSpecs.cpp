@@ -36,7 +36,8 @@ RouteSpec auditJournal() {
                                       {"kind", oneOf({"guess", "login", "grant", "staff", "operator"})},
                                       {"action", described(string(), "guess: account_number, ogrn_contract, virtual_meter_account; "
                                                                      "login: password, second_factor; grant: grant, revoke; "
-                                                                     "staff: create, disable, enable, reset_second_factor; operator: reading_approve, reading_reject")},
+                                                                     "staff: create, disable, enable, reset_second_factor; operator: reading_approve, reading_reject, "
+                                                                     "broadcast_send")},
                                       {"outcome", described(string(), "guess: miss, locked, refused; login: success, failure, "
                                                                       "refused, disabled; grant and staff: done")},
                                       {"tried", described(string(), "a guessed number or a login that named nobody: only the last "
@@ -46,9 +47,10 @@ RouteSpec auditJournal() {
                                       {"target", nullable(person)},
                                       {"details", described(object({{"scope?", string()}, {"number?", string()}, {"role?", string()},
                                                                     {"second_factor?", string()},
-                                                                    {"meter?", string()}, {"reason?", string()}}),
+                                                                    {"meter?", string()}, {"reason?", string()},
+                                                                    {"title?", string()}, {"audience?", string()}, {"recipients?", integer()}}),
                                                             "a grant's scope and number, a new account's role, the factor reset, a decided "
-                                                            "reading's meter and reason")}}));
+                                                            "reading's meter and reason, a broadcast's title, audience and recipients")}}));
     return RouteSpec("The tenant's audit log: logins, grants of access, guesses, staff actions; newest first")
         .group("operators")
         .query("kind", oneOf({"guess", "login", "grant", "staff", "operator"}), "one kind only; every kind when absent")

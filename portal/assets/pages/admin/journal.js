@@ -1,5 +1,5 @@
 // «Журнал» of the administrator's console: the one audit log the server writes — logins (success, a wrong
-// password or code, refusals), grants of access and decisions on manual readings by operators, guesses of
+// password or code, refusals), grants of access, decisions on manual readings and broadcasts by operators, guesses of
 // account and contract numbers, and staff actions — newest first, by kind, 30 entries a page. A guessed number or a login that named nobody is
 // kept masked (its last two characters).
 //   GET admin/audit?kind=&page=&per_page= → {entries: [{at, kind, action, outcome, tried, client_address,
@@ -33,6 +33,7 @@ const GUESSES = {
   virtual_meter_account: 'номер лицевого счёта при регистрации прибора учёта',
 };
 
+const AUDIENCES = { all: 'всем потребителям', accounts: 'по лицевым счетам', contracts: 'по договорам', addresses: 'по адресам' };
 const SCOPES = { account: 'лицевой счёт №', contract: 'договор №', point: 'точка учёта' };
 const ROLES = { operator: 'оператор', 'tenant-admin': 'администратор', consumer: 'потребитель', 'platform-admin': 'администратор сервера' };
 
@@ -72,6 +73,7 @@ function eventText(e) {
     case 'operator':
       if (e.action === 'reading_approve') return 'Показания утверждены';
       if (e.action === 'reading_reject') return 'Показания отклонены';
+      if (e.action === 'broadcast_send') return 'Отправлена рассылка';
       return 'Решение оператора';
     default:
       return 'Запись журнала';
@@ -102,6 +104,11 @@ function subjectCell(e) {
   }
   if (e.kind === 'staff') return e.target ? person(e.target) : h('span', { class: 'muted' }, 'Учётная запись удалена');
   if (e.kind === 'guess') return h('span', null, `Введённый номер ${tail(e.tried)}`);
+  if (e.kind === 'operator' && e.action === 'broadcast_send') {
+    const n = Number(d.recipients) || 0;
+    return h('span', null, d.title ? `«${d.title}»` : 'Рассылка', h('br'),
+      h('span', { class: 'muted' }, `${AUDIENCES[d.audience] || 'получатели по списку'}: ${n} ${plural(n, ['потребитель', 'потребителя', 'потребителей'])}`));
+  }
   if (e.kind === 'operator') {
     return h('span', null, e.target ? person(e.target) : null,
       d.meter ? h('span', { class: 'muted' }, e.target ? h('br') : null, `прибор учёта № ${d.meter}`) : null,
@@ -161,7 +168,7 @@ export function journalSection(panel, ctx) {
   kinds.element.classList.add('journal-kinds');
   mount(panel, h('div', { class: 'admin-journal' },
     h('h2', { class: 'admin-section__title' }, 'Журнал действий'),
-    h('p', { class: 'muted' }, 'Входы в кабинет, открытие и закрытие доступа и решения по показаниям операторов, попытки подбора номеров, действия с учётными записями сотрудников. '
+    h('p', { class: 'muted' }, 'Входы в кабинет; открытие и закрытие доступа, решения по показаниям и рассылки операторов; попытки подбора номеров; действия с учётными записями сотрудников. '
       + 'Из введённых номеров и неизвестных логинов хранятся только два последних символа.'),
     h('div', { class: 'filters journal-filters' }, kinds.element),
     result.element));
