@@ -45,6 +45,8 @@ export const ROUTES = [
   { path: 'operator/cases', name: 'operator-cases', auth: true, load: () => import('./pages/operator-cases.js') },
   { path: 'operator/cases/:id', name: 'operator-case', auth: true, load: () => import('./pages/operator-case.js') },
   { path: 'operator/case-reports', name: 'operator-case-reports', auth: true, load: () => import('./pages/operator-case-reports.js') },
+  // The tenant administrator's console: staff, plugins and connectors, limits, the audit log (?tab=).
+  { path: 'admin', name: 'admin', auth: true, load: () => import('./pages/admin.js') },
 ];
 
 /** The module shown at the home route for this person (null: a visitor). */

@@ -92,6 +92,8 @@ export const NAV = [
   { entries: (tenant, user) => (user && !isStaff(user) ? caseMenu(tenant) : []) },
   // Staff of the utility (operator, tenant administrator): the queue of readings, consumers and their access.
   { path: 'operator', label: 'Оператор', when: (tenant, user) => isStaff(user) },
+  // The tenant administrator's console (pages/admin.js).
+  { path: 'admin', label: 'Администрирование', when: (tenant, user) => Boolean(user) && ['tenant-admin', 'platform-admin'].includes(user.role) },
   { path: 'profile', label: 'Профиль', when: (tenant, user) => Boolean(user) },
 ];
 

@@ -1,11 +1,15 @@
 #pragma once
-/// The audit log of guesses at identifiers that give access to metering data (personal account numbers,
-/// contract numbers for an ОГРН): who tried, what (masked: the last two characters only), from which client
-/// address, when, and the outcome — `miss`, `locked` (the miss that locked the user's guessing) or
-/// `refused` (throttled, not tried). Operators read it per tenant, newest first, a page at a time.
+/// The tenant's one audit log, written by the core: guesses at identifiers that give access to metering data
+/// (kind `guess`: personal account numbers, contract numbers for an ОГРН — masked, the last two characters
+/// only — with the outcome `miss`, `locked` or `refused`), logins (`login`: `success`, `failure`, `refused`
+/// while throttled, `disabled`), operators' grants of access (`grant`), their decisions on manual readings and
+/// their broadcasts (`operator`), and the tenant administrator's staff actions (`staff`). Operators read the
+/// guesses (page), the tenant administrator every kind (journal); both newest first, a page at a time.
+/// docs/ARCHITECTURE.md, "Audit log".
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <vector>
 
 namespace soci {
 class session;
@@ -17,11 +21,16 @@ class Database;
 
 /// One entry to record.
 struct AuditEntry {
-    std::string userId;
-    std::string action;  ///< `account_number`, `ogrn_contract` or `virtual_meter_account`
-    std::string tried;   ///< the value as typed; only mask(tried) is stored
-    std::string client;  ///< client address
-    std::string outcome; ///< `miss`, `locked` or `refused`
+    std::string kind = "guess"; ///< `guess`, `login`, `grant`, `staff` or `operator`
+    std::string userId;         ///< who acted or tried; empty when a login named nobody
+    std::string action;         ///< guesses: `account_number`, `ogrn_contract`, `virtual_meter_account`; logins: `password`,
+                                ///< `second_factor`; grants: `grant`, `revoke`; staff: `create`, `disable`, `enable`, `reset_second_factor`;
+                                ///< operator: `reading_approve`, `reading_reject`, `broadcast_send`
+    std::string tried;          ///< the value as typed; only mask(tried) is stored (empty: nothing)
+    std::string client;         ///< client address
+    std::string outcome;        ///< guesses: `miss`, `locked`, `refused`; logins: `success`, `failure`, `refused`, `disabled`; else `done`
+    std::string targetId;       ///< the account acted upon (a granted consumer, a staff member), empty when none
+    Poco::JSON::Object::Ptr details; ///< what else the entry names (a grant's scope and number); may be null
 };
 
 class AuditLog {
@@ -30,13 +39,22 @@ public:
 
     explicit AuditLog(Database& db) : db_(db) {}
 
-    /// Stores an entry in its own transaction, at least 1 ms after the tenant's latest entry, so that the
-    /// newest-first order is the order the entries were made in, also within one millisecond.
+    /// Stores an entry in its own transaction (recordIn).
     void record(const std::string& tenant, const AuditEntry& e);
-    /// One page (1-based) of the tenant's entries, newest first: {entries: [{at (Unix seconds), action, tried,
+    /// Stores an entry in the caller's transaction, at least 1 ms after the tenant's latest entry, so that
+    /// the newest-first order is the order the entries were made in, also within one millisecond.
+    static void recordIn(soci::session& s, const std::string& tenant, const AuditEntry& e);
+    /// One page (1-based) of the tenant's guesses, newest first: {entries: [{at (Unix seconds), action, tried,
     /// client_address, outcome, user: {login, login_field, email, fields} | null}], page, per_page, total}. The internal
     /// user id is never part of the answer.
     Poco::JSON::Object::Ptr page(const std::string& tenant, int page, int perPage);
+    /// One page (1-based) of every entry of the tenant, or of one `kind` (empty: all), newest first:
+    /// {entries: [{at, kind, action, outcome, tried, client_address, actor: Person | null, target: Person | null,
+    /// details}], kind, page, per_page, total}; Person is {login, login_field, email, role, fields}. A kind not
+    /// in kinds() is the caller's to refuse.
+    Poco::JSON::Object::Ptr journal(const std::string& tenant, const std::string& kind, int page, int perPage);
+    /// The kinds of entries.
+    static const std::vector<std::string>& kinds();
 
     /// The stored form of a tried value: "…" and its last two characters (UTF-8 aware); a value of two
     /// characters or fewer becomes "…" alone.

@@ -9,7 +9,7 @@ namespace kabinet {
 GuessGuard::GuessGuard(Database& db, const Tenant& t, const std::string& userId, const std::string& client, const std::string& action,
                        const std::string& tried)
     : db_(db), throttle_(db, t.id()), tenant_(t.id()), userKey_("guess-user:" + userId), addressKey_("guess-address:" + client),
-      entry_{userId, action, tried, client, ""} {
+      entry_{"guess", userId, action, tried, client, "", "", nullptr} {
     const auto limits = ThrottleLimits::of(t, "guessing");
     reservation_ = throttle_.reserve({{userKey_, ThrottlePolicy::lockable(limits.maxFailures, limits.windowMinutes, limits.lockMinutes)},
                                       {addressKey_, ThrottlePolicy::slowOnly(limits.maxFailures, limits.windowMinutes)}});

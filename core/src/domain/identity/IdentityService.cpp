@@ -54,9 +54,15 @@ void IdentityService::disableSecondFactor(Tenant& t, const SessionInfo& s, const
 }
 
 std::string IdentityService::createStaff(Tenant& t, const std::string& role, const std::string& email, const std::string& fullName,
-                                         const std::string& password) {
-    return staff_.createStaff(t, role, email, fullName, password);
+                                         const std::string& password, const StaffActor& by) {
+    return staff_.createStaff(t, role, email, fullName, password, by);
 }
 Poco::JSON::Array::Ptr IdentityService::listStaff(Tenant& t) { return staff_.listStaff(t); }
+Poco::JSON::Object::Ptr IdentityService::setStaffActive(Tenant& t, const std::string& staffId, bool active, const StaffActor& by) {
+    return staff_.setStaffActive(t, staffId, active, by);
+}
+Poco::JSON::Object::Ptr IdentityService::resetStaffSecondFactor(Tenant& t, const std::string& staffId, const StaffActor& by) {
+    return staff_.resetSecondFactor(t, staffId, by);
+}
 
 } // namespace kabinet

@@ -81,9 +81,13 @@ public:
     /// StaffService::createStaff: a staff account (operator or tenant-admin), active at once. Throws
     /// Conflict when taken.
     std::string createStaff(Tenant& t, const std::string& role, const std::string& email, const std::string& fullName,
-                            const std::string& password);
+                            const std::string& password, const StaffActor& by = {});
     /// StaffService::listStaff.
     Poco::JSON::Array::Ptr listStaff(Tenant& t);
+    /// StaffService::setStaffActive.
+    Poco::JSON::Object::Ptr setStaffActive(Tenant& t, const std::string& staffId, bool active, const StaffActor& by);
+    /// StaffService::resetSecondFactor.
+    Poco::JSON::Object::Ptr resetStaffSecondFactor(Tenant& t, const std::string& staffId, const StaffActor& by);
 
     /// The CSRF value that belongs to a session token hash.
     static std::string csrfFor(const std::string& tokenHash) { return SessionService::csrfFor(tokenHash); }

@@ -1,5 +1,6 @@
 #include "identity/SessionService.h"
 
+#include "identity/AuditLog.h"
 #include "identity/IdentityJson.h"
 #include "identity/IdentitySettings.h"
 #include "identity/OneTimeSecrets.h"
@@ -47,16 +48,34 @@ std::string notConfirmedMessage(const std::vector<std::string>& left) {
     return "Учётная запись ещё не подтверждена";
 }
 
-/// A new session of the user, in its own transaction, and the login answer that carries it.
+/// A login written to the audit log (kind `login`): `action` password or second_factor; `userId` empty when
+/// the login named nobody, `tried` then the login as typed (stored masked).
+AuditEntry loginEntry(const std::string& userId, const std::string& action, const std::string& outcome, const std::string& client,
+                      const std::string& tried = {}) {
+    AuditEntry e;
+    e.kind = "login";
+    e.userId = userId;
+    e.action = action;
+    e.outcome = outcome;
+    e.client = client;
+    e.tried = tried;
+    return e;
+}
+
+/// A new session of the user, in its own transaction together with its audit entry (`action` how the login
+/// ended: password or second_factor), and the login answer that carries it.
 LoginResult newSession(IdentityContext& ctx, Tenant& t, const IdentitySettings& st, const User& u, bool remember,
-                       const std::string& client) {
+                       const std::string& client, const std::string& action) {
     LoginResult r;
     r.token = crypto::randomToken(32);
     r.remember = remember && st.rememberDays > 0; // remember_days 0 switches «remember me» off
     r.maxAgeSeconds = r.remember ? st.rememberDays * 86400LL : st.sessionHours * 3600LL;
     const std::string h = hashToken(r.token);
     const long long n = ctx.now();
-    ctx.db.transaction([&](soci::session& s) { SessionStore(s, t.id()).insert(h, u.id, r.remember, n, n + r.maxAgeSeconds, client); });
+    ctx.db.transaction([&](soci::session& s) {
+        SessionStore(s, t.id()).insert(h, u.id, r.remember, n, n + r.maxAgeSeconds, client);
+        AuditLog::recordIn(s, t.id(), loginEntry(u.id, action, "success", client));
+    });
     r.body = new Poco::JSON::Object;
     auto user = userJson(t, u);
     user->set("notifications", notificationsOf(t, u));
@@ -143,7 +162,10 @@ LoginResult SessionService::login(Tenant& t, const JsonObject& body, const std::
     Throttle throttle(ctx_.db, t.id());
     const auto reservation = throttle.reserve({{accountKey, ThrottlePolicy::lockable(st.maxFailures, st.windowMinutes, st.lockMinutes)},
                                                {addressKey, ThrottlePolicy::slowOnly(st.maxFailures, st.windowMinutes)}});
-    if (reservation.waitSeconds) throw throttled(reservation.waitSeconds);
+    if (reservation.waitSeconds) {
+        AuditLog(ctx_.db).record(t.id(), loginEntry("", "password", "refused", client, rawLogin));
+        throw throttled(reservation.waitSeconds);
+    }
     std::optional<User> u;
     bool ok = false;
     try {
@@ -159,11 +181,15 @@ LoginResult SessionService::login(Tenant& t, const JsonObject& body, const std::
     }
     if (!ok) { // the reserved attempt stays counted as a failure
         log::info("login failed", {{"tenant", t.id()}, {"reason", u ? "password" : "unknown account"}});
+        AuditLog(ctx_.db).record(t.id(), u ? loginEntry(u->id, "password", "failure", client) : loginEntry("", "password", "failure", client, rawLogin));
         throw Error(401, "invalid_credentials", "Неверный логин или пароль");
     }
     throttle.clear(accountKey);
     throttle.release(addressKey);
-    if (u->state == "disabled") throw Error(403, "account_disabled", "Учётная запись заблокирована; обратитесь в организацию");
+    if (u->state == "disabled") {
+        AuditLog(ctx_.db).record(t.id(), loginEntry(u->id, "password", "disabled", client));
+        throw Error(403, "account_disabled", "Учётная запись заблокирована; обратитесь в организацию");
+    }
     if (u->state == "pending") {
         return notConfirmed(ctx_, t, st, *u);
     }
@@ -188,7 +214,7 @@ LoginResult SessionService::login(Tenant& t, const JsonObject& body, const std::
         return r;
     }
     log::info("login", {{"tenant", t.id()}, {"user_id", u->id}});
-    return newSession(ctx_, t, st, *u, remember, client);
+    return newSession(ctx_, t, st, *u, remember, client, "password");
 }
 
 LoginResult SessionService::secondFactor(Tenant& t, const std::string& challenge, const std::string& rawCode, const std::string& client) {
@@ -222,9 +248,12 @@ LoginResult SessionService::secondFactor(Tenant& t, const std::string& challenge
         if (accepted) tokens.markUsed(h, n);
         else tokens.countAttempt(h);
     });
-    if (!accepted) throw Error(401, "invalid_code", "Неверный код");
+    if (!accepted) {
+        AuditLog(ctx_.db).record(t.id(), loginEntry(u->id, "second_factor", "failure", client));
+        throw Error(401, "invalid_code", "Неверный код");
+    }
     log::info("login", {{"tenant", t.id()}, {"user_id", u->id}, {"second_factor", u->secondFactor}});
-    return newSession(ctx_, t, st, *u, remember, client);
+    return newSession(ctx_, t, st, *u, remember, client, "second_factor");
 }
 
 void SessionService::logout(Tenant& t, const SessionInfo& si) {

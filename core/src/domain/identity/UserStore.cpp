@@ -182,14 +182,34 @@ void UserStore::clearSecondFactor(const std::string& userId) {
         soci::use(tenant_), soci::use(userId);
 }
 
+namespace {
+constexpr const char* kStaffColumns = "SELECT user_id, role, email, fields_json, state, second_factor, created_at FROM users WHERE tenant_id = :t "
+                                      "AND role IN ('operator', 'tenant-admin')";
+
+StaffRow staffRow(const soci::row& r) {
+    StaffRow out{r.get<std::string>(0), r.get<std::string>(1), columnText(r, 2), r.get<std::string>(3), r.get<std::string>(4),
+                 columnText(r, 5), columnInteger(r, 6)};
+    return out;
+}
+} // namespace
+
 std::vector<StaffRow> UserStore::staff() const {
     std::vector<StaffRow> out;
-    soci::rowset<soci::row> rs = (s_.prepare << "SELECT user_id, role, email, fields_json FROM users WHERE tenant_id = :t "
-                                                "AND role IN ('operator', 'tenant-admin') ORDER BY email",
-                                  soci::use(tenant_));
-    for (const auto& row : rs) out.push_back(StaffRow{row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
-                                                      row.get<std::string>(3)});
+    soci::rowset<soci::row> rs = (s_.prepare << std::string(kStaffColumns) + " ORDER BY email", soci::use(tenant_));
+    for (const auto& row : rs) out.push_back(staffRow(row));
     return out;
+}
+
+std::optional<StaffRow> UserStore::staffMember(const std::string& userId) const {
+    soci::rowset<soci::row> rs = (s_.prepare << std::string(kStaffColumns) + " AND user_id = :u", soci::use(tenant_), soci::use(userId));
+    for (const auto& row : rs) return staffRow(row);
+    return std::nullopt;
+}
+
+void UserStore::setState(const std::string& userId, const std::string& state, long long now) {
+    SessionCache::changed(); // decides whether its sessions live
+    s_ << "UPDATE users SET state = :s, updated_at = :n WHERE tenant_id = :t AND user_id = :u", soci::use(state), soci::use(now),
+        soci::use(tenant_), soci::use(userId);
 }
 
 } // namespace kabinet

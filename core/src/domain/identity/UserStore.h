@@ -28,6 +28,9 @@ enum class UserKey { Id, Login, Email };
 /// A staff account as the tenant admin's list shows it.
 struct StaffRow {
     std::string id, role, email, fieldsJson;
+    std::string state;        ///< active or disabled
+    std::string secondFactor; ///< sms, totp or empty when none is set
+    long long createdAt = 0;  ///< Unix seconds
 };
 
 class UserStore {
@@ -89,6 +92,10 @@ public:
 
     /// The tenant's operators and admins, by e-mail.
     std::vector<StaffRow> staff() const;
+    /// One operator or admin of the tenant by id, or nothing (unknown, or not staff).
+    std::optional<StaffRow> staffMember(const std::string& userId) const;
+    /// The account becomes `active` or `disabled` (a disabled one cannot log in and its sessions stop resolving).
+    void setState(const std::string& userId, const std::string& state, long long now);
 
 private:
     soci::session& s_;

@@ -1,5 +1,6 @@
 #include "meters/GrantService.h"
 
+#include "identity/AuditLog.h"
 #include "meters/AccessStore.h"
 #include "notify/NotificationCentre.h"
 #include "storage/Database.h"
@@ -45,7 +46,7 @@ Poco::JSON::Object::Ptr GrantService::consumers(Tenant& t, const std::string& ra
     return out;
 }
 
-void GrantService::grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke) {
+void GrantService::grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke, const std::string& client) {
     auto str = [&](const char* k) { return body->has(k) && body->get(k).isString() ? body->getValue<std::string>(k) : std::string(); };
     const std::string userId = str("user_id"), scope = str("scope"), ref = Poco::trim(str("ref"));
     FieldErrors errors;
@@ -65,8 +66,19 @@ void GrantService::grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Obj
             changed = !store.hasGrant(userId, scope, *refId);
             store.addGrant({userId, scope, *refId, "operator_grant", std::nullopt, op.userId, now}, AccessStore::OnConflict::Keep);
         }
-        // The consumer is told of a change (not of a grant they had already), in the same transaction.
+        // The change is audited and the consumer told of it (not of a grant they had already), in the same transaction.
         if (!changed) return;
+        AuditEntry audit;
+        audit.kind = "grant";
+        audit.userId = op.userId;
+        audit.targetId = userId;
+        audit.action = revoke ? "revoke" : "grant";
+        audit.outcome = "done";
+        audit.client = client;
+        audit.details = new Poco::JSON::Object;
+        audit.details->set("scope", scope);
+        audit.details->set("number", ref);
+        AuditLog::recordIn(se, t.id(), audit);
         static const std::map<std::string, std::string> what = {{"account", "лицевой счёт"}, {"contract", "договор"}, {"point", "точка учёта"}};
         std::string number = ref; // a point may be named by its id: people know it by its number
         if (scope == "point") se << "SELECT number FROM metering_points WHERE tenant_id = :t AND point_id = :p", soci::use(t.id()), soci::use(*refId), soci::into(number);

@@ -23,7 +23,7 @@ public:
     /// Grants (or, with `revoke`, takes away) {user_id, scope: account|contract|point, ref: its number (a
     /// point also by id)}; 422 naming the field when the consumer or the reference is not found. Granting
     /// twice keeps the first grant.
-    void grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke);
+    void grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Object::Ptr& body, bool revoke, const std::string& client = {});
 
 private:
     Database& db_;

@@ -1,5 +1,6 @@
 #include "meters/ManualReadingService.h"
 
+#include "identity/AuditLog.h"
 #include "meters/ManualPolicy.h"
 #include "meters/MeterLabels.h"
 #include "meters/ManualReadingStore.h"
@@ -207,7 +208,8 @@ JsonObject ManualReadingService::inState(Tenant& t, const std::string& rawState)
     return out;
 }
 
-void ManualReadingService::decide(Tenant& t, const SessionInfo& op, const std::string& id, bool approve, const std::string& rawReason) {
+void ManualReadingService::decide(Tenant& t, const SessionInfo& op, const std::string& id, bool approve, const std::string& rawReason,
+                                  const std::string& client) {
     const std::string reason = Poco::trim(rawReason);
     if (!approve && (reason.empty() || reason.size() > 1000))
         throw Unprocessable(FieldErrors{{"reason", "Укажите причину отказа (до 1000 символов)"}});
@@ -219,6 +221,17 @@ void ManualReadingService::decide(Tenant& t, const SessionInfo& op, const std::s
         if (r->state != "pending") throw Conflict("already_decided", "Решение по этому показанию уже принято");
         const long long now = static_cast<long long>(std::time(nullptr));
         store.decide(id, approve ? "accepted" : "rejected", reason, now, op.userId);
+        AuditEntry audit; // the decision is audited in its own transaction (identity/AuditLog, kind operator)
+        audit.kind = "operator";
+        audit.userId = op.userId;
+        audit.targetId = r->userId;
+        audit.action = approve ? "reading_approve" : "reading_reject";
+        audit.outcome = "done";
+        audit.client = client;
+        audit.details = new Poco::JSON::Object;
+        if (const auto m = meterLabel(se, t.id(), r->meterId)) audit.details->set("meter", m->serial);
+        if (!approve) audit.details->set("reason", reason);
+        AuditLog::recordIn(se, t.id(), audit);
         const int zones = store.meter(r->meterId).tariffZones;
         if (!approve) {
             noticeDecision(se, t, *r, zones, false, reason, now);

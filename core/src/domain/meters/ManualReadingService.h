@@ -33,7 +33,8 @@ public:
     Poco::JSON::Object::Ptr inState(Tenant& t, const std::string& state);
     /// Approves or rejects (with a reason) a pending reading; an approval checks the reading again against
     /// the meter's readings around it (409 reading_inconsistent when they no longer fit) and then stores it.
-    void decide(Tenant& t, const SessionInfo& op, const std::string& submissionId, bool approve, const std::string& reason);
+    void decide(Tenant& t, const SessionInfo& op, const std::string& submissionId, bool approve, const std::string& reason,
+                const std::string& client = {});
 
 private:
     Database& db_;

@@ -1,5 +1,6 @@
 #include "notify/BroadcastService.h"
 
+#include "identity/AuditLog.h"
 #include "notify/NotificationCentre.h"
 #include "storage/Database.h"
 #include "storage/RowValues.h"
@@ -189,12 +190,23 @@ struct PreviewDone {
 
 } // namespace
 
-JsonObject BroadcastService::send(Tenant& t, const JsonObject& body, long long now) {
+JsonObject BroadcastService::send(Tenant& t, const JsonObject& body, long long now, const std::string& operatorId, const std::string& client) {
     const Request r = parse(body);
     std::pair<std::string, long long> sent;
     db_.transaction([&](soci::session& s) {
         sent = raise(s, t, r, now);
         if (sent.first.empty() || sent.second == 0) throw Unprocessable(FieldErrors{{"audience", "Среди выбранных получателей нет ни одного потребителя"}});
+        AuditEntry audit;
+        audit.kind = "operator";
+        audit.userId = operatorId;
+        audit.action = "broadcast_send";
+        audit.outcome = "done";
+        audit.client = client;
+        audit.details = new Poco::JSON::Object;
+        audit.details->set("title", r.title);
+        audit.details->set("audience", r.all ? std::string("all") : r.listKey);
+        audit.details->set("recipients", sent.second);
+        AuditLog::recordIn(s, t.id(), audit);
     });
     JsonObject out = new Poco::JSON::Object;
     out->set("id", sent.first);

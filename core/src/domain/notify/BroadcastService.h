@@ -23,8 +23,11 @@ public:
     /// Sends {title, body, audience, channels}: answers {id, recipients}; id is the broadcast's (notifications.
 /// broadcast_id, and the `broadcast` ref of what each recipient gets). 422 naming the field for a bad body,
     /// for account or contract numbers the tenant does not have (listed), an address that matches no
-    /// metering point, or an audience with no consumer in it.
-    Poco::JSON::Object::Ptr send(Tenant& t, const Poco::JSON::Object::Ptr& body, long long now);
+    /// metering point, or an audience with no consumer in it. The sending is audited (identity/AuditLog, kind
+    /// `operator`, action `broadcast_send`: the title, the audience and the recipients) in its transaction, as
+    /// made by `operatorId` from `client`.
+    Poco::JSON::Object::Ptr send(Tenant& t, const Poco::JSON::Object::Ptr& body, long long now, const std::string& operatorId = {},
+                                 const std::string& client = {});
     /// The same checks and count as send without sending anything: {recipients}.
     Poco::JSON::Object::Ptr preview(Tenant& t, const Poco::JSON::Object::Ptr& body, long long now);
     /// The tenant's broadcasts, newest first (at most 100): {rows:[{id, title, body, created_at, recipients,

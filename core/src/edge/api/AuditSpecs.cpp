@@ -25,4 +25,43 @@ RouteSpec auditLog() {
         .errors({422});
 }
 
+RouteSpec auditJournal() {
+    const Shape person = named("AuditPerson", object({{"login", string()},
+                                                      {"login_field", string()},
+                                                      {"email", nullable(string())},
+                                                      {"role", oneOf({"consumer", "operator", "tenant-admin", "platform-admin"})},
+                                                      {"fields", shapes::formValues()}}));
+    const Shape entry = named("AuditJournalEntry",
+                              object({{"at", shapes::unixTime()},
+                                      {"kind", oneOf({"guess", "login", "grant", "staff", "operator"})},
+                                      {"action", described(string(), "guess: account_number, ogrn_contract, virtual_meter_account; "
+                                                                     "login: password, second_factor; grant: grant, revoke; "
+                                                                     "staff: create, disable, enable, reset_second_factor; operator: reading_approve, reading_reject, "
+                                                                     "broadcast_send")},
+                                      {"outcome", described(string(), "guess: miss, locked, refused; login: success, failure, "
+                                                                      "refused, disabled; grant and staff: done")},
+                                      {"tried", described(string(), "a guessed number or a login that named nobody: only the last "
+                                                                    "two characters; \"\" when none")},
+                                      {"client_address", string()},
+                                      {"actor", nullable(person)},
+                                      {"target", nullable(person)},
+                                      {"details", described(object({{"scope?", string()}, {"number?", string()}, {"role?", string()},
+                                                                    {"second_factor?", string()},
+                                                                    {"meter?", string()}, {"reason?", string()},
+                                                                    {"title?", string()}, {"audience?", string()}, {"recipients?", integer()}}),
+                                                            "a grant's scope and number, a new account's role, the factor reset, a decided "
+                                                            "reading's meter and reason, a broadcast's title, audience and recipients")}}));
+    return RouteSpec("The tenant's audit log: logins, grants of access, guesses, staff actions; newest first")
+        .group("operators")
+        .query("kind", oneOf({"guess", "login", "grant", "staff", "operator"}), "one kind only; every kind when absent")
+        .query("page", integer(), "from 1")
+        .query("per_page", integer(), "1–100, 50 by default")
+        .answer(200, object({{"entries", arrayOf(entry)},
+                             {"kind", nullable(string())},
+                             {"page", integer()},
+                             {"per_page", integer()},
+                             {"total", integer()}}))
+        .errors({401, 403, 422});
+}
+
 } // namespace kabinet::spec

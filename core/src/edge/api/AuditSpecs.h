@@ -1,9 +1,10 @@
 #pragma once
-/// Description of the operators' audit log route (AuditRoutes.cpp).
+/// Descriptions of the audit log routes (AuditRoutes.cpp).
 #include "http/RouteSpec.h"
 
 namespace kabinet::spec {
 
-RouteSpec auditLog(); ///< GET operator/audit
+RouteSpec auditLog();     ///< GET operator/audit
+RouteSpec auditJournal(); ///< GET admin/audit
 
 } // namespace kabinet::spec

@@ -133,11 +133,27 @@ void registerIdentityRoutes(Router& r, Services& s) {
     });
     r.add("POST", "/api/v1/operators", true, Access::TenantAdmin, spec::createOperator(), [&s](Request& q) {
         auto b = body(q);
-        const std::string uid = s.identity->createStaff(*q.tenant, "operator", field(b, "email"), field(b, "full_name"), field(b, "password"));
+        const std::string role = b->has("role") ? field(b, "role") : std::string("operator");
+        const std::string uid = s.identity->createStaff(*q.tenant, role, field(b, "email"), field(b, "full_name"), field(b, "password"),
+                                                        {q.session->userId, q.clientAddress});
         JsonObject o = new Poco::JSON::Object;
         o->set("id", uid);
-        o->set("role", "operator");
+        o->set("role", role);
         return json(201, o);
+    });
+    // A tenant admin disables and enables staff and resets their second factor (identity/StaffService).
+    for (const bool active : {false, true}) {
+        r.add("POST", active ? "/api/v1/operators/{id}/enable" : "/api/v1/operators/{id}/disable", true, Access::TenantAdmin,
+              spec::setOperatorActive(active), [&s, active](Request& q) {
+                  JsonObject o = new Poco::JSON::Object;
+                  o->set("operator", s.identity->setStaffActive(*q.tenant, q.params["id"], active, {q.session->userId, q.clientAddress}));
+                  return json(200, o);
+              });
+    }
+    r.add("DELETE", "/api/v1/operators/{id}/second-factor", true, Access::TenantAdmin, spec::resetOperatorSecondFactor(), [&s](Request& q) {
+        JsonObject o = new Poco::JSON::Object;
+        o->set("operator", s.identity->resetStaffSecondFactor(*q.tenant, q.params["id"], {q.session->userId, q.clientAddress}));
+        return json(200, o);
     });
 }
 

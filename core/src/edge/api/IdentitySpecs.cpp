@@ -185,17 +185,45 @@ RouteSpec disableSecondFactor() {
         .errors({403, 422});
 }
 
+namespace {
+Shape staffMember() {
+    return named("Staff", object({{"id", shapes::id()},
+                                  {"role", oneOf({"operator", "tenant-admin"})},
+                                  {"email", string()},
+                                  {"full_name", string()},
+                                  {"state", oneOf({"active", "disabled"})},
+                                  {"second_factor", nullable(oneOf({"sms", "totp"}))},
+                                  {"created_at", shapes::unixTime()}}));
+}
+} // namespace
+
 RouteSpec listOperators() {
-    const Shape staff = named("Staff", object({{"id", shapes::id()}, {"role", string()}, {"email", string()}, {"full_name", string()}}));
-    return RouteSpec("The utility's staff").group("identity").answer(200, object({{"operators", arrayOf(staff)}}));
+    return RouteSpec("The utility's staff (operators and tenant administrators)")
+        .group("identity")
+        .answer(200, object({{"operators", arrayOf(staffMember())}}))
+        .errors({401, 403});
 }
 
 RouteSpec createOperator() {
-    return RouteSpec("Creates an operator")
+    return RouteSpec("Creates a staff account, active at once (role operator unless tenant-admin is asked for)")
         .group("identity")
-        .body(text({"email", "full_name", "password"}))
-        .answer(201, object({{"id", shapes::id()}, {"role", oneOf({"operator"})}}))
-        .errors({409, 422});
+        .body(object({{"email", string()}, {"full_name", string()}, {"password", string()}, {"role?", oneOf({"operator", "tenant-admin"})}}))
+        .answer(201, object({{"id", shapes::id()}, {"role", oneOf({"operator", "tenant-admin"})}}))
+        .errors({401, 403, 409, 422});
+}
+
+RouteSpec setOperatorActive(bool active) {
+    return RouteSpec(active ? "Enables a disabled staff account" : "Disables a staff account: no logins, its sessions end at once")
+        .group("identity")
+        .answer(200, object({{"operator", staffMember()}}))
+        .errors({401, 403, 404, 409});
+}
+
+RouteSpec resetOperatorSecondFactor() {
+    return RouteSpec("Resets a staff member's second factor (and recovery codes); their sessions end")
+        .group("identity")
+        .answer(200, object({{"operator", staffMember()}}))
+        .errors({401, 403, 404, 409});
 }
 
 } // namespace kabinet::spec

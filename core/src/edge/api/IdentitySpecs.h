@@ -25,5 +25,7 @@ RouteSpec confirmSecondFactor();     ///< POST me/second-factor/confirm
 RouteSpec disableSecondFactor();     ///< DELETE me/second-factor
 RouteSpec listOperators();           ///< GET operators
 RouteSpec createOperator();          ///< POST operators
+RouteSpec setOperatorActive(bool active); ///< POST operators/{id}/enable (true) or …/disable
+RouteSpec resetOperatorSecondFactor(); ///< DELETE operators/{id}/second-factor
 
 } // namespace kabinet::spec

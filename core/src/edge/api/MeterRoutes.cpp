@@ -146,11 +146,11 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/operator/manual-readings", true, Access::Operator, spec::pendingReadings(),
           [&s](Request& q) { return json(200, s.manualReadings->inState(*q.tenant, query(q)["state"])); });
     r.add("POST", "/api/v1/operator/manual-readings/{id}/approve", true, Access::Operator, spec::approveReading(), [&s](Request& q) {
-        s.manualReadings->decide(*q.tenant, *q.session, q.params["id"], true, "");
+        s.manualReadings->decide(*q.tenant, *q.session, q.params["id"], true, "", q.clientAddress);
         return Response::json(200, R"({"ok":true,"state":"accepted"})");
     });
     r.add("POST", "/api/v1/operator/manual-readings/{id}/reject", true, Access::Operator, spec::rejectReading(), [&s](Request& q) {
-        s.manualReadings->decide(*q.tenant, *q.session, q.params["id"], false, field(q, "reason"));
+        s.manualReadings->decide(*q.tenant, *q.session, q.params["id"], false, field(q, "reason"), q.clientAddress);
         return Response::json(200, R"({"ok":true,"state":"rejected"})");
     });
 
@@ -183,11 +183,11 @@ void registerMeterRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/operator/consumers", true, Access::Operator, spec::consumers(),
           [&s](Request& q) { return json(200, s.grants->consumers(*q.tenant, query(q)["q"])); });
     r.add("POST", "/api/v1/operator/grants", true, Access::Operator, spec::grant(), [&s](Request& q) {
-        s.grants->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), false);
+        s.grants->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), false, q.clientAddress);
         return Response::json(201, R"({"ok":true})");
     });
     r.add("DELETE", "/api/v1/operator/grants", true, Access::Operator, spec::revokeGrant(), [&s](Request& q) {
-        s.grants->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), true);
+        s.grants->grant(*q.tenant, *q.session, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), true, q.clientAddress);
         Response resp;
         resp.status = 204;
         return resp;

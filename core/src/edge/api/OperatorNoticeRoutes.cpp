@@ -37,7 +37,7 @@ std::string param(const Request& q, const std::string& name) {
 
 void registerOperatorNoticeRoutes(Router& r, Services& s) {
     r.add("POST", "/api/v1/operator/broadcasts", true, Access::Operator, spec::sendBroadcast(), [&s](Request& q) {
-        auto out = s.broadcasts->send(*q.tenant, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), now());
+        auto out = s.broadcasts->send(*q.tenant, q.jsonObject().extract<Poco::JSON::Object::Ptr>(), now(), q.session->userId, q.clientAddress);
         return json(201, out);
     });
     r.add("POST", "/api/v1/operator/broadcasts/preview", true, Access::Operator, spec::previewBroadcast(), [&s](Request& q) {
