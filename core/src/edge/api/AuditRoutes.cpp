@@ -13,14 +13,18 @@
 namespace kabinet {
 
 namespace {
-/// A positive whole number from the query, `fallback` when absent; 422 naming the parameter otherwise.
-int positive(const Request& q, const std::string& name, int fallback, int max) {
-    Poco::URI::QueryParameters params;
+/// The query's parameters in order; 400 `malformed_query` when the query cannot be decoded.
+Poco::URI::QueryParameters queryParameters(const Request& q) {
     try {
-        params = Poco::URI("/?" + q.query).getQueryParameters();
+        return Poco::URI("/?" + q.query).getQueryParameters();
     } catch (const Poco::Exception&) {
         throw BadRequest("malformed_query", "Некорректные параметры запроса");
     }
+}
+
+/// A positive whole number from the query, `fallback` when absent; 422 naming the parameter otherwise.
+int positive(const Request& q, const std::string& name, int fallback, int max) {
+    const Poco::URI::QueryParameters params = queryParameters(q);
     for (const auto& [k, v] : params) {
         if (k != name) continue;
         int n = 0;
@@ -33,12 +37,7 @@ int positive(const Request& q, const std::string& name, int fallback, int max) {
 
 /// The `kind` filter: empty (every kind) or one of AuditLog::kinds(); 422 naming it otherwise.
 std::string kindOf(const Request& q) {
-    Poco::URI::QueryParameters params;
-    try {
-        params = Poco::URI("/?" + q.query).getQueryParameters();
-    } catch (const Poco::Exception&) {
-        throw BadRequest("malformed_query", "Некорректные параметры запроса");
-    }
+    const Poco::URI::QueryParameters params = queryParameters(q);
     for (const auto& [k, v] : params) {
         if (k != "kind" || v.empty()) continue;
         for (const auto& known : AuditLog::kinds())
