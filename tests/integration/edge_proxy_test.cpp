@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "RawConnection.h"
 #include "TestContext.h"
 #include "storage/Database.h"
 
@@ -25,55 +26,7 @@ namespace {
 const char* kTenant = "voek";
 
 /// A plain TCP connection to 127.0.0.1:port from the loopback address `from` (127.0.0.x).
-struct Peer {
-    int fd = -1;
-    Peer(unsigned short port, const std::string& from) {
-        fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        ::inet_pton(AF_INET, from.c_str(), &a.sin_addr);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(port);
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ~Peer() {
-        if (fd >= 0) ::close(fd);
-    }
-    bool send(const std::string& bytes) const {
-        return fd >= 0 && ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-    }
-    /// Everything the server sends until it closes or `ms` pass (or, with `oneAnswer`, a whole head is in).
-    std::string read(int ms, bool oneAnswer = false) const {
-        std::string out;
-        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-        char buf[4096];
-        while (fd >= 0) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
-            if (left <= 0) break;
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
-            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) break;
-            out.append(buf, static_cast<std::size_t>(n));
-            if (oneAnswer && out.find("\r\n\r\n") != std::string::npos) break;
-        }
-        return out;
-    }
-    /// True when the server has closed its side (EOF or reset) within `ms`.
-    bool closedWithin(int ms) const {
-        if (fd < 0) return true;
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, ms) <= 0) return false;
-        char c;
-        return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
-    }
-};
+using Peer = test::RawConnection;
 
 /// Logs a new tenant administrator in from `from` with these extra headers; the session's cookie line and the
 /// client address the server recorded for it.
@@ -178,8 +131,8 @@ TEST_CASE("proxy: the connection cap counts the client behind a trusted proxy, n
     // A client that is not a proxy cannot get past the cap by naming other addresses: its third connection
     // is refused whatever it forwards.
     Peer c1(s.port(), "127.0.0.5"), c2(s.port(), "127.0.0.5");
-    REQUIRE(c1.fd >= 0);
-    REQUIRE(c2.fd >= 0);
+    REQUIRE(c1.connected());
+    REQUIRE(c2.connected());
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     Peer c3(s.port(), "127.0.0.5");
     c3.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.77\r\n\r\n");

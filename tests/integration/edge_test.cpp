@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "RawConnection.h"
 #include "TestContext.h"
 #include "util/Text.h"
 
@@ -32,61 +33,14 @@ Poco::JSON::Object::Ptr obj(const std::string& text) {
 }
 
 /// A plain TCP connection to 127.0.0.1:port from the loopback address `from` (127.0.0.x).
-struct Conn {
-    int fd = -1;
-    Conn(unsigned short port, const std::string& from = "127.0.0.1") {
-        fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        ::inet_pton(AF_INET, from.c_str(), &a.sin_addr);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(port);
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ~Conn() {
-        if (fd >= 0) ::close(fd);
-    }
-    bool send(const std::string& bytes) const {
-        return fd >= 0 && ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-    }
-    /// True when the server has closed its side (EOF or reset) within `ms`.
-    bool closedWithin(int ms) const {
-        if (fd < 0) return true;
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, ms) <= 0) return false;
-        char c;
-        return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
-    }
-    /// Everything the server sends until it closes or `ms` pass.
-    std::string readAll(int ms) const {
-        std::string out;
-        const auto end = Clock::now() + std::chrono::milliseconds(ms);
-        char buf[4096];
-        while (fd >= 0) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
-            if (left <= 0) break;
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
-            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) break;
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-};
+using Conn = test::RawConnection;
 
 /// GET /healthz on a fresh connection; the answer's status line and how long it took.
 std::pair<std::string, double> timedHealthz(unsigned short port) {
     const auto t0 = Clock::now();
     Conn c(port);
     c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    const std::string answer = c.readAll(3000);
+    const std::string answer = c.read(3000);
     return {answer.substr(0, answer.find("\r\n")), std::chrono::duration<double>(Clock::now() - t0).count()};
 }
 
@@ -102,16 +56,16 @@ TEST_CASE("connections: one client address gets at most the configured number at
     KabinetdProcess s(db.url(), {}, {{"KABINET_CONNECTIONS_PER_ADDRESS", "3"}});
     std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the start-up probe's connection has ended
     Conn a(s.port()), b(s.port()), c(s.port());
-    REQUIRE(a.fd >= 0);
+    REQUIRE(a.connected());
     Conn fourth(s.port());
     CHECK(fourth.closedWithin(2000)); // refused: closed at once, nothing read from it
     // The three held ones are served.
     a.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    CHECK(a.readAll(3000).rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(a.read(3000).rfind("HTTP/1.1 200", 0) == 0);
     // Another address is not counted with this one.
     Conn other(s.port(), "127.0.0.2");
     other.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    CHECK(other.readAll(3000).rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(other.read(3000).rfind("HTTP/1.1 200", 0) == 0);
 }
 
 TEST_CASE("connections: threads + 1 slow clients do not keep /healthz from answering within 1 s", "[edge][connections]") {
@@ -184,7 +138,7 @@ TEST_CASE("connections: a request head or body trickling in is cut off at its de
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-        CHECK(c.readAll(500).find("HTTP/1.1 200") == std::string::npos);
+        CHECK(c.read(500).find("HTTP/1.1 200") == std::string::npos);
         CHECK(cutAfter >= 1.9);
         CHECK(cutAfter < 3.5);
     }
@@ -204,7 +158,7 @@ TEST_CASE("connections: a request head or body trickling in is cut off at its de
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-        answer = c.readAll(500);
+        answer = c.read(500);
         CHECK(answer.find("HTTP/1.1 422") == std::string::npos);
         CHECK(answer.find("HTTP/1.1 200") == std::string::npos);
         CHECK(cutAfter >= 1.9);
