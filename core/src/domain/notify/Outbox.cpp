@@ -128,7 +128,7 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     bool claimed = false;
     std::string channel, recipient, subject, body, html;
     int attempts = 0;
-    const long long t = now(), lease = t + leaseSeconds_, t0 = t;
+    const long long t = now(), lease = t + leaseSeconds_;
     db_.transaction([&](soci::session& s) {
         claimed = kMessageLease.take(s, tenant, id, t, lease);
         if (claimed)
@@ -142,10 +142,10 @@ bool OutboxWorker::deliver(const std::string& tenant, const std::string& id) {
     if (channel == "sms") {
         // The tenant's text messages a day (settings.limits.sms_per_day), counted in the database so that every
         // instance sees the same day. Over it the message is not sent and never retried.
-        if (auto t = tenants_.find(tenant)) {
-            const long long most = limits::LimitSettings::of(*t).smsPerDay;
+        if (auto found = tenants_.find(tenant)) {
+            const long long most = limits::LimitSettings::of(*found).smsPerDay;
             long long sent = 0;
-            db_.read([&](soci::session& s) { sent = limits::smsSentToday(s, tenant, t->utcOffset(), t0); });
+            db_.read([&](soci::session& s) { sent = limits::smsSentToday(s, tenant, found->utcOffset(), t); });
             if (sent >= most) {
                 limits::Rejections::count(tenant, limits::kSmsPerDay);
                 error = std::string("limit_exceeded: ") + limits::kSmsPerDay + " — исчерпан дневной лимит SMS организации (" +
