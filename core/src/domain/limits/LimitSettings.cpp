@@ -1,6 +1,7 @@
 #include "limits/LimitSettings.h"
 
 #include "tenants/Tenant.h"
+#include "util/Plural.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -41,13 +42,6 @@ Error exceeded(const std::string& limit, const std::string& message, long long r
     e.retryAfter(std::max(1LL, retryAfterSeconds));
     e.with("limit", limit);
     return e;
-}
-
-const char* plural(long long n, const char* one, const char* few, const char* many) {
-    const long long a = n < 0 ? -n : n, d = a % 10, h = a % 100;
-    if (d == 1 && h != 11) return one;
-    if (d >= 2 && d <= 4 && (h < 12 || h > 14)) return few;
-    return many;
 }
 
 std::string bytesText(long long bytes) {

@@ -41,8 +41,6 @@ struct LimitSettings {
 /// `retryAfterSeconds` (at least 1).
 Error exceeded(const std::string& limit, const std::string& message, long long retryAfterSeconds);
 
-/// The Russian word form for n: plural(5, "сообщение", "сообщения", "сообщений") → "сообщений".
-const char* plural(long long n, const char* one, const char* few, const char* many);
 
 /// "300 байт", "1,5 КБ", "2,0 МБ": a byte count as people read it.
 std::string bytesText(long long bytes);

@@ -1,4 +1,5 @@
 #include "limits/RateLimiter.h"
+#include "util/Plural.h"
 
 #include <algorithm>
 #include <cmath>

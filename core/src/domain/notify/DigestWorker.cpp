@@ -7,6 +7,7 @@
 #include "tenants/Tenant.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Log.h"
+#include "util/Plural.h"
 #include "storage/TenantScope.h"
 
 #include <ctime>
@@ -27,9 +28,7 @@ std::string localTime(long long ts, int offset, const char* format) {
 } // namespace
 
 std::string notificationCount(long long n) {
-    const long long a = n % 100, b = n % 10;
-    const char* word = (a >= 11 && a <= 14) ? "уведомлений" : b == 1 ? "уведомление" : (b >= 2 && b <= 4) ? "уведомления" : "уведомлений";
-    return std::to_string(n) + " " + word;
+    return std::to_string(n) + " " + plural(n, "уведомление", "уведомления", "уведомлений");
 }
 
 DigestWorker::DigestWorker(Database& db, const TenantRegistry& tenants)
