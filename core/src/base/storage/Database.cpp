@@ -101,9 +101,7 @@ Database::~Database() {
 Database& Database::routed() {
     if (placedByTenant_.empty()) return *this;
     const std::string* tenant = TenantScope::current();
-    if (!tenant) return *this;
-    auto it = placedByTenant_.find(*tenant);
-    return it == placedByTenant_.end() ? *this : *it->second;
+    return tenant ? of(*tenant) : *this;
 }
 
 void Database::attachReplica(const std::string& url, unsigned poolSize, std::chrono::milliseconds maxLag) {
@@ -137,12 +135,6 @@ Database& Database::of(const std::string& tenantId) {
 std::vector<Database*> Database::all() {
     std::vector<Database*> out{this};
     for (auto& [url, db] : placedByUrl_) out.push_back(db.get());
-    return out;
-}
-
-std::vector<std::string> Database::placedTenants() const {
-    std::vector<std::string> out;
-    for (const auto& [id, db] : placedByTenant_) out.push_back(id);
     return out;
 }
 

@@ -94,8 +94,6 @@ public:
     Database& of(const std::string& tenantId);
     /// Every distinct database: this one first, then each tenant database once.
     std::vector<Database*> all();
-    /// The tenants that have a database of their own.
-    std::vector<std::string> placedTenants() const;
     /// The tenants placed on `db` (empty for the main database, which holds every other tenant).
     std::vector<std::string> tenantsOn(const Database& db) const;
     /// The URL this database was opened with. It may carry a password: never log or show it.
