@@ -102,7 +102,7 @@ void overHttp(Context& c, const Consumer& who, long long day0) {
     const std::string pgbUrl = pgbUri.toString();
     const int clients = std::getenv("KABINET_BENCH_CLIENTS") ? std::max(1, std::atoi(std::getenv("KABINET_BENCH_CLIENTS"))) : 4;
     const double seconds = std::getenv("KABINET_BENCH_SECONDS") ? std::atof(std::getenv("KABINET_BENCH_SECONDS")) : 5.0;
-    std::vector<double> pgbTps, pointsRates, readingsRates;
+    std::vector<double> pgbTps, pointsRates, readingsRates, floorRates;
     bool havePgbench = part('d') && ::access(pgbench.c_str(), X_OK) == 0;
     if (havePgbench) {
         Pg admin(server);
@@ -138,6 +138,7 @@ void overHttp(Context& c, const Consumer& who, long long day0) {
             pgbTps.push_back(pgbRun());
             pointsRates.push_back(httpRate(pointsPath, clients, seconds));
             readingsRates.push_back(httpRate(readingsPath, clients, seconds));
+            floorRates.push_back(httpRate("/healthz", clients, seconds));
         }
     }
     std::printf("d. a logged-in consumer's latest readings over HTTP (%d kept-alive connections driven by 2 threads, %.0f s a run), beside "
@@ -149,12 +150,14 @@ void overHttp(Context& c, const Consumer& who, long long day0) {
         std::printf("  one client: GET …/readings %.0f µs (session %.0f µs, MeterService::readingsText %.0f µs in process); "
                     "GET …/points %.0f µs (MeterService::points %.0f µs)\n",
                     httpUs, sessionUs, serviceUs, pointsUs, pointsServiceUs);
-        const double tps = median(pgbTps), pts = median(pointsRates), rds = median(readingsRates);
+        const double tps = median(pgbTps), pts = median(pointsRates), rds = median(readingsRates), floor = median(floorRates);
         std::printf("  pgbench -S (select-only, simple protocol):   %10.0f tps\n", tps);
         std::printf("  GET …/points (points with latest readings):  %10.0f req/s\n", pts);
         std::printf("  GET …/points/{id}/readings (a month, latest):%10.0f req/s\n", rds);
+        std::printf("  GET /healthz (no session, one SELECT 1):     %10.0f req/s\n", floor);
         printRatio("ratio points/pgbench:", pts / tps, "(target >= 0.40)");
         printRatio("ratio readings/pgbench:", rds / tps, "");
+        printRatio("ratio healthz/pgbench (the hops' ceiling):", floor / tps, "");
     }
 }
 

@@ -3,7 +3,8 @@
 // DO UPDATE) and by multi-row INSERT … ON CONFLICT below that, as always on SQLite; each case runs with a small
 // and a large batch so that every path is taken. Either way: the same batch twice is stored once, the last
 // value wins (within a batch and across batches), NULLs, exact doubles and awkward text survive, an unknown
-// meter fails the whole batch, and rows spanning several months land in their monthly partitions.
+// meter fails the whole batch, rows spanning several months land in their monthly partitions, and
+// latest_readings holds the newest reading of each meter, direction and kind.
 #include <catch2/catch.hpp>
 
 #include "TestContext.h"
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace kabinet;
@@ -177,6 +179,55 @@ TEST_CASE("sink: the last value wins within a batch and across batches", "[meter
             });
             CHECK(first == 0);
             CHECK(f.count("meter_events") == z.others);
+        }
+    }
+}
+
+TEST_CASE("sink: latest_readings keeps the newest reading of each meter, direction and kind", "[meters][sink]") {
+    Fixture f;
+    for (const Size z : kSizes) {
+        DYNAMIC_SECTION("batches of " << z.others << " readings") {
+            // The newest row per key, as the table holds it: (ts, total, source); ts 0 when there is none.
+            auto latest = [&](const std::string& meter, const std::string& energy, const std::string& kind) {
+                long long ts = 0;
+                double total = 0;
+                std::string source;
+                f.db.read([&](soci::session& s) {
+                    s << "SELECT ts, total, source FROM latest_readings WHERE tenant_id = 't1' AND meter_id = :m AND energy = :e AND kind = :k",
+                        soci::use(meter), soci::use(energy), soci::use(kind), soci::into(ts), soci::into(total), soci::into(source);
+                });
+                return std::make_tuple(ts, total, source);
+            };
+            const long long base = kJan2024 + (&z == &kSizes[0] ? 0 : 400) * kDay; // the sections do not share moments
+            MeterDataBatch b; // z.others days of A+ latest for m1, shuffled; one billing A+ and one A- latest for m2
+            for (int i = z.others - 1; i >= 0; --i)
+                b.readings.push_back({f.m1, base + i * kDay, "latest", "A+", 100.0 + i, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "driver"});
+            b.readings.push_back({f.m2, base, "billing", "A+", 7.0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "driver"});
+            b.readings.push_back({f.m2, base + kDay, "latest", "A-", 8.0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "driver"});
+            f.sink.write("t1", b);
+            const long long newest = base + (z.others - 1) * kDay;
+            CHECK(latest(f.m1, "A+", "latest") == std::make_tuple(newest, 100.0 + (z.others - 1), std::string("driver")));
+            CHECK(latest(f.m2, "A+", "billing") == std::make_tuple(base, 7.0, std::string("driver")));
+            CHECK(latest(f.m2, "A-", "latest") == std::make_tuple(base + kDay, 8.0, std::string("driver")));
+            CHECK(std::get<0>(latest(f.m2, "A+", "latest")) == 0);
+            // An older reading sent later is stored in `readings` but does not replace the newest.
+            MeterDataBatch older;
+            older.readings.push_back({f.m1, base - kDay, "latest", "A+", 1.0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "operator"});
+            f.sink.write("t1", older);
+            CHECK(latest(f.m1, "A+", "latest") == std::make_tuple(newest, 100.0 + (z.others - 1), std::string("driver")));
+            // The newest moment sent again with a corrected value replaces it; a newer one moves it on.
+            MeterDataBatch again;
+            again.readings.push_back({f.m1, newest, "latest", "A+", 555.5, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "operator"});
+            f.sink.write("t1", again);
+            CHECK(latest(f.m1, "A+", "latest") == std::make_tuple(newest, 555.5, std::string("operator")));
+            MeterDataBatch newer;
+            newer.readings.push_back({f.m1, newest + kDay, "latest", "A+", 600.0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "consumer"});
+            f.sink.write("t1", newer);
+            CHECK(latest(f.m1, "A+", "latest") == std::make_tuple(newest + kDay, 600.0, std::string("consumer")));
+            // One row per key, whatever was sent.
+            long long rows = 0;
+            f.db.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM latest_readings WHERE tenant_id = 't1'", soci::into(rows); });
+            CHECK(rows == 3);
         }
     }
 }

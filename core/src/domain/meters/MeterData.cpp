@@ -1,5 +1,6 @@
 // How the sink writes. Rows are deduplicated per key (the last one given wins) and put in key order, every
-// meter is checked to be the tenant's, then one transaction per batch:
+// meter is checked to be the tenant's, then one transaction per batch (which also keeps `latest_readings`, the
+// newest reading of each meter, direction and kind, by INSERT … ON CONFLICT):
 //  * SQLite, and PostgreSQL tables with few rows in the batch: multi-row INSERT … ON CONFLICT … DO UPDATE.
 //  * PostgreSQL otherwise: COPY in text format. When no stored row of the batch's meters lies in its time span
 //    (new intervals: the usual case) straight into the table, under a savepoint; else — or when a concurrent
@@ -35,7 +36,8 @@ using namespace sink;
 
 namespace {
 
-/// SQLite: INSERT … VALUES (…), (…) … ON CONFLICT (…) DO UPDATE, in statements of kRowsPerStatement rows.
+/// INSERT … VALUES (…), (…) … ON CONFLICT (…) DO UPDATE, in statements of kRowsPerStatement rows (SQLite, the small
+/// parts of a PostgreSQL batch, and the newest readings).
 template <class Row>
 void insertRows(soci::session& s, const Table& t, const std::string& tenant, const std::vector<const Row*>& rows) {
     const std::string head = std::string("INSERT INTO ") + t.name + " (" + t.columns + ") VALUES ";
@@ -187,6 +189,7 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
             else insertRows(s, table, tenant, rows);
         };
         store(kReadings, readings, readingsPart);
+        insertRows(s, kLatestReadings, tenant, newestPerMeter(readings));
         store(kProfile, profile, profilePart);
         store(kParams, params, paramsPart);
         store(kEvents, events, eventsPart);

@@ -79,10 +79,9 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
             "l.enabled <> 0), r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
             "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
             "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id "
-            // The meter's newest A+ reading of kind "latest", found by index once per meter.
-            "LEFT JOIN readings r ON r.tenant_id = m.tenant_id AND r.meter_id = m.meter_id AND r.energy = 'A+' AND r.kind = 'latest' AND "
-            "r.ts = (SELECT MAX(x.ts) FROM readings x WHERE x.tenant_id = m.tenant_id AND x.meter_id = m.meter_id AND x.energy = 'A+' AND "
-            "x.kind = 'latest') WHERE p.tenant_id = ?";
+            // The meter's newest A+ reading of kind "latest", kept by the sink (one primary-key probe per meter).
+            "LEFT JOIN latest_readings r ON r.tenant_id = m.tenant_id AND r.meter_id = m.meter_id AND r.energy = 'A+' AND r.kind = 'latest' "
+            "WHERE p.tenant_id = ?";
         if (!v.staff) {
             sql += " AND p.point_id IN (" + std::string(kVisiblePointsByGrant) + ")";
             for (int i = 0; i < 4; ++i) params.insert(params.end(), {tenant, v.userId});

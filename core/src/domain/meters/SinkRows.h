@@ -34,6 +34,13 @@ inline const Table kReadings = {"readings", "tenant_id, meter_id, ts, kind, ener
                                 "total = excluded.total, t1 = excluded.t1, t2 = excluded.t2, t3 = excluded.t3, t4 = excluded.t4, "
                                 "source = excluded.source",
                                 "ts"};
+/// The newest reading of each meter, direction and kind (sql/0015): written with the readings' columns; a stored
+/// row is replaced only by one of the same moment or later.
+inline const Table kLatestReadings = {"latest_readings", "tenant_id, meter_id, ts, kind, energy, total, t1, t2, t3, t4, source",
+                                      "tenant_id, meter_id, energy, kind",
+                                      "ts = excluded.ts, total = excluded.total, t1 = excluded.t1, t2 = excluded.t2, t3 = excluded.t3, "
+                                      "t4 = excluded.t4, source = excluded.source WHERE excluded.ts >= latest_readings.ts",
+                                      "ts"};
 inline const Table kProfile = {"profile", "tenant_id, meter_id, ts, interval_min, p_plus, p_minus, q_plus, q_minus", "tenant_id, meter_id, ts",
                                "interval_min = excluded.interval_min, p_plus = excluded.p_plus, p_minus = excluded.p_minus, "
                                "q_plus = excluded.q_plus, q_minus = excluded.q_minus",
@@ -218,6 +225,17 @@ std::vector<const Row*> lastPerKey(const std::vector<Row>& rows) {
     out.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         if (i + 1 == order.size() || key(*order[i]) != key(*order[i + 1])) out.push_back(order[i]);
+    return out;
+}
+
+/// Of readings in key order (lastPerKey), the newest of each meter, direction and kind.
+inline std::vector<const ReadingRow*> newestPerMeter(const std::vector<const ReadingRow*>& rows) {
+    std::vector<const ReadingRow*> out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const ReadingRow& a = *rows[i];
+        if (i + 1 == rows.size() || std::tie(a.meterId, a.energy, a.kind) != std::tie(rows[i + 1]->meterId, rows[i + 1]->energy, rows[i + 1]->kind))
+            out.push_back(rows[i]);
+    }
     return out;
 }
 
