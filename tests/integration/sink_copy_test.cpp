@@ -232,6 +232,26 @@ TEST_CASE("sink: latest_readings keeps the newest reading of each meter, directi
     }
 }
 
+TEST_CASE("migration 15 fills latest_readings from the readings already stored", "[meters][sink][storage]") {
+    test::FreshDatabase fresh;
+    Database db{fresh.url(), 2};
+    Migrator(db).migrate(14);
+    db.transaction([&](soci::session& s) {
+        s << "INSERT INTO readings (tenant_id, meter_id, ts, kind, energy, total, source) VALUES "
+             "('t1', 'm1', 100, 'latest', 'A+', 1.5, 'driver'), ('t1', 'm1', 300, 'latest', 'A+', 3.5, 'connector'), "
+             "('t1', 'm1', 200, 'latest', 'A+', 2.5, 'driver'), ('t1', 'm1', 50, 'billing', 'A+', 0.5, 'driver'), "
+             "('t2', 'm1', 10, 'latest', 'A+', 9.0, 'demo')";
+    });
+    CHECK(Migrator(db).migrate() == Migrator::latestKnown() - 14);
+    std::vector<std::string> got(10);
+    db.read([&](soci::session& s) {
+        s << "SELECT tenant_id || ' ' || meter_id || ' ' || kind || ' ' || CAST(ts AS TEXT) || ' ' || source FROM latest_readings "
+             "ORDER BY tenant_id, kind",
+            soci::into(got);
+    });
+    CHECK(got == std::vector<std::string>{"t1 m1 billing 50 driver", "t1 m1 latest 300 connector", "t2 m1 latest 10 demo"});
+}
+
 TEST_CASE("sink: NULLs and exact doubles survive, on insert and on update", "[meters][sink]") {
     Fixture f;
     // Registers and powers are not negative (meter data input rules): the smallest magnitudes are positive.

@@ -72,7 +72,9 @@ int Migrator::current() {
     return v;
 }
 
-int Migrator::migrate() {
+int Migrator::migrate() { return migrate(latestKnown()); }
+
+int Migrator::migrate(int upTo) {
     const int have = current();
     const int know = latestKnown();
     if (have > know)
@@ -81,7 +83,7 @@ int Migrator::migrate() {
                           "); refusing to start — upgrade kabinetd");
     const char* dialect = dialectOf(db_.backend());
     int applied = 0;
-    for (int v = have + 1; v <= know; ++v) {
+    for (int v = have + 1; v <= std::min(know, upTo); ++v) {
         const MigrationFile* chosen = nullptr;
         for (const auto& m : embeddedMigrations()) {
             if (m.version != v) continue;

@@ -31,6 +31,8 @@ public:
     /// Applies every missing version in order; returns how many were applied. Throws ConfigError when the
     /// database is newer than the binary (refusing to start) or a migration fails (nothing of it stays).
     int migrate();
+    /// As migrate(), stopping after version `upTo` (an upgrade test builds the schema a release had).
+    int migrate(int upTo);
     /// Splits a migration text into statements (on ';' at the end of a line, outside quotes and $$ blocks).
     static std::vector<std::string> splitStatements(const std::string& sql);
 
