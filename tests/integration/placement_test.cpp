@@ -81,6 +81,24 @@ TEST_CASE("two tenants in databases of their own: data lands only there and the 
     CHECK(sent(voek.url(), "voek") == 1);
     CHECK(count(main.url(), "SELECT COUNT(*) FROM outbox") == 0);
     CHECK(mails(mailDir) == 2);
+
+    // /healthz pings every database and names each placed one by its tenants, never by its URL.
+    auto health = server.request("GET", "/healthz");
+    CHECK(health.status == 200);
+    CHECK(health.body.find(R"("status":"ok")") != std::string::npos);
+    CHECK(health.body.find(R"({"reason")") == std::string::npos);
+    CHECK(health.body.find(R"("tenant_databases":[{"status":"ok","tenants":["vges"]},{"status":"ok","tenants":["voek"]}])") != std::string::npos);
+    CHECK(health.body.find(vges.url()) == std::string::npos);
+    if (test::backend() == "postgresql") {
+        // One tenant's database gone: that tenant's requests fail, the other's are served, the server is degraded.
+        test::pgAdmin("DROP DATABASE IF EXISTS " + voek.name() + " WITH (FORCE)");
+        health = server.request("GET", "/healthz");
+        CHECK(health.status == 200);
+        CHECK(health.body.find(R"("status":"degraded")") != std::string::npos);
+        CHECK(health.body.find(R"({"reason":"database unreachable","status":"unavailable","tenants":["voek"]})") != std::string::npos);
+        CHECK(server.request("GET", "/t/vges/api/v1/me", "", vgesAdmin).status == 200);
+        CHECK(server.request("GET", "/t/voek/api/v1/me", "", voekAdmin).status == 503);
+    }
 }
 
 TEST_CASE("a tenant database of another backend than the main one is refused at start", "[placement]") {

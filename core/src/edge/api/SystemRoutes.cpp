@@ -25,6 +25,26 @@ void registerSystemRoutes(Router& r, Services& s) {
         for (const auto& p : s.plugins->plugins()) plugins->add(p->manifest.name);
         o.set("plugins", plugins);
         if (!up) o.set("reason", reason);
+        // The databases of placed tenants: each pinged, named by the tenants it holds (never by its URL).
+        const auto all = s.db->all();
+        bool degraded = false;
+        if (all.size() > 1) {
+            Poco::JSON::Array::Ptr placed = new Poco::JSON::Array;
+            for (std::size_t i = 1; i < all.size(); ++i) {
+                Poco::JSON::Object::Ptr d = new Poco::JSON::Object;
+                Poco::JSON::Array::Ptr held = new Poco::JSON::Array;
+                for (const auto& id : s.db->tenantsOn(*all[i])) held->add(id);
+                d->set("tenants", held);
+                std::string why;
+                const bool answers = all[i]->ping(why);
+                d->set("status", answers ? "ok" : "unavailable");
+                if (!answers) d->set("reason", why);
+                degraded = degraded || !answers;
+                placed->add(d);
+            }
+            o.set("tenant_databases", placed);
+        }
+        if (up && degraded) o.set("status", "degraded");
         std::ostringstream out;
         o.stringify(out);
         return Response::json(up ? 200 : 503, out.str());

@@ -5,15 +5,20 @@ namespace kabinet::spec {
 using namespace shape;
 
 RouteSpec healthz() {
-    const Shape health = object({{"status", oneOf({"ok", "unavailable"})},
+    const Shape placed = object({{"tenants", arrayOf(string())}, {"status", oneOf({"ok", "unavailable"})}, {"reason?", string()}});
+    const Shape health = object({{"status", oneOf({"ok", "degraded", "unavailable"})},
                                  {"database", string()},
                                  {"tenants", arrayOf(string())},
                                  {"plugins", arrayOf(string())},
-                                 {"reason?", string()}});
-    return RouteSpec("Health of the server and its database")
+                                 {"reason?", string()},
+                                 {"tenant_databases?", arrayOf(placed)}});
+    return RouteSpec("Health of the server and its databases")
+        .about("`tenant_databases` lists the databases of tenants placed on their own (--tenant-databases) with the "
+               "tenants each holds; one of them not answering makes the status `degraded` (200: the other tenants are "
+               "served), the main database not answering makes it `unavailable` (503).")
         .group("system")
-        .answer(200, health, "Up")
-        .answer(503, health, "The database does not answer");
+        .answer(200, health, "Up (every database answers, or only tenant databases do not: degraded)")
+        .answer(503, health, "The main database does not answer");
 }
 
 RouteSpec metrics() {
