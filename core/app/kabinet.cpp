@@ -259,18 +259,29 @@ int cmdPluginsList(const Config& cfg, const std::string& dir) {
     return host.failures().empty() ? 0 : 1;
 }
 
+/// ", the databases of tenants placed on their own: a, b; c" for a backup holding such databases, else "".
+std::string placedTenants(const backup::Manifest& m) {
+    std::string out;
+    for (const auto& d : m.databases) {
+        if (d.tenants.empty()) continue;
+        out += out.empty() ? ", the databases of tenants placed on their own: " : "; ";
+        for (std::size_t i = 0; i < d.tenants.size(); ++i) out += (i ? ", " : "") + d.tenants[i];
+    }
+    return out;
+}
+
 int cmdBackup(const Config& cfg, const std::map<std::string, std::string>& o) {
     const auto s = backup::makeBackup(cfg, need(o, "to"));
-    std::printf("backup of the %s database (schema %d) and %zu files, %.1f MB, in %s: %.2f s (database %.2f s)\n",
-                s.manifest.backend.c_str(), s.manifest.schemaVersion, s.manifest.files.size() - 1, s.bytes / 1e6, s.folder.c_str(),
-                s.seconds, s.databaseSeconds);
+    std::printf("backup of the %s database (schema %d)%s and %zu files, %.1f MB, in %s: %.2f s (databases %.2f s)\n",
+                s.manifest.backend.c_str(), s.manifest.schemaVersion, placedTenants(s.manifest).c_str(),
+                s.manifest.files.size() - s.manifest.databases.size(), s.bytes / 1e6, s.folder.c_str(), s.seconds, s.databaseSeconds);
     return 0;
 }
 
 int cmdRestore(const Config& cfg, const std::map<std::string, std::string>& o) {
     const auto s = backup::restoreBackup(cfg, need(o, "from"), o.count("force") > 0);
-    std::printf("restored the %s database (schema %d, backed up %s) and %zu files: %.2f s\n", s.manifest.backend.c_str(),
-                s.manifest.schemaVersion, s.manifest.createdAt.c_str(), s.files, s.seconds);
+    std::printf("restored the %s database (schema %d, backed up %s)%s and %zu files: %.2f s\n", s.manifest.backend.c_str(),
+                s.manifest.schemaVersion, s.manifest.createdAt.c_str(), placedTenants(s.manifest).c_str(), s.files, s.seconds);
     return 0;
 }
 

@@ -81,24 +81,36 @@ BackupSummary makeBackup(const Config& config, const std::string& to) {
     m.createdAtUnix = static_cast<long long>(std::time(nullptr));
     m.createdAt = isoUtc(static_cast<std::time_t>(m.createdAtUnix));
 
-    // The database first: the files are copied after it, so every file it names is there.
-    const std::string dbFile = inst.backend == Backend::SQLite ? "database.sqlite" : "database.pgdump";
-    if (inst.backend == Backend::SQLite) {
-        snapshotSqlite(inst.sqlitePath, folder.file(dbFile));
-        m.schemaVersion = sqliteSchemaVersion(folder.file(dbFile));
-    } else {
-        const PgConnection pg = PgConnection::fromUrl(inst.databaseUrl);
-        m.schemaVersion = inst.postgresSchemaVersion();
-        pgDump(pg, folder.file(dbFile));
-        if (inst.postgresSchemaVersion() != m.schemaVersion)
-            throw BackupError("the database was migrated while it was dumped; run the backup again");
-    }
+    // The databases first: the files are copied after them, so every file they name is there. The main
+    // database, then each database of tenants placed on their own, as tenants/<name>.
+    const std::string ext = inst.backend == Backend::SQLite ? ".sqlite" : ".pgdump";
+    auto copyDatabase = [&](const DatabasePlace& place, const std::string& file) {
+        int version = 0;
+        if (place.backend == Backend::SQLite) {
+            snapshotSqlite(place.sqlitePath, folder.file(file));
+            version = sqliteSchemaVersion(folder.file(file));
+        } else {
+            version = place.postgresSchemaVersion();
+            pgDump(PgConnection::fromUrl(place.url), folder.file(file));
+            if (place.postgresSchemaVersion() != version) throw BackupError("the database was migrated while it was dumped; run the backup again");
+        }
+        std::error_code ec;
+        fs::permissions(folder.file(file), fs::perms::owner_read | fs::perms::owner_write, ec); // personal data
+        const Digest d = digestFile(folder.file(file));
+        m.files.push_back({file, "database", d.size, d.sha256});
+        m.databases.push_back({place.name, file, version, place.tenants});
+        return version;
+    };
+    m.schemaVersion = copyDatabase(inst.main(), "database" + ext);
     std::error_code ec;
-    fs::permissions(folder.file(dbFile), fs::perms::owner_read | fs::perms::owner_write, ec); // personal data
+    for (const auto& place : inst.placed) {
+        fs::create_directories(folder.file("tenants"), ec);
+        const int version = copyDatabase(place, "tenants/" + place.name + ext);
+        if (version != m.schemaVersion)
+            throw BackupError("the database of tenant " + place.name + " is at schema version " + std::to_string(version) + ", the main one at " +
+                              std::to_string(m.schemaVersion) + ": start kabinetd (or run kabinet migrate) once, then back up");
+    }
     summary.databaseSeconds = since(start);
-    const Digest dbDigest = digestFile(folder.file(dbFile));
-    m.files.push_back({dbFile, "database", dbDigest.size, dbDigest.sha256});
-    m.databases.push_back({"main", dbFile, m.schemaVersion});
 
     // The key of stored secrets: without it the restored secrets cannot be read.
     if (fs::exists(inst.secretKeyPath, ec)) {
@@ -110,7 +122,10 @@ BackupSummary makeBackup(const Config& config, const std::string& to) {
 
     // User data under the data dir.
     std::vector<std::string> leaveOut = {folder.path(), inst.secretKeyPath};
-    if (inst.backend == Backend::SQLite) leaveOut.push_back(inst.sqlitePath);
+    if (inst.backend == Backend::SQLite) {
+        leaveOut.push_back(inst.sqlitePath);
+        for (const auto& place : inst.placed) leaveOut.push_back(place.sqlitePath);
+    }
     for (const auto& f : listDataFiles(inst.dataDir, leaveOut)) {
         const std::string relative = "data/" + f.relative;
         fs::create_directories(fs::path(folder.file(relative)).parent_path(), ec);

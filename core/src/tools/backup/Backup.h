@@ -21,8 +21,9 @@ struct BackupSummary {
     double seconds = 0;           ///< time of the whole backup
 };
 
-/// Backs up the installation `config` describes (its database URL, data dir and secret key file) into
-/// `folder`, which must not exist or be empty. The database is copied first, then the files (files are only
+/// Backs up the installation `config` describes (its database URL, the databases of tenants placed on their
+/// own, data dir and secret key file) into `folder`, which must not exist or be empty. The databases are copied
+/// first (each database of placed tenants as tenants/<name>, at the main one's schema level), then the files (files are only
 /// ever added, so every file the copied database names is there). The manifest is written last, by a rename:
 /// a folder without manifest.json is not a backup. On any error everything written is removed and
 /// BackupError (or ConfigError for a bad database URL) says why.

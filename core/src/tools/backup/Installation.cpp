@@ -4,24 +4,62 @@
 #include "backup/SqliteFiles.h"
 #include "config/Config.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace kabinet::backup {
+
+namespace {
+
+DatabasePlace placeOf(const std::string& name, const std::string& url) {
+    DatabasePlace p;
+    p.name = name;
+    p.url = url;
+    const auto parsed = DatabaseUrl::parse(url);
+    p.backend = parsed.backend;
+    if (p.backend == Backend::SQLite) p.sqlitePath = std::filesystem::absolute(parsed.sqlitePath).lexically_normal().string();
+    return p;
+}
+
+} // namespace
 
 Installation Installation::of(const Config& config) {
     Installation i;
     i.databaseUrl = config.databaseUrl();
-    const auto url = DatabaseUrl::parse(i.databaseUrl);
-    i.backend = url.backend;
-    if (i.backend == Backend::SQLite) i.sqlitePath = std::filesystem::absolute(url.sqlitePath).lexically_normal().string();
+    const DatabasePlace main = placeOf("main", i.databaseUrl);
+    i.backend = main.backend;
+    i.sqlitePath = main.sqlitePath;
     i.dataDir = config.dataPath("");
     i.secretKeyPath = config.secretKeyFile.empty() ? i.dataDir + "/secret.key"
                                                    : std::filesystem::absolute(config.secretKeyFile).lexically_normal().string();
+    // Tenants naming the same URL share one database (as the server opens them); the main URL is no placement.
+    std::map<std::string, std::vector<std::string>> byUrl;
+    for (const auto& [tenant, url] : config.tenantDatabases)
+        if (url != i.databaseUrl) byUrl[url].push_back(tenant); // the map is sorted: tenants come in id order
+    for (const auto& [url, tenants] : byUrl) {
+        DatabasePlace p = placeOf(tenants.front(), url);
+        if (p.backend != i.backend)
+            throw BackupError("the database of tenant " + tenants.front() + " is not of the main database's kind (" + i.backendName() + ")");
+        if (p.backend == Backend::SQLite && p.sqlitePath == i.sqlitePath) continue; // the same file, named otherwise
+        p.tenants = tenants;
+        i.placed.push_back(p);
+    }
+    std::sort(i.placed.begin(), i.placed.end(), [](const DatabasePlace& a, const DatabasePlace& b) { return a.name < b.name; });
     return i;
 }
 
-int Installation::postgresSchemaVersion() const {
-    Database db(databaseUrl, 1);
+DatabasePlace Installation::main() const {
+    DatabasePlace p;
+    p.name = "main";
+    p.backend = backend;
+    p.url = databaseUrl;
+    p.sqlitePath = sqlitePath;
+    return p;
+}
+
+int DatabasePlace::postgresSchemaVersion() const {
+    Database db(url, 1);
     int version = 0;
     bool known = false;
     db.read([&](soci::session& s) {
@@ -33,13 +71,15 @@ int Installation::postgresSchemaVersion() const {
         s << "SELECT MAX(version) FROM schema_version", soci::into(version, ind);
         known = ind == soci::i_ok;
     });
-    if (!known) throw BackupError("the database holds no Kabinet schema (no schema_version; run kabinet migrate first)");
+    if (!known)
+        throw BackupError(std::string(name == "main" ? "the database" : "the database of tenant " + name) +
+                          " holds no Kabinet schema (no schema_version; run kabinet migrate first)");
     return version;
 }
 
-bool Installation::databaseIsEmpty() const {
+bool DatabasePlace::isEmpty() const {
     if (backend == Backend::SQLite) return sqliteIsEmpty(sqlitePath);
-    Database db(databaseUrl, 1);
+    Database db(url, 1);
     long long relations = 0;
     db.read([&](soci::session& s) {
         s << "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

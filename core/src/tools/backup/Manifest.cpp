@@ -71,6 +71,11 @@ std::string Manifest::toJson() const {
         o->set("name", d.name);
         o->set("file", d.file);
         o->set("schema_version", d.schemaVersion);
+        if (!d.tenants.empty()) {
+            Poco::JSON::Array::Ptr held = new Poco::JSON::Array;
+            for (const auto& t : d.tenants) held->add(t);
+            o->set("tenants", held);
+        }
         dbs->add(o);
     }
     root->set("databases", dbs);
@@ -141,6 +146,15 @@ Manifest Manifest::parse(const std::string& body) {
         d.name = text(o, "name", where);
         d.file = text(o, "file", where);
         d.schemaVersion = static_cast<int>(whole(o, "schema_version", where));
+        if (auto held = o->getArray("tenants"))
+            for (std::size_t t = 0; t < held->size(); ++t) {
+                const auto v = held->get(t);
+                if (!v.isString() || v.extract<std::string>().empty())
+                    throw BackupError("manifest.json: " + where + "tenants[" + std::to_string(t) + "] is not a tenant id");
+                d.tenants.push_back(v.extract<std::string>());
+            }
+        if (d.name == "main" && !d.tenants.empty()) throw BackupError("manifest.json: the main database lists tenants of its own");
+        if (d.name != "main" && d.tenants.empty()) throw BackupError("manifest.json: " + where + "tenants is missing or empty");
         const ManifestFile* f = m.find(d.file);
         if (!f || f->kind != "database") throw BackupError("manifest.json: database " + d.name + " names " + d.file + ", which is not a listed database file");
         if (!names.insert(d.name).second) throw BackupError("manifest.json: database " + d.name + " is listed twice");

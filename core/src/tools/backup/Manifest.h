@@ -16,11 +16,12 @@ struct ManifestFile {
     std::string sha256; ///< lowercase hex
 };
 
-/// One database of the backup: the main one, later one per tenant placed on its own database.
+/// One database of the backup: the main one, and one per database of tenants placed on their own.
 struct ManifestDatabase {
-    std::string name;    ///< "main" or a tenant id
+    std::string name;    ///< "main", or the first by id of the tenants it holds
     std::string file;    ///< its file among `files`
     int schemaVersion = 0;
+    std::vector<std::string> tenants; ///< the tenants placed on it (none for "main", at least one otherwise)
 };
 
 struct Manifest {

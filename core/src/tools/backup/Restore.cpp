@@ -8,9 +8,11 @@
 #include "config/Config.h"
 #include "storage/Migrations.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -31,6 +33,35 @@ Manifest readManifest(const fs::path& folder) {
     text << in.rdbuf();
     if (!in && !in.eof()) throw BackupError("cannot read " + file.string());
     return Manifest::parse(text.str());
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+}
+
+/// Puts one database of the backup in place of `to`: SQLite through a copy checked against the manifest and
+/// renamed over the target, PostgreSQL through pg_restore in one transaction (clearing it first when `replace`).
+void restoreDatabase(const fs::path& folder, const ManifestDatabase& d, const ManifestFile& file, const DatabasePlace& to, bool replace) {
+    std::error_code ec;
+    if (to.backend == Backend::SQLite) {
+        fs::create_directories(fs::path(to.sqlitePath).parent_path(), ec);
+        const std::string fresh = to.sqlitePath + ".restore-tmp";
+        try {
+            if (copyFile((folder / d.file).string(), fresh).sha256 != file.sha256)
+                throw BackupError(d.file + " changed while it was restored; nothing of it was restored");
+            checkSqlite(fresh);
+            if (sqliteSchemaVersion(fresh) != d.schemaVersion)
+                throw BackupError(d.file + " is not at the schema version the manifest says; nothing of it was restored");
+        } catch (...) {
+            fs::remove(fresh, ec);
+            throw;
+        }
+        replaceSqlite(fresh, to.sqlitePath);
+    } else {
+        pgRestore((folder / d.file).string(), PgConnection::fromUrl(to.url), replace);
+    }
 }
 
 /// Checks every file of the manifest: present, of its size, of its SHA-256. Names every file that is not.
@@ -128,21 +159,50 @@ RestoreSummary restoreBackup(const Config& config, const std::string& from, bool
     if (m.schemaVersion > Migrator::latestKnown())
         throw BackupError("the backup's schema is at version " + std::to_string(m.schemaVersion) + " and this kabinet knows versions up to " +
                           std::to_string(Migrator::latestKnown()) + ": restore it with the kabinet that made it (" + m.kabinetVersion + ") or newer");
-    for (const auto& d : m.databases)
-        if (d.name != "main")
-            throw BackupError("the backup holds the database of tenant " + d.name + " on its own; this kabinet restores the main database only");
-    const ManifestDatabase& main = m.databases.front();
-    const std::string wantExt = inst.backend == Backend::SQLite ? ".sqlite" : ".pgdump";
-    if (main.file.size() < wantExt.size() || main.file.compare(main.file.size() - wantExt.size(), wantExt.size(), wantExt) != 0)
-        throw BackupError("manifest.json: the main database file " + main.file + " is not a " + m.backend + " backup");
+    // Each database of the backup and where it goes: the main one to the main database, a database of placed
+    // tenants to the one database the target places all of them on. A tenant the target places on its own
+    // while the backup holds it in the main database (or the other way round) would be served from the wrong one.
+    std::vector<std::pair<const ManifestDatabase*, DatabasePlace>> targets;
+    std::set<std::string> backupPlaced;
+    for (const auto& d : m.databases) {
+        const std::string wantExt = inst.backend == Backend::SQLite ? ".sqlite" : ".pgdump";
+        if (d.file.size() < wantExt.size() || d.file.compare(d.file.size() - wantExt.size(), wantExt.size(), wantExt) != 0)
+            throw BackupError("manifest.json: the database file " + d.file + " is not a " + m.backend + " backup");
+        if (d.name == "main") {
+            targets.emplace_back(&d, inst.main());
+            continue;
+        }
+        const DatabasePlace* to = nullptr;
+        for (const auto& p : inst.placed)
+            if (std::find(p.tenants.begin(), p.tenants.end(), d.tenants.front()) != p.tenants.end()) to = &p;
+        if (!to)
+            throw BackupError("the backup holds the database of tenant " + d.tenants.front() + " on its own: give the target of it with " +
+                              "--tenant-databases (or tenant-database." + d.tenants.front() + " in the configuration)");
+        if (to->tenants != d.tenants)
+            throw BackupError("the backup's database " + d.name + " holds the tenants " + joined(d.tenants) + ", the target's holds " +
+                              joined(to->tenants) + ": place the same tenants together");
+        for (const auto& other : targets)
+            if (other.second.url == to->url) throw BackupError("two databases of the backup would go to the same target database");
+        backupPlaced.insert(d.tenants.begin(), d.tenants.end());
+        targets.emplace_back(&d, *to);
+    }
+    for (const auto& p : inst.placed)
+        for (const auto& t : p.tenants)
+            if (!backupPlaced.count(t))
+                throw BackupError("the target configuration gives tenant " + t + " a database of its own, but the backup holds its data in " +
+                                  "the main database: restore without that placement, then move the tenant");
 
     // Every byte of the backup before anything of the target is touched.
     verify(folder, m);
 
-    // The target: an empty database, and a data dir without the backup's files, unless told to replace them.
-    const bool emptyDatabase = inst.databaseIsEmpty();
-    if (!emptyDatabase && !force)
-        throw BackupError("the target database is not empty: restore into a new database, or give --force to replace what it holds");
+    // The target: empty databases, and a data dir without the backup's files, unless told to replace them.
+    std::vector<bool> empty;
+    for (const auto& [d, to] : targets) {
+        empty.push_back(to.isEmpty());
+        if (!empty.back() && !force)
+            throw BackupError(std::string(d->name == "main" ? "the target database" : "the target database of tenant " + d->name) +
+                              " is not empty: restore into a new database, or give --force to replace what it holds");
+    }
     std::string clashes;
     int clashCount = 0;
     for (const auto& f : m.files) {
@@ -163,24 +223,22 @@ RestoreSummary restoreBackup(const Config& config, const std::string& from, bool
     Staging staging(inst.dataDir, inst.secretKeyPath);
     for (const auto& f : m.files)
         if (f.kind != "database") staging.stage(folder / f.path, f);
-    const ManifestFile* dbFile = m.find(main.file);
-    if (inst.backend == Backend::SQLite) {
-        fs::create_directories(fs::path(inst.sqlitePath).parent_path(), ec);
-        const std::string fresh = inst.sqlitePath + ".restore-tmp";
-        try {
-            if (copyFile((folder / main.file).string(), fresh).sha256 != dbFile->sha256)
-                throw BackupError(main.file + " changed while it was restored; nothing was restored");
-            checkSqlite(fresh);
-            if (sqliteSchemaVersion(fresh) != main.schemaVersion)
-                throw BackupError(main.file + " is not at the schema version the manifest says; nothing was restored");
-        } catch (...) {
-            fs::remove(fresh, ec);
-            throw;
+    // Each database whole (SQLite: a verified copy renamed over the target; PostgreSQL: one transaction), the
+    // placed tenants' first and the main one last: a failure on the way leaves the main database and the files
+    // as they were (and says which tenants' databases were restored already).
+    std::vector<std::string> restored;
+    for (const bool mainPass : {false, true})
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            const auto& [d, to] = targets[i];
+            if ((d->name == "main") != mainPass) continue;
+            try {
+                restoreDatabase(folder, *d, *m.find(d->file), to, !empty[i]);
+            } catch (const BackupError& e) {
+                if (restored.empty()) throw;
+                throw BackupError(std::string(e.what()) + " (the databases of " + joined(restored) + " were restored already)");
+            }
+            restored.insert(restored.end(), d->tenants.begin(), d->tenants.end());
         }
-        replaceSqlite(fresh, inst.sqlitePath);
-    } else {
-        pgRestore((folder / main.file).string(), PgConnection::fromUrl(inst.databaseUrl), !emptyDatabase);
-    }
     summary.files = staging.commit();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;
