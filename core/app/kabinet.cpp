@@ -153,10 +153,14 @@ int cmdDemoSeed(const Config& cfg, const std::map<std::string, std::string>& opt
         std::cerr << "kabinet: --years must be 1..5 and --extra-meters 0..100000\n";
         return 2;
     }
-    Database db(cfg.databaseUrl(), 2);
-    Migrator(db).migrate();
+    Database db(cfg.databaseUrl(), 4);
+    // Tenants placed on databases of their own are seeded there (the seeder works in each tenant's scope).
+    for (const auto& [tenant, url] : cfg.tenantDatabases) db.place(tenant, url, 4);
     TenantRegistry reg(cfg.tenantsDir, cfg.scriptsDir, LuaLimits{cfg.luaMemoryBytes, cfg.luaInstructionBudget});
-    reg.persist(db);
+    for (Database* d : db.all()) {
+        Migrator(*d).migrate();
+        reg.persist(*d);
+    }
     PasswordHasher hasher;
     IdentityService identity(db, hasher, cfg);
     DemoSeeder seeder(db, reg, identity);

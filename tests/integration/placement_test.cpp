@@ -12,6 +12,7 @@
 #include <Poco/File.h>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 using namespace kabinet;
@@ -112,4 +113,40 @@ TEST_CASE("a tenant database of another backend than the main one is refused at 
                                     out);
     CHECK(rc != 0);
     CHECK(out.find("must use the same backend") != std::string::npos);
+}
+
+TEST_CASE("kabinet demo seed puts a placed tenant's demo data in its own database, once", "[placement][demo]") {
+    test::FreshDatabase main, vges;
+    auto seed = [&] {
+        std::string out;
+        const int rc = test::runProgram({test::binaryDir() + "/core/kabinet", "demo", "seed", "--years", "1", "--database", main.url(),
+                                         "--tenant-databases", R"({"vges": ")" + vges.url() + R"("})", "--tenants", test::sourceDir() + "/tenants",
+                                         "--scripts", test::sourceDir() + "/scripts", "--data-dir", test::tempDir("placement-demo")},
+                                        out);
+        INFO(out);
+        REQUIRE(rc == 0);
+    };
+    seed();
+    // Every table the seeder writes: vges's rows only in its database, the other tenants' only in the main one.
+    const char* tables[] = {"users", "contracts", "accounts", "metering_points", "meters", "access_grants", "readings", "latest_readings",
+                            "profile", "meter_events", "outages"};
+    std::map<std::string, int> placedRows;
+    for (const char* table : tables) {
+        INFO(table);
+        const std::string t = table;
+        placedRows[t] = count(vges.url(), "SELECT COUNT(*) FROM " + t + " WHERE tenant_id = 'vges'");
+        CHECK(count(vges.url(), "SELECT COUNT(*) FROM " + t + " WHERE tenant_id <> 'vges'") == 0);
+        CHECK(count(main.url(), "SELECT COUNT(*) FROM " + t + " WHERE tenant_id = 'vges'") == 0);
+        if (t != "outages") CHECK(count(main.url(), "SELECT COUNT(*) FROM " + t + " WHERE tenant_id = 'voek'") > 0); // voek declares none
+    }
+    for (const char* table : {"users", "meters", "readings", "latest_readings", "profile", "outages"}) CHECK(placedRows[table] > 0);
+    // A second run adds nothing, in either database.
+    const int mainUsers = count(main.url(), "SELECT COUNT(*) FROM users"), mainReadings = count(main.url(), "SELECT COUNT(*) FROM readings");
+    seed();
+    CHECK(count(main.url(), "SELECT COUNT(*) FROM users") == mainUsers);
+    CHECK(count(main.url(), "SELECT COUNT(*) FROM readings") == mainReadings);
+    for (const char* table : tables) {
+        INFO(table);
+        CHECK(count(vges.url(), std::string("SELECT COUNT(*) FROM ") + table + " WHERE tenant_id = 'vges'") == placedRows[table]);
+    }
 }

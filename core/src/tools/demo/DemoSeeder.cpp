@@ -12,6 +12,7 @@
 #include "notify/NotificationCentre.h"
 #include "notify/NotificationStore.h"
 #include "storage/Database.h"
+#include "storage/TenantScope.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
 #include "util/Log.h"
@@ -68,7 +69,10 @@ struct DemoSeeder::Run {
     /// SQLite has one writer at a time: one thread.
     void generate() {
         if (jobs.empty()) return;
-        auto runOne = [&](const Job& j, DemoStats& st) { writeSeries(sink, j.tenant, j.meterId, j.spec, j.offset, j.start, j.end, j.seed, st); };
+        auto runOne = [&](const Job& j, DemoStats& st) {
+            const TenantScope scope(j.tenant);
+            writeSeries(sink, j.tenant, j.meterId, j.spec, j.offset, j.start, j.end, j.seed, st);
+        };
         runOne(jobs.front(), self.stats_);
         const unsigned threads = self.db_.backend() == Backend::PostgreSQL ? std::clamp(std::thread::hardware_concurrency(), 1u, 4u) : 1u;
         std::atomic<std::size_t> next{1};
@@ -301,6 +305,7 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
     const auto ids = tenants_.ids();
     std::map<std::string, Roster> rosters; // tenants with a demo.lua
     for (const auto& tenantId : ids) {
+        const TenantScope scope(tenantId); // a tenant placed on a database of its own is seeded there
         auto t = tenants_.find(tenantId);
         if (!t) continue;
         Rng r(derive(o.seed, tenantId));
@@ -391,6 +396,7 @@ std::vector<DemoAccount> DemoSeeder::seed(const DemoOptions& o) {
         std::map<std::string, std::string> contractOf;
         for (int i = 0; i < o.extraMeters; ++i) {
             const std::string& tenantId = seeded[static_cast<std::size_t>(i) % seeded.size()];
+            const TenantScope scope(tenantId);
             auto t = tenants_.find(tenantId);
             if (!t) continue;
             const Roster& demo = rosters.at(tenantId);
