@@ -134,10 +134,21 @@ local CHECKS = {
   record = function(n, v, path, add, ctx)
     if type(v) ~= "table" then add(path, n.message or "ожидается таблица"); return false end
     if n.enter and n.enter(ctx, v, path, add) == false then return false end
-    local known = {}
-    for _, entry in ipairs(n.keys) do known[entry[1]] = entry[2] end
-    for _, k in ipairs(sorted_keys(v)) do
-      if not known[k] then add((path == "" and n.label or path) .. "." .. tostring(k), n.unknown or "неизвестный ключ") end
+    -- The node's keys as a set, made on the first check (a node is not changed once made).
+    local known = n.known_keys
+    if not known then
+      known = {}
+      for _, entry in ipairs(n.keys) do known[entry[1]] = entry[2] end
+      n.known_keys = known
+    end
+    local unknown
+    for k in pairs(v) do
+      if not known[k] then unknown = true; break end
+    end
+    if unknown then
+      for _, k in ipairs(sorted_keys(v)) do
+        if not known[k] then add((path == "" and n.label or path) .. "." .. tostring(k), n.unknown or "неизвестный ключ") end
+      end
     end
     for _, entry in ipairs(n.keys) do
       local name, sub = entry[1], entry[2]

@@ -28,11 +28,18 @@ function M.non_empty_string(v)
   return type(v) == "string" and v:find("%S") ~= nil
 end
 
---- Sorted keys of a table (problems are reported in a stable order).
+local function by_text(a, b) return tostring(a) < tostring(b) end
+
+--- Sorted keys of a table (problems are reported in a stable order): by their
+-- text; keys that are all strings are sorted by Lua's own comparison (the same
+-- order, without a call per comparison).
 function M.sorted_keys(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  local keys, strings = {}, true
+  for k in pairs(t) do
+    keys[#keys + 1] = k
+    if strings and type(k) ~= "string" then strings = false end
+  end
+  if strings then table.sort(keys) else table.sort(keys, by_text) end
   return keys
 end
 
