@@ -4,6 +4,7 @@
 //     reasons beside the fields), then publishes a planned outage tomorrow 09:00–17:00 at «Кольцовская ул.»,
 //     houses 31-39; it is in the list; «Изменить» widens the houses to 31-41; an emergency outage on
 //     another street is closed with «Закрыть отключение» (an actual end before its start refused beside the field);
+//     the administrator's «Журнал» («Решения операторов») lists the publication, the change and the closing;
 //   * the demo consumer whose flat is at Кольцовская ул., д. 35 sees it on the home page (card «Отключения по
 //     вашим адресам», with the point «Квартира») and on «Отключения» («Статистика отключений»): for the
 //     addresses of their points, and looked up by street and house 35 for that day (count 1, 8 ч); house 50
@@ -124,6 +125,23 @@ test('ВГЭС: оператор публикует плановое отклю�
     assert.equal(await textOf(page, '.operator-decided'), 'Отключение закрыто. Потребители узнают, что электроснабжение восстановлено.');
     await page.locator(`tr.outage-row[data-id="${emergency.body.id}"]:has-text("Завершено")`).waitFor();
     await screenshot(page, step(4, 'operator-closed'));
+
+    // The administrator's «Журнал» has each change, with the outage's kind and street.
+    await page.locator('.nav a[data-route="admin"]').click();
+    await waitForPage(page, 'admin');
+    await page.locator('[role=tab][data-tab="audit"]').click();
+    await page.locator('.journal-kinds input[data-value="operator"]').check();
+    await page.waitForFunction(() => {
+      const area = document.querySelector('.result[data-result="admin-audit"]');
+      return area && area.dataset.state === 'ready' && [...area.querySelectorAll('tr.journal-row')].every((r) => r.dataset.kind === 'operator');
+    });
+    const journal = await page.locator('table.journal-table').innerText();
+    for (const text of ['Опубликовано отключение (плановое)', 'Изменено отключение (плановое)', 'Закрыто отключение (аварийное)',
+      'Кольцовская ул., дома 31-41', admin.login]) {
+      assert.ok(journal.includes(text), `the journal lacks «${text}»`);
+    }
+    assert.doesNotMatch(await page.locator('.page--admin').innerText(), /null|undefined|NaN|\[object|outage_/);
+    await screenshot(page, step(4, 'operator-journal'));
   }, { artifact: 'outages.operator' });
 
   await withPage(t, async (page) => {

@@ -119,6 +119,11 @@ TEST_CASE("cases: assignment is recorded in the history and told to the new assi
     REQUIRE(view->getArray("history")->size() == 3);
     CHECK(view->getArray("history")->getObject(2)->getArray("fields")->getObject(0)->getValue<std::string>("text") == "Не назначен");
     CHECK(w.scalar(told + other.userId + "'") == 1);
+    // Both changes are in the audit log (the repeat changed nothing and is not): who, to whom, which case.
+    const std::string assigned = "SELECT COUNT(*) FROM audit_log WHERE tenant_id = 'grid6' AND kind = 'operator' AND action = 'case_assign' AND "
+                                 "user_id = '" + op.userId + "' AND details LIKE '%\"case\":\"" + view->getValue<std::string>("number_text") + "\"%'";
+    CHECK(w.scalar(assigned + " AND target_id = '" + other.userId + "'") == 1);
+    CHECK(w.scalar(assigned + " AND target_id = ''") == 1);
 
     // A message: the author's name stands alone, in the nominative («Автор: …»), never after «от».
     c.post("cases/" + id + "/messages", R"({"text":"Когда придёте?"})", 201);

@@ -97,8 +97,9 @@ struct Consumer : test::TenantClient {
 
 /// A ВГЭС tenant administrator (an operator of the outages routes), logged in.
 struct Operator : test::TenantClient {
+    std::string email; ///< the login
     explicit Operator(World& w) : TenantClient(w.server, "vges") {
-        const std::string email = "op" + suffix() + "@vges.example";
+        email = "op" + suffix() + "@vges.example";
         std::string out;
         REQUIRE(test::runProgram({test::binaryDir() + "/core/kabinet", "users", "create-admin", "--tenant", "vges", "--email", email, "--database",
                                   w.db.url(), "--tenants", test::sourceDir() + "/tenants", "--scripts", test::sourceDir() + "/scripts"},
@@ -226,6 +227,27 @@ TEST_CASE("an outage is created, edited and closed; consumers find it by address
     CHECK(obj(r.body)->getValue<bool>("exceeded") == false);
     r = op.call("PATCH", "operator/outages/" + past->getValue<std::string>("id"), R"({"reason":"Ещё"})");
     CHECK(r.status == 409);
+
+    // Each change is in the audit log with the operator, the outage's kind, addresses and start (the refused
+    // edit is not).
+    auto journal = op.call("GET", "admin/audit?kind=operator&per_page=100");
+    REQUIRE(journal.status == 200);
+    std::vector<Obj> mineLogged;
+    auto entries = obj(journal.body)->getArray("entries");
+    for (std::size_t i = 0; i < entries->size(); ++i)
+        if (entries->getObject(i)->getObject("actor")->getValue<std::string>("login") == op.email) mineLogged.push_back(entries->getObject(i));
+    REQUIRE(mineLogged.size() == 4);
+    CHECK(mineLogged[0]->getValue<std::string>("action") == "outage_close");
+    CHECK(mineLogged[0]->getObject("details")->getValue<std::string>("outage_kind") == "emergency");
+    CHECK(mineLogged[1]->getValue<std::string>("action") == "outage_publish");
+    CHECK(mineLogged[2]->getValue<std::string>("action") == "outage_change");
+    CHECK(mineLogged[2]->getObject("details")->getValue<std::string>("address") == "Кольцовская ул., дома 10-40, чёт. 42-60");
+    CHECK(mineLogged[3]->getValue<std::string>("action") == "outage_publish");
+    CHECK(mineLogged[3]->getObject("details")->getValue<std::string>("outage_kind") == "planned");
+    CHECK(mineLogged[3]->getObject("details")->getValue<std::string>("address") == "Кольцовская ул., дома 10-40");
+    CHECK(mineLogged[3]->getObject("details")->getValue<int>("addresses") == 1);
+    CHECK(mineLogged[3]->getObject("details")->getValue<long long>("starts_at") == o->getValue<long long>("starts_at"));
+    CHECK_FALSE(mineLogged[3]->getValue<std::string>("client_address").empty());
 }
 
 TEST_CASE("outage statistics by address and period, and the public list without a login", "[outages]") {

@@ -4,6 +4,7 @@
 #include "cases/CaseSupport.h"
 #include "cases/CaseView.h"
 #include "calendar/TenantCalendars.h"
+#include "identity/AuditLog.h"
 #include "cases/CaseDocuments.h"
 #include "cases/CaseJson.h"
 #include "cases/CaseKinds.h"
@@ -83,7 +84,7 @@ Obj CaseService::act(Tenant& t, const SessionInfo& s, const std::string& id, con
     return j;
 }
 
-Obj CaseService::assign(Tenant& t, const SessionInfo& s, const std::string& id, const Obj& body, long long now) {
+Obj CaseService::assign(Tenant& t, const SessionInfo& s, const std::string& id, const Obj& body, long long now, const std::string& client) {
     auto m = modelOf(t);
     if (!body || !body->has("assignee")) throw Unprocessable({{"assignee", "Выберите сотрудника"}});
     const std::string assignee = textMember(body, "assignee");
@@ -108,6 +109,16 @@ Obj CaseService::assign(Tenant& t, const SessionInfo& s, const std::string& id, 
             to->set("assignee", assignee);
             h.fieldsJson = stringify(Var(to));
             store.append(c.id, h);
+            AuditEntry audit;
+            audit.kind = "operator";
+            audit.userId = s.userId;
+            audit.action = "case_assign";
+            audit.outcome = "done";
+            audit.client = client;
+            audit.targetId = assignee;
+            audit.details = new Poco::JSON::Object;
+            audit.details->set("case", c.numberText);
+            AuditLog::recordIn(se, t.id(), audit);
             if (!assignee.empty() && assignee != s.userId) {
                 if (const Kind* k = m->kind(c.kind)) {
                     Change ch{t, se, store, *k, c, now};

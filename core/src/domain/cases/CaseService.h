@@ -73,8 +73,10 @@ public:
     /// other side (`case_message`). Returns {message}.
     Obj addMessage(Tenant& t, const SessionInfo& s, const std::string& id, const Obj& body, const std::vector<CaseUpload>& uploads,
                    long long now);
-    /// POST operator/cases/{id}/assign: sets the staff member in charge (null: nobody). Returns the view.
-    Obj assign(Tenant& t, const SessionInfo& s, const std::string& id, const Obj& body, long long now);
+    /// POST operator/cases/{id}/assign: sets the staff member in charge (null: nobody); a change is in the case's
+    /// history and in the audit log (kind `operator`, action `case_assign`, the case's number; the assignee as
+    /// target; `client` the caller's address). Returns the view.
+    Obj assign(Tenant& t, const SessionInfo& s, const std::string& id, const Obj& body, long long now, const std::string& client = "");
 
     /// POST case-kinds/{kind}/print: the sheet of a form not yet filed (print/CasePrint.h), the form checked
     /// exactly as filing checks it (the same 422 field errors; documents are not asked for); nothing is stored.

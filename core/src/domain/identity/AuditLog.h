@@ -2,8 +2,8 @@
 /// The tenant's one audit log, written by the core: guesses at identifiers that give access to metering data
 /// (kind `guess`: personal account numbers, contract numbers for an ОГРН — masked, the last two characters
 /// only — with the outcome `miss`, `locked` or `refused`), logins (`login`: `success`, `failure`, `refused`
-/// while throttled, `disabled`), operators' grants of access (`grant`), their decisions on manual readings and
-/// their broadcasts (`operator`), and the tenant administrator's staff actions (`staff`). Operators read the
+/// while throttled, `disabled`), operators' grants of access (`grant`), their decisions on manual readings,
+/// broadcasts, outages and case assignments (`operator`), and the tenant administrator's staff actions (`staff`). Operators read the
 /// guesses (page), the tenant administrator every kind (journal); both newest first, a page at a time.
 /// docs/ARCHITECTURE.md, "Audit log".
 #include <Poco/JSON/Object.h>
@@ -25,7 +25,8 @@ struct AuditEntry {
     std::string userId;         ///< who acted or tried; empty when a login named nobody
     std::string action;         ///< guesses: `account_number`, `ogrn_contract`, `virtual_meter_account`; logins: `password`,
                                 ///< `second_factor`; grants: `grant`, `revoke`; staff: `create`, `disable`, `enable`, `reset_second_factor`;
-                                ///< operator: `reading_approve`, `reading_reject`, `broadcast_send`
+                                ///< operator: `reading_approve`, `reading_reject`, `broadcast_send`, `outage_publish`,
+                                ///< `outage_change`, `outage_close`, `outage_cancel`, `case_assign`
     std::string tried;          ///< the value as typed; only mask(tried) is stored (empty: nothing)
     std::string client;         ///< client address
     std::string outcome;        ///< guesses: `miss`, `locked`, `refused`; logins: `success`, `failure`, `refused`, `disabled`; else `done`

@@ -1,5 +1,6 @@
 #include "outages/OutageService.h"
 
+#include "identity/AuditLog.h"
 #include "outages/AddressMatch.h"
 #include "outages/OutageNotices.h"
 #include "outages/OutageRules.h"
@@ -343,11 +344,27 @@ long long yearStart(long long now, int offset) { return tz::localMidnight(tz::lo
 
 std::string newId() { return crypto::randomToken(12); }
 
+/// The audit entry of an operator's change to an outage, in the change's transaction.
+void audit(soci::session& se, const Tenant& t, const SessionInfo& s, const Outage& o, const char* action, const std::string& client) {
+    AuditEntry e;
+    e.kind = "operator";
+    e.userId = s.userId;
+    e.action = action;
+    e.outcome = "done";
+    e.client = client;
+    e.details = new Poco::JSON::Object;
+    e.details->set("outage_kind", o.kind);
+    e.details->set("address", addressLine(o));
+    e.details->set("addresses", static_cast<int>(o.addresses.size()));
+    e.details->set("starts_at", o.startsAt);
+    AuditLog::recordIn(se, t.id(), e);
+}
+
 } // namespace
 
 // ---- operators ---------------------------------------------------------------------------------------------------
 
-JsonObject OutageService::create(Tenant& t, const SessionInfo& s, const JsonObject& body, long long now) {
+JsonObject OutageService::create(Tenant& t, const SessionInfo& s, const JsonObject& body, long long now, const std::string& client) {
     const auto settings = enabled(t);
     Outage o;
     o.id = newId();
@@ -359,6 +376,7 @@ JsonObject OutageService::create(Tenant& t, const SessionInfo& s, const JsonObje
     db_.transaction([&](soci::session& se) {
         OutageStore store(se, t.id());
         store.insert(o);
+        audit(se, t, s, o, o.state == "closed" ? "outage_close" : "outage_publish", client);
         if (o.state != "published") return;
         if (o.kind == "emergency") {
             notifyStage(se, t, store, o, "emergency", now, channels_);
@@ -370,7 +388,8 @@ JsonObject OutageService::create(Tenant& t, const SessionInfo& s, const JsonObje
     return outageJson(o, t.utcOffset(), now, true);
 }
 
-JsonObject OutageService::change(Tenant& t, const SessionInfo& s, const std::string& id, const JsonObject& body, long long now) {
+JsonObject OutageService::change(Tenant& t, const SessionInfo& s, const std::string& id, const JsonObject& body, long long now,
+                                  const std::string& client) {
     const auto settings = enabled(t);
     Outage result;
     db_.transaction([&](soci::session& se) {
@@ -386,6 +405,7 @@ JsonObject OutageService::change(Tenant& t, const SessionInfo& s, const std::str
         o.updatedBy = s.userId;
         o.updatedAt = now;
         store.update(o);
+        audit(se, t, s, o, closing ? "outage_close" : "outage_change", client);
         if (closing) {
             notifyStage(se, t, store, o, "ended", now, channels_);
         } else if (o.kind == "emergency") {
@@ -399,7 +419,7 @@ JsonObject OutageService::change(Tenant& t, const SessionInfo& s, const std::str
     return outageJson(result, t.utcOffset(), now, true);
 }
 
-JsonObject OutageService::cancel(Tenant& t, const SessionInfo& s, const std::string& id, long long now) {
+JsonObject OutageService::cancel(Tenant& t, const SessionInfo& s, const std::string& id, long long now, const std::string& client) {
     enabled(t);
     Outage result;
     db_.transaction([&](soci::session& se) {
@@ -414,6 +434,7 @@ JsonObject OutageService::cancel(Tenant& t, const SessionInfo& s, const std::str
         o.updatedBy = s.userId;
         o.updatedAt = now;
         store.update(o);
+        audit(se, t, s, o, "outage_cancel", client);
         notifyStage(se, t, store, o, "cancelled", now, channels_);
         result = *store.get(id);
     });

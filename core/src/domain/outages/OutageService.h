@@ -27,19 +27,24 @@ public:
     /// portal only, as the demo seed tells its made-up people).
     explicit OutageService(Database& db, std::vector<std::string> channels = {}) : db_(db), channels_(std::move(channels)) {}
 
+    /// Each of the three operator calls below records an audit entry (kind `operator`: `outage_publish`,
+    /// `outage_change`, `outage_close`, `outage_cancel`; the outage's kind, its addresses as one line, their count
+    /// and its start; `client` is the caller's address) in the transaction of the change.
     /// POST operator/outages: validates the body (422 naming each field in Russian), stores the outage published,
     /// and tells the consumers it reaches — at once when emergency, or when planned and starting within the
     /// tenant's notify_days_ahead. Returns the outage. 404 when the tenant has no outages module.
-    Poco::JSON::Object::Ptr create(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body, long long now);
+    Poco::JSON::Object::Ptr create(Tenant& t, const SessionInfo& s, const Poco::JSON::Object::Ptr& body, long long now,
+                                   const std::string& client = "");
     /// PATCH operator/outages/{id}: changes the fields given; `actual_end` closes the outage (and tells those told
     /// before that it ended). New addresses reach their consumers at the stages already passed. 404 unknown id,
     /// 409 when closed already.
-    Poco::JSON::Object::Ptr change(Tenant& t, const SessionInfo& s, const std::string& id, const Poco::JSON::Object::Ptr& body, long long now);
+    Poco::JSON::Object::Ptr change(Tenant& t, const SessionInfo& s, const std::string& id, const Poco::JSON::Object::Ptr& body, long long now,
+                                   const std::string& client = "");
     /// POST operator/outages/{id}/cancel: calls off an outage that has not started — its state becomes `cancelled`
     /// (listed, marked, counted in no statistics, never announced again) and the consumers already told of it get
     /// `outage_cancelled`. 404 unknown id; 409 `outage_started` once its start has come, `outage_closed` /
     /// `outage_cancelled` when closed or cancelled already.
-    Poco::JSON::Object::Ptr cancel(Tenant& t, const SessionInfo& s, const std::string& id, long long now);
+    Poco::JSON::Object::Ptr cancel(Tenant& t, const SessionInfo& s, const std::string& id, long long now, const std::string& client = "");
     /// GET outages (?address&from&to): outages overlapping the period (default: going on or to come) at the
     /// address — for a consumer without one, at the addresses of their own points (each row names those points);
     /// for staff without one, all. Staff rows carry who created and changed them.

@@ -37,7 +37,8 @@ RouteSpec auditJournal() {
                                       {"action", described(string(), "guess: account_number, ogrn_contract, virtual_meter_account; "
                                                                      "login: password, second_factor; grant: grant, revoke; "
                                                                      "staff: create, disable, enable, reset_second_factor; operator: reading_approve, reading_reject, "
-                                                                     "broadcast_send")},
+                                                                     "broadcast_send, outage_publish, outage_change, outage_close, "
+                                                                     "outage_cancel, case_assign")},
                                       {"outcome", described(string(), "guess: miss, locked, refused; login: success, failure, "
                                                                       "refused, disabled; grant and staff: done")},
                                       {"tried", described(string(), "a guessed number or a login that named nobody: only the last "
@@ -48,9 +49,13 @@ RouteSpec auditJournal() {
                                       {"details", described(object({{"scope?", string()}, {"number?", string()}, {"role?", string()},
                                                                     {"second_factor?", string()},
                                                                     {"meter?", string()}, {"reason?", string()},
-                                                                    {"title?", string()}, {"audience?", string()}, {"recipients?", integer()}}),
+                                                                    {"title?", string()}, {"audience?", string()}, {"recipients?", integer()},
+                                                                    {"outage_kind?", oneOf({"planned", "emergency"})}, {"address?", string()},
+                                                                    {"addresses?", integer()}, {"starts_at?", shapes::unixTime()},
+                                                                    {"case?", string()}}),
                                                             "a grant's scope and number, a new account's role, the factor reset, a decided "
-                                                            "reading's meter and reason, a broadcast's title, audience and recipients")}}));
+                                                            "reading's meter and reason, a broadcast's title, audience and recipients, an "
+                                                            "outage's kind, addresses (one line) and their count, and start, an assigned case's number")}}));
     return RouteSpec("The tenant's audit log: logins, grants of access, guesses, staff actions; newest first")
         .group("operators")
         .query("kind", oneOf({"guess", "login", "grant", "staff", "operator"}), "one kind only; every kind when absent")

@@ -102,7 +102,7 @@ void registerCaseRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/operator/cases", true, Access::Operator, spec::operatorCases(),
           [&s](Request& q) { return json(200, s.cases->list(*q.tenant, *q.session, query(q), true)); });
     r.add("POST", "/api/v1/operator/cases/{id}/assign", true, Access::Operator, spec::assignCase(), [&s](Request& q) {
-        return json(200, s.cases->assign(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Obj>(), now()));
+        return json(200, s.cases->assign(*q.tenant, *q.session, q.params["id"], q.jsonObject().extract<Obj>(), now(), q.clientAddress));
     });
 }
 

@@ -45,11 +45,11 @@ void registerOutageRoutes(Router& r, Services& s) {
     r.add("GET", "/api/v1/public/outages", true, spec::publicOutages(),
           [&s](Request& q) { return json(200, s.outages->publicList(*q.tenant, query(q), now())); });
     r.add("POST", "/api/v1/operator/outages", true, Access::Operator, spec::createOutage(),
-          [&s](Request& q) { return json(201, s.outages->create(*q.tenant, *q.session, body(q), now())); });
+          [&s](Request& q) { return json(201, s.outages->create(*q.tenant, *q.session, body(q), now(), q.clientAddress)); });
     r.add("PATCH", "/api/v1/operator/outages/{id}", true, Access::Operator, spec::changeOutage(),
-          [&s](Request& q) { return json(200, s.outages->change(*q.tenant, *q.session, q.params["id"], body(q), now())); });
+          [&s](Request& q) { return json(200, s.outages->change(*q.tenant, *q.session, q.params["id"], body(q), now(), q.clientAddress)); });
     r.add("POST", "/api/v1/operator/outages/{id}/cancel", true, Access::Operator, spec::cancelOutage(),
-          [&s](Request& q) { return json(200, s.outages->cancel(*q.tenant, *q.session, q.params["id"], now())); });
+          [&s](Request& q) { return json(200, s.outages->cancel(*q.tenant, *q.session, q.params["id"], now(), q.clientAddress)); });
 }
 
 } // namespace kabinet

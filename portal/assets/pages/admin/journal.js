@@ -1,5 +1,6 @@
 // «Журнал» of the administrator's console: the one audit log the server writes — logins (success, a wrong
-// password or code, refusals), grants of access, decisions on manual readings and broadcasts by operators, guesses of
+// password or code, refusals), grants of access, decisions on manual readings, broadcasts, outages and case
+// assignments by operators, guesses of
 // account and contract numbers, and staff actions — newest first, by kind, 30 entries a page. A guessed number or a login that named nobody is
 // kept masked (its last two characters).
 //   GET admin/audit?kind=&page=&per_page= → {entries: [{at, kind, action, outcome, tried, client_address,
@@ -35,6 +36,13 @@ const GUESSES = {
 
 const AUDIENCES = { all: 'всем потребителям', accounts: 'по лицевым счетам', contracts: 'по договорам', addresses: 'по адресам' };
 const SCOPES = { account: 'лицевой счёт №', contract: 'договор №', point: 'точка учёта' };
+const OUTAGE_ACTIONS = {
+  outage_publish: 'Опубликовано отключение',
+  outage_change: 'Изменено отключение',
+  outage_close: 'Закрыто отключение',
+  outage_cancel: 'Отменено отключение',
+};
+const OUTAGE_KINDS = { planned: 'плановое', emergency: 'аварийное' };
 const ROLES = { operator: 'оператор', 'tenant-admin': 'администратор', consumer: 'потребитель', 'platform-admin': 'администратор сервера' };
 
 /** «оканчивается на 42». */
@@ -74,6 +82,11 @@ function eventText(e) {
       if (e.action === 'reading_approve') return 'Показания утверждены';
       if (e.action === 'reading_reject') return 'Показания отклонены';
       if (e.action === 'broadcast_send') return 'Отправлена рассылка';
+      if (OUTAGE_ACTIONS[e.action]) {
+        const kind = e.details && OUTAGE_KINDS[e.details.outage_kind];
+        return kind ? `${OUTAGE_ACTIONS[e.action]} (${kind})` : OUTAGE_ACTIONS[e.action];
+      }
+      if (e.action === 'case_assign') return e.target ? 'Назначен ответственный за обращение' : 'Снят ответственный за обращение';
       return 'Решение оператора';
     default:
       return 'Запись журнала';
@@ -90,13 +103,15 @@ function person(p) {
 
 function actorCell(e) {
   if (e.actor) return person(e.actor);
-  if (e.kind === 'staff') return h('span', { class: 'muted' }, 'Командная строка сервера');
+  // Staff accounts made by the server's command line, and an operator's work done there (the demo data's
+  // outages): no one acted over HTTP, so there is no client address either.
+  if (e.kind === 'staff' || (e.kind === 'operator' && !e.client_address)) return h('span', { class: 'muted' }, 'Командная строка сервера');
   if (e.kind === 'login') return h('span', { class: 'muted' }, e.tried ? `Логин ${tail(e.tried)}` : 'Неизвестный логин');
   return h('span', { class: 'muted' }, 'Учётная запись удалена');
 }
 
 /** Whom or what the entry is about. */
-function subjectCell(e) {
+function subjectCell(e, tz) {
   const d = e.details || {};
   if (e.kind === 'grant') {
     const what = d.scope ? `${SCOPES[d.scope] || ''} ${d.number || ''}`.trim() : '';
@@ -108,6 +123,14 @@ function subjectCell(e) {
     const n = Number(d.recipients) || 0;
     return h('span', null, d.title ? `«${d.title}»` : 'Рассылка', h('br'),
       h('span', { class: 'muted' }, `${AUDIENCES[d.audience] || 'получатели по списку'}: ${n} ${plural(n, ['потребитель', 'потребителя', 'потребителей'])}`));
+  }
+  if (e.kind === 'operator' && OUTAGE_ACTIONS[e.action]) {
+    return h('span', null, d.address || 'Адрес не указан',
+      d.starts_at ? h('span', { class: 'muted' }, h('br'), `начало ${formatDateTime(d.starts_at, tz)}`) : null);
+  }
+  if (e.kind === 'operator' && e.action === 'case_assign') {
+    return h('span', null, d.case ? `Обращение № ${d.case}` : 'Обращение',
+      e.target ? h('span', null, h('br'), person(e.target)) : null);
   }
   if (e.kind === 'operator') {
     return h('span', null, e.target ? person(e.target) : null,
@@ -140,7 +163,7 @@ export function journalSection(panel, ctx) {
         formatDateTime(e.at, tz),
         eventText(e),
         actorCell(e),
-        subjectCell(e),
+        subjectCell(e, tz),
         e.client_address || h('span', { class: 'muted' }, '—'),
       ]),
       rowAttrs: (_, i) => ({ class: ['journal-row', entries[i].outcome === 'failure' || entries[i].outcome === 'refused' || entries[i].outcome === 'locked' ? 'journal-row--alert' : null],
@@ -168,7 +191,7 @@ export function journalSection(panel, ctx) {
   kinds.element.classList.add('journal-kinds');
   mount(panel, h('div', { class: 'admin-journal' },
     h('h2', { class: 'admin-section__title' }, 'Журнал действий'),
-    h('p', { class: 'muted' }, 'Входы в кабинет; открытие и закрытие доступа, решения по показаниям и рассылки операторов; попытки подбора номеров; действия с учётными записями сотрудников. '
+    h('p', { class: 'muted' }, 'Входы в кабинет; открытие и закрытие доступа; решения операторов: показания, рассылки, отключения, ответственные за обращения; попытки подбора номеров; действия с учётными записями сотрудников. '
       + 'Из введённых номеров и неизвестных логинов хранятся только два последних символа.'),
     h('div', { class: 'filters journal-filters' }, kinds.element),
     result.element));
