@@ -4,6 +4,7 @@
 # with the source and build trees hidden (a private mount namespace: the installed server must find all its
 # files by /etc/kabinet/kabinet.conf and the FHS paths), puts nginx with the packaged site in front, checks
 # /healthz (a utility's own tenant added in /etc/kabinet/tenants), the portal and an asset through nginx, then
+# again with the configuration pointed at a PostgreSQL database of the suite's server (KABINET_TEST_PG), then
 # stops everything, purges the packages and checks that the machine is left as it was (users, groups, and every
 # folder the packages write to).
 # Usage: deb.sh BUILD_DIR SOURCE_DIR [PORT]  (kabinetd and nginx take the first free ports from PORT, 48180)
@@ -18,7 +19,7 @@ if [ "$(id -u)" != 0 ]; then
   echo "packaging.deb: skipped, needs root (installs and purges Debian packages)"
   exit 77
 fi
-for tool in cpack lintian apt-get nginx unshare setpriv curl ss openssl; do
+for tool in cpack lintian apt-get nginx unshare setpriv curl ss openssl psql; do
   command -v "$tool" >/dev/null || { echo "packaging.deb: $tool is missing (bash packaging/deps.sh test)"; exit 1; }
 done
 # One run at a time on a machine: the packages and the user are machine-wide.
@@ -199,11 +200,47 @@ code=$(curl -sk -o "$work/app.js" -w '%{http_code}' "$scheme://127.0.0.1:$front/
 test "$code" = 200
 cmp -s "$work/app.js" /usr/share/kabinet/portal/assets/app.js
 
-step "stop: SIGTERM to kabinetd, nginx stopped"
+step "stop: SIGTERM to kabinetd"
 kill -TERM "$server_pid"
 wait "$server_pid" || { echo "packaging.deb: kabinetd did not stop cleanly"; cat "$work/kabinetd.log"; exit 1; }
 server_pid=""
 grep -q '"stopped"\|stopped' "$work/kabinetd.log"
+
+if [ -n "${KABINET_TEST_PG:-}" ]; then
+  step "on PostgreSQL: database = in /etc/kabinet/kabinet.conf, the same ExecStart, /healthz through nginx"
+  # A database of the suite's server for this run; the installed server migrates it at start.
+  pg_db="kabinet_deb_$$"
+  psql "$KABINET_TEST_PG/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
+  drop_pg() { psql "$KABINET_TEST_PG/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true; }
+  trap 'rc=$?; drop_pg; (exit $rc); cleanup' EXIT
+  cp /etc/kabinet/kabinet.conf "$work/kabinet.conf.sqlite"
+  printf '\ndatabase = %s/%s\n' "$KABINET_TEST_PG" "$pg_db" >>/etc/kabinet/kabinet.conf
+  unshare -m --propagation private sh -c "$(as_kabinet "$exec_start")" >"$work/kabinetd-pg.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || { echo "packaging.deb: kabinetd exited"; cat "$work/kabinetd-pg.log"; exit 1; }
+    sleep 0.1
+  done
+  code=$(curl -sk -o "$work/healthz-pg.json" -w '%{http_code}' "$scheme://127.0.0.1:$front/healthz")
+  cat "$work/healthz-pg.json"; echo
+  test "$code" = 200
+  grep -q '"database":"postgresql"' "$work/healthz-pg.json"
+  grep -q '"status":"ok"' "$work/healthz-pg.json"
+  grep -q '"own-utility"' "$work/healthz-pg.json"
+  # The schema and the tenants' records are in that database, written by the installed server.
+  test "$(psql "$KABINET_TEST_PG/$pg_db" -Atc "SELECT COUNT(*) FROM tenants WHERE tenant_id = 'own-utility'")" = 1
+  test "$(psql "$KABINET_TEST_PG/$pg_db" -Atc "SELECT MAX(version) FROM schema_version")" -gt 0
+  kill -TERM "$server_pid"
+  wait "$server_pid" || { echo "packaging.deb: kabinetd did not stop cleanly"; cat "$work/kabinetd-pg.log"; exit 1; }
+  server_pid=""
+  cp "$work/kabinet.conf.sqlite" /etc/kabinet/kabinet.conf
+  drop_pg
+else
+  step "PostgreSQL: skipped (KABINET_TEST_PG not set)"
+fi
+
+step "nginx stopped"
 nginx -c "$work/nginx.conf" -s stop
 for _ in $(seq 1 50); do [ -f "$work/nginx.pid" ] || break; sleep 0.1; done
 
@@ -214,4 +251,4 @@ if ! diff -u "$work/before.txt" "$work/after.txt"; then
   echo "packaging.deb: the machine is not as it was before the test (above: - before, + after)"
   exit 1
 fi
-step "ok: installed, served /healthz through nginx, purged without a trace"
+step "ok: installed, served /healthz through nginx (SQLite${KABINET_TEST_PG:+ and PostgreSQL}), purged without a trace"
