@@ -121,15 +121,26 @@ cp -r /usr/share/kabinet/tenants/voek /etc/kabinet/tenants/own-utility
 sed -i -e 's/^  id = "voek",/  id = "own-utility",/' -e 's/"voek\.kabinet\.localhost"/"own-utility.kabinet.localhost"/' \
   /etc/kabinet/tenants/own-utility/tenant.lua
 
-step "ExecStart as user kabinet: $exec_start"
+# Runs the unit's ExecStart as user kabinet in the namespace (output to LOG) until /healthz answers; sets server_pid.
 # unshare, sh, setpriv and env each exec the next: $! is kabinetd.
-unshare -m --propagation private sh -c "$(as_kabinet "$exec_start")" >"$work/kabinetd.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "packaging.deb: kabinetd exited"; cat "$work/kabinetd.log"; exit 1; }
-  sleep 0.1
-done
+start_server() {
+  unshare -m --propagation private sh -c "$(as_kabinet "$exec_start")" >"$1" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && return 0
+    kill -0 "$server_pid" 2>/dev/null || { echo "packaging.deb: kabinetd exited"; cat "$1"; exit 1; }
+    sleep 0.1
+  done
+}
+# Stops it (SIGTERM) and checks that it ended cleanly.
+stop_server() {
+  kill -TERM "$server_pid"
+  wait "$server_pid" || { echo "packaging.deb: kabinetd did not stop cleanly"; cat "$1"; exit 1; }
+  server_pid=""
+}
+
+step "ExecStart as user kabinet: $exec_start"
+start_server "$work/kabinetd.log"
 test "$(stat -c %U /var/lib/kabinet/kabinet.db)" = kabinet
 test "$(stat -c %U /var/lib/kabinet/secret.key)" = kabinet
 
@@ -201,9 +212,7 @@ test "$code" = 200
 cmp -s "$work/app.js" /usr/share/kabinet/portal/assets/app.js
 
 step "stop: SIGTERM to kabinetd"
-kill -TERM "$server_pid"
-wait "$server_pid" || { echo "packaging.deb: kabinetd did not stop cleanly"; cat "$work/kabinetd.log"; exit 1; }
-server_pid=""
+stop_server "$work/kabinetd.log"
 grep -q '"stopped"\|stopped' "$work/kabinetd.log"
 
 if [ -n "${KABINET_TEST_PG:-}" ]; then
@@ -215,13 +224,7 @@ if [ -n "${KABINET_TEST_PG:-}" ]; then
   trap 'rc=$?; drop_pg; (exit $rc); cleanup' EXIT
   cp /etc/kabinet/kabinet.conf "$work/kabinet.conf.sqlite"
   printf '\ndatabase = %s/%s\n' "$KABINET_TEST_PG" "$pg_db" >>/etc/kabinet/kabinet.conf
-  unshare -m --propagation private sh -c "$(as_kabinet "$exec_start")" >"$work/kabinetd-pg.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || { echo "packaging.deb: kabinetd exited"; cat "$work/kabinetd-pg.log"; exit 1; }
-    sleep 0.1
-  done
+  start_server "$work/kabinetd-pg.log"
   code=$(curl -sk -o "$work/healthz-pg.json" -w '%{http_code}' "$scheme://127.0.0.1:$front/healthz")
   cat "$work/healthz-pg.json"; echo
   test "$code" = 200
@@ -231,9 +234,7 @@ if [ -n "${KABINET_TEST_PG:-}" ]; then
   # The schema and the tenants' records are in that database, written by the installed server.
   test "$(psql "$KABINET_TEST_PG/$pg_db" -Atc "SELECT COUNT(*) FROM tenants WHERE tenant_id = 'own-utility'")" = 1
   test "$(psql "$KABINET_TEST_PG/$pg_db" -Atc "SELECT MAX(version) FROM schema_version")" -gt 0
-  kill -TERM "$server_pid"
-  wait "$server_pid" || { echo "packaging.deb: kabinetd did not stop cleanly"; cat "$work/kabinetd-pg.log"; exit 1; }
-  server_pid=""
+  stop_server "$work/kabinetd-pg.log"
   cp "$work/kabinet.conf.sqlite" /etc/kabinet/kabinet.conf
   drop_pg
 else
