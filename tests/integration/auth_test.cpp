@@ -10,6 +10,7 @@
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
 #include "Simulators.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "meters/MeterRegistry.h"
 #include "storage/Database.h"
@@ -37,10 +38,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 /// One HTTP/1.1 request from the loopback address `source` (any 127.x.y.z reaches the server).
 HttpResult httpFrom(const std::string& source, unsigned short port, const std::string& method, const std::string& path,

@@ -8,6 +8,7 @@
 
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "meters/MeterRegistry.h"
 #include "storage/Database.h"
@@ -36,7 +37,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Obj = Poco::JSON::Object::Ptr;
 
-Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Obj>(); }
+using test::obj;
 
 const std::string kToken = "ingest-token-backup-0123456789";
 

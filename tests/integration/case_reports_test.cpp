@@ -6,6 +6,7 @@
 
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "cases/CaseReports.h"
 #include "lua/LuaJson.h"
@@ -26,7 +27,7 @@ namespace {
 
 using Obj = Poco::JSON::Object::Ptr;
 
-Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Obj>(); }
+using test::obj;
 
 const int kMsk = 3 * 3600;
 

@@ -3,6 +3,7 @@
 // GET operator/connectors, the log and the devices answer, «Синхронизировать сейчас» and its refusals. Every
 // answer is shape-checked against the routes' declarations.
 #include "KabinetdProcess.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "util/Crypto.h"
 
@@ -24,7 +25,7 @@ using test::KabinetdProcess;
 namespace {
 
 using Obj = Poco::JSON::Object::Ptr;
-Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Obj>(); }
+using test::obj;
 
 std::string fixtureTenants() {
     static const std::string dir = [] {

@@ -5,6 +5,7 @@
 
 #include "KabinetdProcess.h"
 #include "RawConnection.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "util/Text.h"
 
@@ -27,10 +28,7 @@ using test::KabinetdProcess;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 /// A plain TCP connection to 127.0.0.1:port from the loopback address `from` (127.0.0.x).
 using Conn = test::RawConnection;

@@ -8,6 +8,7 @@
 
 #include "KabinetdProcess.h"
 #include "Scalars.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "connectors/ConnectorHub.h"
 #include "connectors/Export80020.h"
@@ -44,7 +45,7 @@ const std::vector<std::string> kCodes = {"910000000001401", "910000000001402", "
 using Obj = Poco::JSON::Object::Ptr;
 using Profile = std::map<std::pair<std::string, long long>, std::pair<double, double>>; // (code, ts) → (p+, p−)
 
-Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Obj>(); }
+using test::obj;
 
 std::string codesOption() {
     std::string s;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "JsonText.h"
 #include "TestContext.h"
 
 #include <Poco/JSON/Array.h>
@@ -19,10 +20,7 @@ using namespace kabinet;
 using test::KabinetdProcess;
 
 namespace {
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 /// The server most tests share: the five seed tenants and the build's plugins.
 test::FreshDatabase& sharedDb() {

@@ -7,6 +7,7 @@
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
 #include "Simulators.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "storage/Database.h"
 
@@ -23,10 +24,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 std::vector<std::string> strings(const Poco::JSON::Array::Ptr& a) {
     std::vector<std::string> out;

@@ -6,6 +6,7 @@
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
 #include "Simulators.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "identity/PasswordHasher.h"
 #include "identity/Totp.h"
@@ -26,10 +27,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 std::string field(const HttpResult& r, const std::string& name) {
     auto o = obj(r.body);

@@ -9,6 +9,7 @@
 #include "AnswerShapes.h"
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "limits/RateLimiter.h"
 #include "meters/MeterRegistry.h"
@@ -36,7 +37,7 @@ using Obj = Poco::JSON::Object::Ptr;
 
 namespace {
 
-Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Obj>(); }
+using test::obj;
 
 const std::string kToken = "ingest-token-limits-0123456789";
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
@@ -27,7 +28,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>(); }
+using test::obj;
 
 const std::map<std::string, std::string> kIngest = {{"Authorization", "Bearer ingest-token-0123456789"}};
 const char* const kNbsp = "\u00a0";

@@ -6,6 +6,7 @@
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
 #include "Simulators.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
@@ -33,10 +34,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 struct Client : test::TenantClient {
     using TenantClient::TenantClient;

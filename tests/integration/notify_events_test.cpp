@@ -8,6 +8,7 @@
 #include "Scalars.h"
 #include "Simulators.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
@@ -29,10 +30,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 

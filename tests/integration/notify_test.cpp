@@ -9,6 +9,7 @@
 #include "Scalars.h"
 #include "Simulators.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "identity/PasswordHasher.h"
 #include "meters/MeterData.h"
@@ -38,9 +39,7 @@ const char* kPassword = "Notify-Password-2024";
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 
-Poco::JSON::Object::Ptr obj(const std::string& body) {
-    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 /// A person of the tenant, written straight into the database.
 struct Person {

@@ -8,6 +8,7 @@
 #include "KabinetdProcess.h"
 #include "Simulators.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "meters/MeterRegistry.h"
 #include "outages/OutageService.h"
@@ -33,7 +34,7 @@ namespace {
 
 using Obj = Poco::JSON::Object::Ptr;
 
-Obj obj(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Obj>(); }
+using test::obj;
 
 std::string suffix() {
     static std::atomic<int> n{0};

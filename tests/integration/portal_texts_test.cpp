@@ -7,6 +7,7 @@
 #include "KabinetdProcess.h"
 #include "TenantClient.h"
 #include "Simulators.h"
+#include "JsonText.h"
 #include "TestContext.h"
 
 #include <Poco/Base64Decoder.h>
@@ -24,10 +25,7 @@ using test::KabinetdProcess;
 
 namespace {
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 using Client = test::TenantClient;
 

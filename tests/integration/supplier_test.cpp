@@ -6,6 +6,7 @@
 #include "KabinetdProcess.h"
 #include "SupplierSim.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "storage/Database.h"
 
@@ -31,9 +32,7 @@ namespace {
 
 const char* kPassword = "Supplier-Test-9";
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 /// Waits (at most `seconds`) until `ready` holds.
 bool waitFor(const std::function<bool()>& ready, int seconds = 20) {

@@ -8,6 +8,7 @@
 #include "KabinetdProcess.h"
 #include "Scalars.h"
 #include "TenantClient.h"
+#include "JsonText.h"
 #include "TestContext.h"
 #include "WaviotSim.h"
 #include "connectors/ConnectorHub.h"
@@ -35,10 +36,7 @@ constexpr long long kDay = 86400;
 constexpr long long kMarch = 1772323200; // 2026-03-01T00:00:00Z: the simulator's clock at the first sync
 const char* kTenant = "kes-orenburg";
 
-Poco::JSON::Object::Ptr obj(const std::string& text) {
-    Poco::JSON::Parser p;
-    return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+using test::obj;
 
 /// An integer column whatever type the backend reports for it.
 long long integer(const soci::row& r, std::size_t i) {
