@@ -14,6 +14,7 @@
 #include <chrono>
 #include <map>
 #include <thread>
+#include <vector>
 
 using namespace kabinet;
 
@@ -24,6 +25,30 @@ int count(const std::string& url, const std::string& sql) {
     int n = -1;
     db.read([&](soci::session& s) { s << sql, soci::into(n); });
     return n;
+}
+
+/// The tables of a database that have a tenant_id column (on PostgreSQL partitions included).
+std::vector<std::string> tenantTables(const std::string& url) {
+    Database db(url, 1);
+    std::vector<std::string> out;
+    db.read([&](soci::session& s) {
+        if (test::backend() == "postgresql") {
+            soci::rowset<std::string> rs = (s.prepare << "SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' "
+                                                         "AND table_schema = current_schema() ORDER BY table_name");
+            for (const auto& t : rs) out.push_back(t);
+        } else {
+            std::vector<std::string> tables;
+            soci::rowset<std::string> rs = (s.prepare << "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+            for (const auto& t : rs) tables.push_back(t);
+            for (const auto& t : tables) {
+                int has = 0;
+                s << "SELECT COUNT(*) FROM pragma_table_info('" + t + "') WHERE name = 'tenant_id'", soci::into(has);
+                if (has) out.push_back(t);
+            }
+        }
+    });
+    REQUIRE(out.size() > 20);
+    return out;
 }
 
 int mails(const std::string& dir) {
@@ -82,6 +107,13 @@ TEST_CASE("two tenants in databases of their own: data lands only there and the 
     CHECK(sent(voek.url(), "voek") == 1);
     CHECK(count(main.url(), "SELECT COUNT(*) FROM outbox") == 0);
     CHECK(mails(mailDir) == 2);
+    // A safety net for code that forgets its TenantScope: after the requests and the workers' passes above, no
+    // table of the main database holds a row of either placed tenant (but the tenants' records, kept everywhere).
+    for (const auto& table : tenantTables(main.url())) {
+        if (table == "tenants" || table == "tenant_hosts") continue;
+        INFO(table);
+        CHECK(count(main.url(), "SELECT COUNT(*) FROM " + table + " WHERE tenant_id IN ('vges', 'voek')") == 0);
+    }
 
     // /healthz pings every database and names each placed one by its tenants, never by its URL.
     auto health = server.request("GET", "/healthz");
