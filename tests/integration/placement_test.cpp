@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "TenantClient.h"
 #include "TestContext.h"
 #include "storage/Database.h"
 
@@ -149,13 +150,14 @@ TEST_CASE("a tenant database of another backend than the main one is refused at 
 
 TEST_CASE("kabinet demo seed puts a placed tenant's demo data in its own database, once", "[placement][demo]") {
     test::FreshDatabase main, vges;
+    const std::string placed = R"({"vges": ")" + vges.url() + R"("})";
+    std::string accounts; // the seed's "tenant<TAB>login<TAB>password<TAB>who" lines
     auto seed = [&] {
-        std::string out;
         const int rc = test::runProgram({test::binaryDir() + "/core/kabinet", "demo", "seed", "--years", "1", "--database", main.url(),
-                                         "--tenant-databases", R"({"vges": ")" + vges.url() + R"("})", "--tenants", test::sourceDir() + "/tenants",
+                                         "--tenant-databases", placed, "--tenants", test::sourceDir() + "/tenants",
                                          "--scripts", test::sourceDir() + "/scripts", "--data-dir", test::tempDir("placement-demo")},
-                                        out);
-        INFO(out);
+                                        accounts);
+        INFO(accounts);
         REQUIRE(rc == 0);
     };
     seed();
@@ -181,4 +183,27 @@ TEST_CASE("kabinet demo seed puts a placed tenant's demo data in its own databas
         INFO(table);
         CHECK(count(vges.url(), std::string("SELECT COUNT(*) FROM ") + table + " WHERE tenant_id = 'vges'") == placedRows[table]);
     }
+
+    // A server on the seeded pair: a demo consumer of vges logs in and reads their points, the workers make their
+    // first passes (digest, case timers, outage notices, polling, connectors); still nothing of vges in any table
+    // of the main database (but the tenants' records).
+    const auto at = accounts.find("\nvges\t");
+    REQUIRE(at != std::string::npos);
+    const std::string login = accounts.substr(at + 6, accounts.find('\t', at + 6) - at - 6);
+    {
+        test::KabinetdProcess server(main.url(), {"--tenant-databases", placed});
+        test::TenantClient consumer{server, "vges"};
+        REQUIRE(consumer.login(login, "Demo2024pass").status == 200);
+        auto points = consumer.call("GET", "points");
+        CHECK(points.status == 200);
+        CHECK(points.body.find("\"latest\":{") != std::string::npos);
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        CHECK(server.terminate(10) == 0);
+    }
+    for (const auto& table : tenantTables(main.url())) {
+        if (table == "tenants" || table == "tenant_hosts") continue;
+        INFO(table);
+        CHECK(count(main.url(), "SELECT COUNT(*) FROM " + table + " WHERE tenant_id = 'vges'") == 0);
+    }
+    CHECK(count(vges.url(), "SELECT COUNT(*) FROM sessions WHERE tenant_id = 'vges'") >= 1);
 }
