@@ -75,19 +75,15 @@ inline void refuseNul(const std::string& s) {
     if (s.find('\0') != std::string::npos) throw std::invalid_argument("text contains a NUL byte");
 }
 
-/// Values of rows as SQL literals, comma-separated: 'text' (quotes doubled), numbers, NULL.
-class SqlValues {
+/// Values of rows written one after the other in a text format (`Format`: its separator, NULL, row end and how it
+/// writes a text); the writer puts the separators and the NULLs.
+template <class Format>
+class RowValueWriter {
 public:
-    explicit SqlValues(std::string& out) : out_(out) {}
+    explicit RowValueWriter(std::string& out) : out_(out) {}
     void text(const std::string& v) {
         sep();
-        refuseNul(v);
-        out_ += '\'';
-        for (char c : v) {
-            if (c == '\'') out_ += '\'';
-            out_ += c;
-        }
-        out_ += '\'';
+        Format::text(out_, v);
     }
     void integer(long long v) {
         sep();
@@ -96,72 +92,68 @@ public:
     void real(const std::optional<double>& v) {
         sep();
         if (v && std::isfinite(*v)) appendReal(out_, *v);
-        else out_ += "NULL";
+        else out_ += Format::kNull;
     }
     void optInteger(const std::optional<long long>& v) {
         if (v) integer(*v);
         else {
             sep();
-            out_ += "NULL";
-        }
-    }
-    void endRow() { first_ = true; }
-
-private:
-    void sep() {
-        if (!first_) out_ += ',';
-        first_ = false;
-    }
-    std::string& out_;
-    bool first_ = true;
-};
-
-/// Values of rows in COPY's text format: tab-separated, one row a line, \N for NULL, backslash escapes.
-class CopyValues {
-public:
-    explicit CopyValues(std::string& out) : out_(out) {}
-    void text(const std::string& v) {
-        sep();
-        for (char c : v) {
-            switch (c) {
-            case '\\': out_ += "\\\\"; break;
-            case '\t': out_ += "\\t"; break;
-            case '\n': out_ += "\\n"; break;
-            case '\r': out_ += "\\r"; break;
-            case '\0': throw std::invalid_argument("text contains a NUL byte");
-            default: out_ += c;
-            }
-        }
-    }
-    void integer(long long v) {
-        sep();
-        appendInteger(out_, v);
-    }
-    void real(const std::optional<double>& v) {
-        sep();
-        if (v && std::isfinite(*v)) appendReal(out_, *v);
-        else out_ += "\\N";
-    }
-    void optInteger(const std::optional<long long>& v) {
-        if (v) integer(*v);
-        else {
-            sep();
-            out_ += "\\N";
+            out_ += Format::kNull;
         }
     }
     void endRow() {
-        out_ += '\n';
+        out_ += Format::kRowEnd;
         first_ = true;
     }
 
 private:
     void sep() {
-        if (!first_) out_ += '\t';
+        if (!first_) out_ += Format::kSeparator;
         first_ = false;
     }
     std::string& out_;
     bool first_ = true;
 };
+
+/// SQL literals, comma-separated: 'text' (quotes doubled), numbers, NULL.
+struct SqlFormat {
+    static constexpr char kSeparator = ',';
+    static constexpr const char* kNull = "NULL";
+    static constexpr const char* kRowEnd = "";
+    static void text(std::string& out, const std::string& v) {
+        refuseNul(v);
+        out += '\'';
+        for (char c : v) {
+            if (c == '\'') out += '\'';
+            out += c;
+        }
+        out += '\'';
+    }
+};
+
+/// COPY's text format: tab-separated, one row a line, \N for NULL, backslash escapes.
+struct CopyFormat {
+    static constexpr char kSeparator = '\t';
+    static constexpr const char* kNull = "\\N";
+    static constexpr const char* kRowEnd = "\n";
+    static void text(std::string& out, const std::string& v) {
+        for (char c : v) {
+            switch (c) {
+            case '\\': out += "\\\\"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\0': throw std::invalid_argument("text contains a NUL byte");
+            default: out += c;
+            }
+        }
+    }
+};
+
+/// Values of rows as SQL literals (multi-row INSERT, IN lists).
+using SqlValues = RowValueWriter<SqlFormat>;
+/// Values of rows as COPY text.
+using CopyValues = RowValueWriter<CopyFormat>;
 
 /// One row of each table, in the column order of its Table, into SqlValues or CopyValues.
 template <class Out>
