@@ -109,14 +109,7 @@ Obj CaseService::assign(Tenant& t, const SessionInfo& s, const std::string& id, 
             to->set("assignee", assignee);
             h.fieldsJson = stringify(Var(to));
             store.append(c.id, h);
-            AuditEntry audit;
-            audit.kind = "operator";
-            audit.userId = s.userId;
-            audit.action = "case_assign";
-            audit.outcome = "done";
-            audit.client = client;
-            audit.targetId = assignee;
-            audit.details = new Poco::JSON::Object;
+            AuditEntry audit = AuditEntry::done("operator", s.userId, "case_assign", client, assignee);
             audit.details->set("case", c.numberText);
             AuditLog::recordIn(se, t.id(), audit);
             if (!assignee.empty() && assignee != s.userId) {

@@ -22,6 +22,18 @@ std::string AuditLog::mask(const std::string& value) {
     return start == 0 ? std::string("…") : "…" + value.substr(start);
 }
 
+AuditEntry AuditEntry::done(std::string kind, std::string userId, std::string action, std::string client, std::string targetId) {
+    AuditEntry e;
+    e.kind = std::move(kind);
+    e.userId = std::move(userId);
+    e.action = std::move(action);
+    e.outcome = "done";
+    e.client = std::move(client);
+    e.targetId = std::move(targetId);
+    e.details = new Poco::JSON::Object;
+    return e;
+}
+
 void AuditLog::record(const std::string& tenant, const AuditEntry& e) {
     db_.transaction([&](soci::session& s) { recordIn(s, tenant, e); });
 }

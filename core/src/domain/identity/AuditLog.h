@@ -32,6 +32,10 @@ struct AuditEntry {
     std::string outcome;        ///< guesses: `miss`, `locked`, `refused`; logins: `success`, `failure`, `refused`, `disabled`; else `done`
     std::string targetId;       ///< the account acted upon (a granted consumer, a staff member), empty when none
     Poco::JSON::Object::Ptr details; ///< what else the entry names (a grant's scope and number); may be null
+
+    /// An action of staff that was done (outcome `done`): `kind`, who (`userId`) from where (`client`), upon whom
+    /// (`targetId`, empty when nobody), with an empty `details` object for the caller to fill in.
+    static AuditEntry done(std::string kind, std::string userId, std::string action, std::string client, std::string targetId = {});
 };
 
 class AuditLog {

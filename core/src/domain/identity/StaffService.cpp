@@ -35,14 +35,7 @@ JsonObject staffJson(const StaffRow& row) {
 
 /// A staff action for the audit log.
 AuditEntry staffEntry(const StaffActor& by, const std::string& target, const std::string& action) {
-    AuditEntry e;
-    e.kind = "staff";
-    e.userId = by.userId;
-    e.targetId = target;
-    e.action = action;
-    e.outcome = "done";
-    e.client = by.client;
-    return e;
+    return AuditEntry::done("staff", by.userId, action, by.client, target);
 }
 
 /// The staff member `id` of the tenant, or 404.
@@ -87,7 +80,6 @@ std::string StaffService::createStaff(Tenant& t, const std::string& role, const 
                            {{"email", "Пользователь с таким E-mail уже существует"}});
         users.insert(u, n);
         AuditEntry e = staffEntry(by, u.id, "create");
-        e.details = new Poco::JSON::Object;
         e.details->set("role", role);
         AuditLog::recordIn(s, t.id(), e);
     });
@@ -134,7 +126,6 @@ Poco::JSON::Object::Ptr StaffService::resetSecondFactor(Tenant& t, const std::st
         RecoveryCodeStore(s, t.id()).clear(staffId);
         SessionStore(s, t.id()).removeAll(staffId);
         AuditEntry e = staffEntry(by, staffId, "reset_second_factor");
-        e.details = new Poco::JSON::Object;
         e.details->set("second_factor", after.secondFactor);
         AuditLog::recordIn(s, t.id(), e);
         after.secondFactor.clear();

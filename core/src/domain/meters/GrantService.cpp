@@ -68,14 +68,7 @@ void GrantService::grant(Tenant& t, const SessionInfo& op, const Poco::JSON::Obj
         }
         // The change is audited and the consumer told of it (not of a grant they had already), in the same transaction.
         if (!changed) return;
-        AuditEntry audit;
-        audit.kind = "grant";
-        audit.userId = op.userId;
-        audit.targetId = userId;
-        audit.action = revoke ? "revoke" : "grant";
-        audit.outcome = "done";
-        audit.client = client;
-        audit.details = new Poco::JSON::Object;
+        AuditEntry audit = AuditEntry::done("grant", op.userId, revoke ? "revoke" : "grant", client, userId);
         audit.details->set("scope", scope);
         audit.details->set("number", ref);
         AuditLog::recordIn(se, t.id(), audit);

@@ -221,14 +221,8 @@ void ManualReadingService::decide(Tenant& t, const SessionInfo& op, const std::s
         if (r->state != "pending") throw Conflict("already_decided", "Решение по этому показанию уже принято");
         const long long now = static_cast<long long>(std::time(nullptr));
         store.decide(id, approve ? "accepted" : "rejected", reason, now, op.userId);
-        AuditEntry audit; // the decision is audited in its own transaction (identity/AuditLog, kind operator)
-        audit.kind = "operator";
-        audit.userId = op.userId;
-        audit.targetId = r->userId;
-        audit.action = approve ? "reading_approve" : "reading_reject";
-        audit.outcome = "done";
-        audit.client = client;
-        audit.details = new Poco::JSON::Object;
+        // The decision is audited in its own transaction (identity/AuditLog, kind operator).
+        AuditEntry audit = AuditEntry::done("operator", op.userId, approve ? "reading_approve" : "reading_reject", client, r->userId);
         if (const auto m = meterLabel(se, t.id(), r->meterId)) audit.details->set("meter", m->serial);
         if (!approve) audit.details->set("reason", reason);
         AuditLog::recordIn(se, t.id(), audit);

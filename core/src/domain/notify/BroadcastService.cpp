@@ -196,13 +196,7 @@ JsonObject BroadcastService::send(Tenant& t, const JsonObject& body, long long n
     db_.transaction([&](soci::session& s) {
         sent = raise(s, t, r, now);
         if (sent.first.empty() || sent.second == 0) throw Unprocessable(FieldErrors{{"audience", "Среди выбранных получателей нет ни одного потребителя"}});
-        AuditEntry audit;
-        audit.kind = "operator";
-        audit.userId = operatorId;
-        audit.action = "broadcast_send";
-        audit.outcome = "done";
-        audit.client = client;
-        audit.details = new Poco::JSON::Object;
+        AuditEntry audit = AuditEntry::done("operator", operatorId, "broadcast_send", client);
         audit.details->set("title", r.title);
         audit.details->set("audience", r.all ? std::string("all") : r.listKey);
         audit.details->set("recipients", sent.second);

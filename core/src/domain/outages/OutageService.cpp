@@ -346,13 +346,7 @@ std::string newId() { return crypto::randomToken(12); }
 
 /// The audit entry of an operator's change to an outage, in the change's transaction.
 void audit(soci::session& se, const Tenant& t, const SessionInfo& s, const Outage& o, const char* action, const std::string& client) {
-    AuditEntry e;
-    e.kind = "operator";
-    e.userId = s.userId;
-    e.action = action;
-    e.outcome = "done";
-    e.client = client;
-    e.details = new Poco::JSON::Object;
+    AuditEntry e = AuditEntry::done("operator", s.userId, action, client);
     e.details->set("outage_kind", o.kind);
     e.details->set("address", addressLine(o));
     e.details->set("addresses", static_cast<int>(o.addresses.size()));
