@@ -71,17 +71,15 @@ int usage(std::ostream& out, int code) {
 
 int cmdMigrate(const Config& cfg) {
     Database db(cfg.databaseUrl(), 1);
-    Migrator m(db);
-    int before = m.current();
-    int applied = m.migrate();
-    std::cout << "database " << db.backendName() << ": schema version " << before << " -> " << m.current() << " ("
-              << applied << " applied)\n";
-    // store: the databases of tenants placed elsewhere get the same schema.
-    for (const auto& [tenant, url] : cfg.tenantDatabases) {
-        Database own(url, 1);
-        Migrator tm(own);
-        const int was = tm.current(), n = tm.migrate();
-        std::cout << "database of tenant " << tenant << ": schema version " << was << " -> " << tm.current() << " (" << n << " applied)\n";
+    // store: the databases of tenants placed elsewhere get the same schema (each database once).
+    for (const auto& [tenant, url] : cfg.tenantDatabases) db.place(tenant, url, 1);
+    for (Database* d : db.all()) {
+        Migrator m(*d);
+        const int before = m.current(), applied = m.migrate();
+        std::string tenants;
+        for (const auto& id : db.tenantsOn(*d)) tenants += (tenants.empty() ? "" : ", ") + id;
+        std::cout << "database " << (tenants.empty() ? d->backendName() : "of tenants " + tenants) << ": schema version " << before << " -> "
+                  << m.current() << " (" << applied << " applied)\n";
     }
     return 0;
 }
