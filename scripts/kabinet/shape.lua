@@ -33,6 +33,9 @@ local is_list, non_empty_string, sorted_keys = tables.is_list, tables.non_empty_
 
 local M = {}
 
+-- Each record node's keys as a set (weak: a cache, never part of the node).
+local known_keys = setmetatable({}, { __mode = "k" })
+
 local function node(kind, spec)
   spec = spec or {}
   spec.kind = kind
@@ -134,12 +137,13 @@ local CHECKS = {
   record = function(n, v, path, add, ctx)
     if type(v) ~= "table" then add(path, n.message or "ожидается таблица"); return false end
     if n.enter and n.enter(ctx, v, path, add) == false then return false end
-    -- The node's keys as a set, made on the first check (a node is not changed once made).
-    local known = n.known_keys
+    -- The node's keys as a set, made on the first check (a node is not changed once made) and kept
+    -- beside it, not in it: checks leave the library's tables as they were.
+    local known = known_keys[n]
     if not known then
       known = {}
       for _, entry in ipairs(n.keys) do known[entry[1]] = entry[2] end
-      n.known_keys = known
+      known_keys[n] = known
     end
     local unknown
     for k in pairs(v) do

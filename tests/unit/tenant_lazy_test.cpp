@@ -42,6 +42,14 @@ void copyTenant(const fs::path& root, const std::string& seed, const std::string
         if (e.path().filename() != "tenant.lua") fs::copy(e.path(), root / id / e.path().filename(), fs::copy_options::recursive);
 }
 
+/// Every JSON value of a summary, as text.
+std::string values(const TenantSummary& s) {
+    std::string out;
+    for (const auto* v : {&s.polling, &s.connectors, &s.branding, &s.caseKinds, &s.caseGroups, &s.caseRegisters, &s.notifications})
+        out += luajson::stringify(*v) + "\n";
+    return out + luajson::stringify(Poco::Dynamic::Var(s.settings));
+}
+
 const std::string& scripts() {
     static const std::string s = test::sourceDir() + "/scripts";
     return s;
@@ -122,7 +130,7 @@ TEST_CASE("copies share equal summaries; a restart starts unchanged tenants from
     TenantRegistryOptions options;
     options.cacheFile = cacheFile;
 
-    std::string sigmaSettings, voekPolling;
+    std::string sigmaSettings, voekPolling, voekValues;
     {
         TenantRegistry first(tenants.string(), scripts(), LuaLimits{}, options);
         REQUIRE(first.failures().empty());
@@ -132,6 +140,10 @@ TEST_CASE("copies share equal summaries; a restart starts unchanged tenants from
         CHECK(a->summary().settings.get() == b->summary().settings.get()); // equal values, one copy
         sigmaSettings = luajson::stringify(a->summary().settings);
         voekPolling = luajson::stringify(first.find("voek")->polling());
+        voekValues = values(first.find("voek")->summary());
+        CHECK_THAT(voekValues, Catch::Contains("\"kinds\"")); // its kinds of cases and notifications are there
+        CHECK(a->summary().notifications.extract<Poco::JSON::Object::Ptr>().get() ==
+              b->summary().notifications.extract<Poco::JSON::Object::Ptr>().get());
     }
     REQUIRE(fs::exists(cacheFile));
 
@@ -145,6 +157,10 @@ TEST_CASE("copies share equal summaries; a restart starts unchanged tenants from
         CHECK(a->utcOffset() == 3 * 3600);
         CHECK(luajson::stringify(a->summary().settings) == sigmaSettings);
         CHECK(luajson::stringify(again.find("voek")->polling()) == voekPolling);
+        CHECK(values(again.find("voek")->summary()) == voekValues);
+        // The file holds each shared value once, and the copies read it back as one value.
+        CHECK(again.find("b-sigma")->summary().notifications.extract<Poco::JSON::Object::Ptr>().get() ==
+              a->summary().notifications.extract<Poco::JSON::Object::Ptr>().get());
         CHECK(a->moduleSettings("manual_readings")->getValue<double>("max_daily_kwh") == 2000);
         CHECK(again.openStates() == 0);
         // A tenant from the cache is checked in Lua on first use.

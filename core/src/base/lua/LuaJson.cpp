@@ -104,6 +104,22 @@ Poco::Dynamic::Var convert(lua_State* L, int idx, int depth) {
 
 Poco::Dynamic::Var toJson(lua_State* L, int index) { return convert(L, index, 0); }
 
+namespace {
+void checkValue(lua_State* L, int idx, int depth) {
+    if (lua_type(L, idx) != LUA_TTABLE) return;
+    idx = lua_absindex(L, idx);
+    if (depth > kMaxDepth) throw std::runtime_error("value nested deeper than 64 levels (or a cycle)");
+    luaL_checkstack(L, 4, "json check");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) { // every value toJson would write (keys and skipped values cannot fail)
+        checkValue(L, -1, depth + 1);
+        lua_pop(L, 1);
+    }
+}
+} // namespace
+
+void check(lua_State* L, int index) { checkValue(L, index, 0); }
+
 void push(lua_State* L, const Poco::Dynamic::Var& v) {
     luaL_checkstack(L, 4, "json conversion");
     if (v.isEmpty()) {

@@ -12,6 +12,8 @@ namespace kabinet::luajson {
 
 /// Converts the value at `index` to JSON. Throws std::runtime_error on cycles or too deep nesting.
 Poco::Dynamic::Var toJson(lua_State* L, int index);
+/// Throws as toJson(L, index) would (cycles, too deep nesting) without building the value.
+void check(lua_State* L, int index);
 /// Pushes a JSON value onto the Lua stack.
 void push(lua_State* L, const Poco::Dynamic::Var& value);
 /// Serialises a JSON value to compact text (UTF-8 kept as is).

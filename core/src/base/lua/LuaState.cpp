@@ -221,18 +221,26 @@ int LuaState::luaLoadText(lua_State* L) {
     return 1;
 }
 
+namespace {
+/// The file path of a module below a root ("a.b" → "a/b"); false for a name that is no module name.
+bool moduleRel(const char* name, std::string& rel) {
+    rel = name;
+    for (char& c : rel) {
+        if (c == '.') c = '/';
+        else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    }
+    return true;
+}
+} // namespace
+
 int LuaState::luaRequire(lua_State* L) {
     const char* name = luaL_checkstring(L, 1);
     lua_getfield(L, LUA_REGISTRYINDEX, "kabinet.loaded");
     lua_getfield(L, -1, name);
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
-    std::string rel = name;
-    for (char& c : rel) {
-        if (c == '.') c = '/';
-        else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
-            return luaL_error(L, "module '%s': invalid module name", name);
-    }
+    std::string rel;
+    if (!moduleRel(name, rel)) return luaL_error(L, "module '%s': invalid module name", name);
     LuaState* st = self(L);
     std::string path, text;
     for (const auto& root : st->roots_) {
@@ -255,6 +263,90 @@ int LuaState::luaRequire(lua_State* L) {
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, name);
     return 1;
+}
+
+// require of an environment (pushEnvironment): upvalues 1 the environment, 2 its loaded modules, 3 its roots.
+int LuaState::luaEnvRequire(lua_State* L) {
+    const char* name = luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_getfield(L, lua_upvalueindex(2), name);
+    if (!lua_isnil(L, -1)) return 1;
+    lua_pop(L, 1);
+    std::string rel;
+    if (!moduleRel(name, rel)) return luaL_error(L, "module '%s': invalid module name", name);
+    std::string path, text;
+    const lua_Integer roots = luaL_len(L, lua_upvalueindex(3));
+    for (lua_Integer i = 1; i <= roots && path.empty(); ++i) {
+        lua_geti(L, lua_upvalueindex(3), i);
+        std::string candidate = std::string(lua_tostring(L, -1)) + "/" + rel + ".lua";
+        lua_pop(L, 1);
+        if (readFile(candidate, text)) path = candidate;
+    }
+    if (path.empty()) { // not the environment's own: the module the state shares
+        lua_pushcfunction(L, &LuaState::luaRequire);
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        return 1;
+    }
+    if (loadModule(L, path, text, "@" + rel + ".lua") != LUA_OK) return lua_error(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1); // its _ENV
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, lua_upvalueindex(2), name);
+    return 1;
+}
+
+// load of an environment: chunks without an explicit environment get the environment (upvalue 1).
+int LuaState::luaEnvLoad(lua_State* L) {
+    if (lua_isnone(L, 4)) {
+        lua_settop(L, 3);
+        lua_pushvalue(L, lua_upvalueindex(1));
+    }
+    return luaLoadText(L);
+}
+
+void LuaState::pushEnvironment(const std::vector<std::string>& roots) {
+    lua_checkstack(L_, 8);
+    lua_newtable(L_);
+    const int env = lua_gettop(L_);
+    lua_pushglobaltable(L_);
+    lua_pushnil(L_);
+    while (lua_next(L_, env + 1)) { // key, value
+        if (lua_istable(L_, -1) && !lua_rawequal(L_, -1, env + 1)) {
+            lua_newtable(L_); // a shallow copy of a library table
+            lua_pushnil(L_);
+            while (lua_next(L_, -3)) {
+                lua_pushvalue(L_, -2);
+                lua_insert(L_, -2);
+                lua_rawset(L_, -4);
+            }
+            lua_remove(L_, -2);
+        }
+        lua_pushvalue(L_, -2);
+        lua_insert(L_, -2);
+        lua_rawset(L_, env);
+    }
+    lua_pop(L_, 1); // the state's globals
+    lua_pushvalue(L_, env);
+    lua_setfield(L_, env, "_G");
+    lua_pushvalue(L_, env);
+    lua_pushcclosure(L_, &LuaState::luaEnvLoad, 1);
+    lua_setfield(L_, env, "load");
+    lua_pushvalue(L_, env);
+    lua_newtable(L_);
+    lua_createtable(L_, static_cast<int>(roots.size()), 0);
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+        lua_pushstring(L_, roots[i].c_str());
+        lua_rawseti(L_, -2, static_cast<lua_Integer>(i + 1));
+    }
+    lua_pushcclosure(L_, &LuaState::luaEnvRequire, 3);
+    lua_setfield(L_, env, "require");
 }
 
 int LuaState::luaGuardedPcall(lua_State* L) {
@@ -378,7 +470,10 @@ void LuaState::protect(int nargs, int nresults, const std::function<void(lua_Sta
     call(nargs, nresults);
 }
 
-void LuaState::runFile(const std::string& path, int nresults) {
+void LuaState::runFile(const std::string& path, int nresults) { runFile(path, nresults, 0); }
+
+void LuaState::runFile(const std::string& path, int nresults, int env) {
+    if (env) env = lua_absindex(L_, env);
     std::string text;
     if (!readFile(path, text)) throw LuaError(owner_ + ": cannot read " + path);
     std::string chunk = "@" + path;
@@ -391,6 +486,10 @@ void LuaState::runFile(const std::string& path, int nresults) {
         std::string err = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "syntax error";
         lua_pop(L_, 1);
         fail(err);
+    }
+    if (env) {
+        lua_pushvalue(L_, env);
+        if (!lua_setupvalue(L_, -2, 1)) lua_pop(L_, 1); // its _ENV
     }
     call(0, nresults);
 }

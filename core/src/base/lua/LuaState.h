@@ -57,6 +57,17 @@ public:
 
     /// Loads and runs a file as a text chunk; leaves its `nresults` results on the stack. Throws LuaError.
     void runFile(const std::string& path, int nresults);
+    /// Runs a file as runFile(path, nresults) does, with the table at stack index `env` as its globals.
+    void runFile(const std::string& path, int nresults, int env);
+
+    /// Pushes a new global environment, for code that must not share globals with what this state ran
+    /// before: the sandbox's functions, shallow copies of every library table (string, table, math, …,
+    /// kabinet), `_G` being the environment itself, a `load` whose chunks default to it, and a `require`
+    /// that loads a module found under `roots` (first match wins) into the environment, once per
+    /// environment, and otherwise answers as the state's own require (modules shared by all environments).
+    void pushEnvironment(const std::vector<std::string>& roots);
+    /// Names a new owner (error messages, kabinet.log), for a state that serves one owner after another.
+    void setOwner(std::string owner) { owner_ = std::move(owner); }
     /// Calls the function below `nargs` arguments on the stack under the instruction budget and the memory
     /// cap, leaving `nresults` results. Throws LuaError with the owner, script and line on failure.
     void call(int nargs, int nresults);
@@ -80,6 +91,8 @@ private:
     static int luaWrapped(lua_State* L);
     void switchTo(lua_State* thread);
     static int luaRequire(lua_State* L);
+    static int luaEnvRequire(lua_State* L);
+    static int luaEnvLoad(lua_State* L);
     static int luaLoadText(lua_State* L);
     static int luaArray(lua_State* L);
     static int luaGuardedPcall(lua_State* L);

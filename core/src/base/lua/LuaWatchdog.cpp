@@ -25,11 +25,12 @@ std::uint64_t LuaWatchdog::enter(Clock::time_point at, Action look, void* contex
     {
         std::lock_guard<std::mutex> lock(mutex_);
         ticket = next_++;
-        earliest = deadlines_.empty() || at < deadlines_.begin()->first;
+        earliest = at < sleepUntil_; // else the thread wakes before `at` anyway and sees it then
         deadlines_.emplace(at, ticket);
         watches_.emplace(ticket, std::make_pair(at, Watch{look, context}));
     }
-    if (earliest) wake_.notify_one(); // the thread sleeps until a later deadline (or for good)
+    if (earliest) wake_.notify_one(); // the thread sleeps until later (or for good): a wake-up per call would
+                                      // cost a thread switch for every Lua call
     return ticket;
 }
 
@@ -46,14 +47,17 @@ void LuaWatchdog::run() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stop_) {
         if (deadlines_.empty()) {
+            sleepUntil_ = Clock::time_point::max();
             wake_.wait(lock);
             continue;
         }
         auto first = *deadlines_.begin();
         if (Clock::now() < first.first) {
+            sleepUntil_ = first.first;
             wake_.wait_until(lock, first.first);
             continue;
         }
+        sleepUntil_ = Clock::time_point::min(); // awake: enter() happens only while the thread waits
         // Due: look at the call; it answers when to look again, or nothing (the call still leaves as usual).
         deadlines_.erase(deadlines_.begin());
         auto it = watches_.find(first.second);

@@ -2,7 +2,9 @@
 /// One thread that watches every Lua call under way and acts only on a call that outlives its deadline.
 ///
 /// A call registers a time to be looked at on entry and withdraws it on exit (a lock and a set insert:
-/// nothing runs inside Lua meanwhile). The thread sleeps until the earliest such time; when one passes it
+/// nothing runs inside Lua meanwhile; the thread is woken only when the new time comes before the one it
+/// sleeps until, so a stream of short calls costs no thread switches). The thread sleeps until the
+/// earliest such time; when one passes it
 /// runs that call's action, which either answers a later time to look again (LuaState measures the CPU
 /// time its thread used) or ends the watch (LuaState arms its instruction hook). An action runs under the
 /// watchdog's lock, so once leave() has returned the watchdog never touches that call again.
@@ -49,6 +51,7 @@ private:
     std::set<std::pair<Clock::time_point, std::uint64_t>> deadlines_;
     std::map<std::uint64_t, std::pair<Clock::time_point, Watch>> watches_;
     std::uint64_t next_ = 1;
+    Clock::time_point sleepUntil_ = Clock::time_point::max(); // when the waiting thread wakes by itself
     bool stop_ = false;
     std::thread thread_;
 };

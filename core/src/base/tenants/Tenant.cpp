@@ -1,18 +1,18 @@
 #include "tenants/Tenant.h"
 
 #include "lua/LuaJson.h"
+#include "util/Crypto.h"
 #include "util/Files.h"
 #include "util/TimeZones.h"
 #include "util/Log.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -29,25 +29,26 @@ std::string str(const Poco::JSON::Object::Ptr& o, const std::string& key) {
 } // namespace
 
 std::string Tenant::hashFolder(const std::string& dir) {
-    Poco::SHA2Engine sha;
+    namespace fs = std::filesystem;
     std::vector<std::string> files;
-    for (Poco::DirectoryIterator it(dir), end; it != end; ++it)
-        if (it->isFile() && it.path().getExtension() == "lua") files.push_back(it.path().toString());
+    for (fs::directory_iterator it(dir), end; it != end; ++it) // the entries' types come with them: no stat each
+        if (it->is_regular_file() && it->path().extension() == ".lua") files.push_back(it->path().string());
     std::sort(files.begin(), files.end());
+    std::string all; // each file's name and text, hashed at once (OpenSSL's SHA-256: a start hashes every tenant)
     for (const auto& f : files) {
         std::string text;
         readFile(f, text);
-        sha.update(f.substr(f.find_last_of('/') + 1));
-        sha.update(text);
+        all += f.substr(f.find_last_of('/') + 1);
+        all += text;
     }
-    return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
+    return crypto::sha256Hex(all).substr(0, 16);
 }
 
 Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits)
     : id_(std::move(id)), dir_(std::move(dir)), scriptsDir_(std::move(scriptsDir)), limits_(limits) {
     summary_.hash = hashFolder(dir_);
     auto st = newState();
-    checkOn(*st, summary_, nullptr); // the state is closed here: the first call that needs Lua opens one
+    checkOn(*st, id_, summary_, nullptr); // the state is closed here: the first call that needs Lua opens one
 }
 
 Tenant::Tenant(std::string id, std::string dir, std::string scriptsDir, LuaLimits limits, TenantSummary summary)
@@ -68,21 +69,32 @@ TenantSummary Tenant::check(const std::string& id, const std::string& dir, const
     return Tenant(id, dir, scriptsDir, limits).summary_;
 }
 
-Poco::Dynamic::Var Tenant::callOn(LuaState& st, const std::string& function) {
+Poco::Dynamic::Var Tenant::callOn(LuaState& st, const std::string& function, bool build) {
     Poco::Dynamic::Var result;
     st.protect(2, 0, [&](lua_State* L) {
         lua_getfield(L, 2, function.c_str());
         if (!lua_isfunction(L, -1)) throw LuaError(st.owner() + ": kabinet.tenant has no function " + function);
         lua_pushvalue(L, 1);
         lua_call(L, 1, 1);
-        result = luajson::toJson(L, -1);
+        if (build) {
+            result = luajson::toJson(L, -1);
+        } else {
+            luajson::check(L, -1);
+            if (lua_istable(L, -1)) result = Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+        }
         lua_pop(L, 1);
     });
     lua_settop(st.L(), 2);
     return result;
 }
 
-void Tenant::checkOn(LuaState& st, TenantSummary& summary, Answers* answers) {
+TenantSummary Tenant::summarize(LuaState& st, const std::string& id) {
+    TenantSummary summary;
+    checkOn(st, id, summary, nullptr);
+    return summary;
+}
+
+void Tenant::checkOn(LuaState& st, const std::string& id, TenantSummary& summary, Answers* answers) {
     Answers local;
     Answers& a = answers ? *answers : local;
     // check(T): any problem refuses the tenant.
@@ -95,31 +107,40 @@ void Tenant::checkOn(LuaState& st, TenantSummary& summary, Answers* answers) {
         } else {
             text = luajson::stringify(problems);
         }
-        if (!text.empty()) throw LuaError("tenant '" + id_ + "': tenant.lua: " + text);
+        if (!text.empty()) throw LuaError("tenant '" + id + "': tenant.lua: " + text);
     }
+    // Only a tenant's answers are built and keep their text; a check (no answers kept) checks them as JSON.
+    const bool keep = answers != nullptr;
     a.profile = callOn(st, "profile");
-    auto form = callOn(st, "registration_form");
-    a.formJson = luajson::stringify(form);
-    if (form.type() == typeid(Poco::JSON::Object::Ptr))
+    auto form = callOn(st, "registration_form", keep);
+    if (keep) a.formJson = luajson::stringify(form);
+    if (keep && form.type() == typeid(Poco::JSON::Object::Ptr))
         if (auto consents = form.extract<Poco::JSON::Object::Ptr>()->getArray("consents"))
             for (const auto& c : *consents)
                 if (c.type() == typeid(Poco::JSON::Object::Ptr))
                     a.consentIds.insert(c.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("id", ""));
-    a.profileJson = luajson::stringify(a.profile);
+    if (keep) a.profileJson = luajson::stringify(a.profile);
     summary.polling = callOn(st, "polling");
     summary.connectors = callOn(st, "connectors");
+    summary.caseKinds = callOn(st, "case_kinds");
+    summary.caseGroups = callOn(st, "case_groups");
+    summary.caseRegisters = callOn(st, "case_registers");
+    summary.notifications = callOn(st, "notifications");
+    if (summary.notifications.type() != typeid(Poco::JSON::Object::Ptr))
+        throw LuaError("tenant '" + id + "': notifications() did not return a table");
     auto settings = callOn(st, "settings");
     summary.settings = settings.type() == typeid(Poco::JSON::Object::Ptr) ? settings.extract<Poco::JSON::Object::Ptr>()
                                                                           : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-    a.identity = callOn(st, "identity");
+    a.identity = callOn(st, "identity", keep);
     if (a.identity.type() != typeid(Poco::JSON::Object::Ptr))
-        throw LuaError("tenant '" + id_ + "': identity() did not return a table");
-    a.profileFormJson = luajson::stringify(callOn(st, "profile_form"));
+        throw LuaError("tenant '" + id + "': identity() did not return a table");
+    auto profileForm = callOn(st, "profile_form", keep);
+    if (keep) a.profileFormJson = luajson::stringify(profileForm);
     if (a.profile.type() != typeid(Poco::JSON::Object::Ptr))
-        throw LuaError("tenant '" + id_ + "': profile() did not return a table");
+        throw LuaError("tenant '" + id + "': profile() did not return a table");
     auto p = a.profile.extract<Poco::JSON::Object::Ptr>();
-    if (str(p, "id") != id_)
-        throw LuaError("tenant '" + id_ + "': tenant.lua declares id '" + str(p, "id") + "', but its folder is '" + id_ + "'");
+    if (str(p, "id") != id)
+        throw LuaError("tenant '" + id + "': tenant.lua declares id '" + str(p, "id") + "', but its folder is '" + id + "'");
     summary.utcOffset = tz::offsetSeconds(str(p, "timezone"));
     summary.name = str(p, "name");
     summary.shortName = str(p, "short_name");
@@ -135,7 +156,7 @@ const Tenant::Answers& Tenant::answers() const {
     if (const Answers* a = answers_.load(std::memory_order_acquire)) return *a;
     auto fresh = std::make_unique<Answers>();
     TenantSummary checked; // the summary stays as the tenant started with it
-    const_cast<Tenant*>(this)->withState([&](LuaState& st) { const_cast<Tenant*>(this)->checkOn(st, checked, fresh.get()); });
+    const_cast<Tenant*>(this)->withState([&](LuaState& st) { checkOn(st, id_, checked, fresh.get()); });
     answersOwner_ = std::move(fresh);
     answers_.store(answersOwner_.get(), std::memory_order_release);
     return *answersOwner_;

@@ -3,8 +3,8 @@
 /// states, and the answers the core needs from it.
 ///
 /// A tenant costs what it uses. Checking it (check() and every answer computed at load) yields a
-/// TenantSummary — names, hosts, time zone, polling rules, connectors, module settings — which is all that
-/// routing and the background workers read; the Lua state of the check is closed at once. The other answers
+/// TenantSummary — names, hosts, time zone, polling rules, connectors, module settings, kinds of cases and
+/// of notifications — which is all that routing and the background workers read; the Lua state of the check is closed at once. The other answers
 /// computed at load (profile, forms, identity) are computed on first use, under the tenant's own lock, and
 /// kept. Calls that depend on input (validation, mail, hooks) run on pooled Lua states, created on demand
 /// and closed after they have been idle for a while (releaseIdle).
@@ -43,6 +43,10 @@ struct TenantSummary {
     Poco::Dynamic::Var connectors;    ///< kabinet.tenant.connectors(T)
     Poco::JSON::Object::Ptr settings; ///< kabinet.tenant.settings(T), never null
     Poco::Dynamic::Var branding;      ///< profile(T).branding: {primary, accent, logo?, monogram}
+    Poco::Dynamic::Var caseKinds;     ///< kabinet.tenant.case_kinds(T)
+    Poco::Dynamic::Var caseGroups;    ///< kabinet.tenant.case_groups(T)
+    Poco::Dynamic::Var caseRegisters; ///< kabinet.tenant.case_registers(T)
+    Poco::Dynamic::Var notifications; ///< kabinet.tenant.notifications(T)
 };
 
 class Tenant {
@@ -58,6 +62,10 @@ public:
 
     /// Checks the tenant's files as the first constructor does and returns the summary; throws LuaError.
     static TenantSummary check(const std::string& id, const std::string& dir, const std::string& scriptsDir, LuaLimits limits);
+    /// The summary of the declaration T at stack index 1 of `st`, with the kabinet.tenant module at index 2:
+    /// check(T) and every answer computed at load, as check() runs them (the hash is left empty). Throws
+    /// LuaError naming tenant `id` when a check reports problems or an answer is malformed.
+    static TenantSummary summarize(LuaState& st, const std::string& id);
     /// Hash of every .lua file of a tenant folder (what configHash() holds).
     static std::string hashFolder(const std::string& dir);
 
@@ -159,8 +167,10 @@ private:
 
     const Answers& answers() const;
     /// check() and every answer of load on `st`; fills `summary` and, when given, `answers`.
-    void checkOn(LuaState& st, TenantSummary& summary, Answers* answers);
-    Poco::Dynamic::Var callOn(LuaState& st, const std::string& function);
+    static void checkOn(LuaState& st, const std::string& id, TenantSummary& summary, Answers* answers);
+    /// kabinet.tenant.<function>(T) as JSON; with `build` false its result is only checked as toJson checks it,
+    /// and an empty object stands for any table.
+    static Poco::Dynamic::Var callOn(LuaState& st, const std::string& function, bool build = true);
     std::unique_ptr<LuaState> newState();
     Poco::Dynamic::Var callPair(const std::string& function, const std::string& kind, const Poco::Dynamic::Var& fields,
                                 std::map<std::string, std::string>& errors);

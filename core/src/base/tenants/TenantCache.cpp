@@ -1,15 +1,16 @@
 #include "tenants/TenantCache.h"
 
 #include "lua/LuaJson.h"
+#include "util/Crypto.h"
 #include "util/Files.h"
 #include "util/Log.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/SHA2Engine.h>
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -17,8 +18,70 @@
 namespace kabinet {
 
 namespace {
-constexpr const char* kMagic = "kabinet-tenant-cache 1 ";
+// Version 2: the JSON values of summaries (polling, connectors, settings, cases, notifications) are written
+// once each, in lines ["v", value], and tenants' lines name them by their order: copies of a tenant differ in
+// little more than names and hosts.
+constexpr const char* kMagic = "kabinet-tenant-cache 2 ";
+
+/// The values of a summary that copies of a tenant share, in the order of the file.
+std::vector<Poco::Dynamic::Var*> sharedValues(TenantSummary& s) {
+    return {&s.polling, &s.connectors, &s.caseKinds, &s.caseGroups, &s.caseRegisters, &s.notifications};
 }
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t z = a * 0x9e3779b97f4a7c15ull + b + 0x632be59bd9b4e019ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    return z ^ (z >> 27);
+}
+
+/// A hash of a JSON value's content (objects' keys in their order, which is sorted).
+std::uint64_t contentHash(const Poco::Dynamic::Var& v) {
+    if (v.isEmpty()) return 1;
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
+        std::uint64_t h = 2;
+        for (const auto& [k, x] : *v.extract<Poco::JSON::Object::Ptr>()) h = mix(mix(h, std::hash<std::string>{}(k)), contentHash(x));
+        return h;
+    }
+    if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
+        std::uint64_t h = 3;
+        for (const auto& x : *v.extract<Poco::JSON::Array::Ptr>()) h = mix(h, contentHash(x));
+        return h;
+    }
+    if (v.type() == typeid(std::string)) return mix(4, std::hash<std::string>{}(v.extract<std::string>()));
+    return mix(std::hash<std::string>{}(v.type().name()), std::hash<std::string>{}(v.convert<std::string>()));
+}
+
+/// Whether two JSON values are equal in content (and in the types of their scalars).
+bool sameContent(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b) {
+    if (a.isEmpty() || b.isEmpty()) return a.isEmpty() && b.isEmpty();
+    if (a.type() != b.type()) return false;
+    if (a.type() == typeid(Poco::JSON::Object::Ptr)) {
+        const auto x = a.extract<Poco::JSON::Object::Ptr>(), y = b.extract<Poco::JSON::Object::Ptr>();
+        if (x.get() == y.get()) return true;
+        if (x->size() != y->size()) return false;
+        for (auto i = x->begin(), j = y->begin(); i != x->end(); ++i, ++j)
+            if (i->first != j->first || !sameContent(i->second, j->second)) return false;
+        return true;
+    }
+    if (a.type() == typeid(Poco::JSON::Array::Ptr)) {
+        const auto x = a.extract<Poco::JSON::Array::Ptr>(), y = b.extract<Poco::JSON::Array::Ptr>();
+        if (x.get() == y.get()) return true;
+        if (x->size() != y->size()) return false;
+        for (unsigned i = 0; i < x->size(); ++i)
+            if (!sameContent(x->get(i), y->get(i))) return false;
+        return true;
+    }
+    if (a.type() == typeid(std::string)) return a.extract<std::string>() == b.extract<std::string>();
+    return a.convert<std::string>() == b.convert<std::string>();
+}
+
+/// Identifies a value for writing it once: the object or array it holds (interned values share one), else its text.
+std::string identity(const Poco::Dynamic::Var& v) {
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return "o" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Object::Ptr>().get()));
+    if (v.type() == typeid(Poco::JSON::Array::Ptr)) return "a" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Array::Ptr>().get()));
+    return "t" + luajson::stringify(v);
+}
+} // namespace
 
 std::string TenantCache::libraryKey(const std::string& scriptsDir, LuaLimits limits) {
     namespace fs = std::filesystem;
@@ -27,17 +90,16 @@ std::string TenantCache::libraryKey(const std::string& scriptsDir, LuaLimits lim
     for (fs::recursive_directory_iterator it(scriptsDir, ec), end; !ec && it != end; it.increment(ec))
         if (it->is_regular_file() && it->path().extension() == ".lua") files.push_back(it->path().string());
     std::sort(files.begin(), files.end());
-    Poco::SHA2Engine sha;
-    sha.update(std::string(KABINET_VERSION) + "\n" + std::to_string(limits.memoryBytes) + "\n" +
-               std::to_string(limits.instructionBudget) + "\n");
+    std::string all = std::string(KABINET_VERSION) + "\n" + std::to_string(limits.memoryBytes) + "\n" +
+                      std::to_string(limits.instructionBudget) + "\n";
     for (const auto& f : files) {
         std::string text;
         readFile(f, text);
-        sha.update(f.substr(scriptsDir.size()) + "\n");
-        sha.update(std::to_string(text.size()) + "\n");
-        sha.update(text);
+        all += f.substr(scriptsDir.size()) + "\n";
+        all += std::to_string(text.size()) + "\n";
+        all += text;
     }
-    return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 32);
+    return crypto::sha256Hex(all).substr(0, 32);
 }
 
 TenantCache::TenantCache(std::string file, const std::string& scriptsDir, LuaLimits limits) : file_(std::move(file)) {
@@ -45,29 +107,37 @@ TenantCache::TenantCache(std::string file, const std::string& scriptsDir, LuaLim
     key_ = libraryKey(scriptsDir, limits);
     std::ifstream in(file_);
     std::string line;
-    if (!in || !std::getline(in, line) || line != kMagic + key_) return; // none yet, or another library
+    if (!in || !std::getline(in, line) || line != kMagic + key_) return; // none yet, or another library or version
     Poco::JSON::Parser parser;
-    while (std::getline(in, line)) {
-        try {
+    std::vector<Poco::Dynamic::Var> values;
+    try {
+        while (std::getline(in, line)) {
             parser.reset();
             auto a = parser.parse(line).extract<Poco::JSON::Array::Ptr>();
+            if (a->getElement<std::string>(0) == "v") {
+                values.push_back(a->get(1));
+                continue;
+            }
             TenantSummary s;
-            const std::string id = a->getElement<std::string>(0);
-            s.hash = a->getElement<std::string>(1);
-            s.name = a->getElement<std::string>(2);
-            s.shortName = a->getElement<std::string>(3);
-            for (const auto& h : *a->getArray(4)) s.hosts.push_back(h.convert<std::string>());
-            s.utcOffset = a->getElement<int>(5);
-            s.polling = shared(a->get(6));
-            s.connectors = shared(a->get(7));
-            auto settings = shared(a->get(8));
+            const std::string id = a->getElement<std::string>(1);
+            s.hash = a->getElement<std::string>(2);
+            s.name = a->getElement<std::string>(3);
+            s.shortName = a->getElement<std::string>(4);
+            for (const auto& h : *a->getArray(5)) s.hosts.push_back(h.convert<std::string>());
+            s.utcOffset = a->getElement<int>(6);
+            s.branding = a->get(7);
+            auto refs = a->getArray(8);
+            auto value = [&](std::size_t i) { return values.at(refs->getElement<std::size_t>(static_cast<unsigned>(i))); };
+            const auto settings = value(0);
             s.settings = settings.type() == typeid(Poco::JSON::Object::Ptr) ? settings.extract<Poco::JSON::Object::Ptr>()
                                                                             : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-            s.branding = a->get(9);
+            const auto slots = sharedValues(s);
+            for (std::size_t i = 0; i < slots.size(); ++i) *slots[i] = value(i + 1);
             read_[id] = std::move(s);
-        } catch (const std::exception& e) {
-            log::warn("tenant cache line ignored", {{"file", file_}, {"error", e.what()}});
         }
+    } catch (const std::exception& e) { // a damaged file: whatever it held is checked again
+        log::warn("tenant cache ignored", {{"file", file_}, {"error", e.what()}});
+        read_.clear();
     }
 }
 
@@ -81,14 +151,17 @@ void TenantCache::put(const std::string& id, const TenantSummary& summary) {
 }
 
 Poco::Dynamic::Var TenantCache::shared(const Poco::Dynamic::Var& value) {
-    const std::string text = luajson::stringify(value);
-    auto [it, fresh] = values_.emplace(text, value);
-    return it->second;
+    const std::uint64_t h = contentHash(value); // outside the lock: callers run on several threads
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& candidates = values_[h];
+    for (const auto& c : candidates)
+        if (sameContent(c, value)) return c;
+    candidates.push_back(value);
+    return value;
 }
 
 void TenantCache::intern(TenantSummary& summary) {
-    summary.polling = shared(summary.polling);
-    summary.connectors = shared(summary.connectors);
+    for (auto* v : sharedValues(summary)) *v = shared(*v);
     auto settings = shared(Poco::Dynamic::Var(summary.settings));
     if (settings.type() == typeid(Poco::JSON::Object::Ptr)) summary.settings = settings.extract<Poco::JSON::Object::Ptr>();
 }
@@ -102,20 +175,34 @@ void TenantCache::save() const {
         {
             std::ofstream out(tmp, std::ios::trunc);
             out << kMagic << key_ << "\n";
-            for (const auto& [id, s] : written_) {
-                Poco::JSON::Array::Ptr a(new Poco::JSON::Array);
+            std::unordered_map<std::string, std::size_t> written; // value identity → its order in the file
+            auto ref = [&](const Poco::Dynamic::Var& v) {
+                auto [it, fresh] = written.emplace(identity(v), written.size());
+                if (fresh) {
+                    Poco::JSON::Array::Ptr line(new Poco::JSON::Array);
+                    line->add("v");
+                    line->add(v);
+                    out << luajson::stringify(line) << "\n";
+                }
+                return it->second;
+            };
+            for (const auto& [id, summary] : written_) {
+                TenantSummary s = summary;
+                Poco::JSON::Array::Ptr refs(new Poco::JSON::Array);
+                refs->add(ref(Poco::Dynamic::Var(s.settings)));
+                for (auto* v : sharedValues(s)) refs->add(ref(*v));
                 Poco::JSON::Array::Ptr hosts(new Poco::JSON::Array);
                 for (const auto& h : s.hosts) hosts->add(h);
+                Poco::JSON::Array::Ptr a(new Poco::JSON::Array);
+                a->add("t");
                 a->add(id);
                 a->add(s.hash);
                 a->add(s.name);
                 a->add(s.shortName);
                 a->add(hosts);
                 a->add(s.utcOffset);
-                a->add(s.polling);
-                a->add(s.connectors);
-                a->add(s.settings);
                 a->add(s.branding);
+                a->add(refs);
                 out << luajson::stringify(a) << "\n";
             }
             out.flush();

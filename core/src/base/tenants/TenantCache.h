@@ -5,8 +5,11 @@
 /// and reported, at every start.
 #include "tenants/Tenant.h"
 
+#include <cstdint>
 #include <map>
+#include <vector>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -26,8 +29,8 @@ public:
     /// a failure is logged.
     void save() const;
 
-    /// Equal polling rules, connectors and settings of different tenants share one value (copies of a
-    /// tenant differ in little more than their names and hosts).
+    /// Equal polling rules, connectors, settings, kinds of cases and notifications of different tenants
+    /// share one value (copies of a tenant differ in little more than their names and hosts). Thread-safe.
     void intern(TenantSummary& summary);
 
     /// Hash of every .lua file under the shared library, with the version and the limits.
@@ -38,7 +41,8 @@ private:
 
     std::string file_, key_;
     std::map<std::string, TenantSummary> read_, written_;
-    std::unordered_map<std::string, Poco::Dynamic::Var> values_; // JSON text → one shared value
+    std::mutex mutex_;                                            // values_
+    std::unordered_map<std::uint64_t, std::vector<Poco::Dynamic::Var>> values_; // content hash → the shared values
 };
 
 } // namespace kabinet

@@ -2,6 +2,7 @@
 
 #include "storage/Database.h"
 #include "tenants/TenantCache.h"
+#include "tenants/TenantChecker.h"
 #include "util/Log.h"
 #include "util/Worker.h"
 
@@ -52,35 +53,61 @@ TenantRegistry::TenantRegistry(const std::string& tenantsDirs, const std::string
         }
     }
 
-    // Each tenant: its files' hash, then the cached summary of the same files or a check (in parallel).
+    // Each tenant: its files' hash, then the cached summary of the same files or a check — in parallel,
+    // each thread checking its tenants in batches in one Lua state with the library loaded once
+    // (TenantChecker), unless options.sharedChecks is off.
     struct Slot {
-        std::string id, dir, hash, error;
-        TenantSummary summary;
-        bool cached = false, ok = false;
+        TenantCheck check;
+        bool cached = false;
     };
     std::vector<Slot> slots;
     for (const auto& [id, dir] : folders) {
         slots.emplace_back();
-        slots.back().id = id;
-        slots.back().dir = dir;
+        slots.back().check.id = id;
+        slots.back().check.dir = dir;
     }
     TenantCache cache(options.cacheFile, scriptsDir, limits);
-    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> next{0}, checkedShared{0}, checkedAlone{0};
+    constexpr std::size_t kBatch = 32; // tenants between two fingerprints of a checker's state
     auto work = [&] {
+        TenantChecker checker(scriptsDir, limits);
+        std::vector<TenantCheck*> batch;
+        auto flush = [&] {
+            if (batch.empty()) return;
+            if (options.sharedChecks) {
+                checker.check(batch);
+            } else {
+                for (auto* c : batch) {
+                    try {
+                        c->summary = Tenant::check(c->id, c->dir, scriptsDir, limits);
+                        c->ok = true;
+                    } catch (const std::exception& e) {
+                        c->error = e.what();
+                    }
+                }
+            }
+            for (auto* c : batch) {
+                ++(c->shared ? checkedShared : checkedAlone);
+                if (c->ok) cache.intern(c->summary);
+            }
+            batch.clear();
+        };
         for (std::size_t i; (i = next.fetch_add(1)) < slots.size();) {
             Slot& s = slots[i];
             try {
-                s.hash = Tenant::hashFolder(s.dir);
-                if (cache.find(s.id, s.hash)) {
-                    s.cached = s.ok = true;
-                    continue;
-                }
-                s.summary = Tenant::check(s.id, s.dir, scriptsDir, limits);
-                s.ok = true;
+                s.check.hash = Tenant::hashFolder(s.check.dir);
             } catch (const std::exception& e) {
-                s.error = e.what();
+                s.check.error = e.what();
+                continue;
             }
+            if (cache.find(s.check.id, s.check.hash)) {
+                s.cached = s.check.ok = true;
+                continue;
+            }
+            batch.push_back(&s.check);
+            if (batch.size() == kBatch) flush();
         }
+        flush();
     };
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, (slots.size() + 15) / 16));
@@ -88,18 +115,20 @@ TenantRegistry::TenantRegistry(const std::string& tenantsDirs, const std::string
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
+    const auto checkedAt = std::chrono::steady_clock::now();
+    checkedShared_ = checkedShared.load();
+    checkedAlone_ = checkedAlone.load();
 
-    for (auto& s : slots) {
+    for (auto& slot : slots) {
+        TenantCheck& s = slot.check;
         if (!s.ok) {
             failures_.push_back({s.id, s.error});
             log::error("tenant failed to load", {{"tenant", s.id}, {"error", s.error}});
             continue;
         }
-        if (s.cached) {
+        if (slot.cached) {
             s.summary = *cache.find(s.id, s.hash);
             ++fromCache_;
-        } else {
-            cache.intern(s.summary);
         }
         cache.put(s.id, s.summary);
         auto t = std::make_shared<Tenant>(s.id, s.dir, scriptsDir, limits, std::move(s.summary));
@@ -111,12 +140,14 @@ TenantRegistry::TenantRegistry(const std::string& tenantsDirs, const std::string
             byHost_[h] = t;
         }
         tenants_[s.id] = t;
-        log::debug("tenant loaded", {{"tenant", s.id}, {"hash", t->configHash()}, {"cached", s.cached ? "yes" : "no"}});
+        log::debug("tenant loaded", {{"tenant", s.id}, {"hash", t->configHash()}, {"cached", slot.cached ? "yes" : "no"}});
     }
     cache.save();
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     log::info("tenants loaded", {{"tenants", std::to_string(tenants_.size())}, {"failed", std::to_string(failures_.size())},
-                                 {"from_cache", std::to_string(fromCache_)}, {"ms", std::to_string(ms)}});
+                                 {"from_cache", std::to_string(fromCache_)}, {"checked_shared", std::to_string(checkedShared_)},
+                                 {"checked_alone", std::to_string(checkedAlone_)}, {"ms", std::to_string(ms)},
+                                 {"check_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(checkedAt - started).count())}});
 }
 
 TenantRegistry::~TenantRegistry() {

@@ -31,6 +31,9 @@ struct TenantRegistryOptions {
     std::string cacheFile;
     /// Threads that check tenants at start; 0: one per core.
     unsigned threads = 0;
+    /// Check tenants in batches in one Lua state per thread with the library loaded once (TenantChecker);
+    /// off: each tenant in a state of its own.
+    bool sharedChecks = true;
 };
 
 /// The directories of a ':'-separated list, in order, without empty entries or trailing slashes.
@@ -55,6 +58,9 @@ public:
     const std::vector<TenantFailure>& failures() const noexcept { return failures_; }
     /// How many tenants started from the cache without running Lua.
     std::size_t fromCache() const noexcept { return fromCache_; }
+    /// How many tenants were checked at start in a shared state (TenantChecker), and how many alone.
+    std::size_t checkedShared() const noexcept { return checkedShared_; }
+    std::size_t checkedAlone() const noexcept { return checkedAlone_; }
 
     /// Closes the Lua states of every tenant that have been idle for at least `idle`; returns how many.
     std::size_t releaseIdle(std::chrono::steady_clock::duration idle);
@@ -71,7 +77,7 @@ private:
     std::map<std::string, std::shared_ptr<Tenant>> tenants_;
     std::map<std::string, std::shared_ptr<Tenant>> byHost_;
     std::vector<TenantFailure> failures_;
-    std::size_t fromCache_ = 0;
+    std::size_t fromCache_ = 0, checkedShared_ = 0, checkedAlone_ = 0;
     std::unique_ptr<Worker> sweeper_;
 };
 

@@ -278,9 +278,10 @@ std::shared_ptr<const Model> CaseKinds::of(Tenant& t) {
         auto it = cache.find(t.id());
         if (it != cache.end() && it->second.hash == t.configHash()) return it->second.model;
     }
-    const Var kinds = t.callModule("case_kinds", 0, [](lua_State*) {});
-    const Var groups = t.callModule("case_groups", 0, [](lua_State*) {});
-    const Var registers = t.callModule("case_registers", 0, [](lua_State*) {});
+    // Read from the tenant's summary (computed by its check, cached between starts): no Lua runs here.
+    const Var& kinds = t.summary().caseKinds;
+    const Var& groups = t.summary().caseGroups;
+    const Var& registers = t.summary().caseRegisters;
     auto model = std::make_shared<const Model>(parse(kinds, groups, registers));
     std::lock_guard<std::mutex> lock(mutex);
     cache[t.id()] = Cached{t.configHash(), model};

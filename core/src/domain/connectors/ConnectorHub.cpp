@@ -66,10 +66,10 @@ ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& pl
             if (entry.type() != typeid(JsonObject))
                 throw ConfigError("connectors: the entry of tenant '" + tenantId + "' must be an object {\"<connector id>\": {…}}");
     }
+    std::vector<std::pair<std::string, std::shared_ptr<Slot>>> tenantAccounts;
     for (const auto& id : tenants_.ids()) {
         auto t = tenants_.find(id);
         if (!t) continue;
-        TenantScope scope(id); // the tenant's own database, when it has one
         JsonObject entries = server->has(id) ? server->getObject(id) : JsonObject(new Poco::JSON::Object);
         std::set<std::string> declared;
         if (t->connectors().type() == typeid(Poco::JSON::Array::Ptr))
@@ -78,17 +78,31 @@ ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& pl
                 const std::string cid = decl.extract<JsonObject>()->optValue<std::string>("id", "");
                 declared.insert(cid);
                 JsonObject entry = entries->has(cid) && entries->get(cid).type() == typeid(JsonObject) ? entries->getObject(cid) : nullptr;
-                startSlot(*t, decl, entry);
+                startSlot(*t, decl, entry, tenantAccounts);
             }
         for (const auto& [cid, v] : *entries)
             if (!declared.count(cid))
                 log::warn("connector not declared by the tenant; its server entry is ignored", {{"tenant", id}, {"connector", cid}});
     }
+    // The tenant accounts of ready connectors and their jobs: one transaction per database (a start with many
+    // tenants would otherwise commit once per tenant).
+    std::map<Database*, std::vector<std::pair<std::string, std::shared_ptr<Slot>>>> byDatabase;
+    for (const auto& entry : tenantAccounts) byDatabase[&db_.of(entry.first)].push_back(entry);
+    const long long now = wallNow();
+    for (const auto& [database, slots] : byDatabase) {
+        std::vector<TenantAccountSetup> setups;
+        for (const auto& [tenantId, slot] : slots) setups.push_back({tenantId, slot->info.id, slot->info.label, slot->info.tasks});
+        database->transaction([&](soci::session& s) { SyncStore::ensureTenantAccounts(s, setups, now); });
+    }
+    std::size_t ready = 0, other = 0;
+    for (const auto& [key, slot] : slots_) ++(slot->info.state == "ready" ? ready : other);
+    log::info("connectors started", {{"ready", std::to_string(ready)}, {"not_ready", std::to_string(other)}});
 }
 
 ConnectorHub::~ConnectorHub() = default;
 
-void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const JsonObject& serverEntry) {
+void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const JsonObject& serverEntry,
+                             std::vector<std::pair<std::string, std::shared_ptr<Slot>>>& tenantAccounts) {
     auto decl = declVar.extract<JsonObject>();
     auto slot = std::make_shared<Slot>();
     ConnectorInfo& info = slot->info;
@@ -117,14 +131,17 @@ void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const
         info.state = "plugin_missing";
         info.reason = "модуль «" + info.plugin + "» не загружен";
     } else {
+        // The settings the plugin's manifest requires, read once per plugin (a start makes a slot per tenant).
+        auto [required, fresh] = requiredSettings_.try_emplace(info.plugin);
+        if (fresh) try {
+                if (!plugin->manifest.configSchema.empty())
+                    if (auto req = parseObject(plugin->manifest.configSchema)->getArray("required"))
+                        for (const auto& k : *req) required->second.push_back(k.toString());
+            } catch (const std::exception&) {
+            }
         std::vector<std::string> missing;
-        try {
-            if (!plugin->manifest.configSchema.empty())
-                if (auto req = parseObject(plugin->manifest.configSchema)->getArray("required"))
-                    for (const auto& k : *req)
-                        if (!settings->has(k.toString())) missing.push_back(k.toString());
-        } catch (const std::exception&) {
-        }
+        for (const auto& k : required->second)
+            if (!settings->has(k)) missing.push_back(k);
         if (!missing.empty()) {
             info.state = "not_configured";
             info.reason = "не заданы настройки: " + joinFirst(missing, 10);
@@ -139,22 +156,8 @@ void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const
         }
     }
     if (info.state == "ready") {
-        log::info("connector ready", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin}});
-        if (info.accounts == "tenant") {
-            db_.transaction([&](soci::session& s) {
-                SyncStore store(s, t.id());
-                ConnectorAccount a;
-                a.tenantId = t.id();
-                a.connectorId = info.id;
-                a.accountId = "tenant";
-                a.kind = "tenant";
-                a.title = info.label;
-                const long long now = wallNow();
-                store.ensureAccount(a, now);
-                store.clearAuthFailed(info.id, "tenant");
-                store.ensureJobs(info.id, "tenant", info.tasks, now);
-            });
-        }
+        log::debug("connector ready", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin}});
+        if (info.accounts == "tenant") tenantAccounts.emplace_back(t.id(), slot);
     } else {
         log::error("connector not configured", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin},
                                                 {"state", info.state}, {"reason", info.reason}});

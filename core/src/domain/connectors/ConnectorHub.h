@@ -96,7 +96,10 @@ public:
 private:
     struct Slot;
     std::shared_ptr<Slot> slot(const std::string& tenantId, const std::string& connectorId) const;
-    void startSlot(Tenant& t, const Poco::Dynamic::Var& decl, const Poco::JSON::Object::Ptr& serverEntry);
+    /// Makes the slot of a declared connector; a ready one whose account is the tenant's own is added to
+    /// `tenantAccounts` (its account and jobs are made, for all of them at once, by the constructor).
+    void startSlot(Tenant& t, const Poco::Dynamic::Var& decl, const Poco::JSON::Object::Ptr& serverEntry,
+                   std::vector<std::pair<std::string, std::shared_ptr<Slot>>>& tenantAccounts);
     void replaceInstance(Slot& slot);
     std::string accountJson(const ConnectorAccount& a) const;
     SyncOutcome execute(const Tenant& t, Slot& slot, const ConnectorAccount& account, const ConnectorSyncRequest& request,
@@ -111,6 +114,7 @@ private:
     ConnectorHubOptions options_;
     MeterDataSink sink_;
     mutable std::mutex mutex_;
+    std::map<std::string, std::vector<std::string>> requiredSettings_; // plugin → required settings (while starting)
     std::map<std::pair<std::string, std::string>, std::shared_ptr<Slot>> slots_;
     std::map<std::string, RecordHandler> handlers_;
     std::function<void()> wake_;

@@ -120,6 +120,40 @@ void SyncStore::postpone(const std::string& connectorId, const std::string& acco
         soci::use(a), soci::use(t_), soci::use(connectorId), soci::use(accountId), soci::use(n);
 }
 
+void SyncStore::ensureTenantAccounts(soci::session& s, const std::vector<TenantAccountSetup>& setups, long long now) {
+    if (setups.empty()) return;
+    std::vector<std::string> tenants, connectors, accounts, kinds, titles, keys;
+    std::vector<long long> nows;
+    std::vector<std::string> jobTenants, jobConnectors, jobAccounts, jobTasks;
+    std::vector<long long> jobNows;
+    for (const auto& a : setups) {
+        tenants.push_back(a.tenantId);
+        connectors.push_back(a.connectorId);
+        accounts.push_back("tenant");
+        kinds.push_back("tenant");
+        titles.push_back(a.title);
+        keys.push_back(leaseKey(a.connectorId, "tenant"));
+        nows.push_back(now);
+        for (const auto& task : a.tasks) {
+            jobTenants.push_back(a.tenantId);
+            jobConnectors.push_back(a.connectorId);
+            jobAccounts.push_back("tenant");
+            jobTasks.push_back(task.id);
+            jobNows.push_back(now);
+        }
+    }
+    s << "INSERT INTO connector_accounts (tenant_id, connector_id, account_id, kind, title, created_at, lease_key) "
+         "VALUES (:t, :c, :a, :k, :ti, :n, :lk) ON CONFLICT (tenant_id, connector_id, account_id) DO NOTHING",
+        soci::use(tenants), soci::use(connectors), soci::use(accounts), soci::use(kinds), soci::use(titles), soci::use(nows),
+        soci::use(keys);
+    s << "UPDATE connector_accounts SET auth_failed = 0 WHERE tenant_id = :t AND connector_id = :c AND account_id = :a",
+        soci::use(tenants), soci::use(connectors), soci::use(accounts);
+    if (!jobTenants.empty())
+        s << "INSERT INTO connector_jobs (tenant_id, connector_id, account_id, task, next_run) VALUES (:t, :c, :a, :k, :n) "
+             "ON CONFLICT (tenant_id, connector_id, account_id, task) DO NOTHING",
+            soci::use(jobTenants), soci::use(jobConnectors), soci::use(jobAccounts), soci::use(jobTasks), soci::use(jobNows);
+}
+
 void SyncStore::ensureJobs(const std::string& connectorId, const std::string& accountId, const std::vector<ConnectorTask>& tasks,
                            long long now) {
     for (const auto& task : tasks) {

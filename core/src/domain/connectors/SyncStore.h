@@ -39,6 +39,14 @@ struct DueAccount {
     std::string tenantId, connectorId, accountId;
 };
 
+/// A ready connector whose account is its tenant's own (ConnectorHub at start).
+struct TenantAccountSetup {
+    std::string tenantId;
+    std::string connectorId;
+    std::string title;
+    std::vector<ConnectorTask> tasks;
+};
+
 class SyncStore {
 public:
     SyncStore(soci::session& s, std::string tenantId) : s_(s), t_(std::move(tenantId)) {}
@@ -57,6 +65,10 @@ public:
     void clearAuthFailed(const std::string& connectorId, const std::string& accountId);
     /// Moves the account's due jobs to `at` (a connector that is not ready).
     void postpone(const std::string& connectorId, const std::string& accountId, long long now, long long at);
+    /// For many tenants at once (a start): each connector's tenant account when missing, its authentication
+    /// failure cleared, and a job per task (due at `now`) when missing — three statements, each executed for
+    /// all rows at once.
+    static void ensureTenantAccounts(soci::session& s, const std::vector<TenantAccountSetup>& setups, long long now);
     /// Adds a job per task (due at `now`) when missing.
     void ensureJobs(const std::string& connectorId, const std::string& accountId, const std::vector<ConnectorTask>& tasks, long long now);
     /// Makes every job of the connector due at `now`.
