@@ -2,7 +2,7 @@
 # Many tenants in one process: makes COUNT copies of the seed tenant sigma (each with its own id and host) in a
 # temporary directory, starts kabinetd on SQLite and prints, for each COUNT:
 #   * start time until /healthz answers, the first start (every tenant checked in Lua) and a restart (tenants
-#     whose files did not change start from <data-dir>/tenants.cache without Lua);
+#     whose files did not change start from <data-dir>/tenants.cache without Lua), and how long a stop takes;
 #   * resident memory idle, after TOUCH tenants served their registration form, and once their Lua states
 #     were closed for being idle (--tenant-idle 2).
 # Targets: 10,000 tenants start in under 5 s and stay under 1 GB.
@@ -29,7 +29,7 @@ ms_now() { date +%s%3N; }
 start() {
   local t0; t0=$(ms_now)
   "$bin" --listen "127.0.0.1:$port" --data-dir "$1" --tenants "$2" --scripts "$src/scripts" --portal "$src/portal" \
-    --log-level warn --tenant-idle 2 >>"$1/log" 2>&1 &
+    --log-level info --tenant-idle 2 >>"$1/log" 2>&1 &
   pid=$!
   for _ in $(seq 1 6000); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && { took=$(( $(ms_now) - t0 )); return; }
@@ -38,7 +38,8 @@ start() {
   done
   echo "kabinetd did not answer" >&2; exit 1
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+# Stops kabinetd with SIGTERM (as systemd does); sets stopped to the milliseconds until it exited.
+stop() { local t0; t0=$(ms_now); kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; stopped=$(( $(ms_now) - t0 )); }
 
 echo "bench tenants: copies of the seed tenant sigma in one kabinetd (SQLite), $(nproc) cores"
 for n in "${counts[@]}"; do
@@ -54,6 +55,10 @@ for i in range(n):
     open(os.path.join(out, tid, "tenant.lua"), "w", encoding="utf-8").write(text)
 EOF
   start "$data" "$tenants"; cold=$took
+  # How the first start checked its tenants: in the threads' shared states, or alone (TenantChecker).
+  checks=$(grep '"tenants loaded"' "$data/log" | tail -1 | /usr/bin/python3 -c 'import json,sys
+l = json.loads(sys.stdin.read())
+print("%s ms checking, %s shared, %s alone" % (l.get("check_ms"), l.get("checked_shared"), l.get("checked_alone")))')
   sleep 3
   idle=$(rss_mb)
   loaded=$(curl -fs "http://127.0.0.1:$port/healthz" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tenants", [])))')
@@ -65,13 +70,15 @@ EOF
   touched=$(rss_mb)
   sleep 5
   released=$(rss_mb)
-  stop
+  stop; first_stop=$stopped
   start "$data" "$tenants"; warm=$took
   sleep 3
   warm_idle=$(rss_mb)
-  stop
-  printf '  %6d tenants (%d loaded): start %6.2f s first, %5.2f s restart (target < 5 s for 10,000)\n' \
-    "$n" "$loaded" "$(echo "$cold / 1000" | bc -l)" "$(echo "$warm / 1000" | bc -l)"
+  stop; warm_stop=$stopped
+  printf '  %6d tenants (%d loaded): start %6.2f s first (%s), %5.2f s restart (target < 5 s for 10,000)\n' \
+    "$n" "$loaded" "$(echo "$cold / 1000" | bc -l)" "$checks" "$(echo "$warm / 1000" | bc -l)"
+  printf '                  stop (SIGTERM to exit) %5.2f s after the first start, %5.2f s after the restart\n' \
+    "$(echo "$first_stop / 1000" | bc -l)" "$(echo "$warm_stop / 1000" | bc -l)"
   printf '                  RSS idle %7.1f MB, after touching %d tenants %7.1f MB (%d ms), states closed %7.1f MB, restart idle %7.1f MB (target < 1 GB)\n' \
     "$idle" "$touch_n" "$touched" "$touch_ms" "$released" "$warm_idle"
   rm -rf "$tenants" "$data"

@@ -5,21 +5,20 @@
 
 #include "TestContext.h"
 #include "lua/LuaJson.h"
+#include "util/Files.h"
 #include "tenants/TenantChecker.h"
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 using namespace kabinet;
 namespace fs = std::filesystem;
 
 namespace {
 std::string readText(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string text;
+    REQUIRE(readFile(p.string(), text));
+    return text;
 }
 
 const std::string& scripts() {

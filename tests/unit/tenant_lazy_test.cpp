@@ -5,6 +5,7 @@
 
 #include "TestContext.h"
 #include "lua/LuaJson.h"
+#include "util/Files.h"
 #include "tenants/TenantRegistry.h"
 
 #include <filesystem>
@@ -18,10 +19,9 @@ using namespace std::chrono_literals;
 
 namespace {
 std::string readText(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string text;
+    REQUIRE(readFile(p.string(), text));
+    return text;
 }
 
 /// Copies the seed tenant `seed` into root/id, renaming it (id and host) when id differs.

@@ -233,6 +233,22 @@ bool moduleRel(const char* name, std::string& rel) {
 }
 } // namespace
 
+namespace {
+/// Runs the module chunk on top of the stack with its name, and records what it returns (true for nothing)
+/// in the table of loaded modules at `loaded`; leaves that value on the stack (one result of require).
+int runModule(lua_State* L, const char* name, int loaded) {
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, loaded, name);
+    return 1;
+}
+} // namespace
+
 int LuaState::luaRequire(lua_State* L) {
     const char* name = luaL_checkstring(L, 1);
     lua_getfield(L, LUA_REGISTRYINDEX, "kabinet.loaded");
@@ -254,15 +270,7 @@ int LuaState::luaRequire(lua_State* L) {
     // Chunk names are relative to their root, so messages read "kabinet/validators.lua:12: ...".
     std::string chunk = "@" + rel + ".lua";
     if (loadModule(L, path, text, chunk) != LUA_OK) return lua_error(L);
-    lua_pushstring(L, name);
-    lua_call(L, 1, 1);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_pushboolean(L, 1);
-    }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, name);
-    return 1;
+    return runModule(L, name, lua_absindex(L, -2));
 }
 
 // require of an environment (pushEnvironment): upvalues 1 the environment, 2 its loaded modules, 3 its roots.
@@ -291,15 +299,7 @@ int LuaState::luaEnvRequire(lua_State* L) {
     if (loadModule(L, path, text, "@" + rel + ".lua") != LUA_OK) return lua_error(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1); // its _ENV
-    lua_pushvalue(L, 1);
-    lua_call(L, 1, 1);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_pushboolean(L, 1);
-    }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, lua_upvalueindex(2), name);
-    return 1;
+    return runModule(L, name, lua_upvalueindex(2));
 }
 
 // load of an environment: chunks without an explicit environment get the environment (upvalue 1).

@@ -223,9 +223,24 @@ void TenantRegistry::persist(Database& db) const {
             for (const auto& r : hs)
                 if (auto it = rows.find(r.get<std::string>(0)); it != rows.end()) it->second.hosts.insert(r.get<std::string>(1));
         }
+        // Rows to insert or update, written by one statement executed for all of them at once.
+        struct Upserts {
+            std::vector<std::string> ids, names, shorts, statuses, errors, hashes, ats;
+            std::vector<soci::indicator> errorInds;
+        } up;
         auto upsert = [&](const std::string& id, const std::string& name, const std::string& shortName,
                           const std::string& status, const std::string& error, const std::string& hash) {
-            soci::indicator errInd = error.empty() ? soci::i_null : soci::i_ok;
+            up.ids.push_back(id);
+            up.names.push_back(name);
+            up.shorts.push_back(shortName);
+            up.statuses.push_back(status);
+            up.errors.push_back(error);
+            up.errorInds.push_back(error.empty() ? soci::i_null : soci::i_ok);
+            up.hashes.push_back(hash);
+            up.ats.push_back(at);
+        };
+        auto writeUpserts = [&] {
+            if (up.ids.empty()) return;
             // name/short_name/hash of a failed tenant keep their last good values.
             s << "INSERT INTO tenants (tenant_id, name, short_name, status, error, config_hash, first_seen_at, loaded_at) "
                  "VALUES (:id, :name, :short, :status, :error, :hash, :at, :at2) "
@@ -234,10 +249,11 @@ void TenantRegistry::persist(Database& db) const {
                  "name = CASE WHEN excluded.status = 'active' THEN excluded.name ELSE tenants.name END, "
                  "short_name = CASE WHEN excluded.status = 'active' THEN excluded.short_name ELSE tenants.short_name END, "
                  "config_hash = CASE WHEN excluded.status = 'active' THEN excluded.config_hash ELSE tenants.config_hash END",
-                soci::use(id), soci::use(name), soci::use(shortName), soci::use(status), soci::use(error, errInd),
-                soci::use(hash), soci::use(at), soci::use(at);
+                soci::use(up.ids), soci::use(up.names), soci::use(up.shorts), soci::use(up.statuses),
+                soci::use(up.errors, up.errorInds), soci::use(up.hashes), soci::use(up.ats), soci::use(up.ats);
+            up = Upserts{};
         };
-        std::vector<std::string> unchanged, hostIds, hostNames;
+        std::vector<std::string> unchanged, rehosted, hostIds, hostNames;
         for (const auto& [id, t] : tenants_) {
             auto it = rows.find(id);
             if (it != rows.end() && it->second.status == "active" && it->second.hash == t->configHash() &&
@@ -247,12 +263,14 @@ void TenantRegistry::persist(Database& db) const {
                 continue;
             }
             upsert(id, t->name(), t->shortName(), "active", "", t->configHash());
-            if (it != rows.end()) s << "DELETE FROM tenant_hosts WHERE tenant_id = :id", soci::use(id);
+            if (it != rows.end()) rehosted.push_back(id);
             for (const auto& h : t->hosts()) {
                 hostIds.push_back(id);
                 hostNames.push_back(h);
             }
         }
+        writeUpserts();
+        if (!rehosted.empty()) s << "DELETE FROM tenant_hosts WHERE tenant_id = :id", soci::use(rehosted);
         if (!hostIds.empty()) // one prepared statement for every host
             s << "INSERT INTO tenant_hosts (tenant_id, host) VALUES (:id, :h)", soci::use(hostIds), soci::use(hostNames);
         if (!unchanged.empty()) {
@@ -261,6 +279,7 @@ void TenantRegistry::persist(Database& db) const {
         }
         for (const auto& f : failures_)
             if (f.id != "*") upsert(f.id, f.id, f.id, "failed", f.error, "");
+        writeUpserts();
     });
 }
 

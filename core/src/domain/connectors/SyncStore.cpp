@@ -25,6 +25,16 @@ const RowLease& accountLease() {
 
 std::string leaseKey(const std::string& connectorId, const std::string& accountId) { return connectorId + "/" + accountId; }
 
+// Statements run for one account and, at start, for the tenant accounts of every tenant at once.
+constexpr const char* kEnsureAccount =
+    "INSERT INTO connector_accounts (tenant_id, connector_id, account_id, kind, title, created_at, lease_key) "
+    "VALUES (:t, :c, :a, :k, :ti, :n, :lk) ON CONFLICT (tenant_id, connector_id, account_id) DO NOTHING";
+constexpr const char* kClearAuthFailed =
+    "UPDATE connector_accounts SET auth_failed = 0 WHERE tenant_id = :t AND connector_id = :c AND account_id = :a";
+constexpr const char* kEnsureJob =
+    "INSERT INTO connector_jobs (tenant_id, connector_id, account_id, task, next_run) VALUES (:t, :c, :a, :k, :n) "
+    "ON CONFLICT (tenant_id, connector_id, account_id, task) DO NOTHING";
+
 const char* kAccountColumns = "connector_id, account_id, kind, user_id, title, secret, state_json, created_at, disabled, auth_failed";
 
 ConnectorAccount accountOf(const std::string& tenantId, const soci::row& r) {
@@ -67,8 +77,7 @@ ConnectorJob jobOf(const soci::row& r) {
 void SyncStore::ensureAccount(const ConnectorAccount& a, long long now) {
     std::string c = a.connectorId, id = a.accountId, kind = a.kind, title = a.title, key = leaseKey(a.connectorId, a.accountId);
     long long n = now;
-    s_ << "INSERT INTO connector_accounts (tenant_id, connector_id, account_id, kind, title, created_at, lease_key) "
-          "VALUES (:t, :c, :a, :k, :ti, :n, :lk) ON CONFLICT (tenant_id, connector_id, account_id) DO NOTHING",
+    s_ << kEnsureAccount,
         soci::use(t_), soci::use(c), soci::use(id), soci::use(kind), soci::use(title), soci::use(n), soci::use(key);
 }
 
@@ -110,7 +119,7 @@ void SyncStore::setAuthFailed(const std::string& connectorId, const std::string&
 }
 
 void SyncStore::clearAuthFailed(const std::string& connectorId, const std::string& accountId) {
-    s_ << "UPDATE connector_accounts SET auth_failed = 0 WHERE tenant_id = :t AND connector_id = :c AND account_id = :a",
+    s_ << kClearAuthFailed,
         soci::use(t_), soci::use(connectorId), soci::use(accountId);
 }
 
@@ -142,15 +151,13 @@ void SyncStore::ensureTenantAccounts(soci::session& s, const std::vector<TenantA
             jobNows.push_back(now);
         }
     }
-    s << "INSERT INTO connector_accounts (tenant_id, connector_id, account_id, kind, title, created_at, lease_key) "
-         "VALUES (:t, :c, :a, :k, :ti, :n, :lk) ON CONFLICT (tenant_id, connector_id, account_id) DO NOTHING",
+    s << kEnsureAccount,
         soci::use(tenants), soci::use(connectors), soci::use(accounts), soci::use(kinds), soci::use(titles), soci::use(nows),
         soci::use(keys);
-    s << "UPDATE connector_accounts SET auth_failed = 0 WHERE tenant_id = :t AND connector_id = :c AND account_id = :a",
+    s << kClearAuthFailed,
         soci::use(tenants), soci::use(connectors), soci::use(accounts);
     if (!jobTenants.empty())
-        s << "INSERT INTO connector_jobs (tenant_id, connector_id, account_id, task, next_run) VALUES (:t, :c, :a, :k, :n) "
-             "ON CONFLICT (tenant_id, connector_id, account_id, task) DO NOTHING",
+        s << kEnsureJob,
             soci::use(jobTenants), soci::use(jobConnectors), soci::use(jobAccounts), soci::use(jobTasks), soci::use(jobNows);
 }
 
@@ -159,8 +166,7 @@ void SyncStore::ensureJobs(const std::string& connectorId, const std::string& ac
     for (const auto& task : tasks) {
         std::string c = connectorId, a = accountId, k = task.id;
         long long n = now;
-        s_ << "INSERT INTO connector_jobs (tenant_id, connector_id, account_id, task, next_run) VALUES (:t, :c, :a, :k, :n) "
-              "ON CONFLICT (tenant_id, connector_id, account_id, task) DO NOTHING",
+        s_ << kEnsureJob,
             soci::use(t_), soci::use(c), soci::use(a), soci::use(k), soci::use(n);
     }
 }
