@@ -52,6 +52,17 @@ end
 
 -- Prepared models, cached per declaration table.
 local prepared = setmetatable({}, { __mode = "k" })
+-- Declarations that kabinet.tenant.check found well-formed (weak): prepare does not check them again.
+local passed = setmetatable({}, { __mode = "k" })
+
+--- Checks T against the schema (kabinet.schema.check) and remembers that it passed, so that preparing it
+-- afterwards does not check it again; a declaration is not changed once loaded.
+-- @return nil when T is well-formed, else the problems
+function M.check(T)
+  local problems = schema.check(T)
+  if not problems then passed[T] = true end
+  return problems
+end
 
 --- Copy of a declared field with explicit required/login flags and options as {value, label} items.
 function M.prepare_field(f, login)
@@ -70,7 +81,7 @@ end
 function M.prepare(T)
   local model = prepared[T]
   if model then return model end
-  local problems = schema.check(T)
+  local problems = not passed[T] and schema.check(T)
   if problems then
     error("декларация арендатора некорректна:\n" .. table.concat(problems, "\n"), 0)
   end

@@ -156,13 +156,17 @@ local CHECKS = {
     end
     for _, entry in ipairs(n.keys) do
       local name, sub = entry[1], entry[2]
-      local x, p = v[name], path == "" and name or path .. "." .. name
-      check(sub, x, p, add, ctx)
-      if x ~= nil and sub.only_for and v.type ~= nil and not tables.set_of(sub.only_for)[v.type] then
-        if #sub.only_for == 1 then
-          add(p, string.format("применимо только к типу '%s'", sub.only_for[1]))
-        else
-          add(p, string.format("неприменимо к типу '%s'", tostring(v.type)))
+      local x = v[name]
+      -- An absent key that is not required passes: its path is made only when there is something to check.
+      if x ~= nil or sub.required then
+        local p = path == "" and name or path .. "." .. name
+        check(sub, x, p, add, ctx)
+        if x ~= nil and sub.only_for and v.type ~= nil and not tables.set_of(sub.only_for)[v.type] then
+          if #sub.only_for == 1 then
+            add(p, string.format("применимо только к типу '%s'", sub.only_for[1]))
+          else
+            add(p, string.format("неприменимо к типу '%s'", tostring(v.type)))
+          end
         end
       end
     end
@@ -198,8 +202,9 @@ function check(n, v, path, add, ctx)
     return true
   end
   local ok = CHECKS[n.kind](n, v, path, add, ctx)
-  if ok then
-    for _, rule in ipairs(n.rules or {}) do rule(add, path, v, ctx) end
+  local rules = n.rules
+  if ok and rules then
+    for _, rule in ipairs(rules) do rule(add, path, v, ctx) end
   end
   return ok
 end

@@ -80,7 +80,7 @@ M.parse_boolean = forms.parse_boolean
 -- @param T the table returned by tenants/<id>/tenant.lua
 -- @return nil when T is well-formed, else an array of strings
 --   "<path>: <problem>" (paths such as "applicant_kinds[2].fields[3].type")
-M.check = schema.check
+M.check = forms.check
 
 --- The public profile of a tenant.
 -- @return {id, name, short_name, timezone, hosts = [...], branding = {primary,
