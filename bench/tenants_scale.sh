@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Many tenants in one process: makes COUNT copies of the seed tenant sigma (each with its own id and host) in a
+# Many tenants in one process: makes COUNT copies of a seed tenant (sigma, or $SEED) (each with its own id and host) in a
 # temporary directory, starts kabinetd on SQLite and prints, for each COUNT:
 #   * start time until /healthz answers, the first start (every tenant checked in Lua) and a restart (tenants
 #     whose files did not change start from <data-dir>/tenants.cache without Lua), and how long a stop takes;
 #   * resident memory idle, after TOUCH tenants served their registration form, and once their Lua states
 #     were closed for being idle (--tenant-idle 2).
 # Targets: 10,000 tenants start in under 5 s and stay under 1 GB.
-# Usage: tenants_scale.sh path/to/kabinetd source-dir [COUNT...]   (default counts: 1000 10000; TOUCH=200)
+# Usage: [SEED=sigma] [TOUCH=200] tenants_scale.sh path/to/kabinetd source-dir [COUNT...]   (default counts: 1000 10000)
 set -euo pipefail
 bin=${1:?kabinetd}; src=${2:?source dir}; shift 2
 counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(1000 10000)
 touch_n=${TOUCH:-200}
+seed=${SEED:-sigma} # the seed tenant copied; SEED=voek: one with cases (appeals, tech connection)
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
@@ -41,18 +42,22 @@ start() {
 # Stops kabinetd with SIGTERM (as systemd does); sets stopped to the milliseconds until it exited.
 stop() { local t0; t0=$(ms_now); kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; stopped=$(( $(ms_now) - t0 )); }
 
-echo "bench tenants: copies of the seed tenant sigma in one kabinetd (SQLite), $(nproc) cores"
+echo "bench tenants: copies of the seed tenant $seed in one kabinetd (SQLite), $(nproc) cores"
 for n in "${counts[@]}"; do
   tenants="$work/tenants-$n"; data="$work/data-$n"
   mkdir -p "$tenants" "$data"
-  /usr/bin/python3 - "$src/tenants/sigma/tenant.lua" "$tenants" "$n" <<'EOF'
-import os, sys
-seed, out, n = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2], int(sys.argv[3])
+  /usr/bin/python3 - "$src/tenants/$seed" "$seed" "$tenants" "$n" <<'EOF'
+import os, shutil, sys
+folder, seed, out, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+text = open(os.path.join(folder, "tenant.lua"), encoding="utf-8").read()
+modules = [f for f in os.listdir(folder) if f.endswith(".lua") and f not in ("tenant.lua", "demo.lua")]
 for i in range(n):
     tid = "t%05d" % i
     os.makedirs(os.path.join(out, tid))
-    text = seed.replace('id = "sigma"', 'id = "%s"' % tid).replace('"sigma.kabinet.localhost"', '"%s.kabinet.localhost"' % tid)
-    open(os.path.join(out, tid, "tenant.lua"), "w", encoding="utf-8").write(text)
+    copy = text.replace('id = "%s"' % seed, 'id = "%s"' % tid).replace('"%s.kabinet.localhost"' % seed, '"%s.kabinet.localhost"' % tid)
+    open(os.path.join(out, tid, "tenant.lua"), "w", encoding="utf-8").write(copy)
+    for m in modules:  # the tenant's own modules (hooks, forms) come along
+        shutil.copy(os.path.join(folder, m), os.path.join(out, tid, m))
 EOF
   start "$data" "$tenants"; cold=$took
   # How the first start checked its tenants: in the threads' shared states, or alone (TenantChecker).
