@@ -4,6 +4,7 @@
 #include "tenants/Tenant.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
 
 namespace kabinet::cases {
@@ -278,11 +279,30 @@ std::shared_ptr<const Model> CaseKinds::of(Tenant& t) {
         auto it = cache.find(t.id());
         if (it != cache.end() && it->second.hash == t.configHash()) return it->second.model;
     }
-    // Read from the tenant's summary (computed by its check, cached between starts): no Lua runs here.
+    // Read from the tenant's summary (computed by its check, cached between starts): no Lua runs here. Tenants
+    // whose values are the same shared objects (copies of one declaration) share one model; the entry keeps the
+    // values, so their addresses stay theirs.
     const Var& kinds = t.summary().caseKinds;
     const Var& groups = t.summary().caseGroups;
     const Var& registers = t.summary().caseRegisters;
-    auto model = std::make_shared<const Model>(parse(kinds, groups, registers));
+    static std::map<std::string, std::pair<std::vector<Var>, std::shared_ptr<const Model>>> shared;
+    auto identity = [](const Var& v) {
+        if (v.type() == typeid(Obj)) return "o" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Obj>().get()));
+        if (v.type() == typeid(Poco::JSON::Array::Ptr))
+            return "a" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Array::Ptr>().get()));
+        return "v" + (v.isEmpty() ? std::string() : v.convert<std::string>());
+    };
+    const std::string key = identity(kinds) + "|" + identity(groups) + "|" + identity(registers);
+    std::shared_ptr<const Model> model;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto it = shared.find(key); it != shared.end()) model = it->second.second;
+    }
+    if (!model) {
+        model = std::make_shared<const Model>(parse(kinds, groups, registers));
+        std::lock_guard<std::mutex> lock(mutex);
+        model = shared.try_emplace(key, std::vector<Var>{kinds, groups, registers}, model).first->second.second;
+    }
     std::lock_guard<std::mutex> lock(mutex);
     cache[t.id()] = Cached{t.configHash(), model};
     return model;

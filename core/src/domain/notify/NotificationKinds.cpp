@@ -113,7 +113,21 @@ std::shared_ptr<const NotificationKinds> NotificationKinds::of(Tenant& t) {
         auto it = cache.find(key);
         if (it != cache.end()) return it->second;
     }
-    auto fresh = read(t);
+    // Copies of one declaration share the summary's object, and so one parsed value; the entry keeps the object,
+    // so its address stays its own.
+    static std::map<const void*, std::pair<Poco::Dynamic::Var, std::shared_ptr<const NotificationKinds>>> shared;
+    const auto& v = t.summary().notifications;
+    const void* identity = v.type() == typeid(Obj) ? static_cast<const void*>(v.extract<Obj>().get()) : nullptr;
+    std::shared_ptr<const NotificationKinds> fresh;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto it = shared.find(identity); identity && it != shared.end()) fresh = it->second.second;
+    }
+    if (!fresh) {
+        fresh = read(t);
+        std::lock_guard<std::mutex> lock(mutex);
+        if (identity) fresh = shared.try_emplace(identity, v, fresh).first->second.second;
+    }
     std::lock_guard<std::mutex> lock(mutex);
     for (auto it = cache.begin(); it != cache.end();)
         it = it->first.rfind(t.id() + "\n", 0) == 0 ? cache.erase(it) : std::next(it);
