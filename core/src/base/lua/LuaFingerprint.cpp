@@ -1,5 +1,7 @@
 #include "lua/LuaFingerprint.h"
 
+#include "util/HashMix.h"
+
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
@@ -13,12 +15,7 @@ namespace kabinet {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t a, std::uint64_t b) { // splitmix64 of a combination: order matters
-    std::uint64_t z = a * 0x9e3779b97f4a7c15ull + b + 0x632be59bd9b4e019ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+constexpr auto mix = hashMix;
 
 bool collectable(int type) {
     return type == LUA_TTABLE || type == LUA_TFUNCTION || type == LUA_TUSERDATA || type == LUA_TTHREAD;

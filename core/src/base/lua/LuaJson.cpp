@@ -8,6 +8,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 namespace kabinet::luajson {
@@ -119,6 +120,14 @@ void checkValue(lua_State* L, int idx, int depth) {
 } // namespace
 
 void check(lua_State* L, int index) { checkValue(L, index, 0); }
+
+std::string identity(const Poco::Dynamic::Var& v) {
+    if (v.type() == typeid(Poco::JSON::Object::Ptr))
+        return "o" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Object::Ptr>().get()));
+    if (v.type() == typeid(Poco::JSON::Array::Ptr))
+        return "a" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Array::Ptr>().get()));
+    return "t" + stringify(v);
+}
 
 void push(lua_State* L, const Poco::Dynamic::Var& v) {
     luaL_checkstack(L, 4, "json conversion");

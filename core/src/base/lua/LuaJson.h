@@ -14,6 +14,9 @@ namespace kabinet::luajson {
 Poco::Dynamic::Var toJson(lua_State* L, int index);
 /// Throws as toJson(L, index) would (cycles, too deep nesting) without building the value.
 void check(lua_State* L, int index);
+/// A key naming a value as held: an object or array by its address (values shared between owners — e.g. interned
+/// summaries of copies of a tenant — have one key), anything else by its text. Keep the value while the key is used.
+std::string identity(const Poco::Dynamic::Var& value);
 /// Pushes a JSON value onto the Lua stack.
 void push(lua_State* L, const Poco::Dynamic::Var& value);
 /// Serialises a JSON value to compact text (UTF-8 kept as is).

@@ -231,9 +231,7 @@ bool moduleRel(const char* name, std::string& rel) {
     }
     return true;
 }
-} // namespace
 
-namespace {
 /// Runs the module chunk on top of the stack with its name, and records what it returns (true for nothing)
 /// in the table of loaded modules at `loaded`; leaves that value on the stack (one result of require).
 int runModule(lua_State* L, const char* name, int loaded) {

@@ -4,10 +4,10 @@
 /// A call registers a time to be looked at on entry and withdraws it on exit (a lock and a set insert:
 /// nothing runs inside Lua meanwhile; the thread is woken only when the new time comes before the one it
 /// sleeps until, so a stream of short calls costs no thread switches). The thread sleeps until the
-/// earliest such time; when one passes it
-/// runs that call's action, which either answers a later time to look again (LuaState measures the CPU
-/// time its thread used) or ends the watch (LuaState arms its instruction hook). An action runs under the
-/// watchdog's lock, so once leave() has returned the watchdog never touches that call again.
+/// earliest such time; when one passes it runs that call's action, which either answers a later time to
+/// look again (LuaState measures the CPU time its thread used) or ends the watch (LuaState arms its
+/// instruction hook). An action runs under the watchdog's lock, so once leave() has returned the watchdog
+/// never touches that call again.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

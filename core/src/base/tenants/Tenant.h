@@ -4,8 +4,9 @@
 ///
 /// A tenant costs what it uses. Checking it (check() and every answer computed at load) yields a
 /// TenantSummary — names, hosts, time zone, polling rules, connectors, module settings, kinds of cases and
-/// of notifications — which is all that routing and the background workers read; the Lua state of the check is closed at once. The other answers
-/// computed at load (profile, forms, identity) are computed on first use, under the tenant's own lock, and
+/// of notifications — which is all that routing and the background workers read; the Lua state of the check
+/// is closed at once. The other answers computed at load (profile, forms, identity) are computed on first
+/// use, under the tenant's own lock, and
 /// kept. Calls that depend on input (validation, mail, hooks) run on pooled Lua states, created on demand
 /// and closed after they have been idle for a while (releaseIdle).
 #include "lua/LuaState.h"

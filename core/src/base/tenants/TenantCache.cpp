@@ -3,6 +3,7 @@
 #include "lua/LuaJson.h"
 #include "util/Crypto.h"
 #include "util/Files.h"
+#include "util/HashMix.h"
 #include "util/Log.h"
 
 #include <Poco/File.h>
@@ -28,11 +29,7 @@ std::vector<Poco::Dynamic::Var*> sharedValues(TenantSummary& s) {
     return {&s.polling, &s.connectors, &s.caseKinds, &s.caseGroups, &s.caseRegisters, &s.notifications};
 }
 
-std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
-    std::uint64_t z = a * 0x9e3779b97f4a7c15ull + b + 0x632be59bd9b4e019ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    return z ^ (z >> 27);
-}
+constexpr auto mix = hashMix;
 
 /// A hash of a JSON value's content (objects' keys in their order, which is sorted).
 std::uint64_t contentHash(const Poco::Dynamic::Var& v) {
@@ -75,12 +72,6 @@ bool sameContent(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b) {
     return a.convert<std::string>() == b.convert<std::string>();
 }
 
-/// Identifies a value for writing it once: the object or array it holds (interned values share one), else its text.
-std::string identity(const Poco::Dynamic::Var& v) {
-    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return "o" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Object::Ptr>().get()));
-    if (v.type() == typeid(Poco::JSON::Array::Ptr)) return "a" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Array::Ptr>().get()));
-    return "t" + luajson::stringify(v);
-}
 } // namespace
 
 std::string TenantCache::libraryKey(const std::string& scriptsDir, LuaLimits limits) {
@@ -177,7 +168,7 @@ void TenantCache::save() const {
             out << kMagic << key_ << "\n";
             std::unordered_map<std::string, std::size_t> written; // value identity → its order in the file
             auto ref = [&](const Poco::Dynamic::Var& v) {
-                auto [it, fresh] = written.emplace(identity(v), written.size());
+                auto [it, fresh] = written.emplace(luajson::identity(v), written.size());
                 if (fresh) {
                     Poco::JSON::Array::Ptr line(new Poco::JSON::Array);
                     line->add("v");

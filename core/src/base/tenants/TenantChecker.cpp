@@ -19,7 +19,8 @@ std::string entryName(const fs::directory_entry& e) {
 }
 } // namespace
 
-TenantChecker::TenantChecker(std::string scriptsDir, LuaLimits limits) : scriptsDir_(std::move(scriptsDir)), limits_(limits) {
+TenantChecker::TenantChecker(std::string scriptsDir, LuaLimits limits, bool shared)
+    : scriptsDir_(std::move(scriptsDir)), limits_(limits), broken_(!shared) {
     std::error_code ec;
     for (fs::directory_iterator it(scriptsDir_, ec), end; !ec && it != end; it.increment(ec))
         if (auto n = entryName(*it); !n.empty()) libraryNames_.insert(n);

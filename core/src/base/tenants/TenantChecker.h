@@ -33,8 +33,8 @@ struct TenantCheck {
 class TenantChecker {
 public:
     /// A checker for tenants of the library in scriptsDir (its modules under kabinet/); the shared state is
-    /// made on the first check.
-    TenantChecker(std::string scriptsDir, LuaLimits limits);
+    /// made on the first check. With `shared` false every tenant is checked in a state of its own.
+    TenantChecker(std::string scriptsDir, LuaLimits limits, bool shared = true);
     ~TenantChecker();
     TenantChecker(const TenantChecker&) = delete;
     TenantChecker& operator=(const TenantChecker&) = delete;
@@ -59,7 +59,7 @@ private:
     std::set<std::string> libraryNames_; // top-level names under scriptsDir (a folder or a module)
     std::unique_ptr<LuaState> state_;
     std::uint64_t baseline_ = 0;
-    bool broken_ = false; // the library does not load: every tenant is checked alone (and fails there)
+    bool broken_ = false; // not shared, or the library does not load: every tenant is checked alone
     std::size_t taken_ = 0, alone_ = 0;
 };
 

@@ -70,22 +70,11 @@ TenantRegistry::TenantRegistry(const std::string& tenantsDirs, const std::string
     std::atomic<std::size_t> next{0}, checkedShared{0}, checkedAlone{0};
     constexpr std::size_t kBatch = 32; // tenants between two fingerprints of a checker's state
     auto work = [&] {
-        TenantChecker checker(scriptsDir, limits);
+        TenantChecker checker(scriptsDir, limits, options.sharedChecks);
         std::vector<TenantCheck*> batch;
         auto flush = [&] {
             if (batch.empty()) return;
-            if (options.sharedChecks) {
-                checker.check(batch);
-            } else {
-                for (auto* c : batch) {
-                    try {
-                        c->summary = Tenant::check(c->id, c->dir, scriptsDir, limits);
-                        c->ok = true;
-                    } catch (const std::exception& e) {
-                        c->error = e.what();
-                    }
-                }
-            }
+            checker.check(batch);
             for (auto* c : batch) {
                 ++(c->shared ? checkedShared : checkedAlone);
                 if (c->ok) cache.intern(c->summary);

@@ -4,7 +4,6 @@
 #include "tenants/Tenant.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <mutex>
 
 namespace kabinet::cases {
@@ -286,13 +285,7 @@ std::shared_ptr<const Model> CaseKinds::of(Tenant& t) {
     const Var& groups = t.summary().caseGroups;
     const Var& registers = t.summary().caseRegisters;
     static std::map<std::string, std::pair<std::vector<Var>, std::shared_ptr<const Model>>> shared;
-    auto identity = [](const Var& v) {
-        if (v.type() == typeid(Obj)) return "o" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Obj>().get()));
-        if (v.type() == typeid(Poco::JSON::Array::Ptr))
-            return "a" + std::to_string(reinterpret_cast<std::uintptr_t>(v.extract<Poco::JSON::Array::Ptr>().get()));
-        return "v" + (v.isEmpty() ? std::string() : v.convert<std::string>());
-    };
-    const std::string key = identity(kinds) + "|" + identity(groups) + "|" + identity(registers);
+    const std::string key = luajson::identity(kinds) + "|" + luajson::identity(groups) + "|" + luajson::identity(registers);
     std::shared_ptr<const Model> model;
     {
         std::lock_guard<std::mutex> lock(mutex);

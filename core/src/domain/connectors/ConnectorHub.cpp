@@ -66,7 +66,7 @@ ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& pl
             if (entry.type() != typeid(JsonObject))
                 throw ConfigError("connectors: the entry of tenant '" + tenantId + "' must be an object {\"<connector id>\": {…}}");
     }
-    std::vector<std::pair<std::string, std::shared_ptr<Slot>>> tenantAccounts;
+    std::map<Database*, std::vector<TenantAccountSetup>> tenantAccounts; // ready connectors' tenant accounts, by database
     for (const auto& id : tenants_.ids()) {
         auto t = tenants_.find(id);
         if (!t) continue;
@@ -86,14 +86,9 @@ ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& pl
     }
     // The tenant accounts of ready connectors and their jobs: one transaction per database (a start with many
     // tenants would otherwise commit once per tenant).
-    std::map<Database*, std::vector<std::pair<std::string, std::shared_ptr<Slot>>>> byDatabase;
-    for (const auto& entry : tenantAccounts) byDatabase[&db_.of(entry.first)].push_back(entry);
     const long long now = wallNow();
-    for (const auto& [database, slots] : byDatabase) {
-        std::vector<TenantAccountSetup> setups;
-        for (const auto& [tenantId, slot] : slots) setups.push_back({tenantId, slot->info.id, slot->info.label, slot->info.tasks});
+    for (const auto& [database, setups] : tenantAccounts)
         database->transaction([&](soci::session& s) { SyncStore::ensureTenantAccounts(s, setups, now); });
-    }
     std::size_t ready = 0, other = 0;
     for (const auto& [key, slot] : slots_) ++(slot->info.state == "ready" ? ready : other);
     log::info("connectors started", {{"ready", std::to_string(ready)}, {"not_ready", std::to_string(other)}});
@@ -102,7 +97,7 @@ ConnectorHub::ConnectorHub(Database& db, TenantRegistry& tenants, PluginHost& pl
 ConnectorHub::~ConnectorHub() = default;
 
 void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const JsonObject& serverEntry,
-                             std::vector<std::pair<std::string, std::shared_ptr<Slot>>>& tenantAccounts) {
+                             std::map<Database*, std::vector<TenantAccountSetup>>& tenantAccounts) {
     auto decl = declVar.extract<JsonObject>();
     auto slot = std::make_shared<Slot>();
     ConnectorInfo& info = slot->info;
@@ -157,7 +152,7 @@ void ConnectorHub::startSlot(Tenant& t, const Poco::Dynamic::Var& declVar, const
     }
     if (info.state == "ready") {
         log::debug("connector ready", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin}});
-        if (info.accounts == "tenant") tenantAccounts.emplace_back(t.id(), slot);
+        if (info.accounts == "tenant") tenantAccounts[&db_.of(t.id())].push_back({t.id(), info.id, info.label, info.tasks});
     } else {
         log::error("connector not configured", {{"tenant", t.id()}, {"connector", info.id}, {"plugin", info.plugin},
                                                 {"state", info.state}, {"reason", info.reason}});

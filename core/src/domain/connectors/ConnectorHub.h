@@ -97,9 +97,9 @@ private:
     struct Slot;
     std::shared_ptr<Slot> slot(const std::string& tenantId, const std::string& connectorId) const;
     /// Makes the slot of a declared connector; a ready one whose account is the tenant's own is added to
-    /// `tenantAccounts` (its account and jobs are made, for all of them at once, by the constructor).
+    /// `tenantAccounts` under the tenant's database (their accounts and jobs are made at once by the constructor).
     void startSlot(Tenant& t, const Poco::Dynamic::Var& decl, const Poco::JSON::Object::Ptr& serverEntry,
-                   std::vector<std::pair<std::string, std::shared_ptr<Slot>>>& tenantAccounts);
+                   std::map<Database*, std::vector<TenantAccountSetup>>& tenantAccounts);
     void replaceInstance(Slot& slot);
     std::string accountJson(const ConnectorAccount& a) const;
     SyncOutcome execute(const Tenant& t, Slot& slot, const ConnectorAccount& account, const ConnectorSyncRequest& request,

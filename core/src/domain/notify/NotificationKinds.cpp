@@ -1,5 +1,6 @@
 #include "notify/NotificationKinds.h"
 
+#include "lua/LuaJson.h"
 #include "tenants/Tenant.h"
 #include "util/Error.h"
 
@@ -115,18 +116,18 @@ std::shared_ptr<const NotificationKinds> NotificationKinds::of(Tenant& t) {
     }
     // Copies of one declaration share the summary's object, and so one parsed value; the entry keeps the object,
     // so its address stays its own.
-    static std::map<const void*, std::pair<Poco::Dynamic::Var, std::shared_ptr<const NotificationKinds>>> shared;
+    static std::map<std::string, std::pair<Poco::Dynamic::Var, std::shared_ptr<const NotificationKinds>>> shared;
     const auto& v = t.summary().notifications;
-    const void* identity = v.type() == typeid(Obj) ? static_cast<const void*>(v.extract<Obj>().get()) : nullptr;
+    const std::string identity = luajson::identity(v);
     std::shared_ptr<const NotificationKinds> fresh;
     {
         std::lock_guard<std::mutex> lock(mutex);
-        if (auto it = shared.find(identity); identity && it != shared.end()) fresh = it->second.second;
+        if (auto it = shared.find(identity); it != shared.end()) fresh = it->second.second;
     }
     if (!fresh) {
         fresh = read(t);
         std::lock_guard<std::mutex> lock(mutex);
-        if (identity) fresh = shared.try_emplace(identity, v, fresh).first->second.second;
+        fresh = shared.try_emplace(identity, v, fresh).first->second.second;
     }
     std::lock_guard<std::mutex> lock(mutex);
     for (auto it = cache.begin(); it != cache.end();)
