@@ -80,7 +80,7 @@ std::string envName(const std::string& name) {
 const std::vector<std::string>& Config::names() {
     static const std::vector<std::string> n = {"listen",  "database", "tenants",   "scripts",   "plugins",
                                                "data-dir", "portal",  "log-level", "max-body",  "threads",
-                                               "db-pool", "head-timeout", "body-timeout", "connections-per-address", "lua-memory", "lua-budget", "session-cache-ms", "smtp", "mail-from",
+                                               "db-pool", "head-timeout", "body-timeout", "connections-per-address", "lua-memory", "lua-budget", "session-cache-ms", "point-cache-ms", "smtp", "mail-from",
                                                "sms-gateway", "sms-plugin", "public-url", "hash-threads",
                                                "ingest-token", "connectors", "poll-sessions", "poll-tick-ms",
                                                "drivers", "instance-id", "secret-key-file", "connector-sessions",
@@ -122,6 +122,7 @@ void Config::set(const std::string& name, const std::string& value, const std::s
     else if (name == "lua-budget") luaInstructionBudget = parseNumber(name, value, source, 10'000, 1ull << 40);
     else if (name == "tenant-idle") tenantIdleSeconds = static_cast<unsigned>(parseNumber(name, value, source, 1, 86400));
     else if (name == "session-cache-ms") sessionCacheMs = static_cast<unsigned>(parseNumber(name, value, source, 0, 60'000));
+    else if (name == "point-cache-ms") pointCacheMs = static_cast<unsigned>(parseNumber(name, value, source, 0, 60'000));
     else if (name == "smtp") smtp = value;
     else if (name == "connectors") connectors = value;
     else if (name == "secret-key-file") secretKeyFile = value;

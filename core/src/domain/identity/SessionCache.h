@@ -1,19 +1,17 @@
 #pragma once
-/// Live sessions as looked up a moment ago, so that the several requests of one page (and a client polling)
-/// cost one session lookup, not one each. An entry serves for at most `ttl` (and never past its session's
-/// expiry); every change in this process that decides whether a session lives or whose it is (SessionStore, UserStore) drops all entries at
-/// once and again when its transaction commits, so a logout, a blocked user or a new role is seen by the
-/// next request. A change made by another process (the admin CLI, another kabinetd) is seen within `ttl`.
-/// Only live sessions are kept: an unknown or expired token always asks the database.
+/// Live sessions as looked up a moment ago (a LookupCache), so that the several requests of one page (and a
+/// client polling) cost one session lookup, not one each. An entry serves for at most `ttl` and never past its
+/// session's expiry; every change in this process that decides whether a session lives or whose it is
+/// (SessionStore, UserStore) calls changed(), so a logout, a blocked user or a new role is seen by the next
+/// request. A change made by another process (the admin CLI, another kabinetd) is seen within `ttl`. Only live
+/// sessions are kept: an unknown or expired token always asks the database.
 #include "identity/SessionStore.h"
+#include "storage/LookupCache.h"
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace kabinet {
 
@@ -35,15 +33,7 @@ public:
     static void changed();
 
 private:
-    struct Entry {
-        SessionOwner owner;
-        std::chrono::steady_clock::time_point until;
-        std::uint64_t generation = 0;
-    };
-    std::chrono::milliseconds ttl_;
-    std::size_t capacity_;
-    mutable std::mutex m_;
-    std::unordered_map<std::string, Entry> entries_;
+    LookupCache<SessionOwner> entries_;
 };
 
 } // namespace kabinet

@@ -1,5 +1,7 @@
 #include "meters/AccessStore.h"
 
+#include "meters/PointListCache.h"
+
 #include "lua/LuaJson.h"
 #include "meters/RowJson.h"
 #include "meters/VisiblePoints.h"
@@ -58,12 +60,14 @@ void AccessStore::addGrant(const Grant& g, OnConflict onConflict) {
     soci::indicator titleInd = g.title ? soci::i_ok : soci::i_null, byInd = g.grantedBy ? soci::i_ok : soci::i_null;
     s_ << sql, soci::use(tenant_), soci::use(g.userId), soci::use(g.scope), soci::use(g.ref), soci::use(g.way), soci::use(title, titleInd),
         soci::use(by, byInd), soci::use(g.grantedAt);
+    PointListCache::changed();
 }
 
 bool AccessStore::removeGrant(const std::string& userId, const std::string& scope, const std::string& ref) {
     soci::statement st = (s_.prepare << "DELETE FROM access_grants WHERE tenant_id = :t AND user_id = :u AND scope = :s AND ref_id = :r",
                           soci::use(tenant_), soci::use(userId), soci::use(scope), soci::use(ref));
     st.execute(true);
+    PointListCache::changed();
     return st.get_affected_rows() > 0;
 }
 

@@ -1,5 +1,7 @@
 #include "meters/MeterRegistry.h"
 
+#include "meters/PointListCache.h"
+
 #include "storage/Database.h"
 #include "util/Crypto.h"
 
@@ -35,6 +37,7 @@ std::string MeterRegistry::upsertContract(soci::session& s, const std::string& t
         soci::use(tenant), soci::use(id), soci::use(c.number), soci::use(c.kind), soci::use(c.consumerName), soci::use(c.consumerKind),
         soci::use(c.inn, i_c_inn), soci::use(c.ogrn, i_c_ogrn), soci::use(c.legalAddress), soci::use(c.actualAddress),
         soci::use(c.supplier), soci::use(c.validFrom, i_c_validFrom), soci::use(c.validTo, i_c_validTo);
+    PointListCache::changed();
     return id;
 }
 
@@ -47,6 +50,7 @@ std::string MeterRegistry::upsertAccount(soci::session& s, const std::string& te
          "address = excluded.address",
         soci::use(tenant), soci::use(id), soci::use(a.number), soci::use(a.contractId, i_a_contractId), soci::use(a.holderName),
         soci::use(a.address);
+    PointListCache::changed();
     return id;
 }
 
@@ -68,6 +72,7 @@ std::string MeterRegistry::upsertPoint(soci::session& s, const std::string& tena
         soci::use(tenant), soci::use(id), soci::use(p.accountId, i_p_accountId), soci::use(p.contractId, i_p_contractId),
         soci::use(p.name), soci::use(p.number), soci::use(p.resource), soci::use(p.address), soci::use(p.installationPlace),
         soci::use(p.commissionedOn, i_p_commissionedOn), soci::use(p.tariff), soci::use(limit, limitInd);
+    PointListCache::changed();
     return id;
 }
 
@@ -95,6 +100,7 @@ std::string MeterRegistry::upsertMeter(soci::session& s, const std::string& tena
         soci::use(m.registerNumber), soci::use(m.accuracyClass), soci::use(m.nominalVoltage), soci::use(m.currentRange),
         soci::use(m.phases), soci::use(m.tariffZones), soci::use(smart), soci::use(virt), soci::use(m.installedOn, i_m_installedOn),
         soci::use(m.verifiedOn, i_m_verifiedOn), soci::use(years, yearsInd), soci::use(m.nextVerificationOn, i_m_nextVerificationOn);
+    PointListCache::changed();
     return id;
 }
 

@@ -17,7 +17,9 @@
 #include <cmath>
 #include <ctime>
 #include <optional>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace kabinet {
@@ -150,12 +152,20 @@ std::string MeterService::visibleMeter(Tenant& t, const SessionInfo& s, const st
 }
 
 JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
-    // Staff see every point of the tenant; a consumer the points granted to them. The points and the latest
-    // reading of each come in one query.
-    const FetchedRows rows = reads_.pointList(t.id(), viewerOf(s));
+    // Staff see every point of the tenant; a consumer the points granted to them. The list comes from the cache
+    // when it was read a moment ago; the latest readings of its meters are read every time.
+    const Viewer viewer = viewerOf(s);
+    const auto rows = lists_.get(t.id(), viewer, [&] { return reads_.pointList(t.id(), viewer); });
+    std::vector<std::string> meters;
+    for (std::size_t r = 0; r < rows->size(); ++r)
+        if (!rows->isNull(r, 6)) meters.emplace_back(rows->text(r, 6));
+    const std::vector<FetchedRows> latest = reads_.latestReadings(t.id(), meters);
+    std::unordered_map<std::string_view, std::pair<const FetchedRows*, std::size_t>> latestOf;
+    for (const auto& part : latest)
+        for (std::size_t r = 0; r < part.size(); ++r) latestOf.emplace(part.text(r, 0), std::make_pair(&part, r));
     JsonArray list = array();
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        auto str = [&](std::size_t c) { return std::string(rows.text(r, c)); };
+    for (std::size_t r = 0; r < rows->size(); ++r) {
+        auto str = [&](std::size_t c) { return std::string(rows->text(r, c)); };
         JsonObject p = object();
         p->set("id", str(0));
         p->set("name", str(1));
@@ -167,16 +177,18 @@ JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
         m->set("id", str(6));
         m->set("model", str(7));
         m->set("serial", str(8));
-        m->set("smart", rows.integer(r, 9) != 0);
-        m->set("phases", rows.integer(r, 10));
-        m->set("tariff_zones", rows.integer(r, 11));
+        m->set("smart", rows->integer(r, 9) != 0);
+        m->set("phases", rows->integer(r, 10));
+        m->set("tariff_zones", rows->integer(r, 11));
         p->set("meter", m);
-        p->set("manual_readings", manualAvailability(t, rows.integer(r, 9) != 0, rows.integer(r, 12) != 0));
-        if (!rows.isNull(r, 13)) {
+        p->set("manual_readings", manualAvailability(t, rows->integer(r, 9) != 0, rows->integer(r, 12) != 0));
+        const auto found = rows->isNull(r, 6) ? latestOf.end() : latestOf.find(rows->text(r, 6));
+        if (found != latestOf.end()) {
+            const auto& [part, at] = found->second;
             JsonObject l = object();
-            l->set("ts", rows.integer(r, 13));
+            l->set("ts", part->integer(at, 1));
             static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
-            for (std::size_t i = 0; i < 5; ++i) l->set(names[i], json(rows.optReal(r, 14 + i)));
+            for (std::size_t i = 0; i < 5; ++i) l->set(names[i], json(part->optReal(at, 2 + i)));
             p->set("latest", l);
         } else {
             p->set("latest", Poco::Dynamic::Var());

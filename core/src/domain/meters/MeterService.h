@@ -5,10 +5,12 @@
 /// found". Answers are JSON objects (docs/API.md). How access is got is AccessService's and GrantService's;
 /// manual readings are ManualReadingService's.
 #include "identity/SessionInfo.h"
+#include "meters/PointListCache.h"
 #include "meters/PointReadStore.h"
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,7 +25,9 @@ using Query = std::map<std::string, std::string>;
 
 class MeterService {
 public:
-    explicit MeterService(Database& db) : db_(db), reads_(db) {}
+    /// Reads through `db`; a consumer's point list serves their next requests for `pointCacheTtl` (PointListCache).
+    explicit MeterService(Database& db, std::chrono::milliseconds pointCacheTtl = std::chrono::milliseconds(1000))
+        : db_(db), reads_(db), lists_(pointCacheTtl) {}
 
     /// The points the session sees (staff: all of the tenant's, at most 500, by name), each with its meter, whether
     /// manual readings may be sent and its latest A+ reading (null when none); the latest readings of all the
@@ -66,6 +70,7 @@ public:
 private:
     Database& db_;
     PointReadStore reads_; ///< the SQL of the point views
+    PointListCache lists_; ///< point lists looked up a moment ago (--point-cache-ms)
 };
 
 } // namespace kabinet

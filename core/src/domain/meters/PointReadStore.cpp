@@ -76,12 +76,9 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
         std::string sql =
             "SELECT p.point_id, p.name, p.number, p.address, a.number, c.number, m.meter_id, m.model, m.serial, m.smart, "
             "m.phases, m.tariff_zones, (SELECT COUNT(*) FROM meter_links l WHERE l.tenant_id = m.tenant_id AND l.meter_id = m.meter_id AND "
-            "l.enabled <> 0), r.ts, r.total, r.t1, r.t2, r.t3, r.t4 FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
+            "l.enabled <> 0) FROM metering_points p LEFT JOIN accounts a ON a.tenant_id = p.tenant_id AND "
             "a.account_id = p.account_id LEFT JOIN contracts c ON c.tenant_id = p.tenant_id AND c.contract_id = p.contract_id "
-            "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id "
-            // The meter's newest A+ reading of kind "latest", kept by the sink (one primary-key probe per meter).
-            "LEFT JOIN latest_readings r ON r.tenant_id = m.tenant_id AND r.meter_id = m.meter_id AND r.energy = 'A+' AND r.kind = 'latest' "
-            "WHERE p.tenant_id = ?";
+            "LEFT JOIN meters m ON m.tenant_id = p.tenant_id AND m.point_id = p.point_id WHERE p.tenant_id = ?";
         if (!v.staff) {
             sql += " AND p.point_id IN (" + std::string(kVisiblePointsByGrant) + ")";
             for (int i = 0; i < 4; ++i) params.insert(params.end(), {tenant, v.userId});
@@ -89,6 +86,21 @@ FetchedRows PointReadStore::pointList(const std::string& tenant, const Viewer& v
         out = FetchedRows::fetch(se, sql + " ORDER BY p.name LIMIT 500", params);
     });
     return std::move(*out);
+}
+
+std::vector<FetchedRows> PointReadStore::latestReadings(const std::string& tenant, const std::vector<std::string>& meters) {
+    std::vector<FetchedRows> out;
+    if (meters.empty()) return out;
+    db_.read([&](soci::session& se) {
+        for (std::size_t at = 0; at < meters.size(); at += kChunk) {
+            std::vector<SqlParam> params{tenant};
+            const std::string sql = "SELECT meter_id, ts, total, t1, t2, t3, t4 FROM latest_readings WHERE tenant_id = ? AND energy = 'A+' AND "
+                                    "kind = 'latest' AND meter_id IN (" +
+                                    placeholders(meters, at, std::min(meters.size(), at + kChunk), params) + ")";
+            out.push_back(FetchedRows::fetch(se, sql, params));
+        }
+    });
+    return out;
 }
 
 Poco::Dynamic::Var PointReadStore::pointCard(const std::string& tenant, const std::string& pointId) {

@@ -42,8 +42,11 @@ public:
 
     /// The points the viewer sees, by name, at most 500, in one query; columns: point_id, name, number, address,
     /// account number, contract number, meter_id, model, serial, smart, phases, tariff_zones, polled (count of
-    /// enabled links), then the meter's newest A+ `latest` register: ts, total, t1 … t4 (NULL when none).
+    /// enabled links). No readings: the list is what PointListCache keeps.
     FetchedRows pointList(const std::string& tenant, const Viewer& v);
+    /// The newest A+ `latest` register of each of these meters that has one (kept by the sink: one primary-key
+    /// probe a meter), one query per 500 meters; columns: meter_id, ts, total, t1 … t4.
+    std::vector<FetchedRows> latestReadings(const std::string& tenant, const std::vector<std::string>& meters);
 
     /// The point's card {id, name, number, resource, address, installation_place, commissioned_on, tariff,
     /// power_limit_kw, account, contract}, or null.

@@ -1,5 +1,7 @@
 #include "polling/PollStore.h"
 
+#include "meters/PointListCache.h"
+
 #include "storage/Database.h"
 #include "storage/RowValues.h"
 
@@ -44,6 +46,7 @@ void PollStore::linkMeter(const std::string& tenantId, const std::string& meterI
              "ON CONFLICT (tenant_id, meter_id) DO UPDATE SET gateway_id = excluded.gateway_id, driver = excluded.driver, "
              "settings = excluded.settings, enabled = 1",
             soci::use(t), soci::use(m), soci::use(g), soci::use(d), soci::use(st);
+        PointListCache::changed(); // a polled meter takes no manual readings
     });
 }
 

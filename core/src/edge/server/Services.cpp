@@ -65,7 +65,7 @@ std::unique_ptr<Services> Services::start(const Config& config) {
     s->digest = std::make_unique<DigestWorker>(*s->db, *s->tenants);
     s->identity = std::make_unique<IdentityService>(*s->db, *s->hasher, s->config);
     s->audit = std::make_unique<AuditLog>(*s->db);
-    s->meters = std::make_unique<MeterService>(*s->db);
+    s->meters = std::make_unique<MeterService>(*s->db, std::chrono::milliseconds(config.pointCacheMs));
     Services* self = s.get();
     s->access = std::make_unique<AccessService>(*s->db, [self](Tenant& t, const std::string& supplier) {
         return self->connectors ? self->connectors->supplierInstance(t, supplier) : nullptr;

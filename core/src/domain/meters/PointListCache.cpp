@@ -1,0 +1,25 @@
+#include "meters/PointListCache.h"
+
+namespace kabinet {
+
+namespace {
+ChangeCount& changes() {
+    static ChangeCount c;
+    return c;
+}
+} // namespace
+
+PointListCache::PointListCache(std::chrono::milliseconds ttl) : lists_(changes(), ttl) {}
+
+void PointListCache::changed() { changes().changed(); }
+
+std::shared_ptr<const FetchedRows> PointListCache::get(const std::string& tenant, const Viewer& v, const std::function<FetchedRows()>& load) {
+    const std::string key = tenant + (v.staff ? std::string("\n*") : "\n=" + v.userId);
+    if (auto kept = lists_.find(key)) return *kept;
+    const auto generation = changes().now();
+    auto rows = std::make_shared<const FetchedRows>(load());
+    lists_.keep(key, rows, generation);
+    return rows;
+}
+
+} // namespace kabinet

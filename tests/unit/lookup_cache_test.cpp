@@ -1,0 +1,51 @@
+// LookupCache: what a lookup found serves while fresh, and never after a change counted since.
+#include <catch2/catch.hpp>
+
+#include "storage/LookupCache.h"
+
+#include <chrono>
+#include <thread>
+
+using namespace kabinet;
+
+TEST_CASE("a looked-up value serves until a change or its time to live", "[cache]") {
+    ChangeCount changes;
+    LookupCache<int> cache(changes, std::chrono::milliseconds(200));
+    CHECK_FALSE(cache.find("a"));
+    cache.keep("a", 1, changes.now());
+    REQUIRE(cache.find("a"));
+    CHECK(*cache.find("a") == 1);
+    CHECK_FALSE(cache.find("b"));
+
+    // A change (outside a transaction: counted at once) makes every entry stale.
+    changes.changed();
+    CHECK_FALSE(cache.find("a"));
+
+    // What a lookup found while a change happened is not kept: it may have read the rows before the change.
+    const auto before = changes.now();
+    changes.changed();
+    cache.keep("a", 2, before);
+    CHECK_FALSE(cache.find("a"));
+    cache.keep("a", 3, changes.now());
+    CHECK(*cache.find("a") == 3);
+
+    // Past its time to live an entry is gone.
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    CHECK_FALSE(cache.find("a"));
+}
+
+TEST_CASE("a cache without a time to live keeps nothing, and a full one starts over", "[cache]") {
+    ChangeCount changes;
+    LookupCache<int> off(changes, std::chrono::milliseconds(0));
+    CHECK_FALSE(off.enabled());
+    off.keep("a", 1, changes.now());
+    CHECK_FALSE(off.find("a"));
+
+    LookupCache<int> small(changes, std::chrono::minutes(1), 2);
+    small.keep("a", 1, changes.now());
+    small.keep("b", 2, changes.now());
+    small.keep("c", 3, changes.now()); // full of fresh entries: cleared, then c kept
+    CHECK_FALSE(small.find("a"));
+    CHECK_FALSE(small.find("b"));
+    CHECK(*small.find("c") == 3);
+}
