@@ -3,17 +3,14 @@
 namespace kabinet {
 
 namespace {
-ChangeCount& changes() {
-    static ChangeCount c;
-    return c;
-}
+ChangeCount sessionChanges; // sessions and users
 } // namespace
 
-SessionCache::SessionCache(std::chrono::milliseconds ttl, std::size_t capacity) : entries_(changes(), ttl, capacity) {}
+SessionCache::SessionCache(std::chrono::milliseconds ttl, std::size_t capacity) : entries_(sessionChanges, ttl, capacity) {}
 
-std::uint64_t SessionCache::generation() noexcept { return changes().now(); }
+std::uint64_t SessionCache::generation() noexcept { return sessionChanges.now(); }
 
-void SessionCache::changed() { changes().changed(); }
+void SessionCache::changed() { sessionChanges.changed(); }
 
 std::optional<SessionOwner> SessionCache::find(const std::string& tenant, const std::string& tokenHash, long long now) const {
     auto owner = entries_.find(tenant + '\n' + tokenHash);

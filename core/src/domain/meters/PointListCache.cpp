@@ -3,20 +3,17 @@
 namespace kabinet {
 
 namespace {
-ChangeCount& changes() {
-    static ChangeCount c;
-    return c;
-}
+ChangeCount listChanges; // contracts, accounts, points, meters, grants, poll links
 } // namespace
 
-PointListCache::PointListCache(std::chrono::milliseconds ttl) : lists_(changes(), ttl) {}
+PointListCache::PointListCache(std::chrono::milliseconds ttl) : lists_(listChanges, ttl) {}
 
-void PointListCache::changed() { changes().changed(); }
+void PointListCache::changed() { listChanges.changed(); }
 
 std::shared_ptr<const FetchedRows> PointListCache::get(const std::string& tenant, const Viewer& v, const std::function<FetchedRows()>& load) {
     const std::string key = tenant + (v.staff ? std::string("\n*") : "\n=" + v.userId);
     if (auto kept = lists_.find(key)) return *kept;
-    const auto generation = changes().now();
+    const auto generation = listChanges.now();
     auto rows = std::make_shared<const FetchedRows>(load());
     lists_.keep(key, rows, generation);
     return rows;
