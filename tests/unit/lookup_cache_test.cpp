@@ -4,6 +4,7 @@
 #include "storage/LookupCache.h"
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 using namespace kabinet;
@@ -48,4 +49,14 @@ TEST_CASE("a cache without a time to live keeps nothing, and a full one starts o
     CHECK_FALSE(small.find("a"));
     CHECK_FALSE(small.find("b"));
     CHECK(*small.find("c") == 3);
+}
+
+TEST_CASE("stale entries go as new ones come, not only when the cache is full", "[cache]") {
+    ChangeCount changes;
+    LookupCache<int> cache(changes, std::chrono::minutes(1), 100'000);
+    cache.keep("old", 1, changes.now());
+    changes.changed(); // "old" is stale from here on
+    for (int i = 0; i < 300; ++i) cache.keep("k" + std::to_string(i), i, changes.now());
+    CHECK(cache.size() == 300); // "old" swept on the way
+    CHECK(*cache.find("k299") == 299);
 }

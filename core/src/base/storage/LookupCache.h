@@ -34,6 +34,12 @@ public:
     LookupCache(const ChangeCount& changes, std::chrono::milliseconds ttl, std::size_t capacity = 50'000)
         : changes_(changes), ttl_(ttl), capacity_(capacity) {}
 
+    /// How many entries it holds, fresh or not.
+    std::size_t size() const {
+        std::lock_guard<std::mutex> lock(m_);
+        return entries_.size();
+    }
+
     /// Whether the cache keeps anything at all.
     bool enabled() const noexcept { return ttl_.count() > 0; }
 
@@ -54,8 +60,9 @@ public:
         if (!enabled() || generation != changes_.now()) return;
         const auto now = std::chrono::steady_clock::now();
         std::lock_guard<std::mutex> lock(m_);
-        if (entries_.size() >= capacity_) {
-            // Full: drop what is stale; when everything is fresh, start over (a burst of new keys).
+        // Every so many keeps, and whenever full, what is stale goes (so that a quiet cache does not hold a
+        // day's worth of old values); full of fresh entries, it starts over (a burst of new keys).
+        if (entries_.size() >= capacity_ || ++keeps_ % kSweepEvery == 0) {
             for (auto it = entries_.begin(); it != entries_.end();)
                 it = it->second.generation != generation || now >= it->second.until ? entries_.erase(it) : std::next(it);
             if (entries_.size() >= capacity_) entries_.clear();
@@ -69,11 +76,13 @@ private:
         std::chrono::steady_clock::time_point until;
         std::uint64_t generation = 0;
     };
+    static constexpr std::size_t kSweepEvery = 256;
     const ChangeCount& changes_;
     std::chrono::milliseconds ttl_;
     std::size_t capacity_;
     mutable std::mutex m_;
     std::unordered_map<std::string, Entry> entries_;
+    std::size_t keeps_ = 0;
 };
 
 } // namespace kabinet

@@ -6,7 +6,7 @@ namespace {
 ChangeCount listChanges; // contracts, accounts, points, meters, grants, poll links
 } // namespace
 
-PointListCache::PointListCache(std::chrono::milliseconds ttl) : lists_(listChanges, ttl) {}
+PointListCache::PointListCache(std::chrono::milliseconds ttl) : lists_(listChanges, ttl, 10'000) {}
 
 void PointListCache::changed() { listChanges.changed(); }
 

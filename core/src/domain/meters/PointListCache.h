@@ -17,7 +17,7 @@ namespace kabinet {
 
 class PointListCache {
 public:
-    /// A cache keeping lists for `ttl` (zero: keeps nothing).
+    /// A cache keeping lists for `ttl` (zero: keeps nothing), at most 10,000 of them.
     explicit PointListCache(std::chrono::milliseconds ttl);
 
     /// The viewer's list in the tenant: kept when fresh, else what `load` reads (kept for the next request).
