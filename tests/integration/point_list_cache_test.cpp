@@ -48,7 +48,7 @@ TEST_CASE("a kept point list follows the registry, the poll links and the readin
     staff.userId = "operator";
     staff.role = "operator";
     MeterRegistry reg(db);
-    const std::string point = reg.upsertPoint("sigma", {"", "", "", "Дом", "ТУ-7001", "electricity", "г. Пенза, ул. Мира, д. 1", "Щит",
+    const std::string point = reg.upsertPoint("sigma", {"", "", "", "Дом", "ТУ-7001", "electricity", "г. Симферополь, ул. Мира, д. 1", "Щит",
                                                       "2023-01-01", "T1", std::nullopt});
     auto p = onlyPoint(meters, *tenant, staff);
     CHECK(p->getValue<std::string>("name") == "Дом");
@@ -59,7 +59,7 @@ TEST_CASE("a kept point list follows the registry, the poll links and the readin
     CHECK(onlyPoint(meters, *tenant, staff)->getValue<std::string>("name") == "Дом");
 
     // The point renamed and given a meter through the registry: seen by the next request.
-    reg.upsertPoint("sigma", {point, "", "", "Дом у реки", "ТУ-7001", "electricity", "г. Пенза, ул. Мира, д. 1", "Щит", "2023-01-01", "T1",
+    reg.upsertPoint("sigma", {point, "", "", "Дом у реки", "ТУ-7001", "electricity", "г. Симферополь, ул. Мира, д. 1", "Щит", "2023-01-01", "T1",
                              std::nullopt});
     CHECK(onlyPoint(meters, *tenant, staff)->getValue<std::string>("name") == "Дом у реки");
     Meter m;

@@ -1,8 +1,7 @@
 #include "meters/AccessStore.h"
 
-#include "meters/PointListCache.h"
-
 #include "lua/LuaJson.h"
+#include "meters/PointListCache.h"
 #include "meters/RowJson.h"
 #include "meters/VisiblePoints.h"
 #include "storage/RowValues.h"

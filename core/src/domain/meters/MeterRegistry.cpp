@@ -1,7 +1,6 @@
 #include "meters/MeterRegistry.h"
 
 #include "meters/PointListCache.h"
-
 #include "storage/Database.h"
 #include "util/Crypto.h"
 

@@ -25,13 +25,13 @@ using Query = std::map<std::string, std::string>;
 
 class MeterService {
 public:
-    /// Reads through `db`; a consumer's point list serves their next requests for `pointCacheTtl` (PointListCache).
+    /// Reads through `db`; a viewer's point list serves their next requests for `pointCacheTtl` (PointListCache).
     explicit MeterService(Database& db, std::chrono::milliseconds pointCacheTtl = std::chrono::milliseconds(1000))
         : db_(db), reads_(db), lists_(pointCacheTtl) {}
 
     /// The points the session sees (staff: all of the tenant's, at most 500, by name), each with its meter, whether
-    /// manual readings may be sent and its latest A+ reading (null when none); the latest readings of all the
-    /// listed meters are read in one query.
+    /// manual readings may be sent and its latest A+ reading (null when none). The list may be one looked up a
+    /// moment ago (PointListCache); the latest readings of its meters are read every time, one query per 500.
     Poco::JSON::Object::Ptr points(Tenant& t, const SessionInfo& s);
     /// A point's card, its meter's (with `polled`), manual-readings availability and transformers; 404 for a point
     /// the session does not see.

@@ -1,7 +1,6 @@
 #include "polling/PollStore.h"
 
 #include "meters/PointListCache.h"
-
 #include "storage/Database.h"
 #include "storage/RowValues.h"
 
