@@ -19,4 +19,10 @@ cmake --build build -j"$jobs"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 # 5. Everything, through CTest.
 cd build
-ctest --output-on-failure -j"$jobs" --timeout 900
+status=0
+ctest --output-on-failure -j"$jobs" --timeout 900 || status=$?
+# 6. On failure, the failed assertions again, last: a long test's own output can bury them.
+if [ "$status" -ne 0 ]; then
+  bash ../tests/support/failure_digest.sh Testing/Temporary/LastTest.log
+fi
+exit "$status"
