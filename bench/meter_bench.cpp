@@ -20,9 +20,11 @@
 //     client, driven by two threads as pgbench -j 2 drives its clients, ask GET …/points (their points with the latest reading of each) and
 //     GET …/points/{id}/readings (the month's `latest` readings) for KABINET_BENCH_SECONDS (5) a run, against
 //     `pgbench -S` with as many clients on the same server (its own database, `pgbench -i -s 1`, dropped
-//     after); three alternating runs, medians; also one client's latency and the parts of it in process, and
-//     GET /healthz (no session, one SELECT 1) with the same clients: the floor of a request that crosses HTTP and
-//     the database once. Target: ≥ 0.4 × pgbench -S. The bench's copy of the tenant has request limits above what
+//     after); three alternating runs, medians; also one client's latency and the parts of it in process (and
+//     MeterService::points with nothing kept, --point-cache-ms 0), and GET /healthz (no session, one SELECT 1)
+//     with the same clients: a request that crosses HTTP and the database once. GET …/points serves the list and
+//     the latest readings from what was read a moment ago (PointListCache, LatestReadingCache), so at this rate
+//     it crosses HTTP alone. Target: ≥ 0.4 × pgbench -S. The bench's copy of the tenant has request limits above what
 //     one machine sends (the defaults would answer part of the run with 429).
 //
 // It needs a PostgreSQL server whose role may create databases; the suite's throw-away server does:

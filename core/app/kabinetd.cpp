@@ -41,7 +41,7 @@ protected:
             {"lua-budget", "instruction budget of one Lua call (KABINET_LUA_BUDGET)"},
             {"tenant-idle", "seconds after which an unused Lua state of a tenant is closed (KABINET_TENANT_IDLE, default 60)"},
             {"session-cache-ms", "how long a looked-up session serves the next requests, 0 = never (KABINET_SESSION_CACHE_MS)"},
-            {"point-cache-ms", "how long a looked-up list of a viewer's points serves the next requests, 0 = never (KABINET_POINT_CACHE_MS)"},
+            {"point-cache-ms", "how long a looked-up list of a viewer's points and its latest readings serve the next requests, 0 = never (KABINET_POINT_CACHE_MS)"},
             {"smtp", "mail server smtp://[user:pass@]host:port[?starttls=1] (KABINET_SMTP); none: <data-dir>/mail/"},
             {"mail-from", "sender of mails (KABINET_MAIL_FROM)"},
             {"sms-gateway", "JSON config of the SMS channel plugin (KABINET_SMS_GATEWAY); none: <data-dir>/sms/"},

@@ -30,7 +30,7 @@ struct Config {
     unsigned long long luaInstructionBudget = 50'000'000ull; ///< --lua-budget N / KABINET_LUA_BUDGET: a call may use N ÷ 100,000 ms of CPU time
     unsigned tenantIdleSeconds = 60;      ///< --tenant-idle S / KABINET_TENANT_IDLE: a tenant's Lua state unused this long is closed
     unsigned sessionCacheMs = 1000;       ///< --session-cache-ms MS / KABINET_SESSION_CACHE_MS: a looked-up session serves this long (0: never)
-    unsigned pointCacheMs = 1000;         ///< --point-cache-ms MS / KABINET_POINT_CACHE_MS: a looked-up point list serves this long (0: never)
+    unsigned pointCacheMs = 1000;         ///< --point-cache-ms MS / KABINET_POINT_CACHE_MS: a looked-up point list and its latest readings serve this long (0: never)
     std::string smtp;                     ///< --smtp URL / KABINET_SMTP: smtp://[user:pass@]host:port[?starttls=1]; empty → <data-dir>/mail/*.eml
     std::string mailFrom = "Личный кабинет <no-reply@kabinet.localhost>"; ///< --mail-from / KABINET_MAIL_FROM
     std::string smsGateway;               ///< --sms-gateway JSON / KABINET_SMS_GATEWAY: config of the SMS channel plugin; empty → <data-dir>/sms/*.txt

@@ -10,6 +10,7 @@
 //    rate (bench/meter_bench.cpp).
 #include "meters/MeterData.h"
 
+#include "meters/LatestReadingCache.h"
 #include "meters/SinkCopy.h"
 #include "meters/SinkRows.h"
 #include "meters/TamperNotice.h"
@@ -143,8 +144,10 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         previous = &id;
     };
     std::set<long long> readingMonths, profileMonths; // the months the rows fall in (PostgreSQL partitions)
+    std::set<std::string> readingMeters; // whose newest reading may change (LatestReadingCache)
     for (const auto* x : readings) {
         meter(x->meterId);
+        readingMeters.insert(x->meterId);
         readingMonths.insert(monthOf(x->ts).first);
     }
     for (const auto* x : profile) {
@@ -190,6 +193,7 @@ IngestResult MeterDataSink::write(const std::string& tenant, const MeterDataBatc
         };
         store(kReadings, readings, readingsPart);
         insertRows(s, kLatestReadings, tenant, newestPerMeter(readings));
+        LatestReadingCache::changed(tenant, readingMeters);
         store(kProfile, profile, profilePart);
         store(kParams, params, paramsPart);
         store(kEvents, events, eventsPart);

@@ -19,7 +19,6 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 namespace kabinet {
@@ -152,17 +151,14 @@ std::string MeterService::visibleMeter(Tenant& t, const SessionInfo& s, const st
 }
 
 JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
-    // Staff see every point of the tenant; a consumer the points granted to them. The list comes from the cache
-    // when it was read a moment ago; the latest readings of its meters are read every time.
+    // Staff see every point of the tenant; a consumer the points granted to them. The list and the latest readings
+    // of its meters come from the caches when read a moment ago.
     const Viewer viewer = viewerOf(s);
     const auto rows = lists_.get(t.id(), viewer, [&] { return reads_.pointList(t.id(), viewer); });
     std::vector<std::string> meters;
     for (std::size_t r = 0; r < rows->size(); ++r)
         if (!rows->isNull(r, 6)) meters.emplace_back(rows->text(r, 6));
-    const std::vector<FetchedRows> latest = reads_.latestReadings(t.id(), meters);
-    std::unordered_map<std::string_view, std::pair<const FetchedRows*, std::size_t>> latestOf;
-    for (const auto& part : latest)
-        for (std::size_t r = 0; r < part.size(); ++r) latestOf.emplace(part.text(r, 0), std::make_pair(&part, r));
+    const auto latestOf = latest_.get(t.id(), meters, [&](const std::vector<std::string>& ids) { return reads_.latestReadings(t.id(), ids); });
     JsonArray list = array();
     for (std::size_t r = 0; r < rows->size(); ++r) {
         auto str = [&](std::size_t c) { return std::string(rows->text(r, c)); };
@@ -182,13 +178,16 @@ JsonObject MeterService::points(Tenant& t, const SessionInfo& s) {
         m->set("tariff_zones", rows->integer(r, 11));
         p->set("meter", m);
         p->set("manual_readings", manualAvailability(t, rows->integer(r, 9) != 0, rows->integer(r, 12) != 0));
-        const auto found = rows->isNull(r, 6) ? latestOf.end() : latestOf.find(rows->text(r, 6));
+        const auto found = rows->isNull(r, 6) ? latestOf.end() : latestOf.find(str(6));
         if (found != latestOf.end()) {
-            const auto& [part, at] = found->second;
+            const LatestReading& at = found->second;
             JsonObject l = object();
-            l->set("ts", part->integer(at, 1));
-            static const char* names[] = {"total", "t1", "t2", "t3", "t4"};
-            for (std::size_t i = 0; i < 5; ++i) l->set(names[i], json(part->optReal(at, 2 + i)));
+            l->set("ts", at.ts);
+            l->set("total", json(at.total));
+            l->set("t1", json(at.t1));
+            l->set("t2", json(at.t2));
+            l->set("t3", json(at.t3));
+            l->set("t4", json(at.t4));
             p->set("latest", l);
         } else {
             p->set("latest", Poco::Dynamic::Var());

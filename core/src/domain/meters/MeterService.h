@@ -5,6 +5,7 @@
 /// found". Answers are JSON objects (docs/API.md). How access is got is AccessService's and GrantService's;
 /// manual readings are ManualReadingService's.
 #include "identity/SessionInfo.h"
+#include "meters/LatestReadingCache.h"
 #include "meters/PointListCache.h"
 #include "meters/PointReadStore.h"
 
@@ -25,13 +26,15 @@ using Query = std::map<std::string, std::string>;
 
 class MeterService {
 public:
-    /// Reads through `db`; a viewer's point list serves their next requests for `pointCacheTtl` (PointListCache).
+    /// Reads through `db`; a viewer's point list and its meters' latest readings serve the next requests for
+    /// `pointCacheTtl` (PointListCache, LatestReadingCache).
     explicit MeterService(Database& db, std::chrono::milliseconds pointCacheTtl = std::chrono::milliseconds(1000))
-        : db_(db), reads_(db), lists_(pointCacheTtl) {}
+        : db_(db), reads_(db), lists_(pointCacheTtl), latest_(pointCacheTtl) {}
 
     /// The points the session sees (staff: all of the tenant's, at most 500, by name), each with its meter, whether
-    /// manual readings may be sent and its latest A+ reading (null when none). The list may be one looked up a
-    /// moment ago (PointListCache); the latest readings of its meters are read every time, one query per 500.
+    /// manual readings may be sent and its latest A+ reading (null when none). The list and the readings may be
+    /// ones looked up a moment ago (PointListCache, LatestReadingCache); what is not kept is read in one query
+    /// per 500 meters.
     Poco::JSON::Object::Ptr points(Tenant& t, const SessionInfo& s);
     /// A point's card, its meter's (with `polled`), manual-readings availability and transformers; 404 for a point
     /// the session does not see.
@@ -69,8 +72,9 @@ public:
 
 private:
     Database& db_;
-    PointReadStore reads_; ///< the SQL of the point views
-    PointListCache lists_; ///< point lists looked up a moment ago (--point-cache-ms)
+    PointReadStore reads_;      ///< the SQL of the point views
+    PointListCache lists_;      ///< point lists looked up a moment ago (--point-cache-ms)
+    LatestReadingCache latest_; ///< their meters' newest readings, as read a moment ago (--point-cache-ms)
 };
 
 } // namespace kabinet

@@ -1,7 +1,7 @@
 #pragma once
 /// The point lists of MeterService::points (the points one sees with their meters, without readings) as looked
 /// up a moment ago, by tenant and viewer (every staff member of a tenant sees the same list): a consumer's page
-/// and its polling ask the database only for the latest readings. Every write in this process to the rows a
+/// and its polling do not ask the database for it each time (the latest readings are LatestReadingCache's). Every write in this process to the rows a
 /// list is made of (contracts, accounts, points and meters in MeterRegistry, grants in AccessStore, poll links
 /// in PollStore) calls changed(), so the next request sees it; a change by another process is seen within the
 /// time to live (`--point-cache-ms`, 1 s; 0 keeps nothing).
