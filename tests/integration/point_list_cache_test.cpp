@@ -31,14 +31,23 @@ Poco::JSON::Object::Ptr onlyPoint(MeterService& meters, Tenant& t, const Session
     return list->getObject(0);
 }
 
-} // namespace
-
-TEST_CASE("a kept point list follows the registry, the poll links and the readings at once", "[meters][cache]") {
+/// A fresh database, migrated, with the seed tenants in it.
+struct SeededDatabase {
     test::FreshDatabase fresh;
     Database db{fresh.url(), 2};
     TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
-    Migrator(db).migrate();
-    tenants.persist(db);
+    SeededDatabase() {
+        Migrator(db).migrate();
+        tenants.persist(db);
+    }
+};
+
+} // namespace
+
+TEST_CASE("a kept point list follows the registry, the poll links and the readings at once", "[meters][cache]") {
+    SeededDatabase seeded;
+    Database& db = seeded.db;
+    TenantRegistry& tenants = seeded.tenants;
     // A tenant whose policy refuses manual readings of a polled meter, so that a new poll link shows.
     auto tenant = tenants.find("sigma");
     REQUIRE(tenant);
@@ -108,11 +117,8 @@ TEST_CASE("a kept point list follows the registry, the poll links and the readin
 }
 
 TEST_CASE("a latest reading read while the sink writes that meter is not kept", "[meters][cache]") {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 2};
-    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
-    Migrator(db).migrate();
-    tenants.persist(db);
+    SeededDatabase seeded;
+    Database& db = seeded.db;
     MeterRegistry reg(db);
     const std::string point = reg.upsertPoint("sigma", {"", "", "", "Дом", "ТУ-7002", "electricity", "г. Симферополь, ул. Мира, д. 2", "Щит",
                                                       "2023-01-01", "T1", std::nullopt});
