@@ -47,7 +47,7 @@ case("every mistake is named with its path", function()
     "connectors[1].supplier: коннектору с accounts = \"consumer\" нужен поставщик")
   reports(with { { id = "a", plugin = "x", label = "x", accounts = "consumer", supplier = "nobody",
     tasks = { { id = "t", every_minutes = 5 } } } }, "connectors[1].supplier: поставщика 'nobody' нет в справочнике suppliers")
-  reports(with { ok, ok }, "connectors: повторяющийся коннектор 'supplier'")
+  reports(with { ok, ok }, "connectors[2].id: повторяющийся коннектор 'supplier'")
   reports(with { { id = "a", plugin = "x", label = "x", secret = "y", tasks = { { id = "t", every_minutes = 5 } } } },
     "connectors[1].secret")
   reports(with({ ok }, { link_device = "serial" }), "link_device")
@@ -63,3 +63,5 @@ case("link_device: the serial by default, the tenant's hook otherwise", function
   local okCall = pcall(tenant.link_device, T, "supplier", { key = "k" })
   eq(okCall, false)
 end)
+
+testing.finish()

@@ -57,3 +57,5 @@ case("a roster gets its defaults and refuses a three-phase meter for generated f
   eq(k.accounts[1].points[1].grant, true)
   fails(function() D.roster { place = {}, generic_meter = D.meter("ce308") } end, "single-phase")
 end)
+
+testing.finish()

@@ -70,3 +70,5 @@ case("a meter is silent after silent_after_h hours, 24 by default", function()
   has(problems { silent_after_h = 0 }, "polling.silent_after_h: ожидается целое число часов от 1 до 8760")
   has(problems { silent_after_h = 1.5 }, "polling.silent_after_h")
 end)
+
+testing.finish()

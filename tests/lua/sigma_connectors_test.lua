@@ -26,3 +26,5 @@ case("a measuring point's code links to the metering point of that number; other
   eq(tenant.link_device(T, "energosfera", { key = "910000000001401" }).point_number, "910000000001401")
   eq(tenant.link_device(T, "other", { key = "910000000001401", serial = "1" }), nil)
 end)
+
+testing.finish()

@@ -114,6 +114,13 @@ TEST_CASE("Lua test scripts of tests/lua pass inside the sandbox", "[lua][tenant
             } catch (const LuaError& e) {
                 FAIL(e.what());
             }
+            // The harness collects failed cases; a script that forgot testing.finish() still reports them.
+            const char* finish = "local ok, t = pcall(require, 'testing') if ok and type(t) == 'table' and t.finish then t.finish() end";
+            if (luaL_loadstring(st.L(), finish) != LUA_OK || lua_pcall(st.L(), 0, 0, 0) != LUA_OK) {
+                const std::string what = lua_isstring(st.L(), -1) ? lua_tostring(st.L(), -1) : "testing.finish() failed";
+                lua_pop(st.L(), 1);
+                FAIL(what);
+            }
         }
     }
 }
