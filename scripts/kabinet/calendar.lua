@@ -9,19 +9,20 @@
 --                            short = { "MM-DD", … } } } } -- shortened pre-holiday working days
 -- A year the table does not hold counts the weekend only (the server says so in its log).
 --
--- Shipped: the Russian Federation's calendar of 2025 and 2026 (kabinet/calendar/ru_<year>.lua; facts from
--- the xmlcalendar/data repository, see each file) and, as a regional example, the Republic of Tatarstan's
--- own holidays on top of it (kabinet/calendar/tatarstan_<year>.lua). A tenant without `calendar` gets the
+-- Shipped: the Russian Federation's calendar of 2025, 2026 and 2027 (kabinet/calendar/ru_<year>.lua; facts
+-- from the xmlcalendar/data repository, see each file) and, as a regional example, the Republic of Tatarstan's
+-- own holidays on top of it in 2025 and 2026 (kabinet/calendar/tatarstan_<year>.lua; in a later year such a
+-- tenant gets the federal days until the republic's dates are added). A tenant without `calendar` gets the
 -- federal one; in tenant.lua:
 --   calendar = require("kabinet.calendar").russia { region = "tatarstan" }
--- or a whole table of its own (above), or russia { years = { ["2027"] = {…} } } to add or replace years.
+-- or a whole table of its own (above), or russia { years = { ["2028"] = {…} } } to add or replace years.
 local S = require("kabinet.shape")
 local tables = require("kabinet.tables")
 
 local M = {}
 
 --- The years shipped for the federal calendar, and per region.
-M.YEARS = { 2025, 2026 }
+M.YEARS = { 2025, 2026, 2027 }
 M.REGIONS = { tatarstan = { 2025, 2026 } }
 
 local function copy_list(list)

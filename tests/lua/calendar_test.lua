@@ -18,7 +18,7 @@ local function problems(c)
   return out
 end
 
-case("a tenant without a calendar gets the federal one of 2025 and 2026", function()
+case("a tenant without a calendar gets the federal one of 2025, 2026 and 2027", function()
   local c = C.of({})
   eq(c.weekend[1], 6)
   eq(c.weekend[2], 7)
@@ -26,6 +26,9 @@ case("a tenant without a calendar gets the federal one of 2025 and 2026", functi
   assert(contains(c.years["2026"].off, "12-31"), "31 декабря 2026 — выходной")
   assert(contains(c.years["2025"].short, "11-01"), "1 ноября 2025 — рабочая суббота, сокращённая")
   assert(not contains(c.years["2026"].off, "03-20"), "20 марта — не федеральный выходной")
+  assert(contains(c.years["2027"].off, "02-22"), "22 февраля 2027 — выходной (перенос с 20 февраля)")
+  assert(contains(c.years["2027"].work, "02-20"), "20 февраля 2027 — рабочая суббота")
+  assert(contains(c.years["2027"].off, "11-05"), "5 ноября 2027 — выходной (перенос со 2 января)")
 end)
 
 case("the Tatarstan calendar adds the republic's holidays and keeps the federal ones", function()
@@ -43,10 +46,14 @@ case("an unknown region is refused in Russian", function()
   assert(not ok and tostring(err):find("неизвестный регион", 1, true), tostring(err))
 end)
 
-case("a tenant may add a year of its own", function()
-  local c = C.of({ calendar = C.russia { years = { ["2027"] = { off = { "01-01" } } } } })
-  eq(c.years["2027"].off[1], "01-01")
+case("a tenant may add a year of its own, or replace a shipped one", function()
+  local c = C.of({ calendar = C.russia { years = { ["2028"] = { off = { "01-01" } }, ["2027"] = { off = { "01-04" } } } } })
+  eq(c.years["2028"].off[1], "01-01")
+  eq(#c.years["2028"].work, 0)
+  eq(#c.years["2027"].off, 1)
+  eq(c.years["2027"].off[1], "01-04")
   eq(#c.years["2027"].work, 0)
+  eq(#c.years["2026"].off, #require("kabinet.calendar.ru_2026").off)
   eq(#problems(C.russia { region = "tatarstan" }), 0)
 end)
 
@@ -58,3 +65,5 @@ case("a malformed calendar names the path in Russian", function()
   assert(text:find("calendar.years.2026.off[1]: ожидается день", 1, true), text)
   assert(text:find("calendar.years.2026.extra: неизвестный ключ", 1, true), text)
 end)
+
+testing.finish()
