@@ -7,11 +7,11 @@
 #include "connectors/ConnectorHub.h"
 #include "plugins/PluginHost.h"
 #include "storage/Database.h"
-#include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
 
+#include "SeededDatabase.h"
 #include "TestContext.h"
 
 #include <catch2/catch.hpp>
@@ -36,16 +36,11 @@ std::string tenantsDir() {
     return dir;
 }
 
-struct World {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 4};
-    TenantRegistry tenants{tenantsDir(), test::sourceDir() + "/scripts", LuaLimits{}};
+struct World : test::SeededDatabase {
     PluginHost plugins{test::binaryDir() + "/test-connectors"};
     std::string key = crypto::randomBytes(32);
 
-    World() {
-        Migrator(db).migrate();
-        tenants.persist(db);
+    World() : SeededDatabase(tenantsDir(), 4) {
         db.transaction([](soci::session& s) {
             s << "INSERT INTO metering_points (tenant_id, point_id, name, number) VALUES ('conntest', 'p1', 'Точка 1', '1001')";
             s << "INSERT INTO metering_points (tenant_id, point_id, name, number) VALUES ('conntest', 'p2', 'Точка 2', '1002')";

@@ -4,13 +4,13 @@
 // queued); a second seeding raises none again.
 #include <catch2/catch.hpp>
 
+#include "SeededDatabase.h"
 #include "TestContext.h"
 #include "config/Config.h"
 #include "demo/DemoSeeder.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "storage/Database.h"
-#include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 
 #include <filesystem>
@@ -29,16 +29,11 @@ std::string oes360Only() {
     return dir;
 }
 
-struct World {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 2};
-    TenantRegistry tenants{oes360Only(), test::sourceDir() + "/scripts", LuaLimits{}};
+struct World : test::SeededDatabase {
     PasswordHasher hasher;
     Config config;
     std::unique_ptr<IdentityService> identity;
-    World() {
-        Migrator(db).migrate();
-        tenants.persist(db);
+    World() : SeededDatabase(oes360Only(), 2) {
         config.dataDir = test::tempDir("demo");
         identity = std::make_unique<IdentityService>(db, hasher, config);
     }

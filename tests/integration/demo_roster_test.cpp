@@ -3,13 +3,13 @@
 // with the file and the key named.
 #include <catch2/catch.hpp>
 
+#include "SeededDatabase.h"
 #include "TestContext.h"
 #include "config/Config.h"
 #include "demo/DemoSeeder.h"
 #include "identity/IdentityService.h"
 #include "identity/PasswordHasher.h"
 #include "storage/Database.h"
-#include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 
 #include <filesystem>
@@ -53,16 +53,11 @@ return demo.roster {
 }
 )";
 
-struct World {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 2};
-    TenantRegistry tenants;
+struct World : test::SeededDatabase {
     PasswordHasher hasher;
     Config config;
     std::unique_ptr<IdentityService> identity;
-    explicit World(const std::string& dir) : tenants(dir, test::sourceDir() + "/scripts", LuaLimits{}) {
-        Migrator(db).migrate();
-        tenants.persist(db);
+    explicit World(const std::string& dir) : SeededDatabase(dir, 2) {
         config.dataDir = test::tempDir("demo");
         identity = std::make_unique<IdentityService>(db, hasher, config);
     }

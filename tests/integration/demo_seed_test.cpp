@@ -4,6 +4,7 @@
 // network parameters; every demo login works, nothing stays queued in the outbox, and a second run adds nothing.
 #include <catch2/catch.hpp>
 
+#include "SeededDatabase.h"
 #include "TestContext.h"
 #include "config/Config.h"
 #include "demo/DemoPolling.h"
@@ -12,7 +13,6 @@
 #include "identity/PasswordHasher.h"
 #include "outages/OutageService.h"
 #include "storage/Database.h"
-#include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 #include "util/TimeZones.h"
 
@@ -35,16 +35,11 @@ namespace {
 constexpr long long kNow = 1742032020; // 2025-03-15 09:47:00 UTC
 
 /// The pieces of Services the seeder needs, on a fresh database.
-struct World {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 4};
-    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
+struct World : test::SeededDatabase {
     PasswordHasher hasher;
     Config config;
     std::unique_ptr<IdentityService> identity;
     World() {
-        Migrator(db).migrate();
-        tenants.persist(db);
         config.dataDir = test::tempDir("demo");
         identity = std::make_unique<IdentityService>(db, hasher, config);
     }

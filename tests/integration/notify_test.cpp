@@ -7,6 +7,7 @@
 
 #include "KabinetdProcess.h"
 #include "Scalars.h"
+#include "SeededDatabase.h"
 #include "Simulators.h"
 #include "TenantClient.h"
 #include "JsonText.h"
@@ -63,14 +64,7 @@ void exec(Database& db, const std::string& sql) {
 }
 
 /// A fresh migrated database with the project's tenants.
-struct Fixture {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 4};
-    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
-    Fixture() {
-        Migrator(db).migrate();
-        tenants.persist(db);
-    }
+struct Fixture : test::SeededDatabase {
     Tenant& tenant(const std::string& id = kTenant) { return *tenants.find(id); }
     long long scalar(const std::string& sql) { return test::scalarInt(db, sql); }
     std::string text(const std::string& sql) { return test::scalarText(db, sql); }

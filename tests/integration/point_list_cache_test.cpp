@@ -3,6 +3,7 @@
 // one made by another process waits for the time to live.
 #include <catch2/catch.hpp>
 
+#include "SeededDatabase.h"
 #include "TestContext.h"
 #include "meters/LatestReadingCache.h"
 #include "meters/ManualPolicy.h"
@@ -12,7 +13,6 @@
 #include "meters/PointReadStore.h"
 #include "polling/PollStore.h"
 #include "storage/Database.h"
-#include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 
 #include <Poco/JSON/Array.h>
@@ -31,21 +31,10 @@ Poco::JSON::Object::Ptr onlyPoint(MeterService& meters, Tenant& t, const Session
     return list->getObject(0);
 }
 
-/// A fresh database, migrated, with the seed tenants in it.
-struct SeededDatabase {
-    test::FreshDatabase fresh;
-    Database db{fresh.url(), 2};
-    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
-    SeededDatabase() {
-        Migrator(db).migrate();
-        tenants.persist(db);
-    }
-};
-
 } // namespace
 
 TEST_CASE("a kept point list follows the registry, the poll links and the readings at once", "[meters][cache]") {
-    SeededDatabase seeded;
+    test::SeededDatabase seeded(2);
     Database& db = seeded.db;
     TenantRegistry& tenants = seeded.tenants;
     // A tenant whose policy refuses manual readings of a polled meter, so that a new poll link shows.
@@ -117,7 +106,7 @@ TEST_CASE("a kept point list follows the registry, the poll links and the readin
 }
 
 TEST_CASE("a latest reading read while the sink writes that meter is not kept", "[meters][cache]") {
-    SeededDatabase seeded;
+    test::SeededDatabase seeded(2);
     Database& db = seeded.db;
     MeterRegistry reg(db);
     const std::string point = reg.upsertPoint("sigma", {"", "", "", "Дом", "ТУ-7002", "electricity", "г. Симферополь, ул. Мира, д. 2", "Щит",

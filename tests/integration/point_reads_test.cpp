@@ -3,13 +3,13 @@
 // makes the whole batch "not found"; a consumer's list of points carries the latest reading of each.
 #include <catch2/catch.hpp>
 
+#include "SeededDatabase.h"
 #include "TestContext.h"
 #include "meters/MeterData.h"
 #include "meters/MeterRegistry.h"
 #include "meters/GrantService.h"
 #include "meters/MeterService.h"
 #include "storage/Database.h"
-#include "storage/Migrations.h"
 #include "tenants/TenantRegistry.h"
 #include "util/Error.h"
 #include "util/TimeZones.h"
@@ -32,11 +32,9 @@ std::string pocoText(const std::string& text) {
 } // namespace
 
 TEST_CASE("several points' readings in one call answer each point's own text; an unseen point fails the batch", "[meters][reads]") {
-    test::FreshDatabase fresh;
-    Database db(fresh.url(), 4);
-    Migrator(db).migrate();
-    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
-    tenants.persist(db);
+    test::SeededDatabase seeded;
+    Database& db = seeded.db;
+    TenantRegistry& tenants = seeded.tenants;
     auto t = tenants.find("vges");
     REQUIRE(t);
     MeterRegistry reg(db);

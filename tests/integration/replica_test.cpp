@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "KabinetdProcess.h"
+#include "SeededDatabase.h"
 #include "TestContext.h"
 #include "meters/MeterRegistry.h"
 #include "meters/PointReadStore.h"
@@ -86,11 +87,9 @@ TEST_CASE("heavy reads go to the streaming replica; lagging or dead, the primary
         return;
     }
     ReplicaCluster cluster;
-    test::FreshDatabase fresh;
-    Database db(fresh.url(), 4);
-    Migrator(db).migrate();
-    TenantRegistry tenants{test::sourceDir() + "/tenants", test::sourceDir() + "/scripts", LuaLimits{}};
-    tenants.persist(db);
+    test::SeededDatabase seeded;
+    Database& db = seeded.db;
+    TenantRegistry& tenants = seeded.tenants;
     MeterRegistry reg(db);
     MeteringPoint p;
     p.name = "Точка реплики";
@@ -114,7 +113,7 @@ TEST_CASE("heavy reads go to the streaming replica; lagging or dead, the primary
     addTransformer("A");
 
     const auto maxLag = std::chrono::milliseconds(3000);
-    db.attachReplica(cluster.urlOf(fresh.url()), 2, maxLag);
+    db.attachReplica(cluster.urlOf(seeded.fresh.url()), 2, maxLag);
     Replica& replica = *db.replica();
     PointReadStore reads(db);
     auto transformers = [&] { return reads.transformers("vges", meter)->size(); };
