@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace kabinet;
 
@@ -59,4 +60,27 @@ TEST_CASE("stale entries go as new ones come, not only when the cache is full", 
     for (int i = 0; i < 300; ++i) cache.keep("k" + std::to_string(i), i, changes.now());
     CHECK(cache.size() == 300); // "old" swept on the way
     CHECK(*cache.find("k299") == 299);
+}
+
+TEST_CASE("a forgotten key goes alone, and a lookup under way meanwhile keeps nothing", "[cache]") {
+    ChangeCount changes;
+    LookupCache<int> cache(changes, std::chrono::minutes(1));
+    cache.keep("a", 1, cache.generation());
+    cache.keep("b", 2, cache.generation());
+    cache.forget(std::vector<std::string>{"a"});
+    CHECK_FALSE(cache.find("a"));
+    CHECK(*cache.find("b") == 2); // the other entries stay fresh
+
+    // A lookup that began before a forget (of any key) may have read the forgotten rows: not kept.
+    const auto before = cache.generation();
+    cache.forget(std::vector<std::string>{"x"});
+    cache.keep("a", 3, before);
+    CHECK_FALSE(cache.find("a"));
+    cache.keep("a", 4, cache.generation());
+    CHECK(*cache.find("a") == 4);
+
+    // A change counted still makes every entry stale.
+    changes.changed();
+    CHECK_FALSE(cache.find("a"));
+    CHECK_FALSE(cache.find("b"));
 }

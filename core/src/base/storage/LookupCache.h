@@ -1,9 +1,11 @@
 #pragma once
 /// Rows looked up a moment ago, kept so that the several requests of one page (and a client polling) cost one
 /// lookup, not one each. An entry serves for at most the cache's time to live; every change in this process to
-/// the rows it was read from (a ChangeCount::changed() beside the write) makes all entries stale at once and
-/// again when the change's transaction commits, so the next lookup sees it. A change made by another process
-/// (the admin CLI, another kabinetd) is seen within the time to live.
+/// the rows it was read from either makes all entries stale (a ChangeCount::changed() beside the write, at once
+/// and again when the change's transaction commits) or drops the entries of the rows it names
+/// (LookupCache::forget), so the next lookup sees it. A change made by another process (the admin CLI, another
+/// kabinetd) is seen within the time to live.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -26,7 +28,8 @@ private:
     std::atomic<std::uint64_t> n_{1};
 };
 
-/// Values by key, fresh for `ttl` and while `changes` has not moved since they were looked up.
+/// Values by key, fresh for `ttl`, while `changes` has not moved and their key was not forgotten since they were
+/// looked up.
 template <class Value>
 class LookupCache {
 public:
@@ -43,6 +46,10 @@ public:
     /// Whether the cache keeps anything at all.
     bool enabled() const noexcept { return ttl_.count() > 0; }
 
+    /// Where a lookup begins: read before asking the database, handed to keep(). Moves with every change counted
+    /// and every forget() (the sum of two counts that only grow: equal again only when neither moved).
+    std::uint64_t generation() const noexcept { return changes_.now() + forgets_.load(std::memory_order_acquire); }
+
     /// The value kept for `key` when it is fresh.
     std::optional<Value> find(const std::string& key) const {
         if (!enabled()) return std::nullopt;
@@ -54,20 +61,33 @@ public:
         return it->second.value;
     }
 
-    /// Keeps what a lookup that began when the count was `generation` found; ignored when a change happened
-    /// meanwhile.
+    /// Keeps what a lookup that began at `generation` (generation()) found; ignored when a change was counted or
+    /// any key forgotten meanwhile.
     void keep(const std::string& key, Value value, std::uint64_t generation) {
-        if (!enabled() || generation != changes_.now()) return;
+        if (!enabled()) return;
         const auto now = std::chrono::steady_clock::now();
         std::lock_guard<std::mutex> lock(m_);
-        // Every so many keeps, and whenever full, what is stale goes (so that a quiet cache does not hold a
-        // day's worth of old values); full of fresh entries, it starts over (a burst of new keys).
-        if (entries_.size() >= capacity_ || ++keeps_ % kSweepEvery == 0) {
+        const std::uint64_t counted = changes_.now(); // forgets_ moves only under the lock
+        if (generation != counted + forgets_.load(std::memory_order_acquire)) return;
+        // Whenever as many keys were kept as the cache holds (at least every 256 keeps), and whenever full, what
+        // is stale goes (so that a quiet cache does not hold a day's worth of old values, at a constant cost a
+        // keep); full of fresh entries, it starts over (a burst of new keys).
+        if (entries_.size() >= capacity_ || ++keeps_ >= std::max(kSweepEvery, entries_.size())) {
+            keeps_ = 0;
             for (auto it = entries_.begin(); it != entries_.end();)
-                it = it->second.generation != generation || now >= it->second.until ? entries_.erase(it) : std::next(it);
+                it = it->second.generation != counted || now >= it->second.until ? entries_.erase(it) : std::next(it);
             if (entries_.size() >= capacity_) entries_.clear();
         }
-        entries_.insert_or_assign(key, Entry{std::move(value), now + ttl_, generation});
+        entries_.insert_or_assign(key, Entry{std::move(value), now + ttl_, counted});
+    }
+
+    /// The rows behind `keys` changed: their entries go, and what a lookup under way keeps is ignored.
+    template <class Keys>
+    void forget(const Keys& keys) {
+        std::lock_guard<std::mutex> lock(m_);
+        forgets_.fetch_add(1, std::memory_order_acq_rel);
+        if (entries_.empty()) return;
+        for (const auto& key : keys) entries_.erase(key);
     }
 
 private:
@@ -82,7 +102,8 @@ private:
     std::size_t capacity_;
     mutable std::mutex m_;
     std::unordered_map<std::string, Entry> entries_;
-    std::size_t keeps_ = 0;
+    std::size_t keeps_ = 0;                  ///< since the last sweep
+    std::atomic<std::uint64_t> forgets_{0}; ///< forget() calls; part of generation()
 };
 
 } // namespace kabinet

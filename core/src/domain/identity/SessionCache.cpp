@@ -8,8 +8,6 @@ ChangeCount sessionChanges; // sessions and users
 
 SessionCache::SessionCache(std::chrono::milliseconds ttl, std::size_t capacity) : entries_(sessionChanges, ttl, capacity) {}
 
-std::uint64_t SessionCache::generation() noexcept { return sessionChanges.now(); }
-
 void SessionCache::changed() { sessionChanges.changed(); }
 
 std::optional<SessionOwner> SessionCache::find(const std::string& tenant, const std::string& tokenHash, long long now) const {

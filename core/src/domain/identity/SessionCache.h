@@ -27,8 +27,8 @@ public:
     /// Ignored when a change happened meanwhile.
     void keep(const std::string& tenant, const std::string& tokenHash, const SessionOwner& owner, std::uint64_t generation);
 
-    /// The count of changes so far; read before a lookup, handed to keep().
-    static std::uint64_t generation() noexcept;
+    /// Where a lookup begins: read before asking the database, handed to keep().
+    std::uint64_t generation() const noexcept { return entries_.generation(); }
     /// Sessions or users changed: every entry is stale now and again once the current transaction commits.
     static void changed();
 

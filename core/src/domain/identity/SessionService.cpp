@@ -267,7 +267,7 @@ std::shared_ptr<SessionInfo> SessionService::resolveSession(Tenant& t, const std
     const long long n = ctx_.now();
     std::optional<SessionOwner> owner = cache_.find(t.id(), si->tokenHash, n);
     if (!owner) {
-        const auto generation = SessionCache::generation();
+        const auto generation = cache_.generation();
         ctx_.db.read([&](soci::session& s) { owner = SessionStore(s, t.id()).live(si->tokenHash, n); });
         if (!owner) return nullptr;
         cache_.keep(t.id(), si->tokenHash, *owner, generation);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 
 namespace kabinet {
 
@@ -11,6 +12,8 @@ namespace {
 // The caches of this process, so that the sink reaches each (one per MeterService).
 std::mutex g_cachesMutex;
 std::vector<LatestReadingCache*> g_caches;
+// Readings are forgotten by meter (LookupCache::forget); nothing makes every kept reading stale at once.
+const ChangeCount g_noBulkChange;
 
 std::string keyOf(const std::string& tenant, const std::string& meter) {
     std::string key;
@@ -22,8 +25,8 @@ std::string keyOf(const std::string& tenant, const std::string& meter) {
 }
 } // namespace
 
-LatestReadingCache::LatestReadingCache(std::chrono::milliseconds ttl, std::size_t capacity) : ttl_(ttl), capacity_(capacity) {
-    if (ttl_.count() <= 0) return;
+LatestReadingCache::LatestReadingCache(std::chrono::milliseconds ttl, std::size_t capacity) : entries_(g_noBulkChange, ttl, capacity) {
+    if (!entries_.enabled()) return;
     std::lock_guard<std::mutex> lock(g_cachesMutex);
     g_caches.push_back(this);
 }
@@ -33,27 +36,19 @@ LatestReadingCache::~LatestReadingCache() {
     g_caches.erase(std::remove(g_caches.begin(), g_caches.end(), this), g_caches.end());
 }
 
-std::size_t LatestReadingCache::size() const {
-    std::lock_guard<std::mutex> lock(m_);
-    return entries_.size();
-}
+std::size_t LatestReadingCache::size() const { return entries_.size(); }
 
 std::unordered_map<std::string, LatestReading> LatestReadingCache::get(const std::string& tenant, const std::vector<std::string>& meters,
                                                                        const Loader& load) {
     std::unordered_map<std::string, LatestReading> out;
     std::vector<std::string> missing;
-    std::uint64_t forgets = 0;
-    if (ttl_.count() > 0) {
-        const auto now = std::chrono::steady_clock::now();
-        std::lock_guard<std::mutex> lock(m_);
-        forgets = forgets_;
-        for (const auto& meter : meters) {
-            auto it = entries_.find(keyOf(tenant, meter));
-            if (it == entries_.end() || now >= it->second.until) missing.push_back(meter);
-            else if (it->second.reading) out.emplace(meter, *it->second.reading);
+    const auto generation = entries_.generation();
+    for (const auto& meter : meters) {
+        if (auto kept = entries_.find(keyOf(tenant, meter))) {
+            if (*kept) out.emplace(meter, **kept);
+        } else {
+            missing.push_back(meter);
         }
-    } else {
-        missing = meters;
     }
     if (missing.empty()) return out;
     std::unordered_map<std::string, LatestReading> loaded;
@@ -62,31 +57,12 @@ std::unordered_map<std::string, LatestReading> LatestReadingCache::get(const std
             loaded.emplace(std::string(part.text(r, 0)),
                            LatestReading{part.integer(r, 1), part.optReal(r, 2), part.optReal(r, 3), part.optReal(r, 4), part.optReal(r, 5),
                                          part.optReal(r, 6)});
-    if (ttl_.count() > 0) {
-        const auto now = std::chrono::steady_clock::now();
-        std::lock_guard<std::mutex> lock(m_);
-        if (forgets == forgets_) {
-            // Full, what is stale goes; full of fresh entries, it starts over (a burst of new meters).
-            if (entries_.size() + missing.size() > capacity_) {
-                for (auto it = entries_.begin(); it != entries_.end();) it = now >= it->second.until ? entries_.erase(it) : std::next(it);
-                if (entries_.size() + missing.size() > capacity_) entries_.clear();
-            }
-            for (const auto& meter : missing) {
-                auto found = loaded.find(meter);
-                entries_.insert_or_assign(keyOf(tenant, meter),
-                                          Entry{found == loaded.end() ? std::nullopt : std::optional<LatestReading>(found->second), now + ttl_});
-            }
-        }
+    for (const auto& meter : missing) {
+        auto found = loaded.find(meter);
+        entries_.keep(keyOf(tenant, meter), found == loaded.end() ? std::nullopt : std::optional<LatestReading>(found->second), generation);
     }
     out.merge(loaded);
     return out;
-}
-
-void LatestReadingCache::forget(const std::string& tenant, const std::set<std::string>& meters) {
-    std::lock_guard<std::mutex> lock(m_);
-    ++forgets_;
-    if (entries_.empty()) return;
-    for (const auto& meter : meters) entries_.erase(keyOf(tenant, meter));
 }
 
 void LatestReadingCache::changed(const std::string& tenant, const std::set<std::string>& meters) {
@@ -94,9 +70,12 @@ void LatestReadingCache::changed(const std::string& tenant, const std::set<std::
         std::lock_guard<std::mutex> lock(g_cachesMutex);
         if (g_caches.empty() || meters.empty()) return;
     }
-    auto forgetEverywhere = [tenant, ids = std::make_shared<const std::set<std::string>>(meters)] {
+    auto keys = std::make_shared<std::vector<std::string>>();
+    keys->reserve(meters.size());
+    for (const auto& meter : meters) keys->push_back(keyOf(tenant, meter));
+    auto forgetEverywhere = [keys] {
         std::lock_guard<std::mutex> lock(g_cachesMutex);
-        for (auto* cache : g_caches) cache->forget(tenant, *ids);
+        for (auto* cache : g_caches) cache->entries_.forget(*keys);
     };
     forgetEverywhere();
     afterCommit(forgetEverywhere);

@@ -6,11 +6,10 @@
 /// nothing. Readings written by another process (another kabinetd, the admin CLI) are seen within the time to
 /// live (`--point-cache-ms`, 1 s; 0 keeps nothing).
 #include "storage/FetchedRows.h"
+#include "storage/LookupCache.h"
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,17 +48,7 @@ public:
     static void changed(const std::string& tenant, const std::set<std::string>& meters);
 
 private:
-    struct Entry {
-        std::optional<LatestReading> reading; ///< none: the meter has no reading (also worth keeping)
-        std::chrono::steady_clock::time_point until;
-    };
-    void forget(const std::string& tenant, const std::set<std::string>& meters);
-
-    std::chrono::milliseconds ttl_;
-    std::size_t capacity_;
-    mutable std::mutex m_;
-    std::unordered_map<std::string, Entry> entries_; ///< by tenant + "\n" + meter
-    std::uint64_t forgets_ = 0;                       ///< counts forget(): a load that saw it move keeps nothing
+    LookupCache<std::optional<LatestReading>> entries_; ///< by tenant + "\n" + meter; none: the meter has no reading
 };
 
 } // namespace kabinet
